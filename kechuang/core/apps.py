@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "kechuang.core"
+    label = "core"
+    verbose_name = "基础数据"
+
+    url_prefix = None
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        return (
+            NavItem("工作台", "core:home", order=0),
+            NavItem(
+                "单位与人员",
+                "core:organisation_list",
+                frozenset({Role.STAFF, Role.LEADER}),
+                order=90,
+                description="统一社会信用代码为键的单位库与人员库",
+            ),
+            NavItem(
+                "工作日历",
+                "core:calendar",
+                frozenset({Role.STAFF, Role.SYSADMIN}),
+                order=95,
+                description="法定节假日与调休，用于公示期与办理时限",
+            ),
+            NavItem(
+                "审计日志",
+                "core:audit_list",
+                frozenset({Role.AUDITADMIN}),
+                order=99,
+                description="所有写操作的防篡改记录",
+            ),
+        )

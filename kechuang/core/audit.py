@@ -1,0 +1,150 @@
+"""The audit trail: `record()` appends a hash-chained event inside the caller's transaction.
+
+Services call it in the same `transaction.atomic` block as their write, so an event exists exactly
+when the write committed. The chain head row is locked while appending, which orders events
+(PostgreSQL: row lock; SQLite: IMMEDIATE transactions already serialise writers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, models
+from django.utils import timezone
+
+from kechuang.core.context import client_ip
+from kechuang.core.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _default(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)
+
+
+def to_json(value) -> object:
+    """JSON-native copy of `value` (what a JSONField gives back), so hashes recompute identically."""
+    return json.loads(json.dumps(value, default=_default, ensure_ascii=False))
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    payload = {
+        "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "changes": event.changes,
+        "ip": event.ip,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(event)).hexdigest()
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict:
+    """The stored values of `instance` (FKs as ids), for before/after diffs."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return to_json({name: getattr(instance, name) for name in names})
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {
+        k: [before.get(k), after.get(k)]
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEvent:
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the service's transaction.atomic block")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=actor_obj,
+        actor_label=(actor_obj.get_username() if actor_obj else (str(actor) if actor else "system"))[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        changes=to_json(changes or {}),
+        ip=client_ip.get(),
+    )
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    event.prev_hash = head.last_hash
+    event.hash = compute_hash(head.last_hash, event)
+    event.save()
+    AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+    return event
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+    message: str = ""
+
+
+def verify(*, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in id order up to the head read at the start (appends during the walk are
+    left for the next run); report the first event whose hash or link does not match."""
+    head = AuditChainHead.objects.get(pk=1)
+    prev = head.archived_hash  # GENESIS unless older events were archived out of the online table
+    checked = 0
+    last_id = head.archived_through_id
+    while True:
+        rows = list(
+            AuditEvent.objects.filter(id__gt=last_id, id__lte=head.last_event_id).order_by("id")[:batch]
+        )
+        if not rows:
+            break
+        for event in rows:
+            if event.prev_hash != prev:
+                return VerifyResult(
+                    False, checked, event.id, f"记录 #{event.id} 的前序哈希与上一条不符：链条在此断开。"
+                )
+            if compute_hash(event.prev_hash, event) != event.hash:
+                return VerifyResult(
+                    False, checked, event.id, f"记录 #{event.id} 的内容与哈希不符：记录被篡改。"
+                )
+            prev = event.hash
+            checked += 1
+        last_id = rows[-1].id
+    if head.last_hash != prev:
+        return VerifyResult(False, checked, None, "链头哈希与最后一条记录不符：末尾记录可能被删除。")
+    return VerifyResult(True, checked, None, f"审计链完整：共校验 {checked} 条记录。")

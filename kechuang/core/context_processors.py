@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from kechuang.core.navigation import menu_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    context = {"bureau_name": settings.KECHUANG["BUREAU_NAME"]}
+    if user is not None and user.is_authenticated:
+        context["menu"] = menu_for(user)
+        context["unread_notifications"] = user.notifications.filter(read_at__isnull=True).count()
+    return context

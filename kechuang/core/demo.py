@@ -1,0 +1,377 @@
+"""The demo district (周村区, 370306): deterministic, realistic, built through the real services.
+
+`kechuang demo` runs the `build(ctx)` function of every installed module that has a `demo.py`, in
+INSTALLED_APPS order, each once (recorded in DemoLoad). A module added later only adds its own part.
+All generated credit codes and ID numbers are synthetic but checksum-valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from kechuang.accounts.models import Department, Team, User
+from kechuang.accounts.roles import Role
+from kechuang.core import rules, services
+from kechuang.core.models import DictItem, Organisation, Person, Region
+
+DEMO_PASSWORD = "Kechuang@2026"  # noqa: S105 - documented demo credential, printed by `make run`
+DEMO_TODAY = dt.date(2020, 11, 30)  # the as-of date of the seed reply (the demo year is 2020)
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    district: Region
+    towns: list[Region]
+    system: User | None = None
+    users: dict[str, User] = field(default_factory=dict)
+    orgs: dict[str, Organisation] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+
+    def org_body(self) -> str:
+        chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+        return "MA" + "".join(self.rng.choice(chars) for _ in range(6))
+
+    def credit_code(self, authority: str = "9", entity: str = "1", division: str = "370306") -> str:
+        while True:
+            code = rules.make_credit_code(authority, entity, division, self.org_body())
+            if not Organisation.objects.filter(credit_code=code).exists():
+                return code
+
+    def id_number(self, area: str = "370306", birth: dt.date | None = None, male: bool | None = None) -> str:
+        birth = birth or dt.date(
+            self.rng.randint(1960, 1995), self.rng.randint(1, 12), self.rng.randint(1, 28)
+        )
+        seq = self.rng.randint(0, 99) * 10 + (
+            self.rng.choice([1, 3, 5, 7, 9])
+            if male
+            else self.rng.choice([0, 2, 4, 6, 8])
+            if male is False
+            else self.rng.randint(0, 9)
+        )
+        first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
+        return first17 + rules.id_check_char(first17)
+
+    def phone(self) -> str:
+        return f"1{self.rng.choice([35, 38, 39, 55, 58, 77, 86, 89])}{self.rng.randint(0, 99999999):08d}"
+
+
+# Firms named in the seed reply, with the town they sit in and their industry section.
+SEED_FIRMS = [
+    ("淄博金宇钢构有限公司", "370306102", "C", "2009-04-16"),
+    ("山东隆之智信息科技有限公司", "370306001", "I", "2015-07-08"),
+    ("山东广晟生物科技有限公司", "370306100", "C", "2012-03-21"),
+    ("山东大染坊丝绸集团有限公司", "370306002", "C", "2001-09-12"),
+    ("淄博恒利石油工程技术研究所有限公司", "370306101", "M", "2010-11-02"),
+    ("淄博恒利导热油有限公司", "370306101", "C", "2006-05-18"),
+    ("淄博方达电子有限公司", "370306003", "C", "2004-08-30"),
+    ("山东华安新材料有限公司", "370306102", "C", "2008-12-09"),
+    ("淄博嘉岳新材料有限公司", "370306103", "C", "2018-06-14"),
+    ("淄博鲁铭高温材料科技有限公司", "370306104", "C", "2016-10-20"),
+    ("淄博玉兔纺织有限公司", "370306004", "C", "2003-02-25"),
+    ("淄博恒利纺织有限公司", "370306101", "C", "2005-07-11"),
+    ("山东澳周石油装备有限公司", "370306005", "C", "2011-01-17"),
+    ("淄博方达1977文化创意产业园有限公司", "370306003", "L", "2017-04-06"),
+]
+
+INSTITUTIONS = [
+    ("山东理工大学", Organisation.Kind.UNIVERSITY, "2", "370300", True),
+    ("淄博职业学院", Organisation.Kind.UNIVERSITY, "2", "370300", True),
+    ("中国石油大学（华东）", Organisation.Kind.UNIVERSITY, "2", "370200", False),
+    ("北京航空航天大学", Organisation.Kind.UNIVERSITY, "2", "110000", False),
+    ("中国科学院大连化学物理研究所", Organisation.Kind.INSTITUTE, "2", "210200", False),
+    ("中国科学院青岛生物能源与过程研究所", Organisation.Kind.INSTITUTE, "2", "370200", False),
+    ("齐鲁工业大学（山东省科学院）", Organisation.Kind.UNIVERSITY, "2", "370100", False),
+]
+
+NAME_HEADS = [
+    "鲁",
+    "齐",
+    "丝",
+    "周",
+    "萌",
+    "商",
+    "王",
+    "银",
+    "恒",
+    "华",
+    "金",
+    "瑞",
+    "泰",
+    "宏",
+    "鼎",
+    "科",
+    "润",
+    "博",
+    "新",
+    "正",
+    "聚",
+    "德",
+    "诚",
+    "海",
+    "川",
+    "源",
+    "昌",
+    "盛",
+    "远",
+    "达",
+]
+NAME_TAILS = ["信", "通", "丰", "邦", "航", "睿", "腾", "威", "嘉", "创", "晟", "泽", "锐", "硕", "凯", "鑫"]
+NAME_TRADES = [
+    ("新材料科技", "C"),
+    ("精密机械", "C"),
+    ("电子科技", "C"),
+    ("生物科技", "C"),
+    ("化工", "C"),
+    ("陶瓷", "C"),
+    ("耐火材料", "C"),
+    ("纺织", "C"),
+    ("医疗器械", "C"),
+    ("环保科技", "N"),
+    ("信息技术", "I"),
+    ("软件", "I"),
+    ("智能装备", "C"),
+    ("新能源", "D"),
+    ("检测技术", "M"),
+    ("农业科技", "A"),
+    ("食品", "C"),
+    ("汽车零部件", "C"),
+]
+
+
+def generated_firm_names(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    seen = {name for name, *_ in SEED_FIRMS}
+    names = []
+    while len(names) < count:
+        trade, section = rng.choice(NAME_TRADES)
+        prefix = rng.choice(["淄博", "山东", "周村"])
+        name = f"{prefix}{rng.choice(NAME_HEADS)}{rng.choice(NAME_TAILS)}{trade}有限公司"
+        if name not in seen:
+            seen.add(name)
+            names.append((name, section))
+    return names
+
+
+DEPARTMENTS = ["办公室", "高新技术科", "科技合作与成果转化科", "农村科技科", "人才与外国专家科"]
+TEAMS = [
+    ("高企培育专班", "高新技术科", "高企认定、科技型中小企业评价、梯次培育"),
+    ("研发投入统计专班", "高新技术科", "研发投入统计、高新技术产业产值"),
+    ("平台建设专班", "科技合作与成果转化科", "创新平台、孵化载体"),
+    ("人才引智专班", "人才与外国专家科", "人才工程、外国专家"),
+    ("校城融合专班", "科技合作与成果转化科", "产学研合作、科技活动、创新券"),
+    ("项目管理专班", "办公室", "项目储备库、科技计划项目与半年督查"),
+]
+
+
+def build(ctx: DemoContext) -> None:
+    industries = {i.code: i for i in DictItem.objects.filter(dict_type__code="industry")}
+    towns = {t.code: t for t in ctx.towns}
+    system = ctx.system
+
+    for name, town, section, established in SEED_FIRMS:
+        ctx.orgs[name] = services.organisation_create(
+            actor=system,
+            name=name,
+            credit_code=ctx.credit_code(),
+            kind=Organisation.Kind.ENTERPRISE,
+            region=towns[town],
+            established_on=dt.date.fromisoformat(established),
+            industry=industries[section],
+            address=f"淄博市周村区{towns[town].name}",
+            legal_representative=_person_name(ctx.rng),
+            contact_name=_person_name(ctx.rng),
+            contact_phone=ctx.phone(),
+        )
+    for name, section in generated_firm_names(ctx.rng, 60):
+        town = ctx.rng.choice(ctx.towns)
+        ctx.orgs[name] = services.organisation_create(
+            actor=system,
+            name=name,
+            credit_code=ctx.credit_code(),
+            kind=Organisation.Kind.ENTERPRISE,
+            region=town,
+            established_on=dt.date(
+                ctx.rng.randint(1998, 2020), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28)
+            ),
+            industry=industries[section],
+            address=f"淄博市周村区{town.name}",
+            legal_representative=_person_name(ctx.rng),
+            contact_name=_person_name(ctx.rng),
+            contact_phone=ctx.phone(),
+        )
+    for name, kind, authority, division, in_city in INSTITUTIONS:
+        ctx.orgs[name] = services.organisation_create(
+            actor=system,
+            name=name,
+            credit_code=ctx.credit_code(authority=authority, entity="2", division=division),
+            kind=kind,
+            in_city=in_city,
+            region=ctx.district.parent if in_city else None,
+        )
+    ctx.orgs["乌克兰国家科学院"] = services.organisation_create(
+        actor=system, name="乌克兰国家科学院物理技术研究所", kind=Organisation.Kind.FOREIGN, in_city=False
+    )
+    bureau = services.organisation_create(
+        actor=system,
+        name="淄博市周村区科学技术局",
+        credit_code=ctx.credit_code(authority="1", entity="1"),
+        kind=Organisation.Kind.GOVERNMENT,
+        region=ctx.district,
+    )
+    ctx.orgs["科技局"] = bureau
+
+    departments = {name: Department.objects.create(name=name, region=ctx.district) for name in DEPARTMENTS}
+    teams = {
+        name: Team.objects.create(name=name, region=ctx.district, department=departments[dept], duty=duty)
+        for name, dept, duty in TEAMS
+    }
+
+    from kechuang.accounts import services as account_services
+
+    def user(username, role, display, **kw):
+        ctx.users[username] = account_services.user_create(
+            actor=system, username=username, password=DEMO_PASSWORD, role=role, display_name=display, **kw
+        )
+        return ctx.users[username]
+
+    staff = user(
+        "staff",
+        Role.STAFF,
+        "王晓梅",
+        region=ctx.district,
+        department=departments["高新技术科"],
+        email="staff@example.gov.cn",
+    )
+    staff.teams.add(teams["高企培育专班"], teams["研发投入统计专班"])
+    staff2 = user(
+        "staff2", Role.STAFF, "李建国", region=ctx.district, department=departments["科技合作与成果转化科"]
+    )
+    staff2.teams.add(teams["校城融合专班"], teams["平台建设专班"], teams["项目管理专班"])
+    user("staff_agri", Role.STAFF, "张丽华", region=ctx.district, department=departments["农村科技科"])
+    user("leader", Role.LEADER, "刘志强", region=ctx.district)
+    user("city_staff", Role.STAFF, "孙海燕", region=ctx.district.parent)
+    user("qiye", Role.ENTERPRISE, "赵明（方达电子）", organisation=ctx.orgs["淄博方达电子有限公司"])
+    user("qiye2", Role.ENTERPRISE, "周静（金宇钢构）", organisation=ctx.orgs["淄博金宇钢构有限公司"])
+    expert_person = services.person_create(
+        actor=system,
+        name="陈立新",
+        id_number=ctx.id_number("370303", male=True),
+        phone=ctx.phone(),
+        organisation=ctx.orgs["山东理工大学"],
+        title="教授",
+    )
+    ctx.people["陈立新"] = expert_person
+    user("expert", Role.EXPERT, "陈立新", person=expert_person)
+    commissioner = services.person_create(
+        actor=system,
+        name="马春生",
+        id_number=ctx.id_number("370306", male=True),
+        phone=ctx.phone(),
+        organisation=ctx.orgs["淄博职业学院"],
+        title="高级农艺师",
+        region=ctx.district,
+    )
+    ctx.people["马春生"] = commissioner
+    user("tepaiyuan", Role.COMMISSIONER, "马春生", person=commissioner)
+    user("sysadmin", Role.SYSADMIN, "系统管理员")
+    user("secadmin", Role.SECADMIN, "安全管理员")
+    user("auditor", Role.AUDITADMIN, "审计管理员")
+
+    from kechuang.portal import services as portal_services
+
+    for title, body, when in [
+        (
+            "关于组织开展2020年度第一批高新技术企业认定申报工作的通知",
+            "各有关企业：根据《高新技术企业认定管理办法》，现组织开展2020年度第一批高新技术企业认定申报工作。",
+            "2020-04-10",
+        ),
+        (
+            "关于举办“科技赋能新周村”系列活动的通知",
+            "定于8月28—29日举办“科技赋能新周村”系列活动，包括专家到企业一线考察对接、研企交流会、一对一科技问诊和创新论坛。",
+            "2020-08-20",
+        ),
+        (
+            "周村区科技创新券管理办法（试行）",
+            "为降低企业创新成本，设立“周村科技创新券”，支持企业购买科技服务。",
+            "2020-03-02",
+        ),
+    ]:
+        portal_services.notice_publish(
+            actor=staff,
+            title=title,
+            body=body,
+            region=ctx.district,
+            published_at=_aware(dt.date.fromisoformat(when)),
+        )
+    del staff2
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰建国志红海燕春生立新晓梅文博宇浩然"
+
+
+def _person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+
+
+@transaction.atomic
+def run(*, stdout=None) -> list[str]:
+    """Build every installed module's part of the demo that is not built yet; return what was built."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from kechuang.core.models import DemoLoad
+
+    district = Region.objects.get(code="370306")
+    ctx = DemoContext(
+        rng=random.Random(370306),
+        district=district,
+        towns=list(Region.objects.filter(parent=district).order_by("code")),
+    )
+    ctx.system = User.objects.filter(username="sysadmin").first()
+    built = []
+    for app_config in apps.get_app_configs():
+        if not app_config.name.startswith("kechuang."):
+            continue
+        try:
+            module = import_module(f"{app_config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app_config.name}.demo":
+                raise
+            continue
+        if DemoLoad.objects.filter(app_label=app_config.label).exists():
+            continue
+        if app_config.label != "core":
+            _restore_context(ctx)
+        module.build(ctx)
+        DemoLoad.objects.create(app_label=app_config.label)
+        built.append(app_config.label)
+        if stdout:
+            stdout.write(f"  {app_config.verbose_name}：演示数据已生成")
+    return built
+
+
+def _restore_context(ctx: DemoContext) -> None:
+    """Rebuild the shared context from the database when core's part was built in an earlier run."""
+    ctx.system = ctx.system or User.objects.filter(username="sysadmin").first()
+    if not ctx.users:
+        ctx.users = {u.username: u for u in User.objects.all()}
+    if not ctx.orgs:
+        ctx.orgs = {o.name: o for o in Organisation.objects.all()}
+    if not ctx.people:
+        ctx.people = {p.name: p for p in Person.objects.all()}
+    # Each module gets its own deterministic random stream, independent of which ran before.
+    ctx.rng = random.Random(370306)

@@ -1,0 +1,35 @@
+from django import forms
+
+from kechuang.core.models import CalendarDay, Organisation
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label="名称或信用代码", required=False)
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部类型"), *Organisation.Kind.choices]
+    )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label="操作", required=False)
+    actor = forms.CharField(label="操作人", required=False)
+    object_type = forms.CharField(label="对象类型", required=False)
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label="类型", choices=[("", "恢复默认（周一至周五上班）"), *CalendarDay.Kind.choices], required=False
+    )
+    name = forms.CharField(label="名称", required=False, max_length=40)
+
+
+class CalendarConfirmForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    source = forms.CharField(label="依据文件", max_length=200)

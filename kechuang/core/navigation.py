@@ -1,0 +1,43 @@
+"""The menu: each installed module declares its entries on its AppConfig (`nav`), so a module that is
+not installed simply has no entry — never a dead link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] = field(default_factory=frozenset)  # empty = any logged-in user
+    order: int = 100
+    description: str = ""
+
+    def visible_to(self, user) -> bool:
+        return not self.roles or user.role in self.roles
+
+
+def menu_for(user) -> list[dict]:
+    entries = []
+    for app_config in apps.get_app_configs():
+        for item in getattr(app_config, "nav", ()):
+            if not item.visible_to(user):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            entries.append(
+                {
+                    "label": item.label,
+                    "url": url,
+                    "order": item.order,
+                    "description": item.description,
+                    "app": app_config.label,
+                }
+            )
+    return sorted(entries, key=lambda e: (e["order"], e["label"]))

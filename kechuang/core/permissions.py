@@ -1,0 +1,176 @@
+"""The one permission mechanism (DESIGN.md convention 3).
+
+A policy answers both questions from the same rule:
+  * `policy.queryset(user, action)` — which objects may this user do `action` on?
+  * `policy.allows(user, action, obj)` — may this user do `action` on this object?
+`allows` is defined through `queryset`, so a list and a detail page can never disagree. Views fetch
+objects with `get_object_or_404_for(...)`, which 404s for objects outside the user's scope (a 403
+would confirm that the object exists).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.http import Http404
+
+from kechuang.accounts.roles import Role
+
+
+class Policy:
+    model: type[models.Model]
+
+    def rule(self, user, action: str) -> models.Q | None:
+        """A Q selecting the objects `user` may `action`; None means none at all."""
+        raise NotImplementedError
+
+    def base_queryset(self) -> models.QuerySet:
+        return self.model._default_manager.all()
+
+    def queryset(self, user, action: str = "view", qs: models.QuerySet | None = None) -> models.QuerySet:
+        qs = self.base_queryset() if qs is None else qs
+        if user is None or not user.is_authenticated or not user.is_active:
+            return qs.none()
+        q = self.rule(user, action)
+        return qs.none() if q is None else qs.filter(q)
+
+    def may(self, user, action: str) -> bool:
+        """Whether `user` may `action` on at least some objects (menus, list pages, 403 vs 404)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return self.rule(user, action) is not None
+
+    def allows(self, user, action: str, obj: models.Model) -> bool:
+        return self.queryset(user, action).filter(pk=obj.pk).exists()
+
+    def allows_create(self, user, **context) -> bool:
+        """Creation has no object yet; policies override this where creating is allowed."""
+        return False
+
+
+def get_object_or_404_for(policy: Policy, user, action: str = "view", qs=None, **lookup):
+    try:
+        return policy.queryset(user, action, qs).get(**lookup)
+    except (policy.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("对象不存在或无权访问。") from None
+
+
+def region_rule(user, prefix: str = "region__") -> models.Q | None:
+    """Objects in the user's region subtree (bureau staff and leadership)."""
+    if user.region_id is None:
+        return None
+    return models.Q(**{f"{prefix}path__startswith": user.region.path})
+
+
+class RegionScopedPolicy(Policy):
+    """Staff change and leadership view objects in their region; enterprise users their own organisation.
+
+    Subclasses name the path from their model to a Region and to an Organisation.
+    """
+
+    region_path = "region__"
+    organisation_field: str | None = "organisation"
+    staff_actions = frozenset({"view", "change", "create", "delete", "export"})
+    leader_actions = frozenset({"view", "export"})
+    enterprise_actions = frozenset({"view"})
+
+    def rule(self, user, action: str) -> models.Q | None:
+        if user.role == Role.STAFF and action in self.staff_actions:
+            return region_rule(user, self.region_path)
+        if user.role == Role.LEADER and action in self.leader_actions:
+            return region_rule(user, self.region_path)
+        if user.role == Role.ENTERPRISE and action in self.enterprise_actions and self.organisation_field:
+            if user.organisation_id is None:
+                return None
+            return models.Q(**{self.organisation_field: user.organisation_id})
+        return None
+
+
+class OrganisationPolicy(RegionScopedPolicy):
+    """Bureau staff see and edit the organisations of their region; an enterprise user its own."""
+
+    region_path = "region__"
+    organisation_field = "pk"
+    enterprise_actions = frozenset({"view", "change"})
+
+    @property
+    def model(self):
+        from kechuang.core.models import Organisation
+
+        return Organisation
+
+
+class PersonPolicy(RegionScopedPolicy):
+    organisation_field = "organisation"
+
+    @property
+    def model(self):
+        from kechuang.core.models import Person
+
+        return Person
+
+    def rule(self, user, action):
+        q = super().rule(user, action)
+        if user.role in (Role.STAFF, Role.LEADER) and q is not None:
+            # People carry an optional region; those without one are visible through their organisation.
+            q = q | models.Q(region__isnull=True, organisation__region__path__startswith=user.region.path)
+        return q
+
+
+class AttachmentPolicy(RegionScopedPolicy):
+    """A file is visible to its uploader, to the owning organisation's users and to bureau staff of its region."""
+
+    @property
+    def model(self):
+        from kechuang.core.models import Attachment
+
+        return Attachment
+
+    def rule(self, user, action):
+        if action != "view":
+            return None
+        q = models.Q(uploaded_by=user)
+        if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
+            q |= models.Q(region__path__startswith=user.region.path)
+            q |= models.Q(organisation__region__path__startswith=user.region.path)
+        if user.role == Role.ENTERPRISE and user.organisation_id:
+            q |= models.Q(organisation_id=user.organisation_id)
+        return q
+
+
+class AuditPolicy(Policy):
+    """Only the audit administrator reads the audit trail; nobody changes it (三员分立)."""
+
+    @property
+    def model(self):
+        from kechuang.core.models import AuditEvent
+
+        return AuditEvent
+
+    def rule(self, user, action):
+        if user.role == Role.AUDITADMIN and action == "view":
+            return models.Q()
+        return None
+
+
+class CalendarPolicy(Policy):
+    """Staff and the system administrator maintain the working-day calendar."""
+
+    @property
+    def model(self):
+        from kechuang.core.models import CalendarDay
+
+        return CalendarDay
+
+    def rule(self, user, action):
+        if action == "view" and user.is_authenticated:
+            return models.Q()
+        if action == "change" and user.role in (Role.STAFF, Role.SYSADMIN):
+            return models.Q()
+        return None
+
+
+organisations = OrganisationPolicy()
+people = PersonPolicy()
+attachments = AttachmentPolicy()
+audit_events = AuditPolicy()
+calendar = CalendarPolicy()

@@ -1,0 +1,166 @@
+"""Writes on core records. Keyword-only, one transaction, validated, audited (DESIGN.md convention 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.core import audit
+from kechuang.core.models import Attachment, CalendarDay, CalendarYear, Organisation, Person
+from kechuang.core.uploads import check_upload
+
+ORGANISATION_FIELDS = (
+    "name",
+    "credit_code",
+    "kind",
+    "region_id",
+    "address",
+    "legal_representative",
+    "established_on",
+    "industry_id",
+    "contact_name",
+    "contact_phone",
+    "in_city",
+    "is_active",
+)
+PERSON_FIELDS = (
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "nationality",
+    "phone",
+    "email",
+    "organisation_id",
+    "title",
+    "region_id",
+)
+
+
+class StaleObject(ValidationError):
+    """Optimistic lock: someone else saved the record after this form was opened."""
+
+    def __init__(self):
+        super().__init__("该记录已被他人修改，请刷新页面后重新编辑（您的修改未保存）。", code="stale")
+
+
+@transaction.atomic
+def organisation_create(*, actor, **fields) -> Organisation:
+    org = Organisation(**fields)
+    org.full_clean()
+    org.save()
+    audit.record(
+        actor=actor, action="organisation.create", obj=org, changes=audit.snapshot(org, ORGANISATION_FIELDS)
+    )
+    return org
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor, organisation: Organisation, expected_version: int | None = None, **fields
+) -> Organisation:
+    before = audit.snapshot(organisation, ORGANISATION_FIELDS)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    version = organisation.version if expected_version is None else expected_version
+    updated = Organisation.objects.filter(pk=organisation.pk, version=version).update(
+        **{f: getattr(organisation, f) for f in ORGANISATION_FIELDS},
+        version=version + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleObject()
+    organisation.version = version + 1
+    changes = audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS))
+    audit.record(actor=actor, action="organisation.update", obj=organisation, changes=changes)
+    return organisation
+
+
+@transaction.atomic
+def person_create(*, actor, **fields) -> Person:
+    person = Person(**fields)
+    person.full_clean()
+    person.save()
+    audit.record(
+        actor=actor,
+        action="person.create",
+        obj=person,
+        changes={"name": person.name, "organisation_id": person.organisation_id},
+    )
+    return person
+
+
+@transaction.atomic
+def attachment_store(
+    *,
+    actor,
+    data: bytes,
+    original_name: str,
+    kind: str = "",
+    organisation=None,
+    region=None,
+    allowed: set[str] | None = None,
+) -> Attachment:
+    checked = check_upload(data, allowed=allowed)
+    attachment = Attachment(
+        original_name=original_name[:200],
+        content_type=checked.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind=kind,
+        organisation=organisation,
+        region=region,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_at=timezone.now(),
+    )
+    attachment.file.save("upload", ContentFile(data), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        # The file landed on disk before the row: never leave an orphan behind a failed write.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    audit.record(
+        actor=actor,
+        action="attachment.store",
+        obj=attachment,
+        changes={"size": attachment.size, "sha256": attachment.sha256, "type": attachment.content_type},
+    )
+    return attachment
+
+
+@transaction.atomic
+def calendar_set_day(*, actor, date: dt.date, kind: str | None, name: str = "") -> None:
+    """Mark a date as holiday or 调休 workday; kind=None restores the weekday/weekend default."""
+    before = CalendarDay.objects.filter(date=date).values("kind", "name").first()
+    if kind is None:
+        CalendarDay.objects.filter(date=date).delete()
+    else:
+        if kind not in CalendarDay.Kind.values:
+            raise ValidationError("日期类型无效。")
+        CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
+    audit.record(
+        actor=actor,
+        action="calendar.set_day",
+        object_type="core.calendarday",
+        object_id=date.isoformat(),
+        object_repr=str(date),
+        changes={"before": before, "after": {"kind": kind, "name": name}},
+    )
+
+
+@transaction.atomic
+def calendar_confirm_year(*, actor, year: int, source: str) -> CalendarYear:
+    if not source.strip():
+        raise ValidationError("请填写放假安排的来源文件（如国务院办公厅通知文号）。")
+    cal, _ = CalendarYear.objects.update_or_create(
+        year=year, defaults={"confirmed": True, "source": source.strip()}
+    )
+    audit.record(actor=actor, action="calendar.confirm_year", obj=cal, changes={"source": source})
+    return cal

@@ -1,0 +1,97 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from kechuang.core import audit, services
+from kechuang.core.models import AuditEvent, Organisation
+from kechuang.core.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _writes(staff, n=3):
+    org = OrganisationFactory()
+    for i in range(n):
+        services.organisation_update(actor=staff, organisation=org, address=f"地址{i}")
+    return org
+
+
+def test_every_service_write_is_audited_with_before_and_after(staff):
+    org = _writes(staff, 1)
+    event = AuditEvent.objects.filter(action="organisation.update").latest("id")
+    assert event.actor_id == staff.pk
+    assert event.object_id == str(org.pk)
+    assert event.changes["address"] == ["", "地址0"]
+
+
+def test_chain_verifies_when_untouched(staff):
+    _writes(staff)
+    result = audit.verify()
+    assert result.ok and result.checked >= 3
+
+
+def test_changed_content_is_detected(staff):
+    _writes(staff)
+    victim = AuditEvent.objects.filter(action="organisation.update").order_by("id")[1]
+    with connection.cursor() as cur:  # bypass the app, as an attacker with DB access would
+        cur.execute("UPDATE core_auditevent SET actor_label = %s WHERE id = %s", ["someone-else", victim.id])
+    result = audit.verify()
+    assert not result.ok and result.first_bad_id == victim.id
+
+
+def test_deleted_middle_record_is_detected(staff):
+    _writes(staff)
+    victim = AuditEvent.objects.filter(action="organisation.update").order_by("id")[1]
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [victim.id])
+    result = audit.verify()
+    assert not result.ok and result.first_bad_id > victim.id
+
+
+def test_deleted_last_record_is_detected(staff):
+    _writes(staff)
+    last = AuditEvent.objects.latest("id")
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [last.id])
+    assert not audit.verify().ok
+
+
+def test_verify_command_fails_loudly_on_tampering(staff):
+    _writes(staff)
+    call_command("audit", "verify")
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE core_auditevent SET action = 'x' WHERE id = (SELECT MAX(id) FROM core_auditevent)"
+        )
+    with pytest.raises(CommandError, match="篡改"):
+        call_command("audit", "verify")
+
+
+def test_records_cannot_be_changed_or_deleted_through_the_app(staff):
+    _writes(staff, 1)
+    event = AuditEvent.objects.latest("id")
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+
+
+def test_failed_write_leaves_no_audit_event(staff):
+    before = AuditEvent.objects.count()
+    with pytest.raises(Exception):  # noqa: B017 - the point is that nothing is left behind
+        services.organisation_create(actor=staff, name="坏代码公司", credit_code="914403001922038217")
+    assert AuditEvent.objects.count() == before
+    assert not Organisation.objects.filter(name="坏代码公司").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_outside_a_transaction_is_refused(staff):
+    with pytest.raises(RuntimeError):
+        audit.record(actor=staff, action="x")
+    with transaction.atomic():
+        audit.record(actor=staff, action="x")

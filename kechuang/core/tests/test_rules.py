@@ -1,0 +1,86 @@
+import datetime as dt
+
+import pytest
+
+from kechuang.core import rules
+
+
+@pytest.mark.parametrize("code", ["914403001922038216", "9144030071526726XG"])
+def test_real_credit_codes_pass(code):
+    assert rules.check_credit_code(code).ok
+
+
+@pytest.mark.parametrize("code", ["914403001922038216", "9144030071526726XG"])
+def test_any_single_changed_character_fails(code):
+    for i in range(18):
+        for replacement in "0A":
+            if code[i] == replacement:
+                continue
+            mutated = code[:i] + replacement + code[i + 1 :]
+            assert not rules.check_credit_code(mutated).ok, mutated
+
+
+def test_full_width_spaces_and_lower_case_are_normalised():
+    result = rules.check_credit_code(" ９１４４０３００７１５２６７２６ｘｇ　")
+    assert result.ok
+    assert result.value == "9144030071526726XG"
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("", "empty"),
+        ("91440300192203821", "length"),
+        ("91440300192203821I", "charset"),
+        ("Z14403001922038216", "charset"),
+        ("B14403001922038216", "authority"),
+        ("94440300192203821X", "entity_type"),
+        ("914403001922038226", "org_check"),
+    ],
+)
+def test_credit_code_failures_say_why(code, reason):
+    result = rules.check_credit_code(code)
+    assert not result.ok
+    assert result.code == reason
+    assert result.message  # a Chinese sentence for the user
+
+
+def test_make_credit_code_round_trips():
+    code = rules.make_credit_code("9", "1", "370306", "MA3C1234")
+    assert rules.check_credit_code(code).ok
+    assert rules.describe_credit_code(code) == {
+        "authority": "工商（市场监管）",
+        "entity_type": "企业",
+        "division": "370306",
+    }
+
+
+def test_id_number_sample_from_the_standard():
+    assert rules.check_id_number("53010219200508011X").ok
+    assert rules.check_id_number("53010219200508011x").ok  # lower-case x accepted
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("530102192005080119", "check_char"),
+        ("53010219201308011X", "birth_date"),
+        ("5301021920050801", "length"),
+        ("5301021920050801AX", "charset"),
+    ],
+)
+def test_bad_id_numbers(number, reason):
+    result = rules.check_id_number(number)
+    assert not result.ok and result.code == reason
+
+
+def test_id_birth_date_in_future_fails():
+    first17 = "37030620990101001"
+    number = first17 + rules.id_check_char(first17)
+    assert rules.check_id_number(number, today=dt.date(2026, 1, 1)).code == "birth_date"
+
+
+def test_masking():
+    assert rules.mask_id_number("370306198001010016") == "3703**********0016"
+    assert rules.mask_phone("13812345678") == "138****5678"
+    assert rules.id_number_gender("53010219200508011X") == "male"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from kechuang.core.views import home, records
+
+app_name = "core"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("organisations/", records.organisation_list, name="organisation_list"),
+    path("organisations/<int:pk>/", records.organisation_detail, name="organisation_detail"),
+    path("audit/", records.audit_list, name="audit_list"),
+    path("audit/verify/", records.audit_verify, name="audit_verify"),
+    path("calendar/", records.calendar, name="calendar"),
+    path("files/<uuid:uid>/", records.attachment_download, name="attachment_download"),
+    path("jobs/<int:pk>/", records.job_status, name="job_status"),
+]

@@ -1,0 +1,11 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from kechuang.core.models import Job
+
+
+@login_required
+def home(request):
+    jobs = Job.objects.filter(created_by=request.user)[:5]
+    notifications = request.user.notifications.filter(read_at__isnull=True)[:5]
+    return render(request, "core/home.html", {"jobs": jobs, "latest_notifications": notifications})

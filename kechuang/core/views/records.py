@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from kechuang.core import audit, permissions, selectors, services
+from kechuang.core.forms import AuditFilterForm, CalendarConfirmForm, CalendarDayForm, OrganisationFilterForm
+from kechuang.core.models import CalendarDay, CalendarYear, Job
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.tables import Column, build_table
+
+ORG_COLUMNS = [
+    Column("name", "名称", "name"),
+    Column("credit_code", "统一社会信用代码", "credit_code"),
+    Column("kind", "类型", "kind"),
+    Column("region", "所在区划", "region__path"),
+]
+
+
+@login_required
+def organisation_list(request):
+    form = OrganisationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.organisations_for(request.user, q=filters.get("q", ""), kind=filters.get("kind", ""))
+    table = build_table(request, qs, ORG_COLUMNS, default_sort="name")
+    template = "core/organisation_list.html#rows" if request.htmx else "core/organisation_list.html"
+    return render(request, template, {"form": form, "table": table})
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    org = get_object_or_404_for(permissions.organisations, request.user, "view", pk=pk)
+    return render(request, "core/organisation_detail.html", {"org": org})
+
+
+@login_required
+def audit_list(request):
+    if not permissions.audit_events.may(request.user, "view"):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.audit_events_for(request.user, **filters)
+    columns = [
+        Column("id", "#", "id"),
+        Column("occurred_at", "时间", "occurred_at"),
+        Column("actor", "操作人"),
+        Column("action", "操作", "action"),
+        Column("object", "对象"),
+        Column("ip", "IP"),
+    ]
+    table = build_table(request, qs, columns, default_sort="-id")
+    template = "core/audit_list.html#rows" if request.htmx else "core/audit_list.html"
+    return render(request, template, {"form": form, "table": table})
+
+
+@login_required
+def audit_verify(request):
+    if not permissions.audit_events.may(request.user, "view"):
+        raise PermissionDenied
+    result = audit.verify()
+    return render(request, "core/audit_verify.html", {"result": result})
+
+
+@login_required
+def calendar(request):
+    may_change = permissions.calendar.may(request.user, "change")
+    day_form = CalendarDayForm(request.POST or None, prefix="day")
+    confirm_form = CalendarConfirmForm(request.POST or None, prefix="confirm")
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        form = day_form if action == "day" else confirm_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "day":
+                    services.calendar_set_day(
+                        actor=request.user, date=data["date"], kind=data["kind"] or None, name=data["name"]
+                    )
+                else:
+                    services.calendar_confirm_year(
+                        actor=request.user, year=data["year"], source=data["source"]
+                    )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "工作日历已更新。")
+                return redirect("core:calendar")
+    years = CalendarYear.objects.all()
+    days = CalendarDay.objects.filter(
+        date__year__gte=years.order_by("-year").values_list("year", flat=True).first() or 0
+    )
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "years": years,
+            "days": days,
+            "day_form": day_form,
+            "confirm_form": confirm_form,
+            "may_change": may_change,
+        },
+    )
+
+
+@login_required
+def attachment_download(request, uid):
+    attachment = get_object_or_404_for(permissions.attachments, request.user, "view", uid=uid)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    return response
+
+
+@login_required
+def job_status(request, pk: int):
+    job = get_object_or_404(Job, created_by=request.user, pk=pk)
+    return render(
+        request, "core/job_status.html#progress" if request.htmx else "core/job_status.html", {"job": job}
+    )

@@ -1,0 +1,8 @@
+from django.utils import timezone
+
+from kechuang.portal.models import Notice
+
+
+def published_notices(category: str = ""):
+    qs = Notice.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())
+    return qs.filter(category=category) if category else qs
