@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.notifications",
+    # Domain modules: each mounts its URLs, menu entries, API router and demo data itself.
+    "kechuang.enterprises",
+    "kechuang.statistics",
+    "kechuang.programmes",
+    "kechuang.agritech",
     "kechuang.portal",
     "kechuang.api",
 ]

@@ -1,0 +1,138 @@
+"""The figures registry (DESIGN.md convention 10): every number on a dashboard or in a report comes from
+one registered indicator with its definition, unit, 口径 and drill-down to the rows behind it.
+
+Modules register indicators in their own `indicators.py` (imported by their AppConfig.ready):
+
+    @indicators.register(
+        code="hnte_count", name="高新技术企业数", unit="家", caliber="有效期内的高新技术企业证书",
+        definition="截至统计日期持有有效高新技术企业证书的企业数", formula="count(valid HNTE on as_of)",
+    )
+    def hnte_count(scope: Scope) -> Value:
+        rows = ...queryset of the firms...
+        return Value(rows.count(), status=Status.RECORD, rows=lambda: rows)
+
+Compute functions take a Scope and return a Value; they never format (formatting is the reader's job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+class Status:
+    """How final a figure is (DOMAIN.md §6); records kept by the platform itself are RECORD."""
+
+    ESTIMATE = "estimate"  # 预计
+    PRELIMINARY = "preliminary"  # 快报
+    FINAL = "final"  # 年报
+    RECORD = "record"  # 台账（the platform's own records, final by nature)
+    LABELS = {ESTIMATE: "预计", PRELIMINARY: "快报", FINAL: "年报", RECORD: "台账"}
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int | None = None
+    month: int | None = None
+
+    @property
+    def start(self) -> dt.date:
+        if self.month:
+            return dt.date(self.year, self.month, 1)
+        if self.quarter:
+            return dt.date(self.year, 3 * self.quarter - 2, 1)
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        if self.month:
+            nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        if self.quarter:
+            nxt = dt.date(self.year + (self.quarter == 4), (3 * self.quarter) % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        return dt.date(self.year, 12, 31)
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """"2020", "2020Q3" or "2020-08"."""
+        text = text.strip().upper()
+        if "Q" in text:
+            year, quarter = text.split("Q")
+            return cls(int(year), quarter=int(quarter))
+        if "-" in text:
+            year, month = text.split("-")
+            return cls(int(year), month=int(month))
+        return cls(int(text))
+
+    def __str__(self) -> str:
+        if self.month:
+            return f"{self.year}-{self.month:02d}"
+        if self.quarter:
+            return f"{self.year}Q{self.quarter}"
+        return str(self.year)
+
+
+@dataclass(frozen=True)
+class Scope:
+    region: Any  # kechuang.core.models.Region
+    period: Period
+    as_of: dt.date
+
+
+@dataclass
+class Value:
+    value: int | Decimal | None
+    status: str = Status.RECORD
+    rows: Callable[[], Any] | None = None  # returns a queryset or list of the rows behind the figure
+    note: str = ""
+    parts: dict[str, Any] = field(default_factory=dict)  # numerator/denominator etc., for the definition popup
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str
+    definition: str
+    formula: str
+    caliber: str
+    module: str
+    compute: Callable[[Scope], Value]
+    order: int = 100
+
+    def __call__(self, scope: Scope) -> Value:
+        return self.compute(scope)
+
+
+_REGISTRY: dict[str, Indicator] = {}
+
+
+def register(*, code: str, name: str, unit: str, definition: str, formula: str, caliber: str = "", order: int = 100):
+    def decorator(fn: Callable[[Scope], Value]) -> Callable[[Scope], Value]:
+        module = fn.__module__.split(".")[1] if fn.__module__.startswith("kechuang.") else fn.__module__
+        if code in _REGISTRY and _REGISTRY[code].compute.__qualname__ != fn.__qualname__:
+            raise ValueError(f"indicator {code!r} is registered twice")
+        _REGISTRY[code] = Indicator(code, name, unit, definition, formula, caliber, module, fn, order)
+        return fn
+
+    return decorator
+
+
+def get(code: str) -> Indicator:
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise KeyError(f"未注册的指标：{code}") from None
+
+
+def all_indicators() -> list[Indicator]:
+    return sorted(_REGISTRY.values(), key=lambda i: (i.order, i.code))
+
+
+def compute(code: str, scope: Scope) -> Value:
+    return get(code).compute(scope)
