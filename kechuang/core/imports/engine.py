@@ -1,0 +1,229 @@
+"""The engine: preview (parse + validate every row) and commit (one transaction, audited).
+
+Nothing is written unless every row is valid; rows that are not data (empty, 合计, 栏次, notes) are
+skipped but listed as warnings, so nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from kechuang.core import audit
+from kechuang.core.imports import parse, values
+from kechuang.core.imports.spec import ImportRejected, ImportResult, ImportSpec, Row, RowError
+
+BACKGROUND_ROWS = 2000  # above this many data rows the commit runs as a background job
+PREVIEW_ROWS = 20  # ok rows shown on the preview page
+PROGRESS_EVERY = 200
+
+SKIP_REASONS = {
+    "empty": "空行",
+    "total": "合计/小计行（合计不导入，由系统计算）",
+    "note": "注释/说明行",
+    "index": "栏次行（1、2、3…）",
+}
+
+
+@dataclass
+class Preview:
+    spec: ImportSpec
+    ok_rows: list[Row] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    header_row: int = 0  # Excel row number of the (last) header row; 0 when none was found
+    column_map: dict[str, str] = field(default_factory=dict)  # column key → header as written
+    summary: dict[str, Any] = field(default_factory=dict)
+    sheet: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.ok_rows)
+
+    @property
+    def data_rows(self) -> int:
+        return self.summary.get("data_rows", 0)
+
+
+def _form_errors(spec: ImportSpec, number: int, data: dict, error_dict: dict) -> list[RowError]:
+    out = []
+    labels = {c.key: c.label for c in spec.columns}
+    for key, messages in error_dict.items():
+        for message in messages:
+            column = labels.get(key, "" if key == "__all__" else key)
+            out.append(RowError(number, column, data.get(key, ""), str(message)))
+    return out
+
+
+def _validate_row(spec: ImportSpec, number: int, raw: dict[str, Any], units: dict[str, str]):
+    """Convert and validate one row: (cleaned data, []) or (None, errors)."""
+    data: dict[str, Any] = {}
+    errors: list[RowError] = []
+    for column in spec.columns:
+        if column.key not in raw:
+            data[column.key] = None
+            continue
+        value = raw[column.key]
+        try:
+            data[column.key] = values.convert(value, column, source_unit=units.get(column.key, ""))
+        except values.CellError as exc:
+            errors.append(
+                RowError(number, column.label, values.as_text(value) if value != "" else "", str(exc))
+            )
+    if errors:
+        return None, errors
+    if spec.form is not None:
+        form = spec.form(data={k: ("" if v is None else v) for k, v in data.items()})
+        if not form.is_valid():
+            return None, _form_errors(spec, number, data, form.errors.as_data())
+        data.update(form.cleaned_data)
+    if spec.validate_row is not None:
+        try:
+            data = spec.validate_row(data) or data
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                return None, _form_errors(spec, number, data, exc.error_dict)
+            return None, [RowError(number, "", "", m) for m in exc.messages]
+    return data, []
+
+
+def preview(
+    spec: ImportSpec,
+    data: bytes,
+    user=None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Preview:
+    """Parse and validate a whole workbook. Writes nothing. `user=None` skips the permission check
+    (for code that has already authorised, e.g. the background job)."""
+    if user is not None and not spec.may_import(user):
+        raise PermissionDenied("您没有导入该数据的权限。")
+    result = Preview(spec=spec)
+    try:
+        sheets = parse.read_workbook(data)
+    except parse.SheetUnreadable as exc:
+        result.errors.append(RowError(0, "", "", str(exc)))
+        return result
+    layout = parse.find_layout(sheets, spec)
+    if layout is None:
+        expected = "、".join(c.label for c in spec.columns)
+        result.errors.append(
+            RowError(0, "", "", f"未找到表头：没有与「{spec.title}」模板匹配的列名。应包含：{expected}。")
+        )
+        return result
+    result.sheet = layout.sheet.name
+    result.header_row = layout.header_row + 1
+    result.column_map = dict(layout.headers)
+    for column in spec.columns:
+        if column.required and column.key not in layout.columns:
+            names = "、".join(column.names)
+            result.errors.append(
+                RowError(
+                    result.header_row,
+                    column.label,
+                    "",
+                    f"缺少必填列「{column.label}」（可用列名：{names}）。",
+                )
+            )
+    if layout.unknown:
+        result.warnings.append(f"以下列未识别，未导入：{'、'.join(layout.unknown)}。")
+    units = {}
+    for column in spec.columns:
+        if column.kind == "money" and column.key in layout.columns:
+            units[column.key] = layout.units.get(column.key) or layout.sheet_unit or column.unit
+            if units[column.key] != column.unit:
+                result.warnings.append(
+                    f"「{column.label}」在表中的单位为{units[column.key]}，已换算为{column.unit}。"
+                )
+    if result.errors:
+        return result
+
+    rows = layout.sheet.rows
+    start = layout.header_row + 1
+    total = len(rows) - start
+    skipped: dict[str, list[int]] = {}
+    seen_keys: dict[tuple, int] = {}
+    data_rows = 0
+    for index in range(start, len(rows)):
+        number = index + 1
+        kind = parse.row_kind(rows[index], first_row=index == start)
+        if kind != "data":
+            skipped.setdefault(kind, []).append(number)
+            continue
+        data_rows += 1
+        raw = {key: layout.sheet.cell(index, c) for key, c in layout.columns.items()}
+        cleaned, errors = _validate_row(spec, number, raw, units)
+        if errors:
+            result.errors.extend(errors)
+        else:
+            key = tuple(cleaned.get(k) for k in spec.key)
+            if spec.key and all(v not in (None, "") for v in key):
+                if key in seen_keys:
+                    labels = "、".join(spec.column(k).label for k in spec.key)
+                    result.errors.append(
+                        RowError(
+                            number,
+                            spec.column(spec.key[0]).label,
+                            key[0],
+                            f"与第{seen_keys[key]}行重复（{labels}相同）。",
+                        )
+                    )
+                    continue
+                seen_keys[key] = number
+            result.ok_rows.append(Row(number, cleaned))
+        if progress and data_rows % PROGRESS_EVERY == 0:
+            progress(index - start + 1, total)
+    for kind, numbers in skipped.items():
+        shown = "、".join(str(n) for n in numbers[:30]) + ("…" if len(numbers) > 30 else "")
+        result.warnings.append(f"第{shown}行为{SKIP_REASONS[kind]}，已跳过（共{len(numbers)}行）。")
+    if not data_rows:
+        result.errors.append(RowError(0, "", "", "表头下方没有数据行。"))
+    result.summary = {
+        "data_rows": data_rows,
+        "ok_rows": len(result.ok_rows),
+        "error_rows": len({e.row_number for e in result.errors}),
+        "skipped_rows": sum(len(v) for v in skipped.values()),
+    }
+    if progress:
+        progress(total, total)
+    return result
+
+
+def commit(
+    spec: ImportSpec,
+    data: bytes,
+    *,
+    actor,
+    job=None,
+    filename: str = "",
+    checked: Preview | None = None,
+) -> ImportResult:
+    """Validate (again, unless `checked` is this data's preview) and write everything in ONE transaction.
+
+    Raises ImportRejected with the row errors when anything is wrong; nothing is written then.
+    """
+    checked = checked or preview(spec, data, actor)
+    if checked.errors:
+        raise ImportRejected(checked.errors)
+    with transaction.atomic():
+        result = spec.commit(checked.ok_rows, actor=actor, job=job)
+        audit.record(
+            actor=actor,
+            action="import.commit",
+            object_type="import",
+            object_id=spec.name,
+            object_repr=spec.title,
+            changes={
+                "file": filename,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "rows": len(checked.ok_rows),
+                **result.as_dict(),
+                "job": getattr(job, "pk", None),
+            },
+        )
+    return result

@@ -1,0 +1,183 @@
+"""Reading real-world government spreadsheets: find the sheet and header row, map columns, find units.
+
+What the engine has to survive (each one is in the tests): title rows above the header, merged header
+cells, two-row headers, full-width characters and stray spaces, units in notes ("单位：万元",
+"（单位：元）") or in the header label ("研发费用（万元）"), a 栏次 row of 1 2 3 … under the header,
+合计/总计/小计 rows, empty rows and 注/说明 lines at the bottom.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from python_calamine import CalamineWorkbook
+
+from kechuang.core.imports.spec import MONEY_UNITS, ImportSpec
+
+HEADER_SEARCH_ROWS = 30
+UNIT_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]?\s*(亿元|万元|元)")
+LABEL_UNIT_RE = re.compile(r"[（(\[【]\s*(?:单位\s*[:：]?\s*)?(亿元|万元|元)\s*[)）\]】]|(亿元|万元)$")
+TOTAL_WORDS = ("合计", "总计", "小计")
+NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "负责人", "联系人", "统计人")
+
+
+class SheetUnreadable(ValueError):
+    """The file cannot be read as a workbook; message in Chinese."""
+
+
+def squash(value) -> str:
+    """Header comparison form: NFKC (full-width → half-width), no whitespace, no * markers, lower case."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    return re.sub(r"[\s*＊:：]+", "", text).lower()
+
+
+def label_and_unit(value) -> tuple[str, str]:
+    """Split "研发费用（万元）" into ("研发费用", "万元"); labels without a unit give ("…", "")."""
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    match = LABEL_UNIT_RE.search(text)
+    if match:
+        unit = match.group(1) or match.group(2)
+        text = (text[: match.start()] + text[match.end() :]).strip()
+        return squash(text), unit
+    return squash(text), ""
+
+
+@dataclass
+class SheetData:
+    name: str
+    rows: list[list]  # from A1, merged areas filled with their top-left value
+
+    def cell(self, r: int, c: int):
+        row = self.rows[r] if r < len(self.rows) else []
+        return row[c] if c < len(row) else ""
+
+
+@dataclass
+class Layout:
+    """Where the data is: header row(s), column → sheet column index, units found."""
+
+    sheet: SheetData
+    header_row: int  # 0-based index of the last header row
+    columns: dict[str, int] = field(default_factory=dict)  # column key → 0-based sheet column
+    headers: dict[str, str] = field(default_factory=dict)  # column key → header text as written
+    units: dict[str, str] = field(default_factory=dict)  # money column key → unit found in the sheet
+    sheet_unit: str = ""
+    unknown: list[str] = field(default_factory=list)  # header cells that match no column
+    score: int = 0
+
+
+def read_workbook(data: bytes) -> list[SheetData]:
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for every kind of corrupt file
+        raise SheetUnreadable(f"无法读取该 Excel 文件：{exc}") from None
+    sheets = []
+    for name in book.sheet_names:
+        sheet = book.get_sheet_by_name(name)
+        try:
+            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        except Exception:  # chart sheets and the like have no cells
+            rows = []
+        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+            top_left = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
+            for r in range(r0, min(r1 + 1, len(rows))):
+                row = rows[r]
+                row.extend([""] * (c1 + 1 - len(row)))
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        row[c] = top_left
+        sheets.append(SheetData(name, rows))
+    return sheets
+
+
+def _header_candidates(sheet: SheetData, r: int, c: int) -> list[tuple[str, str, str]]:
+    """Possible header texts for a cell: itself, and joined with the header row above (two-row headers)."""
+    own = sheet.cell(r, c)
+    out = []
+    if str(own).strip():
+        out.append((str(own).strip(), *label_and_unit(own)))
+    if r > 0:
+        parent = sheet.cell(r - 1, c)
+        if str(parent).strip() and parent != own:
+            joined = f"{str(parent).strip()}{str(own).strip()}"
+            out.append((joined, *label_and_unit(joined)))
+            out.append((str(parent).strip(), *label_and_unit(parent)))
+    return out
+
+
+def _match_row(sheet: SheetData, r: int, spec: ImportSpec) -> Layout:
+    names = {c.key: {squash(n) for n in c.names} for c in spec.columns}
+    layout = Layout(sheet=sheet, header_row=r)
+    width = max((len(sheet.rows[i]) for i in range(max(0, r - 1), r + 1)), default=0)
+    for c in range(width):
+        matched = False
+        for text, label, unit in _header_candidates(sheet, r, c):
+            key = next((k for k, ns in names.items() if label in ns and k not in layout.columns), None)
+            if key:
+                layout.columns[key] = c
+                layout.headers[key] = text
+                if unit:
+                    layout.units[key] = unit
+                matched = True
+                break
+        own = str(sheet.cell(r, c)).strip()
+        if not matched and own and not UNIT_RE.search(unicodedata.normalize("NFKC", own)):
+            layout.unknown.append(own)
+    layout.score = len(layout.columns)
+    return layout
+
+
+def find_layout(sheets: list[SheetData], spec: ImportSpec) -> Layout | None:
+    """The sheet and header row matching most of the spec's columns (earliest wins a tie)."""
+    best: Layout | None = None
+    for sheet in sheets:
+        for r in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
+            layout = _match_row(sheet, r, spec)
+            if layout.score and (best is None or layout.score > best.score):
+                best = layout
+    if best is None:
+        return None
+    # A second header row directly below (e.g. 内部/外部 under a merged 研发费用) belongs to the header.
+    below = _match_row(best.sheet, best.header_row + 1, spec)
+    if below.score > best.score:
+        best = below
+    best.sheet_unit = _sheet_unit(best)
+    return best
+
+
+def _sheet_unit(layout: Layout) -> str:
+    """A unit note above or in the header row ("单位：万元", "（单位：元）") applies to every money column."""
+    for r in range(0, layout.header_row + 1):
+        for value in layout.sheet.rows[r]:
+            match = UNIT_RE.search(unicodedata.normalize("NFKC", str(value or "")))
+            if match:
+                return match.group(1)
+    return ""
+
+
+def row_kind(values: list, first_row: bool) -> str:
+    """Classify a data row: "data", "empty", "total", "note" or "index" (the 栏次 1 2 3 … line)."""
+    cells = [v for v in values if str(v).strip() not in ("", "None")]
+    if not cells:
+        return "empty"
+    texts = [squash(v) for v in cells if isinstance(v, str)]
+    if any(any(t.startswith(w) or t == w for w in TOTAL_WORDS) for t in texts[:3]):
+        return "total"
+    first = texts[0] if texts and isinstance(cells[0], str) else ""
+    if len(cells) <= 2 and first and any(first.startswith(p) for p in NOTE_PREFIXES):
+        return "note"
+    if first_row and len(cells) >= 3:
+        try:
+            numbers = [int(float(squash(v))) for v in cells if squash(v) not in ("甲", "乙", "丙")]
+        except ValueError:
+            return "data"
+        if numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1:
+            return "index"
+    return "data"
+
+
+def money_factor(unit: str) -> int:
+    return MONEY_UNITS[unit]

@@ -1,0 +1,179 @@
+"""The import spec registry: what a module declares so the one engine can import its spreadsheets.
+
+A module describes its sheet once (`ImportSpec` with `ImportColumn`s, a row form or validator, and a
+`commit` that writes through the module's services) and registers it from its own `imports.py`. The
+registry discovers every installed app's `imports` module the first time it is asked, so no AppConfig
+needs to import anything for its specs to appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("text", "int", "decimal", "money", "date", "bool", "credit_code", "choice")
+KIND_LABELS = {
+    "text": "文本",
+    "int": "整数",
+    "decimal": "数字",
+    "money": "金额",
+    "date": "日期（如 2020-08-28、2020年8月28日、2020.8.28）",
+    "bool": "是/否",
+    "credit_code": "18位统一社会信用代码",
+    "choice": "从下列选项中选择",
+}
+MONEY_UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """One column of a sheet. `key` is the field name in each row's data (and the form field name)."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    kind: str = "text"
+    choices: Sequence[tuple[str, str]] | None = None  # (value, label); either is accepted in a cell
+    help: str = ""
+    unit: str = "元"  # money only: the unit the spec wants values in (元 or 万元)
+    max_length: int | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown import column kind {self.kind!r}")
+        if self.kind == "choice" and not self.choices:
+            raise ValueError(f"choice column {self.key!r} needs choices")
+        if self.kind == "money" and self.unit not in MONEY_UNITS:
+            raise ValueError(f"money column {self.key!r}: unit must be one of {sorted(MONEY_UNITS)}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+    @property
+    def heading(self) -> str:
+        """The header text written into a template."""
+        return f"{self.label}（{self.unit}）" if self.kind == "money" else self.label
+
+
+@dataclass(frozen=True)
+class Row:
+    """A validated row: `number` is the Excel row number the user sees, `data` the cleaned values."""
+
+    number: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row_number: int  # Excel row number (1-based, as shown in Excel); 0 for a sheet-level problem
+    column: str  # the column label as the user knows it, or "" when the row as a whole is wrong
+    value: Any
+    message: str  # Chinese, for the user
+
+    def __str__(self) -> str:
+        where = f"第{self.row_number}行" if self.row_number else "表格"
+        col = f"「{self.column}」" if self.column else ""
+        shown = "" if self.value in (None, "") else f"（值：{self.value}）"
+        return f"{where}{col}{shown}：{self.message}"
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def __str__(self) -> str:
+        return f"新增 {self.created} 条，更新 {self.updated} 条，未变化 {self.unchanged} 条"
+
+
+class ImportRejected(Exception):
+    """Nothing was written; `errors` say why, row by row. A spec's commit may raise it too."""
+
+    def __init__(self, errors: Sequence[RowError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors[:20]))
+
+
+def _bureau_staff(user) -> bool:
+    from kechuang.accounts.roles import Role
+
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) == Role.STAFF
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """Everything the engine needs to import one kind of sheet.
+
+    - `form`: a Django Form class whose field names are column keys; bound with the converted values,
+      its `cleaned_data` becomes the row's data and its errors become row errors. Optional.
+    - `validate_row(data) -> data`: extra per-row check after the form; raise ValidationError (message
+      or {column_key: message}) to reject the row. Optional.
+    - `commit(rows, *, actor, job=None) -> ImportResult`: writes every row through the module's
+      services; the engine wraps it in ONE transaction, so raising anything writes nothing.
+      Raise `ImportRejected([...RowError...])` for problems only visible at write time.
+    - `key`: column keys that identify a record, so re-importing updates rather than duplicates; the
+      engine also rejects a file that repeats a key.
+    - `may_import(user)`: who may use it (default: bureau staff).
+    """
+
+    name: str
+    title: str
+    columns: tuple[ImportColumn, ...]
+    commit: Callable[..., ImportResult]
+    form: type | None = None
+    validate_row: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    key: tuple[str, ...] = ()
+    may_import: Callable[[Any], bool] = _bureau_staff
+    description: str = ""
+    notes: tuple[str, ...] = field(default=())  # extra lines for the template's notes sheet
+
+    def __post_init__(self):
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"import spec {self.name!r} repeats a column key")
+        missing = set(self.key) - set(keys)
+        if missing:
+            raise ValueError(f"import spec {self.name!r}: key columns {sorted(missing)} are not columns")
+
+    def column(self, key: str) -> ImportColumn:
+        return next(c for c in self.columns if c.key == key)
+
+
+_REGISTRY: dict[str, ImportSpec] = {}
+_discovered = False
+
+
+def register(spec: ImportSpec) -> ImportSpec:
+    """Register a spec (idempotent for the same name, so re-imported modules do not fail)."""
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def _discover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("imports")
+    from kechuang.core.imports import organisations  # noqa: F401  the core 单位库 spec
+
+    _discovered = True
+
+
+def get(name: str) -> ImportSpec:
+    """The spec called `name`; KeyError if no installed module registers it."""
+    _discover()
+    return _REGISTRY[name]
+
+
+def specs() -> list[ImportSpec]:
+    _discover()
+    return sorted(_REGISTRY.values(), key=lambda s: s.name)
