@@ -196,6 +196,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(_env("STATIC_ROOT", str(DATA_DIR / "static")))
+WHITENOISE_USE_FINDERS = DEBUG or TESTING  # serve straight from static/ without collectstatic in development
+if DEBUG or TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: attachments are streamed by a permission-checked view
 STORAGES = {
@@ -224,21 +227,22 @@ TASKS = {
 }
 
 # --- Mail and notifications ----------------------------------------------------------------------------
-if _env("EMAIL_HOST"):
+if TESTING:
+    _MAILER = {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+elif DEBUG and not _env("EMAIL_HOST"):
+    _MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+else:
+    # Production: SMTP, by default to the server's own MTA on localhost:25.
     _MAILER = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": _env("EMAIL_HOST"),
+            "host": _env("EMAIL_HOST", "localhost"),
             "port": _env_int("EMAIL_PORT", 25),
             "username": _env("EMAIL_HOST_USER") or None,
             "password": _env("EMAIL_HOST_PASSWORD") or None,
             "use_tls": _env_bool("EMAIL_USE_TLS", False),
         },
     }
-elif TESTING:
-    _MAILER = {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-else:
-    _MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 MAILERS = {"default": _MAILER}
 DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", "kechuang@localhost")
 

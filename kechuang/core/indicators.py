@@ -59,7 +59,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """"2020", "2020Q3" or "2020-08"."""
+        """ "2020", "2020Q3" or "2020-08"."""
         text = text.strip().upper()
         if "Q" in text:
             year, quarter = text.split("Q")
@@ -90,7 +90,9 @@ class Value:
     status: str = Status.RECORD
     rows: Callable[[], Any] | None = None  # returns a queryset or list of the rows behind the figure
     note: str = ""
-    parts: dict[str, Any] = field(default_factory=dict)  # numerator/denominator etc., for the definition popup
+    parts: dict[str, Any] = field(
+        default_factory=dict
+    )  # numerator/denominator etc., for the definition popup
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,9 @@ class Indicator:
 _REGISTRY: dict[str, Indicator] = {}
 
 
-def register(*, code: str, name: str, unit: str, definition: str, formula: str, caliber: str = "", order: int = 100):
+def register(
+    *, code: str, name: str, unit: str, definition: str, formula: str, caliber: str = "", order: int = 100
+):
     def decorator(fn: Callable[[Scope], Value]) -> Callable[[Scope], Value]:
         module = fn.__module__.split(".")[1] if fn.__module__.startswith("kechuang.") else fn.__module__
         if code in _REGISTRY and _REGISTRY[code].compute.__qualname__ != fn.__qualname__:

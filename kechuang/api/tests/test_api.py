@@ -1,0 +1,40 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_is_generated_and_lists_core_routes(client):
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"].startswith("科创")
+    assert "/api/core/organisations/{org_id}" in schema["paths"]
+
+
+def test_docs_are_served_from_local_static_files(client):
+    html = client.get("/api/docs").content.decode()
+    assert "cdn" not in html.lower()
+    assert "/static/ninja/" in html
+
+
+def test_validation_errors_share_the_error_shape(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.patch(
+        f"/api/core/organisations/{enterprise_user.organisation_id}",
+        data={"address": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["code"] == "invalid"
+
+
+def test_session_writes_need_csrf(enterprise_user):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(enterprise_user)
+    response = strict.patch(
+        f"/api/core/organisations/{enterprise_user.organisation_id}",
+        data={"version": 1, "address": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code in (401, 403)

@@ -1,0 +1,55 @@
+"""Bad configuration fails at start-up with a message naming the variable."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _check(env: dict, *args) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "KECHUANG", "PYTEST"))}
+    clean.update({"PYTHONPATH": str(ROOT)}, **env)
+    return subprocess.run(
+        [sys.executable, "-m", "kechuang", "check", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
+        ({"DEBUG": "true", "DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"),
+        ({"DEBUG": "true", "SESSION_IDLE_SECONDS": "abc"}, "SESSION_IDLE_SECONDS"),
+    ],
+)
+def test_bad_environment_fails_with_a_clear_message(env, message, tmp_path):
+    env.setdefault("KECHUANG_DATA_DIR", str(tmp_path))
+    result = _check(env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _check(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "kc.example.gov.cn",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout

@@ -1,0 +1,47 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from kechuang.core.tests.factories import UserFactory
+from kechuang.notifications import services
+from kechuang.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notify_puts_a_message_in_the_inbox_and_emails_those_who_want_it(
+    staff, django_capture_on_commit_callbacks
+):
+    staff.email = "a@example.gov.cn"
+    staff.save()
+    quiet = UserFactory(email="b@example.gov.cn")
+    services.set_preference(user=quiet, kind="system", in_app=True, email=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            users=[staff, quiet], kind="system", title="高企申报截止提醒", body="还有3个工作日", url="/"
+        )
+    assert Notification.objects.filter(title="高企申报截止提醒").count() == 2
+    assert [m.to for m in mail.outbox] == [["a@example.gov.cn"]]
+    assert "高企申报截止提醒" in mail.outbox[0].subject
+
+
+def test_user_can_switch_a_kind_off_entirely(staff):
+    services.set_preference(user=staff, kind="system", in_app=False, email=False)
+    assert services.notify(users=[staff], kind="system", title="x") == []
+
+
+def test_another_users_message_is_a_404(client, staff):
+    other = UserFactory()
+    note = services.notify(users=[other], kind="system", title="私信")[0]
+    client.force_login(staff)
+    assert client.get(reverse("notifications:open", args=[note.pk])).status_code == 404
+    assert Notification.objects.get(pk=note.pk).read_at is None
+
+
+def test_opening_marks_read_and_refuses_offsite_redirects(client, staff):
+    note = services.notify(users=[staff], kind="system", title="x", url="https://evil.example.com/")[0]
+    client.force_login(staff)
+    response = client.get(reverse("notifications:open", args=[note.pk]))
+    assert response["Location"] == reverse("notifications:inbox")
+    note.refresh_from_db()
+    assert note.read_at is not None
