@@ -1,0 +1,42 @@
+"""Who may see and change firms and their qualifications (one policy per record type).
+
+* Bureau staff: view, change, record/revoke qualifications, export — firms in their region subtree.
+* Leadership: view and export in their region, read-only.
+* Enterprise users: their own firm only (view and keep its own data current); its qualifications read-only.
+* Everyone else (experts, commissioners, the three administrators): nothing.
+"""
+
+from __future__ import annotations
+
+from kechuang.core.permissions import RegionScopedPolicy
+
+
+class EnterprisePolicy(RegionScopedPolicy):
+    region_path = "region__"
+    organisation_field = "pk"
+    enterprise_actions = frozenset({"view", "change"})
+
+    @property
+    def model(self):
+        from kechuang.core.models import Organisation
+
+        return Organisation
+
+    def base_queryset(self):
+        return self.model._default_manager.filter(kind=self.model.Kind.ENTERPRISE)
+
+
+class QualificationPolicy(RegionScopedPolicy):
+    region_path = "organisation__region__"
+    organisation_field = "organisation"
+    enterprise_actions = frozenset({"view"})
+
+    @property
+    def model(self):
+        from kechuang.enterprises.models import Qualification
+
+        return Qualification
+
+
+enterprises = EnterprisePolicy()
+qualifications = QualificationPolicy()

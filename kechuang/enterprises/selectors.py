@@ -1,0 +1,182 @@
+"""Reads on firms, qualifications and the cultivation ladder, scoped through the policies.
+
+Every list is built from a fixed number of queries whatever its length: the ladder tier is a correlated
+subquery, current qualifications come in one prefetch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from kechuang.core.models import Organisation, Region
+from kechuang.enterprises import eligibility, permissions
+from kechuang.enterprises.models import TIER_LABELS, Qualification, QualificationKind
+
+
+def tier_expression(day: dt.date):
+    """The ladder tier of the outer firm on `day`: the highest tier among its valid qualifications, or 0."""
+    best = (
+        Qualification.objects.valid_on(day)
+        .filter(organisation=OuterRef("pk"))
+        .order_by("-kind__tier")
+        .values("kind__tier")[:1]
+    )
+    return Coalesce(Subquery(best, output_field=IntegerField()), Value(0))
+
+
+def firms_for(
+    user,
+    *,
+    action: str = "view",
+    q: str = "",
+    town: Region | None = None,
+    industry=None,
+    qualification: str = "",
+    tier: int | None = None,
+    as_of: dt.date,
+) -> QuerySet[Organisation]:
+    qs = (
+        permissions.enterprises.queryset(user, action)
+        .select_related("region", "industry", "enterprise_profile")
+        .annotate(tier=tier_expression(as_of))
+        .prefetch_related(
+            Prefetch(
+                "qualifications",
+                queryset=Qualification.objects.valid_on(as_of).select_related("kind").order_by("-kind__tier"),
+                to_attr="current_qualifications",
+            )
+        )
+    )
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(name__contains=q) | Q(credit_code__startswith=q.upper()))
+    if town is not None:
+        qs = qs.filter(region__path__startswith=town.path)
+    if industry is not None:
+        qs = qs.filter(industry=industry)
+    if qualification:
+        holders = Qualification.objects.valid_on(as_of).of_kind(qualification).values("organisation_id")
+        qs = qs.filter(pk__in=holders)
+    if tier is not None:
+        qs = qs.filter(tier=tier)
+    return qs
+
+
+def qualifications_for(user, *, organisation=None, kind: str = "", valid_on: dt.date | None = None):
+    qs = permissions.qualifications.queryset(user, "view").select_related("kind", "organisation", "field")
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if kind:
+        qs = qs.of_kind(kind)
+    if valid_on is not None:
+        qs = qs.valid_on(valid_on)
+    return qs
+
+
+def firms_in_region(region: Region) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.ENTERPRISE, region__path__startswith=region.path
+    )
+
+
+@dataclass
+class TierCount:
+    tier: int
+    label: str
+    count: int
+
+
+def ladder_counts(firms: QuerySet[Organisation], day: dt.date) -> list[TierCount]:
+    """How many firms sit on each tier on `day` (tiers with no firm are shown as 0)."""
+    counts = dict(
+        firms.annotate(tier=tier_expression(day)).order_by().values_list("tier").annotate(n=Count("pk"))
+    )
+    tiers = sorted(
+        set(TIER_LABELS) | set(QualificationKind.objects.values_list("tier", flat=True)) | set(counts)
+    )
+    return [
+        TierCount(t, TIER_LABELS.get(t, f"第{t}梯次"), counts.get(t, 0)) for t in sorted(tiers, reverse=True)
+    ]
+
+
+@dataclass
+class Mover:
+    organisation: Organisation
+    tier_before: int
+    tier_after: int
+
+    @property
+    def up(self) -> bool:
+        return self.tier_after > self.tier_before
+
+
+def ladder_movers(
+    firms: QuerySet[Organisation], *, start: dt.date, end: dt.date
+) -> tuple[list[Mover], list[Mover]]:
+    """Firms whose tier on `end` differs from their tier on `start`: (moved up, moved down)."""
+    rows = (
+        firms.annotate(tier_before=tier_expression(start), tier_after=tier_expression(end))
+        .exclude(tier_before=F("tier_after"))
+        .select_related("region")
+        .order_by("name", "pk")
+    )
+    ups, downs = [], []
+    for org in rows:
+        mover = Mover(org, org.tier_before, org.tier_after)
+        (ups if mover.up else downs).append(mover)
+    return ups, downs
+
+
+def hnte_expiring(
+    firms: QuerySet[Organisation], *, as_of: dt.date, days: int = 365
+) -> QuerySet[Qualification]:
+    """HNTE certificates valid on `as_of` that end within the next `days` days (12 months by default),
+    for firms that do not already hold a newer HNTE certificate starting after the old one."""
+    end = as_of + dt.timedelta(days=days)
+    renewed = Qualification.objects.of_kind("hnte").filter(
+        organisation=OuterRef("organisation"), valid_from__gt=OuterRef("valid_from"), revoked_on__isnull=True
+    )
+    return (
+        Qualification.objects.valid_on(as_of)
+        .of_kind("hnte")
+        .filter(organisation__in=firms, valid_until__lte=end)
+        .exclude(Exists(renewed))
+        .select_related("organisation", "organisation__region", "kind")
+        .order_by("valid_until", "organisation__name")
+    )
+
+
+@dataclass
+class Candidate:
+    organisation: Organisation
+    assessment: eligibility.Assessment
+
+
+def pipeline_candidates(
+    firms: QuerySet[Organisation], *, kind: str, as_of: dt.date, limit: int = 200
+) -> list[Candidate]:
+    """Firms not holding `kind` on `as_of`, with reported financials, run through the eligibility engine.
+
+    Ordered: eligible first, then undecided (depends on expert points or data), then the rest by score.
+    """
+    holders = Qualification.objects.valid_on(as_of).of_kind(kind).values("organisation_id")
+    pool = (
+        firms.exclude(pk__in=holders)
+        .filter(enterprise_years__year__lt=as_of.year)
+        .distinct()
+        .select_related("region")
+        .order_by("name", "pk")[:limit]
+    )
+    facts = eligibility.load_facts(pool, as_of)
+    out = [Candidate(f.organisation, eligibility.assess_facts(f, as_of)) for f in facts]
+
+    def key(c: Candidate):
+        ev = c.assessment.hnte if kind == "hnte" else c.assessment.tech_sme
+        rank = {True: 0, None: 1, False: 2}[ev.eligible]
+        return (rank, -(ev.score_max or 0), c.organisation.name)
+
+    return sorted(out, key=key)
