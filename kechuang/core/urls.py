@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.core.views import home, records
+from kechuang.core.views import home, imports, records
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,9 @@ urlpatterns = [
     path("calendar/", records.calendar, name="calendar"),
     path("files/<uuid:uid>/", records.attachment_download, name="attachment_download"),
     path("jobs/<int:pk>/", records.job_status, name="job_status"),
+    path("imports/", imports.import_index, name="import_index"),
+    path("imports/jobs/<int:pk>/", imports.import_job_result, name="import_job_result"),
+    path("imports/<slug:spec>/", imports.import_upload, name="import_upload"),
+    path("imports/<slug:spec>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("imports/<slug:spec>/template.xlsx", imports.import_template, name="import_template"),
 ]

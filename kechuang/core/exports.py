@@ -1,0 +1,84 @@
+"""xlsx exports that are safe to open: no cell the user did not type can become a formula.
+
+Any text starting with = + - @ (or their full-width forms ＝ ＋ － ＠), a tab or a carriage return is
+written as a string prefixed with a single quote, so Excel/WPS never evaluate it (CSV/formula
+injection, OWASP). Numbers, dates and booleans stay typed values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
+
+
+def _write(sheet, row: int, col: int, value) -> None:
+    cell = sheet.cell(row=row, column=col)
+    if value is None:
+        return
+    if isinstance(value, bool | int | float | Decimal):
+        cell.value = float(value) if isinstance(value, Decimal) else value
+        if isinstance(value, Decimal):
+            cell.number_format = "#,##0.00"
+        return
+    if isinstance(value, dt.datetime):
+        cell.value = value.replace(tzinfo=None)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return
+    if isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+        return
+    # Everything else is text, assigned as a string type so openpyxl never reads it as a formula.
+    cell.value = neutralise(str(value))
+    cell.data_type = TYPE_STRING
+
+
+def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "数据") -> bytes:
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = sheet_title[:31]
+    for col, header in enumerate(headers, start=1):
+        _write(sheet, 1, col, header)
+        sheet.cell(row=1, column=col).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(col)].width = max(10, min(40, len(str(header)) * 2 + 4))
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(row, start=1):
+            _write(sheet, r, col, value)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    """A download of `rows`; a Chinese `filename` is sent per RFC 5987 (filename*=UTF-8''…)."""
+    if not filename.lower().endswith(".xlsx"):
+        filename += ".xlsx"
+    response = HttpResponse(to_xlsx(headers, rows), content_type=XLSX_TYPE)
+    fallback = "".join(c for c in filename if c.isascii() and c not in '"\\;') or "export.xlsx"
+    if fallback.lower() == ".xlsx":
+        fallback = "export.xlsx"
+    utf8 = content_disposition_header(True, filename)
+    if utf8.startswith("attachment; filename*="):
+        response["Content-Disposition"] = (
+            f'attachment; filename="{fallback}"; {utf8.removeprefix("attachment; ")}'
+        )
+    else:
+        response["Content-Disposition"] = utf8
+    return response
