@@ -5,3 +5,37 @@ class ProgrammesConfig(AppConfig):
     name = "kechuang.programmes"
     label = "programmes"
     verbose_name = "项目申报"
+    url_prefix = "programmes"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        bureau = frozenset({Role.STAFF, Role.LEADER})
+        return (
+            NavItem("我的申报", "programmes:my_applications", frozenset({Role.ENTERPRISE}), order=20),
+            NavItem(
+                "申报批次",
+                "programmes:call_list",
+                bureau,
+                order=20,
+                description="申报、形式审查、评审、公示与决定",
+            ),
+            NavItem("我的待办", "programmes:my_tasks", frozenset({Role.STAFF}), order=5),
+            NavItem("评审任务", "programmes:review_list", frozenset({Role.EXPERT}), order=20),
+            NavItem("培训与宣讲", "programmes:training_list", bureau, order=25),
+        )
+
+    @property
+    def public_nav(self):
+        from kechuang.portal.public import PublicSection
+
+        return (
+            PublicSection(
+                "公示公告", "programmes:public_publicity_list", "拟认定、立项名单公示与实名异议", order=10
+            ),
+        )
+
+    def ready(self):
+        from kechuang.programmes import indicators  # noqa: F401

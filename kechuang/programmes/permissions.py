@@ -1,0 +1,103 @@
+"""Who sees and handles what in the programme engine.
+
+Staff handle the calls of their region subtree, leaders read them; an enterprise user sees only its own
+organisation's applications; an expert only the applications drawn to them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from kechuang.accounts.roles import Role
+from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+
+
+class ApplicationPolicy(Policy):
+    @property
+    def model(self):
+        from kechuang.programmes.models import Application
+
+        return Application
+
+    def base_queryset(self):
+        return self.model.objects.select_related("call__programme__type", "organisation", "person")
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and action in {"view", "change", "check", "decide", "draw"}:
+            return region_rule(user, "call__region__")
+        if user.role == Role.LEADER and action == "view":
+            return region_rule(user, "call__region__")
+        if user.role == Role.ENTERPRISE and action in {"view", "change"} and user.organisation_id:
+            return models.Q(organisation_id=user.organisation_id)
+        if user.role == Role.EXPERT and action in {"view", "review"} and user.person_id:
+            return models.Q(assignments__expert__person_id=user.person_id)
+        return None
+
+
+class CallPolicy(RegionScopedPolicy):
+    region_path = "region__"
+    organisation_field = None
+
+    @property
+    def model(self):
+        from kechuang.programmes.models import Call
+
+        return Call
+
+    def base_queryset(self):
+        return self.model.objects.select_related("programme__type")
+
+    def rule(self, user, action):
+        # Calls are public notices: any applicant may read them and apply; staff manage their region's.
+        if user.role == Role.ENTERPRISE and action in {"view", "apply"}:
+            return models.Q()
+        return super().rule(user, action)
+
+
+class AssignmentPolicy(Policy):
+    @property
+    def model(self):
+        from kechuang.programmes.models import ReviewAssignment
+
+        return ReviewAssignment
+
+    def base_queryset(self):
+        return self.model.objects.select_related("application__call__programme", "expert__person")
+
+    def rule(self, user, action):
+        if user.role == Role.EXPERT and action in {"view", "review"} and user.person_id:
+            return models.Q(expert__person_id=user.person_id)
+        if user.role in (Role.STAFF, Role.LEADER) and action == "view":
+            return region_rule(user, "application__call__region__")
+        return None
+
+
+class ObjectionPolicy(Policy):
+    @property
+    def model(self):
+        from kechuang.programmes.models import Objection
+
+        return Objection
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and action in {"view", "answer"}:
+            return region_rule(user, "publicity__call__region__")
+        if user.role == Role.LEADER and action == "view":
+            return region_rule(user, "publicity__call__region__")
+        return None
+
+
+class TrainingPolicy(RegionScopedPolicy):
+    organisation_field = "participants__organisation"
+
+    @property
+    def model(self):
+        from kechuang.programmes.models import Training
+
+        return Training
+
+
+applications = ApplicationPolicy()
+calls = CallPolicy()
+assignments = AssignmentPolicy()
+objections = ObjectionPolicy()
+trainings = TrainingPolicy()

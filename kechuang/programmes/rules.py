@@ -1,0 +1,400 @@
+"""Pure domain rules of the programme engine: the transition tables, form-schema checks, the expert draw
+with recusal, score aggregation and ranking. No Django imports; every refusal explains itself in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import random
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# --- Workflow --------------------------------------------------------------------------------------
+# TRANSITIONS[from][to] = Step(who, guards, label). `who` is "applicant" or "staff"; guards are names the
+# workflow service checks against the database (call open, 公示 over, …). One table per programme type.
+
+
+@dataclass(frozen=True)
+class Step:
+    who: str
+    label: str
+    guards: tuple[str, ...] = ()
+
+
+_APPLICANT_PART = {
+    "draft": {
+        "submitted": Step("applicant", "提交申报", ("call_open", "form_complete")),
+        "withdrawn": Step("applicant", "撤回"),
+    },
+    "submitted": {
+        "returned": Step("staff", "退回修改", ("reason_required",)),
+        "accepted": Step("staff", "形式审查通过"),
+        "rejected": Step("staff", "形式审查不通过", ("reason_required",)),
+        "withdrawn": Step("applicant", "撤回"),
+    },
+    "returned": {
+        "submitted": Step("applicant", "修改后重新提交", ("call_open", "form_complete")),
+        "withdrawn": Step("applicant", "撤回"),
+    },
+}
+
+DEFAULT_TABLE = {
+    **_APPLICANT_PART,
+    "accepted": {"under_review": Step("staff", "进入专家评审", ("has_draw",))},
+    "under_review": {"reviewed": Step("staff", "评审完成", ("all_scored",))},
+    "reviewed": {
+        "in_publicity": Step("staff", "列入公示", ("has_publicity",)),
+        "not_approved": Step("staff", "未入围，不予批准", ("reason_required",)),
+    },
+    "in_publicity": {
+        "approved": Step("staff", "批准", ("publicity_over", "objections_closed")),
+        "not_approved": Step("staff", "不予批准", ("publicity_over", "objections_closed", "reason_required")),
+    },
+}
+
+# Intake/recommendation programmes without an expert panel: accepted applications go straight to 公示.
+NO_REVIEW_TABLE = {
+    **_APPLICANT_PART,
+    "accepted": {
+        "in_publicity": Step("staff", "列入公示", ("has_publicity",)),
+        "not_approved": Step("staff", "不予推荐", ("reason_required",)),
+    },
+    "in_publicity": DEFAULT_TABLE["in_publicity"],
+}
+
+TRANSITION_TABLES: dict[str, dict[str, dict[str, Step]]] = {
+    "default": DEFAULT_TABLE,
+    "no_review": NO_REVIEW_TABLE,
+}
+STAGE_LABELS = {"formal_check": "形式审查", "review": "专家评审", "publicity": "公示", "decision": "决定"}
+
+STATUS_LABELS = {
+    "draft": "草稿",
+    "submitted": "已提交",
+    "returned": "退回修改",
+    "accepted": "形式审查通过",
+    "rejected": "形式审查不通过",
+    "under_review": "专家评审中",
+    "reviewed": "评审完成",
+    "in_publicity": "公示中",
+    "approved": "已批准",
+    "not_approved": "未批准",
+    "withdrawn": "已撤回",
+}
+EDITABLE_STATUSES = frozenset({"draft", "returned"})
+
+
+def stages_of(key: str) -> list[str]:
+    table = TRANSITION_TABLES[key]
+    stages = ["formal_check"]
+    if "under_review" in table.get("accepted", {}):
+        stages.append("review")
+    stages += ["publicity", "decision"]
+    return stages
+
+
+def find_step(key: str, current: str, target: str) -> tuple[Step | None, str]:
+    """The step from `current` to `target`, or None with the reason it is not allowed."""
+    table = TRANSITION_TABLES[key]
+    step = table.get(current, {}).get(target)
+    if step is None:
+        allowed = "、".join(STATUS_LABELS[t] for t in table.get(current, {})) or "无（已是终态）"
+        return None, (
+            f"申报当前为“{STATUS_LABELS.get(current, current)}”，不能变更为“{STATUS_LABELS.get(target, target)}”；"
+            f"此时可进行的操作：{allowed}。"
+        )
+    return step, ""
+
+
+# --- Form schema -----------------------------------------------------------------------------------
+FIELD_TYPES = {"text", "number", "money", "date", "choice", "table", "attachment"}
+
+
+def check_form_schema(schema) -> list[str]:
+    errors = []
+    if not isinstance(schema, list):
+        return ["申报表字段必须是列表。"]
+    seen = set()
+    for i, f in enumerate(schema, 1):
+        if not isinstance(f, dict) or not f.get("key") or not f.get("label"):
+            errors.append(f"第{i}个字段缺少 key 或 label。")
+            continue
+        if f["key"] in seen:
+            errors.append(f"字段 {f['key']} 重复。")
+        seen.add(f["key"])
+        if f.get("type") not in FIELD_TYPES:
+            errors.append(f"字段“{f['label']}”的类型 {f.get('type')} 不受支持。")
+        if f.get("type") == "choice" and not f.get("choices"):
+            errors.append(f"选择字段“{f['label']}”没有选项。")
+        if f.get("type") == "table" and not f.get("columns"):
+            errors.append(f"表格字段“{f['label']}”没有列定义。")
+    return errors
+
+
+def check_scoring_sheet(sheet) -> list[str]:
+    if not isinstance(sheet, list):
+        return ["评分表必须是列表。"]
+    errors = []
+    for i, c in enumerate(sheet, 1):
+        if not isinstance(c, dict) or not c.get("code") or not c.get("label"):
+            errors.append(f"第{i}个评分项缺少 code 或 label。")
+        elif not isinstance(c.get("max"), (int, float)) or c["max"] <= 0:
+            errors.append(f"评分项“{c['label']}”的满分必须为正数。")
+    return errors
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def validate_form_data(schema: list[dict], data: dict, *, complete: bool) -> dict[str, str]:
+    """Errors by field key. Types are always checked; `complete=True` (submission) also needs every
+    required field and every required attachment kind."""
+    errors: dict[str, str] = {}
+    for f in schema:
+        key, label, kind = f["key"], f["label"], f["type"]
+        value = data.get(key)
+        if _blank(value):
+            if complete and f.get("required"):
+                errors[key] = f"请上传“{label}”。" if kind == "attachment" else f"请填写“{label}”。"
+            continue
+        if kind in ("number", "money"):
+            try:
+                number = Decimal(str(value))
+            except (InvalidOperation, ValueError):
+                errors[key] = f"“{label}”必须是数字。"
+                continue
+            if not number.is_finite() or number < 0:
+                errors[key] = f"“{label}”不能为负数。"
+            elif kind == "money" and number != number.quantize(Decimal("0.01")):
+                errors[key] = f"“{label}”金额最多两位小数（单位：元）。"
+        elif kind == "date":
+            try:
+                dt.date.fromisoformat(str(value))
+            except ValueError:
+                errors[key] = f"“{label}”不是有效日期（格式：2020-05-01）。"
+        elif kind == "choice":
+            if value not in f["choices"]:
+                errors[key] = f"“{label}”的选项无效。"
+        elif kind == "table":
+            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+                errors[key] = f"“{label}”格式无效。"
+        elif kind == "attachment":
+            if not isinstance(value, list):
+                errors[key] = f"“{label}”格式无效。"
+        elif kind == "text" and len(str(value)) > int(f.get("max_length", 5000)):
+            errors[key] = f"“{label}”超过{f.get('max_length', 5000)}字。"
+    unknown = set(data) - {f["key"] for f in schema}
+    for key in sorted(unknown):
+        errors[key] = f"申报表中没有字段 {key}。"
+    return errors
+
+
+def checklist(schema: list[dict], data: dict) -> list[dict]:
+    """形式审查 checklist: each required item and whether it is present."""
+    return [
+        {"key": f["key"], "label": f["label"], "type": f["type"], "ok": not _blank(data.get(f["key"]))}
+        for f in schema
+        if f.get("required")
+    ]
+
+
+# --- Expert draw ------------------------------------------------------------------------------------
+class DrawError(ValueError):
+    """The pool cannot satisfy a rule; the message names it."""
+
+
+@dataclass(frozen=True)
+class DrawRules:
+    group_size: int = 5
+    min_technical_share: float = 0.6
+    min_finance: int = 1
+    field_match: bool = True
+
+    @classmethod
+    def from_dict(cls, d: dict) -> DrawRules:
+        return cls(
+            group_size=int(d.get("group_size", 5)),
+            min_technical_share=float(d.get("min_technical_share", 0.6)),
+            min_finance=int(d.get("min_finance", 1)),
+            field_match=bool(d.get("field_match", True)),
+        )
+
+    @property
+    def min_technical(self) -> int:
+        return math.ceil(self.group_size * self.min_technical_share - 1e-9)
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.group_size < 1:
+            out.append("评审组人数至少为1。")
+        if not 0 <= self.min_technical_share <= 1:
+            out.append("技术专家比例应在0～100%之间。")
+        if self.min_finance < 0:
+            out.append("财务专家人数不能为负。")
+        if self.min_technical + self.min_finance > self.group_size:
+            out.append(
+                f"评审组{self.group_size}人无法同时满足至少{self.min_technical}名技术专家和{self.min_finance}名财务专家。"
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    category: str  # "technical" | "finance"
+    employer_id: int | None = None
+    conflict_org_ids: tuple[int, ...] = ()
+    fields: tuple[str, ...] = ()
+    active: bool = True
+
+
+@dataclass
+class DrawResult:
+    seed: str
+    chosen: list[int]
+    exclusions: list[dict] = field(default_factory=list)  # [{"id":…, "reason":…}]
+    eligible: list[int] = field(default_factory=list)
+
+
+def exclusion_reason(
+    c: Candidate, applicant_org_ids: frozenset[int], field_code: str, rules: DrawRules
+) -> str:
+    if not c.active:
+        return "已停用"
+    if c.employer_id is not None and c.employer_id in applicant_org_ids:
+        return "任职于申报单位，回避"
+    if applicant_org_ids & set(c.conflict_org_ids):
+        return "已申报与申报单位存在利益冲突，回避"
+    if rules.field_match and field_code and c.category == "technical" and field_code not in c.fields:
+        return f"专业领域不含 {field_code}"
+    return ""
+
+
+def draw_experts(
+    *,
+    candidates: list[Candidate],
+    applicant_org_ids: frozenset[int] | set[int],
+    field_code: str,
+    rules: DrawRules,
+    seed: str,
+) -> DrawResult:
+    """Draw a review group reproducibly from `seed`: the same inputs always give the same group."""
+    problems = rules.problems()
+    if problems:
+        raise DrawError(problems[0])
+    applicant_org_ids = frozenset(applicant_org_ids)
+    pool = sorted(candidates, key=lambda c: c.id)
+    exclusions, eligible = [], []
+    for c in pool:
+        reason = exclusion_reason(c, applicant_org_ids, field_code, rules)
+        if reason:
+            exclusions.append({"id": c.id, "reason": reason})
+        else:
+            eligible.append(c)
+    technical = [c.id for c in eligible if c.category == "technical"]
+    finance = [c.id for c in eligible if c.category == "finance"]
+    need_tech, need_fin = rules.min_technical, rules.min_finance
+    if len(technical) < need_tech:
+        raise DrawError(
+            f"可抽取的技术专家只有{len(technical)}名，不满足“技术专家不少于{rules.min_technical_share:.0%}"
+            f"（{need_tech}名）”的规则（回避和领域匹配后）。"
+        )
+    if len(finance) < need_fin:
+        raise DrawError(f"可抽取的财务专家只有{len(finance)}名，不满足“财务专家不少于{need_fin}名”的规则。")
+    if len(eligible) < rules.group_size:
+        raise DrawError(f"可抽取的专家只有{len(eligible)}名，不满足“评审组{rules.group_size}人”的规则。")
+    rng = random.Random(seed)  # noqa: S311 - the seed is secrets-generated; the PRNG makes the draw reproducible
+    chosen = rng.sample(technical, need_tech) + rng.sample(finance, need_fin)
+    rest = [i for i in sorted(technical + finance) if i not in chosen]
+    chosen += rng.sample(rest, rules.group_size - len(chosen))
+    return DrawResult(seed=seed, chosen=chosen, exclusions=exclusions, eligible=[c.id for c in eligible])
+
+
+def seal(record: dict) -> str:
+    body = {k: v for k, v in record.items() if k != "hash"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def make_record(
+    *,
+    candidates: list[Candidate],
+    applicant_org_ids,
+    field_code: str,
+    rules: DrawRules,
+    result: DrawResult,
+    at: str,
+    actor: str,
+) -> dict:
+    record = {
+        "seed": result.seed,
+        "candidates": [asdict(c) for c in sorted(candidates, key=lambda c: c.id)],
+        "applicant_org_ids": sorted(applicant_org_ids),
+        "field_code": field_code,
+        "rules": asdict(rules),
+        "exclusions": result.exclusions,
+        "chosen": result.chosen,
+        "drawn_at": at,
+        "actor": actor,
+    }
+    record["hash"] = seal(record)
+    return record
+
+
+def verify_draw(record: dict) -> tuple[bool, str]:
+    """Recompute a sealed draw from its seed and candidates; (ok, explanation)."""
+    if seal(record) != record.get("hash"):
+        return False, "抽取记录的校验值不符，记录已被改动。"
+    candidates = [
+        Candidate(**{**c, "conflict_org_ids": tuple(c["conflict_org_ids"]), "fields": tuple(c["fields"])})
+        for c in record["candidates"]
+    ]
+    result = draw_experts(
+        candidates=candidates,
+        applicant_org_ids=frozenset(record["applicant_org_ids"]),
+        field_code=record["field_code"],
+        rules=DrawRules(**record["rules"]),
+        seed=record["seed"],
+    )
+    if result.chosen != record["chosen"] or result.exclusions != record["exclusions"]:
+        return False, "按记录的种子和候选名单重新计算，抽取结果不一致。"
+    return True, "按记录的种子和候选名单重新计算，抽取结果一致。"
+
+
+# --- Scores -----------------------------------------------------------------------------------------
+TWO = Decimal("0.01")
+
+
+def mean(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return (sum(values, Decimal(0)) / len(values)).quantize(TWO, ROUND_HALF_UP)
+
+
+def trimmed_mean(values: list[Decimal]) -> Decimal | None:
+    """Drop one highest and one lowest score when at least 5 experts scored (usual review practice);
+    with fewer scores this is the plain mean."""
+    if len(values) < 5:
+        return mean(values)
+    return mean(sorted(values)[1:-1])
+
+
+def rank(items: list[tuple[object, Decimal | None]]) -> list[tuple[object, Decimal | None, int | None]]:
+    """Competition ranking (1, 2, 2, 4) by score, highest first; unscored items unranked at the end."""
+    scored = sorted([i for i in items if i[1] is not None], key=lambda i: -i[1])
+    out, prev, position = [], None, 0
+    for n, (key, score) in enumerate(scored, 1):
+        if score != prev:
+            position, prev = n, score
+        out.append((key, score, position))
+    return out + [(k, None, None) for k, s in items if s is None]
+
+
+def render_letter(template: str, values: dict) -> str:
+    class _Keep(dict):
+        def __missing__(self, key):
+            return "{" + key + "}"
+
+    return template.format_map(_Keep(values))

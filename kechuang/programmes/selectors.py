@@ -1,0 +1,151 @@
+"""Reads of the programme engine, scoped through the policies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from kechuang.accounts.roles import Role
+from kechuang.core.workdays import add_working_days
+from kechuang.programmes import permissions, rules
+from kechuang.programmes.models import (
+    Application,
+    Call,
+    Objection,
+    PublicityPeriod,
+    ReviewAssignment,
+    Score,
+    Training,
+    TrainingParticipant,
+)
+
+S = Application.Status
+
+
+def calls_for(user):
+    return permissions.calls.queryset(user, "view").annotate(
+        n_applications=Count("applications", filter=~Q(applications__status__in=[S.DRAFT, S.WITHDRAWN])),
+        n_approved=Count("applications", filter=Q(applications__status=S.APPROVED)),
+    )
+
+
+def open_calls(now=None):
+    now = now or timezone.now()
+    return Call.objects.select_related("programme__type").filter(opens_at__lte=now, closes_at__gt=now)
+
+
+def applications_for(user, action: str = "view", **filters):
+    return permissions.applications.queryset(user, action).filter(**filters).distinct()
+
+
+def score_summary(application: Application) -> dict:
+    totals = []
+    for assignment in application.assignments.all():
+        if assignment.submitted_at is None:
+            continue
+        totals.append(sum((s.points for s in assignment.scores.all()), Decimal(0)))
+    return {
+        "count": len(totals),
+        "mean": rules.mean(totals),
+        "trimmed": rules.trimmed_mean(totals),
+        "totals": totals,
+    }
+
+
+def ranking(call: Call) -> list[dict]:
+    """Every reviewed (or later) application of a call with its mean, trimmed mean and rank."""
+    applications = list(
+        call.applications.exclude(status__in=[S.DRAFT, S.WITHDRAWN, S.SUBMITTED, S.RETURNED, S.REJECTED])
+        .select_related("organisation", "person")
+        .prefetch_related(
+            Prefetch("assignments", queryset=ReviewAssignment.objects.prefetch_related("scores"))
+        )
+    )
+    summaries = {a.pk: score_summary(a) for a in applications}
+    ranked = rules.rank([(a.pk, summaries[a.pk]["trimmed"]) for a in applications])
+    by_pk = {a.pk: a for a in applications}
+    return [{"application": by_pk[pk], "rank": position, **summaries[pk]} for pk, _, position in ranked]
+
+
+def scores_visible_to(user, application: Application):
+    """Scores an expert may see: their own; others' only when the programme allows it. Staff see all."""
+    qs = Score.objects.filter(assignment__application=application).select_related(
+        "assignment__expert__person"
+    )
+    if user.role == Role.EXPERT:
+        if application.call.programme.shows_other_scores:
+            return qs.filter(
+                assignment__application__assignments__expert__person_id=user.person_id
+            ).distinct()
+        return qs.filter(assignment__expert__person_id=user.person_id)
+    if user.role in (Role.STAFF, Role.LEADER) and permissions.applications.allows(user, "view", application):
+        return qs
+    return qs.none()
+
+
+def published_publicities(today: dt.date | None = None):
+    return PublicityPeriod.objects.select_related("call__programme__type").order_by("-starts_on")
+
+
+def publicity_entries(period: PublicityPeriod):
+    return period.applications.select_related("organisation", "person").order_by("organisation__name", "pk")
+
+
+def my_tasks(user, now=None) -> dict:
+    """Staff work list across programmes: what to check, draw, decide and answer, and deadlines soon."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    apps = applications_for(user, "check")
+    horizon = add_working_days(today, 7)
+    return {
+        "to_check": apps.filter(status=S.SUBMITTED).order_by("submitted_at"),
+        "to_draw": apps.filter(status=S.ACCEPTED, call__programme__type__transition_key="default"),
+        "to_publicise": apps.filter(status=S.REVIEWED),
+        "to_decide": apps.filter(status=S.IN_PUBLICITY, publicity__ends_on__lt=today),
+        "objections": permissions.objections.queryset(user, "answer")
+        .filter(status=Objection.Status.OPEN)
+        .select_related("publicity", "application__organisation"),
+        "closing_calls": permissions.calls.queryset(user, "change").filter(
+            closes_at__gte=now, closes_at__date__lte=horizon.date
+        ),
+        "publicity_ending": PublicityPeriod.objects.filter(
+            pk__in=apps.values("publicity"), ends_on__gte=today, ends_on__lte=horizon.date
+        ),
+        "horizon": horizon,
+    }
+
+
+def expert_assignments(user):
+    return permissions.assignments.queryset(user, "review").select_related(
+        "application__call__programme", "application__organisation"
+    )
+
+
+def trainings_for(user):
+    return (
+        permissions.trainings.queryset(user, "view")
+        .annotate(
+            n_invited=Count("participants", filter=Q(participants__invited=True), distinct=True),
+            n_registered=Count("participants", filter=Q(participants__registered=True), distinct=True),
+            n_attended=Count("participants", filter=Q(participants__attended=True), distinct=True),
+        )
+        .distinct()
+    )
+
+
+def firms_trained(region, year: int | None = None):
+    """Distinct firms that attended, per topic and year (the "50余家企业参加…培训" figure)."""
+    qs = TrainingParticipant.objects.filter(attended=True, training__region__path__startswith=region.path)
+    if year:
+        qs = qs.filter(training__held_on__year=year)
+    return (
+        qs.values("training__topic", "training__held_on__year")
+        .annotate(firms=Count("organisation", distinct=True))
+        .order_by("-training__held_on__year", "training__topic")
+    )
+
+
+__all__ = ["Training", "firms_trained"]

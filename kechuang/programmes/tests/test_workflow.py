@@ -1,0 +1,235 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kechuang.core.models import AuditEvent
+from kechuang.core.tests.factories import UserFactory
+from kechuang.programmes import services
+from kechuang.programmes.models import Decision, Objection
+
+from .conftest import NOW, expert_user
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(action="application.transition_refused"):
+    return AuditEvent.objects.filter(action=action).count()
+
+
+def test_submit_creates_version_and_status_change(application, enterprise_user):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    assert application.status == "submitted"
+    assert application.versions.count() == 1
+    change = application.status_changes.get()
+    assert (change.from_status, change.to_status, change.actor) == ("draft", "submitted", enterprise_user)
+    assert AuditEvent.objects.filter(action="application.transition", object_id=str(application.pk)).exists()
+
+
+def test_submit_after_close_is_refused_and_audited(application, enterprise_user, call):
+    with pytest.raises(ValidationError, match="截止申报"):
+        services.application_transition(
+            actor=enterprise_user,
+            application=application,
+            to="submitted",
+            now=call.closes_at + dt.timedelta(minutes=1),
+        )
+    application.refresh_from_db()
+    assert application.status == "draft"
+    assert refused() == 1
+
+
+def test_incomplete_form_cannot_be_submitted(call, enterprise_user):
+    app = services.application_create(
+        actor=enterprise_user, call=call, organisation=enterprise_user.organisation, title="x", now=NOW
+    )
+    with pytest.raises(ValidationError, match="知识产权证明"):
+        services.application_transition(actor=enterprise_user, application=app, to="submitted", now=NOW)
+
+
+def test_return_edit_and_resubmit_keeps_versions(application, enterprise_user, staff):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    with pytest.raises(ValidationError, match="理由"):
+        services.application_check(actor=staff, application=application, result="return", reason="")
+    services.application_check(actor=staff, application=application, result="return", reason="缺少审计报告")
+    assert application.status == "returned"
+    services.application_save_draft(
+        actor=enterprise_user,
+        application=application,
+        data={**application.data, "summary": "补充"},
+        expected_version=application.version,
+    )
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    assert list(application.versions.values_list("number", "data__summary")) == [(1, "电子元件"), (2, "补充")]
+
+
+def test_edit_after_submit_is_refused_and_audited(application, enterprise_user):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    with pytest.raises(ValidationError, match="只有草稿或退回修改"):
+        services.application_save_draft(
+            actor=enterprise_user, application=application, data={}, expected_version=application.version
+        )
+    assert refused("application.edit_refused") == 1
+
+
+def test_withdraw_from_draft_and_submitted(application, enterprise_user):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    services.application_transition(actor=enterprise_user, application=application, to="withdrawn")
+    assert application.status == "withdrawn"
+    with pytest.raises(ValidationError, match="已是终态"):
+        services.application_transition(
+            actor=enterprise_user, application=application, to="submitted", now=NOW
+        )
+
+
+def test_reject_needs_reason(application, enterprise_user, staff):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    services.application_check(
+        actor=staff, application=application, result="reject", reason="不符合注册满一年条件"
+    )
+    assert application.status == "rejected"
+
+
+def test_applicant_cannot_accept_own_application(application, enterprise_user):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    with pytest.raises(ValidationError, match="工作人员"):
+        services.application_check(actor=enterprise_user, application=application, result="accept")
+    assert refused() == 1
+
+
+def test_staff_of_other_district_cannot_check(application, enterprise_user):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    outsider = UserFactory(
+        city=False,
+        region=__import__("kechuang.core.models", fromlist=["Region"]).Region.objects.get(code="370303"),
+    )
+    with pytest.raises(ValidationError):
+        services.application_check(actor=outsider, application=application, result="accept")
+
+
+def _through_review(accepted, staff, expert_pool, points=None):
+    services.review_draw(actor=staff, application=accepted, seed="fixed")
+    for assignment in accepted.assignments.all():
+        services.score_submit(
+            actor=expert_user(assignment.expert),
+            application=accepted,
+            points=points or {"ip": 25, "transfer": 24, "org": 15, "growth": 12},
+        )
+    accepted.refresh_from_db()
+    return accepted
+
+
+def test_full_path_to_approval(accepted, staff, expert_pool, calendar_2020_2027):
+    app = _through_review(accepted, staff, expert_pool)
+    assert app.status == "reviewed"
+    period = services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+    )
+    app.refresh_from_db()
+    assert app.status == "in_publicity"
+    obj = services.objection_submit(
+        publicity=period,
+        name="张三",
+        contact="13800000000",
+        reason="知识产权存疑",
+        application=app,
+        now=NOW.replace(month=9, day=22),
+    )
+    after = NOW.replace(month=10, day=20)
+    with pytest.raises(ValidationError, match="异议未答复"):
+        services.application_decide(actor=staff, application=app, approve=True, now=after)
+    services.objection_answer(actor=staff, objection=obj, answer="经核实，知识产权权属清晰，异议不成立。")
+    decision = services.application_decide(actor=staff, application=app, approve=True, now=after)
+    app.refresh_from_db()
+    assert app.status == "approved"
+    assert "予以认定" in decision.letter and app.organisation.name in decision.letter
+
+
+def test_decide_before_publicity_ends_is_refused_and_audited(
+    accepted, staff, expert_pool, calendar_2020_2027
+):
+    app = _through_review(accepted, staff, expert_pool)
+    services.publicity_open(actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21))
+    with pytest.raises(ValidationError, match="公示期满后"):
+        services.application_decide(
+            actor=staff, application=app, approve=True, now=NOW.replace(month=9, day=30)
+        )
+    app.refresh_from_db()
+    assert app.status == "in_publicity"
+    assert not Decision.objects.exists()
+    assert refused() == 1
+
+
+def test_publicity_over_national_day_week_counts_working_days(
+    accepted, staff, expert_pool, calendar_2020_2027
+):
+    app = _through_review(accepted, staff, expert_pool)
+    # 10 working days from Mon 2020-09-21: 21–25 Sep, 调休 Sun 27 Sep, 28–30 Sep, 1–8 Oct off, Fri 9 Oct is the 10th.
+    period = services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+    )
+    assert period.ends_on == dt.date(2020, 10, 9)
+    assert not period.provisional
+
+
+def test_review_by_undrawn_expert_is_refused_and_audited(accepted, staff, expert_pool):
+    services.review_draw(actor=staff, application=accepted, seed="fixed")
+    drawn = set(accepted.assignments.values_list("expert_id", flat=True))
+    outsider = next(e for e in expert_pool if e.pk not in drawn)
+    with pytest.raises(ValidationError, match="不是该申报的抽取评审专家"):
+        services.score_submit(
+            actor=expert_user(outsider),
+            application=accepted,
+            points={"ip": 1, "transfer": 1, "org": 1, "growth": 1},
+        )
+    assert refused("review.score_refused") == 1
+
+
+def test_score_above_criterion_max_is_rejected(accepted, staff, expert_pool):
+    services.review_draw(actor=staff, application=accepted, seed="fixed")
+    expert = accepted.assignments.first().expert
+    with pytest.raises(ValidationError, match="0～30"):
+        services.score_submit(
+            actor=expert_user(expert),
+            application=accepted,
+            points={"ip": 31, "transfer": 1, "org": 1, "growth": 1},
+        )
+    assert not accepted.assignments.filter(submitted_at__isnull=False).exists()
+
+
+def test_objection_outside_period_is_refused(accepted, staff, expert_pool, calendar_2020_2027):
+    app = _through_review(accepted, staff, expert_pool)
+    period = services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+    )
+    with pytest.raises(ValidationError, match="不在公示期内"):
+        services.objection_submit(
+            publicity=period, name="李四", contact="x", reason="y", now=NOW.replace(month=11)
+        )
+    assert not Objection.objects.exists()
+
+
+def test_batch_decision_refuses_each_early_one_separately(accepted, staff, expert_pool, calendar_2020_2027):
+    app = _through_review(accepted, staff, expert_pool)
+    services.publicity_open(actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21))
+    decided, refused_map = services.decide_batch(actor=staff, applications=[app], approve=True)
+    # "now" is the real clock (after 2020), so the period is long over and the batch goes through.
+    assert len(decided) == 1 and not refused_map
+
+
+def test_outcome_handler_is_called_on_approval(accepted, staff, expert_pool, calendar_2020_2027):
+    from kechuang.programmes import outcomes
+
+    seen = []
+    outcomes.register_outcome(
+        "hnte", lambda *, application, decision, actor: seen.append(application.pk) or "已写入"
+    )
+    try:
+        app = _through_review(accepted, staff, expert_pool)
+        services.publicity_open(
+            actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+        )
+        decision = services.application_decide(actor=staff, application=app, approve=True)
+    finally:
+        outcomes._HANDLERS.pop("hnte", None)
+    assert seen == [app.pk] and decision.outcome == "已写入"
