@@ -990,10 +990,11 @@ def evaluate_tech_sme(data: TechSmeInput) -> Evaluation:
             {"violations": data.violations},
         ),
     ]
-    # Score table.
+    # Score table. Its data counts as missing only when no direct ground makes the score irrelevant.
+    score_missing: list[str] = []
     if data.staff_total is None or data.sci_tech_staff is None:
         if data.sci_tech_staff is None:
-            missing.append("sci_tech_staff")
+            score_missing.append("sci_tech_staff")
         staff_pts: tuple[int, int] | None = None
         staff_crit = Criterion(
             "tech_sme.score.staff",
@@ -1037,7 +1038,7 @@ def evaluate_tech_sme(data: TechSmeInput) -> Evaluation:
             p,
             p,
         )
-    rd_crit, rd_pts = _tech_sme_rd(data, missing)
+    rd_crit, rd_pts = _tech_sme_rd(data, score_missing)
     ip_p = tech_sme_ip_points(data.ip.class1, data.ip.class2)
     ip_crit = Criterion(
         "tech_sme.score.ip",
@@ -1110,6 +1111,8 @@ def evaluate_tech_sme(data: TechSmeInput) -> Evaluation:
     )
     criteria.extend([staff_crit, rd_crit, ip_crit])
     eligible = _decide(criteria)
+    if not grounds:
+        missing.extend(score_missing)
     missing_t = tuple(dict.fromkeys(missing))
     how = "直接认定" if grounds else f"评价得分{_range(s_lo, s_hi)}，需≥{TECH_SME_PASS_SCORE}分"
     summary = _summary("科技型中小企业条件", eligible, criteria, missing_t, how)

@@ -105,8 +105,11 @@ def test_example_file_is_evaluated_and_printed_as_json(tmp_path):
     sme, direct = result["tech_sme"]
     assert sme["eligible"] is True and sme["score_min"] == 74
     assert direct["eligible"] is None  # direct ground, but sales and assets are unknown
-    assert "sales_revenue" in direct["missing"]
-    assert "销售收入" in direct["missing_labels"]
+    assert direct["missing"] == [
+        "sales_revenue",
+        "total_assets",
+    ]  # score data not needed with a direct ground
+    assert direct["missing_labels"] == ["销售收入", "资产总额"]
 
 
 def test_output_is_utf8_chinese_not_escaped(tmp_path):

@@ -279,3 +279,15 @@ def test_property_score_is_monotonic_in_rd(sales, costs, rd, extra):
     low = evaluate_tech_sme(sme(sales_revenue=sales, total_costs=costs, rd_expense=rd))
     high = evaluate_tech_sme(sme(sales_revenue=sales, total_costs=costs, rd_expense=rd + extra))
     assert high.score_min >= low.score_min
+
+
+def test_with_a_direct_ground_score_data_is_not_reported_missing():
+    data = sme(
+        sci_tech_staff=None, rd_expense=None, total_costs=None, direct_grounds=frozenset({"led_standard"})
+    )
+    ev = evaluate_tech_sme(data)
+    assert ev.eligible is True
+    assert ev.missing == ()
+    without = evaluate_tech_sme(dataclasses.replace(data, direct_grounds=frozenset()))
+    assert without.eligible is None
+    assert set(without.missing) == {"sci_tech_staff", "rd_expense", "total_costs"}
