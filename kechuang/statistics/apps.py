@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,35 @@ class StatisticsConfig(AppConfig):
     name = "kechuang.statistics"
     label = "kcstats"  # "statistics" would shadow Python's stdlib module name in app labels
     verbose_name = "统计与指标"
+    url_prefix = "statistics"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        return (
+            NavItem(
+                "统计指标",
+                "statistics:indicators",
+                frozenset({Role.STAFF, Role.LEADER}),
+                order=30,
+                description="研发投入、高新技术产业产值占比等指标及数据追溯",
+            ),
+            NavItem(
+                "统计填报",
+                "statistics:my_facts",
+                frozenset({Role.ENTERPRISE}),
+                order=30,
+                description="本企业研发投入、产值等统计数据在线填报",
+            ),
+        )
+
+    def ready(self):
+        from kechuang.notifications import kinds
+        from kechuang.statistics import indicators  # noqa: F401 - registers the figures
+
+        kinds.register("statistics.reminder", "统计报送催报")
+        # The import engine is written alongside this module; register our spec once it exists.
+        if importlib.util.find_spec("kechuang.core.imports") is not None:
+            from kechuang.statistics import imports  # noqa: F401

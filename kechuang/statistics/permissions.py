@@ -1,0 +1,62 @@
+"""Who sees which statistics: staff and leadership their region (by the firm's town in that period),
+an enterprise user only its own organisation's facts."""
+
+from __future__ import annotations
+
+from kechuang.accounts.roles import Role
+from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+
+
+class FactPolicy(RegionScopedPolicy):
+    region_path = "town__"
+    organisation_field = "organisation"
+    enterprise_actions = frozenset({"view", "change"})
+
+    @property
+    def model(self):
+        from kechuang.statistics.models import EnterpriseFact
+
+        return EnterpriseFact
+
+
+class RegionAccessPolicy(Policy):
+    """Which regions' indicators a user may read (and, for staff, whose calendar and targets they keep)."""
+
+    @property
+    def model(self):
+        from kechuang.core.models import Region
+
+        return Region
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and action in {"view", "change", "export"}:
+            return region_rule(user, prefix="")
+        if user.role == Role.LEADER and action in {"view", "export"}:
+            return region_rule(user, prefix="")
+        return None
+
+    def base_queryset(self):
+        return super().base_queryset().filter(level__lte=4)
+
+
+class DeadlinePolicy(RegionScopedPolicy):
+    organisation_field = None
+    staff_actions = frozenset({"view", "change", "remind"})
+
+    @property
+    def model(self):
+        from kechuang.statistics.models import SubmissionDeadline
+
+        return SubmissionDeadline
+
+
+facts = FactPolicy()
+regions = RegionAccessPolicy()
+deadlines = DeadlinePolicy()
+
+
+def may_enter_facts(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.ENTERPRISE and user.organisation_id)
+
+
+__all__ = ["deadlines", "facts", "may_enter_facts", "regions"]

@@ -1,0 +1,90 @@
+"""Reads for statistics, scoped through the policies; and the row selection the indicators share."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from kechuang.core.indicators import Period, Scope
+from kechuang.core.models import Organisation, Region
+from kechuang.statistics import permissions
+from kechuang.statistics.models import EnterpriseFact, RegionFact, SubmissionDeadline
+
+FACT_RELATED = ("organisation", "organisation__industry", "town")
+
+
+def facts_for(user, *, period: Period | None = None, q: str = "") -> QuerySet[EnterpriseFact]:
+    qs = permissions.facts.queryset(user, "view").select_related(*FACT_RELATED)
+    if period is not None:
+        qs = qs.filter(year=period.year, quarter=period.quarter, month=period.month)
+    if q:
+        qs = qs.filter(organisation__name__icontains=q)
+    return qs
+
+
+def regions_for(user) -> QuerySet[Region]:
+    return permissions.regions.queryset(user, "view").order_by("path")
+
+
+def deadlines_for(user) -> QuerySet[SubmissionDeadline]:
+    return permissions.deadlines.queryset(user, "view").select_related("region")
+
+
+def scope_facts(scope: Scope) -> QuerySet[EnterpriseFact]:
+    """Facts counted in the scope's region (by the town the firm was in for that period) and known by as_of."""
+    return EnterpriseFact.objects.filter(
+        town__path__startswith=scope.region.path, reported_on__lte=scope.as_of
+    ).select_related(*FACT_RELATED)
+
+
+def period_rows(scope: Scope, field: str, extra: Q | None = None) -> tuple[QuerySet[EnterpriseFact], str]:
+    """The rows behind a sum of `field` for the scope's period, and how they were chosen.
+
+    Rows of exactly the period's kind (a year's annual rows, a month's monthly rows) where any exist in
+    the region; otherwise, for a year or a quarter, the monthly rows inside it (1—N月累计). The choice is
+    made for the whole region, never per firm, so annual and monthly figures are never mixed.
+    """
+    p = scope.period
+    base = scope_facts(scope).filter(**{f"{field}__isnull": False})
+    if extra is not None:
+        base = base.filter(extra)
+    exact = base.filter(year=p.year, quarter=p.quarter, month=p.month)
+    if p.month or exact.exists():
+        return exact, "period"
+    months = range(p.start.month, p.end.month + 1)
+    return base.filter(year=p.year, quarter=None, month__in=months), "months"
+
+
+def region_fact(region: Region, period: Period, as_of) -> RegionFact | None:
+    return (
+        RegionFact.objects.filter(
+            region=region,
+            year=period.year,
+            quarter=period.quarter,
+            month=period.month,
+            reported_on__lte=as_of,
+        )
+        .select_related("region")
+        .first()
+    )
+
+
+def city_of(region: Region) -> Region | None:
+    node = region
+    while node is not None and node.level > Region.Level.CITY:
+        node = node.parent
+    return node if node is not None and node.level == Region.Level.CITY else None
+
+
+def missing_firms(deadline: SubmissionDeadline) -> QuerySet[Organisation]:
+    """Active enterprises of the deadline's region without a fact for the deadline's period."""
+    reported = EnterpriseFact.objects.filter(
+        year=deadline.year, quarter=deadline.quarter, month=deadline.month
+    ).values("organisation_id")
+    return (
+        Organisation.objects.filter(
+            kind=Organisation.Kind.ENTERPRISE, is_active=True, region__path__startswith=deadline.region.path
+        )
+        .exclude(pk__in=reported)
+        .select_related("region")
+        .order_by("region__path", "name")
+    )

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from kechuang.core import indicators
+from kechuang.core.indicators import Scope
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.tables import Column, build_table
+from kechuang.statistics import permissions, reporting, selectors, services
+from kechuang.statistics.forms import DeadlineForm, FactForm, IndicatorFilterForm, parse_period
+from kechuang.statistics.models import EnterpriseFact, FactSource, RegionFact
+
+FACT_COLUMNS = [
+    Column("organisation", "企业", "organisation__name"),
+    Column("period", "统计期", "year"),
+    Column("town", "所在镇街（该期）", "town__code"),
+    Column("rd_internal", "R&D内部支出（万元）", "rd_internal"),
+    Column("has_rd_projects", "研发项目"),
+    Column("industrial_output", "工业总产值（万元）", "industrial_output"),
+    Column("hightech_output", "高新产值（万元）", "hightech_output"),
+    Column("above_size", "规上"),
+    Column("status", "状态", "status"),
+    Column("source", "来源"),
+    Column("reported_on", "报送日期", "reported_on"),
+]
+
+
+def _scope_from(request) -> tuple[IndicatorFilterForm, Scope | None]:
+    """The scope asked for, limited to regions the user may see (another region is a 404)."""
+    if not permissions.regions.may(request.user, "view"):
+        raise PermissionDenied
+    regions = selectors.regions_for(request.user)
+    form = IndicatorFilterForm.bound(
+        request.GET, regions=regions, default_region=request.user.region, today=timezone.localdate()
+    )
+    if not form.is_valid():
+        if "region" in form.errors and request.GET.get("region"):
+            raise Http404("区域不存在或无权访问。")
+        return form, None
+    data = form.cleaned_data
+    return form, Scope(data["region"], data["period"], data["as_of"])
+
+
+@login_required
+def indicator_table(request):
+    form, scope = _scope_from(request)
+    lines = reporting.lines(scope) if scope else []
+    return render(request, "statistics/indicators.html", {"form": form, "scope": scope, "lines": lines})
+
+
+@login_required
+def drill(request, code: str):
+    try:
+        indicator = indicators.get(code)
+    except KeyError:
+        raise Http404("指标不存在。") from None
+    form, scope = _scope_from(request)
+    if scope is None:
+        return render(request, "statistics/drill.html", {"form": form, "indicator": indicator})
+    value = indicator.compute(scope)
+    rows = value.rows() if value.rows else EnterpriseFact.objects.none()
+    context = {"form": form, "indicator": indicator, "value": value, "scope": scope}
+    if getattr(rows, "model", None) is RegionFact:
+        context["region_facts"] = rows
+    elif getattr(rows, "model", None) is EnterpriseFact:
+        context["table"] = build_table(request, rows, FACT_COLUMNS, default_sort="organisation", per_page=50)
+    else:
+        context["items"] = list(rows)
+    template = (
+        "statistics/drill.html#rows" if request.htmx and "table" in context else "statistics/drill.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def charts(request):
+    form, scope = _scope_from(request)
+    context = {"form": form, "scope": scope}
+    if scope:
+        context.update(
+            trend=reporting.trend_option(scope.region, scope.period.year, scope.as_of),
+            quarters=reporting.quarter_option(scope.region, scope.period.year, scope.as_of),
+            towns=reporting.town_ranking_option(scope),
+            industries=reporting.industry_ranking_option(scope),
+        )
+    return render(request, "statistics/charts.html", context)
+
+
+@login_required
+def compare(request):
+    form, scope = _scope_from(request)
+    context = {"form": form, "scope": scope}
+    if scope:
+        city, rows = reporting.city_comparison(scope)
+        own = indicators.compute("rd_intensity", scope)
+        city_value = indicators.compute("rd_intensity_city", scope)
+        diff = indicators.compute("rd_intensity_vs_city", scope)
+        context.update(city=city, rows=rows, own=own, city_value=city_value, diff=diff)
+        if city:
+            context["chart"] = reporting.comparison_option(city, rows, city_value.value)
+    return render(request, "statistics/compare.html", context)
+
+
+@login_required
+def my_facts(request):
+    if not permissions.may_enter_facts(request.user):
+        raise PermissionDenied
+    qs = selectors.facts_for(request.user)
+    table = build_table(request, qs, FACT_COLUMNS, default_sort="-period")
+    return render(request, "statistics/my_facts.html", {"table": table})
+
+
+@login_required
+def fact_edit(request):
+    """The enterprise's own form for one period (?period=2020-10); creates or updates its row."""
+    if not permissions.may_enter_facts(request.user):
+        raise PermissionDenied
+    try:
+        period = parse_period(request.GET.get("period") or str(timezone.localdate().year))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("statistics:my_facts")
+    org = request.user.organisation
+    instance = EnterpriseFact.objects.filter(
+        organisation=org, year=period.year, quarter=period.quarter, month=period.month
+    ).first()
+    form = FactForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fact_submit(
+                actor=request.user,
+                organisation=org,
+                period=period,
+                values=form.values(),
+                status=form.cleaned_data["status"],
+                source=FactSource.ENTERPRISE,
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{period} 统计数据已报送。")
+            return redirect("statistics:my_facts")
+    return render(
+        request, "statistics/fact_form.html", {"form": form, "period": period, "instance": instance}
+    )
+
+
+@login_required
+def fact_detail(request, pk: int):
+    fact = get_object_or_404_for(
+        permissions.facts, request.user, "view", qs=selectors.facts_for(request.user), pk=pk
+    )
+    return render(request, "statistics/fact_detail.html", {"fact": fact})
+
+
+@login_required
+def submission_calendar(request):
+    if not permissions.deadlines.may(request.user, "view"):
+        raise PermissionDenied
+    form = DeadlineForm(request.POST or None)
+    if request.method == "POST":
+        if request.user.role != "staff" or request.user.region is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            services.deadline_set(
+                actor=request.user,
+                region=request.user.region,
+                period=data["period"],
+                due_on=data["due_on"],
+                note=data["note"],
+            )
+            messages.success(request, "报送截止日期已保存。")
+            return redirect("statistics:calendar")
+    deadlines = selectors.deadlines_for(request.user)[:60]
+    return render(
+        request,
+        "statistics/calendar.html",
+        {"form": form, "deadlines": deadlines, "import_url": _import_url()},
+    )
+
+
+@login_required
+def deadline_detail(request, pk: int):
+    deadline = get_object_or_404_for(permissions.deadlines, request.user, "view", pk=pk)
+    if request.method == "POST":
+        deadline = get_object_or_404_for(permissions.deadlines, request.user, "remind", pk=pk)
+        count = services.remind_missing(actor=request.user, deadline=deadline)
+        messages.success(request, f"已向 {count} 家未报送企业发送催报提醒。")
+        return redirect("statistics:deadline_detail", pk=pk)
+    table = build_table(
+        request,
+        selectors.missing_firms(deadline),
+        [
+            Column("name", "企业", "name"),
+            Column("region", "所在镇街", "region__code"),
+            Column("contact", "联系人"),
+        ],
+        default_sort="region",
+    )
+    may_remind = permissions.deadlines.allows(request.user, "remind", deadline)
+    return render(
+        request,
+        "statistics/deadline_detail.html",
+        {"deadline": deadline, "table": table, "may_remind": may_remind},
+    )
+
+
+def _import_url() -> str | None:
+    try:
+        return reverse("core:import_upload", args=["statistics"])
+    except NoReverseMatch:  # the import engine's pages are not installed
+        return None
