@@ -1,0 +1,54 @@
+"""xlsx exports: formula injection is neutralised, typed values stay typed, Chinese file names work."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+from urllib.parse import quote
+
+import openpyxl
+import pytest
+
+from kechuang.core import exports
+
+
+def read_back(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data)).active
+
+
+@pytest.mark.parametrize(
+    "dangerous",
+    ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '＝HYPERLINK("http://x")', "＋1", "－1", "＠A1", "\t=1", "\r=1"],
+)
+def test_cells_that_could_become_formulas_are_written_as_quoted_text(dangerous):
+    sheet = read_back(exports.to_xlsx(["名称"], [[dangerous]]))
+    cell = sheet["A2"]
+    assert cell.value == "'" + dangerous
+    assert cell.data_type == "s"
+
+
+def test_the_header_row_is_neutralised_too():
+    sheet = read_back(exports.to_xlsx(["=cmd|' /C calc'!A0"], []))
+    assert sheet["A1"].value.startswith("'=")
+    assert sheet["A1"].data_type == "s"
+
+
+def test_ordinary_text_numbers_and_dates_keep_their_types():
+    rows = [["淄博方达电子有限公司", 12, Decimal("1234.50"), -3.5, dt.date(2020, 8, 28), True, None]]
+    sheet = read_back(exports.to_xlsx(["名称", "人数", "金额", "增长", "日期", "高企", "空"], rows))
+    values = [c.value for c in sheet[2]]
+    assert values[0] == "淄博方达电子有限公司"
+    assert values[1] == 12 and sheet["B2"].data_type == "n"
+    assert values[2] == pytest.approx(1234.5) and sheet["C2"].data_type == "n"
+    assert values[3] == -3.5  # a negative number is a number, not a neutralised string
+    assert values[4].date() == dt.date(2020, 8, 28)
+    assert values[5] is True
+    assert values[6] is None
+
+
+def test_response_carries_a_chinese_filename_per_rfc_5987():
+    response = exports.xlsx_response("周村区高企名单", ["名称"], [["甲"]])
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=")
+    assert "filename*=utf-8''" + quote("周村区高企名单.xlsx") in disposition
+    assert response["Content-Type"] == exports.XLSX_TYPE
+    assert read_back(response.content)["A2"].value == "甲"
