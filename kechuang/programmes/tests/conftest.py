@@ -52,7 +52,7 @@ def call(programme, district, staff):
         programme=programme,
         name="2020年第一批",
         opens_at=NOW - dt.timedelta(days=10),
-        closes_at=NOW + dt.timedelta(days=10),
+        closes_at=timezone.now() + dt.timedelta(days=30),  # open both at NOW and on the real clock
         region=district,
     )
 

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from django import forms
+
+from kechuang.programmes.models import Application
+
+
+def _widget_attrs(field: forms.Field) -> forms.Field:
+    css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+    field.widget.attrs.setdefault("class", css)
+    return field
+
+
+class ApplicationDataForm(forms.Form):
+    """The application form built from the programme's schema. Every field is optional here: the draft
+    autosaves whatever is filled in, and completeness is checked when the applicant submits."""
+
+    title = forms.CharField(label="申报名称", max_length=120)
+
+    def __init__(self, *args, schema: list[dict], initial_data: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schema = schema
+        initial_data = initial_data or {}
+        _widget_attrs(self.fields["title"])
+        for f in schema:
+            key, label, kind = f["key"], f["label"], f["type"]
+            help_text = "必填" if f.get("required") else ""
+            if kind == "text":
+                field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 3}), max_length=int(f.get("max_length", 5000))
+                )
+            elif kind in ("number", "money"):
+                field = forms.DecimalField(min_value=0, decimal_places=2 if kind == "money" else None)
+                if kind == "money":
+                    help_text = (help_text + " 单位：元").strip()
+            elif kind == "date":
+                field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+            elif kind == "choice":
+                field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in f["choices"]])
+            elif kind == "table":
+                cols = "，".join(c["label"] for c in f["columns"])
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+                help_text = f"每行一条，各列以逗号分隔：{cols}"
+                initial_data = {**initial_data, key: _table_to_text(initial_data.get(key), f["columns"])}
+            else:  # attachment
+                field = forms.FileField()
+                have = len(initial_data.get(key) or [])
+                help_text = f"已上传{have}份；上传新文件将追加。" + ("必须上传" if f.get("required") else "")
+            field.required = False
+            field.label = label
+            field.help_text = help_text
+            if kind != "attachment":
+                field.initial = initial_data.get(key)
+            self.fields[f"f_{key}"] = _widget_attrs(field)
+
+    def data_for(self, existing: dict, stored_uids: dict[str, list[str]]) -> dict:
+        out = {}
+        for f in self.schema:
+            key, kind = f["key"], f["type"]
+            value = self.cleaned_data.get(f"f_{key}")
+            if kind == "attachment":
+                value = list(existing.get(key) or []) + stored_uids.get(key, [])
+            elif kind == "table":
+                value = _text_to_table(value or "", f["columns"])
+            elif kind in ("number", "money") and value is not None:
+                value = str(value)
+            elif kind == "date" and value is not None:
+                value = value.isoformat()
+            if value not in (None, "", []):
+                out[key] = value
+        return out
+
+
+def _table_to_text(rows, columns) -> str:
+    if not rows:
+        return ""
+    return "\n".join("，".join(str(r.get(c["key"], "")) for c in columns) for r in rows)
+
+
+def _text_to_table(text: str, columns) -> list[dict]:
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.replace("，", ",").split(",")]
+        rows.append({c["key"]: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns)})
+    return rows
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="理由/说明", required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+
+
+class ScoreForm(forms.Form):
+    comment = forms.CharField(
+        label="总体意见", required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+
+    def __init__(self, *args, sheet: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet = sheet
+        for c in sheet:
+            self.fields[f"p_{c['code']}"] = forms.DecimalField(
+                label=f"{c['label']}（满分{c['max']}）",
+                min_value=0,
+                max_value=c["max"],
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
+            )
+            self.fields[f"c_{c['code']}"] = forms.CharField(
+                label=f"{c['label']}意见",
+                required=False,
+                max_length=300,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+        self.order_fields([k for c in sheet for k in (f"p_{c['code']}", f"c_{c['code']}")] + ["comment"])
+
+
+class PublicityForm(forms.Form):
+    starts_on = forms.DateField(
+        label="公示开始日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    applications = forms.ModelMultipleChoiceField(
+        label="拟公示名单", queryset=Application.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = candidates
+
+
+class ObjectionForm(forms.Form):
+    name = forms.CharField(
+        label="姓名（实名）", max_length=40, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    contact = forms.CharField(
+        label="联系电话或地址", max_length=60, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    application = forms.ModelChoiceField(
+        label="异议对象",
+        queryset=Application.objects.none(),
+        required=False,
+        empty_label="（针对整个公示）",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(
+        label="异议理由",
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+    evidence = forms.FileField(
+        label="证明材料（可选）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = entries
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if len(name) < 2:
+            raise forms.ValidationError("请填写真实姓名（异议须实名提出）。")
+        return name
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"].strip()
+        if sum(ch.isdigit() for ch in contact) < 7:
+            raise forms.ValidationError("请填写可以联系到您的电话号码。")
+        return contact
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    upheld = forms.BooleanField(label="异议成立", required=False)
+
+
+class AttendanceImportForm(forms.Form):
+    lines = forms.CharField(
+        label="签到名单",
+        help_text="每行一个单位名称或统一社会信用代码",
+        widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
+    )

@@ -1,0 +1,245 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from kechuang.core.tests.factories import OrganisationFactory, UserFactory
+from kechuang.programmes import services
+from kechuang.programmes.models import Objection
+
+from .conftest import COMPLETE, NOW, expert_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_applicant_sees_only_own_applications(client, application, call):
+    other = UserFactory(enterprise=True)
+    client.force_login(other)
+    assert client.get(reverse("programmes:application_detail", args=[application.pk])).status_code == 404
+    page = client.get(reverse("programmes:my_applications"))
+    assert application.title not in page.content.decode()
+
+
+def test_applicant_sees_own_application_and_its_messages(client, application, enterprise_user):
+    client.force_login(enterprise_user)
+    page = client.get(reverse("programmes:application_detail", args=[application.pk]))
+    assert page.status_code == 200 and "提交申报" in page.content.decode()
+
+
+def test_expert_sees_only_drawn_applications(client, accepted, staff, expert_pool):
+    services.review_draw(actor=staff, application=accepted, seed="fixed")
+    drawn = set(accepted.assignments.values_list("expert_id", flat=True))
+    outsider = next(e for e in expert_pool if e.pk not in drawn)
+    insider = next(e for e in expert_pool if e.pk in drawn)
+    client.force_login(expert_user(outsider))
+    assert client.get(reverse("programmes:application_detail", args=[accepted.pk])).status_code == 404
+    assignment = accepted.assignments.first()
+    assert client.get(reverse("programmes:review_score", args=[assignment.pk])).status_code == 404
+    client.force_login(expert_user(insider))
+    assert client.get(reverse("programmes:application_detail", args=[accepted.pk])).status_code == 200
+
+
+def test_expert_does_not_see_other_experts_scores_unless_programme_allows(
+    client, accepted, staff, expert_pool
+):
+    services.review_draw(actor=staff, application=accepted, seed="fixed")
+    first, second = list(accepted.assignments.select_related("expert__person"))[:2]
+    services.score_submit(
+        actor=expert_user(first.expert),
+        application=accepted,
+        points={"ip": 29, "transfer": 1, "org": 1, "growth": 1},
+        comments={"ip": "第一位专家的意见"},
+    )
+    client.force_login(expert_user(second.expert))
+    page = client.get(reverse("programmes:application_detail", args=[accepted.pk])).content.decode()
+    assert "第一位专家的意见" not in page
+    programme = accepted.call.programme
+    programme.review_rules = {**programme.review_rules, "show_other_scores": True}
+    programme.save()
+    page = client.get(reverse("programmes:application_detail", args=[accepted.pk])).content.decode()
+    assert "第一位专家的意见" in page
+
+
+def test_staff_of_other_district_gets_404(client, application):
+    from kechuang.core.models import Region
+
+    outsider = UserFactory(staff=True, region=Region.objects.get(code="370303"))
+    client.force_login(outsider)
+    assert client.get(reverse("programmes:application_detail", args=[application.pk])).status_code == 404
+    assert client.get(reverse("programmes:call_detail", args=[application.call_id])).status_code == 404
+
+
+def test_applicant_submit_through_page_and_edit_after_submit_is_refused(
+    client, application, enterprise_user, call, monkeypatch
+):
+    client.force_login(enterprise_user)
+    client.post(reverse("programmes:application_action", args=[application.pk, "submit"]))
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert client.get(reverse("programmes:application_edit", args=[application.pk])).status_code == 200
+    response = client.post(
+        reverse("programmes:application_edit", args=[application.pk]),
+        {"title": "改", "version": application.version, "f_revenue": "1"},
+        follow=True,
+    )
+    assert "只有草稿或退回修改" in response.content.decode()
+    application.refresh_from_db()
+    assert application.title != "改"
+
+
+def test_autosave_via_htmx_saves_draft(client, call, enterprise_user):
+    client.force_login(enterprise_user)
+    client.post(reverse("programmes:application_create", args=[call.pk]))
+    app = call.applications.get()
+    response = client.post(
+        reverse("programmes:application_edit", args=[app.pk]),
+        {"title": "方达电子高企申报", "version": app.version, "f_revenue": "1200000.50", "f_field": "A01"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "自动保存" in response.content.decode()
+    app.refresh_from_db()
+    assert app.data == {"revenue": "1200000.50", "field": "A01"} and app.title == "方达电子高企申报"
+
+
+def test_call_list_query_count(client, staff, call, django_assert_max_num_queries):
+    for i in range(5):
+        services.call_create(
+            actor=staff,
+            programme=call.programme,
+            name=f"第{i}批",
+            opens_at=call.opens_at,
+            closes_at=call.closes_at,
+            region=call.region,
+        )
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("programmes:call_list")).status_code == 200
+
+
+def test_call_detail_query_count_does_not_grow_with_applications(
+    client, staff, call, django_assert_max_num_queries
+):
+    for _ in range(8):
+        user = UserFactory(enterprise=True, organisation=OrganisationFactory())
+        app = services.application_create(
+            actor=user, call=call, organisation=user.organisation, title="t", now=NOW
+        )
+        app = services.application_save_draft(actor=user, application=app, data=COMPLETE, expected_version=1)
+        services.application_transition(actor=user, application=app, to="submitted", now=NOW)
+    client.force_login(staff)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("programmes:call_detail", args=[call.pk])).status_code == 200
+
+
+def _in_publicity(accepted, staff, starts_on):
+    services.review_draw(actor=staff, application=accepted, seed="fixed")
+    for a in accepted.assignments.all():
+        services.score_submit(
+            actor=expert_user(a.expert),
+            application=accepted,
+            points={"ip": 20, "transfer": 20, "org": 10, "growth": 10},
+        )
+    return services.publicity_open(
+        actor=staff, call=accepted.call, applications=[accepted], starts_on=starts_on
+    )
+
+
+def test_public_sees_publicity_and_can_object_by_real_name(client, accepted, staff, expert_pool):
+    from django.utils import timezone
+
+    period = _in_publicity(accepted, staff, timezone.localdate())
+    page = client.get(reverse("programmes:public_publicity_list"))
+    assert period.title in page.content.decode()
+    url = reverse("programmes:public_publicity_detail", args=[period.pk])
+    bad = client.post(url, {"name": "张", "contact": "abc", "reason": "短"})
+    assert bad.status_code == 200 and not Objection.objects.exists()
+    client.post(
+        url,
+        {
+            "name": "张三",
+            "contact": "13800001111",
+            "reason": "该企业知识产权存在权属争议，请核实。",
+            "application": accepted.pk,
+        },
+    )
+    objection = Objection.objects.get()
+    assert objection.application == accepted and objection.status == "open"
+
+
+def test_public_objection_form_requires_csrf(accepted, staff, expert_pool):
+    from django.test import Client
+    from django.utils import timezone
+
+    period = _in_publicity(accepted, staff, timezone.localdate())
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        reverse("programmes:public_publicity_detail", args=[period.pk]),
+        {"name": "张三", "contact": "13800001111", "reason": "x" * 20},
+    )
+    assert response.status_code == 403
+
+
+def test_public_cannot_see_staff_pages(client, call):
+    assert client.get(reverse("programmes:call_detail", args=[call.pk])).status_code == 302
+    assert client.get(reverse("programmes:call_list")).status_code == 302
+
+
+def test_staff_answers_objection_from_task_list(client, accepted, staff, expert_pool):
+    from django.utils import timezone
+
+    period = _in_publicity(accepted, staff, timezone.localdate())
+    objection = services.objection_submit(
+        publicity=period, name="张三", contact="13800001111", reason="核实知识产权"
+    )
+    client.force_login(staff)
+    assert "核实知识产权" in client.get(reverse("programmes:my_tasks")).content.decode()
+    client.post(reverse("programmes:objection_answer", args=[objection.pk]), {"answer": "经核实异议不成立"})
+    objection.refresh_from_db()
+    assert objection.status == "answered" and objection.answered_by == staff
+
+
+def test_enterprise_cannot_answer_objection(client, accepted, staff, expert_pool, enterprise_user):
+    from django.utils import timezone
+
+    period = _in_publicity(accepted, staff, timezone.localdate())
+    objection = services.objection_submit(
+        publicity=period, name="张三", contact="13800001111", reason="核实知识产权"
+    )
+    client.force_login(enterprise_user)
+    assert (
+        client.post(reverse("programmes:objection_answer", args=[objection.pk]), {"answer": "x"}).status_code
+        == 404
+    )
+
+
+def test_firms_trained_counts_distinct_firms_per_topic_and_year(staff, district):
+    from kechuang.programmes.selectors import firms_trained
+
+    firms = [OrganisationFactory() for _ in range(3)]
+    t1 = services.training_create(
+        actor=staff,
+        title="高企认定政策线上培训",
+        topic="高企认定",
+        held_on=dt.date(2020, 4, 20),
+        region=district,
+    )
+    t2 = services.training_create(
+        actor=staff, title="高企认定第二场", topic="高企认定", held_on=dt.date(2020, 5, 20), region=district
+    )
+    services.training_mark_attendance(actor=staff, training=t1, organisation_ids=[f.pk for f in firms])
+    services.training_import_attendance(actor=staff, training=t2, lines=[firms[0].name, firms[1].credit_code])
+    assert list(firms_trained(district, 2020)) == [
+        {"training__topic": "高企认定", "training__held_on__year": 2020, "firms": 3}
+    ]
+
+
+def test_attendance_import_with_unknown_firm_changes_nothing(staff, district):
+    from django.core.exceptions import ValidationError
+
+    t = services.training_create(
+        actor=staff, title="培训", topic="高企认定", held_on=dt.date(2020, 4, 20), region=district
+    )
+    firm = OrganisationFactory()
+    with pytest.raises(ValidationError, match="第2行"):
+        services.training_import_attendance(actor=staff, training=t, lines=[firm.name, "不存在的公司"])
+    assert not t.participants.exists()
