@@ -21,7 +21,7 @@ Conventions
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -400,20 +400,28 @@ def _hnte_core_ip(data: HnteInput, missing: list[str]) -> Criterion:
     )
 
 
-def _hnte_field(data: HnteInput, missing: list[str]) -> Criterion:
+def _hnte_field(data: HnteInput, missing: list[str], field_codes: Collection[str] | None) -> Criterion:
     code, name = "hnte.field", "属于国家重点支持的高新技术领域"
     threshold = "《国家重点支持的高新技术领域》内"
     if not data.field_code:
         missing.append("field_code")
         return Criterion(code, name, None, "未知", threshold, "未填写高新技术领域代码，无法判断。")
+    checked = field_codes is not None
+    ok = (data.field_code in field_codes) if checked else True
+    if not checked:
+        expl = f"技术领域代码为{data.field_code}（未对照领域目录核验，按申报填写）。"
+    elif ok:
+        expl = f"技术领域代码{data.field_code}在《国家重点支持的高新技术领域》目录中。"
+    else:
+        expl = f"技术领域代码{data.field_code}不在《国家重点支持的高新技术领域》目录中。"
     return Criterion(
         code,
         name,
-        True,
+        ok,
         data.field_code,
         threshold,
-        f"技术领域代码为{data.field_code}，属于《国家重点支持的高新技术领域》。",
-        {"field_code": data.field_code},
+        expl,
+        {"field_code": data.field_code, "catalogue_checked": checked},
     )
 
 
@@ -738,8 +746,14 @@ def _hnte_growth_score(years: Sequence[YearFinancials], missing: list[str]) -> C
     )
 
 
-def evaluate_hnte(data: HnteInput, *, pass_mark: int = DEFAULT_HNTE_PASS_MARK) -> Evaluation:
-    """Evaluate HNTE art. 11 conditions (DOMAIN §1). Years beyond the three most recent are ignored."""
+def evaluate_hnte(
+    data: HnteInput, *, pass_mark: int = DEFAULT_HNTE_PASS_MARK, field_codes: Collection[str] | None = None
+) -> Evaluation:
+    """Evaluate HNTE art. 11 conditions (DOMAIN §1). Years beyond the three most recent are ignored.
+
+    ``field_codes``: the codes of 《国家重点支持的高新技术领域》 (e.g. the ``hnte_field`` dictionary); when given,
+    the firm's code must be among them, otherwise a filled-in code is accepted as declared.
+    """
     if isinstance(pass_mark, bool) or not 0 <= pass_mark <= 100:
         raise ValueError(f"及格线应为0–100的整数，收到 {pass_mark!r}")
     missing: list[str] = []
@@ -748,7 +762,7 @@ def evaluate_hnte(data: HnteInput, *, pass_mark: int = DEFAULT_HNTE_PASS_MARK) -
     criteria: list[Criterion] = [
         _hnte_registered(data, missing),
         _hnte_core_ip(data, missing),
-        _hnte_field(data, missing),
+        _hnte_field(data, missing, field_codes),
         _hnte_staff(latest, missing),
     ]
     criteria.extend(_hnte_rd(years, missing))

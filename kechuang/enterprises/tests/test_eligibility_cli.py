@@ -222,3 +222,13 @@ def test_command_runs_as_a_process_without_a_database_and_exits_non_zero_on_erro
     )
     assert failed.returncode != 0
     assert "企业“乙公司”的字段 total_assets：应为金额（万元）" in failed.stderr.decode("utf-8")
+
+
+def test_the_documented_example_runs_and_gives_the_documented_results(tmp_path):
+    doc = (ROOT / "docs" / "eligibility.md").read_text(encoding="utf-8")
+    example = doc.split("## 示例输入", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    result = run(tmp_path, example)
+    assert result["hnte"][0]["summary"] in doc
+    assert result["tech_sme"][0]["summary"] in doc
+    rd = next(c for c in result["hnte"][0]["criteria"] if c["code"] == "hnte.rd_ratio")
+    assert rd["explanation"] in doc

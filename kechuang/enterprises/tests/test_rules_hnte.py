@@ -490,3 +490,15 @@ def test_property_more_rd_never_turns_a_passing_rd_ratio_into_a_failure(sales, r
     more = firm(years=(year(2019, sales_revenue=sales, rd_expense=rd + extra),))
     if evaluate_hnte(base).criterion("hnte.rd_ratio").passed:
         assert evaluate_hnte(more).criterion("hnte.rd_ratio").passed
+
+
+def test_field_code_is_checked_against_the_catalogue_when_one_is_given():
+    assert (
+        evaluate_hnte(firm(field_code="0101"), field_codes={"0101", "0201"}).criterion("hnte.field").passed
+        is True
+    )
+    c = evaluate_hnte(firm(field_code="9999"), field_codes={"0101"}).criterion("hnte.field")
+    assert c.passed is False
+    assert "不在" in c.explanation
+    unchecked = evaluate_hnte(firm(field_code="9999")).criterion("hnte.field")
+    assert unchecked.passed is True and unchecked.data["catalogue_checked"] is False
