@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,37 @@ class EnterprisesConfig(AppConfig):
     name = "kechuang.enterprises"
     label = "enterprises"
     verbose_name = "企业培育"
+
+    url_prefix = "enterprises"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        bureau = frozenset({Role.STAFF, Role.LEADER})
+        return (
+            NavItem("企业库", "enterprises:firm_list", bureau, order=10, description="企业主档、资质与画像"),
+            NavItem("梯次培育", "enterprises:ladder", bureau, order=11, description="各梯次企业数与升降变化"),
+            NavItem(
+                "培育储备",
+                "enterprises:pipeline",
+                bureau,
+                order=12,
+                description="高企、科技型中小企业后备与到期提醒",
+            ),
+            NavItem(
+                "我的企业",
+                "enterprises:mine",
+                frozenset({Role.ENTERPRISE}),
+                order=10,
+                description="维护本企业数据，高企与科技型中小企业自评",
+            ),
+        )
+
+    def ready(self):
+        from kechuang.enterprises import indicators  # noqa: F401 - registers the figures
+
+        # The import engine lives in core; until it is installed the specs simply are not registered.
+        if importlib.util.find_spec("kechuang.core.imports") is not None:
+            from kechuang.enterprises import imports  # noqa: F401

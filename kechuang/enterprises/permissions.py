@@ -37,6 +37,12 @@ class QualificationPolicy(RegionScopedPolicy):
 
         return Qualification
 
+    def allows_create(self, user, *, organisation=None, **context) -> bool:
+        """Recording a qualification: bureau staff, for a firm they may change."""
+        if organisation is None or not self.may(user, "create"):
+            return False
+        return enterprises.queryset(user, "change").filter(pk=organisation.pk).exists()
+
 
 enterprises = EnterprisePolicy()
 qualifications = QualificationPolicy()

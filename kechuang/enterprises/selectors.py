@@ -9,7 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from kechuang.core.models import Organisation, Region
@@ -64,6 +76,13 @@ def firms_for(
     if tier is not None:
         qs = qs.filter(tier=tier)
     return qs
+
+
+def tier_of(organisation: Organisation, day: dt.date) -> int:
+    best = (
+        Qualification.objects.valid_on(day).filter(organisation=organisation).aggregate(m=Max("kind__tier"))
+    )
+    return best["m"] or 0
 
 
 def qualifications_for(user, *, organisation=None, kind: str = "", valid_on: dt.date | None = None):

@@ -1,0 +1,94 @@
+"""Figures of the enterprises module (DESIGN.md convention 10), each with the rows behind it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kechuang.core import indicators
+from kechuang.core.indicators import Scope, Status, Value
+from kechuang.enterprises.models import TIER_LABELS, Qualification
+
+from . import selectors
+
+
+def _valid_holders(scope: Scope, kind: str, day: dt.date):
+    firms = selectors.firms_in_region(scope.region)
+    holders = Qualification.objects.valid_on(day).of_kind(kind).filter(organisation__in=firms)
+    return firms.filter(pk__in=holders.values("organisation_id")).select_related("region").order_by("name")
+
+
+@indicators.register(
+    code="hnte_count",
+    name="高新技术企业数",
+    unit="家",
+    caliber="有效期内且未被撤销的高新技术企业证书",
+    definition="截至统计日期，辖区内持有有效高新技术企业证书的企业数",
+    formula="count(企业 where 有效期起 ≤ 统计日 ≤ 有效期止 且 未在统计日前撤销)",
+    order=10,
+)
+def hnte_count(scope: Scope) -> Value:
+    rows = _valid_holders(scope, "hnte", scope.as_of)
+    return Value(rows.count(), status=Status.RECORD, rows=lambda: rows)
+
+
+@indicators.register(
+    code="tech_sme_count",
+    name="科技型中小企业入库数",
+    unit="家",
+    caliber="科技型中小企业信息库当年度入库登记编号",
+    definition="统计年度内取得有效入库登记编号（纳入科技部科技型中小企业信息库管理）的企业数",
+    formula="count(企业 where 入库编号有效期与统计年度相交 且 未在年初前撤销)",
+    order=11,
+)
+def tech_sme_count(scope: Scope) -> Value:
+    firms = selectors.firms_in_region(scope.region)
+    start, end = scope.period.start, scope.period.end
+    regs = (
+        Qualification.objects.of_kind("tech_sme")
+        .filter(organisation__in=firms, valid_from__lte=end, valid_until__gte=start)
+        .exclude(revoked_on__lte=start)
+    )
+    rows = firms.filter(pk__in=regs.values("organisation_id")).select_related("region").order_by("name")
+    return Value(rows.count(), status=Status.RECORD, rows=lambda: rows)
+
+
+@indicators.register(
+    code="ladder_tier_counts",
+    name="梯次培育企业数（按梯次）",
+    unit="家",
+    caliber="企业在统计日持有的有效资质中最高梯次",
+    definition="统计日各梯次企业数：0 未入梯次、1 科技型中小企业、2 创新型高成长企业/培育库、3 高新技术企业、4 科技创新领军企业",
+    formula="count(企业) group by max(有效资质梯次)",
+    order=12,
+)
+def ladder_tier_counts(scope: Scope) -> Value:
+    firms = selectors.firms_in_region(scope.region)
+    counts = selectors.ladder_counts(firms, scope.as_of)
+    in_ladder = sum(c.count for c in counts if c.tier > 0)
+    rows = (
+        firms.annotate(tier=selectors.tier_expression(scope.as_of))
+        .filter(tier__gt=0)
+        .select_related("region")
+        .order_by("-tier", "name")
+    )
+    return Value(
+        in_ladder,
+        status=Status.RECORD,
+        rows=lambda: rows,
+        parts={TIER_LABELS.get(c.tier, str(c.tier)): c.count for c in counts},
+        note="数值为已进入梯次（第1梯次及以上）的企业数，各梯次分布见 parts",
+    )
+
+
+@indicators.register(
+    code="hnte_expiring_12m",
+    name="12个月内到期的高新技术企业证书数",
+    unit="张",
+    caliber="统计日有效、有效期止在其后365天内、且尚无新证书的高新技术企业证书",
+    definition="需组织重新认定的高新技术企业数量",
+    formula="count(高企证书 where 统计日 ≤ 有效期止 ≤ 统计日+365天)",
+    order=13,
+)
+def hnte_expiring_12m(scope: Scope) -> Value:
+    rows = selectors.hnte_expiring(selectors.firms_in_region(scope.region), as_of=scope.as_of)
+    return Value(rows.count(), status=Status.RECORD, rows=lambda: rows)

@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts.roles import BUREAU_ROLES, Role
+from kechuang.core import exports
+from kechuang.core import services as core_services
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.tables import Column, build_table
+from kechuang.enterprises import eligibility, permissions, selectors, services, tasks
+from kechuang.enterprises.forms import (
+    AsOfForm,
+    FirmFilterForm,
+    ProfileForm,
+    QualificationForm,
+    RevokeForm,
+    YearForm,
+)
+from kechuang.enterprises.models import TIER_LABELS, EnterpriseProfile, EnterpriseYear
+
+FIRM_COLUMNS = [
+    Column("name", "企业名称", "name"),
+    Column("credit_code", "统一社会信用代码", "credit_code"),
+    Column("region", "镇街", "region__code"),
+    Column("industry", "行业", "industry__code"),
+    Column("tier", "梯次", "tier"),
+    Column("qualifications", "有效资质"),
+]
+EXPORT_HEADERS = ["企业名称", "统一社会信用代码", "镇街", "行业", "梯次", "有效资质", "成立日期"]
+
+
+def _as_of(request) -> dt.date:
+    form = AsOfForm(request.GET or None)
+    return (form.cleaned_data.get("date") if form.is_valid() else None) or timezone.localdate()
+
+
+def _bureau_only(user) -> None:
+    if user.role not in BUREAU_ROLES or user.region_id is None:
+        raise PermissionDenied
+
+
+def _filtered_firms(request, action: str = "view"):
+    form = FirmFilterForm(request.GET or None, region=request.user.region)
+    f = form.cleaned_data if form.is_valid() else {}
+    as_of = f.get("date") or timezone.localdate()
+    qs = selectors.firms_for(
+        request.user,
+        action=action,
+        q=f.get("q", ""),
+        town=f.get("town"),
+        industry=f.get("industry"),
+        qualification=f.get("qualification", ""),
+        tier=f.get("tier"),
+        as_of=as_of,
+    )
+    return form, qs, as_of
+
+
+@login_required
+def firm_list(request):
+    if not permissions.enterprises.may(request.user, "view"):
+        raise PermissionDenied
+    form, qs, as_of = _filtered_firms(request)
+    table = build_table(request, qs, FIRM_COLUMNS, default_sort="name")
+    context = {"form": form, "table": table, "as_of": as_of, "tier_labels": TIER_LABELS}
+    if permissions.enterprises.may(request.user, "export"):
+        context["export_url"] = reverse("enterprises:firm_export")
+    template = "enterprises/firm_list.html#rows" if request.htmx else "enterprises/firm_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def firm_export(request):
+    if not permissions.enterprises.may(request.user, "export"):
+        raise PermissionDenied
+    _, qs, as_of = _filtered_firms(request, action="export")
+    rows = (
+        [
+            o.name,
+            o.credit_code,
+            str(o.region or ""),
+            str(o.industry or ""),
+            TIER_LABELS.get(o.tier, o.tier),
+            "、".join(q.kind.name for q in o.current_qualifications),
+            o.established_on,
+        ]
+        for o in qs.order_by("name", "pk")
+    )
+    return exports.xlsx_response(f"企业库_{as_of:%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
+
+
+def _profile_sections():
+    """Templates other modules contribute to the firm profile (AppConfig.enterprise_profile_template)."""
+    return [t for a in apps.get_app_configs() if (t := getattr(a, "enterprise_profile_template", None))]
+
+
+def _detail_context(request, org):
+    user, today = request.user, timezone.localdate()
+    as_of = _as_of(request)
+    return {
+        "org": org,
+        "profile": EnterpriseProfile.objects.filter(organisation=org)
+        .select_related("hnte_field", "key_industry")
+        .first(),
+        "years": EnterpriseYear.objects.filter(organisation=org).order_by("-year"),
+        "qualifications": selectors.qualifications_for(user, organisation=org).order_by("-valid_from", "-pk"),
+        "tier": selectors.tier_of(org, today),
+        "tier_labels": TIER_LABELS,
+        "today": today,
+        "as_of": as_of,
+        "assessment": eligibility.assess(org, as_of),
+        "may_change": permissions.enterprises.allows(user, "change", org),
+        "may_record": permissions.qualifications.may(user, "create"),
+        "sections": _profile_sections(),
+    }
+
+
+@login_required
+def firm_detail(request, pk: int):
+    org = get_object_or_404_for(permissions.enterprises, request.user, "view", pk=pk)
+    return render(request, "enterprises/firm_detail.html", _detail_context(request, org))
+
+
+@login_required
+def mine(request):
+    """我的企业: an enterprise user's own firm, its data and self-assessment."""
+    if request.user.role != Role.ENTERPRISE or request.user.organisation_id is None:
+        raise Http404("没有关联的企业。")
+    org = get_object_or_404_for(
+        permissions.enterprises, request.user, "view", pk=request.user.organisation_id
+    )
+    return render(request, "enterprises/firm_detail.html", {**_detail_context(request, org), "is_mine": True})
+
+
+@login_required
+def assessment(request, pk: int):
+    org = get_object_or_404_for(permissions.enterprises, request.user, "view", pk=pk)
+    as_of = _as_of(request)
+    context = {"org": org, "assessment": eligibility.assess(org, as_of), "as_of": as_of}
+    template = "enterprises/firm_detail.html#assessment" if request.htmx else "enterprises/assessment.html"
+    return render(request, template, context)
+
+
+@login_required
+def profile_edit(request, pk: int):
+    org = get_object_or_404_for(permissions.enterprises, request.user, "change", pk=pk)
+    profile = EnterpriseProfile.objects.filter(organisation=org).first() or EnterpriseProfile(
+        organisation=org
+    )
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.profile_update(
+                actor=request.user, organisation=org, expected_version=form.cleaned_data["version"], **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "企业画像已保存。")
+            return redirect(_back(request, org))
+    return render(request, "enterprises/form.html", {"form": form, "org": org, "title": "编辑企业画像"})
+
+
+@login_required
+def year_edit(request, pk: int, year: int | None = None):
+    org = get_object_or_404_for(permissions.enterprises, request.user, "change", pk=pk)
+    row = EnterpriseYear.objects.filter(organisation=org, year=year).first() if year else None
+    if year and row is None:
+        raise Http404
+    form = YearForm(request.POST or None, instance=row or EnterpriseYear(organisation=org))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "year"}
+        try:
+            services.enterprise_year_save(
+                actor=request.user,
+                organisation=org,
+                year=row.year if row else form.cleaned_data["year"],
+                **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "年度财务数据已保存。")
+            return redirect(_back(request, org))
+    title = f"{year}年度财务数据" if year else "新增年度财务数据"
+    return render(request, "enterprises/form.html", {"form": form, "org": org, "title": title})
+
+
+def _back(request, org) -> str:
+    if request.user.role == Role.ENTERPRISE:
+        return reverse("enterprises:mine")
+    return reverse("enterprises:firm_detail", args=[org.pk])
+
+
+@login_required
+def qualification_add(request, pk: int):
+    org = get_object_or_404_for(permissions.enterprises, request.user, "view", pk=pk)
+    if not permissions.qualifications.allows_create(request.user, organisation=org):
+        raise PermissionDenied
+    form = QualificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("evidence")
+        try:
+            if upload:
+                data["evidence"] = core_services.attachment_store(
+                    actor=request.user,
+                    data=upload.read(),
+                    original_name=upload.name,
+                    kind="qualification_evidence",
+                    organisation=org,
+                )
+            services.qualification_record(actor=request.user, organisation=org, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "资质已登记。")
+            return redirect("enterprises:firm_detail", pk=org.pk)
+    return render(
+        request, "enterprises/form.html", {"form": form, "org": org, "title": "登记资质", "multipart": True}
+    )
+
+
+@login_required
+def qualification_revoke(request, pk: int, qpk: int):
+    qual = get_object_or_404_for(
+        permissions.qualifications, request.user, "change", pk=qpk, organisation_id=pk
+    )
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.qualification_revoke(actor=request.user, qualification=qual, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "资质已撤销。")
+            return redirect("enterprises:firm_detail", pk=pk)
+    title = f"撤销资质：{qual}"
+    return render(request, "enterprises/form.html", {"form": form, "org": qual.organisation, "title": title})
+
+
+@login_required
+def ladder(request):
+    _bureau_only(request.user)
+    as_of = _as_of(request)
+    firms = selectors.firms_in_region(request.user.region)
+    start = dt.date(as_of.year - 1, 12, 31)  # 年初 = 上年末
+    ups, downs = selectors.ladder_movers(firms, start=start, end=as_of)
+    context = {
+        "form": AsOfForm(request.GET or None),
+        "as_of": as_of,
+        "start": start,
+        "counts": selectors.ladder_counts(firms, as_of),
+        "counts_start": {c.tier: c.count for c in selectors.ladder_counts(firms, start)},
+        "ups": ups,
+        "downs": downs,
+        "tier_labels": TIER_LABELS,
+    }
+    return render(request, "enterprises/ladder.html", context)
+
+
+@login_required
+def pipeline(request):
+    _bureau_only(request.user)
+    as_of = _as_of(request)
+    firms = selectors.firms_in_region(request.user.region)
+    context = {
+        "form": AsOfForm(request.GET or None),
+        "as_of": as_of,
+        "hnte": selectors.pipeline_candidates(firms, kind="hnte", as_of=as_of),
+        "tech_sme": selectors.pipeline_candidates(firms, kind="tech_sme", as_of=as_of),
+        "expiring": selectors.hnte_expiring(firms, as_of=as_of),
+        "pass_mark": eligibility.hnte_pass_mark(),
+        "may_screen": request.user.role == Role.STAFF,
+    }
+    return render(request, "enterprises/pipeline.html", context)
+
+
+@login_required
+@require_POST
+def screening_start(request):
+    if request.user.role != Role.STAFF or request.user.region_id is None:
+        raise PermissionDenied
+    job = tasks.screening_start(actor=request.user, region=request.user.region, as_of=_as_of(request))
+    return redirect("core:job_status", pk=job.pk)
