@@ -329,6 +329,12 @@ def _check_expert(value: int | None, name: str, hi: int) -> None:
         raise ValueError(f"{name}应为0–{hi}的整数，收到 {value!r}")
 
 
+def _check_ip_counts(ip: IntellectualProperty) -> None:
+    for value, name in ((ip.class1, "类Ⅰ知识产权件数"), (ip.class2, "类Ⅱ知识产权件数")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name}应为非负整数，收到 {value!r}")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # HNTE
 # ---------------------------------------------------------------------------------------------------------
@@ -585,6 +591,7 @@ def _hnte_high_tech_income(latest: YearFinancials | None, missing: list[str]) ->
 
 
 def _hnte_ip_score(ip: IntellectualProperty) -> Criterion:
+    _check_ip_counts(ip)
     _check_expert(ip.technical_advancement, "技术先进程度", 8)
     _check_expert(ip.core_support, "对主要产品的核心支持作用", 8)
     code, name = "hnte.score.ip", "知识产权（≤30分）"
@@ -940,6 +947,7 @@ def evaluate_tech_sme(data: TechSmeInput) -> Evaluation:
     unknown = set(data.direct_grounds) - set(DIRECT_GROUNDS)
     if unknown:
         raise ValueError(f"未知的直接认定条件：{'、'.join(sorted(unknown))}")
+    _check_ip_counts(data.ip)
     missing: list[str] = []
     criteria: list[Criterion] = [
         Criterion(

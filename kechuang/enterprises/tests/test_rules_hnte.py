@@ -502,3 +502,8 @@ def test_field_code_is_checked_against_the_catalogue_when_one_is_given():
     assert "不在" in c.explanation
     unchecked = evaluate_hnte(firm(field_code="9999")).criterion("hnte.field")
     assert unchecked.passed is True and unchecked.data["catalogue_checked"] is False
+
+
+def test_negative_ip_counts_are_rejected():
+    with pytest.raises(ValueError, match="类Ⅰ知识产权件数"):
+        evaluate_hnte(firm(ip=IntellectualProperty(class1=-1)))

@@ -291,3 +291,8 @@ def test_with_a_direct_ground_score_data_is_not_reported_missing():
     without = evaluate_tech_sme(dataclasses.replace(data, direct_grounds=frozenset()))
     assert without.eligible is None
     assert set(without.missing) == {"sci_tech_staff", "rd_expense", "total_costs"}
+
+
+def test_negative_ip_counts_are_rejected():
+    with pytest.raises(ValueError, match="类Ⅱ知识产权件数"):
+        evaluate_tech_sme(sme(ip=IntellectualProperty(class2=-1)))
