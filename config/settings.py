@@ -6,6 +6,7 @@ the variable and what it expects, instead of failing later in some request.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -150,6 +151,11 @@ if _engine == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    # A file, not :memory:, so browser tests' live server threads get their own connections.
+    # Per process, so concurrent test runs never share (or destroy) each other's database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"kechuang-test-{os.getpid()}.sqlite3")
     }
 elif _engine == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DB_CONN_MAX_AGE", 60)

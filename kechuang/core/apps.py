@@ -10,27 +10,29 @@ class CoreConfig(AppConfig):
 
     @property
     def nav(self):
+        from django.utils.translation import gettext_lazy as _
+
         from kechuang.accounts.roles import Role
         from kechuang.core.navigation import NavItem
 
         return (
-            NavItem("工作台", "core:home", order=0),
+            NavItem(_("工作台"), "core:home", order=0),
             NavItem(
-                "单位与人员",
+                _("单位与人员"),
                 "core:organisation_list",
                 frozenset({Role.STAFF, Role.LEADER}),
                 order=90,
                 description="统一社会信用代码为键的单位库与人员库",
             ),
             NavItem(
-                "工作日历",
+                _("工作日历"),
                 "core:calendar",
                 frozenset({Role.STAFF, Role.SYSADMIN}),
                 order=95,
                 description="法定节假日与调休，用于公示期与办理时限",
             ),
             NavItem(
-                "审计日志",
+                _("审计日志"),
                 "core:audit_list",
                 frozenset({Role.AUDITADMIN}),
                 order=99,

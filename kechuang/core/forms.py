@@ -33,3 +33,50 @@ class CalendarDayForm(forms.Form):
 class CalendarConfirmForm(forms.Form):
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
     source = forms.CharField(label="依据文件", max_length=200)
+
+
+class OrganisationForm(forms.ModelForm):
+    """Staff create/edit an organisation; `version` carries the optimistic lock through the round trip."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "credit_code",
+            "kind",
+            "region",
+            "address",
+            "legal_representative",
+            "established_on",
+            "industry",
+            "contact_name",
+            "contact_phone",
+            "in_city",
+        ]
+        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, region_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if region_choices is not None:
+            self.fields["region"].queryset = region_choices
+        self.fields["industry"].queryset = self.fields["industry"].queryset.filter(dict_type__code="industry")
+        for field in self.fields.values():
+            if not isinstance(field.widget, (forms.CheckboxInput, forms.HiddenInput)):
+                field.widget.attrs.setdefault("class", "form-control")
+
+    def clean_credit_code(self):
+        from kechuang.core import rules
+
+        raw = self.cleaned_data.get("credit_code")
+        if not raw:
+            return None
+        result = rules.check_credit_code(raw)
+        if not result:
+            raise forms.ValidationError(result.message)
+        return result.value
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label="姓名或单位", required=False)

@@ -21,6 +21,13 @@ def organisations_for(user, *, q: str = "", kind: str = "", region_code: str = "
     return qs
 
 
+def people_for(user, *, q: str = ""):
+    qs = permissions.people.queryset(user, "view").select_related("organisation")
+    if q:
+        qs = qs.filter(Q(name__contains=q.strip()) | Q(organisation__name__contains=q.strip()))
+    return qs
+
+
 def towns_of(region: Region | None) -> QuerySet[Region]:
     if region is None:
         return Region.objects.none()

@@ -108,3 +108,12 @@ def test_menu_shows_only_built_modules_for_the_role(client, staff):
     client.force_login(auditor)
     labels = [item["label"] for item in client.get(reverse("core:home")).context["menu"]]
     assert "审计日志" in labels and "单位与人员" not in labels
+
+
+def test_the_shell_switches_to_english(client, staff):
+    client.force_login(staff)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Workbench" in html and "Organisations &amp; people" in html and "Log out" in html
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "工作台" in client.get(reverse("core:home")).content.decode()

@@ -11,7 +11,7 @@ def test_openapi_schema_is_generated_and_lists_core_routes(client):
 
 def test_docs_are_served_from_local_static_files(client):
     html = client.get("/api/docs").content.decode()
-    assert "cdn" not in html.lower()
+    assert "jsdelivr" not in html and "unpkg" not in html  # no third-party CDN
     assert "/static/ninja/" in html
 
 

@@ -178,3 +178,55 @@ def test_organisation_list_query_count_does_not_grow(client, staff, django_asser
     OrganisationFactory.create_batch(30)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("core:organisation_list"))
+
+
+def test_staff_create_an_organisation_with_a_checked_credit_code(client, staff, town):
+    client.force_login(staff)
+    url = reverse("core:organisation_create")
+    bad = client.post(url, {"name": "坏代码公司", "credit_code": "914403001922038217", "kind": "enterprise"})
+    assert bad.status_code == 200 and "第18位校验码应为" in bad.content.decode()
+    assert not Organisation.objects.filter(name="坏代码公司").exists()
+    good = client.post(
+        url,
+        {
+            "name": "新公司",
+            "credit_code": "９１４４０３００１９２２０３８２１６",
+            "kind": "enterprise",
+            "region": town.pk,
+        },
+    )
+    assert good.status_code == 302
+    assert Organisation.objects.get(name="新公司").credit_code == "914403001922038216"
+
+
+def test_second_save_of_a_stale_form_is_refused_and_loses_nothing(client, staff, firm):
+    client.force_login(staff)
+    url = reverse("core:organisation_edit", args=[firm.pk])
+    base = {
+        "name": firm.name,
+        "credit_code": firm.credit_code,
+        "kind": "enterprise",
+        "region": firm.region_id,
+        "version": firm.version,
+    }
+    assert client.post(url, {**base, "address": "甲的地址"}).status_code == 302
+    second = client.post(url, {**base, "address": "乙的地址"})
+    assert "已被他人修改" in second.content.decode()
+    firm.refresh_from_db()
+    assert firm.address == "甲的地址"
+
+
+def test_people_list_masks_id_numbers_and_phones(client, staff, firm):
+    from kechuang.core.tests.factories import PersonFactory
+
+    person = PersonFactory(organisation=firm)
+    client.force_login(staff)
+    html = client.get(reverse("core:person_list")).content.decode()
+    assert person.id_number not in html and person.phone not in html
+    assert person.masked_id_number in html
+
+
+def test_leader_cannot_open_the_create_or_edit_pages(client, leader, firm):
+    client.force_login(leader)
+    assert client.get(reverse("core:organisation_create")).status_code == 403
+    assert client.get(reverse("core:organisation_edit", args=[firm.pk])).status_code == 404

@@ -5,7 +5,14 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kechuang.core import audit, permissions, selectors, services
-from kechuang.core.forms import AuditFilterForm, CalendarConfirmForm, CalendarDayForm, OrganisationFilterForm
+from kechuang.core.forms import (
+    AuditFilterForm,
+    CalendarConfirmForm,
+    CalendarDayForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    PersonFilterForm,
+)
 from kechuang.core.models import CalendarDay, CalendarYear, Job
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
@@ -25,13 +32,86 @@ def organisation_list(request):
     qs = selectors.organisations_for(request.user, q=filters.get("q", ""), kind=filters.get("kind", ""))
     table = build_table(request, qs, ORG_COLUMNS, default_sort="name")
     template = "core/organisation_list.html#rows" if request.htmx else "core/organisation_list.html"
+    may_create = permissions.organisations.may(request.user, "create")
+    return render(request, template, {"form": form, "table": table, "may_create": may_create})
+
+
+def _region_choices(user):
+    from kechuang.core.models import Region
+
+    return (
+        Region.objects.filter(path__startswith=user.region.path) if user.region_id else Region.objects.none()
+    )
+
+
+@login_required
+def organisation_create(request):
+    if not permissions.organisations.may(request.user, "create"):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, region_choices=_region_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            org = services.organisation_create(actor=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已新增单位：{org.name}")
+            return redirect("core:organisation_detail", org.pk)
+    return render(request, "core/organisation_form.html", {"form": form})
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    org = get_object_or_404_for(permissions.organisations, request.user, "change", pk=pk)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=org,
+        initial={"version": org.version},
+        region_choices=_region_choices(request.user) if request.user.is_bureau else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        fresh = type(org).objects.get(
+            pk=org.pk
+        )  # the form mutated `org`; the service diffs from the stored row
+        try:
+            services.organisation_update(
+                actor=request.user,
+                organisation=fresh,
+                expected_version=form.cleaned_data["version"] or org.version,
+                **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "单位信息已保存。")
+            return redirect("core:organisation_detail", org.pk)
+    return render(request, "core/organisation_form.html", {"form": form, "org": org})
+
+
+@login_required
+def person_list(request):
+    form = PersonFilterForm(request.GET or None)
+    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    qs = selectors.people_for(request.user, q=q)
+    columns = [
+        Column("name", "姓名", "name"),
+        Column("organisation", "工作单位", "organisation__name"),
+        Column("title", "职称/职务"),
+        Column("id_number", "身份证号码"),
+        Column("phone", "手机"),
+    ]
+    table = build_table(request, qs, columns, default_sort="name")
+    template = "core/person_list.html#rows" if request.htmx else "core/person_list.html"
     return render(request, template, {"form": form, "table": table})
 
 
 @login_required
 def organisation_detail(request, pk: int):
     org = get_object_or_404_for(permissions.organisations, request.user, "view", pk=pk)
-    return render(request, "core/organisation_detail.html", {"org": org})
+    may_change = permissions.organisations.allows(request.user, "change", org)
+    return render(request, "core/organisation_detail.html", {"org": org, "may_change": may_change})
 
 
 @login_required
