@@ -38,4 +38,4 @@ class ProgrammesConfig(AppConfig):
         )
 
     def ready(self):
-        from kechuang.programmes import indicators  # noqa: F401
+        from kechuang.programmes import handlers, indicators  # noqa: F401

@@ -1,7 +1,7 @@
 """Where an approved application's outcome is written: a small registry of handlers.
 
 A handler is registered for a programme-type code (most specific) or an outcome kind, and is called
-inside the decision's transaction as `handler(application=, decision=, actor=)`; it returns a short
+inside the decision's transaction as `handler(application=, decision=, actor=, data=)` (data: e.g. a certificate number); it returns a short
 description of what it wrote (shown on the decision). Modules that own the outcome register their handler
 here (e.g. enterprises registers the HNTE qualification writer), so this module never imports theirs.
 """
@@ -26,8 +26,8 @@ def registered() -> dict[str, Callable[..., str]]:
     return dict(_HANDLERS)
 
 
-def apply(*, application, decision, actor) -> str:
+def apply(*, application, decision, actor, data: dict | None = None) -> str:
     handler = handler_for(application)
     if handler is None:
         return ""
-    return handler(application=application, decision=decision, actor=actor) or ""
+    return handler(application=application, decision=decision, actor=actor, data=data or {}) or ""

@@ -687,7 +687,13 @@ def objection_answer(*, actor, objection: Objection, answer: str, upheld: bool =
 
 # --- Decisions --------------------------------------------------------------------------------------
 def application_decide(
-    *, actor, application: Application, approve: bool, reason: str = "", now=None
+    *,
+    actor,
+    application: Application,
+    approve: bool,
+    reason: str = "",
+    now=None,
+    outcome_data: dict | None = None,
 ) -> Decision:
     now = now or timezone.now()
     target = S.APPROVED if approve else S.NOT_APPROVED
@@ -737,7 +743,9 @@ def application_decide(
         )
         decision.save()
         if approve:
-            decision.outcome = outcomes.apply(application=application, decision=decision, actor=actor)
+            decision.outcome = outcomes.apply(
+                application=application, decision=decision, actor=actor, data=outcome_data
+            )
             decision.save(update_fields=["outcome"])
         audit.record(
             actor=actor,

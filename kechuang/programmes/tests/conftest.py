@@ -30,7 +30,7 @@ COMPLETE = {"revenue": "24000000.00", "field": "A01", "ip": ["uid-1"], "summary"
 def programme(db, district):
     actor = UserFactory(staff=True)
     ptype = services.programme_type_create(
-        actor=actor, code="hnte", name="高企认定", applicant_kind="enterprise", outcome_kind="qualification"
+        actor=actor, code="hnte_t", name="高企认定", applicant_kind="enterprise", outcome_kind="qualification"
     )
     return services.programme_create(
         actor=actor,

@@ -221,8 +221,9 @@ def test_outcome_handler_is_called_on_approval(accepted, staff, expert_pool, cal
     from kechuang.programmes import outcomes
 
     seen = []
+    previous = outcomes._HANDLERS["hnte"]
     outcomes.register_outcome(
-        "hnte", lambda *, application, decision, actor: seen.append(application.pk) or "已写入"
+        "hnte", lambda *, application, decision, actor, data: seen.append(application.pk) or "已写入"
     )
     try:
         app = _through_review(accepted, staff, expert_pool)
@@ -231,5 +232,26 @@ def test_outcome_handler_is_called_on_approval(accepted, staff, expert_pool, cal
         )
         decision = services.application_decide(actor=staff, application=app, approve=True)
     finally:
-        outcomes._HANDLERS.pop("hnte", None)
+        outcomes._HANDLERS.pop("hnte_t", None)
     assert seen == [app.pk] and decision.outcome == "已写入"
+
+
+def test_hnte_approval_records_the_certificate_in_enterprises(
+    accepted, staff, expert_pool, calendar_2020_2027
+):
+    from kechuang.enterprises.models import Qualification
+
+    ptype = accepted.call.programme.type
+    ptype.code = "hnte"  # the HNTE handler registered by programmes.handlers
+    ptype.save()
+    app = _through_review(accepted, staff, expert_pool)
+    services.publicity_open(actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21))
+    with pytest.raises(ValidationError, match="证书编号"):
+        services.application_decide(actor=staff, application=app, approve=True)
+    app.refresh_from_db()
+    assert app.status == "in_publicity"
+    decision = services.application_decide(
+        actor=staff, application=app, approve=True, outcome_data={"number": "GR202037005133"}
+    )
+    qual = Qualification.objects.get(organisation=app.organisation, kind__code="hnte")
+    assert qual.number == "GR202037005133" and "GR202037005133" in decision.outcome
