@@ -221,9 +221,8 @@ def test_outcome_handler_is_called_on_approval(accepted, staff, expert_pool, cal
     from kechuang.programmes import outcomes
 
     seen = []
-    previous = outcomes._HANDLERS["hnte"]
     outcomes.register_outcome(
-        "hnte", lambda *, application, decision, actor, data: seen.append(application.pk) or "已写入"
+        "hnte_t", lambda *, application, decision, actor, data: seen.append(application.pk) or "已写入"
     )
     try:
         app = _through_review(accepted, staff, expert_pool)
