@@ -5,3 +5,43 @@ class AgritechConfig(AppConfig):
     name = "kechuang.agritech"
     label = "agritech"
     verbose_name = "农业科技"
+    url_prefix = "agritech"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        bureau = frozenset({Role.STAFF, Role.LEADER})
+        commissioner = frozenset({Role.COMMISSIONER})
+        return (
+            NavItem(
+                "农业科技",
+                "agritech:overview",
+                bureau,
+                order=60,
+                description="科技特派员、结对帮扶、农科驿站、重点村覆盖与考核",
+            ),
+            NavItem(
+                "我的结对", "agritech:pairing_list", commissioner, order=20, description="结对帮扶与亮牌卡"
+            ),
+            NavItem(
+                "服务日志", "agritech:log_list", commissioner, order=21, description="填写与查看服务日志"
+            ),
+        )
+
+    @property
+    def public_nav(self):
+        from kechuang.portal.public import PublicSection
+
+        return (
+            PublicSection(
+                "科技特派员亮牌服务",
+                "agritech:public_cards",
+                description="科技特派员与村、合作社、企业结对帮扶公示",
+                order=60,
+            ),
+        )
+
+    def ready(self):
+        from kechuang.agritech import indicators  # noqa: F401
