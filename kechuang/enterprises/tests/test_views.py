@@ -1,0 +1,218 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from kechuang.core.models import Job
+from kechuang.core.tests.factories import OrganisationFactory, UserFactory
+from kechuang.enterprises.models import EnterpriseProfile, Qualification
+
+from .factories import ProfileFactory, QualificationFactory, YearFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_firm_list_query_count_is_constant_as_rows_grow(client, staff, django_assert_max_num_queries):
+    login(client, staff)
+    url = reverse("enterprises:firm_list") + "?date=2020-11-30"
+
+    def add(n):
+        for _ in range(n):
+            org = OrganisationFactory()
+            QualificationFactory(organisation=org)
+            QualificationFactory(organisation=org, tech_sme=True)
+
+    add(2)
+    with django_assert_max_num_queries(16) as small:
+        client.get(url)
+    add(25)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("高新技术企业") >= 27
+
+
+def test_firm_list_filters_by_name_tier_and_qualification(client, staff):
+    hnte = OrganisationFactory(name="淄博高新甲有限公司")
+    QualificationFactory(organisation=hnte)
+    sme = OrganisationFactory(name="淄博小微乙有限公司")
+    QualificationFactory(organisation=sme, tech_sme=True)
+    login(client, staff)
+    url = reverse("enterprises:firm_list")
+    page = client.get(url, {"q": "高新甲", "date": "2020-11-30"}).content.decode()
+    assert "淄博高新甲" in page and "小微乙" not in page
+    page = client.get(url, {"tier": "1", "date": "2020-11-30"}).content.decode()
+    assert "小微乙" in page and "高新甲" not in page
+    page = client.get(url, {"qualification": "hnte", "date": "2020-11-30"}, headers={"HX-Request": "true"})
+    assert "高新甲" in page.content.decode() and "<html" not in page.content.decode()
+
+
+def test_firm_list_is_region_scoped(client, other_district):
+    OrganisationFactory(name="周村企业")
+    city_staff_elsewhere = UserFactory(staff=True, region=other_district)
+    page = login(client, city_staff_elsewhere).get(reverse("enterprises:firm_list")).content.decode()
+    assert "周村企业" not in page
+
+
+@pytest.mark.parametrize("role", ["expert", "commissioner", "sysadmin", "secadmin", "auditadmin"])
+def test_other_roles_cannot_open_the_firm_list_ladder_or_pipeline(client, role):
+    login(client, UserFactory(**{role: True}))
+    for name in ("firm_list", "ladder", "pipeline"):
+        assert client.get(reverse(f"enterprises:{name}")).status_code == 403
+
+
+def test_enterprise_user_gets_404_for_another_firm_page_partial_and_api(client, enterprise_user):
+    other = OrganisationFactory()
+    login(client, enterprise_user)
+    assert client.get(reverse("enterprises:firm_detail", args=[other.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("enterprises:assessment", args=[other.pk]), headers={"HX-Request": "true"}
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("enterprises:profile_edit", args=[other.pk])).status_code == 404
+    assert client.get(f"/api/enterprises/firms/{other.pk}").status_code == 404
+    assert client.get(f"/api/enterprises/firms/{other.pk}/assessment").status_code == 404
+    assert (
+        client.get(reverse("enterprises:firm_detail", args=[enterprise_user.organisation_id])).status_code
+        == 200
+    )
+
+
+def test_enterprise_user_cannot_record_or_revoke_qualifications(client, enterprise_user):
+    q = QualificationFactory(organisation=enterprise_user.organisation)
+    login(client, enterprise_user)
+    assert client.get(reverse("enterprises:qualification_add", args=[q.organisation_id])).status_code == 403
+    url = reverse("enterprises:qualification_revoke", args=[q.organisation_id, q.pk])
+    assert client.post(url, {"revoked_on": "2020-06-01", "reason": "x"}).status_code == 404
+    assert Qualification.objects.get(pk=q.pk).revoked_on is None
+
+
+def test_leader_views_but_cannot_edit(client, leader, firm):
+    login(client, leader)
+    assert client.get(reverse("enterprises:firm_detail", args=[firm.pk])).status_code == 200
+    assert client.get(reverse("enterprises:profile_edit", args=[firm.pk])).status_code == 404
+    assert client.get(reverse("enterprises:qualification_add", args=[firm.pk])).status_code == 403
+    assert client.get(reverse("enterprises:ladder")).status_code == 200
+
+
+def test_my_enterprise_page_shows_self_assessment_with_numbers(client, enterprise_user):
+    org = enterprise_user.organisation
+    org.established_on = dt.date(2010, 1, 1)
+    org.save()
+    ProfileFactory(organisation=org)
+    for year in (2017, 2018, 2019):
+        YearFactory(organisation=org, year=year)
+    page = (
+        login(client, enterprise_user)
+        .get(reverse("enterprises:mine"), {"date": "2020-11-30"})
+        .content.decode()
+    )
+    assert "我的企业" in page
+    assert "高新技术企业" in page and "科技型中小企业" in page
+    assert "8.00%" in page  # R&D ÷ sales over three years, the number used
+    assert "合格线 71 分" in page
+
+
+def test_self_assessment_lists_missing_data(client, enterprise_user):
+    page = login(client, enterprise_user).get(reverse("enterprises:mine")).content.decode()
+    assert "缺少数据" in page
+
+
+def test_non_enterprise_user_has_no_my_enterprise_page(client, staff):
+    assert login(client, staff).get(reverse("enterprises:mine")).status_code == 404
+
+
+def test_second_profile_edit_from_a_stale_form_is_refused(client, enterprise_user):
+    org = enterprise_user.organisation
+    login(client, enterprise_user)
+    url = reverse("enterprises:profile_edit", args=[org.pk])
+    base = {
+        "ip_class1": 0,
+        "ip_class2": 0,
+        "standards_led": 0,
+        "compliance_ok": "on",
+        "catalogue_ok": "on",
+        "version": 1,
+    }
+    assert client.post(url, {**base, "staff_count": 40}).status_code == 302
+    response = client.post(url, {**base, "staff_count": 99})
+    assert response.status_code == 200
+    assert "已被他人修改" in response.content.decode()
+    assert EnterpriseProfile.objects.get(organisation=org).staff_count == 40
+
+
+def test_enterprise_user_keeps_own_yearly_financials_current(client, enterprise_user):
+    org = enterprise_user.organisation
+    login(client, enterprise_user)
+    response = client.post(
+        reverse("enterprises:year_add", args=[org.pk]), {"year": 2019, "sales_revenue": "1000000"}
+    )
+    assert response.status_code == 302
+    assert org.enterprise_years.get(year=2019).sales_revenue == 1000000
+
+
+def test_staff_records_qualification_with_pattern_check(client, staff, firm):
+    login(client, staff)
+    url = reverse("enterprises:qualification_add", args=[firm.pk])
+    kind_id = Qualification._meta.get_field("kind").related_model.objects.get(code="hnte").pk
+    bad = client.post(url, {"kind": kind_id, "number": "GR2020", "valid_from": "2020-08-17"})
+    assert "不符合高新技术企业编号格式" in bad.content.decode()
+    assert not Qualification.objects.exists()
+    good = client.post(url, {"kind": kind_id, "number": "GR202037005133", "valid_from": "2020-08-17"})
+    assert good.status_code == 302
+    assert Qualification.objects.get().valid_until == dt.date(2023, 8, 16)
+
+
+def test_staff_revokes_a_qualification(client, staff):
+    q = QualificationFactory()
+    login(client, staff)
+    url = reverse("enterprises:qualification_revoke", args=[q.organisation_id, q.pk])
+    assert client.post(url, {"revoked_on": "2020-06-01", "reason": "未报年报"}).status_code == 302
+    assert Qualification.objects.get(pk=q.pk).revoked_on == dt.date(2020, 6, 1)
+
+
+def test_ladder_page_counts_and_drilldown(client, staff):
+    QualificationFactory(valid_from=dt.date(2020, 8, 17))
+    page = login(client, staff).get(reverse("enterprises:ladder"), {"date": "2020-11-30"}).content.decode()
+    assert "本年升级（1 家）" in page
+    assert "?tier=3&date=2020-11-30" in page
+
+
+def test_pipeline_page_and_background_screening(client, staff, django_capture_on_commit_callbacks):
+    org = OrganisationFactory(established_on=dt.date(2010, 1, 1))
+    ProfileFactory(organisation=org)
+    YearFactory(organisation=org, year=2019)
+    QualificationFactory(valid_from=dt.date(2018, 11, 30))
+    login(client, staff)
+    page = client.get(reverse("enterprises:pipeline"), {"date": "2020-11-30"}).content.decode()
+    assert "12个月内到期的高新技术企业证书（1 张）" in page
+    assert org.name in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("enterprises:screening_start") + "?date=2020-11-30")
+    job = Job.objects.get(kind="enterprises.screening")
+    assert response.url == reverse("core:job_status", args=[job.pk])
+    assert job.status == Job.Status.SUCCEEDED and job.progress == job.total == 2
+    assert "共筛查 2 家企业" in job.message
+
+
+def test_leader_cannot_start_screening(client, leader):
+    assert login(client, leader).post(reverse("enterprises:screening_start")).status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_export_of_filtered_list_is_xlsx_and_leader_may_export(client, leader):
+    OrganisationFactory(name="=HYPERLINK(1)公司")
+    response = login(client, leader).get(reverse("enterprises:firm_export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_enterprise_user_cannot_export(client, enterprise_user):
+    assert login(client, enterprise_user).get(reverse("enterprises:firm_export")).status_code == 403
