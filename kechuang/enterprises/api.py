@@ -1,7 +1,5 @@
 """Enterprises API: firms, their qualifications and self-assessment, scoped by the same policies as the pages."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.utils import timezone

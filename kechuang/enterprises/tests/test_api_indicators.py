@@ -1,0 +1,70 @@
+import datetime as dt
+
+import pytest
+
+from kechuang.core.indicators import Period, Scope, compute
+from kechuang.core.tests.factories import OrganisationFactory, UserFactory
+
+from .factories import QualificationFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date(2020, 11, 30)
+
+
+def test_api_lists_only_the_enterprise_users_own_firm(client, enterprise_user):
+    OrganisationFactory()
+    client.force_login(enterprise_user)
+    items = client.get("/api/enterprises/firms").json()["items"]
+    assert [i["id"] for i in items] == [enterprise_user.organisation_id]
+
+
+def test_api_firm_detail_and_qualifications_for_staff(client, staff):
+    q = QualificationFactory()
+    client.force_login(staff)
+    firm = client.get(f"/api/enterprises/firms/{q.organisation_id}?date=2020-11-30").json()
+    assert firm["tier"] == 3 and firm["qualifications"] == ["hnte"]
+    quals = client.get("/api/enterprises/qualifications?valid_on=2020-11-30").json()["items"]
+    assert [(x["number"], x["valid_on_date"]) for x in quals] == [(q.number, True)]
+
+
+def test_api_hides_other_firms_qualifications_from_enterprise_user(client, enterprise_user):
+    QualificationFactory()
+    mine = QualificationFactory(organisation=enterprise_user.organisation)
+    client.force_login(enterprise_user)
+    quals = client.get("/api/enterprises/qualifications").json()["items"]
+    assert [x["id"] for x in quals] == [mine.pk]
+
+
+def test_api_denies_experts_everything(client):
+    q = QualificationFactory()
+    client.force_login(UserFactory(expert=True))
+    assert client.get("/api/enterprises/firms").json()["items"] == []
+    assert client.get(f"/api/enterprises/firms/{q.organisation_id}").status_code == 404
+    assert client.get("/api/enterprises/qualifications").json()["items"] == []
+
+
+def test_hnte_count_for_a_past_date_with_drilldown_rows(district):
+    QualificationFactory(valid_from=dt.date(2018, 11, 30))
+    QualificationFactory(valid_from=dt.date(2017, 10, 16))  # expired 2020-10-15
+    QualificationFactory(valid_from=dt.date(2019, 11, 28), status="revoked", revoked_on=dt.date(2020, 9, 1))
+    now = compute("hnte_count", Scope(district, Period(2020), D))
+    assert now.value == 1 and now.rows().count() == 1
+    assert compute("hnte_count", Scope(district, Period(2019), dt.date(2019, 12, 31))).value == 3
+
+
+def test_tech_sme_count_counts_registrations_of_the_period_year(district):
+    QualificationFactory(tech_sme=True)
+    QualificationFactory(tech_sme=True, number="2019370306A0000001", valid_from=dt.date(2019, 5, 1))
+    assert compute("tech_sme_count", Scope(district, Period(2020), D)).value == 1
+    assert compute("tech_sme_count", Scope(district, Period(2019), D)).value == 1
+
+
+def test_ladder_and_expiring_indicators(district, other_district):
+    QualificationFactory(valid_from=dt.date(2018, 11, 30))
+    QualificationFactory(tech_sme=True)
+    QualificationFactory(
+        organisation=OrganisationFactory(region=other_district), valid_from=dt.date(2018, 11, 30)
+    )
+    ladder = compute("ladder_tier_counts", Scope(district, Period(2020), D))
+    assert ladder.value == 2 and ladder.parts["高新技术企业"] == 1
+    assert compute("hnte_expiring_12m", Scope(district, Period(2020), D)).value == 1
