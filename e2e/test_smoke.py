@@ -26,7 +26,7 @@ def test_staff_logs_in_and_sees_the_home_page_in_chinese(browser, live_server, s
 
 def test_wrong_password_gets_one_answer_for_known_and_unknown_users(browser, live_server):
     UserFactory(username="known", staff=True)
-    page = browser.new_page()
+    page = browser.new_page(locale="en-US")  # an English browser still gets the Chinese UI by default
     login(page, live_server.url, "known", "wrong-password")
     known = page.locator(".alert-danger").inner_text()
     login(page, live_server.url, "nobody-here", "wrong-password")
