@@ -25,6 +25,13 @@ class CoreConfig(AppConfig):
                 description="统一社会信用代码为键的单位库与人员库",
             ),
             NavItem(
+                _("数据导入"),
+                "core:import_index",
+                frozenset({Role.STAFF}),
+                order=92,
+                description="Excel 批量导入：先预览逐行校验，无误后一次性提交",
+            ),
+            NavItem(
                 _("工作日历"),
                 "core:calendar",
                 frozenset({Role.STAFF, Role.SYSADMIN}),
