@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "kechuang.projects"
+    label = "projects"
+    verbose_name = "科技计划项目"
