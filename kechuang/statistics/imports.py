@@ -6,6 +6,8 @@ firm and period updates that row (audited, compare-and-set on its version), so n
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.exceptions import ValidationError
 
 from kechuang.core import rules as core_rules
@@ -70,6 +72,7 @@ COLUMNS = (
     _money("total_costs", "成本费用总额", "成本费用"),
 )
 
+CENT = Decimal("0.01")
 VALUE_KEYS = tuple(k for k in services.VALUE_FIELDS)
 
 
@@ -110,6 +113,10 @@ def validate_row(data: dict) -> dict:
     if data.get("has_rd_projects") is None:
         data["has_rd_projects"] = bool(data.get("rd_project_count"))
     data["above_size"] = bool(data.get("above_size"))
+    for column in COLUMNS:
+        if column.kind == "money" and data.get(column.key) is not None:
+            # 元 → 万元 gives up to four decimals; the statistics forms keep 万元 to two (100元).
+            data[column.key] = Decimal(data[column.key]).quantize(CENT, rounding=ROUND_HALF_UP)
     errors = rules.check_fact({k: data.get(k) for k in VALUE_KEYS})
     if errors:
         raise ValidationError(errors)
@@ -179,7 +186,7 @@ SPEC = register(
         key=("credit_code", "period"),
         description="按企业、统计期导入研发投入、产值、人员等统计数据；同一企业同一统计期再次导入为更新。",
         notes=(
-            "金额单位为万元（表头或表上方注明“单位：元/亿元”的将自动换算）。",
+            "金额单位为万元，保留两位小数（表头或表上方注明“单位：元/亿元”的将自动换算并四舍五入）。",
             "同一企业同一统计期再次导入将更新原数据，并记入审计日志。",
             "“所在镇街”为企业在该统计期所在的镇街，企业迁址后历史期仍填原镇街。",
         ),

@@ -15,10 +15,17 @@ from kechuang.core.models import Region
 from kechuang.statistics import selectors
 from kechuang.statistics.indicators import percent, target_for
 
+INFO_FIELDS = ("code", "name", "unit", "definition", "formula", "caliber", "module")
+
+
+def info(indicator: Indicator) -> dict:
+    """The indicator's description as plain data: an Indicator is callable, and templates call callables."""
+    return {name: getattr(indicator, name) for name in INFO_FIELDS}
+
 
 @dataclass
 class Line:
-    indicator: Indicator
+    indicator: dict
     value: Value
     drill_url: str
     target: Decimal | None
@@ -42,7 +49,7 @@ def lines(scope: Scope) -> list[Line]:
         target = target_for(scope.region, scope.period.year, ind.code)
         completion = percent(value.value, target.value) if target and value.value is not None else None
         url = reverse("statistics:drill", args=[ind.code]) + "?" + scope_query(scope)
-        out.append(Line(ind, value, url, target.value if target else None, completion))
+        out.append(Line(info(ind), value, url, target.value if target else None, completion))
     return out
 
 
@@ -50,16 +57,16 @@ def as_json(scope: Scope) -> list[dict]:
     """The machine-readable form used by `kechuang indicators --format json`."""
     return [
         {
-            "code": line.indicator.code,
-            "name": line.indicator.name,
+            "code": line.indicator["code"],
+            "name": line.indicator["name"],
             "value": None if line.value.value is None else str(line.value.value),
-            "unit": line.indicator.unit,
+            "unit": line.indicator["unit"],
             "status": line.value.status,
             "status_label": line.status_label,
-            "definition": line.indicator.definition,
-            "formula": line.indicator.formula,
-            "caliber": line.indicator.caliber,
-            "module": line.indicator.module,
+            "definition": line.indicator["definition"],
+            "formula": line.indicator["formula"],
+            "caliber": line.indicator["caliber"],
+            "module": line.indicator["module"],
             "note": line.value.note,
             "parts": {k: (None if v is None else str(v)) for k, v in line.value.parts.items()},
             "target": None if line.target is None else str(line.target),

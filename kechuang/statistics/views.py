@@ -62,10 +62,12 @@ def drill(request, code: str):
         raise Http404("指标不存在。") from None
     form, scope = _scope_from(request)
     if scope is None:
-        return render(request, "statistics/drill.html", {"form": form, "indicator": indicator})
+        return render(
+            request, "statistics/drill.html", {"form": form, "indicator": reporting.info(indicator)}
+        )
     value = indicator.compute(scope)
     rows = value.rows() if value.rows else EnterpriseFact.objects.none()
-    context = {"form": form, "indicator": indicator, "value": value, "scope": scope}
+    context = {"form": form, "indicator": reporting.info(indicator), "value": value, "scope": scope}
     if getattr(rows, "model", None) is RegionFact:
         context["region_facts"] = rows
     elif getattr(rows, "model", None) is EnterpriseFact:

@@ -1,0 +1,36 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from kechuang.core.models import Region
+from kechuang.core.tests.factories import OrganisationFactory
+from kechuang.statistics.models import EnterpriseFact, FactSource, FactStatus, RegionFact
+
+
+class EnterpriseFactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnterpriseFact
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    town = factory.LazyAttribute(lambda o: o.organisation.region)
+    year = 2020
+    status = FactStatus.FINAL
+    source = FactSource.STAFF_IMPORT
+    reported_on = dt.date(2020, 6, 1)
+    submitted_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        estimate = factory.Trait(status=FactStatus.ESTIMATE)
+        preliminary = factory.Trait(status=FactStatus.PRELIMINARY)
+        with_rd = factory.Trait(has_rd_projects=True, rd_project_count=2)
+
+
+class RegionFactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegionFact
+
+    region = factory.LazyFunction(lambda: Region.objects.get(code="370306"))
+    year = 2020
+    status = FactStatus.FINAL
+    reported_on = dt.date(2020, 6, 1)
