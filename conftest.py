@@ -4,11 +4,11 @@ data migration, so every test database has it."""
 import pytest
 from hypothesis import HealthCheck, settings
 
+from kechuang.core.tests.factories import OrganisationFactory, UserFactory
+
 # CI machines are small and busy: property tests judge behaviour, never speed.
 settings.register_profile("kechuang", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("kechuang")
-
-from kechuang.core.tests.factories import OrganisationFactory, UserFactory
 
 
 @pytest.fixture
