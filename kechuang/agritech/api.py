@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from kechuang.agritech import permissions, selectors, services
 from kechuang.agritech.models import Pairing
@@ -74,4 +75,4 @@ def log_create(request, payload: LogIn):
         permissions.pairings, request.auth, "change", qs=Pairing.objects.all(), pk=payload.pairing_id
     )
     data = payload.dict(exclude={"pairing_id"})
-    return 201, _out(services.log_create(actor=request.auth, pairing=pairing, **data))
+    return Status(201, _out(services.log_create(actor=request.auth, pairing=pairing, **data)))

@@ -234,7 +234,9 @@ class ServiceLog(models.Model):
     photos = models.ManyToManyField("core.Attachment", blank=True, related_name="+", verbose_name="照片")
     rating = models.PositiveSmallIntegerField("服务对象评价（1—5分）", null=True, blank=True)
     rating_comment = models.CharField("评价意见", max_length=200, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -369,7 +371,9 @@ class SupervisionVisit(models.Model):
     findings = models.TextField("发现问题")
     rectification = models.TextField("整改要求", blank=True)
     rectified_on = models.DateField("整改完成日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-date", "-pk"]

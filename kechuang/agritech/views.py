@@ -35,6 +35,15 @@ def _render(request, template, context):
     return render(request, f"{template}#rows" if request.htmx else template, context)
 
 
+def _form_error(form, exc: ValidationError) -> None:
+    """Attach a service's error to the form: to the field it names when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 def _files(form, name="photos"):
     return [(f.read(), f.name) for f in form.cleaned_data.get(name) or []]
 
@@ -91,7 +100,7 @@ def village_import(request):
         except UnicodeDecodeError:
             form.add_error("file", "文件须为 UTF-8 编码的 CSV。")
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, f"已导入{count}个村居。")
             return redirect("agritech:village_list")
@@ -108,7 +117,7 @@ def village_detail(request, pk: int):
             try:
                 services.village_flag_set(actor=request.user, village=village, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _form_error(form, exc)
             else:
                 messages.success(request, "标识已添加。")
                 return redirect("agritech:village_detail", pk=pk)
@@ -174,7 +183,7 @@ def commissioner_create(request):
         try:
             c = services.commissioner_create(actor=request.user, region=region, members=members, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, "特派员已登记。")
             return redirect("agritech:commissioner_detail", pk=c.pk)
@@ -194,7 +203,7 @@ def commissioner_detail(request, pk: int):
                     actor=request.user, commissioner=c, data=f.read(), original_name=f.name
                 )
             except ValidationError as exc:
-                photo_form.add_error("photo", exc)
+                _form_error(photo_form, exc)
             else:
                 messages.success(request, "照片已更新。")
                 return redirect("agritech:commissioner_detail", pk=pk)
@@ -272,7 +281,7 @@ def pairing_create(request):
         try:
             p = services.pairing_propose(actor=request.user, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, "结对意向已提出，待对方确认。")
             return redirect("agritech:pairing_detail", pk=p.pk)
@@ -412,7 +421,7 @@ def log_create(request):
         try:
             log = services.log_create(actor=request.user, photos=_files(form), **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, "服务日志已提交。")
             return redirect("agritech:log_detail", pk=log.pk)
@@ -434,7 +443,7 @@ def log_detail(request, pk: int):
                     comment=rating_form.cleaned_data["comment"],
                 )
             except ValidationError as exc:
-                rating_form.add_error(None, exc)
+                _form_error(rating_form, exc)
             else:
                 messages.success(request, "评价已录入。")
                 return redirect("agritech:log_detail", pk=pk)
@@ -472,7 +481,7 @@ def log_edit(request, pk: int):
                 **data,
             )
         except (ValidationError, ValueError) as exc:
-            form.add_error(None, exc if isinstance(exc, ValidationError) else "请求无效。")
+            _form_error(form, exc if isinstance(exc, ValidationError) else ValidationError("请求无效。"))
         else:
             messages.success(request, "服务日志已修改。")
             return redirect("agritech:log_detail", pk=pk)
@@ -514,7 +523,7 @@ def request_create(request):
         try:
             req = services.request_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, f"需求已登记，由{req.provider}承办。")
             return redirect("agritech:request_detail", pk=req.pk)
@@ -541,7 +550,7 @@ def request_detail(request, pk: int):
                 else:
                     services.request_escalate(actor=request.user, request=req, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _form_error(form, exc)
             else:
                 messages.success(request, "已处理。")
                 return redirect("agritech:request_detail", pk=pk)
@@ -595,7 +604,7 @@ def station_create(request):
         try:
             station = services.station_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             return redirect("agritech:station_detail", pk=station.pk)
     return render(request, "agritech/form.html", {"form": form, "title": "新建农科驿站"})
@@ -613,7 +622,7 @@ def station_detail(request, pk: int):
             try:
                 services.supervision_record(actor=request.user, station=station, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _form_error(form, exc)
             else:
                 messages.success(request, "检查记录已保存。")
                 return redirect("agritech:station_detail", pk=pk)
@@ -668,7 +677,7 @@ def evaluation(request):
             try:
                 services.cutoffs_set(actor=request.user, region=region, year=year, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _form_error(form, exc)
             else:
                 messages.success(request, "考核标准已保存。")
                 return redirect(f"{reverse('agritech:evaluation')}?year={year}")
