@@ -138,7 +138,7 @@ def town_ranking_option(scope: Scope) -> dict:
     return {
         "title": {"text": "各镇街研发投入排名（万元）", "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 100},
+        "grid": {"left": 10, "right": 20, "containLabel": True},
         "xAxis": {"type": "value"},
         "yAxis": {"type": "category", "data": [name for name, _ in data]},
         "series": [{"name": "研发投入", "type": "bar", "data": [v for _, v in data]}],
@@ -159,7 +159,7 @@ def industry_ranking_option(scope: Scope) -> dict:
     return {
         "title": {"text": "分行业研发投入（万元）", "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 160},
+        "grid": {"left": 10, "right": 20, "containLabel": True},
         "xAxis": {"type": "value"},
         "yAxis": {"type": "category", "data": [name for name, _ in data]},
         "series": [{"name": "研发投入", "type": "bar", "data": [v for _, v in data]}],
@@ -216,3 +216,24 @@ def comparison_option(city: Region, rows: list[dict], city_value) -> dict:
             },
         ],
     }
+
+
+def fact_row(f) -> list:
+    return [
+        f.organisation.name,
+        f.organisation.credit_code,
+        f.period_label,
+        f.town.name,
+        f.rd_internal,
+        f.rd_hnte,
+        f.rd_super_deduction,
+        "是" if f.has_rd_projects else "否",
+        f.rd_project_count,
+        f.operating_revenue,
+        f.industrial_output,
+        f.hightech_output,
+        "是" if f.above_size else "否",
+        f.get_status_display(),
+        f.get_source_display(),
+        f.reported_on,
+    ]

@@ -6,6 +6,7 @@ app_name = "statistics"
 urlpatterns = [
     path("", views.indicator_table, name="indicators"),
     path("drill/<slug:code>/", views.drill, name="drill"),
+    path("export/<slug:code>.xlsx", views.export, name="export"),
     path("charts/", views.charts, name="charts"),
     path("compare/", views.compare, name="compare"),
     path("my/", views.my_facts, name="my_facts"),

@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from kechuang.core import indicators
+from kechuang.core.exports import xlsx_response
 from kechuang.core.indicators import Scope
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
@@ -72,12 +73,87 @@ def drill(request, code: str):
         context["region_facts"] = rows
     elif getattr(rows, "model", None) is EnterpriseFact:
         context["table"] = build_table(request, rows, FACT_COLUMNS, default_sort="organisation", per_page=50)
-    else:
-        context["items"] = list(rows)
+    else:  # rows from another module's indicator (qualifications, applications …)
+        context["table"] = build_table(
+            request, rows, [Column("pk", "#", "pk"), Column("item", "对象")], default_sort="pk"
+        )
+        context["generic"] = True
     template = (
         "statistics/drill.html#rows" if request.htmx and "table" in context else "statistics/drill.html"
     )
     return render(request, template, context)
+
+
+EXPORT_HEADERS = [
+    "企业",
+    "统一社会信用代码",
+    "统计期",
+    "所在镇街（该期）",
+    "R&D经费内部支出（万元）",
+    "研发费用高企口径（万元）",
+    "加计扣除额（万元）",
+    "有研发项目",
+    "研发项目数",
+    "营业收入（万元）",
+    "工业总产值（万元）",
+    "高新技术产业产值（万元）",
+    "规上",
+    "状态",
+    "来源",
+    "报送日期",
+]
+
+
+@login_required
+def export(request, code: str):
+    """The rows behind one figure (or, for code "table", the whole indicator table) as xlsx."""
+    form, scope = _scope_from(request)
+    if scope is None or not permissions.regions.allows(request.user, "export", scope.region):
+        raise Http404("区域不存在或无权访问。")
+    if code == "table":
+        data = reporting.as_json(scope)
+        headers = [
+            "指标代码",
+            "指标",
+            "数值",
+            "单位",
+            "状态",
+            "目标",
+            "完成率（%）",
+            "定义",
+            "公式",
+            "口径",
+            "说明",
+        ]
+        rows = [
+            [
+                d["code"],
+                d["name"],
+                d["value"],
+                d["unit"],
+                d["status_label"],
+                d["target"],
+                d["completion"],
+                d["definition"],
+                d["formula"],
+                d["caliber"],
+                d["note"],
+            ]
+            for d in data
+        ]
+        return xlsx_response(f"统计指标_{scope.region.name}_{scope.period}.xlsx", headers, rows)
+    try:
+        value = indicators.get(code).compute(scope)
+    except KeyError:
+        raise Http404("指标不存在。") from None
+    rows = value.rows() if value.rows else EnterpriseFact.objects.none()
+    if getattr(rows, "model", None) is not EnterpriseFact:
+        return xlsx_response(f"{code}_{scope.period}.xlsx", ["对象"], ([str(r)] for r in rows))
+    return xlsx_response(
+        f"{code}_{scope.region.name}_{scope.period}.xlsx",
+        EXPORT_HEADERS,
+        (reporting.fact_row(f) for f in rows.iterator(chunk_size=500)),
+    )
 
 
 @login_required

@@ -196,3 +196,37 @@ def test_staff_sets_a_deadline_through_the_calendar_page(login, staff):
     )
     assert resp.status_code == 302
     assert SubmissionDeadline.objects.get().month == 11
+
+
+def test_drill_down_rows_export_to_xlsx_with_formula_injection_neutralised(login, staff, district):
+    import io
+
+    import openpyxl
+
+    from kechuang.core.tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(name="=HYPERLINK(1)有限公司")
+    EnterpriseFactFactory(organisation=org, with_rd=True, rd_internal=Decimal("12.5"))
+    resp = login(staff).get(reverse("statistics:export", args=["rd_total"]) + _q(district))
+    assert resp.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(resp.content)).active
+    assert sheet.cell(2, 1).value == "'=HYPERLINK(1)有限公司"
+    assert sheet.cell(2, 5).value == 12.5
+
+
+def test_indicator_table_export_lists_every_indicator(login, staff, district):
+    import io
+
+    import openpyxl
+
+    from kechuang.core import indicators
+
+    resp = login(staff).get(reverse("statistics:export", args=["table"]) + _q(district))
+    sheet = openpyxl.load_workbook(io.BytesIO(resp.content)).active
+    assert sheet.max_row == 1 + len(indicators.all_indicators())
+
+
+def test_export_for_another_region_is_404(login, staff, other_district):
+    assert (
+        login(staff).get(reverse("statistics:export", args=["table"]) + _q(other_district)).status_code == 404
+    )
