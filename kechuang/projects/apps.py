@@ -5,3 +5,46 @@ class ProjectsConfig(AppConfig):
     name = "kechuang.projects"
     label = "projects"
     verbose_name = "科技计划项目"
+    url_prefix = "projects"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        bureau = frozenset({Role.STAFF, Role.LEADER})
+        return (
+            NavItem(
+                "计划项目",
+                "projects:project_list",
+                bureau,
+                order=30,
+                description="省、市、区级科技计划项目全过程管理",
+            ),
+            NavItem(
+                "项目督查",
+                "projects:campaign_list",
+                bureau,
+                order=31,
+                description="半年督查：覆盖全部在实施项目",
+            ),
+            NavItem(
+                "项目储备库", "projects:reserve_list", bureau, order=32, description="重点项目策划与储备"
+            ),
+            NavItem("我的项目", "projects:project_list", frozenset({Role.ENTERPRISE}), order=21),
+        )
+
+    @property
+    def public_nav(self):
+        from kechuang.portal.public import PublicSection
+
+        return (
+            PublicSection("区级科技计划项目", "projects:public_list", "区级立项项目名单与实施状态", order=30),
+        )
+
+    def ready(self):
+        from kechuang.programmes.outcomes import register_outcome
+        from kechuang.projects import indicators  # noqa: F401
+        from kechuang.projects.handlers import project_from_application
+
+        register_outcome("project", project_from_application)

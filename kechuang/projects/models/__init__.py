@@ -1,0 +1,40 @@
+from kechuang.projects.models.projects import (
+    ChangeRequest,
+    Disbursement,
+    Level,
+    Milestone,
+    MilestoneWarning,
+    ProgressReport,
+    Project,
+    ProjectDocument,
+    ProjectMember,
+    ProjectOutcome,
+    ProjectPartner,
+    ProjectReview,
+    ProjectStatus,
+    ProjectStatusChange,
+)
+from kechuang.projects.models.reserve import ReserveProject, ReserveStatusChange
+from kechuang.projects.models.supervision import CampaignItem, Finding, SupervisionCampaign
+
+__all__ = [
+    "CampaignItem",
+    "ChangeRequest",
+    "Disbursement",
+    "Finding",
+    "Level",
+    "Milestone",
+    "MilestoneWarning",
+    "ProgressReport",
+    "Project",
+    "ProjectDocument",
+    "ProjectMember",
+    "ProjectOutcome",
+    "ProjectPartner",
+    "ProjectReview",
+    "ProjectStatus",
+    "ProjectStatusChange",
+    "ReserveProject",
+    "ReserveStatusChange",
+    "SupervisionCampaign",
+]

@@ -1,0 +1,90 @@
+"""Who may see and do what with plan projects, the reserve and supervision campaigns.
+
+A firm sees only the projects it undertakes (and files reports / change requests on them); staff manage
+the projects of their region; leadership reads; a campaign item may be inspected only by the inspector
+assigned to it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from kechuang.accounts.roles import Role
+from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+
+
+class ProjectPolicy(RegionScopedPolicy):
+    region_path = "region__"
+    organisation_field = "undertaking_unit"
+    staff_actions = frozenset({"view", "change", "create", "export", "disburse", "review", "transition"})
+    leader_actions = frozenset({"view", "export"})
+    enterprise_actions = frozenset({"view", "report", "request_change"})
+
+    @property
+    def model(self):
+        from kechuang.projects.models import Project
+
+        return Project
+
+    def allows_create(self, user, **context) -> bool:
+        return user.is_authenticated and user.role == Role.STAFF and user.region_id is not None
+
+
+class ReservePolicy(RegionScopedPolicy):
+    region_path = "region__"
+    organisation_field = "organisation"
+    enterprise_actions = frozenset({"view"})
+
+    @property
+    def model(self):
+        from kechuang.projects.models import ReserveProject
+
+        return ReserveProject
+
+
+class CampaignPolicy(Policy):
+    staff_actions = frozenset({"view", "change", "create", "export"})
+
+    @property
+    def model(self):
+        from kechuang.projects.models import SupervisionCampaign
+
+        return SupervisionCampaign
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and action in self.staff_actions:
+            return region_rule(user)
+        if user.role == Role.LEADER and action in ("view", "export"):
+            return region_rule(user)
+        return None
+
+
+class CampaignItemPolicy(Policy):
+    @property
+    def model(self):
+        from kechuang.projects.models import CampaignItem
+
+        return CampaignItem
+
+    def rule(self, user, action):
+        assigned = models.Q(inspector=user)
+        if action == "inspect":
+            return assigned
+        if action == "view":
+            if user.role in (Role.STAFF, Role.LEADER):
+                q = region_rule(user, "campaign__region__")
+                return assigned if q is None else q | assigned
+            if user.role == Role.ENTERPRISE and user.organisation_id:
+                return models.Q(project__undertaking_unit_id=user.organisation_id)
+            return assigned
+        if action == "rectify" and user.role == Role.ENTERPRISE and user.organisation_id:
+            return models.Q(project__undertaking_unit_id=user.organisation_id)
+        if action == "change" and user.role == Role.STAFF:
+            return region_rule(user, "campaign__region__")
+        return None
+
+
+projects = ProjectPolicy()
+reserve = ReservePolicy()
+campaigns = CampaignPolicy()
+campaign_items = CampaignItemPolicy()

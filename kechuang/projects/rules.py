@@ -1,0 +1,80 @@
+"""Pure rules of plan-project management: workflows, who belongs in a campaign, when a milestone warns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+# Working days past a milestone's due date before the owner, staff and leadership are warned, and
+# before the warning is escalated (to leadership with 升级 in the title). Configurable here, one place.
+WARN_AFTER_WORKING_DAYS = 1
+ESCALATE_AFTER_WORKING_DAYS = 10
+
+# Default fiscal support for a project approved through a programme whose decision gives no amount:
+# a share of the declared total investment, capped (the district 校城融合 practice).
+DEFAULT_SUPPORT_SHARE = Decimal("0.10")
+DEFAULT_SUPPORT_CAP = Decimal("200000.00")
+
+PROJECT_TRANSITIONS: dict[str, set[str]] = {
+    "approved": {"in_progress", "terminated"},
+    "in_progress": {"accepted", "failed", "concluded", "terminated"},
+    "accepted": set(),
+    "failed": set(),
+    "concluded": set(),
+    "terminated": set(),
+}
+ENDED = frozenset({"accepted", "failed", "concluded", "terminated"})
+
+RESERVE_TRANSITIONS: dict[str, set[str]] = {
+    "idea": {"planned", "dropped"},
+    "planned": {"applied", "dropped"},
+    "applied": {"approved", "dropped"},
+    "approved": set(),
+    "dropped": set(),
+}
+
+
+def transition_problem(table: dict[str, set[str]], labels: dict[str, str], current: str, target: str) -> str:
+    """'' when current → target is allowed, else why not (in Chinese)."""
+    if target in table.get(current, set()):
+        return ""
+    allowed = "、".join(labels.get(s, s) for s in sorted(table.get(current, set()))) or "无"
+    return f"不能从“{labels.get(current, current)}”变为“{labels.get(target, target)}”（可变为：{allowed}）。"
+
+
+def active_in_period(
+    *, starts_on: dt.date, ended_on: dt.date | None, period_start: dt.date, period_end: dt.date
+) -> bool:
+    """A project belongs in a campaign when it started on/before the period end and had not ended
+    (accepted, failed, concluded or terminated) before the period start. A project past its planned end
+    but still open is active: it is exactly the kind a supervision must see."""
+    if starts_on > period_end:
+        return False
+    return ended_on is None or ended_on >= period_start
+
+
+def warning_stages(overdue_working_days: int) -> list[str]:
+    """Which warning stages an open milestone has reached."""
+    stages = []
+    if overdue_working_days >= WARN_AFTER_WORKING_DAYS:
+        stages.append("warning")
+    if overdue_working_days >= ESCALATE_AFTER_WORKING_DAYS:
+        stages.append("escalation")
+    return stages
+
+
+def coverage(inspected: int, in_scope: int) -> Decimal | None:
+    """Share inspected in percent (2 places); None when nothing is in scope."""
+    if in_scope == 0:
+        return None
+    return (Decimal(inspected) * 100 / Decimal(in_scope)).quantize(Decimal("0.01"))
+
+
+def default_support(total_investment: Decimal) -> Decimal:
+    return min((total_investment * DEFAULT_SUPPORT_SHARE).quantize(Decimal("0.01")), DEFAULT_SUPPORT_CAP)
+
+
+def half_year_period(year: int, half: int) -> tuple[dt.date, dt.date]:
+    if half == 1:
+        return dt.date(year, 1, 1), dt.date(year, 6, 30)
+    return dt.date(year, 7, 1), dt.date(year, 12, 31)

@@ -1,0 +1,187 @@
+"""Reads of the projects module, already scoped through the policies."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from kechuang.projects import permissions, rules
+from kechuang.projects.models import CampaignItem, Level, Project, ProjectStatus, ReserveProject
+
+ZERO = Decimal("0.00")
+
+
+def projects_for(user, *, level="", status="", year=None, q="", action="view"):
+    qs = permissions.projects.queryset(user, action).select_related("undertaking_unit", "leader", "field")
+    if level:
+        qs = qs.filter(level=level)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(year=year)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(number__contains=q) | Q(undertaking_unit__name__contains=q))
+    return qs
+
+
+def project_detail(project: Project) -> dict:
+    return {
+        "milestones": list(project.milestones.all()),
+        "disbursements": list(project.disbursements.select_related("milestone")),
+        "reports": list(
+            project.reports.select_related("milestone", "submitted_by").prefetch_related("evidence")
+        ),
+        "changes": list(project.changes.select_related("requested_by", "decided_by")),
+        "reviews": list(project.reviews.prefetch_related("experts__person")),
+        "outcomes": list(project.outcomes.all()),
+        "documents": list(project.documents.select_related("attachment")),
+        "partners": list(project.partners.select_related("organisation")),
+        "members": list(project.members.select_related("person")),
+        "history": list(project.status_changes.select_related("actor")),
+    }
+
+
+def reserve_for(user, *, status="", year=None):
+    qs = permissions.reserve.queryset(user, "view").select_related(
+        "organisation", "field", "owner", "team", "target_programme", "project"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def reserve_vs_approved(user) -> list[dict]:
+    """Per year: reserve entries, how many reached each status, and plan projects approved that year."""
+    reserve = (
+        permissions.reserve.queryset(user, "view")
+        .values("year")
+        .annotate(
+            total=Count("pk"),
+            applied=Count("pk", filter=Q(status__in=["applied", "approved"])),
+            approved=Count("pk", filter=Q(status="approved")),
+            dropped=Count("pk", filter=Q(status="dropped")),
+        )
+    )
+    projects = dict(
+        permissions.projects.queryset(user, "view")
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    rows = {r["year"]: {**r, "projects": projects.get(r["year"], 0)} for r in reserve}
+    for year, n in projects.items():
+        rows.setdefault(
+            year, {"year": year, "total": 0, "applied": 0, "approved": 0, "dropped": 0, "projects": n}
+        )
+    return [rows[y] for y in sorted(rows, reverse=True)]
+
+
+def campaign_items_for(user, campaign):
+    return (
+        permissions.campaign_items.queryset(user, "view")
+        .filter(campaign=campaign)
+        .select_related("project", "project__undertaking_unit", "inspector")
+        .annotate(open_findings=Count("findings", filter=Q(findings__status="open")))
+    )
+
+
+def campaign_coverage(campaign) -> dict:
+    """Coverage = inspected / in scope. In scope is every project active in the period, whether or not
+    it was in the campaign when opened, so a project can never drop out of the denominator unseen."""
+    from kechuang.projects.services import active_projects
+
+    items = CampaignItem.objects.filter(campaign=campaign)
+    in_campaign = items.count()
+    inspected = items.filter(inspected_at__isnull=False).count()
+    not_in_campaign = list(
+        active_projects(campaign.region, campaign.period_start, campaign.period_end)
+        .exclude(campaign_items__campaign=campaign)
+        .select_related("undertaking_unit")
+    )
+    uninspected = [
+        i.project
+        for i in items.filter(inspected_at__isnull=True).select_related(
+            "project", "project__undertaking_unit"
+        )
+    ]
+    in_scope = in_campaign + len(not_in_campaign)
+    return {
+        "in_scope": in_scope,
+        "inspected": inspected,
+        "percent": rules.coverage(inspected, in_scope),
+        "missing": uninspected + not_in_campaign,
+        "not_in_campaign": not_in_campaign,
+        "by_level": list(
+            items.values("project__level")
+            .annotate(n=Count("pk"), done=Count("pk", filter=Q(inspected_at__isnull=False)))
+            .order_by("project__level")
+        ),
+    }
+
+
+def dashboard(user) -> dict:
+    qs = permissions.projects.queryset(user, "view")
+    labels_level = dict(Level.choices)
+    labels_status = dict(ProjectStatus.choices)
+    by_level = [
+        (labels_level[r["level"]], r["n"], r["committed"] or ZERO, r["remaining"] or ZERO)
+        for r in qs.values("level")
+        .annotate(
+            n=Count("pk"),
+            committed=Sum("fiscal_district")
+            + Sum("fiscal_city")
+            + Sum("fiscal_province")
+            + Sum("fiscal_national"),
+            remaining=Sum("fiscal_remaining"),
+        )
+        .order_by("level")
+    ]
+    by_status = [
+        (labels_status[r["status"]], r["n"])
+        for r in qs.values("status").annotate(n=Count("pk")).order_by("status")
+    ]
+    by_field = [
+        (r["field__name"] or "未分类", r["n"])
+        for r in qs.values("field__name").annotate(n=Count("pk")).order_by("-n")
+    ]
+    towns = Counter()
+    for parent, name, n in qs.values_list(
+        "undertaking_unit__region__level", "undertaking_unit__region__name"
+    ).annotate(n=Count("pk")):
+        towns[name if parent == 4 else "其他/区外"] += n
+    totals = qs.aggregate(
+        n=Count("pk"),
+        committed=Sum("fiscal_district")
+        + Sum("fiscal_city")
+        + Sum("fiscal_province")
+        + Sum("fiscal_national"),
+        remaining=Sum("fiscal_remaining"),
+    )
+    committed = totals["committed"] or ZERO
+    return {
+        "by_level": [(label, n, c, c - r) for label, n, c, r in by_level],
+        "by_status": by_status,
+        "by_field": by_field,
+        "by_town": sorted(towns.items(), key=lambda kv: -kv[1]),
+        "total": totals["n"],
+        "committed": committed,
+        "disbursed": committed - (totals["remaining"] or ZERO),
+    }
+
+
+def public_projects(region, *, year=None):
+    """Published: district-level plan projects of the region (name, unit, level, period, fiscal funds, status)."""
+    qs = Project.objects.filter(region__path__startswith=region.path, level=Level.DISTRICT).select_related(
+        "undertaking_unit"
+    )
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "number")
+
+
+def reserve_statuses():
+    return ReserveProject.Status.choices

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from kechuang.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.project_list, name="project_list"),
+    path("new/", views.project_create, name="project_create"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("public/", views.public_list, name="public_list"),
+    path("<int:pk>/", views.project_detail, name="project_detail"),
+    path("<int:pk>/milestone/", views.milestone_add, name="milestone_add"),
+    path("<int:pk>/disburse/", views.disbursement_add, name="disbursement_add"),
+    path("<int:pk>/report/", views.report_submit, name="report_submit"),
+    path("<int:pk>/change/", views.change_submit, name="change_submit"),
+    path("<int:pk>/start/", views.project_start, name="project_start"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("changes/<int:pk>/<str:decision>/", views.change_decide, name="change_decide"),
+    path("reserve/", views.reserve_list, name="reserve_list"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/assign/", views.campaign_assign, name="campaign_assign"),
+    path("campaigns/<int:pk>/summary.docx", views.campaign_docx, name="campaign_docx"),
+    path("items/<int:pk>/inspect/", views.item_inspect, name="item_inspect"),
+    path("items/<int:pk>/finding/", views.finding_add, name="finding_add"),
+]

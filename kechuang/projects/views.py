@@ -1,0 +1,428 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts.models import User
+from kechuang.accounts.roles import Role
+from kechuang.core import exports
+from kechuang.core.models import Organisation, Region
+from kechuang.core.permissions import get_object_or_404_for, organisations
+from kechuang.core.tables import Column, build_table
+from kechuang.projects import documents, forms, permissions, selectors, services
+from kechuang.projects.models import (
+    CampaignItem,
+    ChangeRequest,
+    Level,
+    ProgressReport,
+    ProjectStatus,
+    ReserveProject,
+)
+
+PROJECT_HEADERS = [
+    "项目编号",
+    "项目名称",
+    "级别",
+    "承担单位",
+    "开始日期",
+    "计划结束",
+    "状态",
+    "财政资金（元）",
+    "已拨付（元）",
+    "自筹资金（元）",
+]
+
+
+def _require(policy, user, action):
+    if not policy.may(user, action):
+        raise PermissionDenied
+
+
+def _render(request, template, context):
+    return render(request, f"{template}#rows" if request.htmx else template, context)
+
+
+def _error(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _form_page(request, form, title, **extra):
+    return render(request, "projects/form.html", {"form": form, "title": title, **extra})
+
+
+@login_required
+def project_list(request):
+    _require(permissions.projects, request.user, "view")
+    g = request.GET
+    qs = selectors.projects_for(
+        request.user,
+        level=g.get("level", ""),
+        status=g.get("status", ""),
+        year=int(g["year"]) if g.get("year", "").isdigit() else None,
+        q=g.get("q", "").strip(),
+    )
+    if g.get("export") == "xlsx" and permissions.projects.may(request.user, "export"):
+        rows = (
+            [
+                p.number,
+                p.name,
+                p.get_level_display(),
+                p.undertaking_unit.name,
+                p.starts_on,
+                p.ends_on,
+                p.get_status_display(),
+                p.fiscal_total,
+                p.disbursed,
+                p.self_raised,
+            ]
+            for p in qs.order_by("-year", "number")
+        )
+        return exports.xlsx_response("科技计划项目.xlsx", PROJECT_HEADERS, rows)
+    cols = [
+        Column("number", "编号", "number"),
+        Column("name", "项目名称", "name"),
+        Column("level", "级别", "level"),
+        Column("unit", "承担单位", "undertaking_unit__name"),
+        Column("period", "实施期", "starts_on"),
+        Column("status", "状态", "status"),
+        Column("fiscal", "未拨付财政资金", "fiscal_remaining"),
+    ]
+    table = build_table(request, qs, cols, default_sort="-period", per_page=50)
+    return _render(
+        request,
+        "projects/project_list.html",
+        {"table": table, "levels": Level.choices, "statuses": ProjectStatus.choices, "f": g},
+    )
+
+
+@login_required
+def project_detail(request, pk):
+    project = get_object_or_404_for(permissions.projects, request.user, "view", pk=pk)
+    ctx = {"project": project, **selectors.project_detail(project)}
+    ctx["may_change"] = permissions.projects.allows(request.user, "change", project)
+    ctx["may_report"] = permissions.projects.allows(request.user, "report", project)
+    return render(request, "projects/project_detail.html", ctx)
+
+
+@login_required
+def project_create(request):
+    if not permissions.projects.allows_create(request.user):
+        raise PermissionDenied
+    form = forms.ProjectForm(
+        request.POST or None,
+        organisations=organisations.queryset(request.user, "view").exclude(kind=Organisation.Kind.GOVERNMENT),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_register(
+                actor=request.user, region=request.user.region, **form.cleaned_data
+            )
+            return redirect("projects:project_detail", project.pk)
+        except ValidationError as exc:
+            _error(form, exc)
+    return _form_page(request, form, "登记计划项目")
+
+
+def _project_action(request, pk, action, form_cls, title, call, **form_kw):
+    project = get_object_or_404_for(permissions.projects, request.user, action, pk=pk)
+    kw = {"project": project} if form_kw.pop("with_project", False) else {}
+    form = (
+        form_cls(request.POST or None, request.FILES or None, **kw)
+        if request.method == "POST"
+        else form_cls(**kw)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(project, form.cleaned_data)
+            return redirect("projects:project_detail", project.pk)
+        except ValidationError as exc:
+            _error(form, exc)
+    return _form_page(request, form, f"{title}：{project.name}", multipart=form.is_multipart())
+
+
+@login_required
+def milestone_add(request, pk):
+    return _project_action(
+        request,
+        pk,
+        "change",
+        forms.MilestoneForm,
+        "添加阶段目标",
+        lambda p, d: services.milestone_add(actor=request.user, project=p, **d),
+    )
+
+
+@login_required
+def disbursement_add(request, pk):
+    return _project_action(
+        request,
+        pk,
+        "disburse",
+        forms.DisbursementForm,
+        "拨付资金",
+        lambda p, d: services.disbursement_create(actor=request.user, project=p, **d),
+        with_project=True,
+    )
+
+
+@login_required
+def report_submit(request, pk):
+    def call(p, d):
+        upload = d.pop("evidence")
+        files = [(upload.name, upload.read())] if upload else []
+        services.report_submit(actor=request.user, project=p, files=files, **d)
+
+    return _project_action(request, pk, "report", forms.ReportForm, "填报进展", call, with_project=True)
+
+
+@login_required
+def change_submit(request, pk):
+    def call(p, d):
+        payload = {
+            k: str(v)
+            for k in ("ends_on", "fiscal_district", "self_raised", "leader_name")
+            if (v := d.pop(k)) not in (None, "")
+        }
+        services.change_request_submit(actor=request.user, project=p, payload=payload, **d)
+
+    return _project_action(request, pk, "view", forms.ChangeForm, "申请变更", call)
+
+
+@login_required
+@require_POST
+def project_start(request, pk):
+    project = get_object_or_404_for(permissions.projects, request.user, "change", pk=pk)
+    services.project_transition(
+        actor=request.user, project=project, to=ProjectStatus.IN_PROGRESS, reason="任务书已签订，开始实施"
+    )
+    return redirect("projects:project_detail", project.pk)
+
+
+@login_required
+def report_review(request, pk):
+    projects = permissions.projects.queryset(request.user, "change")
+    report = (
+        get_object_or_404_for(permissions.projects, request.user, "change", qs=None, pk=-1)
+        if not projects.exists()
+        else None
+    )
+    report = ProgressReport.objects.filter(project__in=projects, pk=pk).select_related("project").first()
+    if report is None:
+        raise Http404("对象不存在或无权访问。")
+    form = forms.ReviewReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_review(
+                actor=request.user,
+                report=report,
+                accept=form.cleaned_data["accept"],
+                note=form.cleaned_data["note"],
+            )
+            return redirect("projects:project_detail", report.project_id)
+        except ValidationError as exc:
+            _error(form, exc)
+    return _form_page(request, form, f"审核进展报告：{report.project.name}", report=report)
+
+
+@login_required
+@require_POST
+def change_decide(request, pk, decision):
+    projects = permissions.projects.queryset(request.user, "change")
+    change = ChangeRequest.objects.filter(project__in=projects, pk=pk).select_related("project").first()
+    if change is None or decision not in ("approve", "reject"):
+        raise Http404("对象不存在或无权访问。")
+    services.change_request_decide(
+        actor=request.user, change=change, approve=decision == "approve", note=request.POST.get("note", "")
+    )
+    return redirect("projects:project_detail", change.project_id)
+
+
+@login_required
+def reserve_list(request):
+    _require(permissions.reserve, request.user, "view")
+    g = request.GET
+    qs = selectors.reserve_for(
+        request.user, status=g.get("status", ""), year=int(g["year"]) if g.get("year", "").isdigit() else None
+    )
+    cols = [
+        Column("title", "项目名称", "title"),
+        Column("org", "实施单位", "organisation__name"),
+        Column("field", "领域", "field__name"),
+        Column("inv", "预计投资（元）", "expected_investment"),
+        Column("maturity", "成熟度", "maturity"),
+        Column("target", "拟申报计划", None),
+        Column("status", "状态", "status"),
+        Column("year", "入库年度", "year"),
+    ]
+    table = build_table(request, qs, cols, default_sort="-year")
+    return _render(
+        request,
+        "projects/reserve_list.html",
+        {
+            "table": table,
+            "statuses": ReserveProject.Status.choices,
+            "per_year": selectors.reserve_vs_approved(request.user),
+            "f": g,
+        },
+    )
+
+
+@login_required
+def campaign_list(request):
+    _require(permissions.campaigns, request.user, "view")
+    campaigns = permissions.campaigns.queryset(request.user, "view").select_related("opened_by")
+    return render(
+        request,
+        "projects/campaign_list.html",
+        {"campaigns": campaigns, "may_create": request.user.role == Role.STAFF},
+    )
+
+
+@login_required
+def campaign_create(request):
+    _require(permissions.campaigns, request.user, "create")
+    form = forms.CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_open(
+                actor=request.user, region=request.user.region, **form.cleaned_data
+            )
+            return redirect("projects:campaign_detail", campaign.pk)
+        except ValidationError as exc:
+            _error(form, exc)
+    return _form_page(request, form, "发起项目督查")
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = get_object_or_404_for(permissions.campaigns, request.user, "view", pk=pk)
+    items = selectors.campaign_items_for(request.user, campaign).order_by("project__level", "project__number")
+    if request.GET.get("export") == "xlsx":
+        return exports.xlsx_response(f"{campaign.name}.xlsx", documents.HEADERS, documents.item_rows(items))
+    coverage = selectors.campaign_coverage(campaign)
+    return render(
+        request,
+        "projects/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "items": items,
+            "coverage": coverage,
+            "may_change": permissions.campaigns.allows(request.user, "change", campaign),
+        },
+    )
+
+
+@login_required
+def campaign_docx(request, pk):
+    campaign = get_object_or_404_for(permissions.campaigns, request.user, "export", pk=pk)
+    items = list(
+        selectors.campaign_items_for(request.user, campaign).order_by("project__level", "project__number")
+    )
+    data = documents.campaign_docx(campaign, selectors.campaign_coverage(campaign), items)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"{campaign.name}情况报告.docx")
+    return response
+
+
+@login_required
+def campaign_assign(request, pk):
+    campaign = get_object_or_404_for(permissions.campaigns, request.user, "change", pk=pk)
+    region = Region.objects.get(pk=campaign.region_id)
+    inspectors = User.objects.filter(
+        role__in=[Role.STAFF, Role.LEADER],
+        is_active=True,
+        region__path__in=services._ancestor_paths(region.path),
+    )
+    form = forms.AssignForm(
+        request.POST or None, inspectors=inspectors, items=campaign.items.select_related("project")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_assign(
+                actor=request.user,
+                campaign=campaign,
+                item_ids=[i.pk for i in form.cleaned_data["items"]],
+                inspector=form.cleaned_data["inspector"],
+            )
+            return redirect("projects:campaign_detail", campaign.pk)
+        except ValidationError as exc:
+            _error(form, exc)
+    return _form_page(request, form, f"指派督查人：{campaign.name}")
+
+
+def _item_action(request, pk, action, form_cls, title, call):
+    item = get_object_or_404_for(
+        permissions.campaign_items,
+        request.user,
+        action,
+        pk=pk,
+        qs=CampaignItem.objects.select_related("campaign", "project"),
+    )
+    form = form_cls(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(item, form.cleaned_data)
+            return redirect("projects:campaign_detail", item.campaign_id)
+        except ValidationError as exc:
+            _error(form, exc)
+    return _form_page(request, form, f"{title}：{item.project.name}")
+
+
+@login_required
+def item_inspect(request, pk):
+    return _item_action(
+        request,
+        pk,
+        "inspect",
+        forms.InspectForm,
+        "填写督查表",
+        lambda i, d: services.item_inspect(actor=request.user, item=i, **d),
+    )
+
+
+@login_required
+def finding_add(request, pk):
+    return _item_action(
+        request,
+        pk,
+        "inspect",
+        forms.FindingForm,
+        "提出整改要求",
+        lambda i, d: services.finding_add(actor=request.user, item=i, **d),
+    )
+
+
+@login_required
+def dashboard(request):
+    _require(permissions.projects, request.user, "export")
+    return render(request, "projects/dashboard.html", selectors.dashboard(request.user))
+
+
+def public_list(request):
+    region = (
+        Region.objects.get(code="370306")
+        if not request.GET.get("region")
+        else Region.objects.filter(code=request.GET["region"]).first()
+    )
+    if region is None:
+        region = Region.objects.get(code="370306")
+    cols = [
+        Column("number", "编号", "number"),
+        Column("name", "项目名称", "name"),
+        Column("unit", "承担单位", "undertaking_unit__name"),
+        Column("period", "实施期", "starts_on"),
+        Column("fiscal", "区级财政资金（元）", "fiscal_district"),
+        Column("status", "状态", "status"),
+    ]
+    table = build_table(request, selectors.public_projects(region), cols, default_sort="-period")
+    return _render(request, "projects/public_list.html", {"table": table, "region": region})
