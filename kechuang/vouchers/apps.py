@@ -5,3 +5,45 @@ class VouchersConfig(AppConfig):
     name = "kechuang.vouchers"
     label = "vouchers"
     verbose_name = "科技创新券与扶持资金"
+
+    url_prefix = "vouchers"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        bureau = frozenset({Role.STAFF, Role.LEADER})
+        return (
+            NavItem(
+                "创新券", "vouchers:programme_list", bureau, order=60, description="资金池、发放与兑付进度"
+            ),
+            NavItem("创新券台账", "vouchers:voucher_list", bureau, order=61, description="按状态查看创新券"),
+            NavItem(
+                "兑付审核",
+                "vouchers:redemption_queue",
+                frozenset({Role.STAFF}),
+                order=62,
+                description="待审核、待拨付的兑付申请",
+            ),
+            NavItem(
+                "服务机构", "vouchers:provider_list", bureau, order=63, description="服务机构入库与兑付统计"
+            ),
+            NavItem(
+                "扶持资金与奖金",
+                "vouchers:fund_list",
+                bureau,
+                order=64,
+                description="校城融合扶持资金、科技先锋奖金",
+            ),
+            NavItem(
+                "我的创新券",
+                "vouchers:mine",
+                frozenset({Role.ENTERPRISE}),
+                order=60,
+                description="申领创新券、申请兑付",
+            ),
+        )
+
+    def ready(self):
+        from kechuang.vouchers import indicators  # noqa: F401 - registers the figures

@@ -1,0 +1,104 @@
+"""Who may see and act on vouchers, redemptions, programmes, providers and support funds.
+
+* Bureau staff: everything in their region subtree (programmes/budget lines by their region, vouchers by
+  the programme's region).
+* Leadership: view and export in their region.
+* Enterprise users: their own firm's vouchers and redemptions (view; claim and request redemption go
+  through the services, which check the firm again); open programmes of any region to claim from.
+* Everyone else: nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from kechuang.accounts.roles import Role
+from kechuang.core.permissions import Policy, RegionScopedPolicy
+
+
+class ProgrammePolicy(RegionScopedPolicy):
+    region_path = "region__"
+    organisation_field = None
+
+    @property
+    def model(self):
+        from kechuang.vouchers.models import VoucherProgramme
+
+        return VoucherProgramme
+
+    def rule(self, user, action):
+        if user.role == Role.ENTERPRISE and action == "view" and user.organisation_id:
+            return Q(is_active=True)
+        return super().rule(user, action)
+
+
+class VoucherPolicy(RegionScopedPolicy):
+    region_path = "programme__region__"
+    organisation_field = "organisation"
+    enterprise_actions = frozenset({"view", "change"})
+
+    @property
+    def model(self):
+        from kechuang.vouchers.models import Voucher
+
+        return Voucher
+
+
+class RedemptionPolicy(RegionScopedPolicy):
+    region_path = "voucher__programme__region__"
+    organisation_field = "voucher__organisation"
+
+    @property
+    def model(self):
+        from kechuang.vouchers.models import Redemption
+
+        return Redemption
+
+
+class ProviderPolicy(Policy):
+    """Providers are a bureau-wide catalogue: staff and leaders of any region read it; staff change it."""
+
+    @property
+    def model(self):
+        from kechuang.vouchers.models import Provider
+
+        return Provider
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and user.region_id:
+            return Q()
+        if user.role == Role.LEADER and action in ("view", "export") and user.region_id:
+            return Q()
+        if user.role == Role.ENTERPRISE and action == "view":
+            return Q(status="approved")
+        return None
+
+
+class BudgetLinePolicy(RegionScopedPolicy):
+    region_path = "region__"
+    organisation_field = None
+
+    @property
+    def model(self):
+        from kechuang.vouchers.models import BudgetLine
+
+        return BudgetLine
+
+
+class AllocationPolicy(RegionScopedPolicy):
+    region_path = "budget_line__region__"
+    organisation_field = "organisation"
+
+    @property
+    def model(self):
+        from kechuang.vouchers.models import Allocation
+
+        return Allocation
+
+
+programmes = ProgrammePolicy()
+vouchers = VoucherPolicy()
+redemptions = RedemptionPolicy()
+providers = ProviderPolicy()
+budget_lines = BudgetLinePolicy()
+allocations = AllocationPolicy()

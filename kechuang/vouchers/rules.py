@@ -1,0 +1,97 @@
+"""Pure voucher rules over plain data (DESIGN.md convention 6): each returns None when the rule passes,
+or the Chinese reason it fails, so services, pages and tests share the wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_DOWN, Decimal
+
+CENT = Decimal("0.01")
+
+
+def yuan(value: Decimal) -> str:
+    return f"{value:,.2f}元"
+
+
+def covered_share(contract_amount: Decimal, share_percent: Decimal) -> Decimal:
+    """The most a voucher may pay on a contract: the programme's share, rounded down to the fen."""
+    return (contract_amount * share_percent / Decimal(100)).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def check_positive(amount: Decimal, what: str = "金额") -> str | None:
+    if amount is None or amount <= 0:
+        return f"{what}必须大于0。"
+    if amount != amount.quantize(CENT):
+        return f"{what}最多保留两位小数（精确到分）。"
+    return None
+
+
+def check_cap(*, used: Decimal, amount: Decimal, cap: Decimal, year: int) -> str | None:
+    if used + amount > cap:
+        left = max(cap - used, Decimal(0))
+        return (
+            f"超过每家企业年度上限：{year}年上限{yuan(cap)}，已使用{yuan(used)}，"
+            f"本次{yuan(amount)}，最多还可发放{yuan(left)}。"
+        )
+    return None
+
+
+def check_pool(*, remaining: Decimal, amount: Decimal) -> str | None:
+    if amount > remaining:
+        return f"年度资金池余额不足：余额{yuan(remaining)}，本次需{yuan(amount)}。"
+    return None
+
+
+def check_validity(*, valid_until: dt.date | None, on: dt.date) -> str | None:
+    if valid_until is None:
+        return "创新券尚未发放。"
+    if on > valid_until:
+        return f"创新券已于{valid_until:%Y年%m月%d日}到期，不能再使用。"
+    return None
+
+
+def check_share(
+    *, amount: Decimal, contract_amount: Decimal, share_percent: Decimal, already: Decimal
+) -> str | None:
+    """A redemption may cover at most `share_percent` of the contract, counting earlier requests."""
+    limit = covered_share(contract_amount, share_percent)
+    if already + amount > limit:
+        return (
+            f"超过合同金额的补助比例：合同{yuan(contract_amount)}×{share_percent.normalize()}%="
+            f"{yuan(limit)}，此前已申请{yuan(already)}，本次{yuan(amount)}。"
+        )
+    return None
+
+
+def check_available(*, amount: Decimal, available: Decimal) -> str | None:
+    if amount > available:
+        return f"兑付金额超过创新券可用余额：可用{yuan(available)}，本次{yuan(amount)}。"
+    return None
+
+
+def check_affiliation(
+    *,
+    firm_code: str,
+    provider_code: str,
+    firm_legal_rep: str,
+    provider_legal_rep: str,
+    recorded: Iterable[str] = (),
+) -> str | None:
+    """Firm and provider must not be the same entity, share a legal representative, or have a recorded tie."""
+    if firm_code and firm_code == provider_code:
+        return "服务机构与申领企业为同一单位（统一社会信用代码相同），不得签订创新券服务合同。"
+    if firm_legal_rep and firm_legal_rep.strip() == (provider_legal_rep or "").strip():
+        return f"服务机构与申领企业法定代表人相同（{firm_legal_rep}），存在关联关系，不得签订创新券服务合同。"
+    recorded = list(recorded)
+    if recorded:
+        return f"服务机构与申领企业存在已登记的关联关系（{'、'.join(recorded)}），不得签订创新券服务合同。"
+    return None
+
+
+def check_provider_status(*, status: str, name: str, reason: str = "") -> str | None:
+    if status == "blacklisted":
+        return f"服务机构“{name}”已被列入黑名单（{reason}），不得承接创新券服务。"
+    if status != "approved":
+        return f"服务机构“{name}”尚未通过审核入库，不得承接创新券服务。"
+    return None
