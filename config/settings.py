@@ -106,11 +106,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kechuang.core.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kechuang.core.middleware.CookieLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kechuang.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -184,13 +186,35 @@ PASSWORD_HASHERS = [
 if TESTING:
     # Argon2 at full cost makes every factory-made user take ~50 ms; tests check behaviour, not hashing cost.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 - tests only
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "kechuang.accounts.validators.CharacterClassValidator"},
-]
+# Password profiles: `dengbao` (等保2.0: ≥ 8 characters, 3 of 4 classes, 90-day rotation, no reuse of the
+# last 5) or `asvs` (OWASP ASVS: long passwords, common/breached list, no composition or rotation rules).
+PASSWORD_PROFILE = _env("KECHUANG_PASSWORD_PROFILE", "dengbao").lower()
+if PASSWORD_PROFILE == "dengbao":  # noqa: S105 - a profile name, not a password
+    AUTH_PASSWORD_VALIDATORS = [
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+        {"NAME": "kechuang.accounts.validators.CharacterClassValidator"},
+        {"NAME": "kechuang.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
+    ]
+    PASSWORD_MAX_AGE_DAYS = _env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+elif PASSWORD_PROFILE == "asvs":  # noqa: S105 - a profile name, not a password
+    AUTH_PASSWORD_VALIDATORS = [
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": _env_int("PASSWORD_MIN_LENGTH", 12, minimum=8)},
+        },
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    ]
+    PASSWORD_MAX_AGE_DAYS = 0  # ASVS 2.1.10: no periodic rotation
+else:
+    raise ImproperlyConfigured(
+        f"环境变量 KECHUANG_PASSWORD_PROFILE={PASSWORD_PROFILE!r} 无效：应为 dengbao 或 asvs。"
+    )
+KECHUANG_TOTP_FOR_STAFF = _env_bool("KECHUANG_TOTP_FOR_STAFF", False)  # default; the 安全管理员 may change it
+SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)  # besides the idle timeout
 SESSION_COOKIE_AGE = _env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # sliding idle timeout
 SESSION_COOKIE_HTTPONLY = True

@@ -6,5 +6,36 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "用户与权限"
 
+    @property
+    def nav(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        return (
+            NavItem(
+                _("账户管理"),
+                "accounts:user_list",
+                frozenset({Role.SYSADMIN}),
+                order=96,
+                description="新建、停用账户，分配角色与数据范围",
+            ),
+            NavItem(
+                _("安全策略"),
+                "accounts:security_settings",
+                frozenset({Role.SECADMIN}),
+                order=97,
+                description="登录锁定、动态口令、会话时长",
+            ),
+            NavItem(
+                _("登录日志"),
+                "accounts:login_log",
+                frozenset({Role.SECADMIN, Role.AUDITADMIN}),
+                order=98,
+                description="每次登录的成功与失败、来源 IP",
+            ),
+        )
+
     def ready(self):
         from kechuang.accounts import signals  # noqa: F401 - connects login logging

@@ -17,3 +17,71 @@ class LoginForm(AuthenticationForm):
 
 class KcPasswordChangeForm(PasswordChangeForm):
     pass
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(
+        label=_("动态口令或恢复码"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class SecurityPolicyForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        from kechuang.accounts.models import SecurityPolicy
+
+        model = SecurityPolicy
+        fields = [
+            "lockout_threshold",
+            "lockout_minutes",
+            "ip_max_failures",
+            "ip_window_minutes",
+            "totp_for_staff",
+            "session_absolute_hours",
+        ]
+
+
+def _assignable_roles():
+    from kechuang.accounts.roles import Role
+    from kechuang.accounts.services import SYSADMIN_ASSIGNABLE_ROLES
+
+    return [(value, label) for value, label in Role.choices if value in SYSADMIN_ASSIGNABLE_ROLES]
+
+
+class UserScopeForm(forms.Form):
+    """Role and data scope, as the system administrator assigns them."""
+
+    display_name = forms.CharField(label=_("姓名"), max_length=40)
+    role = forms.ChoiceField(label=_("角色"), choices=_assignable_roles)
+    region = forms.ModelChoiceField(label=_("数据范围（区划）"), queryset=None, required=False)
+    organisation = forms.ModelChoiceField(label=_("所属单位（企业用户）"), queryset=None, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kechuang.core.models import Organisation, Region
+
+        self.fields["region"].queryset = Region.objects.filter(level__lte=3).order_by("path")
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["organisation"].widget.attrs["class"] = "form-select"
+
+
+class UserCreateForm(UserScopeForm):
+    username = forms.RegexField(
+        label=_("用户名"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.@+-]+$",
+        error_messages={"invalid": _("用户名只能包含字母、数字和 _.@+-。")},
+    )
+    password = forms.CharField(
+        label=_("初始密码"),
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=_("用户首次登录后须修改密码。"),
+    )
+    field_order = ["username", "display_name", "role", "region", "organisation", "password"]

@@ -2,6 +2,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from kechuang.accounts.roles import BUREAU_ROLES, Role
@@ -130,3 +131,132 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "kc_" + secrets.token_urlsafe(32)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so the 等保 profile can refuse reuse of the last N."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "历史密码"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class LoginLog(models.Model):
+    """Every login attempt (success or failure), with IP, user agent and the reason for a failure."""
+
+    class Reason(models.TextChoices):
+        OK = "ok", "登录成功"
+        BAD_CREDENTIALS = "bad_credentials", "用户名或密码错误"
+        LOCKED = "locked", "账户锁定中"
+        IP_THROTTLED = "ip_throttled", "来源 IP 尝试过于频繁"
+        BAD_TOTP = "bad_totp", "动态口令错误"
+        LOCKED_NOW = "locked_now", "连续失败，账户已锁定"
+
+    occurred_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    user = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="login_logs")
+    success = models.BooleanField("成功")
+    reason = models.CharField("原因", max_length=20, choices=Reason.choices)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = verbose_name_plural = "登录日志"
+        indexes = [models.Index(fields=["ip", "occurred_at"], name="loginlog_ip_time")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.username} {self.get_reason_display()}"
+
+
+class LoginLock(models.Model):
+    """Consecutive failures and the temporary lock of one account (never permanent: the lock expires)."""
+
+    user = models.OneToOneField(User, models.CASCADE, primary_key=True, related_name="login_lock")
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "账户锁定"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.locked_until or '未锁定'}"
+
+
+class UserSession(models.Model):
+    """Session key ↔ user, so revoking a user's sessions is an indexed delete, not a scan of all sessions."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(User, models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录会话"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP secret (RFC 6238) and the hashes of the unused recovery codes."""
+
+    user = models.OneToOneField(User, models.CASCADE, primary_key=True, related_name="totp")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)  # a code is accepted once (no replay)
+    recovery_hashes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "动态口令"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'已绑定' if self.confirmed_at else '未绑定'}"
+
+
+class SecurityPolicy(models.Model):
+    """The security administrator's settings (a single row); defaults come from the settings file."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    lockout_threshold = models.PositiveSmallIntegerField(
+        "连续失败锁定次数", default=5, validators=[MinValueValidator(3), MaxValueValidator(10)]
+    )
+    lockout_minutes = models.PositiveSmallIntegerField(
+        "锁定时长（分钟）", default=5, validators=[MinValueValidator(5), MaxValueValidator(1440)]
+    )
+    ip_max_failures = models.PositiveSmallIntegerField(
+        "同一 IP 失败上限", default=20, validators=[MinValueValidator(5), MaxValueValidator(1000)]
+    )
+    ip_window_minutes = models.PositiveSmallIntegerField(
+        "IP 统计窗口（分钟）", default=10, validators=[MinValueValidator(1), MaxValueValidator(1440)]
+    )
+    totp_for_staff = models.BooleanField("科室工作人员须使用动态口令", default=False)
+    session_absolute_hours = models.PositiveSmallIntegerField(
+        "会话最长时长（小时）", default=12, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全策略"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="securitypolicy_singleton")]
+
+    def __str__(self) -> str:
+        return "安全策略"
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        from django.conf import settings
+
+        defaults = {
+            "totp_for_staff": getattr(settings, "KECHUANG_TOTP_FOR_STAFF", False),
+            "session_absolute_hours": getattr(settings, "SESSION_ABSOLUTE_HOURS", 12),
+        }
+        policy, _ = cls.objects.get_or_create(pk=1, defaults=defaults)
+        return policy

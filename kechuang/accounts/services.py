@@ -1,13 +1,56 @@
 """Writes on accounts. Every function is keyword-only, atomic and audited."""
 
+import datetime as dt
+import hashlib
+import secrets
+import time
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kechuang.accounts.models import ApiToken, User
-from kechuang.accounts.roles import Role
+from kechuang.accounts.models import (
+    ApiToken,
+    LoginLock,
+    LoginLog,
+    PasswordHistory,
+    SecurityPolicy,
+    TotpDevice,
+    User,
+    UserSession,
+)
+from kechuang.accounts.roles import THREE_ADMINS, Role
 from kechuang.core import audit
+from kechuang.core.context import client_ip
+
+PASSWORD_HISTORY_KEEP = 10
+
+
+# 三员分立: the system administrator manages ordinary accounts only. The three administrator accounts are
+# provisioned on the command line at installation, so the sysadmin can never mint an audit administrator
+# (and so read the audit trail) or a security administrator (and so relax the policy).
+SYSADMIN_ASSIGNABLE_ROLES = frozenset(
+    {Role.STAFF, Role.LEADER, Role.ENTERPRISE, Role.EXPERT, Role.COMMISSIONER}
+)
+
+
+def _check_sysadmin_may_manage(actor, role: str, target: User | None = None) -> None:
+    """Interactive actors (a real user) must be the sysadmin and stay within the assignable roles."""
+    if not isinstance(actor, User):
+        return  # the CLI / demo (`actor=None` or a system label) provisions any role
+    if actor.role != Role.SYSADMIN:
+        raise PermissionError("只有系统管理员可以管理账户。")
+    if role not in SYSADMIN_ASSIGNABLE_ROLES or (
+        target is not None and target.role not in SYSADMIN_ASSIGNABLE_ROLES
+    ):
+        raise PermissionError("三员账户（系统、安全、审计管理员）只能在安装时通过命令行设置。")
+    if target is not None and target.pk == actor.pk:
+        raise PermissionError("不能修改自己的角色或数据范围。")
 
 
 @transaction.atomic
@@ -24,7 +67,9 @@ def user_create(
     department=None,
     email: str = "",
     validate: bool = True,
+    must_change_password: bool = False,
 ) -> User:
+    _check_sysadmin_may_manage(actor, role)
     user = User(
         username=username,
         role=role,
@@ -40,6 +85,7 @@ def user_create(
         validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
+    user.must_change_password = must_change_password
     user.full_clean(exclude=["password"])
     user.save()
     audit.record(actor=actor, action="user.create", obj=user, changes={"role": role, "username": username})
@@ -47,25 +93,84 @@ def user_create(
 
 
 def _revoke_sessions(user: User) -> int:
-    """Delete every session of `user` (database-backed sessions)."""
-    doomed = [
-        s.session_key
-        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(s.get_decoded().get("_auth_user_id")) == str(user.pk)
-    ]
-    Session.objects.filter(session_key__in=doomed).delete()
-    return len(doomed)
+    """Delete every session of `user`: an indexed lookup through `UserSession`, never a scan."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def track_session(request, user) -> None:
+    """Remember which user a session belongs to (called at login and after the key is rotated)."""
+    key = request.session.session_key
+    if not key:
+        request.session.save()
+        key = request.session.session_key
+    UserSession.objects.update_or_create(session_key=key, defaults={"user": user, "ip": client_ip.get()})
+
+
+def untrack_session(session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def password_expired(user: User) -> bool:
+    """Whether `user` must change the password before doing anything else."""
+    if user.must_change_password:
+        return True
+    max_age = getattr(settings, "PASSWORD_MAX_AGE_DAYS", 0)
+    if not max_age or user.password_changed_at is None:
+        return False
+    return timezone.now() - user.password_changed_at > dt.timedelta(days=max_age)
 
 
 @transaction.atomic
 def user_set_password(*, actor, user: User, password: str) -> None:
     validate_password(password, user)
+    if user.password:
+        PasswordHistory.objects.create(user=user, password=user.password)
+        stale = user.password_history.values_list("pk", flat=True)[PASSWORD_HISTORY_KEEP:]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.must_change_password = False
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     revoked = _revoke_sessions(user)
     audit.record(actor=actor, action="user.password_change", obj=user, changes={"sessions_revoked": revoked})
+
+
+SCOPE_FIELDS = ["display_name", "role", "region_id", "organisation_id"]
+
+
+@transaction.atomic
+def user_update_scope(
+    *, actor, user: User, expected_version: int, display_name: str, role: str, region=None, organisation=None
+) -> User:
+    """Role and data scope of an account; a changed role or scope also ends the user's sessions."""
+    _check_sysadmin_may_manage(actor, role, user)
+    before = audit.snapshot(user, SCOPE_FIELDS)
+    user.display_name, user.role = display_name, role
+    user.region = region if role in (Role.STAFF, Role.LEADER) else None
+    user.organisation = organisation if role == Role.ENTERPRISE else None
+    user.full_clean(exclude=["password"])
+    updated = User.objects.filter(pk=user.pk, version=expected_version).update(
+        display_name=user.display_name,
+        role=user.role,
+        region=user.region,
+        organisation=user.organisation,
+        version=expected_version + 1,
+    )
+    if not updated:
+        from kechuang.core.services import StaleObject
+
+        raise StaleObject
+    user.version = expected_version + 1
+    changes = audit.diff(before, audit.snapshot(user, SCOPE_FIELDS))
+    revoked = _revoke_sessions(user) if {"role", "region_id", "organisation_id"} & set(changes) else 0
+    audit.record(
+        actor=actor, action="user.update_scope", obj=user, changes={**changes, "sessions_revoked": revoked}
+    )
+    return user
 
 
 @transaction.atomic
@@ -98,12 +203,236 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
     audit.record(actor=actor, action="api_token.revoke", obj=token)
 
 
-def record_login(*, user, username: str, success: bool) -> None:
+def record_login(*, user, username: str, success: bool, reason: str = "", user_agent: str = "") -> None:
+    """One row in the login log and one audit event per attempt."""
+    reason = reason or (LoginLog.Reason.OK if success else LoginLog.Reason.BAD_CREDENTIALS)
     with transaction.atomic():
+        LoginLog.objects.create(
+            username=username[:150],
+            user=user,
+            success=success,
+            reason=reason,
+            ip=client_ip.get(),
+            user_agent=user_agent[:300],
+        )
         audit.record(
             actor=user if success else None,
             action="login.success" if success else "login.failure",
             object_type="accounts.user",
             object_id=str(user.pk) if user else "",
             object_repr=username[:150],
+            changes={"reason": reason},
         )
+
+
+class LoginRefused(Exception):
+    """Any refused login; the caller shows one answer whatever the reason (no account enumeration)."""
+
+
+def ip_throttled(policy: SecurityPolicy, ip: str | None) -> bool:
+    if not ip:
+        return False
+    since = timezone.now() - dt.timedelta(minutes=policy.ip_window_minutes)
+    return (
+        LoginLog.objects.filter(ip=ip, success=False, occurred_at__gte=since).count()
+        >= policy.ip_max_failures
+    )
+
+
+def is_locked(user: User | None) -> bool:
+    if user is None:
+        return False
+    lock = LoginLock.objects.filter(user=user).first()
+    return bool(lock and lock.locked_until and lock.locked_until > timezone.now())
+
+
+def register_failure(*, user: User | None, username: str, reason: str, user_agent: str = "") -> None:
+    """Count a failed attempt; the threshold-th consecutive failure locks the account for a while."""
+    if user is not None and reason in (LoginLog.Reason.BAD_CREDENTIALS, LoginLog.Reason.BAD_TOTP):
+        policy = SecurityPolicy.current()
+        with transaction.atomic():
+            lock, _ = LoginLock.objects.select_for_update().get_or_create(user=user)
+            lock.failures += 1
+            if lock.failures >= policy.lockout_threshold:
+                lock.failures = 0
+                lock.locked_until = timezone.now() + dt.timedelta(minutes=policy.lockout_minutes)
+                reason = LoginLog.Reason.LOCKED_NOW
+            lock.save()
+    record_login(user=user, username=username, success=False, reason=reason, user_agent=user_agent)
+
+
+def login_authenticate(*, request, username: str, password: str) -> User:
+    """Check IP throttling and the account lock, then the password. Raises `LoginRefused`."""
+    user_agent = request.META.get("HTTP_USER_AGENT", "") if request else ""
+    policy = SecurityPolicy.current()
+    if ip_throttled(policy, client_ip.get()):
+        record_login(
+            user=None,
+            username=username,
+            success=False,
+            reason=LoginLog.Reason.IP_THROTTLED,
+            user_agent=user_agent,
+        )
+        raise LoginRefused
+    known = User.objects.filter(username=username).first()
+    if is_locked(known):
+        # The password is not even checked while locked, so the lock cannot be used to test guesses.
+        record_login(
+            user=known, username=username, success=False, reason=LoginLog.Reason.LOCKED, user_agent=user_agent
+        )
+        raise LoginRefused
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        register_failure(
+            user=known, username=username, reason=LoginLog.Reason.BAD_CREDENTIALS, user_agent=user_agent
+        )
+        raise LoginRefused
+    return user
+
+
+def login_succeeded(*, request, user: User) -> None:
+    """After `django.contrib.auth.login` (key rotated): reset the lock, track the session, set its deadline."""
+    LoginLock.objects.filter(user=user).update(failures=0, locked_until=None)
+    track_session(request, user)
+    policy = SecurityPolicy.current()
+    request.session["kc_auth_until"] = int(time.time()) + policy.session_absolute_hours * 3600
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    record_login(user=user, username=user.get_username(), success=True, user_agent=user_agent)
+
+
+# --- TOTP second factor -----------------------------------------------------------------------------------
+TOTP_ISSUER = "科创平台"
+RECOVERY_CODE_COUNT = 10
+
+
+def totp_required(user: User) -> bool:
+    if user.role in THREE_ADMINS:
+        return True
+    return user.role == Role.STAFF and SecurityPolicy.current().totp_for_staff
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().replace("-", "").lower().encode()).hexdigest()
+
+
+def totp_begin_enrolment(*, user: User) -> TotpDevice:
+    """A fresh unconfirmed secret (replacing an unconfirmed one); confirmed devices are left alone."""
+    device = TotpDevice.objects.filter(user=user).first()
+    if device and device.confirmed_at:
+        return device
+    secret = pyotp.random_base32()
+    device, _ = TotpDevice.objects.update_or_create(
+        user=user,
+        defaults={"secret": secret, "confirmed_at": None, "recovery_hashes": [], "last_used_step": 0},
+    )
+    return device
+
+
+def totp_uri(device: TotpDevice) -> str:
+    return pyotp.TOTP(device.secret).provisioning_uri(
+        name=device.user.get_username(), issuer_name=TOTP_ISSUER
+    )
+
+
+def _totp_step(device: TotpDevice, code: str) -> int | None:
+    code = code.strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(device.secret)
+    now = timezone.now()
+    current = totp.timecode(now)
+    for offset in (0, -1, 1):  # one step of clock drift either way
+        step = current + offset
+        if secrets.compare_digest(totp.generate_otp(step), code) and step > device.last_used_step:
+            return step
+    return None
+
+
+@transaction.atomic
+def totp_confirm(*, actor, user: User, code: str) -> list[str]:
+    """Confirm enrolment with a first code; returns the recovery codes (shown once)."""
+    device = TotpDevice.objects.select_for_update().get(user=user)
+    if device.confirmed_at:
+        raise ValidationError("动态口令已绑定。")
+    step = _totp_step(device, code)
+    if step is None:
+        raise ValidationError("动态口令不正确，请核对手机时间后重试。")
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
+    device.recovery_hashes = [_hash_code(c) for c in codes]
+    device.confirmed_at = timezone.now()
+    device.last_used_step = step
+    device.save()
+    audit.record(actor=actor, action="totp.enrol", obj=user)
+    return codes
+
+
+@transaction.atomic
+def totp_verify(*, user: User, code: str) -> bool:
+    """A current code (once only) or an unused recovery code (consumed)."""
+    device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        return False
+    step = _totp_step(device, code)
+    if step is not None:
+        TotpDevice.objects.filter(pk=device.pk).update(last_used_step=step)
+        return True
+    hashed = _hash_code(code)
+    if hashed in device.recovery_hashes:
+        device.recovery_hashes = [h for h in device.recovery_hashes if h != hashed]
+        device.save(update_fields=["recovery_hashes"])
+        audit.record(
+            actor=user,
+            action="totp.recovery_code_used",
+            obj=user,
+            changes={"remaining": len(device.recovery_hashes)},
+        )
+        return True
+    return False
+
+
+@transaction.atomic
+def totp_reset(*, actor, user: User) -> None:
+    """The system administrator removes a lost device; the user enrols again at the next login."""
+    if getattr(actor, "role", None) != Role.SYSADMIN:
+        raise PermissionError("只有系统管理员可以重置动态口令。")
+    TotpDevice.objects.filter(user=user).delete()
+    revoked = _revoke_sessions(user)
+    audit.record(actor=actor, action="totp.reset", obj=user, changes={"sessions_revoked": revoked})
+
+
+# --- Security policy (安全管理员) ------------------------------------------------------------------------
+POLICY_FIELDS = [
+    "lockout_threshold",
+    "lockout_minutes",
+    "ip_max_failures",
+    "ip_window_minutes",
+    "totp_for_staff",
+    "session_absolute_hours",
+]
+
+
+@transaction.atomic
+def security_policy_update(*, actor, expected_version: int, **values) -> SecurityPolicy:
+    if getattr(actor, "role", None) != Role.SECADMIN:
+        raise PermissionError("只有安全管理员可以修改安全策略。")
+    policy = SecurityPolicy.current()
+    before = audit.snapshot(policy, POLICY_FIELDS)
+    for name in POLICY_FIELDS:
+        if name in values:
+            setattr(policy, name, values[name])
+    policy.full_clean()
+    updated = SecurityPolicy.objects.filter(pk=1, version=expected_version).update(
+        **{name: getattr(policy, name) for name in POLICY_FIELDS}, version=expected_version + 1
+    )
+    if not updated:
+        from kechuang.core.services import StaleObject
+
+        raise StaleObject
+    policy.version = expected_version + 1
+    audit.record(
+        actor=actor,
+        action="security_policy.update",
+        obj=policy,
+        changes=audit.diff(before, audit.snapshot(policy, POLICY_FIELDS)),
+    )
+    return policy

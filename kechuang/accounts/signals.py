@@ -1,4 +1,4 @@
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from kechuang.accounts import services
@@ -6,9 +6,10 @@ from kechuang.accounts import services
 
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
-    services.record_login(user=user, username=user.get_username(), success=True)
+    # Fires after the session key was rotated, for the login form, the TOTP step and `Client.force_login`.
+    services.login_succeeded(request=request, user=user)
 
 
-@receiver(user_login_failed)
-def _on_login_failed(sender, credentials, request=None, **kwargs):
-    services.record_login(user=None, username=str(credentials.get("username", "")), success=False)
+@receiver(user_logged_out)
+def _on_logout(sender, request, user, **kwargs):
+    services.untrack_session(request.session.session_key)

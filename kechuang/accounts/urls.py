@@ -5,6 +5,13 @@ from kechuang.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/totp/", views.totp_step, name="totp"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("login-log/", views.login_log, name="login_log"),
+    path("security/", views.security_settings, name="security_settings"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/<slug:action>/", views.user_action, name="user_action"),
 ]

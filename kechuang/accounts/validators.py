@@ -26,3 +26,25 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return f"密码须至少包含大写字母、小写字母、数字、特殊字符中的{self.min_classes}类。"
+
+
+class PasswordHistoryValidator:
+    """等保: a new password may not repeat the current one or any of the previous `count` - 1."""
+
+    def __init__(self, count: int = 5):
+        self.count = count
+
+    def validate(self, password, user=None):
+        from django.contrib.auth.hashers import check_password
+
+        if user is None or user.pk is None:
+            return
+        hashes = [user.password] if user.password else []
+        hashes += list(user.password_history.values_list("password", flat=True)[: self.count - 1])
+        if any(check_password(password, h) for h in hashes):
+            raise ValidationError(
+                f"新密码不得与最近 {self.count} 次使用过的密码相同。", code="password_reused"
+            )
+
+    def get_help_text(self):
+        return f"不得重复使用最近 {self.count} 次的密码。"

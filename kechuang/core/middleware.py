@@ -1,3 +1,5 @@
+import contextlib
+
 from django.conf import settings
 
 from kechuang.core.context import client_ip
@@ -42,4 +44,46 @@ class CookieLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class DatabaseOutageMiddleware:
+    """The database going away gives a plain 503 page (no traceback), and the broken connection is
+    dropped so the next request reconnects once the database is back. Services run in
+    `transaction.atomic`, so a write interrupted by the outage is rolled back, never half-applied."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import InterfaceError, OperationalError
+
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError) as exc:  # raised by a middleware below this one
+            return self._unavailable(request, exc)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return self._unavailable(request, exception)
+        return None
+
+    @staticmethod
+    def _unavailable(request, exc):
+        import logging
+
+        from django.db import connections
+        from django.template.loader import render_to_string
+
+        logging.getLogger("kechuang.db").error("数据库不可用：%s %s: %s", request.method, request.path, exc)
+        for conn in connections.all(initialized_only=True):
+            # The connection is already broken; closing it is best effort so the next request reconnects.
+            with contextlib.suppress(Exception):
+                conn.close()
+        from django.http import HttpResponse
+
+        response = HttpResponse(render_to_string("errors/503.html"), status=503)
+        response["Retry-After"] = "30"
         return response

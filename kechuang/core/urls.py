@@ -1,10 +1,12 @@
 from django.urls import path
 
-from kechuang.core.views import home, imports, records
+from kechuang.core.views import health, home, imports, records
 
 app_name = "core"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("organisations/", records.organisation_list, name="organisation_list"),
     path("organisations/new/", records.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", records.organisation_detail, name="organisation_detail"),
