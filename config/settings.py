@@ -192,7 +192,10 @@ PASSWORD_PROFILE = _env("KECHUANG_PASSWORD_PROFILE", "dengbao").lower()
 if PASSWORD_PROFILE == "dengbao":  # noqa: S105 - a profile name, not a password
     AUTH_PASSWORD_VALIDATORS = [
         {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": 8},
+        },
         {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
         {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
         {"NAME": "kechuang.accounts.validators.CharacterClassValidator"},
