@@ -99,3 +99,62 @@ class DeadlineForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+
+
+class RegionFactForm(forms.Form):
+    region = forms.ModelChoiceField(label="区划", queryset=None, empty_label=None)
+    period = PeriodField(label="统计期", help_text="2020、2020Q3 或 2020-10")
+    gdp = forms.DecimalField(
+        label="地区生产总值（万元）", required=False, min_value=0, decimal_places=2, max_digits=14
+    )
+    industrial_output_above_size = forms.DecimalField(
+        label="规上工业总产值（万元）", required=False, min_value=0, decimal_places=2, max_digits=14
+    )
+    rd_intensity_published = forms.DecimalField(
+        label="R&D经费投入强度（公布数，%）",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        max_digits=6,
+    )
+    hightech_share_published = forms.DecimalField(
+        label="高新技术产业产值占比（公布数，%）",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        max_digits=6,
+    )
+    status = forms.ChoiceField(label="数据状态", choices=FactStatus.choices)
+    source = forms.CharField(label="来源", max_length=200, help_text="如：淄博市统计公报")
+    reported_on = forms.DateField(label="发布日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if name in ("region", "status") else "form-control"
+            )
+
+
+class TargetForm(forms.Form):
+    region = forms.ModelChoiceField(label="区划", queryset=None, empty_label=None)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    indicator = forms.ChoiceField(label="指标")
+    value = forms.DecimalField(label="目标值", decimal_places=2, max_digits=16)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, regions, **kwargs):
+        from kechuang.core import indicators
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["indicator"].choices = [
+            (i.code, f"{i.name}（{i.unit}）") for i in indicators.all_indicators()
+        ]
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if name in ("region", "indicator") else "form-control"
+            )

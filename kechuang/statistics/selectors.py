@@ -88,3 +88,38 @@ def missing_firms(deadline: SubmissionDeadline) -> QuerySet[Organisation]:
         .select_related("region")
         .order_by("region__path", "name")
     )
+
+
+def editable_regions(user) -> QuerySet[Region]:
+    """Regions whose regional facts and targets the user keeps: their subtree, plus their city's
+    published figures (a district copies the city's 公报 values it compares itself with)."""
+    subtree = permissions.regions.queryset(user, "change")
+    if user.region_id is None:
+        return subtree
+    city = city_of(user.region)
+    extra = Q(pk=city.pk) if city is not None else Q(pk__in=[])
+    return Region.objects.filter(Q(pk__in=subtree.values("pk")) | extra).filter(level__lte=3).order_by("path")
+
+
+def _visible_region_q(user, prefix: str = "region__") -> Q:
+    if user.region_id is None:
+        return Q(pk__in=[])
+    q = Q(**{f"{prefix}path__startswith": user.region.path})
+    city = city_of(user.region)
+    if city is not None:  # the city and its other districts' published figures, for comparison
+        q |= Q(**{f"{prefix}path__startswith": city.path, f"{prefix}level__lte": 3})
+    return q
+
+
+def region_facts_for(user) -> QuerySet[RegionFact]:
+    if not permissions.regions.may(user, "view"):
+        return RegionFact.objects.none()
+    return RegionFact.objects.filter(_visible_region_q(user)).select_related("region")
+
+
+def targets_for(user):
+    from kechuang.statistics.models import Target
+
+    if not permissions.regions.may(user, "view"):
+        return Target.objects.none()
+    return Target.objects.filter(region__path__startswith=user.region.path).select_related("region")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("my/", views.my_facts, name="my_facts"),
     path("my/form/", views.fact_edit, name="fact_edit"),
     path("facts/<int:pk>/", views.fact_detail, name="fact_detail"),
+    path("regions/", views.region_facts, name="region_facts"),
     path("calendar/", views.submission_calendar, name="calendar"),
     path("calendar/<int:pk>/", views.deadline_detail, name="deadline_detail"),
 ]

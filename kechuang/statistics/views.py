@@ -14,7 +14,14 @@ from kechuang.core.indicators import Scope
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 from kechuang.statistics import permissions, reporting, selectors, services
-from kechuang.statistics.forms import DeadlineForm, FactForm, IndicatorFilterForm, parse_period
+from kechuang.statistics.forms import (
+    DeadlineForm,
+    FactForm,
+    IndicatorFilterForm,
+    RegionFactForm,
+    TargetForm,
+    parse_period,
+)
 from kechuang.statistics.models import EnterpriseFact, FactSource, RegionFact
 
 FACT_COLUMNS = [
@@ -296,3 +303,43 @@ def _import_url() -> str | None:
         return reverse("core:import_upload", args=["statistics"])
     except NoReverseMatch:  # the import engine's pages are not installed
         return None
+
+
+@login_required
+def region_facts(request):
+    """Regional inputs (GDP, the city's published figures) and the bureau's targets."""
+    if not permissions.regions.may(request.user, "view"):
+        raise PermissionDenied
+    editable = selectors.editable_regions(request.user)
+    fact_form = RegionFactForm(
+        request.POST if request.POST.get("action") == "fact" else None, regions=editable, prefix="f"
+    )
+    own = permissions.regions.queryset(request.user, "change").filter(level__lte=3)
+    target_form = TargetForm(
+        request.POST if request.POST.get("action") == "target" else None, regions=own, prefix="t"
+    )
+    if request.method == "POST":
+        if not permissions.regions.may(request.user, "change"):
+            raise PermissionDenied
+        form = fact_form if request.POST.get("action") == "fact" else target_form
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if form is fact_form:  # blank amounts keep what is stored
+                    data = {k: v for k, v in data.items() if v is not None}
+                    services.region_fact_set(actor=request.user, **data)
+                else:
+                    services.target_set(actor=request.user, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("statistics:region_facts")
+    context = {
+        "facts": selectors.region_facts_for(request.user)[:200],
+        "targets": selectors.targets_for(request.user)[:200],
+        "fact_form": fact_form,
+        "target_form": target_form,
+        "may_change": permissions.regions.may(request.user, "change"),
+    }
+    return render(request, "statistics/region_facts.html", context)

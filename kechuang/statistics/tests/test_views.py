@@ -230,3 +230,65 @@ def test_export_for_another_region_is_404(login, staff, other_district):
     assert (
         login(staff).get(reverse("statistics:export", args=["table"]) + _q(other_district)).status_code == 404
     )
+
+
+def test_staff_enters_district_gdp_and_the_intensity_follows(login, staff, district):
+    from kechuang.core import indicators
+    from kechuang.core.indicators import Period, Scope
+
+    EnterpriseFactFactory(rd_internal=Decimal("637"))
+    c = login(staff)
+    data = {
+        "action": "fact",
+        "f-region": district.pk,
+        "f-period": "2020",
+        "f-gdp": "23080",
+        "f-status": "estimate",
+        "f-source": "区统计局",
+        "f-reported_on": "2020-11-10",
+    }
+    assert c.post(reverse("statistics:region_facts"), data).status_code == 302
+    value = indicators.compute("rd_intensity", Scope(district, Period(2020), dt.date(2020, 11, 30)))
+    assert value.value == Decimal("2.76")
+    # The city's published figure can be recorded for comparison, but not another district's.
+    city = {**data, "f-region": district.parent.pk, "f-gdp": "", "f-rd_intensity_published": "2.63"}
+    assert c.post(reverse("statistics:region_facts"), city).status_code == 302
+    other = {**data, "f-region": Region.objects.get(code="370303").pk}
+    assert "选择一个有效的选项" in c.post(reverse("statistics:region_facts"), other).content.decode()
+
+
+def test_leader_sees_region_data_but_cannot_change_it(login, leader, district):
+    c = login(leader)
+    assert c.get(reverse("statistics:region_facts")).status_code == 200
+    data = {
+        "action": "target",
+        "t-region": district.pk,
+        "t-year": "2020",
+        "t-indicator": "rd_total",
+        "t-value": "1",
+    }
+    assert c.post(reverse("statistics:region_facts"), data).status_code == 403
+
+
+def test_staff_sets_a_target_and_completion_appears(login, staff, district):
+    EnterpriseFactFactory(rd_internal=Decimal("637"))
+    c = login(staff)
+    data = {
+        "action": "target",
+        "t-region": district.pk,
+        "t-year": "2020",
+        "t-indicator": "rd_total",
+        "t-value": "650",
+    }
+    assert c.post(reverse("statistics:region_facts"), data).status_code == 302
+    assert "98.00%" in c.get(reverse("statistics:indicators") + _q(district)).content.decode()
+
+
+def test_my_facts_list_query_count_is_bounded(login, enterprise_user, django_assert_max_num_queries):
+    for month in range(1, 13):
+        EnterpriseFactFactory(organisation=enterprise_user.organisation, month=month)
+    c = login(enterprise_user)
+    c.get("/")
+    with django_assert_max_num_queries(10):
+        resp = c.get(reverse("statistics:my_facts"))
+    assert "共 12 条" in resp.content.decode()
