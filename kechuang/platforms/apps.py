@@ -5,3 +5,30 @@ class PlatformsConfig(AppConfig):
     name = "kechuang.platforms"
     label = "platforms"
     verbose_name = "创新平台"
+    url_prefix = "platforms"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        return (
+            NavItem(
+                "创新平台",
+                "platforms:platform_list",
+                frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE}),
+                order=40,
+                description="共同体、新型研发机构、院士工作站、联盟、孵化载体、人才工作室",
+            ),
+        )
+
+    @property
+    def public_nav(self):
+        from kechuang.portal.public import PublicSection
+
+        return (
+            PublicSection("创新平台名录", "platforms:public_list", "已认定并公开的各级创新平台", order=40),
+        )
+
+    def ready(self):
+        from kechuang.platforms import handlers, indicators  # noqa: F401

@@ -1,0 +1,175 @@
+"""Shared building blocks of the four carrier modules (platforms, achievements, talent, cooperation):
+a policy base, list pages that are filterable, sortable and exportable from one column spec, and a
+generic detail page. One spec drives the page and the xlsx export, so they can never disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.shortcuts import render
+from django.urls import reverse
+
+from kechuang.accounts.roles import Role
+from kechuang.core.exports import xlsx_response
+from kechuang.core.permissions import Policy, region_rule
+from kechuang.core.tables import Column, build_table
+
+
+class CarrierPolicy(Policy):
+    """Staff manage and leaders view within their region subtree; an enterprise user acts on the rows
+    of its own organisation (`org_path`) with `enterprise_actions`; anything else is out of scope."""
+
+    region_path = "region__"
+    org_path: str | None = None
+    staff_actions = frozenset({"view", "change", "create", "delete", "export"})
+    leader_actions = frozenset({"view", "export"})
+    enterprise_actions = frozenset({"view"})
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and action in self.staff_actions:
+            return region_rule(user, self.region_path)
+        if user.role == Role.LEADER and action in self.leader_actions:
+            return region_rule(user, self.region_path)
+        if user.role == Role.ENTERPRISE and self.org_path and action in self.enterprise_actions:
+            if user.organisation_id is None:
+                return None
+            return models.Q(**{self.org_path: user.organisation_id})
+        return None
+
+    def allows_create(self, user, **context) -> bool:
+        if user.role == Role.ENTERPRISE:
+            return "create" in self.enterprise_actions and user.organisation_id is not None
+        return self.may(user, "create")
+
+
+class PublishedPolicy(Policy):
+    """What anybody, logged in or not, may see: published rows only."""
+
+    published_q = models.Q(is_published=True)
+
+    def queryset(self, user, action="view", qs=None):
+        qs = self.base_queryset() if qs is None else qs
+        return qs.filter(self.published_q) if action == "view" else qs.none()
+
+    def rule(self, user, action):
+        return self.published_q if action == "view" else None
+
+
+def require(policy, user, action):
+    if not policy.may(user, action):
+        raise PermissionDenied
+
+
+def form_error(form, exc: ValidationError) -> None:
+    """Attach a service's error to the form: to the field it names when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: str
+    get: Callable[[Any], Any]
+    sort: str | None = None
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    return value
+
+
+def list_page(
+    request,
+    *,
+    title: str,
+    qs,
+    cols: list[Col],
+    default_sort: str,
+    tabs: list[tuple[str, str]] = (),
+    form=None,
+    detail: str | None = None,
+    export: bool = False,
+    export_name: str = "",
+    create_url: str = "",
+    create_label: str = "新增",
+    note: str = "",
+    template: str = "carriers/list.html",
+):
+    """One list page (or its xlsx export when `export`): filtered `qs`, sortable by declared columns."""
+    if export:
+        rows = ([_cell(c.get(obj)) for c in cols] for obj in qs.order_by(*(default_sort.split(","))))
+        return xlsx_response(export_name or title, [c.label for c in cols], rows)
+    table = build_table(
+        request, qs, [Column(c.key, c.label, c.sort) for c in cols], default_sort=default_sort
+    )
+    rows = [
+        (reverse(detail, args=[obj.pk]) if detail else "", [_cell(c.get(obj)) for c in cols])
+        for obj in table.rows
+    ]
+    context = {
+        "title": title,
+        "table": table,
+        "rows": rows,
+        "form": form,
+        "tabs": [(label, reverse(name)) for label, name in tabs],
+        "export_url": request.path.rstrip("/") + "/export/" if export_name else "",
+        "create_url": create_url,
+        "create_label": create_label,
+        "note": note,
+    }
+    return render(request, f"{template}#rows" if request.htmx else template, context)
+
+
+def form_page(request, *, title, form, tabs=(), multipart=False, note=""):
+    return render(
+        request,
+        "carriers/form.html",
+        {
+            "title": title,
+            "form": form,
+            "tabs": [(label, reverse(name)) for label, name in tabs],
+            "multipart": multipart,
+            "note": note,
+        },
+    )
+
+
+@dataclass
+class Section:
+    title: str
+    headers: list[str]
+    rows: list[tuple[str, list]]  # (link or "", cells)
+    empty: str = "暂无"
+
+
+@dataclass
+class Action:
+    title: str
+    form: Any
+    url: str
+    multipart: bool = False
+
+
+def detail_page(request, *, title, fields, sections=(), actions=(), tabs=(), links=(), subtitle=""):
+    return render(
+        request,
+        "carriers/detail.html",
+        {
+            "title": title,
+            "subtitle": subtitle,
+            "fields": [(label, _cell(value)) for label, value in fields],
+            "sections": sections,
+            "actions": actions,
+            "links": links,
+            "tabs": [(label, reverse(name)) for label, name in tabs],
+        },
+    )
