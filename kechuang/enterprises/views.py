@@ -105,18 +105,18 @@ def _profile_sections():
 
 
 def _detail_context(request, org):
-    user, today = request.user, timezone.localdate()
-    as_of = _as_of(request)
+    user, as_of = request.user, _as_of(request)
     return {
         "org": org,
         "profile": EnterpriseProfile.objects.filter(organisation=org)
         .select_related("hnte_field", "key_industry")
         .first(),
         "years": EnterpriseYear.objects.filter(organisation=org).order_by("-year"),
-        "qualifications": selectors.qualifications_for(user, organisation=org).order_by("-valid_from", "-pk"),
-        "tier": selectors.tier_of(org, today),
+        "qualifications": selectors.qualifications_for(user, organisation=org)
+        .select_related("evidence")
+        .order_by("-valid_from", "-pk"),
+        "tier": selectors.tier_of(org, as_of),
         "tier_labels": TIER_LABELS,
-        "today": today,
         "as_of": as_of,
         "assessment": eligibility.assess(org, as_of),
         "may_change": permissions.enterprises.allows(user, "change", org),
