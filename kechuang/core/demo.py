@@ -203,11 +203,11 @@ def build(ctx: DemoContext) -> None:
             contact_name=_person_name(ctx.rng),
             contact_phone=ctx.phone(),
         )
-    for name, kind, authority, division, in_city in INSTITUTIONS:
+    for name, kind, entity_type, division, in_city in INSTITUTIONS:
         ctx.orgs[name] = services.organisation_create(
             actor=system,
             name=name,
-            credit_code=ctx.credit_code(authority=authority, entity="2", division=division),
+            credit_code=ctx.credit_code(authority="1", entity=entity_type, division=division),
             kind=kind,
             in_city=in_city,
             region=ctx.district.parent if in_city else None,
