@@ -72,11 +72,17 @@ def firm_list(request):
         raise PermissionDenied
     form, qs, as_of = _filtered_firms(request)
     table = build_table(request, qs, FIRM_COLUMNS, default_sort="name")
-    context = {"form": form, "table": table, "as_of": as_of, "tier_labels": TIER_LABELS}
+    context = {"form": form, "table": table, "as_of": as_of, "may_import": _may_import(request.user)}
     if permissions.enterprises.may(request.user, "export"):
         context["export_url"] = reverse("enterprises:firm_export")
     template = "enterprises/firm_list.html#rows" if request.htmx else "enterprises/firm_list.html"
     return render(request, template, context)
+
+
+def _may_import(user) -> bool:
+    from kechuang.enterprises import imports
+
+    return imports.ENTERPRISES.may_import(user)
 
 
 @login_required

@@ -216,3 +216,30 @@ def test_export_of_filtered_list_is_xlsx_and_leader_may_export(client, leader):
 
 def test_enterprise_user_cannot_export(client, enterprise_user):
     assert login(client, enterprise_user).get(reverse("enterprises:firm_export")).status_code == 403
+
+
+def test_staff_sees_import_links_and_templates_download(client, staff):
+    page = login(client, staff).get(reverse("enterprises:firm_list")).content.decode()
+    assert reverse("core:import_upload", args=["qualifications"]) in page
+    response = client.get(reverse("core:import_template", args=["qualifications"]))
+    assert response.status_code == 200
+
+
+def test_leader_sees_no_import_links(client, leader):
+    page = login(client, leader).get(reverse("enterprises:firm_list")).content.decode()
+    assert reverse("core:import_upload", args=["qualifications"]) not in page
+
+
+def test_own_assessment_partial_renders_without_page_chrome(client, enterprise_user):
+    url = reverse("enterprises:assessment", args=[enterprise_user.organisation_id])
+    response = login(client, enterprise_user).get(url, {"date": "2020-11-30"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="assessment"' in body and "<html" not in body
+
+
+def test_menu_entries_per_role(client, staff, enterprise_user):
+    from kechuang.core.navigation import menu_for
+
+    assert {"企业库", "梯次培育", "培育储备"} <= {e["label"] for e in menu_for(staff)}
+    labels = {e["label"] for e in menu_for(enterprise_user)}
+    assert "我的企业" in labels and "企业库" not in labels
