@@ -39,6 +39,7 @@ from kechuang.programmes.models import (
 
 kinds.register("programmes.status", "申报状态变化")
 kinds.register("programmes.review", "评审任务")
+kinds.register("programmes.reminder", "申报待办提醒")
 
 S = Application.Status
 
@@ -763,14 +764,16 @@ DEFAULT_LETTER = (
 
 
 def decide_batch(
-    *, actor, applications: list[Application], approve: bool, reason: str = ""
+    *, actor, applications: list[Application], approve: bool, reason: str = "", now=None
 ) -> tuple[list[Decision], dict[int, str]]:
     """Decide each application on its own; one refusal does not undo the others (each is audited)."""
     decided, refused = [], {}
     for application in applications:
         try:
             decided.append(
-                application_decide(actor=actor, application=application, approve=approve, reason=reason)
+                application_decide(
+                    actor=actor, application=application, approve=approve, reason=reason, now=now
+                )
             )
         except ValidationError as exc:
             refused[application.pk] = "；".join(exc.messages)

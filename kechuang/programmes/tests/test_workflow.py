@@ -254,3 +254,13 @@ def test_hnte_approval_records_the_certificate_in_enterprises(
     )
     qual = Qualification.objects.get(organisation=app.organisation, kind__code="hnte")
     assert qual.number == "GR202037005133" and "GR202037005133" in decision.outcome
+
+
+def test_reminder_summarises_open_tasks_for_staff(application, enterprise_user, staff):
+    from kechuang.notifications.models import Notification
+    from kechuang.programmes.tasks import remind_staff
+
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    assert remind_staff() >= 1
+    note = Notification.objects.get(user=staff, kind="programmes.reminder")
+    assert "待形式审查1项" in note.body
