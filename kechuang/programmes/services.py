@@ -583,6 +583,14 @@ def publicity_open(
         raise ValidationError("无权发布该批次的公示。")
     if not applications:
         raise ValidationError("请至少选择一项拟公示的申报。")
+    table = rules.TRANSITION_TABLES[call.programme.type.transition_key]
+    for application in applications:
+        if application.call_id != call.pk:
+            raise ValidationError(f"“{application}”不属于该批次。")
+        if S.IN_PUBLICITY not in table.get(application.status, {}):
+            raise ValidationError(
+                f"“{application}”当前为“{application.get_status_display()}”，不能列入公示。"
+            )
     days = call.programme.publicity_days
     end = add_working_days(starts_on, days, include_start=True)
     with transaction.atomic():
@@ -611,8 +619,6 @@ def publicity_open(
             },
         )
         for application in applications:
-            if application.call_id != call.pk:
-                raise ValidationError(f"“{application}”不属于该批次。")
             application_transition(actor=actor, application=application, to=S.IN_PUBLICITY, publicity=period)
     return period
 
