@@ -313,12 +313,47 @@ SECURE_HSTS_PRELOAD = _HTTPS
 if _env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Scale-out: cache, sessions, read replica (docs/adr/0005, deploy/README.md) -------------------------
+REDIS_URL = _env("REDIS_URL")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"环境变量 REDIS_URL={REDIS_URL!r} 无效：应以 redis:// 开头。")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kc",
+            "TIMEOUT": 300,
+        }
+    }
+    # Sessions stay in the database (revocation is a delete there) with Redis in front for speed, so any
+    # app server can continue any session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kechuang"}}
+
+_replica_url = _env("DATABASE_REPLICA_URL")
+if _replica_url:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"环境变量 DATABASE_REPLICA_URL 无效：{exc}") from None
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kechuang.core.routers.ReportingReplicaRouter"]
+
 # --- Logging -------------------------------------------------------------------------------------------
+LOG_FORMAT = _env("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"环境变量 LOG_FORMAT={LOG_FORMAT!r} 无效：应为 plain 或 json。")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "kechuang.core.logging.JsonLinesFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -2,7 +2,7 @@ from .attachments import Attachment
 from .audit import AuditChainHead, AuditEvent
 from .calendar import CalendarDay, CalendarYear
 from .dictionaries import DictItem, DictType
-from .jobs import DemoLoad, Job
+from .jobs import DemoLoad, Job, ScheduledRun
 from .organisations import Organisation
 from .people import Person
 from .regions import Region
@@ -20,4 +20,5 @@ __all__ = [
     "Organisation",
     "Person",
     "Region",
+    "ScheduledRun",
 ]

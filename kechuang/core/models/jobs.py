@@ -53,3 +53,29 @@ class DemoLoad(models.Model):
 
     def __str__(self) -> str:
         return self.app_label
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job for one time slot. The unique constraint is the lock: when several app
+    servers run the scheduler, exactly one inserts the row for a slot and runs the job."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "进行中"
+        SUCCEEDED = "succeeded", "已完成"
+        FAILED = "failed", "失败"
+
+    job = models.CharField("任务", max_length=60)
+    slot = models.CharField("时段", max_length=40)
+    host = models.CharField("执行主机", max_length=100)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    output = models.TextField("输出", blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = verbose_name_plural = "定时任务记录"
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduledrun_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot}"

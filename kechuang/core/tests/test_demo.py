@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_builds_every_module_once_with_valid_codes_and_an_intact_audit_chain(capsys):
     call_command("demo")
     assert {u.role for u in User.objects.all()} == set(Role.values)
-    assert all(rules.check_credit_code(o.credit_code).ok for o in Organisation.objects.exclude(credit_code=None))
+    assert all(
+        rules.check_credit_code(o.credit_code).ok for o in Organisation.objects.exclude(credit_code=None)
+    )
     loaded = DemoLoad.objects.count()
     call_command("demo")  # a second run is a no-op
     assert DemoLoad.objects.count() == loaded
