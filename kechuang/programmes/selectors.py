@@ -18,7 +18,6 @@ from kechuang.programmes.models import (
     PublicityPeriod,
     ReviewAssignment,
     Score,
-    Training,
     TrainingParticipant,
 )
 
@@ -156,6 +155,3 @@ def firms_trained(region, year: int | None = None):
         .annotate(firms=Count("organisation", distinct=True))
         .order_by("-training__held_on__year", "training__topic")
     )
-
-
-__all__ = ["Training", "firms_trained"]

@@ -450,11 +450,11 @@ def review_draw(*, actor, application: Application, seed: str | None = None, now
             details={"status": application.status},
         )
     programme = application.call.programme
+    # The pool is the province's expert library (districts share the provincial/city pools).
+    province_path = programme.region.path.split("/")[0] + "/"
     experts = list(
-        Expert.objects.filter(region__path__startswith=programme.region.path[:4]).prefetch_related(
-            "conflicts"
-        )
-    ) or list(Expert.objects.prefetch_related("conflicts"))
+        Expert.objects.filter(region__path__startswith=province_path).prefetch_related("conflicts")
+    )
     candidates = [_candidate(e) for e in experts]
     seed = seed or secrets.token_hex(16)
     orgs = applicant_org_ids(application)
@@ -831,6 +831,20 @@ def training_register(
         actor=actor, action="training.register", obj=training, changes={"organisation": organisation.pk}
     )
     return participant
+
+
+@transaction.atomic
+def training_add_material(*, actor, training: Training, data: bytes, original_name: str):
+    from kechuang.core.services import attachment_store
+
+    attachment = attachment_store(
+        actor=actor, data=data, original_name=original_name, kind="training_material", region=training.region
+    )
+    training.materials.add(attachment)
+    audit.record(
+        actor=actor, action="training.add_material", obj=training, changes={"attachment": str(attachment.uid)}
+    )
+    return attachment
 
 
 @transaction.atomic

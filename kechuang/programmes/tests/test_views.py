@@ -316,3 +316,16 @@ def test_staff_creates_call_and_enterprise_cannot(client, staff, programme, ente
     assert "截止时间必须晚于开始时间" in bad.content.decode()
     client.force_login(enterprise_user)
     assert client.get(reverse("programmes:call_create")).status_code == 403
+
+
+def test_invited_firm_registers_and_other_firm_cannot_see_training(client, staff, district, enterprise_user):
+    t = services.training_create(
+        actor=staff, title="政策宣讲", topic="科技型中小企业", held_on=dt.date(2020, 3, 5), region=district
+    )
+    services.training_invite(actor=staff, training=t, organisations=[enterprise_user.organisation])
+    client.force_login(enterprise_user)
+    client.post(reverse("programmes:training_detail", args=[t.pk]), {"attendee_name": "赵明"})
+    p = t.participants.get()
+    assert p.registered and p.attendee_name == "赵明"
+    client.force_login(UserFactory(enterprise=True))
+    assert client.get(reverse("programmes:training_detail", args=[t.pk])).status_code == 404
