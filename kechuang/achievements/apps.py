@@ -5,3 +5,28 @@ class AchievementsConfig(AppConfig):
     name = "kechuang.achievements"
     label = "achievements"
     verbose_name = "科技成果"
+    url_prefix = "achievements"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        return (
+            NavItem(
+                "科技成果",
+                "achievements:achievement_list",
+                frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE}),
+                order=42,
+                description="科技成果与科技奖励，按级别、年度统计",
+            ),
+        )
+
+    @property
+    def public_nav(self):
+        from kechuang.portal.public import PublicSection
+
+        return (PublicSection("科技成果目录", "achievements:public_list", "公开的科技成果", order=42),)
+
+    def ready(self):
+        from kechuang.achievements import handlers, indicators  # noqa: F401

@@ -5,3 +5,23 @@ class CooperationConfig(AppConfig):
     name = "kechuang.cooperation"
     label = "cooperation"
     verbose_name = "校城融合"
+    url_prefix = "cooperation"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        return (
+            NavItem(
+                "校城融合",
+                "cooperation:need_list",
+                frozenset({Role.STAFF, Role.LEADER}),
+                order=46,
+                description="技术需求与成果、专家匹配、对接、协议、预期转化、科技活动",
+            ),
+            NavItem("技术需求", "cooperation:need_list", frozenset({Role.ENTERPRISE}), order=46),
+        )
+
+    def ready(self):
+        from kechuang.cooperation import handlers, indicators  # noqa: F401

@@ -276,7 +276,7 @@ def overview(request):
         else timezone.localdate()
     )
     counts = selectors.counts_by_kind_level(request.user.region, day)
-    kinds, levels = dict(Kind.choices), dict(Level.choices)
+    kinds = dict(Kind.choices)
     grid = {}
     for row in counts:
         grid.setdefault(row["kind"], {})[row["level"]] = row["n"]

@@ -39,6 +39,7 @@ from kechuang.programmes.models import (
 
 kinds.register("programmes.status", "申报状态变化")
 kinds.register("programmes.review", "评审任务")
+kinds.register("programmes.reminder", "申报待办提醒")
 
 S = Application.Status
 
@@ -582,6 +583,14 @@ def publicity_open(
         raise ValidationError("无权发布该批次的公示。")
     if not applications:
         raise ValidationError("请至少选择一项拟公示的申报。")
+    table = rules.TRANSITION_TABLES[call.programme.type.transition_key]
+    for application in applications:
+        if application.call_id != call.pk:
+            raise ValidationError(f"“{application}”不属于该批次。")
+        if S.IN_PUBLICITY not in table.get(application.status, {}):
+            raise ValidationError(
+                f"“{application}”当前为“{application.get_status_display()}”，不能列入公示。"
+            )
     days = call.programme.publicity_days
     end = add_working_days(starts_on, days, include_start=True)
     with transaction.atomic():
@@ -610,8 +619,6 @@ def publicity_open(
             },
         )
         for application in applications:
-            if application.call_id != call.pk:
-                raise ValidationError(f"“{application}”不属于该批次。")
             application_transition(actor=actor, application=application, to=S.IN_PUBLICITY, publicity=period)
     return period
 
@@ -763,14 +770,16 @@ DEFAULT_LETTER = (
 
 
 def decide_batch(
-    *, actor, applications: list[Application], approve: bool, reason: str = ""
+    *, actor, applications: list[Application], approve: bool, reason: str = "", now=None
 ) -> tuple[list[Decision], dict[int, str]]:
     """Decide each application on its own; one refusal does not undo the others (each is audited)."""
     decided, refused = [], {}
     for application in applications:
         try:
             decided.append(
-                application_decide(actor=actor, application=application, approve=approve, reason=reason)
+                application_decide(
+                    actor=actor, application=application, approve=approve, reason=reason, now=now
+                )
             )
         except ValidationError as exc:
             refused[application.pk] = "；".join(exc.messages)

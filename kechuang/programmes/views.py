@@ -152,8 +152,13 @@ def application_action(request, pk: int, action: str):
     reason = request.POST.get("reason", "")
     try:
         if action in ("approve", "decide_reject"):
+            number = request.POST.get("certificate_number", "").strip()
             services.application_decide(
-                actor=request.user, application=app, approve=action == "approve", reason=reason
+                actor=request.user,
+                application=app,
+                approve=action == "approve",
+                reason=reason,
+                outcome_data={"number": number} if number else None,
             )
         elif action == "draw":
             services.review_draw(actor=request.user, application=app)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -12,7 +13,7 @@ from kechuang.core import indicators
 from kechuang.core.exports import xlsx_response
 from kechuang.core.indicators import Scope
 from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.tables import Column, build_table
+from kechuang.core.tables import Column, Table, build_table
 from kechuang.statistics import permissions, reporting, selectors, services
 from kechuang.statistics.forms import (
     DeadlineForm,
@@ -81,9 +82,12 @@ def drill(request, code: str):
     elif getattr(rows, "model", None) is EnterpriseFact:
         context["table"] = build_table(request, rows, FACT_COLUMNS, default_sort="organisation", per_page=50)
     else:  # rows from another module's indicator (qualifications, applications …)
-        context["table"] = build_table(
-            request, rows, [Column("pk", "#", "pk"), Column("item", "对象")], default_sort="pk"
-        )
+        columns = [Column("pk", "#", "pk"), Column("item", "对象")]
+        if hasattr(rows, "order_by"):
+            context["table"] = build_table(request, rows, columns, default_sort="pk")
+        else:  # a plain list of rows
+            page = Paginator(list(rows), 50).get_page(request.GET.get("page"))
+            context["table"] = Table(columns=columns, page=page, sort="", querystring=_without_page(request))
         context["generic"] = True
     template = (
         "statistics/drill.html#rows" if request.htmx and "table" in context else "statistics/drill.html"
@@ -343,3 +347,9 @@ def region_facts(request):
         "may_change": permissions.regions.may(request.user, "change"),
     }
     return render(request, "statistics/region_facts.html", context)
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -281,6 +281,9 @@ class FirmAllowance(models.Model):
             models.CheckConstraint(condition=Q(used__gte=0), name="vallow_nonneg"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}@{self.programme_id}: {self.used}"
+
 
 class Redemption(models.Model):
     """A 兑付 request against a voucher; its amount is held on the voucher while it is reviewed."""
@@ -541,3 +544,6 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="vstatus_obj")]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id} {self.from_status}→{self.to_status}"

@@ -9,7 +9,7 @@ from kechuang.programmes.models import Objection
 
 from .conftest import COMPLETE, NOW, expert_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("kechuang.programmes.tests.urls")]
 
 
 def test_applicant_sees_only_own_applications(client, application, call):
@@ -243,3 +243,48 @@ def test_attendance_import_with_unknown_firm_changes_nothing(staff, district):
     with pytest.raises(ValidationError, match="第2行"):
         services.training_import_attendance(actor=staff, training=t, lines=[firm.name, "不存在的公司"])
     assert not t.participants.exists()
+
+
+def test_task_and_review_lists_query_counts(
+    client, accepted, staff, expert_pool, django_assert_max_num_queries
+):
+    services.review_draw(actor=staff, application=accepted, seed="fixed")
+    client.force_login(staff)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("programmes:my_tasks")).status_code == 200
+    client.force_login(expert_user(accepted.assignments.first().expert))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("programmes:review_list")).status_code == 200
+
+
+def test_training_list_query_count_and_enterprise_denied(
+    client, staff, district, enterprise_user, django_assert_max_num_queries
+):
+    for i in range(4):
+        t = services.training_create(
+            actor=staff, title=f"培训{i}", topic="高企认定", held_on=dt.date(2020, 4, 20 + i), region=district
+        )
+        services.training_invite(
+            actor=staff, training=t, organisations=[OrganisationFactory() for _ in range(3)]
+        )
+    client.force_login(staff)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("programmes:training_list")).status_code == 200
+    client.force_login(enterprise_user)
+    assert client.get(reverse("programmes:training_list")).status_code == 403
+
+
+def test_staff_scores_and_checks_application_through_pages(client, accepted, staff, expert_pool):
+    client.force_login(staff)
+    client.post(reverse("programmes:application_action", args=[accepted.pk, "draw"]))
+    accepted.refresh_from_db()
+    assert accepted.status == "under_review"
+    assignment = accepted.assignments.first()
+    client.force_login(expert_user(assignment.expert))
+    response = client.post(
+        reverse("programmes:review_score", args=[assignment.pk]),
+        {"p_ip": "25", "p_transfer": "20", "p_org": "15", "p_growth": "10", "comment": "良好"},
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is not None and assignment.scores.count() == 4

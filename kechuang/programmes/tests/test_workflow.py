@@ -254,3 +254,153 @@ def test_hnte_approval_records_the_certificate_in_enterprises(
     )
     qual = Qualification.objects.get(organisation=app.organisation, kind__code="hnte")
     assert qual.number == "GR202037005133" and "GR202037005133" in decision.outcome
+
+
+def test_reminder_summarises_open_tasks_for_staff(application, enterprise_user, staff):
+    from kechuang.notifications.models import Notification
+    from kechuang.programmes.tasks import remind_staff
+
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    assert remind_staff() >= 1
+    note = Notification.objects.get(user=staff, kind="programmes.reminder")
+    assert "待形式审查1项" in note.body
+
+
+def test_not_shortlisted_after_review_needs_reason(accepted, staff, expert_pool):
+    app = _through_review(accepted, staff, expert_pool)
+    with pytest.raises(ValidationError, match="理由"):
+        services.application_transition(actor=staff, application=app, to="not_approved")
+    services.application_transition(
+        actor=staff, application=app, to="not_approved", reason="评审得分未达到71分。"
+    )
+    assert app.status == "not_approved"
+
+
+def test_withdraw_after_return(application, enterprise_user, staff):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    services.application_check(actor=staff, application=application, result="return", reason="补充材料")
+    services.application_transition(actor=enterprise_user, application=application, to="withdrawn")
+    assert application.status == "withdrawn"
+
+
+def test_draw_before_acceptance_is_refused(application, enterprise_user, staff, expert_pool):
+    services.application_transition(actor=enterprise_user, application=application, to="submitted", now=NOW)
+    with pytest.raises(ValidationError, match="形式审查通过"):
+        services.review_draw(actor=staff, application=application)
+    assert refused("review.draw_refused") == 1
+
+
+def test_draw_with_too_small_pool_names_the_rule(accepted, staff, district):
+    from kechuang.core.tests.factories import OrganisationFactory, PersonFactory
+
+    for _ in range(4):
+        services.expert_create(
+            actor=staff,
+            person=PersonFactory(organisation=OrganisationFactory()),
+            category="technical",
+            region=district,
+            fields=["A01"],
+        )
+    with pytest.raises(ValidationError, match="财务专家不少于1名"):
+        services.review_draw(actor=staff, application=accepted)
+    accepted.refresh_from_db()
+    assert accepted.status == "accepted" and not accepted.assignments.exists()
+
+
+def test_conflicted_expert_in_database_is_never_drawn(accepted, staff, expert_pool, district):
+    from kechuang.core.tests.factories import PersonFactory
+
+    colleague = services.expert_create(
+        actor=staff,
+        person=PersonFactory(organisation=accepted.organisation),
+        category="technical",
+        region=district,
+        fields=["A01"],
+    )
+    services.expert_declare_conflict(actor=staff, expert=expert_pool[0], organisation=accepted.organisation)
+    draw = services.review_draw(actor=staff, application=accepted)
+    chosen = set(accepted.assignments.values_list("expert_id", flat=True))
+    assert not {colleague.pk, expert_pool[0].pk} & chosen
+    reasons = {e["id"]: e["reason"] for e in draw.record["exclusions"]}
+    assert "任职于申报单位" in reasons[colleague.pk] and "利益冲突" in reasons[expert_pool[0].pk]
+    from kechuang.programmes import rules
+
+    assert rules.verify_draw(draw.record)[0]
+
+
+def test_no_review_programme_goes_from_acceptance_to_publicity(
+    db, district, staff, enterprise_user, calendar_2020_2027
+):
+    ptype = services.programme_type_create(
+        actor=staff,
+        code="pool",
+        name="培育库入库",
+        applicant_kind="enterprise",
+        outcome_kind="recommendation",
+        transition_key="no_review",
+    )
+    programme = services.programme_create(
+        actor=staff,
+        type=ptype,
+        code="pool",
+        name="市级高企培育库",
+        region=district,
+        form_schema=[{"key": "s", "label": "简介", "type": "text", "required": True}],
+        publicity_days=5,
+    )
+    call = services.call_create(
+        actor=staff,
+        programme=programme,
+        name="2020年",
+        opens_at=NOW - dt.timedelta(days=1),
+        closes_at=NOW + dt.timedelta(days=5),
+        region=district,
+    )
+    app = services.application_create(
+        actor=enterprise_user, call=call, organisation=enterprise_user.organisation, title="入库", now=NOW
+    )
+    app = services.application_save_draft(
+        actor=enterprise_user, application=app, data={"s": "简介"}, expected_version=1
+    )
+    services.application_transition(actor=enterprise_user, application=app, to="submitted", now=NOW)
+    services.application_check(actor=staff, application=app, result="accept")
+    with pytest.raises(ValidationError, match="不能变更为“专家评审中”"):
+        services.application_transition(actor=staff, application=app, to="under_review")
+    period = services.publicity_open(
+        actor=staff, call=call, applications=[app], starts_on=dt.date(2020, 6, 1)
+    )
+    assert period.ends_on == dt.date(2020, 6, 5)
+    services.application_decide(
+        actor=staff, application=app, approve=False, reason="不符合条件", now=NOW.replace(month=6, day=9)
+    )
+    app.refresh_from_db()
+    assert app.status == "not_approved" and "不予" in app.decision.letter
+
+
+def test_publicity_refuses_items_not_ready(accepted, staff):
+    with pytest.raises(ValidationError, match="不能列入公示"):
+        services.publicity_open(
+            actor=staff, call=accepted.call, applications=[accepted], starts_on=dt.date(2020, 9, 21)
+        )
+    accepted.refresh_from_db()
+    assert accepted.status == "accepted"
+
+
+def test_general_objection_blocks_every_decision_on_the_list(
+    accepted, staff, expert_pool, calendar_2020_2027
+):
+    app = _through_review(accepted, staff, expert_pool)
+    period = services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+    )
+    services.objection_submit(
+        publicity=period,
+        name="李四",
+        contact="13800000000",
+        reason="评审过程不公开",
+        now=NOW.replace(month=9, day=22),
+    )
+    with pytest.raises(ValidationError, match="异议未答复"):
+        services.application_decide(
+            actor=staff, application=app, approve=True, now=NOW.replace(month=10, day=20)
+        )

@@ -292,3 +292,23 @@ def test_my_facts_list_query_count_is_bounded(login, enterprise_user, django_ass
     with django_assert_max_num_queries(10):
         resp = c.get(reverse("statistics:my_facts"))
     assert "共 12 条" in resp.content.decode()
+
+
+@pytest.fixture
+def list_indicator(db):
+    from kechuang.core import indicators
+    from kechuang.core.indicators import Value
+
+    @indicators.register(code="test_list_rows", name="测试指标", unit="项", definition="测试", formula="—")
+    def _compute(scope):
+        return Value(3, rows=lambda: ["甲", "乙", "丙"])
+
+    yield "test_list_rows"
+    indicators._REGISTRY.pop("test_list_rows")
+
+
+def test_drill_down_of_an_indicator_whose_rows_are_a_plain_list(login, staff, district, list_indicator):
+    html = (
+        login(staff).get(reverse("statistics:drill", args=[list_indicator]) + _q(district)).content.decode()
+    )
+    assert "甲" in html and "丙" in html

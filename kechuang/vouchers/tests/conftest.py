@@ -1,4 +1,5 @@
 import datetime as dt
+import importlib
 import itertools
 from decimal import Decimal
 
@@ -22,6 +23,23 @@ def new_key() -> str:
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _qualification_kinds(request):
+    """Transactional tests flush the migration-seeded qualification kinds; put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps as global_apps
+
+        from kechuang.enterprises.models import QualificationKind
+
+        if not QualificationKind.objects.exists():
+            seed = importlib.import_module(
+                "kechuang.enterprises.migrations.0002_seed_qualification_kinds"
+            ).seed
+            seed(global_apps, None)
 
 
 @pytest.fixture

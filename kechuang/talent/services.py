@@ -1,0 +1,278 @@
+"""Writes of the talent module, audited. Experts themselves are created by programmes.services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kechuang.accounts.roles import Role
+from kechuang.core import audit
+from kechuang.core.services import StaleObject
+from kechuang.talent.models import (
+    ExpertProfile,
+    ForeignExpert,
+    ForeignExpertDemand,
+    ForeignExpertProject,
+    Nomination,
+    TalentAward,
+)
+
+
+@transaction.atomic
+def profile_update(
+    *, actor, expert, expertise: str, availability: str, available_note: str = ""
+) -> ExpertProfile:
+    profile, created = ExpertProfile.objects.get_or_create(expert=expert)
+    before = audit.snapshot(profile, ["expertise", "availability", "available_note"])
+    profile.expertise, profile.availability, profile.available_note = (
+        expertise.strip(),
+        availability,
+        available_note,
+    )
+    profile.full_clean()
+    if not created:
+        changed = ExpertProfile.objects.filter(pk=profile.pk, version=profile.version).update(
+            expertise=profile.expertise,
+            availability=availability,
+            available_note=available_note,
+            version=profile.version + 1,
+        )
+        if not changed:
+            raise StaleObject("专家信息已被他人修改，请刷新后重试。")
+        profile.version += 1
+    else:
+        profile.save()
+    after = audit.snapshot(profile, ["expertise", "availability", "available_note"])
+    audit.record(actor=actor, action="expert.profile_update", obj=expert, changes=audit.diff(before, after))
+    return profile
+
+
+@transaction.atomic
+def award_record(
+    *,
+    actor,
+    person,
+    programme_name: str,
+    year: int,
+    organisation=None,
+    category: str = "",
+    rank: str = "",
+    result: str = TalentAward.Result.AWARDED,
+    level: str = "municipal",
+    programme=None,
+    application=None,
+    note: str = "",
+) -> TalentAward:
+    if TalentAward.objects.filter(
+        person=person, programme_name=programme_name.strip(), year=year, result=result, category=category
+    ).exists():
+        raise ValidationError("该人才同年度同一项目的结果已登记。")
+    award = TalentAward(
+        person=person,
+        organisation=organisation,
+        programme_name=programme_name.strip(),
+        programme=programme,
+        application=application,
+        level=level,
+        year=year,
+        category=category,
+        rank=rank,
+        result=result,
+        note=note,
+    )
+    award.full_clean()
+    award.save()
+    audit.record(
+        actor=actor,
+        action="talent_award.record",
+        obj=award,
+        changes=audit.snapshot(
+            award, ["person_id", "organisation_id", "programme_name", "year", "category", "rank", "result"]
+        ),
+    )
+    return award
+
+
+@transaction.atomic
+def foreign_expert_register(
+    *, actor, person, field: str, region, field_code="", employer=None, expertise=""
+) -> ForeignExpert:
+    if person.nationality in ("", "中国"):
+        raise ValidationError({"person": "外国专家须为外国国籍人员，请先在人员信息中填写国籍。"})
+    fe = ForeignExpert(
+        person=person,
+        field=field,
+        field_code=field_code,
+        employer=employer,
+        expertise=expertise,
+        region=region,
+    )
+    fe.full_clean()
+    fe.save()
+    audit.record(
+        actor=actor,
+        action="foreign_expert.register",
+        obj=fe,
+        changes={"person": person.pk, "nationality": person.nationality, "field": field},
+    )
+    return fe
+
+
+def _may_edit_demand(actor, demand: ForeignExpertDemand) -> bool:
+    if getattr(actor, "role", None) == Role.ENTERPRISE:
+        return actor.organisation_id == demand.organisation_id
+    return True
+
+
+@transaction.atomic
+def demand_submit(
+    *, actor, organisation, need: str, field: str, duration_months: int, year: int
+) -> ForeignExpertDemand:
+    if getattr(actor, "role", None) == Role.ENTERPRISE and actor.organisation_id != organisation.pk:
+        raise ValidationError("企业只能填报本企业的需求。")
+    if not 1 <= duration_months <= 120:
+        raise ValidationError({"duration_months": "引进期限须在1至120个月之间。"})
+    demand = ForeignExpertDemand(
+        organisation=organisation,
+        need=need.strip(),
+        field=field.strip(),
+        duration_months=duration_months,
+        year=year,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    demand.full_clean()
+    demand.save()
+    audit.record(
+        actor=actor,
+        action="foreign_demand.submit",
+        obj=demand,
+        changes=audit.snapshot(demand, ["organisation_id", "need", "field", "duration_months", "year"]),
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_update(
+    *, actor, demand: ForeignExpertDemand, version: int, need: str, field: str, duration_months: int
+) -> ForeignExpertDemand:
+    if not _may_edit_demand(actor, demand):
+        raise ValidationError("企业只能修改本企业的需求。")
+    if demand.status not in ("collected", "matching"):
+        raise ValidationError("需求已匹配或关闭，不能再修改。")
+    if not 1 <= duration_months <= 120:
+        raise ValidationError({"duration_months": "引进期限须在1至120个月之间。"})
+    before = audit.snapshot(demand, ["need", "field", "duration_months"])
+    changed = ForeignExpertDemand.objects.filter(pk=demand.pk, version=version, status=demand.status).update(
+        need=need.strip(), field=field.strip(), duration_months=duration_months, version=version + 1
+    )
+    if not changed:
+        raise StaleObject("需求已被他人修改，请刷新后重试。")
+    demand.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action="foreign_demand.update",
+        obj=demand,
+        changes=audit.diff(before, audit.snapshot(demand, ["need", "field", "duration_months"])),
+    )
+    return demand
+
+
+DEMAND_TRANSITIONS = {
+    "collected": {"matching", "matched", "closed"},
+    "matching": {"matched", "closed", "collected"},
+    "matched": {"closed"},
+    "closed": set(),
+}
+
+
+@transaction.atomic
+def demand_transition(*, actor, demand: ForeignExpertDemand, to: str, expert: ForeignExpert | None = None):
+    if getattr(actor, "role", None) == Role.ENTERPRISE:
+        raise ValidationError("需求的对接状态由科技局维护。")
+    if to not in DEMAND_TRANSITIONS.get(demand.status, set()):
+        raise ValidationError(
+            f"不能从“{demand.get_status_display()}”变更为“{dict(ForeignExpertDemand.Status.choices).get(to, to)}”。"
+        )
+    if to == "matched" and expert is None:
+        raise ValidationError({"expert": "匹配须选择外国专家。"})
+    changed = ForeignExpertDemand.objects.filter(pk=demand.pk, status=demand.status).update(
+        status=to,
+        matched_expert=expert if to == "matched" else demand.matched_expert,
+        version=demand.version + 1,
+    )
+    if not changed:
+        raise StaleObject("需求状态已被他人修改，请刷新后重试。")
+    audit.record(
+        actor=actor,
+        action="foreign_demand.transition",
+        obj=demand,
+        changes={"status": [demand.status, to], "matched_expert": expert.pk if expert else None},
+    )
+    demand.refresh_from_db()
+    return demand
+
+
+@transaction.atomic
+def project_record(
+    *, actor, title, organisation, level, year, status="applied", expert=None, application=None
+):
+    project = ForeignExpertProject(
+        title=title.strip(),
+        organisation=organisation,
+        level=level,
+        year=year,
+        status=status,
+        expert=expert,
+        application=application,
+    )
+    project.full_clean()
+    project.save()
+    audit.record(
+        actor=actor,
+        action="foreign_project.record",
+        obj=project,
+        changes=audit.snapshot(project, ["title", "organisation_id", "level", "year", "status", "expert_id"]),
+    )
+    return project
+
+
+NOMINATION_TRANSITIONS = {
+    "draft": {"recommended"},
+    "recommended": {"awarded", "not_awarded"},
+    "awarded": set(),
+    "not_awarded": set(),
+}
+
+
+@transaction.atomic
+def nomination_create(
+    *, actor, person, award: str, year: int, region, organisation=None, note=""
+) -> Nomination:
+    n = Nomination(
+        person=person, award=award.strip(), year=year, region=region, organisation=organisation, note=note
+    )
+    n.full_clean()
+    n.save()
+    audit.record(
+        actor=actor,
+        action="nomination.create",
+        obj=n,
+        changes={"person": person.pk, "award": award, "year": year},
+    )
+    return n
+
+
+@transaction.atomic
+def nomination_transition(*, actor, nomination: Nomination, to: str) -> Nomination:
+    if to not in NOMINATION_TRANSITIONS.get(nomination.status, set()):
+        raise ValidationError(f"不能从“{nomination.get_status_display()}”变更为该状态。")
+    if not Nomination.objects.filter(pk=nomination.pk, status=nomination.status).update(status=to):
+        raise StaleObject("推荐状态已被他人修改，请刷新后重试。")
+    audit.record(
+        actor=actor,
+        action="nomination.transition",
+        obj=nomination,
+        changes={"status": [nomination.status, to]},
+    )
+    nomination.status = to
+    return nomination
