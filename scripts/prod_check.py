@@ -46,7 +46,7 @@ def psql(sql: str) -> None:
 
 
 def kechuang(env: dict, *args: str) -> str:
-    result = subprocess.run([str(VENV_BIN / "kechuang"), *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run([str(VENV_BIN / "python"), "-m", "kechuang", *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode:
         fail(f"kechuang {' '.join(args)}: {result.stderr[-2000:]}")
     return result.stdout
@@ -145,7 +145,7 @@ def main() -> None:
                  "--workers", "2"], cwd=ROOT, env=env, stdout=open(logs / f"web{port}.log", "w"),  # noqa: SIM115
                 stderr=subprocess.STDOUT))
         procs.append(subprocess.Popen(  # noqa: S603 - our own venv's worker
-            [str(VENV_BIN / "kechuang"), "db_worker", "--queue-name", "default", "--interval", "0.5"], cwd=ROOT,
+            [str(VENV_BIN / "python"), "-m", "kechuang", "db_worker", "--queue-name", "default", "--interval", "0.5"], cwd=ROOT,
             env=env, stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT))  # noqa: SIM115
         a, b = (f"http://127.0.0.1:{p}" for p in PORTS)
         for base in (a, b):
