@@ -6,13 +6,32 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     error_messages = {
         # One answer whether the user exists or not, so the form cannot be used to find accounts.
-        "invalid_login": _("用户名或密码错误。"),
-        "inactive": _("用户名或密码错误。"),
+        "invalid_login": _("用户名或密码错误。连续失败多次后账户将暂时锁定，请稍后再试。"),
+        "inactive": _("用户名或密码错误。连续失败多次后账户将暂时锁定，请稍后再试。"),
     }
     username = forms.CharField(
         label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
     )
     password = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput)
+
+    def clean(self):
+        """IP throttling and the account lock come before the password check; every refusal, whatever
+        its reason (unknown user, wrong password, locked, throttled, disabled), gets the same answer."""
+        from django.core.exceptions import ValidationError
+
+        from kechuang.accounts import services
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = services.login_authenticate(
+                    request=self.request, username=username, password=password
+                )
+            except services.LoginRefused:
+                raise ValidationError(self.error_messages["invalid_login"], code="invalid_login") from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class KcPasswordChangeForm(PasswordChangeForm):

@@ -148,3 +148,93 @@ def verify(*, batch: int = 5000) -> VerifyResult:
     if head.last_hash != prev:
         return VerifyResult(False, checked, None, "链头哈希与最后一条记录不符：末尾记录可能被删除。")
     return VerifyResult(True, checked, None, f"审计链完整：共校验 {checked} 条记录。")
+
+
+RETENTION_DAYS = 180  # 等保2.0: audit records kept online at least six months
+
+
+@dataclass
+class ArchiveResult:
+    moved: int
+    through_id: int
+    path: str
+
+
+def archive(*, before: dt.datetime, path) -> ArchiveResult:
+    """Move the oldest events (a contiguous prefix of the chain, all older than `before`) to a JSON-lines
+    file and out of the online table, and advance the head's `archived_*` so `verify()` starts after
+    them. Refuses a cut-off inside the retention period, and refuses to archive a broken chain."""
+    from pathlib import Path
+
+    from django.db import transaction
+
+    if before > timezone.now() - dt.timedelta(days=RETENTION_DAYS):
+        raise ValueError(f"只能归档 {RETENTION_DAYS} 天以前的审计记录（等保要求在线保存至少六个月）。")
+    path = Path(path)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        prev, moved, through = head.archived_hash, [], head.archived_through_id
+        for event in AuditEvent.objects.filter(id__gt=head.archived_through_id).order_by("id").iterator():
+            if event.occurred_at >= before:
+                break  # a contiguous prefix only: never skip over a newer record
+            if event.prev_hash != prev or compute_hash(prev, event) != event.hash:
+                raise ValueError(f"审计链在记录 #{event.id} 处断开，拒绝归档；请先执行 audit verify。")
+            moved.append(event)
+            prev, through = event.hash, event.id
+        if not moved:
+            return ArchiveResult(0, head.archived_through_id, "")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            for e in moved:
+                row = {
+                    "id": e.id,
+                    "occurred_at": e.occurred_at.astimezone(dt.UTC).isoformat(),
+                    "actor": e.actor_id,
+                    "actor_label": e.actor_label,
+                    "action": e.action,
+                    "object_type": e.object_type,
+                    "object_id": e.object_id,
+                    "object_repr": e.object_repr,
+                    "changes": e.changes,
+                    "ip": e.ip,
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+            fh.flush()
+            import os
+
+            os.fsync(fh.fileno())
+        # The online table is append-only through its manager; archiving is the one sanctioned removal.
+        models.QuerySet.delete(AuditEvent.objects.filter(id__gt=head.archived_through_id, id__lte=through))
+        AuditChainHead.objects.filter(pk=1).update(archived_through_id=through, archived_hash=prev)
+        record(
+            actor=None,
+            action="audit.archive",
+            object_type="core.auditevent",
+            changes={"moved": len(moved), "through_id": through, "file": str(path), "last_hash": prev},
+        )
+    return ArchiveResult(len(moved), through, str(path))
+
+
+def verify_archive_file(path, *, start_hash: str = GENESIS) -> VerifyResult:
+    """Recompute the chain over an archive file (the same canonical form as online events)."""
+    prev, checked = start_hash, 0
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            event = AuditEvent(
+                occurred_at=dt.datetime.fromisoformat(row["occurred_at"]),
+                actor_id=row["actor"],
+                actor_label=row["actor_label"],
+                action=row["action"],
+                object_type=row["object_type"],
+                object_id=row["object_id"],
+                object_repr=row["object_repr"],
+                changes=row["changes"],
+                ip=row["ip"],
+            )
+            if row["prev_hash"] != prev or compute_hash(prev, event) != row["hash"]:
+                return VerifyResult(False, checked, row["id"], f"归档记录 #{row['id']} 与哈希链不符。")
+            prev, checked = row["hash"], checked + 1
+    return VerifyResult(True, checked, None, f"归档文件完整：共校验 {checked} 条记录。")

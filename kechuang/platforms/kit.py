@@ -106,7 +106,10 @@ def list_page(
 ):
     """One list page (or its xlsx export when `export`): filtered `qs`, sortable by declared columns."""
     if export:
-        rows = ([_cell(c.get(obj)) for c in cols] for obj in qs.order_by(*(default_sort.split(","))))
+        sort_fields = {c.key: c.sort for c in cols if c.sort}
+        field = sort_fields.get(default_sort.lstrip("-"), "pk")
+        ordering = f"-{field}" if default_sort.startswith("-") else field
+        rows = ([_cell(c.get(obj)) for c in cols] for obj in qs.order_by(ordering, "pk"))
         return xlsx_response(export_name or title, [c.label for c in cols], rows)
     table = build_table(
         request, qs, [Column(c.key, c.label, c.sort) for c in cols], default_sort=default_sort

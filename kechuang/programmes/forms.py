@@ -185,3 +185,42 @@ class AttendanceImportForm(forms.Form):
         help_text="每行一个单位名称或统一社会信用代码",
         widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
     )
+
+
+class CallForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label="项目", queryset=None, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    name = forms.CharField(
+        label="批次", max_length=60, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    opens_at = forms.DateTimeField(
+        label="开始申报",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+    )
+    closes_at = forms.DateTimeField(
+        label="截止申报",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+    )
+    quota = forms.IntegerField(
+        label="名额", required=False, min_value=1, widget=forms.NumberInput(attrs={"class": "form-control"})
+    )
+    recommending_unit = forms.CharField(
+        label="推荐单位",
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    notice = forms.CharField(
+        label="申报通知", required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "截止时间必须晚于开始时间。")
+        return data

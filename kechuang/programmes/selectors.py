@@ -32,6 +32,16 @@ def calls_for(user):
     )
 
 
+def programmes_for(user):
+    """Programmes organised in the user's region or above it (a district runs city/province calls too)."""
+    from kechuang.programmes.models import Programme
+
+    if user.region_id is None:
+        return Programme.objects.none()
+    ancestors = [p for p in user.region.path.split("/") if p]
+    return Programme.objects.filter(is_active=True, region__code__in=ancestors).select_related("type")
+
+
 def open_calls(now=None):
     now = now or timezone.now()
     return Call.objects.select_related("programme__type").filter(opens_at__lte=now, closes_at__gt=now)

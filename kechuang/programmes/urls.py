@@ -7,6 +7,7 @@ app_name = "programmes"
 urlpatterns = [
     path("mine/", views.my_applications, name="my_applications"),
     path("calls/", views.call_list, name="call_list"),
+    path("calls/new/", views.call_create, name="call_create"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/<int:call_pk>/apply/", views.application_create, name="application_create"),
     path("calls/<int:pk>/publicity/", views.call_publicity, name="call_publicity"),

@@ -16,6 +16,7 @@ from kechuang.programmes.forms import (
     AnswerForm,
     ApplicationDataForm,
     AttendanceImportForm,
+    CallForm,
     ObjectionForm,
     PublicityForm,
     ReasonForm,
@@ -189,7 +190,28 @@ def call_list(request):
     ]
     table = build_table(request, selectors.calls_for(request.user), columns, default_sort="-closes_at")
     template = "programmes/call_list.html#rows" if request.htmx else "programmes/call_list.html"
-    return render(request, template, {"table": table})
+    perms_create = request.user.role == Role.STAFF
+    return render(request, template, {"table": table, "perms_create": perms_create})
+
+
+@login_required
+def call_create(request):
+    if not permissions.calls.may(request.user, "create") or request.user.role != Role.STAFF:
+        raise PermissionDenied
+    programmes = selectors.programmes_for(request.user)
+    form = CallForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            call = services.call_create(
+                actor=request.user, region=request.user.region, level=data["programme"].level, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "申报批次已创建。")
+            return redirect("programmes:call_detail", call.pk)
+    return render(request, "programmes/call_form.html", {"form": form})
 
 
 @login_required

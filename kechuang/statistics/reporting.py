@@ -42,13 +42,13 @@ def scope_query(scope: Scope) -> str:
     )
 
 
-def lines(scope: Scope) -> list[Line]:
+def lines(scope: Scope, *, urls: bool = True) -> list[Line]:
     out = []
     for ind in indicators.all_indicators():
         value = ind.compute(scope)
         target = target_for(scope.region, scope.period.year, ind.code)
         completion = percent(value.value, target.value) if target and value.value is not None else None
-        url = reverse("statistics:drill", args=[ind.code]) + "?" + scope_query(scope)
+        url = reverse("statistics:drill", args=[ind.code]) + "?" + scope_query(scope) if urls else ""
         out.append(Line(info(ind), value, url, target.value if target else None, completion))
     return out
 
@@ -72,7 +72,7 @@ def as_json(scope: Scope) -> list[dict]:
             "target": None if line.target is None else str(line.target),
             "completion": None if line.completion is None else str(line.completion),
         }
-        for line in lines(scope)
+        for line in lines(scope, urls=False)
     ]
 
 

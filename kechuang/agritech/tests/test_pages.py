@@ -147,7 +147,7 @@ def test_evaluation_uses_the_configured_cut_offs(staff, district, own_pairing, o
 def test_staff_registers_commissioner_team(staff_client, district):
     from kechuang.core.tests.factories import PersonFactory
 
-    a, b = PersonFactory(), PersonFactory()
+    a, b = PersonFactory(region=district), PersonFactory(region=district)
     resp = staff_client.post(
         reverse("agritech:commissioner_create"),
         {
@@ -203,3 +203,27 @@ def test_supervision_form_on_station_page(staff_client, staff, town):
         {"date": "2020-09-01", "inspector": "张丽华", "findings": "运行正常"},
     )
     assert resp.status_code == 302 and station.visits.count() == 1
+
+
+def test_commissioner_form_offers_only_people_of_the_staff_region(staff_client, district, other_district):
+    from kechuang.core.tests.factories import PersonFactory
+
+    outsider = PersonFactory(region=other_district, name="外区人员")
+    resp = staff_client.post(
+        reverse("agritech:commissioner_create"),
+        {
+            "kind": "individual",
+            "name": "外区人员",
+            "person": outsider.pk,
+            "source": "university",
+            "level": "municipal",
+            "expertise": "果蔬",
+            "term_start": "2020-01-01",
+            "term_end": "2021-12-31",
+        },
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "外区人员</option>" not in html
+    from kechuang.agritech.models import Commissioner
+
+    assert not Commissioner.objects.exists()

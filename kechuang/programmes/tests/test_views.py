@@ -288,3 +288,31 @@ def test_staff_scores_and_checks_application_through_pages(client, accepted, sta
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None and assignment.scores.count() == 4
+
+
+def test_staff_creates_call_and_enterprise_cannot(client, staff, programme, enterprise_user):
+    client.force_login(staff)
+    response = client.post(
+        reverse("programmes:call_create"),
+        {
+            "programme": programme.pk,
+            "name": "2021年第一批",
+            "opens_at": "2021-04-01T09:00",
+            "closes_at": "2021-06-30T17:00",
+        },
+    )
+    assert response.status_code == 302
+    call = programme.calls.get(name="2021年第一批")
+    assert call.region == staff.region
+    bad = client.post(
+        reverse("programmes:call_create"),
+        {
+            "programme": programme.pk,
+            "name": "x",
+            "opens_at": "2021-06-30T09:00",
+            "closes_at": "2021-04-01T17:00",
+        },
+    )
+    assert "截止时间必须晚于开始时间" in bad.content.decode()
+    client.force_login(enterprise_user)
+    assert client.get(reverse("programmes:call_create")).status_code == 403

@@ -1,0 +1,61 @@
+"""Writes of the agritech module: keyword-only, one transaction, validated, audited (split by concept)."""
+
+from kechuang.agritech.services.network import (
+    cutoffs_set,
+    first_provider,
+    provider_create,
+    provider_for,
+    request_answer,
+    request_create,
+    request_escalate,
+    station_create,
+    supervision_record,
+    supervision_rectified,
+)
+from kechuang.agritech.services.pairings import (
+    LOG_FIELDS,
+    guidance_assign,
+    log_create,
+    log_rate,
+    log_update,
+    pairing_propose,
+    pairing_set_card,
+    pairing_transition,
+    side_of,
+)
+from kechuang.agritech.services.records import (
+    IMAGE_TYPES,
+    commissioner_create,
+    commissioner_set_photo,
+    village_flag_remove,
+    village_flag_set,
+    villages_import,
+)
+
+__all__ = [
+    "IMAGE_TYPES",
+    "LOG_FIELDS",
+    "commissioner_create",
+    "commissioner_set_photo",
+    "cutoffs_set",
+    "first_provider",
+    "guidance_assign",
+    "log_create",
+    "log_rate",
+    "log_update",
+    "pairing_propose",
+    "pairing_set_card",
+    "pairing_transition",
+    "provider_create",
+    "provider_for",
+    "request_answer",
+    "request_create",
+    "request_escalate",
+    "side_of",
+    "station_create",
+    "supervision_record",
+    "supervision_rectified",
+    "village_flag_remove",
+    "village_flag_set",
+    "villages_import",
+]

@@ -1,0 +1,121 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kechuang.core import audit
+from kechuang.core.models import AuditChainHead, AuditEvent, Organisation
+from kechuang.core.tests.factories import _credit_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def old_and_new_events(monkeypatch):
+    now = timezone.now()
+    for n, days in enumerate([400, 300, 200, 10, 1]):
+        monkeypatch.setattr(timezone, "now", lambda d=days: now - dt.timedelta(days=d))
+        with transaction.atomic():
+            audit.record(actor=None, action="test.write", object_type="x", object_id=str(n))
+    monkeypatch.undo()
+    return now
+
+
+def test_archive_moves_only_old_events_and_verify_still_passes(old_and_new_events, tmp_path):
+    before_count = AuditEvent.objects.count()
+    out = tmp_path / "a.jsonl"
+    call_command(
+        "audit_archive",
+        "--before",
+        (timezone.localdate() - dt.timedelta(days=190)).isoformat(),
+        "-o",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    assert AuditEvent.objects.filter(action="test.write").count() == 2  # 10 and 1 days old stay online
+    assert len(out.read_text().splitlines()) == before_count - 2
+    assert audit.verify().ok
+    assert audit.verify_archive_file(out).ok
+    head = AuditChainHead.objects.get()
+    assert head.archived_through_id > 0 and AuditEvent.objects.filter(action="audit.archive").exists()
+
+
+def test_archive_refuses_a_date_inside_the_retention_period(old_and_new_events, tmp_path):
+    with pytest.raises(CommandError, match="180"):
+        call_command(
+            "audit_archive",
+            "--before",
+            (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
+            "-o",
+            str(tmp_path / "a.jsonl"),
+        )
+    assert AuditEvent.objects.filter(action="test.write").count() == 5
+
+
+def test_tampered_archive_file_fails_verification(old_and_new_events, tmp_path):
+    out = tmp_path / "a.jsonl"
+    audit.archive(before=timezone.now() - dt.timedelta(days=190), path=out)
+    out.write_text(out.read_text().replace("test.write", "test.forge", 1))
+    assert not audit.verify_archive_file(out).ok
+
+
+def test_healthz_answers_without_login(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_checks_database_and_cache(client):
+    body = client.get("/readyz").json()
+    assert body == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_outage_gives_503_without_traceback_and_recovers(staff, monkeypatch):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)  # as in production: the response is what counts
+    client.force_login(staff)
+    settings_dict = connection.settings_dict
+    real_name = settings_dict["NAME"]
+    connection.close()
+    # Point the connection at a file inside a directory that does not exist: every query now fails.
+    monkeypatch.setitem(settings_dict, "NAME", "/nonexistent-dir/kechuang.sqlite3")
+    response = client.get(reverse("core:organisation_list"))
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "数据库暂时无法连接" in body and "Traceback" not in body
+    assert client.get("/readyz").status_code == 503
+    monkeypatch.setitem(settings_dict, "NAME", real_name)
+    connection.close()
+    assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outage_mid_write_leaves_no_partial_write(staff, district):
+    from kechuang.core import services
+
+    count = Organisation.objects.count()
+    original = audit.record
+
+    def failing_record(**kwargs):
+        from django.db import OperationalError
+
+        raise OperationalError("database went away")
+
+    audit.record = failing_record
+    try:
+        with pytest.raises(Exception, match="went away"):
+            services.organisation_create(
+                actor=staff,
+                name="断电测试公司",
+                credit_code=_credit_code(987654),
+                kind=Organisation.Kind.ENTERPRISE,
+                region=district,
+            )
+    finally:
+        audit.record = original
+    assert Organisation.objects.count() == count
