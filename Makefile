@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup browser-deps clean
+.PHONY: run test lint setup prod-check clean
 
 $(STAMP): pyproject.toml
 	@python_bin=$$(scripts/find-python.sh) || exit 1; \
@@ -27,6 +27,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	KECHUANG_TESTING=1 $(VENV)/bin/kechuang makemigrations --check --dry-run
+
+# PostgreSQL + Redis, two gunicorn app servers and a task worker on loopback, with a smoke test through both.
+prod-check: $(STAMP)
+	$(PY) scripts/prod_check.py
 
 clean:
 	rm -rf $(VENV) var
