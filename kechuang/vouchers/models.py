@@ -470,6 +470,9 @@ class Instalment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.allocation_id}-{self.pk} {self.amount}"
+
 
 class LedgerEntry(models.Model):
     """One money movement, never updated or deleted; a mistake is undone by a reversing entry."""

@@ -1,0 +1,333 @@
+"""Voucher pages: thin views (bind a form → authorise → one service → redirect or render)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts.roles import Role
+from kechuang.core import exports
+from kechuang.core import services as core_services
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.tables import Column, build_table
+from kechuang.vouchers import forms, permissions, selectors, services
+from kechuang.vouchers.models import LedgerEntry, StatusChange
+
+VOUCHER_COLUMNS = [
+    Column("number", "券号", "number"),
+    Column("organisation", "企业", "organisation__name"),
+    Column("programme", "项目", "programme__name"),
+    Column("status", "状态", "status"),
+    Column("amount", "面额（元）", "amount"),
+    Column("paid_total", "已兑付（元）", "paid_total"),
+    Column("valid_until", "有效期至", "valid_until"),
+]
+EXPORT_HEADERS = [
+    "券号",
+    "企业",
+    "统一社会信用代码",
+    "项目",
+    "状态",
+    "申领金额",
+    "面额",
+    "可用",
+    "审核中",
+    "已兑付",
+    "已释放",
+    "发放日期",
+    "有效期至",
+    "服务机构",
+]
+
+
+def _bureau(user, policy=permissions.vouchers, action="view"):
+    if user.role not in (Role.STAFF, Role.LEADER) or not policy.may(user, action):
+        raise PermissionDenied
+
+
+@login_required
+def programme_list(request):
+    _bureau(request.user, permissions.programmes)
+    qs = permissions.programmes.queryset(request.user).select_related("region")
+    lines = permissions.budget_lines.queryset(request.user)
+    return render(request, "vouchers/programme_list.html", {"programmes": qs, "lines": lines})
+
+
+@login_required
+def programme_detail(request, pk: int):
+    _bureau(request.user, permissions.programmes)
+    programme = get_object_or_404_for(permissions.programmes, request.user, "view", pk=pk)
+    vouchers = selectors.vouchers_for(request.user, programme=programme)
+    context = {
+        "programme": programme,
+        "chart": selectors.burn_down(programme),
+        "counts": selectors.status_counts(vouchers),
+        "services": programme.service_items.all(),
+        "batches": programme.batches.all(),
+    }
+    return render(request, "vouchers/programme_detail.html", context)
+
+
+def _filtered(request, action="view"):
+    programmes = permissions.programmes.queryset(request.user)
+    form = forms.VoucherFilterForm(request.GET or None, programmes=programmes)
+    f = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.vouchers_for(
+        request.user,
+        action=action,
+        status=f.get("status", ""),
+        programme=f.get("programme"),
+        q=f.get("q", ""),
+    )
+    return form, qs
+
+
+@login_required
+def voucher_list(request):
+    _bureau(request.user)
+    form, qs = _filtered(request)
+    table = build_table(request, qs, VOUCHER_COLUMNS, default_sort="-number")
+    context = {"form": form, "table": table, "counts": selectors.status_counts(qs)}
+    if permissions.vouchers.may(request.user, "export"):
+        context["export_url"] = reverse("vouchers:voucher_export")
+    template = "vouchers/voucher_list.html#rows" if request.htmx else "vouchers/voucher_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def voucher_export(request):
+    _bureau(request.user, action="export")
+    _, qs = _filtered(request, action="export")
+    rows = (
+        [
+            v.number,
+            v.organisation.name,
+            v.organisation.credit_code,
+            str(v.programme),
+            v.get_status_display(),
+            v.requested_amount,
+            v.amount,
+            v.remaining,
+            v.held,
+            v.paid_total,
+            v.released,
+            v.issued_on,
+            v.valid_until,
+            str(v.provider or ""),
+        ]
+        for v in qs.order_by("number")
+    )
+    return exports.xlsx_response(f"创新券台账_{timezone.localdate():%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
+
+
+@login_required
+def voucher_detail(request, pk: int):
+    voucher = get_object_or_404_for(permissions.vouchers, request.user, "view", pk=pk)
+    may_change = permissions.vouchers.allows(request.user, "change", voucher)
+    context = {
+        "voucher": voucher,
+        "redemptions": voucher.redemptions.select_related("submitted_by", "reviewed_by").order_by("pk"),
+        "entries": voucher.entries.order_by("pk"),
+        "changes": StatusChange.objects.filter(object_type="voucher", object_id=voucher.pk).select_related(
+            "actor"
+        ),
+        "may_change": may_change,
+        "is_staff": request.user.role == Role.STAFF,
+        "issue_form": forms.IssueForm(initial={"amount": voucher.requested_amount}),
+        "reason_form": forms.ReasonForm(),
+        "contract_form": forms.ContractForm(voucher=voucher),
+        "deliver_form": forms.DeliverForm(initial={"delivered_on": timezone.localdate()}),
+        "redemption_form": forms.RedemptionForm(),
+    }
+    return render(request, "vouchers/voucher_detail.html", context)
+
+
+def _run(request, fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return False
+    messages.success(request, "已办理。")
+    return True
+
+
+@login_required
+@require_POST
+def voucher_action(request, pk: int, action: str):
+    voucher = get_object_or_404_for(permissions.vouchers, request.user, "change", pk=pk)
+    user, today, data = request.user, timezone.localdate(), request.POST
+    if action == "issue" and (f := forms.IssueForm(data)).is_valid():
+        _run(
+            request,
+            services.voucher_issue,
+            actor=user,
+            voucher=voucher,
+            on=today,
+            amount=f.cleaned_data["amount"],
+        )
+    elif action in ("reject", "void") and (f := forms.ReasonForm(data)).is_valid():
+        if action == "reject":
+            _run(
+                request, services.voucher_reject, actor=user, voucher=voucher, reason=f.cleaned_data["reason"]
+            )
+        else:
+            _run(
+                request,
+                services.voucher_void,
+                actor=user,
+                voucher=voucher,
+                reason=f.cleaned_data["reason"],
+                on=today,
+                blacklist_provider=f.cleaned_data["blacklist"],
+            )
+    elif action == "contract" and (f := forms.ContractForm(data, voucher=voucher)).is_valid():
+        _run(request, services.voucher_contract, actor=user, voucher=voucher, **f.cleaned_data)
+    elif action == "deliver" and (f := forms.DeliverForm(data)).is_valid():
+        _run(request, services.voucher_deliver, actor=user, voucher=voucher, **f.cleaned_data)
+    elif action == "redeem":
+        return redemption_submit(request, voucher)
+    else:
+        messages.error(request, "提交的内容不完整或有误，请检查后重新提交。")
+    return redirect("vouchers:voucher_detail", voucher.pk)
+
+
+def redemption_submit(request, voucher):
+    form = forms.RedemptionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "兑付申请须填写金额并上传服务合同、发票、付款凭证和服务成果。")
+        return redirect("vouchers:voucher_detail", voucher.pk)
+    c = form.cleaned_data
+    try:
+        evidence = {
+            name: core_services.attachment_store(
+                actor=request.user,
+                data=c[name].read(),
+                original_name=c[name].name,
+                kind=f"兑付-{form.fields[name].label}",
+                organisation=voucher.organisation,
+            )
+            for name in ("contract_file", "invoice_file", "payment_file", "output_file")
+        }
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("vouchers:voucher_detail", voucher.pk)
+    _run(
+        request,
+        services.redemption_submit,
+        actor=request.user,
+        voucher=voucher,
+        amount=c["amount"],
+        invoice_amount=c["invoice_amount"],
+        idempotency_key=c["idempotency_key"],
+        on=timezone.localdate(),
+        **evidence,
+    )
+    return redirect("vouchers:voucher_detail", voucher.pk)
+
+
+@login_required
+def redemption_queue(request):
+    if not permissions.redemptions.may(request.user, "change"):
+        raise PermissionDenied
+    rows = selectors.redemption_queue(request.user)
+    return render(
+        request, "vouchers/redemption_queue.html", {"rows": rows, "review_form": forms.ReviewForm()}
+    )
+
+
+@login_required
+@require_POST
+def redemption_action(request, pk: int, action: str):
+    redemption = get_object_or_404_for(permissions.redemptions, request.user, "change", pk=pk)
+    user, today = request.user, timezone.localdate()
+    if action == "review" and (f := forms.ReviewForm(request.POST)).is_valid():
+        _run(
+            request,
+            services.redemption_review,
+            actor=user,
+            redemption=redemption,
+            approve=f.cleaned_data["decision"] == "approve",
+            on=today,
+            reason=f.cleaned_data["reason"],
+        )
+    elif action == "close_publicity":
+        _run(request, services.redemption_close_publicity, actor=user, redemption=redemption, on=today)
+    elif action == "request_payout":
+        _run(request, services.redemption_request_payout, actor=user, redemption=redemption)
+    elif action == "pay":
+        _run(request, services.redemption_pay, actor=user, redemption=redemption, on=today)
+    else:
+        messages.error(request, "提交的内容不完整或有误，请检查后重新提交。")
+    return redirect("vouchers:redemption_queue")
+
+
+@login_required
+def provider_list(request):
+    _bureau(request.user, permissions.providers)
+    return render(
+        request, "vouchers/provider_list.html", {"providers": selectors.provider_statistics(request.user)}
+    )
+
+
+@login_required
+def fund_list(request):
+    _bureau(request.user, permissions.budget_lines)
+    lines = permissions.budget_lines.queryset(request.user).order_by("-year", "name")
+    allocations = permissions.allocations.queryset(request.user).select_related(
+        "budget_line", "organisation", "person"
+    )
+    return render(request, "vouchers/fund_list.html", {"lines": lines, "allocations": allocations})
+
+
+def _history(request, org, template="vouchers/firm_history.html", **extra):
+    context = {
+        "org": org,
+        "vouchers": selectors.vouchers_for(request.user).filter(organisation=org),
+        "allocations": permissions.allocations.queryset(request.user)
+        .filter(organisation=org)
+        .select_related("budget_line"),
+        "entries": LedgerEntry.objects.filter(
+            organisation=org, kind__in=["payout", "instalment", "reversal"]
+        ).order_by("booked_on", "pk"),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@login_required
+def firm_history(request, org_pk: int):
+    from kechuang.core.permissions import organisations
+
+    _bureau(request.user)
+    org = get_object_or_404_for(organisations, request.user, "view", pk=org_pk)
+    return _history(request, org)
+
+
+@login_required
+def mine(request):
+    """我的创新券: an enterprise user's own vouchers, with the claim form."""
+    user = request.user
+    if user.role != Role.ENTERPRISE or user.organisation_id is None:
+        raise Http404("没有关联的企业。")
+    programmes = permissions.programmes.queryset(user)
+    form = forms.ClaimForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        ok = _run(
+            request,
+            services.voucher_claim,
+            actor=user,
+            organisation=user.organisation,
+            on=timezone.localdate(),
+            **form.cleaned_data,
+        )
+        if ok:
+            return redirect("vouchers:mine")
+    return _history(request, user.organisation, "vouchers/mine.html", form=form)
