@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "kechuang.cooperation",
     "kechuang.vouchers",
     "kechuang.agritech",
+    "kechuang.reports",
+    "kechuang.proposals",
     "kechuang.portal",
     "kechuang.api",
 ]

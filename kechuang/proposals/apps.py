@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class ProposalsConfig(AppConfig):
+    name = "kechuang.proposals"
+    label = "proposals"
+    verbose_name = "建议提案"
+    url_prefix = "proposals"
+
+    @property
+    def nav(self):
+        from kechuang.accounts.roles import Role
+        from kechuang.core.navigation import NavItem
+
+        return (
+            NavItem(
+                "建议提案",
+                "proposals:list",
+                frozenset({Role.STAFF, Role.LEADER}),
+                order=85,
+                description="人大建议、政协提案的交办、答复与满意度",
+            ),
+        )
+
+    def ready(self):
+        from kechuang.notifications import kinds
+        from kechuang.proposals import indicators  # noqa: F401
+
+        kinds.register("proposal_due", "建议提案到期提醒")

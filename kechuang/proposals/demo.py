@@ -1,0 +1,78 @@
+"""Proposals of 2020: 134092 (郭帅) replied from the platform's figures and rated 满意, plus others in
+other states."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kechuang.core.demo import DEMO_TODAY, DemoContext
+from kechuang.proposals import services
+from kechuang.proposals.models import Proposal, ResultClass
+
+SESSION = "区政协十三届四次会议"
+
+
+def build(ctx: DemoContext) -> None:
+    staff = ctx.users["staff"]
+    services.ensure_result_classes()
+    main = services.proposal_register(
+        actor=staff,
+        region=ctx.district,
+        kind=Proposal.Kind.CPPCC,
+        number="134092",
+        session=SESSION,
+        member_name="郭帅",
+        title="关于进一步加大科技创新力度，促进产业转型发展的提案",
+        text="建议加大高新技术企业培育、研发投入、创新平台和人才引进力度，推动校城融合，促进产业转型发展。",
+        lead_unit="周村区科学技术局",
+        co_units=["周村区工业和信息化局"],
+        assigned_on=dt.date(2020, 5, 20),
+        contact="区科技局办公室 0533-6418888",
+    )
+    services.proposal_transition(actor=staff, proposal=main, to="drafting")
+    services.proposal_draft_reply(actor=staff, proposal=main, as_of=DEMO_TODAY)
+    services.co_unit_opinion(
+        actor=staff,
+        unit=main.co_units.get(),
+        opinion="同意答复意见，工信局将配合做好企业技术改造与产业转型工作。",
+    )
+    main.refresh_from_db()
+    services.proposal_reply_details(
+        actor=staff,
+        proposal=main,
+        version=main.version,
+        result_class=ResultClass.objects.get(code="A"),
+        reply_number="周科函〔2020〕15号",
+        contact=main.contact,
+    )
+    services.proposal_transition(actor=staff, proposal=main, to="cosigning")
+    services.proposal_transition(actor=staff, proposal=main, to="replied", today=DEMO_TODAY)
+    services.proposal_transition(
+        actor=staff, proposal=main, to="feedback", feedback="satisfied", note="电话回访"
+    )
+
+    services.proposal_register(
+        actor=staff,
+        region=ctx.district,
+        kind=Proposal.Kind.NPC,
+        number="20",
+        session="区十八届人大四次会议",
+        member_name="王丽",
+        title="关于加强农业科技特派员服务的建议",
+        text="建议扩大科技特派员对扶贫重点村的服务覆盖。",
+        lead_unit="周村区科学技术局",
+        assigned_on=dt.date(2020, 9, 15),
+    )
+    services.proposal_register(
+        actor=staff,
+        region=ctx.district,
+        kind=Proposal.Kind.CPPCC,
+        number="134118",
+        session=SESSION,
+        member_name="李明",
+        title="关于支持企业引进高层次人才的提案",
+        text="建议完善人才工作室和引智平台建设。",
+        lead_unit="周村区科学技术局",
+        co_units=["周村区人力资源和社会保障局"],
+        assigned_on=dt.date(2020, 6, 1),
+    )

@@ -1,0 +1,52 @@
+"""The proposal reply letter (DOMAIN.md §9) in GB/T 9704 layout, from the proposal and its reply draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from kechuang.reports import documents
+from kechuang.reports import docx_layout as L
+from kechuang.reports.formatting import cn_date
+
+THANKS = "感谢您对科技工作的关心和支持，欢迎继续提出宝贵意见和建议。"
+
+
+def letter_parts(proposal) -> dict:
+    kind_word = "提案" if proposal.kind == "cppcc" else "建议"
+    return {
+        "number": proposal.reply_number,
+        "result_class": f"{proposal.result_class.code}类" if proposal.result_class_id else "",
+        "title": f"关于{proposal.session}第{proposal.number}号{kind_word}的答复",
+        "salutation": f"{proposal.member_name}{'委员' if proposal.kind == 'cppcc' else '代表'}：",
+        "received": f"您提出的《{proposal.title}》收悉，现答复如下：",
+    }
+
+
+def to_docx(proposal, *, date: dt.date, signature: str) -> bytes:
+    parts = letter_parts(proposal)
+    document = L.new_document()
+    if parts["number"] or parts["result_class"]:
+        p = document.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.first_line_indent = Pt(0)
+        L.set_font(p.add_run(parts["number"]), L.BODY_FONT, L.BODY_SIZE)
+        if parts["result_class"]:
+            L.set_font(p.add_run(f"　　{parts['result_class']}"), L.HEADING1_FONT, L.BODY_SIZE)
+        L.blank(document)
+    L.title(document, parts["title"])
+    L.blank(document)
+    L.body(document, parts["salutation"], indent=False)
+    L.body(document, parts["received"])
+    if proposal.reply_draft_id:
+        documents.write_body(document, documents.as_dict(proposal.reply_draft))
+    L.body(document, THANKS)
+    L.blank(document)
+    L.right_aligned(document, signature)
+    L.right_aligned(document, cn_date(date))
+    if proposal.contact:
+        L.blank(document)
+        L.body(document, f"联系人及电话：{proposal.contact}", indent=True)
+    return L.to_bytes(document)

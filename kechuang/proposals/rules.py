@@ -1,0 +1,105 @@
+"""Pure rules of proposal handling: the transition table with guards, deadlines and topic sections."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ASSIGNED, DRAFTING, COSIGNING, REPLIED = "assigned", "drafting", "cosigning", "replied"
+FEEDBACK, SECOND_ROUND, CLOSED = "feedback", "second_round", "closed"
+UNSATISFIED = "unsatisfied"
+
+
+@dataclass(frozen=True)
+class Facts:
+    has_draft: bool
+    co_units: int
+    co_units_with_opinion: int
+    result_class: str
+    reply_number: str
+    feedback: str
+    round: int
+
+
+def _need_reply(f: Facts) -> str:
+    if not f.has_draft:
+        return "请先生成或上传答复稿。"
+    if not f.result_class:
+        return "请选择办理结果分类（A/B/C）。"
+    if not f.reply_number.strip():
+        return "请填写答复文号。"
+    if f.co_units_with_opinion < f.co_units:
+        return f"还有{f.co_units - f.co_units_with_opinion}个协办单位未提交意见，不能答复。"
+    return ""
+
+
+def _cosign(f: Facts) -> str:
+    if not f.has_draft:
+        return "请先生成答复稿再送会签。"
+    if not f.co_units:
+        return "该提案没有协办单位，无需会签。"
+    return ""
+
+
+def _reply_without_cosign(f: Facts) -> str:
+    if f.co_units:
+        return "有协办单位的提案须先会签。"
+    return _need_reply(f)
+
+
+def _feedback(f: Facts) -> str:
+    return "" if f.feedback else "请选择委员的满意度。"
+
+
+def _second_round(f: Facts) -> str:
+    if f.feedback != UNSATISFIED:
+        return "只有委员不满意时才进行二次办理。"
+    if f.round >= 2:
+        return "已进行过二次办理。"
+    return ""
+
+
+def _close(f: Facts) -> str:
+    if f.feedback == UNSATISFIED and f.round < 2:
+        return "委员不满意，须先二次办理。"
+    return ""
+
+
+def _ok(f: Facts) -> str:
+    return ""
+
+
+TRANSITIONS: dict[str, dict[str, Callable[[Facts], str]]] = {
+    ASSIGNED: {DRAFTING: _ok},
+    DRAFTING: {COSIGNING: _cosign, REPLIED: _reply_without_cosign},
+    COSIGNING: {REPLIED: _need_reply, DRAFTING: _ok},
+    REPLIED: {FEEDBACK: _feedback},
+    FEEDBACK: {SECOND_ROUND: _second_round, CLOSED: _close},
+    SECOND_ROUND: {DRAFTING: _ok},
+    CLOSED: {},
+}
+
+
+def check(current: str, target: str, facts: Facts) -> str:
+    """Empty when the transition is allowed; otherwise the Chinese reason."""
+    if target not in TRANSITIONS.get(current, {}):
+        return "当前状态下不能进行该操作。"
+    return TRANSITIONS[current][target](facts)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months, clamped to the month's last day (11-30 + 3 months → 2-28/29)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def sections_for_topic(topic: str, keywords: dict[str, list[str]]) -> list[str]:
+    """Section keys whose keywords occur in the topic."""
+    return [key for key, words in keywords.items() if any(w and w in topic for w in words)]
+
+
+def reply_number(prefix: str, year: int, n: int) -> str:
+    return f"{prefix}〔{year}〕{n}号"

@@ -1,0 +1,242 @@
+"""Writes for proposals: register, transition (one service, compare-and-set, status row, audit), co-unit
+opinions, reply details, reply draft from the work-summary generator, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.accounts.roles import Role
+from kechuang.core import audit, workdays
+from kechuang.core.indicators import Period, Scope
+from kechuang.core.services import StaleObject
+from kechuang.proposals import rules
+from kechuang.proposals.models import CoUnit, Proposal, ResultClass, StatusChange
+
+DEFAULT_MONTHS = 3
+
+
+def deadline_for(assigned_on: dt.date, months: int = DEFAULT_MONTHS) -> tuple[dt.date, int, bool]:
+    """Assigned date + N calendar months; the working days in between and whether the calendar is provisional."""
+    deadline = rules.add_months(assigned_on, months)
+    count = workdays.working_days_between(assigned_on, deadline)
+    provisional = workdays.add_working_days(assigned_on, max(count, 1)).provisional
+    return deadline, count, provisional
+
+
+@transaction.atomic
+def proposal_register(
+    *,
+    actor,
+    region,
+    kind: str,
+    number: str,
+    session: str,
+    member_name: str,
+    title: str,
+    text: str = "",
+    lead_unit: str,
+    co_units: list[str] = (),
+    assigned_on: dt.date,
+    months: int = DEFAULT_MONTHS,
+    contact: str = "",
+) -> Proposal:
+    if Proposal.objects.filter(region=region, session=session, number=number.strip()).exists():
+        raise ValidationError({"number": f"{session}第{number}号提案已登记。"})
+    deadline, count, provisional = deadline_for(assigned_on, months)
+    proposal = Proposal(
+        kind=kind,
+        number=number.strip(),
+        session=session.strip(),
+        member_name=member_name.strip(),
+        title=title.strip(),
+        text=text,
+        region=region,
+        lead_unit=lead_unit.strip(),
+        assigned_on=assigned_on,
+        deadline=deadline,
+        deadline_working_days=count,
+        deadline_provisional=provisional,
+        contact=contact,
+        created_by=actor,
+    )
+    proposal.full_clean()
+    proposal.save()
+    names = list(dict.fromkeys(n.strip() for n in co_units if n.strip()))
+    CoUnit.objects.bulk_create([CoUnit(proposal=proposal, name=n) for n in names])
+    audit.record(
+        actor=actor,
+        action="proposal.register",
+        obj=proposal,
+        changes={"deadline": deadline.isoformat(), "co_units": names},
+    )
+    return proposal
+
+
+def facts(proposal: Proposal) -> rules.Facts:
+    units = list(proposal.co_units.all())
+    return rules.Facts(
+        has_draft=proposal.reply_draft_id is not None,
+        co_units=len(units),
+        co_units_with_opinion=sum(1 for u in units if u.submitted_at),
+        result_class=proposal.result_class.code if proposal.result_class_id else "",
+        reply_number=proposal.reply_number,
+        feedback=proposal.feedback,
+        round=proposal.round,
+    )
+
+
+@transaction.atomic
+def proposal_transition(
+    *,
+    actor,
+    proposal: Proposal,
+    to: str,
+    note: str = "",
+    feedback: str = "",
+    feedback_note: str = "",
+    today=None,
+) -> Proposal:
+    """The one way a proposal changes status."""
+    old = proposal.status
+    if to == rules.FEEDBACK:
+        if feedback not in Proposal.Feedback.values:
+            raise ValidationError({"feedback": "请选择委员的满意度。"})
+        proposal.feedback = feedback
+    reason = rules.check(old, to, facts(proposal))
+    if reason:
+        raise ValidationError(reason)
+    updates: dict = {"status": to, "version": proposal.version + 1}
+    if to == rules.FEEDBACK:
+        updates.update(feedback=feedback, feedback_note=feedback_note)
+    if to == rules.REPLIED:
+        updates["replied_on"] = today or timezone.localdate()
+    if to == rules.DRAFTING and old == rules.SECOND_ROUND:
+        updates.update(round=proposal.round + 1, feedback="", replied_on=None)
+    done = Proposal.objects.filter(pk=proposal.pk, status=old, version=proposal.version).update(**updates)
+    if not done:
+        raise StaleObject()
+    for k, v in updates.items():
+        setattr(proposal, k, v)
+    StatusChange.objects.create(
+        proposal=proposal, from_status=old, to_status=to, actor=actor, note=note[:300]
+    )
+    audit.record(
+        actor=actor, action=f"proposal.{to}", obj=proposal, changes={"status": [old, to], "note": note}
+    )
+    return proposal
+
+
+@transaction.atomic
+def co_unit_opinion(*, actor, unit: CoUnit, opinion: str) -> CoUnit:
+    if not opinion.strip():
+        raise ValidationError({"opinion": "请填写协办意见。"})
+    if unit.proposal.status not in (rules.DRAFTING, rules.COSIGNING, rules.ASSIGNED):
+        raise ValidationError("提案已答复，不能再修改协办意见。")
+    before = audit.snapshot(unit, ["opinion"])
+    unit.opinion, unit.submitted_at = opinion.strip(), timezone.now()
+    unit.full_clean()
+    unit.save(update_fields=["opinion", "submitted_at"])
+    audit.record(
+        actor=actor,
+        action="proposal.co_unit_opinion",
+        obj=unit,
+        changes=audit.diff(before, audit.snapshot(unit, ["opinion"])),
+    )
+    return unit
+
+
+@transaction.atomic
+def proposal_reply_details(
+    *,
+    actor,
+    proposal: Proposal,
+    version: int,
+    result_class: ResultClass | None,
+    reply_number: str,
+    contact: str,
+) -> Proposal:
+    if proposal.status not in (rules.ASSIGNED, rules.DRAFTING, rules.COSIGNING):
+        raise ValidationError("提案已答复，答复信息不能再修改。")
+    if result_class is not None and not result_class.is_active:
+        raise ValidationError({"result_class": "该结果分类已停用。"})
+    fields = {"result_class": result_class, "reply_number": reply_number.strip(), "contact": contact.strip()}
+    before = audit.snapshot(proposal, ["result_class_id", "reply_number", "contact"])
+    if not Proposal.objects.filter(pk=proposal.pk, version=version).update(version=version + 1, **fields):
+        raise StaleObject()
+    for k, v in fields.items():
+        setattr(proposal, k, v)
+    proposal.version = version + 1
+    after = audit.snapshot(proposal, ["result_class_id", "reply_number", "contact"])
+    audit.record(
+        actor=actor, action="proposal.reply_details", obj=proposal, changes=audit.diff(before, after)
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_draft_reply(*, actor, proposal: Proposal, as_of: dt.date, template=None) -> Proposal:
+    """A reply body from the work-summary generator; the proposal's topic selects the sections."""
+    from kechuang.reports.seed import ensure_seed_template
+    from kechuang.reports.services import draft_generate
+
+    if proposal.status not in (rules.ASSIGNED, rules.DRAFTING):
+        raise ValidationError("只有交办或办理中的提案可以生成答复稿。")
+    template = template or ensure_seed_template()
+    scope = Scope(proposal.region, Period(as_of.year), as_of)
+    draft = draft_generate(
+        actor=actor,
+        template=template,
+        scope=scope,
+        topic=f"{proposal.title}\n{proposal.text}",
+        title=f"对{proposal.session}第{proposal.number}号提案的答复",
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(reply_draft=draft, version=proposal.version + 1)
+    proposal.reply_draft, proposal.version = draft, proposal.version + 1
+    audit.record(actor=actor, action="proposal.draft_reply", obj=proposal, changes={"draft": draft.pk})
+    return proposal
+
+
+def due_soon(region, today: dt.date, within_working_days: int = 10):
+    """Open proposals overdue or due within N working days (one query plus one calendar lookup)."""
+    limit = workdays.add_working_days(today, within_working_days).date
+    return Proposal.objects.filter(
+        region__path__startswith=region.path,
+        deadline__lte=limit,
+        status__in=[rules.ASSIGNED, rules.DRAFTING, rules.COSIGNING, rules.SECOND_ROUND],
+    )
+
+
+def send_reminders(*, today: dt.date) -> int:
+    """Notify the staff of each region about proposals overdue or due soon; returns notifications sent."""
+    from kechuang.accounts.models import User
+    from kechuang.notifications.services import notify
+
+    sent = 0
+    open_ = Proposal.objects.filter(
+        status__in=[rules.ASSIGNED, rules.DRAFTING, rules.COSIGNING, rules.SECOND_ROUND]
+    ).select_related("region")
+    limit = workdays.add_working_days(today, 10).date
+    for proposal in open_.filter(deadline__lte=limit):
+        staff = User.objects.filter(role=Role.STAFF, is_active=True, region__isnull=False)
+        staff = [u for u in staff.select_related("region") if proposal.region.path.startswith(u.region.path)]
+        overdue = proposal.deadline < today
+        title = f"{'已超期' if overdue else '即将到期'}：{proposal.session}第{proposal.number}号提案"
+        body = f"答复期限 {proposal.deadline:%Y-%m-%d}，当前状态：{proposal.get_status_display()}。"
+        sent += len(
+            notify(users=staff, kind="proposal_due", title=title, body=body, url=f"/proposals/{proposal.pk}/")
+        )
+    return sent
+
+
+def ensure_result_classes() -> None:
+    """The default A/B/C set (also seeded by migration; tests that flush the database call this)."""
+    for code, label, order in (
+        ("A", "已解决或基本解决", 1),
+        ("B", "正在解决或列入计划解决", 2),
+        ("C", "因条件限制暂时不能解决", 3),
+    ):
+        ResultClass.objects.get_or_create(code=code, defaults={"label": label, "order": order})

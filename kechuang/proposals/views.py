@@ -1,0 +1,218 @@
+"""Proposal pages: list (with the overdue list), register, detail with the workflow, reply letter."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.proposals import letter, rules, services
+from kechuang.proposals.forms import (
+    DraftReplyForm,
+    OpinionForm,
+    ProposalForm,
+    ReplyDetailsForm,
+    TransitionForm,
+)
+from kechuang.proposals.models import Proposal
+from kechuang.proposals.permissions import co_units, proposals
+
+BUTTONS = {
+    rules.DRAFTING: "开始办理",
+    rules.COSIGNING: "送协办单位会签",
+    rules.REPLIED: "正式答复",
+    rules.FEEDBACK: "登记委员意见",
+    rules.SECOND_ROUND: "启动二次办理",
+    rules.CLOSED: "办结",
+}
+
+
+@login_required
+def proposal_list(request):
+    if not proposals.may(request.user, "view"):
+        raise PermissionDenied("无权查看建议提案。")
+    qs = proposals.queryset(request.user).select_related("region", "result_class")
+    today = timezone.localdate()
+    overdue = request.GET.get("overdue") == "1"
+    if overdue:
+        qs = services.due_soon(request.user.region, today).filter(pk__in=qs.values("pk"))
+    context = {
+        "rows": qs.order_by("deadline", "number")[:200],
+        "overdue": overdue,
+        "today": today,
+        "may_create": proposals.allows_create(request.user),
+    }
+    return render(request, "proposals/list.html", context)
+
+
+@login_required
+def proposal_create(request):
+    if not proposals.allows_create(request.user):
+        raise PermissionDenied("无权登记建议提案。")
+    form = ProposalForm(request.POST or None, initial={"months": 3})
+    if request.method == "POST" and form.is_valid():
+        c = dict(form.cleaned_data)
+        try:
+            proposal = services.proposal_register(actor=request.user, region=request.user.region, **c)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("proposals:detail", proposal.pk)
+    return render(request, "proposals/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail_context(request, proposal, errors=()):
+    may_change = proposals.allows(request.user, "change", proposal)
+    f = services.facts(proposal)
+    actions = [
+        {
+            "to": to,
+            "label": BUTTONS[to],
+            "reason": rules.check(proposal.status, to, f) if to != rules.FEEDBACK else "",
+        }
+        for to in rules.TRANSITIONS.get(proposal.status, {})
+    ]
+    return {
+        "p": proposal,
+        "may_change": may_change,
+        "actions": actions,
+        "errors": errors,
+        "feedback_choices": Proposal.Feedback.choices,
+        "details_form": ReplyDetailsForm(
+            initial={
+                "version": proposal.version,
+                "result_class": proposal.result_class_id,
+                "reply_number": proposal.reply_number,
+                "contact": proposal.contact,
+            }
+        ),
+        "draft_form": DraftReplyForm(initial={"as_of": timezone.localdate()}),
+        "opinion_form": OpinionForm(),
+        "changes": proposal.status_changes.select_related("actor"),
+        "units": proposal.co_units.all(),
+        "letter": letter.letter_parts(proposal),
+    }
+
+
+def _get(request, pk, action="view"):
+    qs = Proposal.objects.select_related("region", "result_class", "reply_draft")
+    return get_object_or_404_for(proposals, request.user, action, qs=qs, pk=pk)
+
+
+@login_required
+def proposal_detail(request, pk: int):
+    return render(request, "proposals/detail.html", _detail_context(request, _get(request, pk)))
+
+
+def _run(request, proposal, fn):
+    try:
+        fn()
+    except ValidationError as exc:
+        return render(
+            request, "proposals/detail.html", _detail_context(request, proposal, exc.messages), status=400
+        )
+    return redirect("proposals:detail", proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_transition(request, pk: int):
+    proposal = _get(request, pk, "change")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "proposals/detail.html", _detail_context(request, proposal, ["操作无效。"]), status=400
+        )
+    c = form.cleaned_data
+    return _run(
+        request,
+        proposal,
+        lambda: services.proposal_transition(
+            actor=request.user, proposal=proposal, to=c["to"], note=c["note"], feedback=c["feedback"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def proposal_details(request, pk: int):
+    proposal = _get(request, pk, "change")
+    form = ReplyDetailsForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "proposals/detail.html",
+            _detail_context(request, proposal, ["请检查答复信息。"]),
+            status=400,
+        )
+    c = form.cleaned_data
+    return _run(
+        request,
+        proposal,
+        lambda: services.proposal_reply_details(
+            actor=request.user,
+            proposal=proposal,
+            version=c["version"],
+            result_class=c["result_class"],
+            reply_number=c["reply_number"],
+            contact=c["contact"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def proposal_draft(request, pk: int):
+    proposal = _get(request, pk, "change")
+    form = DraftReplyForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "proposals/detail.html",
+            _detail_context(request, proposal, ["请填写数据截至日期。"]),
+            status=400,
+        )
+    return _run(
+        request,
+        proposal,
+        lambda: services.proposal_draft_reply(
+            actor=request.user, proposal=proposal, as_of=form.cleaned_data["as_of"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def co_unit_opinion(request, pk: int):
+    unit = get_object_or_404_for(co_units, request.user, "change", qs=None, pk=pk)
+    form = OpinionForm(request.POST)
+    proposal = _get(request, unit.proposal_id)
+    if not form.is_valid():
+        return render(
+            request,
+            "proposals/detail.html",
+            _detail_context(request, proposal, ["请填写协办意见。"]),
+            status=400,
+        )
+    return _run(
+        request,
+        proposal,
+        lambda: services.co_unit_opinion(actor=request.user, unit=unit, opinion=form.cleaned_data["opinion"]),
+    )
+
+
+@login_required
+def proposal_letter(request, pk: int):
+    proposal = _get(request, pk, "export")
+    date = proposal.replied_on or timezone.localdate()
+    signature = proposal.reply_draft.template.signature if proposal.reply_draft_id else proposal.lead_unit
+    data = letter.to_docx(proposal, date=date, signature=signature or proposal.lead_unit)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="reply-{proposal.number}.docx"'
+    return response

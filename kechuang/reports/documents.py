@@ -1,0 +1,70 @@
+"""A summary draft (or freshly built document) as Markdown, JSON and .docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kechuang.reports import docx_layout as L
+from kechuang.reports import summary
+from kechuang.reports.formatting import cn_date
+
+
+def as_dict(draft) -> dict:
+    return {
+        "title": draft.title,
+        "opening": draft.opening,
+        "closing": draft.closing,
+        "sections": draft.sections,
+    }
+
+
+def to_json(doc: dict, *, region, period, as_of: dt.date) -> dict:
+    return {
+        "title": doc["title"],
+        "region": {"code": region.code, "name": region.name},
+        "period": str(period),
+        "as_of": as_of.isoformat(),
+        "paragraphs": [
+            {"heading": h, "text": t} for h, t in ([("", doc["opening"])] if doc["opening"] else [])
+        ]
+        + [{"heading": h, "text": t} for h, t in summary.paragraphs(doc)],
+        "figures": [
+            {k: f[k] for k in ("code", "name", "value", "unit", "status", "status_label", "style", "text")}
+            for f in summary.all_figures(doc["sections"])
+        ],
+    }
+
+
+def to_markdown(doc: dict, *, date: dt.date, signature: str = "") -> str:
+    lines = [f"# {doc['title']}", ""]
+    if doc["opening"]:
+        lines += [doc["opening"], ""]
+    for heading, text in summary.paragraphs(doc):
+        lines += [f"**{heading}**{text}" if heading else text, ""]
+    if doc["closing"]:
+        lines += [doc["closing"], ""]
+    if signature:
+        lines += [signature, ""]
+    lines.append(cn_date(date))
+    return "\n".join(lines) + "\n"
+
+
+def write_body(document, doc: dict) -> None:
+    if doc["opening"]:
+        L.body(document, doc["opening"])
+    for heading, text in summary.paragraphs(doc):
+        L.body(document, text, heading=heading)
+    if doc["closing"]:
+        L.body(document, doc["closing"])
+
+
+def to_docx(doc: dict, *, date: dt.date, signature: str = "") -> bytes:
+    document = L.new_document()
+    L.title(document, doc["title"])
+    L.blank(document)
+    write_body(document, doc)
+    L.blank(document)
+    if signature:
+        L.right_aligned(document, signature)
+    L.right_aligned(document, cn_date(date))
+    return L.to_bytes(document)

@@ -1,0 +1,171 @@
+"""Word output in the GB/T 9704-2012 official-document layout (DOMAIN.md §10), with python-docx.
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (type area 156 × 225 mm); title 2号 (22 pt)
+方正小标宋简体 centred; body 3号 (16 pt) 仿宋_GB2312, first line indented two characters, fixed line spacing
+28.95 pt (22 lines a page); headings 一、黑体 / （一）楷体_GB2312; page numbers 4号 (14 pt) "— N —" in the
+footer, odd pages right and even pages left. East Asian font names are written to w:eastAsia, which is
+what Word uses for Chinese characters.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING1_FONT = "黑体"
+HEADING2_FONT = "楷体_GB2312"
+PAGE_NUMBER_FONT = "宋体"
+TITLE_SIZE = Pt(22)
+BODY_SIZE = Pt(16)
+PAGE_NUMBER_SIZE = Pt(14)
+LINE_SPACING = Pt(28.95)
+
+
+def set_font(run, name: str, size=None, bold: bool | None = None) -> None:
+    run.font.name = name
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+    if size is not None:
+        run.font.size = size
+    if bold is not None:
+        run.font.bold = bold
+
+
+def _style_defaults(document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = BODY_SIZE
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), BODY_FONT)
+    fmt = normal.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE_SPACING
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+
+
+def _page_number_paragraph(footer, align) -> None:
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    pieces = ["— ", None, " —"]
+    for piece in pieces:
+        if piece is not None:
+            set_font(paragraph.add_run(piece), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+            continue
+        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+            run = paragraph.add_run()
+            set_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+            if kind:
+                fld = OxmlElement("w:fldChar")
+                fld.set(qn("w:fldCharType"), kind)
+                run._element.append(fld)
+            elif text == " PAGE ":
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = text
+                run._element.append(instr)
+            else:
+                run.text = text
+
+
+def new_document():
+    document = Document()
+    _style_defaults(document)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(28) - Mm(7)  # page number sits about 7 mm below the type area
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number_paragraph(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number_paragraph(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    return document
+
+
+def title(document, text: str):
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(36)  # a 22 pt title needs more than the body's 28.95 pt
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            paragraph.add_run().add_break()
+        set_font(paragraph.add_run(line), TITLE_FONT, TITLE_SIZE)
+    return paragraph
+
+
+def blank(document):
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    return paragraph
+
+
+def body(
+    document, text: str = "", *, heading: str = "", heading_font: str = HEADING1_FONT, indent: bool = True
+):
+    """A body paragraph; an inline heading ("一、……。") is set in its own font before the text."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.first_line_indent = Pt(32) if indent else Pt(0)
+    if heading:
+        set_font(paragraph.add_run(heading), heading_font, BODY_SIZE)
+    if text:
+        set_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+    return paragraph
+
+
+def right_aligned(document, text: str, *, right_indent_chars: int = 4):
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    paragraph.paragraph_format.right_indent = Pt(16 * right_indent_chars)
+    set_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+    return paragraph
+
+
+def to_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def office_binary() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(docx_bytes: bytes) -> bytes:
+    """Convert with LibreOffice (headless); raises RuntimeError where it is not installed."""
+    binary = office_binary()
+    if binary is None:
+        raise RuntimeError("本机未安装 LibreOffice，无法生成 PDF。")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "document.docx"
+        src.write_bytes(docx_bytes)
+        subprocess.run(  # noqa: S603 - fixed binary and arguments, file in our own temp dir
+            [binary, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        return (Path(tmp) / "document.pdf").read_bytes()

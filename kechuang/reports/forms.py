@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from kechuang.core.indicators import Period
+from kechuang.core.models import Region
+from kechuang.reports.models import SummaryTemplate
+
+
+class ScopeForm(forms.Form):
+    region = forms.ModelChoiceField(label="区域", queryset=Region.objects.none())
+    period = forms.CharField(label="统计期", max_length=10, help_text="如 2020、2020Q3、2020-08")
+    as_of = forms.DateField(label="截至日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions if regions is not None else Region.objects.none()
+
+    def clean_period(self):
+        text = self.cleaned_data["period"]
+        try:
+            period = Period.parse(text)
+            period.start  # noqa: B018 - validates month/quarter ranges
+        except (ValueError, TypeError):
+            raise forms.ValidationError("统计期格式不正确，应为 2020、2020Q3 或 2020-08。") from None
+        if not 2000 <= period.year <= 2100:
+            raise forms.ValidationError("统计年份超出范围。")
+        return period
+
+    @staticmethod
+    def initial_for(user) -> dict:
+        today = dt.date.today()
+        return {"region": user.region_id, "period": str(today.year), "as_of": today}
+
+
+class DraftCreateForm(ScopeForm):
+    template = forms.ModelChoiceField(label="模板", queryset=SummaryTemplate.objects.all())
+    topic = forms.CharField(
+        label="主题（可选）", required=False, max_length=200, help_text="按主题关键词选择章节"
+    )
+
+    field_order = ["template", "region", "period", "as_of", "topic"]
+
+
+class RegenerateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    as_of = forms.DateField(
+        label="新的截至日期（可选）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

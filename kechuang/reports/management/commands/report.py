@@ -1,0 +1,64 @@
+"""`kechuang report summary --region 370306 --period 2020 --as-of 2020-11-30 --format json|md|docx -o F`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kechuang.core.indicators import Period, Scope
+from kechuang.core.models import Region
+from kechuang.reports import documents, summary
+from kechuang.reports.models import SummaryTemplate
+from kechuang.reports.seed import SEED_CODE, ensure_seed_template
+
+
+class Command(BaseCommand):
+    help = "由平台数据生成工作总结（JSON 列出每个数字的指标代码与取值）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("what", choices=["summary"])
+        parser.add_argument("--region", required=True, help="区划代码，如 370306")
+        parser.add_argument("--period", required=True, help="2020、2020Q3 或 2020-08")
+        parser.add_argument("--as-of", required=True, help="截至日期 YYYY-MM-DD")
+        parser.add_argument("--format", choices=["json", "md", "docx"], default="json")
+        parser.add_argument("--template", default=SEED_CODE)
+        parser.add_argument("--topic", default="", help="按主题关键词选择章节")
+        parser.add_argument("-o", "--output", help="输出文件（docx 必填；省略时输出到终端）")
+
+    def handle(self, *args, **opts):
+        try:
+            region = Region.objects.get(code=opts["region"])
+        except Region.DoesNotExist:
+            raise CommandError(f"区划代码 {opts['region']} 不存在。") from None
+        try:
+            period = Period.parse(opts["period"])
+            as_of = dt.date.fromisoformat(opts["as_of"])
+        except ValueError:
+            raise CommandError("统计期或截至日期格式不正确。") from None
+        if opts["template"] == SEED_CODE:
+            template = ensure_seed_template()
+        else:
+            template = SummaryTemplate.objects.filter(code=opts["template"]).first()
+            if template is None:
+                raise CommandError(f"模板 {opts['template']} 不存在。")
+        doc = summary.build(template, Scope(region, period, as_of), topic=opts["topic"] or None)
+        fmt, out = opts["format"], opts.get("output")
+        if fmt == "docx":
+            if not out:
+                raise CommandError("docx 格式须用 -o 指定输出文件。")
+            Path(out).write_bytes(documents.to_docx(doc, date=as_of, signature=template.signature))
+            self.stderr.write(f"已写入 {out}")
+            return
+        if fmt == "json":
+            data = documents.to_json(doc, region=region, period=period, as_of=as_of)
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = documents.to_markdown(doc, date=as_of, signature=template.signature)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            self.stderr.write(f"已写入 {out}")
+        else:
+            self.stdout.write(text, ending="")

@@ -1,0 +1,135 @@
+"""Writes for work-summary drafts: generate, edit free text, regenerate figures, acknowledge changes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.core import audit
+from kechuang.core.indicators import Period, Scope
+from kechuang.core.services import StaleObject
+from kechuang.reports import summary
+from kechuang.reports.models import SummaryDraft, SummaryTemplate
+
+
+def scope_of(draft: SummaryDraft) -> Scope:
+    return Scope(draft.region, Period.parse(draft.period), draft.as_of)
+
+
+@transaction.atomic
+def draft_generate(
+    *, actor, template: SummaryTemplate, scope: Scope, topic: str | None = None, title: str = ""
+) -> SummaryDraft:
+    if scope.as_of < scope.period.start:
+        raise ValidationError({"as_of": "截至日期早于统计期开始，无法生成。"})
+    doc = summary.build(template, scope, topic=topic)
+    draft = SummaryDraft(
+        template=template,
+        region=scope.region,
+        period=str(scope.period),
+        as_of=scope.as_of,
+        title=title or doc["title"],
+        opening=doc["opening"],
+        closing=doc["closing"],
+        sections=doc["sections"],
+        created_by=actor,
+    )
+    draft.full_clean()
+    draft.save()
+    figures = summary.all_figures(draft.sections)
+    audit.record(
+        actor=actor,
+        action="summary_draft.generate",
+        obj=draft,
+        changes={
+            "scope": [draft.region.code, draft.period, draft.as_of.isoformat()],
+            "figures": len(figures),
+        },
+    )
+    return draft
+
+
+def _save(draft: SummaryDraft, expected_version: int, **fields) -> None:
+    updated = SummaryDraft.objects.filter(pk=draft.pk, version=expected_version).update(
+        version=expected_version + 1, **fields
+    )
+    if not updated:
+        raise StaleObject()
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.version = expected_version + 1
+
+
+@transaction.atomic
+def draft_edit(
+    *,
+    actor,
+    draft: SummaryDraft,
+    version: int,
+    texts: dict[tuple[int, int], str],
+    title: str,
+    opening: str,
+    closing: str,
+) -> SummaryDraft:
+    """Replace the free-text blocks (addressed by (section, block) index); computed blocks cannot be edited."""
+    if not title.strip():
+        raise ValidationError({"title": "标题不能为空。"})
+    sections = [dict(s, blocks=[dict(b) for b in s["blocks"]]) for s in draft.sections]
+    edited = 0
+    for (si, bi), text in texts.items():
+        try:
+            block = sections[si]["blocks"][bi]
+        except (IndexError, TypeError):
+            raise ValidationError("要修改的文字块不存在，请刷新页面。") from None
+        if block["kind"] != "text":
+            raise ValidationError("计算得出的句子不能直接修改，请修改其前后的文字。")
+        if block["text"] != text:
+            block["text"], block["edited"] = text, True
+            edited += 1
+    before = {"title": draft.title, "opening": draft.opening, "closing": draft.closing}
+    _save(draft, version, sections=sections, title=title.strip(), opening=opening, closing=closing)
+    after = {"title": draft.title, "opening": draft.opening, "closing": draft.closing}
+    audit.record(
+        actor=actor,
+        action="summary_draft.edit",
+        obj=draft,
+        changes={**audit.diff(before, after), "blocks": edited},
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_regenerate(*, actor, draft: SummaryDraft, version: int, as_of=None) -> int:
+    """Recompute every figure (optionally at a new as-of date); staff text stays; returns changed blocks."""
+    if as_of is not None and as_of != draft.as_of:
+        draft.as_of = as_of
+    sections, changed = summary.regenerate_sections(draft.sections, scope_of(draft))
+    _save(
+        draft,
+        version,
+        sections=sections,
+        changed_count=changed,
+        as_of=draft.as_of,
+        regenerated_at=timezone.now(),
+    )
+    audit.record(
+        actor=actor,
+        action="summary_draft.regenerate",
+        obj=draft,
+        changes={"as_of": draft.as_of.isoformat(), "changed_blocks": changed},
+    )
+    return changed
+
+
+@transaction.atomic
+def draft_acknowledge(*, actor, draft: SummaryDraft, version: int) -> None:
+    """Staff have read the changed figures: clear the flags."""
+    sections = [
+        dict(
+            s, blocks=[{k: v for k, v in b.items() if k not in ("changed", "previous")} for b in s["blocks"]]
+        )
+        for s in draft.sections
+    ]
+    _save(draft, version, sections=sections, changed_count=0)
+    audit.record(actor=actor, action="summary_draft.acknowledge", obj=draft)

@@ -1,0 +1,186 @@
+"""Rendering a work summary from a template: every placeholder is filled from the figures registry and
+recorded (indicator code, value, unit, status, formatted text), so a figure in a document can always be
+traced back to its definition and rows.
+
+Placeholder syntax in a sentence template: `{code}` or `{code|style}` where style is one of
+`formatting.STYLES` (亿元, 万元, 元, %, 个百分点, 余, 数).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kechuang.core import indicators
+from kechuang.core.indicators import Scope, Status
+from kechuang.core.routers import reporting_reads
+from kechuang.reports import formatting
+
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?:\|([^{}]+))?\}")
+
+
+def placeholders(text: str) -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2) or "") for m in PLACEHOLDER.finditer(text)]
+
+
+def check_template_text(text: str) -> list[str]:
+    """Chinese problems with a sentence template (unknown indicator or style); empty when fine."""
+    problems = []
+    known = {i.code for i in indicators.all_indicators()}
+    for code, style in placeholders(text):
+        if code not in known:
+            problems.append(f"未注册的指标：{code}")
+        if style and style not in formatting.STYLES:
+            problems.append(f"未知的数字格式：{style}")
+    return problems
+
+
+@dataclass
+class FigureSource:
+    """Computes each indicator once per document (a document may quote one figure several times)."""
+
+    scope: Scope
+
+    def __post_init__(self):
+        self._cache: dict[str, object] = {}
+
+    def value(self, code: str):
+        if code not in self._cache:
+            try:
+                ind = indicators.get(code)
+            except KeyError:
+                self._cache[code] = None
+            else:
+                self._cache[code] = (ind, ind.compute(self.scope))
+        return self._cache[code]
+
+
+def figure(source: FigureSource, code: str, style: str) -> dict:
+    found = source.value(code)
+    if found is None:
+        return {
+            "code": code,
+            "name": code,
+            "value": None,
+            "unit": "",
+            "status": "",
+            "status_label": "",
+            "style": style,
+            "text": f"〔未注册指标{code}〕",
+            "definition": "",
+            "missing": True,
+        }
+    ind, value = found
+    raw = value.value
+    return {
+        "code": code,
+        "name": ind.name,
+        "value": None if raw is None else str(raw),
+        "unit": ind.unit,
+        "status": value.status,
+        "status_label": Status.LABELS.get(value.status, value.status),
+        "style": style,
+        "text": formatting.format_figure(raw, ind.unit, style),
+        "definition": ind.definition,
+        "missing": raw is None,
+    }
+
+
+def render_sentence(template: str, source: FigureSource) -> dict:
+    pieces, figures, pos = [], [], 0
+    for match in PLACEHOLDER.finditer(template):
+        if match.start() > pos:
+            pieces.append({"text": template[pos : match.start()]})
+        figures.append(figure(source, match.group(1), match.group(2) or ""))
+        pieces.append({"figure": len(figures) - 1})
+        pos = match.end()
+    if pos < len(template):
+        pieces.append({"text": template[pos:]})
+    return {"kind": "computed", "template": template, "pieces": pieces, "figures": figures}
+
+
+def block_text(block: dict) -> str:
+    if block["kind"] == "text":
+        return block.get("text", "")
+    return "".join(
+        p["text"] if "text" in p else block["figures"][p["figure"]]["text"] for p in block["pieces"]
+    )
+
+
+def render_blocks(raw_blocks: list[dict], source: FigureSource) -> list[dict]:
+    out = []
+    for raw in raw_blocks:
+        if raw.get("kind") == "computed":
+            out.append(render_sentence(raw["text"], source))
+        else:
+            out.append({"kind": "text", "text": raw.get("text", "")})
+    return out
+
+
+def select_sections(sections, topic: str | None) -> list:
+    """Sections whose keywords occur in the topic (all sections when no topic; 下一步 always stays)."""
+    sections = list(sections)
+    if not topic:
+        return sections
+    chosen = [s for s in sections if s.key == "next" or any(k in topic for k in s.keyword_list())]
+    return chosen if any(s.key != "next" for s in chosen) else sections
+
+
+def build(template, scope: Scope, *, topic: str | None = None) -> dict:
+    """The whole document as plain data (what a SummaryDraft stores)."""
+    source = FigureSource(scope)
+    with reporting_reads():
+        sections = [
+            {"key": s.key, "heading": s.heading, "blocks": render_blocks(s.blocks, source)}
+            for s in select_sections(template.sections.all(), topic)
+        ]
+    return {
+        "title": template.title.format(region=scope.region.name, year=scope.period.year),
+        "opening": template.opening,
+        "closing": template.closing,
+        "sections": sections,
+    }
+
+
+def regenerate_sections(old_sections: list[dict], scope: Scope) -> tuple[list[dict], int]:
+    """Recompute the figures of computed blocks; text blocks stay exactly as staff left them.
+
+    A block whose figure values changed is flagged (`changed`, with the previous texts) until staff
+    acknowledge it; returns the new sections and how many blocks changed.
+    """
+    source = FigureSource(scope)
+    changed = 0
+    new_sections = []
+    with reporting_reads():
+        for section in old_sections:
+            blocks = []
+            for block in section["blocks"]:
+                if block["kind"] != "computed":
+                    blocks.append(block)
+                    continue
+                fresh = render_sentence(block["template"], source)
+                before = [(f["code"], f["value"]) for f in block["figures"]]
+                after = [(f["code"], f["value"]) for f in fresh["figures"]]
+                if before != after:
+                    fresh["changed"] = True
+                    fresh["previous"] = [f["text"] for f in block["figures"]]
+                    changed += 1
+                elif block.get("changed"):
+                    fresh["changed"], fresh["previous"] = True, block.get("previous", [])
+                    changed += 1
+                blocks.append(fresh)
+            new_sections.append({**section, "blocks": blocks})
+    return new_sections, changed
+
+
+def all_figures(sections: list[dict]) -> list[dict]:
+    return [f for s in sections for b in s["blocks"] if b["kind"] == "computed" for f in b["figures"]]
+
+
+def paragraphs(doc: dict) -> list[tuple[str, str]]:
+    """(heading, body) per section, the body joining the blocks in order."""
+    out = []
+    for section in doc["sections"]:
+        body = "".join(block_text(b) for b in section["blocks"])
+        out.append((section["heading"], body))
+    return out

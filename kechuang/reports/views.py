@@ -1,0 +1,222 @@
+"""Dashboard, drill-down and work-summary drafts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kechuang.core import indicators
+from kechuang.core.indicators import Scope
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.routers import reporting_reads
+from kechuang.reports import dashboard as dash
+from kechuang.reports import documents, permissions, services
+from kechuang.reports import drill as drilling
+from kechuang.reports.forms import DraftCreateForm, RegenerateForm, ScopeForm
+from kechuang.reports.seed import ensure_seed_template
+
+
+def _regions(user):
+    if not permissions.dashboard.may(user, "view"):
+        raise PermissionDenied("无权查看报表。")
+    return permissions.dashboard.queryset(user, "view").filter(level__lte=4).order_by("path")
+
+
+def _scope(request) -> tuple[ScopeForm, Scope | None]:
+    regions = _regions(request.user)
+    data = request.GET if "period" in request.GET else None
+    form = ScopeForm(data, regions=regions, initial=ScopeForm.initial_for(request.user))
+    if data is None:
+        form = ScopeForm(ScopeForm.initial_for(request.user), regions=regions)
+    if not form.is_valid():
+        return form, None
+    c = form.cleaned_data
+    return form, Scope(c["region"], c["period"], c["as_of"])
+
+
+@login_required
+def dashboard(request):
+    form, scope = _scope(request)
+    context = {"form": form, "scope": scope}
+    if scope is not None:
+        context["data"] = dash.cached(scope)
+        context["compare_heads"], context["compare_rows"] = dash.district_comparison(scope)
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def drill(request, code: str):
+    try:
+        indicator = indicators.get(code)
+    except KeyError:
+        raise Http404("指标不存在。") from None
+    form, scope = _scope(request)
+    context = {"form": form, "indicator": indicator, "scope": scope}
+    if scope is not None:
+        with reporting_reads():
+            value = indicator.compute(scope)
+            context.update(drilling.table(request, value), value=value)
+    return render(request, "reports/drill.html", context)
+
+
+@login_required
+def draft_list(request):
+    if not permissions.drafts.may(request.user, "view"):
+        raise PermissionDenied("无权查看工作总结。")
+    drafts = permissions.drafts.queryset(request.user).select_related("region", "created_by")[:100]
+    form = None
+    if permissions.drafts.may(request.user, "create"):
+        ensure_seed_template()
+        form = DraftCreateForm(initial=ScopeForm.initial_for(request.user), regions=_regions(request.user))
+    return render(request, "reports/draft_list.html", {"drafts": drafts, "form": form})
+
+
+@login_required
+@require_POST
+def draft_create(request):
+    if not permissions.drafts.may(request.user, "create"):
+        raise PermissionDenied("无权生成工作总结。")
+    form = DraftCreateForm(request.POST, regions=_regions(request.user))
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            draft = services.draft_generate(
+                actor=request.user,
+                template=c["template"],
+                scope=Scope(c["region"], c["period"], c["as_of"]),
+                topic=c["topic"] or None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("reports:draft_detail", draft.pk)
+    drafts = permissions.drafts.queryset(request.user).select_related("region", "created_by")[:100]
+    return render(request, "reports/draft_list.html", {"drafts": drafts, "form": form}, status=400)
+
+
+def _blocks_view(draft):
+    scope = services.scope_of(draft)
+    sections = []
+    for si, section in enumerate(draft.sections):
+        blocks = []
+        for bi, block in enumerate(section["blocks"]):
+            blocks.append({**block, "si": si, "bi": bi, "name": f"b-{si}-{bi}"})
+            if block["kind"] == "computed":
+                blocks[-1]["segments"] = [
+                    {"text": p["text"]} if "text" in p else {"figure": block["figures"][p["figure"]]}
+                    for p in block["pieces"]
+                ]
+                for f in block["figures"]:
+                    f["url"] = dash.drill_url(f["code"], scope) if f["unit"] else ""
+        sections.append({**section, "blocks": blocks})
+    return sections
+
+
+@login_required
+def draft_detail(request, pk: int):
+    draft = get_object_or_404_for(permissions.drafts, request.user, "view", pk=pk)
+    may_change = permissions.drafts.allows(request.user, "change", draft)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied("无权修改。")
+        texts = {}
+        for key, value in request.POST.items():
+            if key.startswith("b-"):
+                _, si, bi = key.split("-")
+                texts[(int(si), int(bi))] = value
+        try:
+            services.draft_edit(
+                actor=request.user,
+                draft=draft,
+                version=int(request.POST.get("version", 0)),
+                texts=texts,
+                title=request.POST.get("title", ""),
+                opening=request.POST.get("opening", ""),
+                closing=request.POST.get("closing", ""),
+            )
+        except (ValidationError, ValueError) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else ["提交的数据不完整。"]
+            return render(
+                request, "reports/draft_detail.html", _detail_context(draft, may_change, messages), status=400
+            )
+        return redirect("reports:draft_detail", draft.pk)
+    return render(request, "reports/draft_detail.html", _detail_context(draft, may_change))
+
+
+def _detail_context(draft, may_change, errors=()):
+    return {
+        "draft": draft,
+        "sections": _blocks_view(draft),
+        "may_change": may_change,
+        "errors": errors,
+        "regen_form": RegenerateForm(initial={"version": draft.version}),
+    }
+
+
+@login_required
+@require_POST
+def draft_regenerate(request, pk: int):
+    draft = get_object_or_404_for(permissions.drafts, request.user, "change", pk=pk)
+    form = RegenerateForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "reports/draft_detail.html",
+            _detail_context(draft, True, ["请检查截至日期。"]),
+            status=400,
+        )
+    try:
+        services.draft_regenerate(
+            actor=request.user,
+            draft=draft,
+            version=form.cleaned_data["version"],
+            as_of=form.cleaned_data["as_of"],
+        )
+    except ValidationError as exc:
+        return render(
+            request, "reports/draft_detail.html", _detail_context(draft, True, exc.messages), status=409
+        )
+    return redirect("reports:draft_detail", draft.pk)
+
+
+@login_required
+@require_POST
+def draft_acknowledge(request, pk: int):
+    draft = get_object_or_404_for(permissions.drafts, request.user, "change", pk=pk)
+    try:
+        services.draft_acknowledge(
+            actor=request.user, draft=draft, version=int(request.POST.get("version", 0))
+        )
+    except (ValidationError, ValueError):
+        return render(
+            request,
+            "reports/draft_detail.html",
+            _detail_context(draft, True, ["该稿已被他人修改，请刷新。"]),
+            status=409,
+        )
+    return redirect("reports:draft_detail", draft.pk)
+
+
+@login_required
+def draft_download(request, pk: int, fmt: str):
+    draft = get_object_or_404_for(permissions.drafts, request.user, "export", pk=pk)
+    doc = documents.as_dict(draft)
+    name = f"summary-{draft.pk}"
+    if fmt == "json":
+        data = documents.to_json(doc, region=draft.region, period=draft.period, as_of=draft.as_of)
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    if fmt == "md":
+        text = documents.to_markdown(doc, date=draft.as_of, signature=draft.template.signature)
+        response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    elif fmt == "docx":
+        data = documents.to_docx(doc, date=draft.as_of, signature=draft.template.signature)
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+    else:
+        raise Http404("不支持的格式。")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
