@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kechuang.core.views import health, home, imports, records
+from kechuang.core.views import pii as pii_views
 
 app_name = "core"
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", records.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", records.organisation_edit, name="organisation_edit"),
     path("people/", records.person_list, name="person_list"),
+    path("people/<int:pk>/reveal/<slug:field>/", pii_views.person_reveal, name="person_reveal"),
     path("audit/", records.audit_list, name="audit_list"),
     path("audit/verify/", records.audit_verify, name="audit_verify"),
     path("calendar/", records.calendar, name="calendar"),
