@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kechuang.core.indicators import Scope, Value, register
 from kechuang.platforms import selectors
-from kechuang.platforms.models import Kind, Level
+from kechuang.platforms.models import Kind, Level, Platform
 
 
 @register(
@@ -36,7 +36,6 @@ def _kind_level(kind: str, level: str = ""):
 for _code, _name, _kind, _level, _order in [
     ("community_municipal_count", "市级创新创业共同体", "community", "municipal", 301),
     ("maker_space_national_count", "国家级众创空间", "maker_space", "national", 302),
-    ("alliance_count", "参加的创新战略联盟", "alliance", "", 303),
     ("taishan_studio_count", "泰山系列人才工作室", "taishan_studio", "", 304),
     ("foreign_talent_platform_count", "引智平台", "foreign_talent", "", 305),
     ("academician_station_count", "院士工作站", "academician", "", 306),
@@ -51,6 +50,23 @@ for _code, _name, _kind, _level, _order in [
         formula=f"count(Platform kind={_kind}{' level=' + _level if _level else ''} valid on as_of)",
         order=_order,
     )(_kind_level(_kind, _level))
+
+
+@register(
+    code="alliance_count",
+    name="本区企业参加的创新战略联盟数",
+    unit="个",
+    caliber="统计日期有效、且有本区单位在册的创新战略联盟（联盟可设在区外）",
+    definition="统计区域内单位在统计日期在册参加的有效创新战略联盟数（去重）",
+    formula="count(distinct Membership.platform, kind=alliance, member in region, in force on as_of)",
+    order=303,
+)
+def alliance_count(scope: Scope) -> Value:
+    memberships = selectors.memberships_on(scope.region, scope.as_of).filter(
+        organisation__region__path__startswith=scope.region.path
+    )
+    rows = Platform.objects.filter(pk__in=memberships.values("platform_id")).select_related("operator")
+    return Value(rows.count(), rows=lambda: rows)
 
 
 @register(
