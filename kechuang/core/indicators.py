@@ -106,6 +106,7 @@ class Indicator:
     module: str
     compute: Callable[[Scope], Value]
     order: int = 100
+    do_not_call_in_templates = True  # templates read its fields; `{{ indicator }}` must not compute it
 
     def __call__(self, scope: Scope) -> Value:
         return self.compute(scope)
