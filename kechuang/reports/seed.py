@@ -144,7 +144,7 @@ SEED_TEMPLATE = {
         {
             "key": "agritech",
             "heading": "五、强化农业科技发展，做好科技扶贫的“助推器”。",
-            "keywords": "农业,扶贫,特派员,乡村,农科,脱贫",
+            "keywords": "科技创新,农业,扶贫,特派员,乡村,农科,脱贫",
             "blocks": [
                 C(
                     "完善“四级梯度联动”服务机制，加强省级农科驿站的监督管理，实现{key_village_covered}个"

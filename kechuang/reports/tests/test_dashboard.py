@@ -1,0 +1,149 @@
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kechuang.core import indicators
+from kechuang.core.indicators import Period, Scope
+from kechuang.core.models import Region
+from kechuang.core.tests.factories import UserFactory
+from kechuang.reports import dashboard, services
+from kechuang.reports.models import SummaryDraft
+
+pytestmark = pytest.mark.django_db
+Q = "?period=2020&as_of=2020-11-30&region="
+
+
+def _queries(scope):
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        dashboard.compute(scope)
+    return len(ctx.captured_queries)
+
+
+def test_dashboard_queries_are_bounded_and_do_not_grow_with_data(scope, hnte_firms):
+    hnte_firms(10)
+    _queries(scope)  # warm process-level caches (dictionary lookups) once
+    ten = _queries(scope)
+    hnte_firms(90)
+    hundred = _queries(scope)
+    n = len(indicators.all_indicators())
+    assert ten == hundred
+    assert hundred <= 2 * n + 10
+
+
+def test_dashboard_is_cached_per_scope(scope):
+    cache.clear()
+    dashboard.cached(scope)
+    with CaptureQueriesContext(connection) as ctx:
+        dashboard.cached(scope)
+    assert len(ctx.captured_queries) == 0
+
+
+def test_dashboard_page_shows_every_indicator_with_drill_links(client, staff, district, hnte_firms):
+    hnte_firms(4)
+    cache.clear()
+    client.force_login(staff)
+    page = client.get(reverse("reports:dashboard") + Q + str(district.pk))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "高新技术企业数" in html and "data-chart-json" in html and "<script>" not in html
+    assert reverse("reports:drill", args=["hnte_count"]) in html
+
+
+def test_drill_down_lists_the_rows_behind_a_figure(client, staff, district, hnte_firms):
+    quals = hnte_firms(3)
+    client.force_login(staff)
+    page = client.get(reverse("reports:drill", args=["hnte_count"]) + Q + str(district.pk))
+    assert page.status_code == 200
+    for q in quals:
+        assert q.organisation.name in page.content.decode()
+    assert "共 3 条" in page.content.decode()
+
+
+def test_enterprise_users_have_no_access_to_reports(client, enterprise_user, district):
+    client.force_login(enterprise_user)
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+    assert client.get(reverse("reports:drill", args=["hnte_count"]) + Q + str(district.pk)).status_code == 403
+    assert client.get(reverse("reports:draft_list")).status_code == 403
+
+
+def test_a_region_outside_the_users_scope_is_refused(client, staff, other_district):
+    client.force_login(staff)
+    page = client.get(reverse("reports:dashboard") + Q + str(other_district.pk))
+    assert "data-chart-json" not in page.content.decode()
+    assert "高新技术企业数" not in page.content.decode()
+
+
+def test_leader_reads_drafts_but_cannot_edit_or_regenerate(client, staff, leader, template, scope):
+    draft = services.draft_generate(actor=staff, template=template, scope=scope)
+    client.force_login(leader)
+    assert client.get(reverse("reports:draft_detail", args=[draft.pk])).status_code == 200
+    assert (
+        client.post(
+            reverse("reports:draft_detail", args=[draft.pk]), {"title": "x", "version": 1}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("reports:draft_regenerate", args=[draft.pk]), {"version": 1}).status_code == 404
+    )
+    assert client.post(reverse("reports:draft_create"), {}).status_code == 403
+    docx = client.get(reverse("reports:draft_download", args=[draft.pk, "docx"]))
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+
+
+def test_staff_of_another_district_cannot_open_a_draft(client, staff, template, scope):
+    draft = services.draft_generate(actor=staff, template=template, scope=scope)
+    outsider = UserFactory(staff=True, region=Region.objects.get(code="370303"))
+    client.force_login(outsider)
+    assert client.get(reverse("reports:draft_detail", args=[draft.pk])).status_code == 404
+
+
+def test_staff_generate_edit_and_regenerate_through_the_pages(client, staff, district, template):
+    client.force_login(staff)
+    response = client.post(
+        reverse("reports:draft_create"),
+        {
+            "template": template.pk,
+            "region": district.pk,
+            "period": "2020",
+            "as_of": "2020-11-30",
+            "topic": "",
+        },
+    )
+    assert response.status_code == 302
+    draft = SummaryDraft.objects.get()
+    page = client.get(response.url)
+    assert 'data-figure-code="hnte_count"' in page.content.decode()
+    assert (
+        client.post(
+            response.url,
+            {"version": draft.version, "title": "新标题", "opening": "", "closing": "", "b-0-0": "改过的话"},
+        ).status_code
+        == 302
+    )
+    draft.refresh_from_db()
+    assert draft.title == "新标题" and draft.sections[0]["blocks"][0]["text"] == "改过的话"
+    bad = client.post(
+        reverse("reports:draft_create"),
+        {"template": template.pk, "region": district.pk, "period": "20x0", "as_of": "2020-11-30"},
+    )
+    assert bad.status_code == 400 and "统计期格式不正确" in bad.content.decode()
+
+
+def test_city_accounts_compare_districts_side_by_side(client, hnte_firms):
+    hnte_firms(2)
+    city = Region.objects.get(code="370300")
+    user = UserFactory(staff=True, region=city)
+    heads, rows = dashboard.district_comparison(Scope(city, Period(2020), dt.date(2020, 11, 30)))
+    names = [r["region"].name for r in rows]
+    assert "周村区" in names and "张店区" in names
+    zhoucun = rows[names.index("周村区")]
+    assert zhoucun["cells"][0]["text"] == "2"
+    client.force_login(user)
+    page = client.get(reverse("reports:dashboard") + Q + str(city.pk))
+    assert "各区县对比" in page.content.decode()
