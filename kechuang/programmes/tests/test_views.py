@@ -9,7 +9,7 @@ from kechuang.programmes.models import Objection
 
 from .conftest import COMPLETE, NOW, expert_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("kechuang.programmes.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def test_applicant_sees_only_own_applications(client, application, call):
