@@ -18,7 +18,7 @@ from kechuang.core import audit
 from kechuang.core.services import StaleObject
 from kechuang.core.workdays import add_working_days
 from kechuang.notifications import kinds
-from kechuang.programmes import outcomes, permissions, rules
+from kechuang.programmes import outcomes, permissions, precheck, rules
 from kechuang.programmes.models import (
     Application,
     ApplicationVersion,
@@ -324,6 +324,18 @@ def application_transition(
         as_system=as_system,
     )
     current = application.status
+    eligibility = None
+    if to == S.SUBMITTED:
+        eligibility = precheck.run(application, as_of=timezone.localdate(now))
+        message = precheck.blocking_message(application, eligibility)
+        if message:
+            _refuse(
+                actor=actor,
+                action="application.transition_refused",
+                obj=application,
+                message=message,
+                details={"from": current, "to": to, "eligible": False},
+            )
     try:
         _apply(
             actor=actor,
@@ -333,6 +345,7 @@ def application_transition(
             reason=reason,
             now=now,
             publicity=publicity,
+            eligibility=eligibility,
         )
     except StaleObject:
         _refuse(
@@ -346,10 +359,11 @@ def application_transition(
 
 
 @transaction.atomic
-def _apply(*, actor, application, current, to, reason, now, publicity) -> None:
+def _apply(*, actor, application, current, to, reason, now, publicity, eligibility=None) -> None:
     extra = {}
     if to == S.SUBMITTED:
         extra["submitted_at"] = now
+        extra["eligibility"] = eligibility or {}
     if to == S.IN_PUBLICITY:
         extra["publicity"] = publicity
     updated = Application.objects.filter(pk=application.pk, status=current).update(
@@ -371,12 +385,10 @@ def _apply(*, actor, application, current, to, reason, now, publicity) -> None:
             submitted_at=now,
             submitted_by=actor,
         )
-    audit.record(
-        actor=actor,
-        action="application.transition",
-        obj=application,
-        changes={"from": current, "to": to, "reason": reason},
-    )
+    changes = {"from": current, "to": to, "reason": reason}
+    if eligibility:
+        changes["eligible"] = eligibility["eligible"]
+    audit.record(actor=actor, action="application.transition", obj=application, changes=changes)
     if to in (S.RETURNED, S.ACCEPTED, S.REJECTED, S.APPROVED, S.NOT_APPROVED):
         transaction.on_commit(lambda: _notify_applicant(application, to, reason))
 

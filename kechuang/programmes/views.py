@@ -11,7 +11,7 @@ from kechuang.accounts.roles import Role
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
-from kechuang.programmes import permissions, rules, selectors, services
+from kechuang.programmes import permissions, precheck, rules, selectors, services
 from kechuang.programmes.forms import (
     AnswerForm,
     ApplicationDataForm,
@@ -95,7 +95,21 @@ def application_edit(request, pk: int):
                 )
             messages.success(request, "草稿已保存。")
             return redirect("programmes:application_detail", app.pk)
-    return render(request, "programmes/application_edit.html", {"app": app, "form": form})
+    return render(
+        request, "programmes/application_edit.html", {"app": app, "form": form, **_precheck_context(app)}
+    )
+
+
+def _precheck_context(app) -> dict:
+    """Live pre-check while the applicant can still edit; the stored (submission) result afterwards."""
+    live = app.status in rules.EDITABLE_STATUSES
+    result = precheck.run(app) if live else (app.eligibility or None)
+    return {
+        "precheck": result,
+        "precheck_verdict": precheck.verdict(result),
+        "precheck_stored": not live,
+        "blocks": app.call.programme.eligibility_blocks,
+    }
 
 
 def _store_uploads(request, app, schema) -> dict[str, list[str]]:
@@ -130,6 +144,7 @@ def application_detail(request, pk: int):
         "summary": selectors.score_summary(app),
         "draw": getattr(app, "draw", None) if hasattr(app, "draw") else None,
         "reason_form": ReasonForm(),
+        **_precheck_context(app),
     }
     if context["draw"]:
         context["draw_ok"] = rules.verify_draw(context["draw"].record)

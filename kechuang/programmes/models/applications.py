@@ -38,6 +38,9 @@ class Application(models.Model):
     data = models.JSONField("申报内容", default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    eligibility = models.JSONField(
+        "资格预审结果", default=dict, blank=True, help_text="最近一次提交时的预审结果（企业库数据）"
+    )
     publicity = models.ForeignKey(
         "programmes.PublicityPeriod", models.PROTECT, null=True, blank=True, related_name="applications"
     )

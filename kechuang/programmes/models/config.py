@@ -69,7 +69,18 @@ class Programme(models.Model):
     scoring_sheet = models.JSONField("评分表", default=list, blank=True)
     review_rules = models.JSONField("评审规则", default=dict, blank=True)
     publicity_days = models.PositiveSmallIntegerField("公示工作日", default=5)
-    eligibility_check = models.CharField("资格预审", max_length=20, blank=True)
+    eligibility_check = models.CharField(
+        "资格预审",
+        max_length=20,
+        blank=True,
+        choices=[("hnte", "高新技术企业认定条件"), ("tech_sme", "科技型中小企业评价条件")],
+        help_text="申报单位打开和提交申报时，按企业库数据自动预审",
+    )
+    eligibility_blocks = models.BooleanField(
+        "预审不符合时不允许提交",
+        default=False,
+        help_text="不勾选时预审结果仅供参考，不影响提交",
+    )
     letter_template = models.TextField(
         "决定书模板",
         blank=True,

@@ -45,6 +45,7 @@ class Objection(models.Model):
     evidence = models.ForeignKey("core.Attachment", models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     submitted_at = models.DateTimeField()
+    source_ip = models.GenericIPAddressField("提交IP", null=True, blank=True)
     answer = models.TextField("答复", blank=True)
     upheld = models.BooleanField("异议成立", default=False)
     answered_by = models.ForeignKey(
