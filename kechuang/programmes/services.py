@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kechuang.accounts.roles import Role
 from kechuang.core import audit
+from kechuang.core.context import client_ip
 from kechuang.core.services import StaleObject
 from kechuang.core.workdays import add_working_days
 from kechuang.notifications import kinds
@@ -587,6 +588,10 @@ def score_submit(
     return assignment
 
 
+OBJECTION_LIMIT = 5
+OBJECTION_WINDOW = dt.timedelta(hours=1)
+
+
 # --- 公示 and objections ------------------------------------------------------------------------------
 def publicity_open(
     *, actor, call: Call, applications: list[Application], starts_on: dt.date, title: str = ""
@@ -646,8 +651,22 @@ def objection_submit(
     evidence=None,
     now=None,
 ) -> Objection:
+    """A public, real-name objection. At most OBJECTION_LIMIT per hour per client IP address (the
+    request's, from `core.context.client_ip`) and 公示."""
     now = now or timezone.now()
+    ip = client_ip.get()
     today = timezone.localdate(now)
+    if ip:
+        # Lock the 公示 row so that concurrent submissions from one address are counted one after another.
+        PublicityPeriod.objects.select_for_update().filter(pk=publicity.pk).first()
+        recent = Objection.objects.filter(
+            publicity=publicity, source_ip=ip, submitted_at__gt=now - OBJECTION_WINDOW
+        ).count()
+        if recent >= OBJECTION_LIMIT:
+            raise ValidationError(
+                f"同一网络地址每小时对同一公示最多可提出{OBJECTION_LIMIT}件异议，请稍后再试；"
+                "如有更多情况，可在一件异议中一并说明。"
+            )
     if not publicity.starts_on <= today <= publicity.ends_on:
         raise ValidationError(
             f"公示期为{publicity.starts_on:%Y年%m月%d日}至{publicity.ends_on:%Y年%m月%d日}，不在公示期内不能提出异议。"
@@ -662,6 +681,7 @@ def objection_submit(
         reason=reason.strip(),
         evidence=evidence,
         submitted_at=now,
+        source_ip=ip or None,
     )
     objection.full_clean()
     objection.save()

@@ -329,3 +329,24 @@ def test_invited_firm_registers_and_other_firm_cannot_see_training(client, staff
     assert p.registered and p.attendee_name == "赵明"
     client.force_login(UserFactory(enterprise=True))
     assert client.get(reverse("programmes:training_detail", args=[t.pk])).status_code == 404
+
+
+def test_public_objections_are_limited_per_ip_per_hour_with_a_chinese_message(
+    client, accepted, staff, expert_pool
+):
+    from django.utils import timezone
+
+    period = _in_publicity(accepted, staff, timezone.localdate())
+    url = reverse("programmes:public_publicity_detail", args=[period.pk])
+    form = {"name": "张三", "contact": "13800001111", "reason": "该企业知识产权存在权属争议，请核实。"}
+    for _ in range(5):
+        client.post(url, form, REMOTE_ADDR="203.0.113.7")
+    assert Objection.objects.filter(source_ip="203.0.113.7").count() == 5
+    refused = client.post(url, form, REMOTE_ADDR="203.0.113.7")
+    assert "每小时对同一公示最多可提出5件异议" in refused.content.decode()
+    assert Objection.objects.count() == 5
+    client.post(url, form, REMOTE_ADDR="198.51.100.2")  # another address is not affected
+    assert Objection.objects.count() == 6
+    Objection.objects.update(submitted_at=timezone.now() - dt.timedelta(hours=1, minutes=1))
+    client.post(url, form, REMOTE_ADDR="203.0.113.7")  # an hour later the address may object again
+    assert Objection.objects.count() == 7
