@@ -3,7 +3,20 @@ from django import forms
 from kechuang.proposals.models import Proposal, ResultClass
 
 
-class ProposalForm(forms.Form):
+class BootstrapMixin:
+    """Bootstrap classes on every widget (no inline styles; CSP)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class ProposalForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Proposal.Kind.choices)
     session = forms.CharField(label="会议", max_length=60, help_text="如 区政协十三届四次会议")
     number = forms.CharField(label="提案号", max_length=20)
@@ -22,7 +35,7 @@ class ProposalForm(forms.Form):
         return [n.strip() for n in text.split(",") if n.strip()]
 
 
-class ReplyDetailsForm(forms.Form):
+class ReplyDetailsForm(BootstrapMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     result_class = forms.ModelChoiceField(
         label="办理结果", queryset=ResultClass.objects.filter(is_active=True), required=False
@@ -33,11 +46,11 @@ class ReplyDetailsForm(forms.Form):
     contact = forms.CharField(label="联系人及电话", max_length=100, required=False)
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(BootstrapMixin, forms.Form):
     opinion = forms.CharField(label="协办意见", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DraftReplyForm(forms.Form):
+class DraftReplyForm(BootstrapMixin, forms.Form):
     as_of = forms.DateField(label="数据截至日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 

@@ -9,7 +9,20 @@ from kechuang.core.models import Region
 from kechuang.reports.models import SummaryTemplate
 
 
-class ScopeForm(forms.Form):
+class BootstrapMixin:
+    """Bootstrap classes on every widget (no inline styles; CSP)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class ScopeForm(BootstrapMixin, forms.Form):
     region = forms.ModelChoiceField(label="区域", queryset=Region.objects.none())
     period = forms.CharField(label="统计期", max_length=10, help_text="如 2020、2020Q3、2020-08")
     as_of = forms.DateField(label="截至日期", widget=forms.DateInput(attrs={"type": "date"}))
@@ -44,7 +57,7 @@ class DraftCreateForm(ScopeForm):
     field_order = ["template", "region", "period", "as_of", "topic"]
 
 
-class RegenerateForm(forms.Form):
+class RegenerateForm(BootstrapMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     as_of = forms.DateField(
         label="新的截至日期（可选）", required=False, widget=forms.DateInput(attrs={"type": "date"})
