@@ -4,6 +4,7 @@ Every variable is read through `_env*` helpers so that a bad value stops start-u
 the variable and what it expects, instead of failing later in some request.
 """
 
+import datetime
 import os
 import sys
 import tempfile
@@ -361,7 +362,17 @@ LOGGING = {
 }
 
 # --- Kechuang ------------------------------------------------------------------------------------------
+_as_of = _env("KECHUANG_AS_OF")
+try:
+    _AS_OF = datetime.date.fromisoformat(_as_of) if _as_of else None
+except ValueError:
+    raise ImproperlyConfigured(f"环境变量 KECHUANG_AS_OF={_as_of!r} 无效：应为 YYYY-MM-DD 日期。") from None
+if _AS_OF and not DEBUG:
+    raise ImproperlyConfigured("KECHUANG_AS_OF（演示时钟）只能在 DEBUG 演示环境中使用。")
+
 KECHUANG = {
+    # "Today" for business dates in the demo (kechuang.core.dates); None in production.
+    "AS_OF": _AS_OF,
     # The region a single-district deployment serves; the demo uses 周村区.
     "HOME_REGION_CODE": _env("KECHUANG_HOME_REGION", "370306"),
     "BUREAU_NAME": _env("KECHUANG_BUREAU_NAME", "周村区科学技术局"),

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-true}"
+# The demo district is 周村区 as of the seed reply's date; pages and deadlines use that day (kechuang.core.dates).
+export KECHUANG_AS_OF="${KECHUANG_AS_OF-2020-11-30}"
 KC=.venv/bin/kechuang
 $KC migrate --no-input -v0
 $KC demo

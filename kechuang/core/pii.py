@@ -35,7 +35,9 @@ def allowed_roles() -> frozenset[str]:
 
 def role_may_see(user) -> bool:
     """The role may see unmasked values (still only of people within the user's scope)."""
-    return bool(user is not None and user.is_authenticated and user.is_active and user.role in allowed_roles())
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.role in allowed_roles()
+    )
 
 
 def may_reveal(user, person) -> bool:

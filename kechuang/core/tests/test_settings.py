@@ -53,3 +53,15 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "WARNING",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_demo_clock_is_refused_outside_debug(tmp_path):
+    result = _check(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "x",
+            "KECHUANG_AS_OF": "2020-11-30",
+            "KECHUANG_DATA_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode != 0 and "KECHUANG_AS_OF" in result.stderr
