@@ -140,7 +140,7 @@ def application_detail(request, pk: int):
         "is_staff": permissions.applications.allows(request.user, "check", app),
         "is_applicant": request.user.role == Role.ENTERPRISE,
         "steps": rules.TRANSITION_TABLES[programme.type.transition_key].get(app.status, {}),
-        "scores": selectors.scores_visible_to(request.user, app),
+        "scores": _labelled(selectors.scores_visible_to(request.user, app), programme.scoring_sheet),
         "summary": selectors.score_summary(app),
         "draw": getattr(app, "draw", None) if hasattr(app, "draw") else None,
         "reason_form": ReasonForm(),
@@ -149,6 +149,15 @@ def application_detail(request, pk: int):
     if context["draw"]:
         context["draw_ok"] = rules.verify_draw(context["draw"].record)
     return render(request, "programmes/application_detail.html", context)
+
+
+def _labelled(scores, sheet) -> list:
+    """Scores with their criterion's label, in the order of the scoring sheet."""
+    order = {c["code"]: (i, c["label"]) for i, c in enumerate(sheet)}
+    scores = list(scores)
+    for score in scores:
+        score.label = order.get(score.criterion, (0, score.criterion))[1]
+    return sorted(scores, key=lambda s: (s.assignment_id, order.get(s.criterion, (99,))[0]))
 
 
 ACTIONS = {
