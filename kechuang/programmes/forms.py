@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from kechuang.programmes.models import Application
+from kechuang.programmes.models import Application, Programme, ProgrammeType
 
 
 def _widget_attrs(field: forms.Field) -> forms.Field:
@@ -224,3 +224,125 @@ class CallForm(forms.Form):
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", "截止时间必须晚于开始时间。")
         return data
+
+
+class JSONTextarea(forms.Textarea):
+    """JSON shown indented and with Chinese characters as they are, so staff can read and edit it."""
+
+    def format_value(self, value):
+        import json
+
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+class ChineseJSONField(forms.JSONField):
+    default_error_messages = {
+        "invalid": "不是有效的 JSON：请检查括号、引号和逗号（键名和文字须用英文双引号）。"
+    }
+    widget = JSONTextarea
+
+    def __init__(self, *, kind: type, kind_label: str, **kwargs):
+        self.kind, self.kind_label = kind, kind_label
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"rows": 10, "class": "form-control font-monospace", "spellcheck": "false"})
+
+    def clean(self, value):
+        data = super().clean(value)
+        if data is None:
+            data = self.kind()
+        if not isinstance(data, self.kind):
+            raise forms.ValidationError(f"{self.label}应为{self.kind_label}。")
+        return data
+
+
+class ProgrammeTypeForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeType
+        fields = ["code", "name", "applicant_kind", "outcome_kind", "transition_key", "decision_label"]
+
+    def __init__(self, *args, **kwargs):
+        from kechuang.programmes import rules
+
+        super().__init__(*args, **kwargs)
+        labels = {
+            "default": "标准流程（形式审查→专家评审→公示→决定）",
+            "no_review": "无专家评审（形式审查→公示→决定）",
+        }
+        self.fields["transition_key"] = forms.ChoiceField(
+            label="流程", choices=[(k, labels.get(k, k)) for k in rules.TRANSITION_TABLES]
+        )
+        for field in self.fields.values():
+            _widget_attrs(field)
+
+
+class ProgrammeForm(forms.ModelForm):
+    form_schema = ChineseJSONField(
+        label="申报表字段",
+        kind=list,
+        kind_label="列表 [ … ]",
+        help_text='如 [{"key": "revenue", "label": "上年度销售收入（元）", "type": "money", "required": true}]；'
+        "类型：text、number、money、date、choice（需 choices）、table（需 columns）、attachment",
+    )
+    scoring_sheet = ChineseJSONField(
+        label="评分表",
+        kind=list,
+        kind_label="列表 [ … ]",
+        help_text='如 [{"code": "ip", "label": "知识产权", "max": 30}]',
+    )
+    review_rules = ChineseJSONField(
+        label="评审规则",
+        kind=dict,
+        kind_label="对象 { … }",
+        help_text='如 {"group_size": 5, "min_technical_share": 0.6, "min_finance": 1, "field_match": true}',
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "type",
+            "code",
+            "name",
+            "level",
+            "publicity_days",
+            "eligibility_check",
+            "eligibility_blocks",
+            "form_schema",
+            "scoring_sheet",
+            "review_rules",
+            "letter_template",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.BooleanField):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            elif name not in ("form_schema", "scoring_sheet", "review_rules"):
+                _widget_attrs(field)
+
+    def _post_clean(self):
+        # Validate the schema, sheet and rules with the engine's own checks (Chinese messages), without
+        # touching the instance being edited: the service applies the change.
+        from kechuang.programmes import rules
+
+        data = self.cleaned_data
+        checks = {
+            "form_schema": lambda v: rules.check_form_schema(v),
+            "scoring_sheet": lambda v: rules.check_scoring_sheet(v),
+            "review_rules": lambda v: rules.DrawRules.from_dict(v).problems() if v else [],
+        }
+        for name, check in checks.items():
+            if name in data:
+                try:
+                    problems = check(data[name])
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    problems = [f"格式不正确（{exc}）"]
+                for problem in problems:
+                    self.add_error(name, problem)

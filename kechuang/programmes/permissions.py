@@ -96,7 +96,41 @@ class TrainingPolicy(RegionScopedPolicy):
         return Training
 
 
+class ProgrammeTypePolicy(Policy):
+    """Programme types are shared by every district: bureau staff configure them, leaders read them."""
+
+    @property
+    def model(self):
+        from kechuang.programmes.models import ProgrammeType
+
+        return ProgrammeType
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and action in {"view", "change", "create"}:
+            return models.Q()
+        if user.role == Role.LEADER and action == "view":
+            return models.Q()
+        return None
+
+
+class ProgrammePolicy(RegionScopedPolicy):
+    """Staff configure the programmes organised by their region subtree; leaders read them."""
+
+    organisation_field = None
+
+    @property
+    def model(self):
+        from kechuang.programmes.models import Programme
+
+        return Programme
+
+    def base_queryset(self):
+        return self.model.objects.select_related("type", "region")
+
+
 applications = ApplicationPolicy()
+programme_types = ProgrammeTypePolicy()
+programmes = ProgrammePolicy()
 calls = CallPolicy()
 assignments = AssignmentPolicy()
 objections = ObjectionPolicy()

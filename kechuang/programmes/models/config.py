@@ -42,6 +42,7 @@ class ProgrammeType(models.Model):
     decision_label = models.CharField(
         "决定用语", max_length=10, default="认定", help_text="立项/认定/入库/推荐/获奖"
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -87,6 +88,7 @@ class Programme(models.Model):
         help_text="可用占位符：{applicant} {programme} {call} {result} {decision_label} {date} {score}",
     )
     is_active = models.BooleanField("启用", default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["code"]
