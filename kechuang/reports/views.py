@@ -13,7 +13,7 @@ from kechuang.core.indicators import Scope
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.routers import reporting_reads
 from kechuang.reports import dashboard as dash
-from kechuang.reports import documents, permissions, services
+from kechuang.reports import documents, docx_layout, permissions, services
 from kechuang.reports import drill as drilling
 from kechuang.reports.forms import DraftCreateForm, RegenerateForm, ScopeForm
 from kechuang.reports.seed import ensure_seed_template
@@ -153,6 +153,7 @@ def _detail_context(draft, may_change, errors=()):
         "may_change": may_change,
         "errors": errors,
         "regen_form": RegenerateForm(initial={"version": draft.version}),
+        "pdf_available": docx_layout.office_binary() is not None,
     }
 
 
@@ -216,6 +217,11 @@ def draft_download(request, pk: int, fmt: str):
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
+    elif fmt == "pdf":
+        if docx_layout.office_binary() is None:
+            raise Http404("本机未安装 LibreOffice，无法生成 PDF。")
+        data = documents.to_docx(doc, date=draft.as_of, signature=draft.template.signature)
+        response = HttpResponse(docx_layout.to_pdf(data), content_type="application/pdf")
     else:
         raise Http404("不支持的格式。")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

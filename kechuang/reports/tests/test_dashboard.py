@@ -147,3 +147,15 @@ def test_city_accounts_compare_districts_side_by_side(client, hnte_firms):
     client.force_login(user)
     page = client.get(reverse("reports:dashboard") + Q + str(city.pk))
     assert "各区县对比" in page.content.decode()
+
+
+def test_pdf_is_offered_only_where_libreoffice_is_installed(client, staff, template, scope):
+    from kechuang.reports.docx_layout import office_binary
+
+    draft = services.draft_generate(actor=staff, template=template, scope=scope)
+    client.force_login(staff)
+    response = client.get(reverse("reports:draft_download", args=[draft.pk, "pdf"]))
+    if office_binary() is None:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -124,3 +124,18 @@ def test_docx_follows_gbt_9704_layout(staff, template, scope):
     footer_xml = section.footer._element.xml
     assert "PAGE" in footer_xml and "— " in footer_xml
     assert document.paragraphs[-1].text == "2020年11月30日"
+
+
+def test_command_line_writes_markdown_and_docx_of_the_same_document(tmp_path, hnte_firms, template):
+    from django.core.management import call_command
+
+    hnte_firms(5)
+    args = ["report", "summary", "--region", "370306", "--period", "2020", "--as-of", "2020-11-30"]
+    call_command(*args, "--format", "md", "-o", str(tmp_path / "s.md"))
+    md = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert "我区共有5家高新技术企业" in md and md.rstrip().endswith("2020年11月30日")
+    call_command(*args, "--format", "docx", "-o", str(tmp_path / "s.docx"))
+    texts = [p.text for p in Document(str(tmp_path / "s.docx")).paragraphs]
+    assert any("我区共有5家高新技术企业" in t for t in texts)
+    with pytest.raises(Exception, match="区划代码 999999 不存在"):
+        call_command("report", "summary", "--region", "999999", "--period", "2020", "--as-of", "2020-11-30")
