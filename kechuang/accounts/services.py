@@ -203,6 +203,12 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
     audit.record(actor=actor, action="api_token.revoke", obj=token)
 
 
+@transaction.atomic
+def record_logout(*, actor: User) -> None:
+    """A user ends their session (the session row goes with Django's logout signal)."""
+    audit.record(actor=actor, action="logout", obj=actor)
+
+
 def record_login(*, user, username: str, success: bool, reason: str = "", user_agent: str = "") -> None:
     """One row in the login log and one audit event per attempt."""
     reason = reason or (LoginLog.Reason.OK if success else LoginLog.Reason.BAD_CREDENTIALS)

@@ -108,6 +108,8 @@ def logout_view(request):
     if request.method == "POST":
         from django.contrib.auth import logout
 
+        if request.user.is_authenticated:
+            services.record_logout(actor=request.user)
         logout(request)
         messages.info(request, "您已安全退出。")
     return redirect("accounts:login")

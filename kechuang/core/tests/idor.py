@@ -1,0 +1,313 @@
+"""IDOR probe (issue 11): every URL pattern and API route that takes an object key, tried with objects that
+belong to someone else.
+
+How the probe decides what "someone else's object" is, per route:
+  * the model: from the view's own `get_object_or_404_for(<policy>, …, <key>=<param>)` call (the policy's
+    model), else from the URL segment before the parameter (`projects/<pk>` → a model named Project in the
+    view's app);
+  * the owner: each row's foreign keys are followed two steps to the Organisations, Regions, People and
+    Users it reaches. A row is foreign to an enterprise user when it reaches organisations but not theirs;
+    to district staff when it reaches 张店区 and nothing of 周村区; to an expert/commissioner when it
+    reaches no Person/User of theirs.
+Then GET the URL as that user (and POST an empty form where GET is refused): any 200, or any audit event
+written about the object, is a leak. Limits are listed in docs/security.md.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ZHANGDIAN = "370000/370300/370303/"
+ZHOUCUN = "370000/370300/370306/"
+
+# Routes whose whole point is anonymous access to published records (they have their own "published"
+# filter in the policy; that is tested by the module). Not an IDOR surface for the parties here.
+PUBLIC_BY_DESIGN = {
+    "portal:notice_detail",
+    "programmes:public_publicity_detail",
+    "platforms:public_detail",
+    "achievements:public_detail",
+    "agritech:public_card",
+    "agritech:public_card_photo",
+}
+# Non-object parameters: a plausible value so the view reaches its object lookup.
+FILLERS = {
+    "field": "id_number",
+    "year": "2020",
+    "fmt": "docx",
+    "action": "submit",
+    "decision": "approve",
+    "kind": "achievement",
+}
+# Parameter names that name a model outside the view's app.
+ALIASES = {"org": "core.Organisation", "organisation": "core.Organisation", "person": "core.Person"}
+CALL = re.compile(r"get_object_or_404_for\(\s*([\w.]+)\s*,")
+
+
+@dataclass
+class Route:
+    name: str
+    route: str
+    params: dict[str, str]  # name -> converter class name
+    callback: object
+    model: type[models.Model] | None = None
+    key: str | None = None  # the parameter that carries the object key
+
+
+@dataclass
+class Findings:
+    leaks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    probed: int = 0
+    routes: int = 0
+    not_covered: list[str] = field(default_factory=list)
+
+
+def walk(patterns=None, prefix="", ns=None):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            n = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
+            yield from walk(p.url_patterns, prefix + str(p.pattern), n)
+        elif isinstance(p, URLPattern) and p.name:
+            converters = getattr(p.pattern, "converters", {})
+            yield Route(
+                name=f"{ns}:{p.name}" if ns else p.name,
+                route=prefix + str(p.pattern),
+                params={k: type(v).__name__ for k, v in converters.items()},
+                callback=p.callback,
+            )
+
+
+def _app_models(module_name: str):
+    label = module_name.split(".")[1] if module_name.startswith("kechuang.") else ""
+    try:
+        return list(apps.get_app_config(label).get_models())
+    except LookupError:
+        return []
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[-_]", "", word.lower())
+
+
+def infer_model(route: Route) -> None:
+    func = inspect.unwrap(route.callback)
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        source = ""
+    module = inspect.getmodule(func)
+    for match in CALL.finditer(source):
+        expr = match.group(1)
+        rest = source[match.end() : match.end() + 300].split("get_object_or_404_for")[0]
+        key = next((p for p in route.params if re.search(rf"=\s*{p}\b", rest)), None)
+        if key is None:
+            continue
+        obj = module
+        for part in expr.split("."):
+            obj = getattr(obj, part, None)
+        model = getattr(obj, "model", None)
+        if isinstance(model, type) and issubclass(model, models.Model):
+            route.model, route.key = model, key
+            return
+    # Fallback: the URL segment just before the first object parameter names the model.
+    for pname, conv in route.params.items():
+        if conv not in ("IntConverter", "UUIDConverter") or pname in FILLERS:
+            continue
+        before = route.route.split(f"<{conv.replace('Converter', '').lower()}:{pname}>")[0].strip("/")
+        segment = _norm(before.rsplit("/", 1)[-1]) if before else ""
+        candidates = _app_models(func.__module__)
+        alias = ALIASES.get(re.sub(r"_(pk|id)$", "", pname))
+        if alias:
+            route.model, route.key = apps.get_model(alias), pname
+            return
+        singular = re.sub(r"ies$", "y", segment) if segment.endswith("ies") else re.sub(r"e?s$", "", segment)
+        for test in (
+            lambda n, singular=singular, segment=segment: n in (segment, singular),
+            lambda n, singular=singular: n.endswith(singular),
+            lambda n, singular=singular: singular in n,
+        ):
+            matches = [m for m in candidates if singular and test(m._meta.model_name)]
+            if len(matches) == 1:
+                route.model, route.key = matches[0], pname
+                return
+        if segment == "" and candidates:  # the app's root object: projects/<pk>/, platforms/<pk>/
+            app_label = candidates[0]._meta.app_label
+            for model in candidates:
+                if _norm(model._meta.model_name) in (app_label.rstrip("s"), _norm(app_label)):
+                    route.model, route.key = model, pname
+                    return
+
+
+# --- ownership ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reach:
+    orgs: set = field(default_factory=set)
+    regions: set = field(default_factory=set)
+    people: set = field(default_factory=set)
+    users: set = field(default_factory=set)
+
+
+def reach(obj, depth: int = 3, out: Reach | None = None) -> Reach:
+    from kechuang.accounts.models import User
+    from kechuang.core.models import Organisation, Person, Region
+
+    out = out or Reach()
+    if isinstance(obj, Organisation):
+        out.orgs.add(obj.pk)
+        if obj.region_id:
+            out.regions.add(obj.region.path)
+    elif isinstance(obj, Region):
+        out.regions.add(obj.path)
+        return out
+    elif isinstance(obj, Person):
+        out.people.add(obj.pk)
+    elif isinstance(obj, User):
+        out.users.add(obj.pk)
+        return out
+    if depth == 0:
+        return out
+    for f in obj._meta.concrete_fields:
+        if f.is_relation and (f.many_to_one or f.one_to_one):
+            target = getattr(obj, f.name, None)
+            if target is not None:
+                reach(target, depth - 1, out)
+    for f in obj._meta.many_to_many:  # e.g. a provider's commissioners: they legitimately see its requests
+        for target in getattr(obj, f.name).all()[:20]:
+            reach(target, depth - 1, out)
+    return out
+
+
+def foreign_to(party: str, obj, ctx) -> bool:
+    r = reach(obj)
+    if party == "enterprise":
+        return bool(r.orgs) and ctx["org"].pk not in r.orgs and ctx["user"].pk not in r.users
+    if party == "staff":
+        return (
+            ctx["user"].pk not in r.users
+            and any(p.startswith(ZHANGDIAN) for p in r.regions)
+            and not any(p.startswith(ZHOUCUN) for p in r.regions)
+        )
+    # expert / commissioner: nothing of theirs
+    return ctx["person"].pk not in r.people and ctx["user"].pk not in r.users
+
+
+def foreign_rows(model, party, ctx, limit=2):
+    rows = []
+    for obj in model._default_manager.order_by("-pk")[:150]:
+        if foreign_to(party, obj, ctx):
+            rows.append(obj)
+            if len(rows) == limit:
+                break
+    return rows
+
+
+# --- probing -----------------------------------------------------------------------------------------
+
+
+def _kwargs(route: Route, obj) -> dict | None:
+    kwargs = {}
+    for pname, conv in route.params.items():
+        if pname == route.key:
+            kwargs[pname] = str(
+                obj.uid
+                if conv == "UUIDConverter" and hasattr(obj, "uid")
+                else getattr(obj, "token", obj.pk)
+                if conv == "UUIDConverter"
+                else obj.pk
+            )
+        elif pname in FILLERS:
+            kwargs[pname] = FILLERS[pname]
+        elif conv == "IntConverter":
+            kwargs[pname] = "1"
+        else:
+            return None
+    return kwargs
+
+
+def probe(route: Route, party: str, ctx, findings: Findings) -> None:
+    from kechuang.core.models import AuditEvent
+
+    client: Client = ctx["client"]
+    for obj in foreign_rows(route.model, party, ctx):
+        kwargs = _kwargs(route, obj)
+        if kwargs is None:
+            findings.not_covered.append(f"{route.name}: parameter values unknown")
+            return
+        url = reverse(route.name, kwargs=kwargs)
+        findings.probed += 1
+        response = client.get(url)
+        method = "GET"
+        if response.status_code == 405:
+            before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            response = client.post(url, {})
+            method = "POST"
+            written = AuditEvent.objects.filter(
+                pk__gt=before, object_id=str(obj.pk), object_type=obj._meta.label_lower
+            ).exists()
+            if written:
+                findings.leaks.append(
+                    f"{party} {method} {route.name} {url}: wrote an audit event on {obj._meta.label} #{obj.pk}"
+                )
+                continue
+        if response.status_code >= 500:
+            findings.errors.append(f"{party} {method} {route.name} {url}: {response.status_code}")
+        elif response.status_code == 200:
+            findings.leaks.append(
+                f"{party} {method} {route.name} {url}: 200 for {obj._meta.label} #{obj.pk} ({obj})"
+            )
+
+
+def make_foreign_objects(keep_orgs=()):
+    """Move the two newest rows of every model that points at an Organisation or a Region to 张店区, so
+    each module has objects in another district (queryset.update: no service side effects needed)."""
+    from django.db import IntegrityError, transaction
+
+    from kechuang.core.models import AuditEvent, Organisation, Region
+
+    zhangdian = Region.objects.get(code="370303")
+    keep_orgs = list(keep_orgs)
+    firm = Organisation.objects.create(
+        name="淄博张店测试科技有限公司", kind=Organisation.Kind.ENTERPRISE, region=zhangdian
+    )
+    for model in apps.get_models():
+        if (
+            not model.__module__.startswith("kechuang.")
+            or model in (Region, AuditEvent)
+            or model._meta.label == "accounts.User"
+        ):
+            continue
+        fks = {
+            f.attname: (zhangdian.pk if f.related_model is Region else firm.pk)
+            for f in model._meta.concrete_fields
+            if f.many_to_one and f.related_model in (Region, Organisation)
+        }
+        if not fks:
+            continue
+        if model is Organisation:
+            fks = {"region_id": zhangdian.pk}
+        moved = 0
+        for pk in (
+            model._default_manager.exclude(pk__in=keep_orgs if model is Organisation else [])
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:10]
+        ):
+            try:
+                with transaction.atomic():  # a unique constraint may refuse the move: try the next row
+                    model._default_manager.filter(pk=pk).update(**fks)
+            except IntegrityError:
+                continue
+            moved += 1
+            if moved == 2:
+                break
+    return firm
