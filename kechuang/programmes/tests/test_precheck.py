@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from kechuang.core.models import AuditEvent
 from kechuang.enterprises.tests.factories import ProfileFactory, YearFactory
@@ -86,7 +87,7 @@ def test_staff_see_the_result_stored_at_submission(client, application, enterpri
     assert "符合科技型中小企业评价条件" in page and "提交时的结果，预审日 2020-05-10" in page
     application.refresh_from_db()
     for criterion in application.eligibility["criteria"]:
-        assert criterion["name"] in page  # every criterion is listed with its verdict and figures
+        assert escape(criterion["name"]) in page  # every criterion is listed with its verdict and figures
 
 
 def test_unknown_pre_check_key_cannot_be_saved(application):
