@@ -212,3 +212,11 @@ def test_staff_move_a_proposal_through_the_pages(client, staff, proposal, django
     assert proposal.reply_draft is not None
     letter_response = client.get(reverse("proposals:letter", args=[proposal.pk]))
     assert letter_response.status_code == 200 and letter_response.content[:2] == b"PK"
+
+
+def test_remind_command_sends_due_notifications(staff, proposal, capsys):
+    from django.core.management import call_command
+
+    call_command("proposals", "remind", "--as-of", "2020-08-24")
+    assert "已发送提醒" in capsys.readouterr().out
+    assert Notification.objects.filter(user=staff, kind="proposal_due").exists()
