@@ -21,6 +21,20 @@ class NavItem:
         return not self.roles or user.role in self.roles
 
 
+def grouped_menu(entries: list[dict]) -> list[dict]:
+    """Menu entries grouped by module (the app's verbose name), groups ordered by their first entry."""
+    groups: dict[str, dict] = {}
+    for entry in entries:
+        if entry["order"] == 0:  # the home page has its own place at the top
+            continue
+        group = groups.setdefault(
+            entry["group"], {"label": entry["group"], "order": entry["order"], "items": []}
+        )
+        group["items"].append(entry)
+        group["order"] = min(group["order"], entry["order"])
+    return sorted(groups.values(), key=lambda g: g["order"])
+
+
 def menu_for(user) -> list[dict]:
     entries = []
     for app_config in apps.get_app_configs():
@@ -38,6 +52,7 @@ def menu_for(user) -> list[dict]:
                     "order": item.order,
                     "description": item.description,
                     "app": app_config.label,
+                    "group": str(app_config.verbose_name),
                 }
             )
     return sorted(entries, key=lambda e: (e["order"], e["label"]))
