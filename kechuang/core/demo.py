@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -356,11 +357,12 @@ def run(*, stdout=None) -> list[str]:
             continue
         if app_config.label != "core":
             _restore_context(ctx)
+        started = time.monotonic()
         module.build(ctx)
         DemoLoad.objects.create(app_label=app_config.label)
         built.append(app_config.label)
         if stdout:
-            stdout.write(f"  {app_config.verbose_name}：演示数据已生成")
+            stdout.write(f"  {app_config.verbose_name}：演示数据已生成（{time.monotonic() - started:.1f} 秒）")
     return built
 
 
