@@ -3,9 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 
 from kechuang.achievements import forms, permissions, selectors, services
+from kechuang.core import dates
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.permissions import organisations as org_policy
@@ -193,7 +193,7 @@ def public_list(request):
         default_sort="-year",
         form=form,
         detail="achievements:public_detail",
-        note=f"截至{timezone.localdate():%Y年%m月%d日}公开的科技成果。",
+        note=f"截至{dates.today():%Y年%m月%d日}公开的科技成果。",
     )
 
 

@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from kechuang.core import dates
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.enterprises import eligibility, permissions, selectors
 
@@ -51,14 +51,14 @@ def _firm_out(org) -> dict:
 def firms(
     request, q: str = "", qualification: str = "", tier: int | None = None, date: dt.date | None = None
 ):
-    as_of = date or timezone.localdate()
+    as_of = date or dates.today()
     qs = selectors.firms_for(request.auth, q=q, qualification=qualification, tier=tier, as_of=as_of)
     return [_firm_out(o) for o in qs.order_by("name", "pk")]
 
 
 @router.get("/firms/{firm_id}", response=FirmOut)
 def firm(request, firm_id: int, date: dt.date | None = None):
-    as_of = date or timezone.localdate()
+    as_of = date or dates.today()
     qs = selectors.firms_for(request.auth, as_of=as_of)
     return _firm_out(get_object_or_404_for(permissions.enterprises, request.auth, "view", qs=qs, pk=firm_id))
 
@@ -66,7 +66,7 @@ def firm(request, firm_id: int, date: dt.date | None = None):
 @router.get("/firms/{firm_id}/assessment")
 def assessment(request, firm_id: int, date: dt.date | None = None):
     org = get_object_or_404_for(permissions.enterprises, request.auth, "view", pk=firm_id)
-    result = eligibility.assess(org, date or timezone.localdate())
+    result = eligibility.assess(org, date or dates.today())
     return {
         "as_of": result.as_of,
         "pass_mark": result.pass_mark,
@@ -82,7 +82,7 @@ def qualifications(request, kind: str = "", firm_id: int | None = None, valid_on
     qs = selectors.qualifications_for(request.auth, kind=kind, valid_on=valid_on)
     if firm_id is not None:
         qs = qs.filter(organisation_id=firm_id)
-    day = valid_on or timezone.localdate()
+    day = valid_on or dates.today()
     return [
         {
             "id": q.pk,

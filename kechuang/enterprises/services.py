@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core import rules as core_rules
 from kechuang.core import services as core_services
 from kechuang.core.models import Organisation
@@ -110,7 +110,7 @@ def enterprise_year_save(*, actor, organisation: Organisation, year: int, **fiel
     unknown = set(fields) - set(YEAR_FIELDS)
     if unknown:
         raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
-    if year > timezone.localdate().year:
+    if year > dates.today().year:
         raise ValidationError({"year": "会计年度不能晚于当前年度。"})
     row = EnterpriseYear.objects.filter(organisation=organisation, year=year).first()
     created = row is None

@@ -9,11 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import BUREAU_ROLES, Role
-from kechuang.core import exports
+from kechuang.core import dates, exports
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
@@ -41,7 +40,7 @@ EXPORT_HEADERS = ["企业名称", "统一社会信用代码", "镇街", "行业"
 
 def _as_of(request) -> dt.date:
     form = AsOfForm(request.GET or None)
-    return (form.cleaned_data.get("date") if form.is_valid() else None) or timezone.localdate()
+    return (form.cleaned_data.get("date") if form.is_valid() else None) or dates.today()
 
 
 def _bureau_only(user) -> None:
@@ -52,7 +51,7 @@ def _bureau_only(user) -> None:
 def _filtered_firms(request, action: str = "view"):
     form = FirmFilterForm(request.GET or None, region=request.user.region)
     f = form.cleaned_data if form.is_valid() else {}
-    as_of = f.get("date") or timezone.localdate()
+    as_of = f.get("date") or dates.today()
     qs = selectors.firms_for(
         request.user,
         action=action,

@@ -3,9 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kechuang.core import dates
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.platforms import forms, permissions, selectors, services
@@ -240,7 +240,7 @@ def member_add(request, pk: int):
 def member_leave(request, pk: int):
     m = Membership.objects.filter(pk=pk).first()
     p = _changeable(request, m.platform_id if m else 0)
-    services.member_leave(actor=request.user, membership=m, left_on=timezone.localdate())
+    services.member_leave(actor=request.user, membership=m, left_on=dates.today())
     return redirect("platforms:platform_detail", pk=p.pk)
 
 
@@ -270,11 +270,7 @@ def overview(request):
     if request.user.region_id is None:
         raise PermissionDenied
     form = forms_day(request)
-    day = (
-        form.cleaned_data.get("day")
-        if form.is_valid() and form.cleaned_data.get("day")
-        else timezone.localdate()
-    )
+    day = form.cleaned_data.get("day") if form.is_valid() and form.cleaned_data.get("day") else dates.today()
     counts = selectors.counts_by_kind_level(request.user.region, day)
     kinds = dict(Kind.choices)
     grid = {}

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
 from kechuang.core.services import StaleObject
@@ -89,7 +89,7 @@ def fact_submit(
         raise ValidationError({"status": "数据状态无效。"})
     existing = EnterpriseFact.objects.filter(organisation=organisation, **_period_lookup(period)).first()
     now = timezone.now()
-    reported_on = reported_on or timezone.localdate()
+    reported_on = reported_on or dates.today()
     if existing is None:
         if expected_version not in (None, 0):
             raise StaleObject()
@@ -253,7 +253,7 @@ def remind_missing(*, actor, deadline: SubmissionDeadline, today: dt.date | None
             "organisation"
         )
     )
-    today = today or timezone.localdate()
+    today = today or dates.today()
     overdue = "已逾期，" if today > deadline.due_on else ""
     notify(
         users=users,

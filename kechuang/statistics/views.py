@@ -7,9 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from kechuang.core import indicators
+from kechuang.core import dates, indicators
 from kechuang.core.exports import xlsx_response
 from kechuang.core.indicators import Scope
 from kechuang.core.permissions import get_object_or_404_for
@@ -46,7 +45,7 @@ def _scope_from(request) -> tuple[IndicatorFilterForm, Scope | None]:
         raise PermissionDenied
     regions = selectors.regions_for(request.user)
     form = IndicatorFilterForm.bound(
-        request.GET, regions=regions, default_region=request.user.region, today=timezone.localdate()
+        request.GET, regions=regions, default_region=request.user.region, today=dates.today()
     )
     if not form.is_valid():
         if "region" in form.errors and request.GET.get("region"):
@@ -211,7 +210,7 @@ def fact_edit(request):
     if not permissions.may_enter_facts(request.user):
         raise PermissionDenied
     try:
-        period = parse_period(request.GET.get("period") or str(timezone.localdate().year))
+        period = parse_period(request.GET.get("period") or str(dates.today().year))
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("statistics:my_facts")

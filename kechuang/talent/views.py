@@ -3,10 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
+from kechuang.core import dates
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.permissions import organisations as org_policy
@@ -233,13 +233,13 @@ def demand_create(request):
         else forms.StaffDemandForm(
             request.POST or None,
             organisations=org_policy.queryset(user, "view").filter(kind=Organisation.Kind.ENTERPRISE),
-            initial={"year": timezone.localdate().year},
+            initial={"year": dates.today().year},
         )
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organisation = user.organisation if firm else data.pop("organisation")
-        year = timezone.localdate().year if firm else data.pop("year")
+        year = dates.today().year if firm else data.pop("year")
         try:
             d = services.demand_submit(actor=user, organisation=organisation, year=year, **data)
         except ValidationError as exc:

@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
-from kechuang.core import exports
+from kechuang.core import dates, exports
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
@@ -123,7 +122,7 @@ def voucher_export(request):
         ]
         for v in qs.order_by("number")
     )
-    return exports.xlsx_response(f"创新券台账_{timezone.localdate():%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
+    return exports.xlsx_response(f"创新券台账_{dates.today():%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
 
 
 @login_required
@@ -142,7 +141,7 @@ def voucher_detail(request, pk: int):
         "issue_form": forms.IssueForm(initial={"amount": voucher.requested_amount}),
         "reason_form": forms.ReasonForm(),
         "contract_form": forms.ContractForm(voucher=voucher),
-        "deliver_form": forms.DeliverForm(initial={"delivered_on": timezone.localdate()}),
+        "deliver_form": forms.DeliverForm(initial={"delivered_on": dates.today()}),
         "redemption_form": forms.RedemptionForm(),
     }
     return render(request, "vouchers/voucher_detail.html", context)
@@ -163,7 +162,7 @@ def _run(request, fn, *args, **kwargs):
 @require_POST
 def voucher_action(request, pk: int, action: str):
     voucher = get_object_or_404_for(permissions.vouchers, request.user, "change", pk=pk)
-    user, today, data = request.user, timezone.localdate(), request.POST
+    user, today, data = request.user, dates.today(), request.POST
     if action == "issue" and (f := forms.IssueForm(data)).is_valid():
         _run(
             request,
@@ -227,7 +226,7 @@ def redemption_submit(request, voucher):
         amount=c["amount"],
         invoice_amount=c["invoice_amount"],
         idempotency_key=c["idempotency_key"],
-        on=timezone.localdate(),
+        on=dates.today(),
         **evidence,
     )
     return redirect("vouchers:voucher_detail", voucher.pk)
@@ -247,7 +246,7 @@ def redemption_queue(request):
 @require_POST
 def redemption_action(request, pk: int, action: str):
     redemption = get_object_or_404_for(permissions.redemptions, request.user, "change", pk=pk)
-    user, today = request.user, timezone.localdate()
+    user, today = request.user, dates.today()
     if action == "review" and (f := forms.ReviewForm(request.POST)).is_valid():
         _run(
             request,
@@ -325,7 +324,7 @@ def mine(request):
             services.voucher_claim,
             actor=user,
             organisation=user.organisation,
-            on=timezone.localdate(),
+            on=dates.today(),
             **form.cleaned_data,
         )
         if ok:

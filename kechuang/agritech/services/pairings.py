@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from kechuang.accounts.roles import Role
 from kechuang.agritech import rules
@@ -19,7 +18,7 @@ from kechuang.agritech.models import (
 )
 from kechuang.agritech.permissions import own_commissioner_ids
 from kechuang.agritech.services.records import store_image
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.models import Organisation, Region
 from kechuang.core.services import StaleObject
 
@@ -109,7 +108,7 @@ def pairing_propose(
 def pairing_transition(
     *, actor, pairing: Pairing, to_status: str, note: str = "", on: dt.date | None = None
 ) -> Pairing:
-    on = on or timezone.localdate()
+    on = on or dates.today()
     from_status = pairing.status
     problem = rules.check_transition(
         from_status,

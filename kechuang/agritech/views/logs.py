@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from kechuang.accounts.roles import Role
 from kechuang.agritech import forms, permissions, selectors, services
 from kechuang.agritech.models import Pairing
 from kechuang.agritech.views.common import form_error, render_list, require, uploaded_files
+from kechuang.core import dates
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 
@@ -45,7 +45,7 @@ def log_create(request):
         request.POST or None,
         request.FILES or None,
         pairings=_log_pairings(request.user),
-        initial={"date": timezone.localdate(), "pairing": request.GET.get("pairing")},
+        initial={"date": dates.today(), "pairing": request.GET.get("pairing")},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

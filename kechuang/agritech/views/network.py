@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
 from kechuang.agritech import forms, permissions, selectors, services
 from kechuang.agritech.models import ServiceProvider
 from kechuang.agritech.views.common import form_error, region_of, render_list, require
+from kechuang.core import dates
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
@@ -140,7 +140,7 @@ def station_create(request):
 def station_detail(request, pk: int):
     station = get_object_or_404_for(permissions.stations, request.user, "view", pk=pk)
     form = forms.SupervisionForm(
-        request.POST or None, initial={"date": timezone.localdate(), "inspector": request.user.display_name}
+        request.POST or None, initial={"date": dates.today(), "inspector": request.user.display_name}
     )
     if request.method == "POST":
         station = get_object_or_404_for(permissions.stations, request.user, "change", pk=pk)
@@ -160,7 +160,7 @@ def station_detail(request, pk: int):
             "visits": station.visits.all(),
             "form": form,
             "may_change": permissions.stations.may(request.user, "change"),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -189,11 +189,7 @@ def evaluation(request):
         raise PermissionDenied
     region = region_of(request.user)
     year_text = request.GET.get("year", "")
-    year = (
-        int(year_text)
-        if year_text.isdigit() and 2000 <= int(year_text) <= 2100
-        else timezone.localdate().year
-    )
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else dates.today().year
     cutoffs = selectors.cutoffs_for(region, year)
     form = forms.CutoffsForm(request.POST or None, initial=cutoffs.__dict__)
     if request.method == "POST":

@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
 from kechuang.agritech import forms, permissions, selectors, services
 from kechuang.agritech.models import Pairing
 from kechuang.agritech.views.common import AGRI_ORG_KINDS, form_error, region_of, render_list, require
+from kechuang.core import dates
 from kechuang.core import permissions as core_permissions
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for
@@ -81,7 +81,7 @@ def commissioner_detail(request, pk: int):
             else:
                 messages.success(request, "照片已更新。")
                 return redirect("agritech:commissioner_detail", pk=pk)
-    year = timezone.localdate().year
+    year = dates.today().year
     days = selectors.service_days([c.pk], year).get(c.pk, 0)
     pairings = selectors.pairings_for(request.user).filter(commissioner=c)
     return render(

@@ -5,12 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.agritech import forms, permissions, selectors, services
 from kechuang.agritech.models import VillageFlag
 from kechuang.agritech.views.common import form_error, region_of, render_list, require
+from kechuang.core import dates
 from kechuang.core.models import Region
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
@@ -20,7 +20,7 @@ from kechuang.core.tables import Column, build_table
 def overview(request):
     require(permissions.villages, request.user, "view")
     form = forms.OverviewForm(request.GET or None)
-    day = (form.cleaned_data.get("day") if form.is_valid() else None) or timezone.localdate()
+    day = (form.cleaned_data.get("day") if form.is_valid() else None) or dates.today()
     region = region_of(request.user)
     coverage = selectors.coverage(region, day)
     rows = selectors.town_overview(region, day)
@@ -77,7 +77,7 @@ def village_import(request):
 @login_required
 def village_detail(request, pk: int):
     village = get_object_or_404_for(permissions.villages, request.user, "view", pk=pk)
-    form = forms.VillageFlagForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = forms.VillageFlagForm(request.POST or None, initial={"year": dates.today().year})
     if request.method == "POST":
         get_object_or_404_for(permissions.villages, request.user, "change", pk=pk)
         if form.is_valid():

@@ -2,8 +2,8 @@ import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from kechuang.core import dates
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.models import Region
 from kechuang.statistics import reporting
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         except (ValueError, TypeError):
             raise CommandError("统计期格式应为 2020、2020Q3 或 2020-10。") from None
         try:
-            day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+            day = dt.date.fromisoformat(as_of) if as_of else dates.today()
         except ValueError:
             raise CommandError("截至日期格式应为 YYYY-MM-DD。") from None
         scope = Scope(place, parsed, day)

@@ -7,8 +7,8 @@ pool; running it twice changes nothing the second time. `check` recomputes every
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from kechuang.core import dates
 from kechuang.vouchers import tasks
 from kechuang.vouchers.ledger import ledger_check
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             return
         text = options.get("as_of")
         try:
-            as_of = dt.date.fromisoformat(text) if text else timezone.localdate()
+            as_of = dt.date.fromisoformat(text) if text else dates.today()
         except ValueError:
             raise CommandError(f"日期格式应为 YYYY-MM-DD，收到“{text}”。") from None
         numbers = tasks.expire_vouchers.call(as_of.isoformat())
