@@ -90,7 +90,7 @@ def world(db):
     for i, category in enumerate(["technical"] * 3 + ["finance"]):
         person = PersonFactory(name=f"专家{i + 1}", organisation=OrganisationFactory(region=district))
         services.expert_create(actor=staff, person=person, category=category, region=district, fields=["A01"])
-        UserFactory(username=f"e2e_expert{i + 1}", expert=True, person=person)
+        UserFactory(username=f"e2e_expert{i + 1}", display_name=person.name, expert=True, person=person)
     return {"call": call, "firm": firm}
 
 

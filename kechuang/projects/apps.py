@@ -32,6 +32,13 @@ class ProjectsConfig(AppConfig):
                 "项目储备库", "projects:reserve_list", bureau, order=32, description="重点项目策划与储备"
             ),
             NavItem("我的项目", "projects:project_list", frozenset({Role.ENTERPRISE}), order=21),
+            NavItem(
+                "督查整改",
+                "projects:finding_list",
+                frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE}),
+                order=33,
+                description="督查发现问题的整改与跟踪（含逾期）",
+            ),
         )
 
     @property

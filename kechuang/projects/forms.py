@@ -1,7 +1,15 @@
 from django import forms
 
 from kechuang.core.models import Organisation
-from kechuang.projects.models import CampaignItem, ChangeRequest, Level, ProgressReport
+from kechuang.projects.models import (
+    CampaignItem,
+    ChangeRequest,
+    Level,
+    ProgressReport,
+    ProjectOutcome,
+    ProjectReview,
+    ReserveProject,
+)
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 TEXT = {"class": "form-control"}
@@ -110,3 +118,114 @@ class AssignForm(BootstrapForm):
         self.fields["inspector"].queryset = inspectors
         self.fields["items"].queryset = items
         self.fields["items"].widget.attrs["class"] = "form-check-input"
+
+
+class ReserveForm(BootstrapForm):
+    title = forms.CharField(label="项目名称", max_length=120)
+    organisation = forms.ModelChoiceField(label="实施单位", queryset=Organisation.objects.none())
+    field = forms.ModelChoiceField(label="领域", queryset=None, required=False)
+    expected_investment = forms.DecimalField(label="预计总投资（元）", min_value=0, decimal_places=2)
+    maturity = forms.ChoiceField(label="成熟度", choices=ReserveProject.Maturity.choices)
+    source = forms.ChoiceField(label="来源", choices=ReserveProject.Source.choices)
+    year = forms.IntegerField(label="入库年度", min_value=2000, max_value=2100)
+    owner = forms.ModelChoiceField(label="责任人", queryset=None, required=False)
+    team = forms.ModelChoiceField(label="责任专班", queryset=None, required=False)
+    target_programme = forms.ModelChoiceField(label="拟申报计划", queryset=None, required=False)
+    target_text = forms.CharField(label="拟申报计划（其他）", max_length=120, required=False)
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, organisations, fields, owners, teams, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["field"].queryset = fields
+        self.fields["owner"].queryset = owners
+        self.fields["team"].queryset = teams
+        self.fields["target_programme"].queryset = programmes
+
+
+class ReserveMoveForm(BootstrapForm):
+    to = forms.ChoiceField(label="变为", choices=())
+    project = forms.ModelChoiceField(label="立项的计划项目（转为已立项时选）", queryset=None, required=False)
+    reason = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, targets, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = targets
+        self.fields["project"].queryset = projects
+
+
+class ReviewDrawForm(BootstrapForm):
+    kind = forms.ChoiceField(label="评审类型", choices=ProjectReview.Kind.choices)
+
+
+class ReviewConcludeForm(BootstrapForm):
+    conclusion = forms.ChoiceField(label="结论", choices=ProjectReview.Conclusion.choices)
+    opinion = forms.CharField(label="专家组意见", widget=forms.Textarea(attrs={"rows": 3}))
+    fiscal_spent = forms.DecimalField(
+        label="财政资金决算（元，验收/结题必填）", min_value=0, decimal_places=2, required=False
+    )
+    self_spent = forms.DecimalField(
+        label="自筹资金决算（元，验收/结题必填）", min_value=0, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        if review.kind == ProjectReview.Kind.MIDTERM:
+            self.fields["conclusion"].choices = [
+                c for c in ProjectReview.Conclusion.choices if c[0] != ProjectReview.Conclusion.CONCLUDED
+            ]
+            del self.fields["fiscal_spent"], self.fields["self_spent"]
+
+
+class OutcomeForm(BootstrapForm):
+    kind = forms.ChoiceField(label="类别", choices=ProjectOutcome.Kind.choices)
+    description = forms.CharField(label="内容", max_length=200, help_text="如 发明专利“……”（专利号）")
+    quantity = forms.DecimalField(
+        label="数量/金额", min_value=0, decimal_places=2, required=False, help_text="销售收入填金额（元）"
+    )
+
+
+class DocumentForm(BootstrapForm):
+    title = forms.CharField(label="文件名称", max_length=120, required=False, help_text="不填则用文件名")
+    file = forms.FileField(label="文件", help_text="PDF、Word、Excel、图片等；按内容识别类型")
+
+
+class FollowUpForm(BootstrapForm):
+    follow_up = forms.CharField(label="整改或跟踪情况", widget=forms.Textarea(attrs={"rows": 3}))
+    close = forms.BooleanField(label="整改已完成，销号", required=False)
+
+    def __init__(self, *args, may_close, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_close:
+            del self.fields["close"]
+        else:
+            self.fields["close"].widget.attrs["class"] = "form-check-input"
+
+
+class TeamChangeForm(BootstrapForm):
+    reason = forms.CharField(label="变更理由", widget=forms.Textarea(attrs={"rows": 2}))
+    leader_name = forms.CharField(label="新项目负责人（不换则留空）", max_length=40, required=False)
+    add = forms.CharField(
+        label="新增成员",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="每行一人：姓名 分工，如“李明 工艺设计”",
+    )
+    remove = forms.ModelMultipleChoiceField(
+        label="移出成员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = members
+        self.fields["remove"].label_from_instance = lambda m: f"{m.person.name}（{m.role or '成员'}）"
+        self.fields["remove"].widget.attrs["class"] = "form-check-input"
+
+    def clean_add(self):
+        rows = []
+        for line in self.cleaned_data["add"].splitlines():
+            parts = line.replace("\u3000", " ").split(None, 1)
+            if parts:
+                rows.append({"name": parts[0], "role": parts[1].strip() if len(parts) > 1 else ""})
+        return rows

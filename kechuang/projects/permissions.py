@@ -84,7 +84,58 @@ class CampaignItemPolicy(Policy):
         return None
 
 
+class FindingPolicy(Policy):
+    """A finding follows its campaign item: who may see, follow up (record rectification) or close it."""
+
+    ITEM_ACTIONS = {
+        "view": ("view",),
+        "follow_up": ("inspect", "change", "rectify"),
+        "close": ("inspect", "change"),
+    }
+
+    @property
+    def model(self):
+        from kechuang.projects.models import Finding
+
+        return Finding
+
+    def rule(self, user, action):
+        from kechuang.projects.models import CampaignItem
+
+        q = None
+        for item_action in self.ITEM_ACTIONS.get(action, ()):
+            item_q = campaign_items.rule(user, item_action)
+            if item_q is None:
+                continue
+            sub = models.Q(item__in=CampaignItem.objects.filter(item_q).values("pk"))
+            q = sub if q is None else q | sub
+        return q
+
+
+class ProjectPartPolicy(Policy):
+    """Records that belong to one project (reviews, reports, changes, documents): the project's rule."""
+
+    def __init__(self, model_name: str):
+        self.model_name = model_name
+
+    @property
+    def model(self):
+        from django.apps import apps
+
+        return apps.get_model("projects", self.model_name)
+
+    def rule(self, user, action):
+        q = projects.rule(user, action)
+        if q is None:
+            return None
+        return models.Q(project__in=projects.model.objects.filter(q).values("pk"))
+
+
 projects = ProjectPolicy()
+reviews = ProjectPartPolicy("ProjectReview")
+reports = ProjectPartPolicy("ProgressReport")
+changes = ProjectPartPolicy("ChangeRequest")
 reserve = ReservePolicy()
 campaigns = CampaignPolicy()
 campaign_items = CampaignItemPolicy()
+findings = FindingPolicy()

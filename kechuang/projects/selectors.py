@@ -6,9 +6,17 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from kechuang.projects import permissions, rules
-from kechuang.projects.models import CampaignItem, Level, Project, ProjectStatus, ReserveProject
+from kechuang.projects.models import (
+    CampaignItem,
+    Finding,
+    Level,
+    Project,
+    ProjectStatus,
+    ReserveProject,
+)
 
 ZERO = Decimal("0.00")
 
@@ -185,3 +193,18 @@ def public_projects(region, *, year=None):
 
 def reserve_statuses():
     return ReserveProject.Status.choices
+
+
+def findings_for(user, *, state: str = "", today=None):
+    """Rectification demands the user may see: all, still open, overdue (open past the deadline), closed."""
+    today = today or timezone.localdate()
+    qs = permissions.findings.queryset(user, "view").select_related(
+        "item__project__undertaking_unit", "item__campaign", "item__inspector"
+    )
+    if state == "open":
+        qs = qs.filter(status=Finding.Status.OPEN)
+    elif state == "overdue":
+        qs = qs.filter(status=Finding.Status.OPEN, deadline__lt=today)
+    elif state == "closed":
+        qs = qs.filter(status=Finding.Status.CLOSED)
+    return qs.order_by("status", "deadline", "pk")

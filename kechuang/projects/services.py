@@ -266,7 +266,11 @@ def disbursement_create(
 def document_add(
     *, actor, project: Project, data: bytes, original_name: str, title: str = ""
 ) -> ProjectDocument:
-    _require(permissions.projects, actor, "view", project)
+    if not (
+        permissions.projects.allows(actor, "change", project)
+        or permissions.projects.allows(actor, "report", project)
+    ):
+        _deny("只有承担单位或科室工作人员可以上传项目文件。")
     attachment = core_services.attachment_store(
         actor=actor,
         data=data,
@@ -312,7 +316,7 @@ def report_submit(
         submitted_by=actor,
         submitted_at=timezone.now(),
     )
-    report.full_clean(exclude=["evidence"])
+    report.full_clean(exclude=["evidence", "reviewed_by"])
     report.save()
     for name, data in files:
         report.evidence.add(
@@ -441,13 +445,35 @@ def _clean_payload(project: Project, kind: str, payload: dict) -> dict:
             )
         return amounts
     if kind == ChangeRequest.Kind.TEAM:
-        leader = payload.get("leader_name", "").strip()
-        if not leader:
-            raise ValidationError({"payload": "请填写新的项目负责人。"})
-        return {"leader_name": leader}
+        return _clean_team_payload(project, payload)
     if kind == ChangeRequest.Kind.TERMINATION:
         return {}
     raise ValidationError({"kind": "未知的变更类型。"})
+
+
+def _clean_team_payload(project: Project, payload: dict) -> dict:
+    """A team change: a new leader, members joining (name and role) and members leaving (by id)."""
+    leader = str(payload.get("leader_name") or "").strip()
+    add = []
+    for row in payload.get("add") or []:
+        name, role = str(row.get("name") or "").strip(), str(row.get("role") or "").strip()
+        if not name:
+            raise ValidationError({"payload": "新增成员须填写姓名。"})
+        if len(name) > 40 or len(role) > 60:
+            raise ValidationError({"payload": "成员姓名不超过40字、分工不超过60字。"})
+        add.append({"name": name, "role": role})
+    current = dict(project.members.values_list("pk", "person__name"))
+    remove = sorted({int(i) for i in payload.get("remove") or []})
+    unknown = [i for i in remove if i not in current]
+    if unknown:
+        raise ValidationError({"payload": "要移出的成员不在本项目团队中。"})
+    if not (leader or add or remove):
+        raise ValidationError({"payload": "请填写新的项目负责人，或新增、移出至少一名成员。"})
+    staying = {current[i] for i in current if i not in remove}
+    clash = [a["name"] for a in add if a["name"] in staying]
+    if clash:
+        raise ValidationError({"payload": f"{'、'.join(clash)}已是项目成员。"})
+    return {"leader_name": leader, "add": add, "remove": remove}
 
 
 @transaction.atomic
@@ -521,14 +547,28 @@ def _apply_change(actor, project: Project, change: ChangeRequest) -> None:
         ):
             raise ValidationError("项目资金刚被修改，请重试。")
     elif change.kind == ChangeRequest.Kind.TEAM:
-        from kechuang.core.models import Person
-
-        person = Person.objects.filter(name=p["leader_name"], organisation=project.undertaking_unit).first()
-        if person is None:
-            person = Person.objects.create(name=p["leader_name"], organisation=project.undertaking_unit)
-        Project.objects.filter(pk=project.pk).update(leader=person, version=F("version") + 1)
+        _apply_team_change(project, p)
     elif change.kind == ChangeRequest.Kind.TERMINATION:
         project_transition(actor=actor, project=project, to=ProjectStatus.TERMINATED, reason=change.reason)
+
+
+def _unit_person(project: Project, name: str):
+    from kechuang.core.models import Person
+
+    person = Person.objects.filter(name=name, organisation=project.undertaking_unit).first()
+    return person or Person.objects.create(name=name, organisation=project.undertaking_unit)
+
+
+def _apply_team_change(project: Project, p: dict) -> None:
+    if p.get("leader_name"):
+        leader = _unit_person(project, p["leader_name"])
+        Project.objects.filter(pk=project.pk).update(leader=leader, version=F("version") + 1)
+    if p.get("remove"):
+        project.members.filter(pk__in=p["remove"]).delete()
+    for row in p.get("add", []):
+        ProjectMember.objects.get_or_create(
+            project=project, person=_unit_person(project, row["name"]), defaults={"role": row["role"]}
+        )
 
 
 # --- Mid-term check and acceptance ------------------------------------------------------------------
@@ -668,6 +708,51 @@ def reserve_create(*, actor, region, **fields) -> ReserveProject:
     reserve.full_clean()
     reserve.save()
     audit.record(actor=actor, action="reserve.create", obj=reserve, changes=audit.snapshot(reserve))
+    return reserve
+
+
+RESERVE_EDITABLE = (
+    "title",
+    "organisation",
+    "field",
+    "expected_investment",
+    "maturity",
+    "owner",
+    "team",
+    "target_programme",
+    "target_text",
+    "source",
+    "year",
+    "note",
+)
+
+
+@transaction.atomic
+def reserve_update(*, actor, reserve: ReserveProject, expected_version: int, **fields) -> ReserveProject:
+    """Edit a reserve entry (not its status: that moves through reserve_transition)."""
+    _require(permissions.reserve, actor, "change", reserve)
+    unknown = set(fields) - set(RESERVE_EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
+    if reserve.status in (ReserveProject.Status.APPROVED, ReserveProject.Status.DROPPED):
+        raise ValidationError("已立项或已放弃的储备项目不能再修改。")
+    names = [ReserveProject._meta.get_field(f).attname for f in fields]
+    before = audit.snapshot(reserve, names)
+    for name, value in fields.items():
+        setattr(reserve, name, value)
+    reserve.full_clean()
+    values = {name: getattr(reserve, name) for name in fields}
+    if not ReserveProject.objects.filter(pk=reserve.pk, version=expected_version).update(
+        **values, version=expected_version + 1
+    ):
+        raise core_services.StaleObject()
+    audit.record(
+        actor=actor,
+        action="reserve.update",
+        obj=reserve,
+        changes=audit.diff(before, audit.snapshot(reserve, names)),
+    )
+    reserve.refresh_from_db()
     return reserve
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kechuang.projects import views
+from kechuang.projects import views_lifecycle as lc
 
 app_name = "projects"
 urlpatterns = [
@@ -16,7 +17,18 @@ urlpatterns = [
     path("<int:pk>/start/", views.project_start, name="project_start"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
     path("changes/<int:pk>/<str:decision>/", views.change_decide, name="change_decide"),
+    path("<int:pk>/review/", lc.review_draw, name="review_draw"),
+    path("<int:pk>/outcome/", lc.outcome_add, name="outcome_add"),
+    path("<int:pk>/document/", lc.document_add, name="document_add"),
+    path("<int:pk>/team/", lc.team_change, name="team_change"),
+    path("reviews/<int:pk>/conclude/", lc.review_conclude, name="review_conclude"),
     path("reserve/", views.reserve_list, name="reserve_list"),
+    path("reserve/new/", lc.reserve_create, name="reserve_create"),
+    path("reserve/<int:pk>/", lc.reserve_detail, name="reserve_detail"),
+    path("reserve/<int:pk>/edit/", lc.reserve_edit, name="reserve_edit"),
+    path("reserve/<int:pk>/move/", lc.reserve_move, name="reserve_move"),
+    path("findings/", lc.finding_list, name="finding_list"),
+    path("findings/<int:pk>/", lc.finding_follow_up, name="finding_follow_up"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

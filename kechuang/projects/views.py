@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -109,6 +110,7 @@ def project_detail(request, pk):
     ctx = {"project": project, **selectors.project_detail(project)}
     ctx["may_change"] = permissions.projects.allows(request.user, "change", project)
     ctx["may_report"] = permissions.projects.allows(request.user, "report", project)
+    ctx["may_review"] = permissions.projects.allows(request.user, "review", project)
     return render(request, "projects/project_detail.html", ctx)
 
 
@@ -208,15 +210,13 @@ def project_start(request, pk):
 
 @login_required
 def report_review(request, pk):
-    projects = permissions.projects.queryset(request.user, "change")
-    report = (
-        get_object_or_404_for(permissions.projects, request.user, "change", qs=None, pk=-1)
-        if not projects.exists()
-        else None
+    report = get_object_or_404_for(
+        permissions.reports,
+        request.user,
+        "change",
+        qs=ProgressReport.objects.select_related("project"),
+        pk=pk,
     )
-    report = ProgressReport.objects.filter(project__in=projects, pk=pk).select_related("project").first()
-    if report is None:
-        raise Http404("对象不存在或无权访问。")
     form = forms.ReviewReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,13 +235,20 @@ def report_review(request, pk):
 @login_required
 @require_POST
 def change_decide(request, pk, decision):
-    projects = permissions.projects.queryset(request.user, "change")
-    change = ChangeRequest.objects.filter(project__in=projects, pk=pk).select_related("project").first()
-    if change is None or decision not in ("approve", "reject"):
+    if decision not in ("approve", "reject"):
         raise Http404("对象不存在或无权访问。")
-    services.change_request_decide(
-        actor=request.user, change=change, approve=decision == "approve", note=request.POST.get("note", "")
+    change = get_object_or_404_for(
+        permissions.changes, request.user, "change", qs=ChangeRequest.objects.select_related("project"), pk=pk
     )
+    try:
+        services.change_request_decide(
+            actor=request.user,
+            change=change,
+            approve=decision == "approve",
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     return redirect("projects:project_detail", change.project_id)
 
 
@@ -270,6 +277,7 @@ def reserve_list(request):
             "table": table,
             "statuses": ReserveProject.Status.choices,
             "per_year": selectors.reserve_vs_approved(request.user),
+            "may_create": permissions.reserve.may(request.user, "create"),
             "f": g,
         },
     )

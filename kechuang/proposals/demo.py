@@ -26,7 +26,7 @@ def build(ctx: DemoContext) -> None:
         text="建议加大高新技术企业培育、研发投入、创新平台和人才引进力度，推动校城融合，促进产业转型发展。",
         lead_unit="周村区科学技术局",
         co_units=["周村区工业和信息化局"],
-        assigned_on=dt.date(2020, 5, 20),
+        assigned_on=dt.date(2020, 9, 1),  # deadline 2020-12-01: the reply quotes figures as of 2020-11-30
         contact="区科技局办公室 0533-6418888",
     )
     services.proposal_transition(actor=staff, proposal=main, to="drafting")

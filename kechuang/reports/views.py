@@ -27,10 +27,9 @@ def _regions(user):
 
 def _scope(request) -> tuple[ScopeForm, Scope | None]:
     regions = _regions(request.user)
-    data = request.GET if "period" in request.GET else None
-    form = ScopeForm(data, regions=regions, initial=ScopeForm.initial_for(request.user))
-    if data is None:
-        form = ScopeForm(ScopeForm.initial_for(request.user), regions=regions)
+    # Missing or empty parameters fall back to the defaults (the user's region, this year, today).
+    data = ScopeForm.initial_for(request.user) | {k: v for k, v in request.GET.items() if v}
+    form = ScopeForm(data, regions=regions)
     if not form.is_valid():
         return form, None
     c = form.cleaned_data

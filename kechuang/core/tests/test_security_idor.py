@@ -7,11 +7,15 @@ import logging
 import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from kechuang.core.tests import idor
+
+# The marker makes pytest-django create the test database for this module (the module fixture below
+# then uses it); without it the fixture would run against the configured database.
+pytestmark = pytest.mark.django_db
 
 # Known leaks in other modules, one entry per URL name, reported to their owners (docs/security.md).
 # Each becomes a strict xfail: it fails the suite the day the leak is fixed, so the entry gets removed.
@@ -130,6 +134,9 @@ def findings(django_db_setup, django_db_blocker):
     logging.disable(logging.WARNING)  # hundreds of expected 404/403 lines
     try:
         with django_db_blocker.unblock(), transaction.atomic():
+            assert connection.vendor != "sqlite" or "kechuang-test" in connection.settings_dict["NAME"], (
+                "not the test database"
+            )
             result = _collect()
             transaction.set_rollback(True)
     finally:

@@ -66,3 +66,11 @@ def test_demo_summary_figures_match_an_independent_count_of_the_rows(tmp_path, c
     assert "立项区首批校城融合发展项目21项" in text
     assert figures["rd_intensity"]["text"] == "2.76%"
     assert all(f["code"] and f["unit"] for f in doc["figures"])
+
+    from kechuang.proposals.models import Proposal
+
+    reply = Proposal.objects.get(number="134092", session="区政协十三届四次会议")
+    assert reply.member_name == "郭帅" and reply.feedback == "satisfied" and reply.reply_draft_id
+    assert reply.replied_on <= reply.deadline
+    assert len(reply.reply_draft.sections) == 6
+    assert Proposal.objects.exclude(status__in=["feedback", "closed"]).count() >= 2

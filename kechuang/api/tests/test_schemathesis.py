@@ -1,0 +1,82 @@
+"""schemathesis against /api/openapi.json (issue 11): bounded property-based calls as a bureau staff user
+with a bearer token; no 5xx, and every response conforms to the documented schema."""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from kechuang.accounts import services as account_services
+from kechuang.core.tests.factories import OrganisationFactory, UserFactory
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+# Operations that fail today, reported to their owners; each is a strict xfail below, so the day it is
+# fixed the suite says so and the entry moves back into the main test.
+KNOWN_FAILURES = {
+    ("GET", "/api/agritech/logs"): "agritech: ?year= is not bounded; year=-4184817 raises ValueError in the "
+    "__year lookup -> 500 (validate 1900..2100 in the schema)",
+}
+checked = schema
+for method, path in KNOWN_FAILURES:
+    checked = checked.exclude(method=method, path=path)
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """Like Django's test client: a finished WSGI request must not close the test transaction's connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(db, town, wsgi_keeps_the_test_connection):
+    staff = UserFactory(staff=True)
+    OrganisationFactory(region=town)  # something in scope for list endpoints
+    _token, key = account_services.api_token_create(actor=staff, user=staff, name="schemathesis")
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_the_schema_lists_operations():
+    assert len(list(schema.get_all_operations())) >= 5
+
+
+SETTINGS = {
+    "max_examples": 8,
+    "deadline": None,
+    "suppress_health_check": list(HealthCheck),
+    "derandomize": True,
+}
+
+
+@checked.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+@pytest.mark.django_db
+def test_api_conforms_to_its_schema_and_never_5xx(case, bearer):
+    response = case.call(headers=bearer)
+    case.validate_response(response, checks=CHECKS)
+
+
+AGRITECH_LOGS = ("GET", "/api/agritech/logs")
+
+
+@schema.include(method=AGRITECH_LOGS[0], path=AGRITECH_LOGS[1]).parametrize()
+@settings(**SETTINGS)
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[AGRITECH_LOGS])
+def test_known_failure_agritech_logs_year_still_fails(case, bearer):
+    case.validate_response(case.call(headers=bearer), checks=CHECKS)

@@ -1,0 +1,182 @@
+"""Plan projects over JSON: list and detail scoped by the project policy, milestones, and progress reports
+filed by the undertaking unit. Outside the caller's scope every id is a 404, as on the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.projects import permissions, selectors, services
+from kechuang.projects.models import Milestone, Project
+
+router = Router(tags=["projects"])
+
+
+class ProjectOut(Schema):
+    id: int
+    number: str
+    name: str
+    level: str
+    level_label: str
+    plan_name: str
+    school_city: bool
+    undertaking_unit: str
+    year: int
+    starts_on: dt.date
+    ends_on: dt.date
+    ended_on: dt.date | None
+    status: str
+    status_label: str
+    fiscal_total: Decimal
+    disbursed: Decimal
+    self_raised: Decimal
+
+
+class MilestoneOut(Schema):
+    id: int
+    seq: int
+    title: str
+    due_on: dt.date
+    deliverable: str
+    target: str
+    status: str
+    met_on: dt.date | None
+
+
+class ProjectDetailOut(ProjectOut):
+    goals: str
+    partners: list[str]
+    milestones: list[MilestoneOut]
+
+
+class ReportIn(Schema):
+    kind: str
+    summary: str
+    spent: Decimal = Decimal("0.00")
+    milestone_id: int | None = None
+    period: str = ""
+
+
+class ReportOut(Schema):
+    id: int
+    project_id: int
+    kind: str
+    milestone_id: int | None
+    period: str
+    summary: str
+    spent: Decimal
+    status: str
+    submitted_at: dt.datetime
+
+
+def _out(p: Project) -> dict:
+    return {
+        "id": p.pk,
+        "number": p.number,
+        "name": p.name,
+        "level": p.level,
+        "level_label": p.get_level_display(),
+        "plan_name": p.plan_name,
+        "school_city": p.school_city,
+        "undertaking_unit": p.undertaking_unit.name,
+        "year": p.year,
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+        "ended_on": p.ended_on,
+        "status": p.status,
+        "status_label": p.get_status_display(),
+        "fiscal_total": p.fiscal_total,
+        "disbursed": p.disbursed,
+        "self_raised": p.self_raised,
+    }
+
+
+def _milestone(m: Milestone) -> dict:
+    return {
+        "id": m.pk,
+        "seq": m.seq,
+        "title": m.title,
+        "due_on": m.due_on,
+        "deliverable": m.deliverable,
+        "target": m.target,
+        "status": m.status,
+        "met_on": m.met_on,
+    }
+
+
+def _project(request, project_id: int, action: str = "view") -> Project:
+    return get_object_or_404_for(
+        permissions.projects,
+        request.auth,
+        action,
+        qs=Project.objects.select_related("undertaking_unit", "region"),
+        pk=project_id,
+    )
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginate(LimitOffsetPagination)
+def project_list(
+    request, level: str = "", status: str = "", year: int | None = None, q: str = ""
+) -> list[dict]:
+    if not permissions.projects.may(request.auth, "view"):
+        raise PermissionDenied
+    qs = selectors.projects_for(request.auth, level=level, status=status, year=year, q=q.strip())
+    return [_out(p) for p in qs.order_by("-year", "number")]
+
+
+@router.get("/projects/{project_id}", response=ProjectDetailOut)
+def project_detail(request, project_id: int):
+    project = _project(request, project_id)
+    return {
+        **_out(project),
+        "goals": project.goals,
+        "partners": [p.organisation.name for p in project.partners.select_related("organisation")],
+        "milestones": [_milestone(m) for m in project.milestones.all()],
+    }
+
+
+@router.get("/projects/{project_id}/milestones", response=list[MilestoneOut])
+def milestones(request, project_id: int):
+    return [_milestone(m) for m in _project(request, project_id).milestones.all()]
+
+
+@router.post("/projects/{project_id}/reports", response={201: ReportOut})
+def report_submit(request, project_id: int, payload: ReportIn):
+    """The undertaking unit files a progress report (periodic, or for one milestone of its 任务书)."""
+    project = _project(request, project_id, "report")
+    milestone = None
+    if payload.milestone_id is not None:
+        milestone = project.milestones.filter(pk=payload.milestone_id).first()
+        if milestone is None:
+            raise Http404("对象不存在或无权访问。")
+    report = services.report_submit(
+        actor=request.auth,
+        project=project,
+        kind=payload.kind,
+        summary=payload.summary,
+        spent=payload.spent,
+        milestone=milestone,
+        period=payload.period,
+    )
+    return Status(
+        201,
+        {
+            "id": report.pk,
+            "project_id": project.pk,
+            "kind": report.kind,
+            "milestone_id": report.milestone_id,
+            "period": report.period,
+            "summary": report.summary,
+            "spent": report.spent,
+            "status": report.status,
+            "submitted_at": report.submitted_at,
+        },
+    )

@@ -1,0 +1,99 @@
+import datetime as dt
+
+import pytest
+
+from kechuang.accounts import services as account_services
+from kechuang.core.tests.factories import UserFactory
+from kechuang.projects import services
+from kechuang.projects.models import ProgressReport
+from kechuang.projects.tests.factories import make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(client, user):
+    _, key = account_services.api_token_create(actor=user, user=user, name="测试")
+    headers = {"Authorization": f"Bearer {key}"}
+
+    class Api:
+        def get(self, path):
+            return client.get(f"/api/projects{path}", headers=headers)
+
+        def post(self, path, data):
+            return client.post(f"/api/projects{path}", data, content_type="application/json", headers=headers)
+
+    return Api()
+
+
+@pytest.fixture
+def own(staff, enterprise_user):
+    project = make_project(staff, unit=enterprise_user.organisation, name="本企业项目")
+    services.milestone_add(
+        actor=staff,
+        project=project,
+        title="样机",
+        due_on=dt.date(2020, 9, 30),
+        deliverable="样机",
+        target="测试",
+    )
+    return project
+
+
+def test_firm_lists_and_reads_only_its_own_projects(client, staff, enterprise_user, own):
+    other = make_project(staff, name="他企业项目")
+    api = _api(client, enterprise_user)
+    items = api.get("/projects").json()["items"]
+    assert [i["name"] for i in items] == ["本企业项目"]
+    detail = api.get(f"/projects/{own.pk}").json()
+    assert detail["milestones"][0]["title"] == "样机" and detail["fiscal_total"] == "100000.00"
+    assert api.get(f"/projects/{own.pk}/milestones").json()[0]["deliverable"] == "样机"
+    assert api.get(f"/projects/{other.pk}").status_code == 404
+    assert api.get(f"/projects/{other.pk}/milestones").status_code == 404
+
+
+def test_staff_of_another_district_sees_nothing(client, own, other_district):
+    api = _api(client, UserFactory(staff=True, region=other_district))
+    assert api.get("/projects").json()["items"] == []
+    assert api.get(f"/projects/{own.pk}").status_code == 404
+
+
+def test_firm_submits_a_milestone_report(client, enterprise_user, own):
+    api = _api(client, enterprise_user)
+    milestone = own.milestones.get()
+    resp = api.post(
+        f"/projects/{own.pk}/reports",
+        {"kind": "milestone", "summary": "样机完成", "spent": "12000.50", "milestone_id": milestone.pk},
+    )
+    assert resp.status_code == 201, resp.content
+    report = ProgressReport.objects.get()
+    assert report.milestone == milestone and str(report.spent) == "12000.50"
+    assert resp.json()["status"] == "submitted"
+
+
+def test_report_is_refused_with_a_chinese_message_and_nothing_saved(client, enterprise_user, own):
+    api = _api(client, enterprise_user)
+    resp = api.post(f"/projects/{own.pk}/reports", {"kind": "milestone", "summary": "缺阶段目标"})
+    assert resp.status_code == 422 and "须选择对应的阶段目标" in resp.json()["error"]["message"]
+    assert ProgressReport.objects.count() == 0
+
+
+def test_staff_and_other_firms_cannot_file_reports(client, staff, own):
+    milestone = own.milestones.get()
+    for user in (staff, UserFactory(enterprise=True)):
+        resp = _api(client, user).post(
+            f"/projects/{own.pk}/reports",
+            {"kind": "milestone", "summary": "x", "milestone_id": milestone.pk},
+        )
+        assert resp.status_code == 404
+    assert ProgressReport.objects.count() == 0
+
+
+def test_milestone_of_another_project_is_a_404(client, staff, enterprise_user, own):
+    other = make_project(staff, unit=enterprise_user.organisation)
+    foreign = services.milestone_add(
+        actor=staff, project=other, title="B", due_on=dt.date(2020, 9, 30), deliverable="d", target="t"
+    )
+    resp = _api(client, enterprise_user).post(
+        f"/projects/{own.pk}/reports", {"kind": "milestone", "summary": "x", "milestone_id": foreign.pk}
+    )
+    assert resp.status_code == 404 and ProgressReport.objects.count() == 0
