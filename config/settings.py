@@ -62,7 +62,7 @@ DEBUG = _env_bool("DEBUG", False)
 SECRET_KEY = _env("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-dev-key-only-for-debug-and-tests-" + "x" * 20  # noqa: S105
+        SECRET_KEY = "insecure-dev-key-only-for-debug-and-tests-" + "x" * 20  # noqa: S105 - never used in production: refused below without DEBUG
     else:
         raise ImproperlyConfigured(
             "未设置环境变量 SECRET_KEY。生产环境必须设置至少 50 个字符的随机密钥；"

@@ -11,6 +11,7 @@ Loopback only, bounded in time. Exits non-zero with a message on the first failu
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import io
 import os
@@ -42,11 +43,13 @@ def fail(message: str) -> None:
 
 
 def psql(sql: str) -> None:
-    subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], check=True, capture_output=True)
+    subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], check=True, capture_output=True)  # noqa: S603,S607 - fixed tool, SQL built here
 
 
 def kechuang(env: dict, *args: str) -> str:
-    result = subprocess.run([str(VENV_BIN / "python"), "-m", "kechuang", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(  # noqa: S603 - our own venv's interpreter running our own command
+        [str(VENV_BIN / "python"), "-m", "kechuang", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         fail(f"kechuang {' '.join(args)}: {result.stderr[-2000:]}")
     return result.stdout
@@ -74,7 +77,9 @@ class Browser:
     def csrf(self) -> str:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
-    def request(self, url: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str, str]:
+    def request(
+        self, url: str, data: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, str, str]:
         req = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 - loopback only
         try:
             with self.opener.open(req, timeout=60) as r:
@@ -84,7 +89,9 @@ class Browser:
 
     def post(self, url: str, fields: dict, referer: str) -> tuple[int, str, str]:
         body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": self.csrf()}).encode()
-        return self.request(url, body, {"Content-Type": "application/x-www-form-urlencoded", "Referer": referer})
+        return self.request(
+            url, body, {"Content-Type": "application/x-www-form-urlencoded", "Referer": referer}
+        )
 
     def upload(self, url: str, name: str, content: bytes, referer: str) -> tuple[int, str, str]:
         boundary = uuid.uuid4().hex
@@ -95,8 +102,11 @@ class Browser:
             content,
             f"\r\n--{boundary}--\r\n".encode(),
         ]
-        return self.request(url, b"".join(parts),
-                            {"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": referer})
+        return self.request(
+            url,
+            b"".join(parts),
+            {"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": referer},
+        )
 
 
 def workbook() -> bytes:
@@ -110,7 +120,9 @@ def workbook() -> bytes:
     ws.append(["周村区企业名录（生产环境自检）"])
     ws.append(["单位名称", "统一社会信用代码", "所在镇街"])
     for i in range(ROWS):
-        ws.append([f"自检企业{i:05d}有限公司", make_credit_code("9", "1", "370306", f"PC{i:06d}"), "丝绸路街道"])
+        ws.append(
+            [f"自检企业{i:05d}有限公司", make_credit_code("9", "1", "370306", f"PC{i:06d}"), "丝绸路街道"]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -122,31 +134,71 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kc-prodcheck-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "KECHUANG", "PYTEST"))}
     env.update(
-        SECRET_KEY=secrets.token_urlsafe(64), DEBUG="false", HTTPS="false", ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"{PG}/{DB_NAME}", REDIS_URL="redis://127.0.0.1:6379/14", KECHUANG_DATA_DIR=str(tmp),
-        LOG_FORMAT="json", EMAIL_HOST="127.0.0.1", EMAIL_PORT="2525",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        DEBUG="false",
+        HTTPS="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"{PG}/{DB_NAME}",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        KECHUANG_DATA_DIR=str(tmp),
+        LOG_FORMAT="json",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT="2525",
     )
     psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     psql(f"CREATE DATABASE {DB_NAME}")
     procs: list[subprocess.Popen] = []
+    stack = contextlib.ExitStack()  # the servers' log files, closed after the servers stop
     try:
         print("prod-check: migrate, collectstatic, create a staff account")
         kechuang(env, "migrate", "--no-input", "-v0")
         kechuang(env, "collectstatic", "--no-input", "-v0")
-        kechuang(env, "shell", "-c",
-                 "from kechuang.accounts import services; from kechuang.core.models import Region; "
-                 f"services.user_create(actor=None, username='pc_staff', password='{PASSWORD}', role='staff', "
-                 "region=Region.objects.get(code='370306'))")
+        kechuang(
+            env,
+            "shell",
+            "-c",
+            "from kechuang.accounts import services; from kechuang.core.models import Region; "
+            f"services.user_create(actor=None, username='pc_staff', password='{PASSWORD}', role='staff', "
+            "region=Region.objects.get(code='370306'))",
+        )
         logs = tmp / "logs"
         logs.mkdir()
         for port in PORTS:
-            procs.append(subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
-                [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-                 "--workers", "2"], cwd=ROOT, env=env, stdout=open(logs / f"web{port}.log", "w"),  # noqa: SIM115
-                stderr=subprocess.STDOUT))
-        procs.append(subprocess.Popen(  # noqa: S603 - our own venv's worker
-            [str(VENV_BIN / "python"), "-m", "kechuang", "db_worker", "--queue-name", "default", "--interval", "0.5"], cwd=ROOT,
-            env=env, stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT))  # noqa: SIM115
+            procs.append(
+                subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
+                    [
+                        str(VENV_BIN / "gunicorn"),
+                        "-c",
+                        "deploy/gunicorn.conf.py",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        "2",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=stack.enter_context(open(logs / f"web{port}.log", "w")),  # noqa: SIM115 - ExitStack closes it
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        procs.append(
+            subprocess.Popen(  # noqa: S603 - our own venv's worker
+                [
+                    str(VENV_BIN / "python"),
+                    "-m",
+                    "kechuang",
+                    "db_worker",
+                    "--queue-name",
+                    "default",
+                    "--interval",
+                    "0.5",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=stack.enter_context(open(logs / "worker.log", "w")),  # noqa: SIM115 - ExitStack closes it
+                stderr=subprocess.STDOUT,
+            )
+        )  # noqa: SIM115
         a, b = (f"http://127.0.0.1:{p}" for p in PORTS)
         for base in (a, b):
             wait_for(f"{base}/healthz")
@@ -154,8 +206,11 @@ def main() -> None:
 
         browser = Browser()
         browser.request(f"{a}/accounts/login/")
-        status, url, html = browser.post(f"{a}/accounts/login/", {"username": "pc_staff", "password": PASSWORD},
-                                         referer=f"{a}/accounts/login/")
+        status, url, html = browser.post(
+            f"{a}/accounts/login/",
+            {"username": "pc_staff", "password": PASSWORD},
+            referer=f"{a}/accounts/login/",
+        )
         if "工作台" not in html:
             fail(f"login on server A did not reach the home page ({status} {url})")
         status, url, html = browser.request(f"{b}/")
@@ -164,13 +219,17 @@ def main() -> None:
         print("prod-check: logged in on A, session continued on B")
 
         browser.request(f"{b}/imports/organisations/")
-        status, url, html = browser.upload(f"{b}/imports/organisations/", "企业名录.xlsx", workbook(),
-                                           referer=f"{b}/imports/organisations/")
+        status, url, html = browser.upload(
+            f"{b}/imports/organisations/", "企业名录.xlsx", workbook(), referer=f"{b}/imports/organisations/"
+        )
         match = re.search(r'name="attachment" value="([0-9a-f-]{36})"', html)
         if not match:
             fail(f"the import preview did not offer a confirmation ({status}); page starts: {html[:500]}")
-        status, url, html = browser.post(f"{b}/imports/organisations/confirm/", {"attachment": match.group(1)},
-                                         referer=f"{b}/imports/organisations/")
+        status, url, html = browser.post(
+            f"{b}/imports/organisations/confirm/",
+            {"attachment": match.group(1)},
+            referer=f"{b}/imports/organisations/",
+        )
         job = re.search(r"/jobs/(\d+)/", url)
         if not job:
             fail(f"confirming a {ROWS}-row import did not start a background job ({status} {url})")
@@ -184,9 +243,13 @@ def main() -> None:
             time.sleep(1)
         else:
             fail("the worker did not finish the import job within 300 s")
-        count = kechuang(env, "shell", "-c",
-                         "from kechuang.core.models import Organisation; "
-                         "print(Organisation.objects.filter(name__startswith='自检企业').count())")
+        count = kechuang(
+            env,
+            "shell",
+            "-c",
+            "from kechuang.core.models import Organisation; "
+            "print(Organisation.objects.filter(name__startswith='自检企业').count())",
+        )
         if count.strip().splitlines()[-1] != str(ROWS):
             fail(f"expected {ROWS} imported organisations, found {count.strip()}")
         print(f"prod-check: a {ROWS}-row import ran on the worker and stored every row")
@@ -198,6 +261,7 @@ def main() -> None:
                 proc.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        stack.close()
         psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         shutil.rmtree(tmp, ignore_errors=True)
     print("prod-check passed: PostgreSQL + Redis, two app servers, one worker, graceful shutdown")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -53,7 +53,7 @@ def _out(log) -> dict:
 
 @router.get("/logs", response=list[LogOut])
 @paginate(LimitOffsetPagination)
-def logs(request, year: int | None = None, pairing: int | None = None):
+def logs(request, year: int | None = Query(None, ge=1900, le=2100), pairing: int | None = None):
     if not permissions.logs.may(request.auth, "view"):
         raise PermissionDenied
     return [

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from kechuang.core import audit
 from kechuang.notifications.models import Notification, Preference
 from kechuang.notifications.tasks import send_notification_emails
 
@@ -38,13 +39,23 @@ def mark_read(*, user, notification: Notification) -> None:
     )
 
 
-def mark_all_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+@transaction.atomic
+def mark_all_read(*, actor) -> int:
+    count = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+    audit.record(actor=actor, action="notification.mark_all_read", obj=actor, changes={"count": count})
+    return count
 
 
 @transaction.atomic
-def set_preference(*, user, kind: str, in_app: bool, email: bool) -> Preference:
+def set_preference(*, actor, kind: str, in_app: bool, email: bool) -> Preference:
+    """A user's own choice of what to receive (users change only their own preferences)."""
     pref, _ = Preference.objects.update_or_create(
-        user=user, kind=kind, defaults={"in_app": in_app, "email": email}
+        user=actor, kind=kind, defaults={"in_app": in_app, "email": email}
+    )
+    audit.record(
+        actor=actor,
+        action="notification.set_preference",
+        obj=pref,
+        changes={"kind": kind, "in_app": in_app, "email": email},
     )
     return pref

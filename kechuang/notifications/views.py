@@ -37,7 +37,7 @@ def open_notification(request, pk: int):
 @require_POST
 @login_required
 def mark_all_read(request):
-    count = services.mark_all_read(user=request.user)
+    count = services.mark_all_read(actor=request.user)
     messages.success(request, f"已将 {count} 条消息标为已读。")
     return redirect("notifications:inbox")
 
@@ -48,7 +48,7 @@ def preferences(request):
     if request.method == "POST":
         for kind in KINDS:
             services.set_preference(
-                user=request.user,
+                actor=request.user,
                 kind=kind,
                 in_app=f"in_app_{kind}" in request.POST,
                 email=f"email_{kind}" in request.POST,

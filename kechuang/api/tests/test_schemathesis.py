@@ -19,10 +19,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 # Operations that fail today, reported to their owners; each is a strict xfail below, so the day it is
 # fixed the suite says so and the entry moves back into the main test.
-KNOWN_FAILURES = {
-    ("GET", "/api/agritech/logs"): "agritech: ?year= is not bounded; year=-4184817 raises ValueError in the "
-    "__year lookup -> 500 (validate 1900..2100 in the schema)",
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 checked = schema
 for method, path in KNOWN_FAILURES:
     checked = checked.exclude(method=method, path=path)
@@ -69,14 +66,3 @@ SETTINGS = {
 def test_api_conforms_to_its_schema_and_never_5xx(case, bearer):
     response = case.call(headers=bearer)
     case.validate_response(response, checks=CHECKS)
-
-
-AGRITECH_LOGS = ("GET", "/api/agritech/logs")
-
-
-@schema.include(method=AGRITECH_LOGS[0], path=AGRITECH_LOGS[1]).parametrize()
-@settings(**SETTINGS)
-@pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[AGRITECH_LOGS])
-def test_known_failure_agritech_logs_year_still_fails(case, bearer):
-    case.validate_response(case.call(headers=bearer), checks=CHECKS)

@@ -15,7 +15,7 @@ def test_notify_puts_a_message_in_the_inbox_and_emails_those_who_want_it(
     staff.email = "a@example.gov.cn"
     staff.save()
     quiet = UserFactory(email="b@example.gov.cn")
-    services.set_preference(user=quiet, kind="system", in_app=True, email=False)
+    services.set_preference(actor=quiet, kind="system", in_app=True, email=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(
             users=[staff, quiet], kind="system", title="高企申报截止提醒", body="还有3个工作日", url="/"
@@ -26,7 +26,7 @@ def test_notify_puts_a_message_in_the_inbox_and_emails_those_who_want_it(
 
 
 def test_user_can_switch_a_kind_off_entirely(staff):
-    services.set_preference(user=staff, kind="system", in_app=False, email=False)
+    services.set_preference(actor=staff, kind="system", in_app=False, email=False)
     assert services.notify(users=[staff], kind="system", title="x") == []
 
 
