@@ -202,9 +202,12 @@ def change_submit(request, pk):
 @require_POST
 def project_start(request, pk):
     project = get_object_or_404_for(permissions.projects, request.user, "change", pk=pk)
-    services.project_transition(
-        actor=request.user, project=project, to=ProjectStatus.IN_PROGRESS, reason="任务书已签订，开始实施"
-    )
+    try:
+        services.project_transition(
+            actor=request.user, project=project, to=ProjectStatus.IN_PROGRESS, reason="任务书已签订，开始实施"
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     return redirect("projects:project_detail", project.pk)
 
 

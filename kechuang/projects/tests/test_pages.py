@@ -226,3 +226,44 @@ def test_finding_list_query_count_is_constant(client, staff, finding, django_ass
         )
     with django_assert_max_num_queries(first):
         client.get(url)
+
+
+def test_firm_files_a_milestone_report_with_evidence_and_staff_accepts_it(client, staff, enterprise_user):
+    project = make_project(staff, unit=enterprise_user.organisation)
+    milestone = services.milestone_add(
+        actor=staff,
+        project=project,
+        title="样机",
+        due_on=dt.date(2020, 9, 30),
+        deliverable="样机",
+        target="测试",
+    )
+    _login(client, enterprise_user)
+    resp = client.post(
+        reverse("projects:report_submit", args=[project.pk]),
+        {
+            "kind": "milestone",
+            "milestone": milestone.pk,
+            "summary": "样机已完成",
+            "spent": "5000",
+            "evidence": SimpleUploadedFile("测试报告.pdf", PDF),
+        },
+    )
+    assert resp.status_code == 302
+    report = project.reports.get()
+    assert report.evidence.get().original_name == "测试报告.pdf"
+    assert client.get(reverse("projects:report_review", args=[report.pk])).status_code == 404
+    _login(client, staff)
+    resp = client.post(reverse("projects:report_review", args=[report.pk]), {"accept": "1", "note": ""})
+    assert resp.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status == "met"
+
+
+def test_starting_a_started_project_shows_why_and_changes_nothing(client, staff):
+    project = make_project(staff)
+    services.project_transition(actor=staff, project=project, to="in_progress")
+    _login(client, staff)
+    resp = client.post(reverse("projects:project_start", args=[project.pk]), follow=True)
+    assert "不能从“实施中”变为“实施中”" in resp.content.decode()
+    assert project.status_changes.count() == 1
