@@ -362,7 +362,9 @@ def run(*, stdout=None) -> list[str]:
         DemoLoad.objects.create(app_label=app_config.label)
         built.append(app_config.label)
         if stdout:
-            stdout.write(f"  {app_config.verbose_name}：演示数据已生成（{time.monotonic() - started:.1f} 秒）")
+            stdout.write(
+                f"  {app_config.verbose_name}：演示数据已生成（{time.monotonic() - started:.1f} 秒）"
+            )
     return built
 
 

@@ -46,6 +46,7 @@ JOBS: tuple[Job, ...] = (
     Job("stats-reminders", "stats", ("remind",), daily_at=dt.time(8, 30)),
     Job("project-warnings", "projects", ("warn",), daily_at=dt.time(8, 0)),
     Job("voucher-expiry", "vouchers", ("expire",), daily_at=dt.time(1, 0)),
+    Job("proposal-reminders", "proposals", ("remind",), daily_at=dt.time(8, 45)),
     Job("audit-archive", "audit_archive", (), daily_at=dt.time(2, 0), pass_as_of=False),
 )
 

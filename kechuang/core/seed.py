@@ -88,3 +88,28 @@ def seed_reference_data(apps=None) -> None:
         (DATA / "dictionaries.csv").read_text(encoding="utf-8"), DictType=DictType, DictItem=DictItem
     )
     Head.objects.get_or_create(pk=1, defaults={"last_hash": "0" * 64})
+
+
+def ensure_reference_data() -> None:
+    """Re-run every app's data-migration seed (functions named `seed`), idempotently.
+
+    Tests that flush the database (transactional tests, live-server browser tests) remove what the data
+    migrations put there; this puts it back with the same code, so no test depends on test order.
+    """
+    from django.apps import apps as global_apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    from kechuang.core.models import Region
+
+    if Region.objects.filter(code="370306").exists():
+        return
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    for key in sorted(loader.disk_migrations, key=lambda k: (k[0] != "core", k)):
+        for operation in loader.disk_migrations[key].operations:
+            if isinstance(operation, RunPython) and operation.code.__name__ in (
+                "seed",
+                "seed_reference_data",
+            ):
+                operation.code(global_apps, None)

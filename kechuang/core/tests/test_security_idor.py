@@ -137,6 +137,9 @@ def findings(django_db_setup, django_db_blocker):
             assert connection.vendor != "sqlite" or "kechuang-test" in connection.settings_dict["NAME"], (
                 "not the test database"
             )
+            from kechuang.core.seed import ensure_reference_data
+
+            ensure_reference_data()  # an earlier transactional test may have flushed the seeded rows
             result = _collect()
             transaction.set_rollback(True)
     finally:

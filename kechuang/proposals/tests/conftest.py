@@ -2,8 +2,6 @@ import datetime as dt
 
 import pytest
 
-from e2e.conftest import browser  # noqa: F401 - Chromium session fixture for test_browser.py
-
 
 @pytest.fixture
 def proposal(staff, district, calendar_2020_2027):
