@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kechuang.accounts.roles import Role
-from kechuang.core import audit, workdays
+from kechuang.core import audit, dates, workdays
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.services import StaleObject
 from kechuang.proposals import rules
@@ -113,7 +113,7 @@ def proposal_transition(
     if to == rules.FEEDBACK:
         updates.update(feedback=feedback, feedback_note=feedback_note)
     if to == rules.REPLIED:
-        updates["replied_on"] = today or timezone.localdate()
+        updates["replied_on"] = today or dates.today()
     if to == rules.DRAFTING and old == rules.SECOND_ROUND:
         updates.update(round=proposal.round + 1, feedback="", replied_on=None)
     done = Proposal.objects.filter(pk=proposal.pk, status=old, version=proposal.version).update(**updates)

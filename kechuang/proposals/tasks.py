@@ -1,9 +1,10 @@
 from django.tasks import task
-from django.utils import timezone
+
+from kechuang.core import dates
 
 
 @task()
 def proposal_reminders() -> int:
     from kechuang.proposals.services import send_reminders
 
-    return send_reminders(today=timezone.localdate())
+    return send_reminders(today=dates.today())

@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kechuang.core import dates
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.proposals import letter, rules, services
 from kechuang.proposals.forms import (
@@ -36,7 +36,7 @@ def proposal_list(request):
     if not proposals.may(request.user, "view"):
         raise PermissionDenied("无权查看建议提案。")
     qs = proposals.queryset(request.user).select_related("region", "result_class")
-    today = timezone.localdate()
+    today = dates.today()
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         qs = services.due_soon(request.user.region, today).filter(pk__in=qs.values("pk"))
@@ -90,7 +90,7 @@ def _detail_context(request, proposal, errors=()):
                 "contact": proposal.contact,
             }
         ),
-        "draft_form": DraftReplyForm(initial={"as_of": timezone.localdate()}),
+        "draft_form": DraftReplyForm(initial={"as_of": dates.today()}),
         "opinion_form": OpinionForm(),
         "changes": proposal.status_changes.select_related("actor"),
         "units": proposal.co_units.all(),
@@ -208,7 +208,7 @@ def co_unit_opinion(request, pk: int):
 @login_required
 def proposal_letter(request, pk: int):
     proposal = _get(request, pk, "export")
-    date = proposal.replied_on or timezone.localdate()
+    date = proposal.replied_on or dates.today()
     signature = proposal.reply_draft.template.signature if proposal.reply_draft_id else proposal.lead_unit
     data = letter.to_docx(proposal, date=date, signature=signature or proposal.lead_unit)
     response = HttpResponse(

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 
+from kechuang.core import dates
 from kechuang.core.indicators import Period
 from kechuang.core.models import Region
 from kechuang.reports.models import SummaryTemplate
@@ -44,7 +43,7 @@ class ScopeForm(BootstrapMixin, forms.Form):
 
     @staticmethod
     def initial_for(user) -> dict:
-        today = dt.date.today()
+        today = dates.today()
         return {"region": user.region_id, "period": str(today.year), "as_of": today}
 
 

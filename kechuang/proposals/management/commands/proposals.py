@@ -3,8 +3,8 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from kechuang.core import dates
 from kechuang.proposals.services import send_reminders
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            today = dt.date.fromisoformat(opts["as_of"]) if opts.get("as_of") else timezone.localdate()
+            today = dt.date.fromisoformat(opts["as_of"]) if opts.get("as_of") else dates.today()
         except ValueError:
             raise CommandError("日期格式应为 YYYY-MM-DD。") from None
         self.stdout.write(f"已发送提醒 {send_reminders(today=today)} 条")
