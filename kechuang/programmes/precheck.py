@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from kechuang.core import dates
 
 KINDS = {"hnte": "高新技术企业认定条件", "tech_sme": "科技型中小企业评价条件"}
 
@@ -20,7 +20,7 @@ def run(application, *, as_of: dt.date | None = None) -> dict | None:
         return None
     from kechuang.enterprises.eligibility import assess
 
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or dates.today()
     assessment = assess(application.organisation, as_of)
     evaluation = assessment.hnte if key == "hnte" else assessment.tech_sme
     return {

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
+from kechuang.core import dates
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
@@ -259,9 +260,7 @@ def call_detail(request, pk: int):
             "applications": apps,
             "ranking": selectors.ranking(call),
             "publicities": call.publicities.all(),
-            "publicity_form": PublicityForm(
-                candidates=candidates, initial={"starts_on": timezone.localdate()}
-            ),
+            "publicity_form": PublicityForm(candidates=candidates, initial={"starts_on": dates.today()}),
             "may_change": permissions.calls.allows(request.user, "change", call),
         },
     )
@@ -484,7 +483,7 @@ def public_publicity_detail(request, pk: int):
         else:
             messages.success(request, "您的异议已收到，我们将核实后答复。")
             return redirect("programmes:public_publicity_detail", period.pk)
-    today = timezone.localdate()
+    today = dates.today()
     return render(
         request,
         "programmes/public_publicity_detail.html",
