@@ -173,7 +173,9 @@ def project_funds_disbursed(scope: Scope) -> Value:
         paid_on__gte=scope.period.start,
         paid_on__lte=min(scope.period.end, scope.as_of),
     ).select_related("project")
-    return Value(rows.aggregate(s=Sum("amount"))["s"] or ZERO, rows=lambda: rows)
+    # SQLite sums decimals without their places; report money as 元 with 2 places on every backend.
+    total = Decimal(rows.aggregate(s=Sum("amount"))["s"] or ZERO).quantize(ZERO)
+    return Value(total, rows=lambda: rows)
 
 
 __all__ = ["rules"]
