@@ -6,8 +6,8 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
+from kechuang.core import dates
 from kechuang.projects import permissions, rules
 from kechuang.projects.models import (
     CampaignItem,
@@ -197,7 +197,7 @@ def reserve_statuses():
 
 def findings_for(user, *, state: str = "", today=None):
     """Rectification demands the user may see: all, still open, overdue (open past the deadline), closed."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     qs = permissions.findings.queryset(user, "view").select_related(
         "item__project__undertaking_unit", "item__campaign", "item__inspector"
     )

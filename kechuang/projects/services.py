@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kechuang.accounts.models import User
 from kechuang.accounts.roles import Role
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core import services as core_services
 from kechuang.core.models import Organisation
 from kechuang.core.workdays import working_days_between
@@ -176,7 +176,7 @@ def project_transition(
         )
         if problem:
             raise ValidationError(problem)
-        on = on or timezone.localdate()
+        on = on or dates.today()
         changes = {"status": to}
         if to in rules.ENDED:
             changes["ended_on"] = on
@@ -955,7 +955,7 @@ def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = 
         raise ValidationError("整改销号须由督查人或科室工作人员确认。")
     if not follow_up.strip():
         raise ValidationError({"follow_up": "请填写整改或跟踪情况。"})
-    stamp = f"{timezone.localdate()} {actor.display_name or actor.get_username()}：{follow_up.strip()}"
+    stamp = f"{dates.today()} {actor.display_name or actor.get_username()}：{follow_up.strip()}"
     finding.follow_up = (finding.follow_up + "\n" + stamp).strip()
     if close:
         finding.status, finding.closed_at = Finding.Status.CLOSED, timezone.now()

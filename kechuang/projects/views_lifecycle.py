@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from kechuang.accounts.models import Team, User
 from kechuang.accounts.roles import Role
+from kechuang.core import dates
 from kechuang.core.models import DictItem, Organisation
 from kechuang.core.permissions import get_object_or_404_for, organisations
 from kechuang.core.uploads import UploadRejected
@@ -51,7 +51,7 @@ def _reserve_fields(data: dict) -> dict:
 def reserve_create(request):
     if not permissions.reserve.may(request.user, "create"):
         raise PermissionDenied
-    form = _reserve_form(request, request.POST or None, initial={"year": timezone.localdate().year})
+    form = _reserve_form(request, request.POST or None, initial={"year": dates.today().year})
     if request.method == "POST" and form.is_valid():
         try:
             reserve = services.reserve_create(
@@ -234,7 +234,7 @@ def finding_list(request):
     if not permissions.findings.may(request.user, "view"):
         raise PermissionDenied
     state = request.GET.get("state", "open")
-    today = timezone.localdate()
+    today = dates.today()
     return render(
         request,
         "projects/finding_list.html",
@@ -274,5 +274,5 @@ def finding_follow_up(request, pk):
     return render(
         request,
         "projects/finding_follow_up.html",
-        {"form": form, "finding": finding, "today": timezone.localdate()},
+        {"form": form, "finding": finding, "today": dates.today()},
     )

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kechuang.core import dates
 from kechuang.projects import services
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, action, as_of, **options):
         try:
-            day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+            day = dt.date.fromisoformat(as_of) if as_of else dates.today()
         except ValueError:
             raise CommandError("日期格式应为 YYYY-MM-DD。") from None
         fired = services.warn_overdue(as_of=day)
