@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from kechuang.core.context import client_ip
@@ -104,12 +104,28 @@ def record(
         changes=to_json(changes or {}),
         ip=client_ip.get(),
     )
+    # Lock the head row to order appends, but do not update it per event: PostgreSQL keeps every version of a
+    # row updated inside one open transaction, so a long transaction (an import, the demo) updating the same
+    # row thousands of times slows down quadratically. The previous hash is the newest event's; the head is
+    # moved forward by `anchor()` (scheduled every few minutes) for tail-deletion checks.
     head = AuditChainHead.objects.select_for_update().get(pk=1)
-    event.prev_hash = head.last_hash
-    event.hash = compute_hash(head.last_hash, event)
+    prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or head.archived_hash
+    event.prev_hash = prev
+    event.hash = compute_hash(prev, event)
     event.save()
-    AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
     return event
+
+
+@transaction.atomic
+def anchor() -> AuditChainHead:
+    """Record the newest event's id and hash in the head row (an anchor): deleting or changing any event up to
+    the anchor is then detected by `verify()`, including at the end of the chain."""
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    newest = AuditEvent.objects.order_by("-id").values("id", "hash").first()
+    if newest is not None:
+        AuditChainHead.objects.filter(pk=1).update(last_hash=newest["hash"], last_event_id=newest["id"])
+        head.last_hash, head.last_event_id = newest["hash"], newest["id"]
+    return head
 
 
 @dataclass
@@ -121,16 +137,15 @@ class VerifyResult:
 
 
 def verify(*, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in id order up to the head read at the start (appends during the walk are
-    left for the next run); report the first event whose hash or link does not match."""
+    """Walk the chain in id order; report the first event whose hash or link does not match, and check that
+    the anchored event (see `anchor()`) is still there, so trailing deletions up to the anchor are caught."""
     head = AuditChainHead.objects.get(pk=1)
     prev = head.archived_hash  # GENESIS unless older events were archived out of the online table
     checked = 0
     last_id = head.archived_through_id
+    anchor_seen = head.last_event_id <= head.archived_through_id
     while True:
-        rows = list(
-            AuditEvent.objects.filter(id__gt=last_id, id__lte=head.last_event_id).order_by("id")[:batch]
-        )
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
         if not rows:
             break
         for event in rows:
@@ -142,11 +157,17 @@ def verify(*, batch: int = 5000) -> VerifyResult:
                 return VerifyResult(
                     False, checked, event.id, f"记录 #{event.id} 的内容与哈希不符：记录被篡改。"
                 )
+            if event.id == head.last_event_id:
+                if event.hash != head.last_hash:
+                    return VerifyResult(False, checked, event.id, f"锚定记录 #{event.id} 的哈希与锚点不符。")
+                anchor_seen = True
             prev = event.hash
             checked += 1
         last_id = rows[-1].id
-    if head.last_hash != prev:
-        return VerifyResult(False, checked, None, "链头哈希与最后一条记录不符：末尾记录可能被删除。")
+    if not anchor_seen:
+        return VerifyResult(
+            False, checked, None, f"锚定记录 #{head.last_event_id} 不存在：链条末尾的记录可能被删除。"
+        )
     return VerifyResult(True, checked, None, f"审计链完整：共校验 {checked} 条记录。")
 
 

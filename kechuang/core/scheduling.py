@@ -48,6 +48,7 @@ JOBS: tuple[Job, ...] = (
     Job("voucher-expiry", "vouchers", ("expire",), daily_at=dt.time(1, 0)),
     Job("proposal-reminders", "proposals", ("remind",), daily_at=dt.time(8, 45)),
     Job("audit-archive", "audit_archive", (), daily_at=dt.time(2, 0), pass_as_of=False),
+    Job("audit-anchor", "audit", ("anchor",), every_minutes=10, pass_as_of=False),
 )
 
 
