@@ -11,7 +11,7 @@ from kechuang.accounts import services
 
 # Paths a user with an expired password may still reach (to change it, or to leave).
 _EXEMPT_PREFIXES = ("/static/", "/accounts/profile/", "/accounts/logout/", "/accounts/login/", "/i18n/")
-_EXEMPT_EXACT = ("/healthz", "/readyz")
+_EXEMPT_EXACT = ("/healthz", "/readyz", "/version")
 
 
 class SessionSecurityMiddleware:

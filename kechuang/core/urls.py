@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("version", health.version, name="version"),
     path("organisations/", records.organisation_list, name="organisation_list"),
     path("organisations/new/", records.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", records.organisation_detail, name="organisation_detail"),

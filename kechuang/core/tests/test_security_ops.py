@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from importlib import metadata
 
 import pytest
 from django.core.management import call_command
@@ -119,3 +120,42 @@ def test_outage_mid_write_leaves_no_partial_write(staff, district):
     finally:
         audit.record = original
     assert Organisation.objects.count() == count
+
+
+def test_version_names_the_build_and_a_current_schema(client, monkeypatch):
+    from kechuang.core import version
+
+    monkeypatch.setenv("KECHUANG_COMMIT", "0123456789abcdef0123456789abcdef01234567")
+    version.build.cache_clear()
+    try:
+        body = client.get("/version").json()
+    finally:
+        version.build.cache_clear()
+    assert body["name"] == "kechuang"
+    assert body["version"] == metadata.version("kechuang")
+    assert body["commit"] == "0123456789abcdef0123456789abcdef01234567"
+    assert body["schema"] == {"current": True, "pending_migrations": []}
+
+
+def test_version_reads_the_commit_of_a_git_checkout(tmp_path, settings):
+    from kechuang.core import version
+
+    git = tmp_path / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+    (git / "packed-refs").write_text("# pack-refs with: peeled\nfeedface" + "0" * 32 + " refs/heads/main\n")
+    assert version._git_commit(tmp_path) == "feedface" + "0" * 32
+    (git / "refs" / "heads" / "main").write_text("c0ffee" + "1" * 34 + "\n")
+    assert version._git_commit(tmp_path) == "c0ffee" + "1" * 34  # a loose ref wins over packed-refs
+
+
+def test_version_lists_migrations_the_database_lacks(db):
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from kechuang.core import version
+
+    assert version.pending_migrations() == []
+    latest = MigrationRecorder(connection).migration_qs.filter(app="core").order_by("-id").first()
+    latest.delete()
+    assert version.pending_migrations() == [f"core.{latest.name}"]

@@ -1,4 +1,4 @@
-"""Liveness and readiness probes for the load balancer / systemd / Kubernetes."""
+"""Liveness, readiness and version probes for the load balancer / systemd / Kubernetes / deploy scripts."""
 
 from django.core.cache import cache
 from django.db import connections
@@ -33,3 +33,15 @@ def readyz(request):
         checks["cache"] = "unavailable"
     ready = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
+
+
+@never_cache
+@require_GET
+def version(request):
+    """Which build answers and whether its migrations are applied: a rolling deploy checks each server."""
+    from kechuang.core import version as version_info
+
+    try:
+        return JsonResponse(version_info.info())
+    except Exception:  # noqa: BLE001 - the database may be down; the build part is still worth answering
+        return JsonResponse({**version_info.build(), "schema": {"current": None}}, status=503)
