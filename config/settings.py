@@ -253,6 +253,38 @@ STORAGES = {
         )
     },
 }
+# Attachments: the filesystem (MEDIA_ROOT) by default, or an S3-compatible bucket (MinIO on the intranet, a
+# government cloud's object storage) shared by every app server. Files are never public: the bucket keeps
+# them private and the permission-checked download view streams them.
+STORAGE_KIND = _env("KECHUANG_STORAGE", "filesystem").lower()
+if STORAGE_KIND == "s3":
+    try:
+        import storages.backends.s3  # noqa: F401 - only to give a clear message when the extra is missing
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "KECHUANG_STORAGE=s3 需要安装对象存储组件：pip install 'kechuang[s3]'（django-storages、boto3）。"
+        ) from exc
+    _missing = [name for name in ("S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY") if not _env(name)]
+    if _missing:
+        raise ImproperlyConfigured(f"KECHUANG_STORAGE=s3 时必须设置环境变量：{'、'.join(_missing)}。")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _env("S3_BUCKET"),
+            "endpoint_url": _env("S3_ENDPOINT_URL") or None,  # e.g. http://minio.intranet:9000
+            "region_name": _env("S3_REGION") or None,
+            "access_key": _env("S3_ACCESS_KEY"),
+            "secret_key": _env("S3_SECRET_KEY"),
+            "location": _env("S3_PREFIX", "").strip("/"),
+            "addressing_style": _env("S3_ADDRESSING_STYLE", "path"),  # MinIO wants path-style
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": {"ServerSideEncryption": "AES256"} if _env_bool("S3_ENCRYPT", False) else {},
+        },
+    }
+elif STORAGE_KIND != "filesystem":
+    raise ImproperlyConfigured(f"环境变量 KECHUANG_STORAGE={STORAGE_KIND!r} 无效：应为 filesystem 或 s3。")
 UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

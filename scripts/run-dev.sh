@@ -9,7 +9,7 @@ KC=.venv/bin/kechuang
 $KC migrate --no-input -v0
 $KC demo
 # Background tasks (imports, screening, e-mail) run in a separate worker process, as in production.
-$KC db_worker --queue-name default >var/worker.log 2>&1 &
+$KC db_worker --queue-name default --no-reload >var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo

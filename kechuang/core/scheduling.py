@@ -49,6 +49,7 @@ JOBS: tuple[Job, ...] = (
     Job("proposal-reminders", "proposals", ("remind",), daily_at=dt.time(8, 45)),
     Job("audit-archive", "audit_archive", (), daily_at=dt.time(2, 0), pass_as_of=False),
     Job("audit-anchor", "audit", ("anchor",), every_minutes=10, pass_as_of=False),
+    Job("jobs-reap", "jobs", ("reap",), every_minutes=5, pass_as_of=False),
 )
 
 

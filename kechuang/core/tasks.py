@@ -6,16 +6,24 @@ from django.utils import timezone
 
 @task()
 def run_import_job(job_id: int) -> str:
+    from kechuang.core import joblease
     from kechuang.core.imports import jobs
     from kechuang.core.models import Job
 
-    job = Job.objects.select_related("created_by").get(pk=job_id)
-    try:
-        jobs.run(job)
-    except Exception as exc:
-        # An unexpected failure must still end the job, or its page would poll forever.
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, finished_at=timezone.now(), message=f"导入失败（系统错误）：{exc}"
-        )
-        raise
+    with joblease.hold(job_id, message="正在校验数据…") as job:
+        if job is None:
+            return "skipped"
+        try:
+            jobs.run(job)
+        except joblease.JobLost:
+            return "lost"
+        except Exception as exc:
+            # An unexpected failure must still end the job, or its page would poll forever.
+            joblease.finish(
+                job,
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                message=f"导入失败（系统错误）：{exc}",
+            )
+            raise
     return Job.objects.get(pk=job_id).status

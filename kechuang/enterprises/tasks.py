@@ -9,7 +9,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, joblease
 from kechuang.core.models import Job, Region
 
 BATCH = 100
@@ -25,7 +25,7 @@ def screening_start(*, actor, region: Region, as_of: dt.date) -> Job:
         created_by=actor,
     )
     audit.record(actor=actor, action="enterprise.screening_start", obj=job, changes=job.params)
-    transaction.on_commit(lambda: screen_region.enqueue(job.pk))
+    transaction.on_commit(lambda: joblease.enqueue(job, screen_region))
     return job
 
 
@@ -36,9 +36,7 @@ def run_screening(job: Job) -> dict:
     as_of = dt.date.fromisoformat(job.params["as_of"])
     firms = selectors.firms_in_region(region).order_by("pk")
     total = firms.count()
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.RUNNING, started_at=timezone.now(), total=total, message="正在筛查…"
-    )
+    Job.objects.filter(pk=job.pk).update(total=total, message="正在筛查…")
     tally = {
         "firms": total,
         "hnte_eligible": 0,
@@ -66,7 +64,8 @@ def run_screening(job: Job) -> dict:
         "tech_sme_eligible_ids": sme_ids,
         "url": reverse("enterprises:pipeline") + f"?date={as_of.isoformat()}",
     }
-    Job.objects.filter(pk=job.pk).update(
+    joblease.finish(
+        job,
         status=Job.Status.SUCCEEDED,
         finished_at=timezone.now(),
         progress=done,
@@ -82,13 +81,19 @@ def run_screening(job: Job) -> dict:
 
 @task()
 def screen_region(job_id: int) -> str:
-    job = Job.objects.get(pk=job_id)
-    try:
-        run_screening(job)
-    except Exception as exc:
-        # A failed run must still end the job, or its progress page would poll forever.
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, finished_at=timezone.now(), message=f"筛查失败（系统错误）：{exc}"
-        )
-        raise
+    """Screening only reads firms and writes its result to the job: a run cut off is simply run again."""
+    with joblease.hold(job_id, message="正在筛查…") as job:
+        if job is None:
+            return "skipped"
+        try:
+            run_screening(job)
+        except Exception as exc:
+            # A failed run must still end the job, or its progress page would poll forever.
+            joblease.finish(
+                job,
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                message=f"筛查失败（系统错误）：{exc}",
+            )
+            raise
     return Job.objects.get(pk=job_id).status

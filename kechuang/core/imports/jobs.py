@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, joblease
 from kechuang.core.imports import engine
 from kechuang.core.imports.spec import ImportRejected, ImportSpec, get
 from kechuang.core.models import Attachment, Job
@@ -37,7 +37,7 @@ def import_job_start(*, actor, spec: ImportSpec, attachment: Attachment, rows: i
             "rows": rows,
         },
     )
-    transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    transaction.on_commit(lambda: joblease.enqueue(job, run_import_job))
     return job
 
 
@@ -48,8 +48,11 @@ def _update(job: Job, **fields) -> None:
 
 
 def run(job: Job) -> None:
-    """Validate and commit the job's file, recording progress; the import itself is all-or-nothing."""
-    _update(job, status=Job.Status.RUNNING, started_at=timezone.now(), message="正在校验数据…")
+    """Validate and commit the job's file (claimed by `joblease.hold`), recording progress.
+
+    The import, the job's success and its audit record commit in ONE transaction that first locks the job
+    row: a worker killed at any point leaves no imported rows, and a job reaped and queued again is never
+    also committed by its first worker (`joblease.JobLost`)."""
     attachment = Attachment.objects.get(uid=job.params["attachment"])
     spec = get(job.params["spec"])
     with attachment.file.open("rb") as fh:
@@ -65,11 +68,21 @@ def run(job: Job) -> None:
         if checked.errors:
             raise ImportRejected(checked.errors)
         _update(job, message="校验通过，正在写入…")
-        result = engine.commit(
-            spec, data, actor=actor, job=job, filename=attachment.original_name, checked=checked
-        )
+        with transaction.atomic():
+            joblease.lock(job)
+            result = engine.commit(
+                spec, data, actor=actor, job=job, filename=attachment.original_name, checked=checked
+            )
+            joblease.finish(
+                job,
+                status=Job.Status.SUCCEEDED,
+                progress=job.total,
+                finished_at=timezone.now(),
+                message=f"导入完成：{result}。",
+                result={"url": url, **result.as_dict(), "warnings": checked.warnings},
+            )
     except ImportRejected as exc:
-        _update(
+        joblease.finish(
             job,
             status=Job.Status.FAILED,
             finished_at=timezone.now(),
@@ -88,11 +101,3 @@ def run(job: Job) -> None:
             },
         )
         return
-    _update(
-        job,
-        status=Job.Status.SUCCEEDED,
-        progress=job.total,
-        finished_at=timezone.now(),
-        message=f"导入完成：{result}。",
-        result={"url": url, **result.as_dict(), "warnings": checked.warnings},
-    )

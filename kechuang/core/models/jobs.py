@@ -23,10 +23,17 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease (core.joblease): which worker process holds the job, how often it was started, and the
+    # task that runs it, so that a job whose worker died can be queued again or failed with a message.
+    worker = models.CharField("执行进程", max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    task_path = models.CharField("任务", max_length=200, blank=True)
+    task_id = models.CharField("任务编号", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "后台任务"
+        indexes = [models.Index(fields=["status"], name="core_job_status_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -40,6 +47,22 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class JobHeartbeat(models.Model):
+    """The last sign of life of the worker running a job, in its own table: the job row itself is locked
+    while an import commits, and a heartbeat must never wait for that lock. No foreign key, so a beat
+    written from the worker's heartbeat thread never depends on the job row's visibility."""
+
+    job_id = models.BigIntegerField(primary_key=True)
+    worker = models.CharField(max_length=200)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务心跳"
+
+    def __str__(self) -> str:
+        return f"#{self.job_id} {self.worker} @ {self.beat_at:%H:%M:%S}"
 
 
 class DemoLoad(models.Model):

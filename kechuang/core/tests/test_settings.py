@@ -32,6 +32,8 @@ def _check(env: dict, *args) -> subprocess.CompletedProcess:
         ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"),
         ({"DEBUG": "true", "SESSION_IDLE_SECONDS": "abc"}, "SESSION_IDLE_SECONDS"),
+        ({"DEBUG": "true", "KECHUANG_STORAGE": "ftp"}, "KECHUANG_STORAGE"),
+        ({"DEBUG": "true", "KECHUANG_STORAGE": "s3", "S3_ACCESS_KEY": "k"}, "S3_BUCKET"),
     ],
 )
 def test_bad_environment_fails_with_a_clear_message(env, message, tmp_path):
