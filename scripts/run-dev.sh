@@ -7,7 +7,7 @@ export DEBUG="${DEBUG:-true}"
 export KECHUANG_AS_OF="${KECHUANG_AS_OF-2020-11-30}"
 KC=.venv/bin/kechuang
 $KC migrate --no-input -v0
-$KC demo
+$KC demo --district 370303   # 周村区, plus 张店区 so city staff can compare districts
 # Background tasks (imports, screening, e-mail) run in a separate worker process, as in production.
 $KC db_worker --queue-name default --no-reload >var/worker.log 2>&1 &
 worker=$!

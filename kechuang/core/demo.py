@@ -32,6 +32,7 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)
     orgs: dict[str, Organisation] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
+    plan: object | None = None  # a further district's plan (core.demo_districts.DistrictPlan), else None
 
     def org_body(self) -> str:
         chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -144,12 +145,14 @@ NAME_TRADES = [
 ]
 
 
-def generated_firm_names(rng: random.Random, count: int) -> list[tuple[str, str]]:
+def generated_firm_names(
+    rng: random.Random, count: int, prefixes: tuple[str, ...] = ("淄博", "山东", "周村")
+) -> list[tuple[str, str]]:
     seen = {name for name, *_ in SEED_FIRMS}
     names = []
     while len(names) < count:
         trade, section = rng.choice(NAME_TRADES)
-        prefix = rng.choice(["淄博", "山东", "周村"])
+        prefix = rng.choice(prefixes)
         name = f"{prefix}{rng.choice(NAME_HEADS)}{rng.choice(NAME_TAILS)}{trade}有限公司"
         if name not in seen:
             seen.add(name)

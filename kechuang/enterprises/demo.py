@@ -222,3 +222,42 @@ def build(ctx) -> None:
         record(org, "zhuanjingtexin", dt.date(2019, 12, 5))
     for org in hnte_2019[3:5]:
         record(org, "gazelle", dt.date(2020, 6, 1))
+
+
+def build_district(ctx) -> None:
+    """A further demo district (core.demo_districts): HNTE batches valid three years and tech-SME lists."""
+    from kechuang.core.demo_districts import district_firms
+
+    plan, rng = ctx.plan, ctx.rng
+    kinds = {k.code: k for k in QualificationKind.objects.all()}
+    fields = list(DictItem.objects.filter(dict_type__code="hnte_field"))
+    firms = district_firms(ctx)
+    order = firms[:]
+    rng.shuffle(order)
+    serial = iter(range(int(plan.code) % 1000 * 100, 10**6))
+    start = 0
+    for issued, count in plan.hnte_batches:
+        for org in order[start : start + count]:
+            services.qualification_record(
+                actor=ctx.system,
+                organisation=org,
+                kind=kinds["hnte"],
+                valid_from=issued,
+                issued_on=issued,
+                number=f"GR{issued.year}37{next(serial):06d}",
+                field=rng.choice(fields),
+                source="demo",
+            )
+        start += count
+    small = order[start:] + order[:start]  # firms without a certificate first
+    for year, count in plan.tech_sme.items():
+        for org in small[:count]:
+            services.qualification_record(
+                actor=ctx.system,
+                organisation=org,
+                kind=kinds["tech_sme"],
+                valid_from=dt.date(year, rng.randint(3, 6), rng.randint(1, 28)),
+                number=f"{year}{plan.code}A{next(serial):07d}",
+                source="demo",
+            )
+        rng.shuffle(small)

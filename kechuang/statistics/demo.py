@@ -279,3 +279,87 @@ def _regions(staff, district):
             source="淄博市科技局通报",
             reported_on=dt.date(2020, 11, 10),
         )
+
+
+def build_district(ctx) -> None:
+    """A further demo district (core.demo_districts): annual R&D and output facts for 2019 (年报) and
+    2020 (预计), the district's GDP, and its targets, so the city comparison computes its figures."""
+    from kechuang.accounts.models import User
+    from kechuang.core.demo_districts import district_firms
+
+    plan, rng = ctx.plan, ctx.rng
+    staff = User.objects.get(username=f"{plan.prefix}_staff")
+    firms = district_firms(ctx)
+    size = {o.pk: Decimal(str(round(rng.lognormvariate(0, 0.9), 3))) + Decimal("0.2") for o in firms}
+    industrial = {
+        o.pk for o in firms if (o.industry and o.industry.code in ("C", "D")) and rng.random() < 0.8
+    }
+    ht_ratio = {o.pk: Decimal(str(round(rng.uniform(0.2, 0.85), 3))) for o in firms}
+    for year in sorted(plan.rd_total):
+        rd_firms = sorted(rng.sample(firms, plan.rd_firms[year]), key=lambda o: o.pk)
+        rd = dict(
+            zip(
+                [o.pk for o in rd_firms],
+                _spread(plan.rd_total[year], [size[o.pk] for o in rd_firms]),
+                strict=True,
+            )
+        )
+        items = [
+            {
+                "pk": o.pk,
+                "industrial_output": q(size[o.pk] * 61000),
+                "hightech_output": q(size[o.pk] * 61000 * ht_ratio[o.pk]),
+            }
+            for o in firms
+            if o.pk in industrial
+        ]
+        _fit_share(items, plan.hightech_share[year])
+        output = {i["pk"]: i for i in items}
+        final = year < 2020
+        for org in firms:
+            spent = rd.get(org.pk, Decimal(0))
+            revenue = q(max(spent / Decimal("0.035"), size[org.pk] * 45000))
+            values = {
+                "rd_internal": spent,
+                "rd_hnte": q(spent * Decimal("0.92")),
+                "has_rd_projects": org.pk in rd,
+                "rd_project_count": rng.randint(1, 12) if org.pk in rd else None,
+                "operating_revenue": revenue,
+                "sales_revenue": q(revenue * Decimal("0.96")),
+                "above_size": org.pk in industrial,
+                "staff": rng.randint(30, 900),
+            }
+            if org.pk in output:
+                values.update(
+                    industrial_output=output[org.pk]["industrial_output"],
+                    hightech_output=output[org.pk]["hightech_output"],
+                )
+            services.fact_submit(
+                actor=staff,
+                organisation=org,
+                period=Period(year),
+                values=values,
+                status=FactStatus.FINAL if final else FactStatus.ESTIMATE,
+                source=FactSource.BUREAU if final else FactSource.STAFF_IMPORT,
+                town=org.region,
+                reported_on=dt.date(year + 1, 6, 30) if final else dt.date(2020, 11, 20),
+            )
+        published = OTHER_DISTRICTS.get(plan.code, (None, None))[1] if not final else None
+        services.region_fact_set(
+            actor=staff,
+            region=ctx.district,
+            period=Period(year),
+            gdp=plan.gdp[year],
+            rd_intensity_published=published,
+            status=FactStatus.FINAL if final else FactStatus.PRELIMINARY,
+            source=f"{ctx.district.name}统计局" + ("" if final else "（预计）"),
+            reported_on=dt.date(year + 1, 3, 20) if final else dt.date(2020, 11, 10),
+        )
+    services.target_set(
+        actor=staff,
+        region=ctx.district,
+        year=2020,
+        indicator="rd_total",
+        value=q(plan.rd_total[2020] * Decimal("1.05")),
+        note=f"{ctx.district.name}科技局2020年度目标",
+    )
