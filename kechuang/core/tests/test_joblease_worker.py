@@ -150,3 +150,36 @@ def test_worker_killed_mid_import_leaves_nothing_and_the_job_completes_once(staf
     assert imported.count() == ROWS
     assert imported.values("credit_code").distinct().count() == ROWS
     assert audit.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_lets_the_worker_finish_the_import_in_hand_then_exit(staff, settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    rows = 400
+    data = org_sheet(
+        [[i, f"停机测试企业{i}有限公司", code(20_000 + i), None, None, None, None, None] for i in range(rows)]
+    )
+    attachment = services.attachment_store(actor=staff, data=data, original_name="名录.xlsx", kind="import")
+    job = jobs.import_job_start(
+        actor=staff, spec=imports.get("organisations"), attachment=attachment, rows=rows
+    )
+
+    worker = _worker(tmp_path, "worker")
+    log = tmp_path / "worker.log"
+    try:
+        _wait(
+            lambda: Job.objects.get(pk=job.pk).status == Job.Status.RUNNING,
+            180,
+            "the job to start",
+            worker,
+            log,
+        )
+        worker.send_signal(signal.SIGTERM)  # what `systemctl stop` sends
+        assert worker.wait(timeout=300) == 0, log.read_text()[-3000:]
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert Organisation.objects.filter(name__startswith="停机测试企业").count() == rows
+    assert "shutting down gracefully" in log.read_text()
