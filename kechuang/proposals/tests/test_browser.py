@@ -17,7 +17,6 @@ def test_staff_take_a_reply_from_assignment_to_satisfaction(browser, live_server
     from kechuang.proposals.models import Proposal
 
     seed_from_packages(range(2020, 2022))
-    services.ensure_result_classes()
     staff = UserFactory(username="ti_staff", staff=True)
     proposal = services.proposal_register(
         actor=staff,

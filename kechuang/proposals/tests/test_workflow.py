@@ -220,3 +220,9 @@ def test_remind_command_sends_due_notifications(staff, proposal, capsys):
     call_command("proposals", "remind", "--as-of", "2020-08-24")
     assert "已发送提醒" in capsys.readouterr().out
     assert Notification.objects.filter(user=staff, kind="proposal_due").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_default_result_classes_come_from_the_data_migration_even_after_a_flush():
+    # The A/B/C set is reference data seeded by migration 0003 (no unaudited service writes it).
+    assert list(ResultClass.objects.order_by("order").values_list("code", flat=True)) == ["A", "B", "C"]
