@@ -143,13 +143,14 @@ def select_sections(sections, topic: str | None) -> list:
     return chosen if any(s.key != "next" for s in chosen) else sections
 
 
-def build(template, scope: Scope, *, topic: str | None = None) -> dict:
-    """The whole document as plain data (what a SummaryDraft stores)."""
+def build(template, scope: Scope, *, topic: str | None = None, sections=None) -> dict:
+    """The whole document as plain data (what a SummaryDraft stores). `sections` (objects with key,
+    heading, blocks and keyword_list) replaces the template's saved sections, for a preview of an edit."""
     source = FigureSource(scope)
     with reporting_reads():
         sections = [
             {"key": s.key, "heading": s.heading, "blocks": render_blocks(s.blocks, source)}
-            for s in select_sections(template.sections.all(), topic)
+            for s in select_sections(template.sections.all() if sections is None else sections, topic)
         ]
     return {
         "title": template.title.format(region=scope.region.name, year=scope.period.year),

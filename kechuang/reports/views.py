@@ -71,7 +71,10 @@ def draft_list(request):
     if permissions.drafts.may(request.user, "create"):
         ensure_seed_template()
         form = DraftCreateForm(initial=ScopeForm.initial_for(request.user), regions=_regions(request.user))
-    return render(request, "reports/draft_list.html", {"drafts": drafts, "form": form})
+    may_templates = permissions.templates.may(request.user, "change")
+    return render(
+        request, "reports/draft_list.html", {"drafts": drafts, "form": form, "may_templates": may_templates}
+    )
 
 
 @login_required
@@ -98,9 +101,13 @@ def draft_create(request):
 
 
 def _blocks_view(draft):
-    scope = services.scope_of(draft)
+    return preview_sections(draft.sections, services.scope_of(draft))
+
+
+def preview_sections(raw_sections: list[dict], scope) -> list[dict]:
+    """Sections with each computed block split into text and figure segments (figures link to drill-down)."""
     sections = []
-    for si, section in enumerate(draft.sections):
+    for si, section in enumerate(raw_sections):
         blocks = []
         for bi, block in enumerate(section["blocks"]):
             blocks.append({**block, "si": si, "bi": bi, "name": f"b-{si}-{bi}"})
