@@ -54,6 +54,22 @@ def _preview(template, sections, scope):
     return {"doc": doc, "sections": preview_sections(doc["sections"], scope), "scope": scope}
 
 
+def _error_summary(form, formset) -> list[str]:
+    out = [
+        f"{form.fields[name].label}：{e}"
+        for name, errs in form.errors.items()
+        if name in form.fields
+        for e in errs
+    ]
+    for n, errs in enumerate(formset.errors, start=1):
+        out += [
+            f"章节 {n} {formset.forms[n - 1].fields[name].label}：{e}"
+            for name, es in errs.items()
+            for e in es
+        ]
+    return out + list(formset.non_form_errors())
+
+
 @login_required
 def template_edit(request, pk: int):
     template = get_object_or_404_for(permissions.templates, request.user, "change", pk=pk)
@@ -81,7 +97,7 @@ def template_edit(request, pk: int):
             preview = _preview(SimpleNamespace(**form.cleaned_data), sections, scope)
         else:
             preview = None
-            errors = ["有错误，请按提示修改（尚未保存）。"]
+            errors = ["有错误，请按提示修改（尚未保存）。"] + _error_summary(form, formset)
         template.refresh_from_db()
     else:
         form = TemplateForm(instance=template, initial={"version": template.version})

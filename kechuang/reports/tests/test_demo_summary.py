@@ -63,7 +63,21 @@ def test_demo_summary_figures_match_an_independent_count_of_the_rows(tmp_path, c
     assert "研发投入预计6.37亿元" in text
     assert figures["rd_total"]["status_label"] == "预计"
     assert "高新技术产业产值占比50.83%，比年初提高4.82个百分点" in text
-    assert "组织50余家企业参加高企认定政策线上培训" in text
+    from kechuang.programmes.models import TrainingParticipant
+
+    trained = (
+        TrainingParticipant.objects.filter(
+            attended=True,
+            training__region__path__startswith=district.path,
+            training__held_on__year=2020,
+            training__held_on__lte=AS_OF,
+        )
+        .values("organisation")
+        .distinct()
+        .count()
+    )
+    assert figures["firms_trained"]["value"] == str(trained) and trained >= 50
+    assert f"组织{trained // 10 * 10}余家企业参加高企认定政策线上培训" in text
     assert "“周村科技创新券”251万元" in text
     assert "实现15个省扶贫工作重点村科技指导人员全覆盖" in text
     assert "立项区首批校城融合发展项目21项" in text
