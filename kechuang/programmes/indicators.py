@@ -1,4 +1,11 @@
-"""Programme figures: applications and approvals per call, firms trained per year."""
+"""Programme figures: applications and approvals per call, firms trained per year.
+
+Per-call figures are the `parts` of `programme_applications` and `programme_publicised`, keyed
+"<programme code>/<call name>" (e.g. "hnte-2020/2020年第一批"); a work-summary sentence quotes one as
+`{programme_applications[hnte-2020/2020年第一批]}`.
+"""
+
+from django.db.models import Count
 
 from kechuang.core import indicators
 from kechuang.core.indicators import Scope, Status, Value
@@ -26,7 +33,23 @@ def _applications(scope: Scope):
 )
 def programme_applications(scope: Scope) -> Value:
     rows = _applications(scope).select_related("call__programme", "organisation")
-    return Value(rows.count(), Status.RECORD, rows=lambda: rows)
+    parts = per_call(_applications(scope))
+    return Value(sum(parts.values()), Status.RECORD, rows=lambda: rows, parts=parts)
+
+
+def call_key(programme_code: str, call_name: str) -> str:
+    return f"{programme_code}/{call_name}"
+
+
+def per_call(qs) -> dict[str, int]:
+    """Counts per call in one grouped query, keyed "<programme code>/<call name>"."""
+    grouped = (
+        qs.order_by()
+        .values("call__programme__code", "call__name")
+        .annotate(n=Count("id"))
+        .order_by("call__programme__code", "call__name")
+    )
+    return {call_key(g["call__programme__code"], g["call__name"]): g["n"] for g in grouped}
 
 
 @indicators.register(
@@ -41,6 +64,26 @@ def programme_approved(scope: Scope) -> Value:
     rows = _applications(scope).filter(status=S.APPROVED, decision__decided_at__date__lte=scope.as_of)
     rows = rows.select_related("call__programme", "organisation")
     return Value(rows.count(), Status.RECORD, rows=lambda: rows)
+
+
+@indicators.register(
+    code="programme_publicised",
+    name="进入公示（拟认定/立项）数",
+    unit="项",
+    caliber="统计期内开始公示、截至统计日期仍在公示或已批准的申报（公示后不予批准的不计）",
+    definition="统计期内列入公示名单的申报数，按批次分列（如高企第一批认定公示家数），可下钻",
+    formula="count(applications with publicity starting in period, status in_publicity or approved)",
+)
+def programme_publicised(scope: Scope) -> Value:
+    qs = Application.objects.filter(
+        call__region__path__startswith=scope.region.path,
+        publicity__starts_on__gte=scope.period.start,
+        publicity__starts_on__lte=min(scope.period.end, scope.as_of),
+        status__in=[S.IN_PUBLICITY, S.APPROVED],
+    )
+    rows = qs.select_related("call__programme", "organisation", "publicity")
+    parts = per_call(qs)
+    return Value(sum(parts.values()), Status.RECORD, rows=lambda: rows, parts=parts)
 
 
 @indicators.register(

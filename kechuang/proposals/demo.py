@@ -14,7 +14,6 @@ SESSION = "区政协十三届四次会议"
 
 def build(ctx: DemoContext) -> None:
     staff = ctx.users["staff"]
-    services.ensure_result_classes()
     main = services.proposal_register(
         actor=staff,
         region=ctx.district,

@@ -230,13 +230,3 @@ def send_reminders(*, today: dt.date) -> int:
             notify(users=staff, kind="proposal_due", title=title, body=body, url=f"/proposals/{proposal.pk}/")
         )
     return sent
-
-
-def ensure_result_classes() -> None:
-    """The default A/B/C set (also seeded by migration; tests that flush the database call this)."""
-    for code, label, order in (
-        ("A", "已解决或基本解决", 1),
-        ("B", "正在解决或列入计划解决", 2),
-        ("C", "因条件限制暂时不能解决", 3),
-    ):
-        ResultClass.objects.get_or_create(code=code, defaults={"label": label, "order": order})

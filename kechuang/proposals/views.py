@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.core import dates
@@ -20,6 +21,8 @@ from kechuang.proposals.forms import (
 )
 from kechuang.proposals.models import Proposal
 from kechuang.proposals.permissions import co_units, proposals
+from kechuang.reports import docx_layout
+from kechuang.reports.views import pdf_unavailable
 
 BUTTONS = {
     rules.DRAFTING: "开始办理",
@@ -95,6 +98,7 @@ def _detail_context(request, proposal, errors=()):
         "changes": proposal.status_changes.select_related("actor"),
         "units": proposal.co_units.all(),
         "letter": letter.letter_parts(proposal),
+        "pdf_available": docx_layout.office_binary() is not None,
     }
 
 
@@ -206,13 +210,17 @@ def co_unit_opinion(request, pk: int):
 
 
 @login_required
-def proposal_letter(request, pk: int):
+def proposal_letter(request, pk: int, fmt: str = "docx"):
     proposal = _get(request, pk, "export")
     date = proposal.replied_on or dates.today()
     signature = proposal.reply_draft.template.signature if proposal.reply_draft_id else proposal.lead_unit
     data = letter.to_docx(proposal, date=date, signature=signature or proposal.lead_unit)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f'attachment; filename="reply-{proposal.number}.docx"'
+    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if fmt == "pdf":
+        try:
+            data, content_type = docx_layout.to_pdf(data), "application/pdf"
+        except docx_layout.PdfUnavailable as exc:
+            return pdf_unavailable(request, str(exc), reverse("proposals:detail", args=[proposal.pk]))
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="reply-{proposal.number}.{fmt}"'
     return response

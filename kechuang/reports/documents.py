@@ -29,7 +29,10 @@ def to_json(doc: dict, *, region, period, as_of: dt.date) -> dict:
         ]
         + [{"heading": h, "text": t} for h, t in summary.paragraphs(doc)],
         "figures": [
-            {k: f[k] for k in ("code", "name", "value", "unit", "status", "status_label", "style", "text")}
+            {
+                k: f.get(k, "")
+                for k in ("code", "part", "name", "value", "unit", "status", "status_label", "style", "text")
+            }
             for f in summary.all_figures(doc["sections"])
         ],
     }

@@ -10,7 +10,9 @@ what Word uses for Chinese characters.
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -154,18 +156,46 @@ def office_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(docx_bytes: bytes) -> bytes:
-    """Convert with LibreOffice (headless); raises RuntimeError where it is not installed."""
+class PdfUnavailable(RuntimeError):
+    """PDF could not be produced; the message is Chinese and says what to do instead."""
+
+
+PDF_TIMEOUT = 120
+
+
+def to_pdf(docx_bytes: bytes, *, timeout: int = PDF_TIMEOUT) -> bytes:
+    """Convert with LibreOffice (`soffice --headless --convert-to pdf`) in a temporary directory, with its
+    own user profile there (parallel conversions never share or lock ~/.config/libreoffice) and a timeout
+    that kills the whole process group. Raises PdfUnavailable with a Chinese message."""
     binary = office_binary()
     if binary is None:
-        raise RuntimeError("本机未安装 LibreOffice，无法生成 PDF。")
-    with tempfile.TemporaryDirectory() as tmp:
+        raise PdfUnavailable("本机未安装 LibreOffice（soffice），无法生成 PDF，请下载 Word 版。")
+    with tempfile.TemporaryDirectory(prefix="kc-pdf-") as tmp:
         src = Path(tmp) / "document.docx"
         src.write_bytes(docx_bytes)
-        subprocess.run(  # noqa: S603 - fixed binary and arguments, file in our own temp dir
-            [binary, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)],
-            check=True,
-            capture_output=True,
-            timeout=120,
+        command = [
+            binary,
+            f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            tmp,
+            str(src),
+        ]
+        process = subprocess.Popen(  # noqa: S603 - fixed binary and arguments, file in our own temp dir
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
         )
-        return (Path(tmp) / "document.pdf").read_bytes()
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise PdfUnavailable(f"PDF 转换超时（{timeout} 秒），请稍后重试或下载 Word 版。") from None
+        out = Path(tmp) / "document.pdf"
+        if process.returncode != 0 or not out.exists():
+            detail = stderr.decode("utf-8", "replace").strip()[:200]
+            raise PdfUnavailable(f"LibreOffice 转换 PDF 失败，请下载 Word 版。{detail}")
+        return out.read_bytes()

@@ -17,7 +17,9 @@ class SummaryTemplate(models.Model):
     opening = models.TextField("开头段", blank=True)
     closing = models.TextField("结束语", blank=True)
     signature = models.CharField("落款单位", max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "工作总结模板"
@@ -26,6 +28,13 @@ class SummaryTemplate(models.Model):
 
     def __str__(self):
         return self.name
+
+    def section_data(self) -> list[dict]:
+        """The sections as plain data, in order (for audit before/after and the editor's preview)."""
+        return [
+            {"key": s.key, "heading": s.heading, "keywords": s.keywords, "blocks": s.blocks}
+            for s in self.sections.all()
+        ]
 
 
 class SummarySection(models.Model):

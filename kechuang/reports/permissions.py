@@ -41,5 +41,21 @@ class DashboardPolicy(Policy):
         return None
 
 
+class TemplatePolicy(Policy):
+    """Summary templates are the bureau's shared wording: staff read and edit them, nobody else."""
+
+    @property
+    def model(self):
+        from kechuang.reports.models import SummaryTemplate
+
+        return SummaryTemplate
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and action in {"view", "change"}:
+            return models.Q()
+        return None
+
+
 drafts = DraftPolicy()
+templates = TemplatePolicy()
 dashboard = DashboardPolicy()

@@ -10,7 +10,7 @@ from kechuang.core import audit
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.services import StaleObject
 from kechuang.reports import summary
-from kechuang.reports.models import SummaryDraft, SummaryTemplate
+from kechuang.reports.models import SummaryDraft, SummarySection, SummaryTemplate
 
 
 def scope_of(draft: SummaryDraft) -> Scope:
@@ -133,3 +133,51 @@ def draft_acknowledge(*, actor, draft: SummaryDraft, version: int) -> None:
     ]
     _save(draft, version, sections=sections, changed_count=0)
     audit.record(actor=actor, action="summary_draft.acknowledge", obj=draft)
+
+
+TEMPLATE_FIELDS = ("name", "title", "opening", "closing", "signature")
+
+
+@transaction.atomic
+def template_save(*, actor, template: SummaryTemplate, version: int, fields: dict, sections: list[dict]):
+    """Replace a summary template's wording and sections (in the given order); every placeholder must name
+    a registered indicator. Audited with the before/after of what changed; drafts already written keep
+    their own copy of the sentences."""
+    problems = []
+    for section in sections:
+        for block in section["blocks"]:
+            problems += summary.check_template_text(block["text"])
+    if problems:
+        raise ValidationError(sorted(set(problems)))
+    if not sections:
+        raise ValidationError("模板至少要有一个章节。")
+    keys = [s["key"] for s in sections]
+    if len(set(keys)) != len(keys):
+        raise ValidationError("章节代码重复。")
+    before = {**audit.snapshot(template, TEMPLATE_FIELDS), "sections": template.section_data()}
+    updated = SummaryTemplate.objects.filter(pk=template.pk, version=version).update(
+        version=version + 1, updated_at=timezone.now(), **{k: fields[k] for k in TEMPLATE_FIELDS}
+    )
+    if not updated:
+        raise StaleObject()
+    for name in TEMPLATE_FIELDS:
+        setattr(template, name, fields[name])
+    template.version = version + 1
+    template.sections.all().delete()
+    rows = [
+        SummarySection(
+            template=template,
+            order=n,
+            key=s["key"],
+            heading=s["heading"],
+            keywords=s["keywords"],
+            blocks=[{"kind": b["kind"], "text": b["text"]} for b in s["blocks"]],
+        )
+        for n, s in enumerate(sections, start=1)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["template"])
+    SummarySection.objects.bulk_create(rows)
+    after = {**audit.snapshot(template, TEMPLATE_FIELDS), "sections": template.section_data()}
+    audit.record(actor=actor, action="summary_template.save", obj=template, changes=audit.diff(before, after))
+    return template

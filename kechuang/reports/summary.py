@@ -3,7 +3,8 @@ recorded (indicator code, value, unit, status, formatted text), so a figure in a
 traced back to its definition and rows.
 
 Placeholder syntax in a sentence template: `{code}` or `{code|style}` where style is one of
-`formatting.STYLES` (亿元, 万元, 元, %, 个百分点, 余, 数).
+`formatting.STYLES` (亿元, 万元, 元, %, 个百分点, 余, 数); `{code[part]}` quotes one entry of the
+indicator's `parts` (e.g. a programme call: `{programme_applications[hnte-2020/2020年第一批]}`).
 """
 
 from __future__ import annotations
@@ -16,22 +17,32 @@ from kechuang.core.indicators import Scope, Status
 from kechuang.core.routers import reporting_reads
 from kechuang.reports import formatting
 
-PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?:\|([^{}]+))?\}")
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?:\[([^\[\]{}|]+)\])?(?:\|([^{}]+))?\}")
+# Anything in braces, to catch placeholders that do not even parse (e.g. "{高企数}").
+BRACED = re.compile(r"\{([^{}]*)\}")
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2) or "") for m in PLACEHOLDER.finditer(text)]
+    return [(m.group(1), m.group(3) or "") for m in PLACEHOLDER.finditer(text)]
 
 
 def check_template_text(text: str) -> list[str]:
-    """Chinese problems with a sentence template (unknown indicator or style); empty when fine."""
+    """Chinese problems with a sentence template (unknown indicator or style, unbalanced or malformed
+    braces); empty when fine."""
     problems = []
     known = {i.code for i in indicators.all_indicators()}
-    for code, style in placeholders(text):
+    for braced in BRACED.finditer(text):
+        match = PLACEHOLDER.fullmatch(braced.group(0))
+        if match is None:
+            problems.append(f"占位符格式不正确：{braced.group(0)}（应为 {{指标代码}} 或 {{指标代码|格式}}）")
+            continue
+        code, style = match.group(1), match.group(3) or ""
         if code not in known:
             problems.append(f"未注册的指标：{code}")
         if style and style not in formatting.STYLES:
             problems.append(f"未知的数字格式：{style}")
+    if BRACED.sub("", text).count("{") or BRACED.sub("", text).count("}"):
+        problems.append("花括号不成对。")
     return problems
 
 
@@ -55,11 +66,12 @@ class FigureSource:
         return self._cache[code]
 
 
-def figure(source: FigureSource, code: str, style: str) -> dict:
+def figure(source: FigureSource, code: str, style: str, part: str = "") -> dict:
     found = source.value(code)
     if found is None:
         return {
             "code": code,
+            "part": part,
             "name": code,
             "value": None,
             "unit": "",
@@ -71,16 +83,21 @@ def figure(source: FigureSource, code: str, style: str) -> dict:
             "missing": True,
         }
     ind, value = found
-    raw = value.value
+    raw = value.parts.get(part) if part else value.value
+    if part and part not in value.parts:
+        text = f"〔{ind.name}无分项“{part}”〕"
+    else:
+        text = formatting.format_figure(raw, ind.unit, style)
     return {
         "code": code,
-        "name": ind.name,
+        "part": part,
+        "name": f"{ind.name}（{part}）" if part else ind.name,
         "value": None if raw is None else str(raw),
         "unit": ind.unit,
         "status": value.status,
         "status_label": Status.LABELS.get(value.status, value.status),
         "style": style,
-        "text": formatting.format_figure(raw, ind.unit, style),
+        "text": text,
         "definition": ind.definition,
         "missing": raw is None,
     }
@@ -91,7 +108,7 @@ def render_sentence(template: str, source: FigureSource) -> dict:
     for match in PLACEHOLDER.finditer(template):
         if match.start() > pos:
             pieces.append({"text": template[pos : match.start()]})
-        figures.append(figure(source, match.group(1), match.group(2) or ""))
+        figures.append(figure(source, match.group(1), match.group(3) or "", match.group(2) or ""))
         pieces.append({"figure": len(figures) - 1})
         pos = match.end()
     if pos < len(template):
@@ -126,13 +143,14 @@ def select_sections(sections, topic: str | None) -> list:
     return chosen if any(s.key != "next" for s in chosen) else sections
 
 
-def build(template, scope: Scope, *, topic: str | None = None) -> dict:
-    """The whole document as plain data (what a SummaryDraft stores)."""
+def build(template, scope: Scope, *, topic: str | None = None, sections=None) -> dict:
+    """The whole document as plain data (what a SummaryDraft stores). `sections` (objects with key,
+    heading, blocks and keyword_list) replaces the template's saved sections, for a preview of an edit."""
     source = FigureSource(scope)
     with reporting_reads():
         sections = [
             {"key": s.key, "heading": s.heading, "blocks": render_blocks(s.blocks, source)}
-            for s in select_sections(template.sections.all(), topic)
+            for s in select_sections(template.sections.all() if sections is None else sections, topic)
         ]
     return {
         "title": template.title.format(region=scope.region.name, year=scope.period.year),
@@ -159,8 +177,8 @@ def regenerate_sections(old_sections: list[dict], scope: Scope) -> tuple[list[di
                     blocks.append(block)
                     continue
                 fresh = render_sentence(block["template"], source)
-                before = [(f["code"], f["value"]) for f in block["figures"]]
-                after = [(f["code"], f["value"]) for f in fresh["figures"]]
+                before = [(f["code"], f.get("part", ""), f["value"]) for f in block["figures"]]
+                after = [(f["code"], f.get("part", ""), f["value"]) for f in fresh["figures"]]
                 if before != after:
                     fresh["changed"] = True
                     fresh["previous"] = [f["text"] for f in block["figures"]]

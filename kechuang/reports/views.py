@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.core import indicators
@@ -70,7 +71,10 @@ def draft_list(request):
     if permissions.drafts.may(request.user, "create"):
         ensure_seed_template()
         form = DraftCreateForm(initial=ScopeForm.initial_for(request.user), regions=_regions(request.user))
-    return render(request, "reports/draft_list.html", {"drafts": drafts, "form": form})
+    may_templates = permissions.templates.may(request.user, "change")
+    return render(
+        request, "reports/draft_list.html", {"drafts": drafts, "form": form, "may_templates": may_templates}
+    )
 
 
 @login_required
@@ -97,9 +101,13 @@ def draft_create(request):
 
 
 def _blocks_view(draft):
-    scope = services.scope_of(draft)
+    return preview_sections(draft.sections, services.scope_of(draft))
+
+
+def preview_sections(raw_sections: list[dict], scope) -> list[dict]:
+    """Sections with each computed block split into text and figure segments (figures link to drill-down)."""
     sections = []
-    for si, section in enumerate(draft.sections):
+    for si, section in enumerate(raw_sections):
         blocks = []
         for bi, block in enumerate(section["blocks"]):
             blocks.append({**block, "si": si, "bi": bi, "name": f"b-{si}-{bi}"})
@@ -217,11 +225,19 @@ def draft_download(request, pk: int, fmt: str):
             data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
     elif fmt == "pdf":
-        if docx_layout.office_binary() is None:
-            raise Http404("本机未安装 LibreOffice，无法生成 PDF。")
         data = documents.to_docx(doc, date=draft.as_of, signature=draft.template.signature)
-        response = HttpResponse(docx_layout.to_pdf(data), content_type="application/pdf")
+        try:
+            data = docx_layout.to_pdf(data)
+        except docx_layout.PdfUnavailable as exc:
+            back = reverse("reports:draft_detail", args=[draft.pk])
+            return pdf_unavailable(request, str(exc), back)
+        response = HttpResponse(data, content_type="application/pdf")
     else:
         raise Http404("不支持的格式。")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def pdf_unavailable(request, message: str, back: str):
+    """Where LibreOffice is missing (or fails), say so in Chinese and point back to the Word download."""
+    return render(request, "reports/pdf_unavailable.html", {"message": message, "back": back}, status=503)

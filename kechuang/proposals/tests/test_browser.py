@@ -11,13 +11,12 @@ from kechuang.core.tests.factories import TEST_PASSWORD, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_take_a_reply_from_assignment_to_satisfaction(browser, live_server):
+def test_staff_take_a_reply_from_assignment_to_satisfaction(browser, live_server, screenshot_dir):
     from kechuang.core.workdays import seed_from_packages
     from kechuang.proposals import services
     from kechuang.proposals.models import Proposal
 
     seed_from_packages(range(2020, 2022))
-    services.ensure_result_classes()
     staff = UserFactory(username="ti_staff", staff=True)
     proposal = services.proposal_register(
         actor=staff,
@@ -40,6 +39,7 @@ def test_staff_take_a_reply_from_assignment_to_satisfaction(browser, live_server
     page.get_by_role("button", name="开始办理").click()
     page.fill("input[name=as_of]", "2020-11-30")
     page.get_by_role("button", name="由平台数据生成答复稿").click()
+    assert page.get_by_role("link", name="查看与修改答复正文").is_visible()
     page.fill("textarea[name=opinion]", "同意答复意见。")
     page.get_by_role("button", name="登记协办意见").click()
     page.select_option("select[name=result_class]", label="A类（已解决或基本解决）")
@@ -52,6 +52,7 @@ def test_staff_take_a_reply_from_assignment_to_satisfaction(browser, live_server
     page.get_by_role("button", name="办结").click()
 
     assert "已办结" in page.locator(".badge.text-bg-primary").first.inner_text()
+    page.screenshot(path=str(screenshot_dir / "proposals-closed.png"), full_page=True)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.CLOSED and proposal.feedback == "satisfied"
     assert not [e for e in errors if "Content Security Policy" in e], errors

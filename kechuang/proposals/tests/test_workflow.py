@@ -143,6 +143,33 @@ def test_generated_reply_carries_the_platforms_figures_and_a_gbt_letter(staff, p
     assert abs(document.sections[0].top_margin - Mm(37)) < Mm(0.1)
 
 
+def test_reply_letter_downloads_as_pdf_or_says_why_not(client, staff, proposal, hnte_holders, monkeypatch):
+    import shutil
+    import subprocess
+
+    from kechuang.reports import docx_layout
+
+    _reply(staff, proposal)
+    client.force_login(staff)
+    url = reverse("proposals:letter_pdf", args=[proposal.pk])
+    if docx_layout.office_binary() is not None and shutil.which("pdftotext"):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        text = subprocess.run(  # noqa: S603
+            ["pdftotext", "-", "-"],  # noqa: S607
+            input=response.content,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        flat = text.replace(" ", "").replace("\n", "")
+        assert "第134092号提案的答复" in flat and "郭帅委员：" in flat
+        assert "下载答复函（PDF）" in client.get(reverse("proposals:detail", args=[proposal.pk])).text
+    monkeypatch.setattr(docx_layout.shutil, "which", lambda name: None)
+    response = client.get(url)
+    assert response.status_code == 503 and "本机未安装 LibreOffice" in response.text
+    assert "暂不能生成" in client.get(reverse("proposals:detail", args=[proposal.pk])).text
+
+
 def test_reply_and_satisfaction_rates_are_registered_indicators(staff, district, proposal):
     other = services.proposal_register(
         actor=staff,
@@ -220,3 +247,9 @@ def test_remind_command_sends_due_notifications(staff, proposal, capsys):
     call_command("proposals", "remind", "--as-of", "2020-08-24")
     assert "已发送提醒" in capsys.readouterr().out
     assert Notification.objects.filter(user=staff, kind="proposal_due").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_default_result_classes_come_from_the_data_migration_even_after_a_flush():
+    # The A/B/C set is reference data seeded by migration 0003 (no unaudited service writes it).
+    assert list(ResultClass.objects.order_by("order").values_list("code", flat=True)) == ["A", "B", "C"]

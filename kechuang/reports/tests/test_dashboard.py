@@ -149,13 +149,18 @@ def test_city_accounts_compare_districts_side_by_side(client, hnte_firms):
     assert "各区县对比" in page.content.decode()
 
 
-def test_pdf_is_offered_only_where_libreoffice_is_installed(client, staff, template, scope):
-    from kechuang.reports.docx_layout import office_binary
+def test_pdf_is_offered_only_where_libreoffice_is_installed(client, staff, template, scope, monkeypatch):
+    from kechuang.reports import docx_layout
 
     draft = services.draft_generate(actor=staff, template=template, scope=scope)
     client.force_login(staff)
-    response = client.get(reverse("reports:draft_download", args=[draft.pk, "pdf"]))
-    if office_binary() is None:
-        assert response.status_code == 404
-    else:
+    url = reverse("reports:draft_download", args=[draft.pk, "pdf"])
+    if docx_layout.office_binary() is not None:
+        response = client.get(url)
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        assert "下载 PDF" in client.get(reverse("reports:draft_detail", args=[draft.pk])).text
+    # Where soffice is missing the page says so in Chinese and the button is disabled.
+    monkeypatch.setattr(docx_layout.shutil, "which", lambda name: None)
+    response = client.get(url)
+    assert response.status_code == 503 and "本机未安装 LibreOffice" in response.text
+    assert "PDF 不可用" in client.get(reverse("reports:draft_detail", args=[draft.pk])).text

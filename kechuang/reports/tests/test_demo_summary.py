@@ -2,6 +2,9 @@
 
 import datetime as dt
 import json
+import re
+import shutil
+import subprocess
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +17,7 @@ pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 11, 30)
 
 
-def test_demo_summary_figures_match_an_independent_count_of_the_rows(tmp_path, capsys):
+def test_demo_summary_figures_match_an_independent_count_of_the_rows(tmp_path, capsys, screenshot_dir):
     call_command("demo")
     capsys.readouterr()
     out = tmp_path / "summary.json"
@@ -60,11 +63,39 @@ def test_demo_summary_figures_match_an_independent_count_of_the_rows(tmp_path, c
     assert "研发投入预计6.37亿元" in text
     assert figures["rd_total"]["status_label"] == "预计"
     assert "高新技术产业产值占比50.83%，比年初提高4.82个百分点" in text
-    assert "组织50余家企业参加高企认定政策线上培训" in text
+    from kechuang.programmes.models import TrainingParticipant
+
+    trained = (
+        TrainingParticipant.objects.filter(
+            attended=True,
+            training__region__path__startswith=district.path,
+            training__held_on__year=2020,
+            training__held_on__lte=AS_OF,
+        )
+        .values("organisation")
+        .distinct()
+        .count()
+    )
+    assert figures["firms_trained"]["value"] == str(trained) and trained >= 50
+    assert f"组织{trained // 10 * 10}余家企业参加高企认定政策线上培训" in text
     assert "“周村科技创新券”251万元" in text
     assert "实现15个省扶贫工作重点村科技指导人员全覆盖" in text
     assert "立项区首批校城融合发展项目21项" in text
     assert figures["rd_intensity"]["text"] == "2.76%"
+
+    from kechuang.programmes.models import Application
+
+    batch1 = Application.objects.filter(
+        call__programme__code="hnte-2020",
+        call__name="2020年第一批",
+        call__region__path__startswith=district.path,
+    )
+    applied = batch1.exclude(status__in=["draft", "withdrawn"]).filter(submitted_at__isnull=False).count()
+    publicised = batch1.filter(publicity__isnull=False, status__in=["in_publicity", "approved"]).count()
+    assert (applied, publicised) == (16, 14)
+    assert f"组织{applied}家企业进行高企（第一批）认定申报工作，现认定公示{publicised}家" in text
+    parts = {(f["code"], f["part"]): f for f in doc["figures"] if f["part"]}
+    assert parts["programme_applications", "hnte-2020/2020年第一批"]["value"] == "16"
     assert all(f["code"] and f["unit"] for f in doc["figures"])
 
     from kechuang.proposals.models import Proposal
@@ -74,3 +105,30 @@ def test_demo_summary_figures_match_an_independent_count_of_the_rows(tmp_path, c
     assert reply.replied_on <= reply.deadline
     assert len(reply.reply_draft.sections) == 6
     assert Proposal.objects.exclude(status__in=["feedback", "closed"]).count() >= 2
+
+    _pdf_of_the_demo_summary(tmp_path, capsys, screenshot_dir)
+
+
+def _pdf_of_the_demo_summary(tmp_path, capsys, screenshot_dir):
+    """`--format pdf` through LibreOffice: A4 pages, page 1 rendered to PNG for a person to look at."""
+    from kechuang.reports.docx_layout import office_binary
+
+    if office_binary() is None or not shutil.which("pdftoppm"):
+        pytest.skip("LibreOffice / poppler not installed: the PDF part of this check needs them")
+    pdf = tmp_path / "summary.pdf"
+    args = ["summary", "--region", "370306", "--period", "2020", "--as-of", "2020-11-30"]
+    call_command("report", *args, "--format", "pdf", "-o", str(pdf))
+    capsys.readouterr()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout  # noqa: S607
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    assert abs(width - 595.28) < 1 and abs(height - 841.89) < 1  # A4 = 210 × 297 mm
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) > 0
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout  # noqa: S607
+    assert "我区共有47家高新技术企业" in text.replace(" ", "").replace("\n", "")
+    assert "—1—" in text.replace(" ", "")  # the page number field rendered as "— 1 —"
+    png = screenshot_dir / "reports-demo-summary-page1"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png)], check=True
+    )  # noqa: S607
+    assert png.with_suffix(".png").stat().st_size > 10_000

@@ -1,4 +1,4 @@
-"""`kechuang report summary --region 370306 --period 2020 --as-of 2020-11-30 --format json|md|docx -o F`."""
+"""`kechuang report summary --region 370306 --period 2020 --as-of 2020-11-30 --format json|md|docx|pdf -o F`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.models import Region
-from kechuang.reports import documents, summary
+from kechuang.reports import documents, docx_layout, summary
 from kechuang.reports.models import SummaryTemplate
 from kechuang.reports.seed import SEED_CODE, ensure_seed_template
 
@@ -23,10 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--region", required=True, help="区划代码，如 370306")
         parser.add_argument("--period", required=True, help="2020、2020Q3 或 2020-08")
         parser.add_argument("--as-of", required=True, help="截至日期 YYYY-MM-DD")
-        parser.add_argument("--format", choices=["json", "md", "docx"], default="json")
+        parser.add_argument("--format", choices=["json", "md", "docx", "pdf"], default="json")
         parser.add_argument("--template", default=SEED_CODE)
         parser.add_argument("--topic", default="", help="按主题关键词选择章节")
-        parser.add_argument("-o", "--output", help="输出文件（docx 必填；省略时输出到终端）")
+        parser.add_argument("-o", "--output", help="输出文件（docx、pdf 必填；省略时输出到终端）")
 
     def handle(self, *args, **opts):
         try:
@@ -46,10 +46,16 @@ class Command(BaseCommand):
                 raise CommandError(f"模板 {opts['template']} 不存在。")
         doc = summary.build(template, Scope(region, period, as_of), topic=opts["topic"] or None)
         fmt, out = opts["format"], opts.get("output")
-        if fmt == "docx":
+        if fmt in ("docx", "pdf"):
             if not out:
-                raise CommandError("docx 格式须用 -o 指定输出文件。")
-            Path(out).write_bytes(documents.to_docx(doc, date=as_of, signature=template.signature))
+                raise CommandError(f"{fmt} 格式须用 -o 指定输出文件。")
+            data = documents.to_docx(doc, date=as_of, signature=template.signature)
+            if fmt == "pdf":
+                try:
+                    data = docx_layout.to_pdf(data)
+                except docx_layout.PdfUnavailable as exc:
+                    raise CommandError(str(exc)) from None
+            Path(out).write_bytes(data)
             self.stderr.write(f"已写入 {out}")
             return
         if fmt == "json":
