@@ -19,6 +19,7 @@ from kechuang.core.routers import reporting_reads
 from kechuang.reports import formatting
 
 CACHE_SECONDS = 120
+UNIT_IN_TEXT = {"万元", "元", "%", "个百分点"}
 COMPARE_CODES = (
     "hnte_count",
     "tech_sme_count",
@@ -39,11 +40,13 @@ def drill_url(code: str, scope: Scope) -> str:
     return reverse("reports:drill", args=[code]) + "?" + scope_query(scope)
 
 
-def _module_label(label: str) -> str:
-    try:
-        return str(apps.get_app_config(label).verbose_name)
-    except LookupError:
-        return label
+def _module_label(module: str) -> str:
+    """An indicator's module is its package name ("statistics"), which is not always the app label
+    ("kcstats"): look the app up by its dotted name."""
+    for config in apps.get_app_configs():
+        if config.name == f"kechuang.{module}":
+            return str(config.verbose_name)
+    return module
 
 
 def _card(ind, value, scope: Scope) -> dict:
@@ -170,4 +173,5 @@ def district_comparison(scope: Scope) -> tuple[list[str], list[dict]]:
                     }
                 )
             rows.append({"region": district, "cells": cells})
-    return [f"{i.name}（{i.unit}）" for i in heads], rows
+    # Money and rates carry their unit in each cell ("28.79亿元", "2.99%"); counts take it from the heading.
+    return [i.name if i.unit in UNIT_IN_TEXT else f"{i.name}（{i.unit}）" for i in heads], rows

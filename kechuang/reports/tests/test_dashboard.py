@@ -164,3 +164,10 @@ def test_pdf_is_offered_only_where_libreoffice_is_installed(client, staff, templ
     response = client.get(url)
     assert response.status_code == 503 and "本机未安装 LibreOffice" in response.text
     assert "PDF 不可用" in client.get(reverse("reports:draft_detail", args=[draft.pk])).text
+
+
+def test_module_headings_name_the_app_even_when_its_label_differs():
+    from kechuang.reports.dashboard import _module_label
+
+    assert _module_label("statistics") == "统计与指标"  # package "statistics", app label "kcstats"
+    assert _module_label("enterprises") == "企业培育"
