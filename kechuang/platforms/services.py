@@ -72,6 +72,14 @@ def platform_create(
     return platform
 
 
+def _check_order(platform: Platform, field: str, on: dt.date) -> None:
+    """History is read by date (selectors.level_on/status_on), so a change may not predate the last one."""
+    last = platform.changes.filter(field=field).order_by("-on", "-pk").values_list("on", flat=True).first()
+    if last and on < last:
+        label = "级别" if field == "level" else "状态"
+        raise ValidationError({"on": f"{label}变更日期不能早于上一次{label}变更（{last:%Y-%m-%d}）。"})
+
+
 @transaction.atomic
 def platform_transition(
     *, actor, platform: Platform, to: str, on: dt.date, document: str = "", note: str = ""
@@ -82,6 +90,7 @@ def platform_transition(
     )
     if reason:
         raise ValidationError(reason)
+    _check_order(platform, "status", on)
     updates = {"status": to, "version": platform.version + 1}
     if to == rules.RECOGNISED:
         updates |= {"recognised_on": on, "recognition_document": document}
@@ -121,6 +130,7 @@ def platform_set_level(*, actor, platform: Platform, level: str, on: dt.date, do
         raise ValidationError({"document": "级别变更须填写文件。"})
     if platform.status == rules.REVOKED:
         raise ValidationError("已撤销的平台不能变更级别。")
+    _check_order(platform, "level", on)
     changed = Platform.objects.filter(pk=platform.pk, version=platform.version).update(
         level=level, version=platform.version + 1
     )
