@@ -76,7 +76,7 @@ def need_update(
         is_published=is_published,
         version=version + 1,
     ):
-        raise StaleObject("需求已被他人修改，请刷新后重试。")
+        raise StaleObject()
     need.refresh_from_db()
     audit.record(
         actor=actor,
@@ -95,7 +95,7 @@ def need_close(*, actor, need: TechNeed, solved: bool) -> TechNeed:
     if not TechNeed.objects.filter(pk=need.pk, status=need.status).update(
         status=to, version=need.version + 1
     ):
-        raise StaleObject("需求状态已被他人修改。")
+        raise StaleObject()
     audit.record(actor=actor, action="tech_need.close", obj=need, changes={"status": [need.status, to]})
     need.refresh_from_db()
     return need
@@ -184,7 +184,7 @@ def contact_outcome(
     if not Contact.objects.filter(pk=contact.pk, status=contact.status).update(
         status=to, outcome=outcome.strip(), contacted_on=on or contact.contacted_on
     ):
-        raise StaleObject("对接状态已被他人修改。")
+        raise StaleObject()
     audit.record(
         actor=actor,
         action="contact.outcome",
@@ -269,7 +269,7 @@ def transfer_transition(
     if to == "landed":
         updates["landed_on"] = on
     if not ExpectedTransfer.objects.filter(pk=transfer.pk, status=transfer.status).update(**updates):
-        raise StaleObject("状态已被他人修改。")
+        raise StaleObject()
     audit.record(
         actor=actor,
         action="transfer.transition",

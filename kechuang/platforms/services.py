@@ -100,7 +100,7 @@ def platform_transition(
         pk=platform.pk, status=platform.status, version=platform.version
     ).update(**updates)
     if not changed:
-        raise StaleObject("平台已被他人修改，请刷新后重试。")
+        raise StaleObject()
     StatusChange.objects.create(
         platform=platform,
         old=platform.status,
@@ -135,7 +135,7 @@ def platform_set_level(*, actor, platform: Platform, level: str, on: dt.date, do
         level=level, version=platform.version + 1
     )
     if not changed:
-        raise StaleObject("平台已被他人修改，请刷新后重试。")
+        raise StaleObject()
     StatusChange.objects.create(
         platform=platform,
         field="level",

@@ -38,7 +38,7 @@ def profile_update(
             version=profile.version + 1,
         )
         if not changed:
-            raise StaleObject("专家信息已被他人修改，请刷新后重试。")
+            raise StaleObject()
         profile.version += 1
     else:
         profile.save()
@@ -166,7 +166,7 @@ def demand_update(
         need=need.strip(), field=field.strip(), duration_months=duration_months, version=version + 1
     )
     if not changed:
-        raise StaleObject("需求已被他人修改，请刷新后重试。")
+        raise StaleObject()
     demand.refresh_from_db()
     audit.record(
         actor=actor,
@@ -201,7 +201,7 @@ def demand_transition(*, actor, demand: ForeignExpertDemand, to: str, expert: Fo
         version=demand.version + 1,
     )
     if not changed:
-        raise StaleObject("需求状态已被他人修改，请刷新后重试。")
+        raise StaleObject()
     audit.record(
         actor=actor,
         action="foreign_demand.transition",
@@ -267,7 +267,7 @@ def nomination_transition(*, actor, nomination: Nomination, to: str) -> Nominati
     if to not in NOMINATION_TRANSITIONS.get(nomination.status, set()):
         raise ValidationError(f"不能从“{nomination.get_status_display()}”变更为该状态。")
     if not Nomination.objects.filter(pk=nomination.pk, status=nomination.status).update(status=to):
-        raise StaleObject("推荐状态已被他人修改，请刷新后重试。")
+        raise StaleObject()
     audit.record(
         actor=actor,
         action="nomination.transition",
