@@ -32,6 +32,7 @@ class Achievement(models.Model):
     is_published = models.BooleanField("公开", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    version = models.PositiveIntegerField(default=1, editable=False)
     class Meta:
         ordering = ["-year", "level", "title"]
         verbose_name = verbose_name_plural = "科技成果"
@@ -68,6 +69,7 @@ class Award(models.Model):
     is_published = models.BooleanField("公开", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    version = models.PositiveIntegerField(default=1, editable=False)
     class Meta:
         ordering = ["-year", "level", "name"]
         verbose_name = verbose_name_plural = "科技奖励"

@@ -103,3 +103,18 @@ def nominations_for(user, *, q="", year=None, status=""):
     if year:
         qs = qs.filter(year=year)
     return qs.filter(status=status) if status else qs
+
+
+def people_for(user):
+    """People a staff member may pick (for awards, nominations): of their region, by residence, employer
+    or foreign-expert entry."""
+    from kechuang.core.models import Person
+
+    if user.region_id is None:
+        return Person.objects.none()
+    path = user.region.path
+    return Person.objects.filter(
+        Q(region__path__startswith=path)
+        | Q(organisation__region__path__startswith=path)
+        | Q(foreign_expert__region__path__startswith=path)
+    ).distinct()

@@ -1,9 +1,8 @@
-"""Writes of 校城融合, each audited in its transaction."""
+"""Writes on technology needs, offered achievements and matchmaking contacts, each audited."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,24 +10,14 @@ from django.db import IntegrityError, transaction
 from kechuang.accounts.roles import Role
 from kechuang.cooperation import rules, selectors
 from kechuang.cooperation.models import (
-    Agreement,
-    Consultation,
     Contact,
-    CooperationProject,
-    Event,
-    EventActivity,
-    ExpectedTransfer,
     OfferedAchievement,
     TechNeed,
 )
+from kechuang.cooperation.services.common import PARTNER_KINDS, _user
 from kechuang.core import audit
 from kechuang.core.services import StaleObject
-
-PARTNER_KINDS = ("university", "institute", "foreign", "service_provider", "platform_operator")
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
+from kechuang.platforms.kit import save_edit
 
 
 def _own_firm(actor, organisation):
@@ -195,203 +184,17 @@ def contact_outcome(
     return contact
 
 
-@transaction.atomic
-def agreement_sign(
-    *,
-    actor,
-    subject,
-    firm,
-    partner,
-    signed_on: dt.date,
-    amount: Decimal = Decimal("0"),
-    event=None,
-    contact=None,
-) -> Agreement:
-    if firm.pk == partner.pk:
-        raise ValidationError({"partner": "合作双方不能是同一单位。"})
-    if amount < 0:
-        raise ValidationError({"amount": "合同金额不能为负数。"})
-    if event and not (event.starts_on <= signed_on <= event.ends_on):
-        raise ValidationError({"signed_on": "在活动中签订的协议，签订日期须在活动期间。"})
-    a = Agreement(
-        subject=subject.strip(),
-        firm=firm,
-        partner=partner,
-        signed_on=signed_on,
-        amount=amount,
-        event=event,
-        contact=contact,
-    )
-    a.full_clean()
-    a.save()
-    audit.record(
+def _offered_check(o: OfferedAchievement) -> None:
+    if o.institute.kind not in PARTNER_KINDS:
+        raise ValidationError({"institute": "可转化成果须来自高校、科研院所或服务机构。"})
+
+
+def offered_update(*, actor, offered: OfferedAchievement, version: int, **values) -> OfferedAchievement:
+    return save_edit(
         actor=actor,
-        action="agreement.sign",
-        obj=a,
-        changes=audit.snapshot(a, ["subject", "firm_id", "partner_id", "signed_on", "amount", "event_id"]),
+        obj=offered,
+        version=version,
+        action="offered.update",
+        values=values,
+        check=_offered_check,
     )
-    return a
-
-
-@transaction.atomic
-def transfer_expect(
-    *, actor, title, firm, expected_by: dt.date, offered=None, agreement=None, event=None, note=""
-) -> ExpectedTransfer:
-    t = ExpectedTransfer(
-        title=title.strip(),
-        firm=firm,
-        expected_by=expected_by,
-        offered=offered,
-        agreement=agreement,
-        event=event,
-        note=note,
-    )
-    t.full_clean()
-    t.save()
-    audit.record(
-        actor=actor,
-        action="transfer.expect",
-        obj=t,
-        changes={"title": t.title, "firm": firm.pk, "expected_by": expected_by},
-    )
-    return t
-
-
-@transaction.atomic
-def transfer_transition(
-    *, actor, transfer: ExpectedTransfer, to: str, on: dt.date | None = None, note=""
-) -> ExpectedTransfer:
-    if to not in rules.TRANSFER_TRANSITIONS.get(transfer.status, set()):
-        raise ValidationError(f"不能从“{transfer.get_status_display()}”变更为该状态。")
-    if to == "landed" and on is None:
-        raise ValidationError({"on": "已落地须填写落地日期。"})
-    updates = {"status": to, "note": note or transfer.note}
-    if to == "landed":
-        updates["landed_on"] = on
-    if not ExpectedTransfer.objects.filter(pk=transfer.pk, status=transfer.status).update(**updates):
-        raise StaleObject()
-    audit.record(
-        actor=actor,
-        action="transfer.transition",
-        obj=transfer,
-        changes={"status": [transfer.status, to], "on": on},
-    )
-    transfer.refresh_from_db()
-    return transfer
-
-
-@transaction.atomic
-def event_create(*, actor, name, starts_on, ends_on, region, place="", summary="") -> Event:
-    e = Event(
-        name=name.strip(), starts_on=starts_on, ends_on=ends_on, region=region, place=place, summary=summary
-    )
-    e.full_clean()
-    e.save()
-    audit.record(
-        actor=actor,
-        action="event.create",
-        obj=e,
-        changes={"name": e.name, "starts_on": starts_on, "ends_on": ends_on},
-    )
-    return e
-
-
-@transaction.atomic
-def event_add_activity(
-    *, actor, event: Event, day: dt.date, kind: str, title: str, place=""
-) -> EventActivity:
-    if not event.starts_on <= day <= event.ends_on:
-        raise ValidationError({"day": "议程日期须在活动期间。"})
-    a = EventActivity(event=event, day=day, kind=kind, title=title.strip(), place=place)
-    a.full_clean()
-    a.save()
-    audit.record(
-        actor=actor,
-        action="event.add_activity",
-        obj=event,
-        changes={"day": day, "kind": kind, "title": title},
-    )
-    return a
-
-
-@transaction.atomic
-def event_attend(*, actor, event: Event, experts=(), firms=()) -> Event:
-    event.experts.add(*experts)
-    event.firms.add(*firms)
-    audit.record(
-        actor=actor,
-        action="event.attend",
-        obj=event,
-        changes={"experts": [e.pk for e in experts], "firms": [f.pk for f in firms]},
-    )
-    return event
-
-
-@transaction.atomic
-def event_set_outcomes(*, actor, event: Event, outcomes: str) -> Event:
-    before = event.outcomes
-    Event.objects.filter(pk=event.pk).update(outcomes=outcomes)
-    event.outcomes = outcomes
-    audit.record(actor=actor, action="event.outcomes", obj=event, changes={"outcomes": [before, outcomes]})
-    return event
-
-
-@transaction.atomic
-def consultation_record(
-    *, actor, event: Event, expert, organisation, held_on: dt.date, topic: str, advice=""
-) -> Consultation:
-    if not event.starts_on <= held_on <= event.ends_on:
-        raise ValidationError({"held_on": "问诊日期须在活动期间。"})
-    c = Consultation(
-        event=event,
-        expert=expert,
-        organisation=organisation,
-        held_on=held_on,
-        topic=topic.strip(),
-        advice=advice,
-    )
-    c.full_clean()
-    c.save()
-    event.experts.add(expert)
-    event.firms.add(organisation)
-    audit.record(
-        actor=actor,
-        action="event.consultation",
-        obj=event,
-        changes={"expert": expert.pk, "organisation": organisation.pk, "topic": topic},
-    )
-    return c
-
-
-@transaction.atomic
-def project_record(
-    *,
-    actor,
-    title,
-    organisation,
-    partner,
-    year: int,
-    amount=Decimal("0"),
-    status="approved",
-    application=None,
-) -> CooperationProject:
-    if partner.kind not in PARTNER_KINDS:
-        raise ValidationError({"partner": "合作单位须为高校、科研院所等机构。"})
-    p = CooperationProject(
-        title=title.strip(),
-        organisation=organisation,
-        partner=partner,
-        year=year,
-        amount=amount,
-        status=status,
-        application=application,
-    )
-    p.full_clean()
-    p.save()
-    audit.record(
-        actor=actor,
-        action="cooperation_project.record",
-        obj=p,
-        changes=audit.snapshot(p, ["title", "organisation_id", "partner_id", "year", "amount", "status"]),
-    )
-    return p
