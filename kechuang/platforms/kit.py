@@ -115,6 +115,27 @@ def save_page(request, *, title, form, save, done, tabs=(), success="已保存�
     return form_page(request, title=title, form=form, tabs=tabs, multipart=multipart, note=note)
 
 
+def post_action(request, form, call, success, back):
+    """A detail page's action form posted to its own URL: bind → call one service → back to the detail
+    page with a message; form or service errors are shown in Chinese there and nothing is saved."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, success)
+    else:
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[k].label if k in form.fields else ''}{'，'.join(v)}"
+                for k, v in form.errors.items()
+            ),
+        )
+    return redirect(back)
+
+
 def require(policy, user, action):
     if not policy.may(user, action):
         raise PermissionDenied

@@ -17,6 +17,7 @@ from kechuang.platforms.kit import (
     form_error,
     form_page,
     list_page,
+    post_action,
     require,
 )
 from kechuang.platforms.models import Kind, Level, Membership
@@ -162,23 +163,9 @@ def _changeable(request, pk):
 
 
 def _post(request, pk, form, call, success):
-    """Bind → authorise → call one service → redirect, or show the error on the detail page."""
-    if form.is_valid():
-        try:
-            call(form)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, success)
-    else:
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[k].label if k in form.fields else ''}{'，'.join(v)}"
-                for k, v in form.errors.items()
-            ),
-        )
-    return redirect("platforms:platform_detail", pk=pk)
+    return post_action(
+        request, form, lambda d: call(form), success, reverse("platforms:platform_detail", args=[pk])
+    )
 
 
 @login_required
