@@ -224,8 +224,9 @@ def build(ctx: DemoContext) -> None:
         industry=industry["氢能源"],
         description="2020年8月29日“科技赋能新周村”活动期间成立。",
     )
-    # Engineering centres at municipal level.
-    for name, on in [("淄博金宇钢构有限公司", "2018-11-10"), ("山东隆之智信息科技有限公司", "2019-12-05")]:
+    # Engineering centres at municipal level; 金宇钢构's was raised to provincial in 2020 (so it counts as
+    # 市级 for 2019 and 省级 from the upgrade: the level history in StatusChange).
+    centres = [
         recognised(
             f"淄博市{name[2:6]}工程技术研究中心",
             "engineering",
@@ -234,3 +235,12 @@ def build(ctx: DemoContext) -> None:
             on,
             "淄科字〔2019〕101号",
         )
+        for name, on in [("淄博金宇钢构有限公司", "2018-11-10"), ("山东隆之智信息科技有限公司", "2019-12-05")]
+    ]
+    services.platform_set_level(
+        actor=staff,
+        platform=centres[0],
+        level="provincial",
+        on=D("2020-10-12"),
+        document="鲁科字〔2020〕117号",
+    )

@@ -1,6 +1,7 @@
 from django import forms
 
 from kechuang.core.models import DictItem, Organisation
+from kechuang.platforms.kit import VersionedForm
 from kechuang.platforms.models import Evaluation, Kind, Level, Membership, Status
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -114,3 +115,31 @@ class EvaluationForm(forms.Form):
 
 class PublishForm(forms.Form):
     published = forms.BooleanField(label="在门户公开", required=False)
+
+
+class PlatformEditForm(VersionedForm):
+    name = forms.CharField(label="名称", max_length=120, widget=forms.TextInput(INPUT))
+    operator = forms.ModelChoiceField(
+        label="运营（依托）单位", queryset=Organisation.objects.none(), widget=forms.Select(SELECT)
+    )
+    industry = forms.ModelChoiceField(
+        label="产业领域",
+        queryset=DictItem.objects.filter(dict_type__code="key_industry"),
+        required=False,
+        widget=forms.Select(SELECT),
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label="合作机构",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(SELECT),
+    )
+    partner_note = forms.CharField(
+        label="合作说明", max_length=200, required=False, widget=forms.TextInput(INPUT)
+    )
+    description = forms.CharField(label="简介", required=False, widget=forms.Textarea({**INPUT, "rows": 3}))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = organisations
+        self.fields["partners"].queryset = organisations

@@ -10,6 +10,7 @@ from django.db import transaction
 from kechuang.core import audit
 from kechuang.core.services import StaleObject
 from kechuang.platforms import rules
+from kechuang.platforms.kit import save_edit
 from kechuang.platforms.models import Evaluation, EvaluationSchema, Level, Membership, Platform, StatusChange
 
 FIELDS = ["name", "kind", "level", "status", "operator_id", "region_id", "industry_id", "recognised_on"]
@@ -245,3 +246,21 @@ def evaluation_record(
             note=f"{year}年度评估",
         )
     return evaluation
+
+
+@transaction.atomic
+def platform_update(*, actor, platform: Platform, version: int, partners=None, **values) -> Platform:
+    """Descriptive fields only; level and status change through platform_set_level/platform_transition
+    so their dated history stays complete."""
+    if {"level", "status", "kind", "recognised_on", "revoked_on"} & set(values):
+        raise ValidationError("级别、状态和认定日期须通过变更操作修改。")
+    platform = save_edit(actor=actor, obj=platform, version=version, action="platform.update", values=values)
+    if partners is not None:
+        before = sorted(platform.partners.values_list("pk", flat=True))
+        after = sorted(p.pk for p in partners)
+        if before != after:
+            platform.partners.set(partners)
+            audit.record(
+                actor=actor, action="platform.partners", obj=platform, changes={"partners": [before, after]}
+            )
+    return platform

@@ -19,6 +19,7 @@ from kechuang.platforms.kit import (
     list_page,
     post_action,
     require,
+    save_page,
 )
 from kechuang.platforms.models import Kind, Level, Membership
 
@@ -82,6 +83,24 @@ def platform_create(request):
             messages.success(request, "平台已登记。")
             return redirect("platforms:platform_detail", pk=p.pk)
     return form_page(request, title="登记创新平台", form=form, tabs=TABS)
+
+
+@login_required
+def platform_edit(request, pk: int):
+    p = _changeable(request, pk)
+    form = forms.PlatformEditForm.for_edit(
+        request.POST or None, p, organisations=Organisation.objects.filter(is_active=True)
+    )
+    return save_page(
+        request,
+        title=f"修改平台信息：{p.name}",
+        form=form,
+        save=lambda d: services.platform_update(actor=request.user, platform=p, **d),
+        done=lambda p: reverse("platforms:platform_detail", args=[p.pk]),
+        tabs=TABS,
+        success="平台信息已修改。",
+        note="级别、状态的变更请在平台详情页通过“变更级别”“变更状态”办理，以保留变更记录。",
+    )
 
 
 @login_required
@@ -151,6 +170,7 @@ def platform_detail(request, pk: int):
             ),
         ],
         actions=actions,
+        links=[("修改平台信息", reverse("platforms:platform_edit", args=[p.pk]))] if may_change else [],
     )
 
 
