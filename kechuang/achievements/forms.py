@@ -3,6 +3,7 @@ from django import forms
 from kechuang.achievements.models import Achievement, Award
 from kechuang.core.models import Organisation
 from kechuang.platforms.forms import DATE, INPUT, SELECT, _blank
+from kechuang.platforms.kit import VersionedForm
 from kechuang.platforms.models import Level
 
 
@@ -76,3 +77,11 @@ class AwardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["achievement"].queryset = achievements
+
+
+class AchievementEditForm(VersionedForm, AchievementForm):
+    files = MultipleFileField(label="补充证明材料", required=False)
+
+
+class AwardEditForm(VersionedForm, AwardForm):
+    files = MultipleFileField(label="补充证明材料", required=False)

@@ -33,6 +33,7 @@ class Achievement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-year", "level", "title"]
         verbose_name = verbose_name_plural = "科技成果"
@@ -70,6 +71,7 @@ class Award(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-year", "level", "name"]
         verbose_name = verbose_name_plural = "科技奖励"
