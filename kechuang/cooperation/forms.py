@@ -40,7 +40,7 @@ class StatusFilterForm(forms.Form):
         self.fields["status"].choices = _blank(choices)
 
 
-class NeedForm(forms.Form):
+class NeedForm(VersionedForm):
     title = forms.CharField(label="需求名称", max_length=160, widget=forms.TextInput(INPUT))
     description = forms.CharField(label="需求描述", widget=forms.Textarea({**INPUT, "rows": 4}))
     field_code = forms.ChoiceField(label="技术领域", required=False, widget=forms.Select(SELECT))

@@ -81,7 +81,7 @@ class AwardForm(forms.Form):
         self.fields["person"].queryset = people
 
 
-class DemandForm(forms.Form):
+class DemandForm(VersionedForm):
     need = forms.CharField(label="需求内容", max_length=200, widget=forms.TextInput(INPUT))
     field = forms.CharField(label="专业领域", max_length=60, widget=forms.TextInput(INPUT))
     duration_months = forms.IntegerField(

@@ -22,6 +22,7 @@ from kechuang.platforms.kit import (
     form_error,
     form_page,
     list_page,
+    post_action,
     require,
 )
 
@@ -101,9 +102,10 @@ def need_detail(request, pk: int):
     staff = user.role == Role.STAFF and permissions.needs.allows(user, "change", need)
     actions = []
     if permissions.needs.allows(user, "change", need):
-        initial = {k: getattr(need, k) for k in ("title", "description", "field_code", "is_published")}
         actions.append(
-            Action("修改需求", forms.NeedForm(initial=initial), reverse("cooperation:need_edit", args=[pk]))
+            Action(
+                "修改需求", forms.NeedForm.for_edit(None, need), reverse("cooperation:need_edit", args=[pk])
+            )
         )
     sections = [
         Section(
@@ -157,17 +159,13 @@ def need_detail(request, pk: int):
 @require_POST
 def need_edit(request, pk: int):
     need = get_object_or_404_for(permissions.needs, request.user, "change", pk=pk)
-    form = forms.NeedForm(request.POST)
-    if form.is_valid():
-        try:
-            services.need_update(actor=request.user, need=need, version=need.version, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "需求已修改。")
-    else:
-        messages.error(request, "请检查填写的内容。")
-    return redirect("cooperation:need_detail", pk=pk)
+    return post_action(
+        request,
+        forms.NeedForm(request.POST, edit=True),
+        lambda d: services.need_update(actor=request.user, need=need, **d),
+        "需求已修改。",
+        reverse("cooperation:need_detail", args=[pk]),
+    )
 
 
 @login_required

@@ -19,6 +19,7 @@ from kechuang.platforms.kit import (
     form_error,
     form_page,
     list_page,
+    post_action,
     require,
 )
 from kechuang.talent import forms, permissions, selectors, services
@@ -95,9 +96,7 @@ def demand_detail(request, pk: int):
         actions.append(
             Action(
                 "修改需求",
-                forms.DemandForm(
-                    initial={"need": d.need, "field": d.field, "duration_months": d.duration_months}
-                ),
+                forms.DemandForm.for_edit(None, d),
                 reverse("talent:demand_edit", args=[d.pk]),
             )
         )
@@ -134,17 +133,13 @@ def _transition_form(request, data):
 @require_POST
 def demand_edit(request, pk: int):
     d = get_object_or_404_for(permissions.demands, request.user, "change", pk=pk)
-    form = forms.DemandForm(request.POST)
-    if form.is_valid():
-        try:
-            services.demand_update(actor=request.user, demand=d, version=d.version, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "需求已修改。")
-    else:
-        messages.error(request, "请检查填写的内容。")
-    return redirect("talent:demand_detail", pk=pk)
+    return post_action(
+        request,
+        forms.DemandForm(request.POST, edit=True),
+        lambda data: services.demand_update(actor=request.user, demand=d, **data),
+        "需求已修改。",
+        reverse("talent:demand_detail", args=[pk]),
+    )
 
 
 @login_required
