@@ -46,7 +46,9 @@ class AchievementForm(forms.Form):
     )
     level = forms.ChoiceField(label="级别", choices=Level.choices, widget=forms.Select(SELECT))
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, widget=forms.NumberInput(INPUT))
-    recognised_on = forms.DateField(label="登记日期", required=False, widget=forms.DateInput(DATE))
+    recognised_on = forms.DateField(
+        label="登记日期", required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
     project_name = forms.CharField(label="所属项目", required=False, widget=forms.TextInput(INPUT))
     field_code = forms.CharField(label="技术领域代码", required=False, widget=forms.TextInput(INPUT))
     summary = forms.CharField(label="成果简介", required=False, widget=forms.Textarea({**INPUT, "rows": 3}))

@@ -82,7 +82,7 @@ class OfferedForm(VersionedForm):
 class ContactOutcomeForm(forms.Form):
     to = forms.ChoiceField(label="变更为", choices=Contact.Status.choices, widget=forms.Select(SELECT))
     outcome = forms.CharField(label="对接结果", required=False, widget=forms.TextInput(INPUT))
-    on = forms.DateField(label="对接日期", required=False, widget=forms.DateInput(DATE))
+    on = forms.DateField(label="对接日期", required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d"))
 
 
 class AgreementForm(VersionedForm):
@@ -93,7 +93,7 @@ class AgreementForm(VersionedForm):
     partner = forms.ModelChoiceField(
         label="合作方", queryset=Organisation.objects.none(), widget=forms.Select(SELECT)
     )
-    signed_on = forms.DateField(label="签订日期", widget=forms.DateInput(DATE))
+    signed_on = forms.DateField(label="签订日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     amount = forms.DecimalField(
         label="合同金额（元）", min_value=0, decimal_places=2, widget=forms.NumberInput(INPUT)
     )
@@ -112,7 +112,7 @@ class TransferForm(forms.Form):
     to = forms.ChoiceField(
         label="变更为", choices=ExpectedTransfer.Status.choices, widget=forms.Select(SELECT)
     )
-    on = forms.DateField(label="落地日期", required=False, widget=forms.DateInput(DATE))
+    on = forms.DateField(label="落地日期", required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     note = forms.CharField(label="说明", required=False, widget=forms.TextInput(INPUT))
 
 
@@ -155,7 +155,7 @@ class TransferEditForm(VersionedForm):
     firm = forms.ModelChoiceField(
         label="承接企业", queryset=Organisation.objects.none(), widget=forms.Select(SELECT)
     )
-    expected_by = forms.DateField(label="预期落地日期", widget=forms.DateInput(DATE))
+    expected_by = forms.DateField(label="预期落地日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     agreement = forms.ModelChoiceField(
         label="依据协议", queryset=Agreement.objects.none(), required=False, widget=forms.Select(SELECT)
     )
@@ -202,8 +202,8 @@ class ProjectForm(VersionedForm):
 
 class EventForm(VersionedForm):
     name = forms.CharField(label="活动名称", max_length=120, widget=forms.TextInput(INPUT))
-    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(DATE))
-    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(DATE))
+    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     place = forms.CharField(label="地点", max_length=120, required=False, widget=forms.TextInput(INPUT))
     summary = forms.CharField(label="活动概况", required=False, widget=TEXT)
 
@@ -215,7 +215,7 @@ class EventForm(VersionedForm):
 
 
 class ActivityForm(forms.Form):
-    day = forms.DateField(label="日期", widget=forms.DateInput(DATE))
+    day = forms.DateField(label="日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label="类型", choices=EventActivity.Kind.choices, widget=forms.Select(SELECT))
     title = forms.CharField(label="议程", max_length=160, widget=forms.TextInput(INPUT))
     place = forms.CharField(label="地点", max_length=120, required=False, widget=forms.TextInput(INPUT))
@@ -243,7 +243,7 @@ class ConsultationForm(forms.Form):
         label="企业", queryset=Organisation.objects.none(), widget=forms.Select(SELECT)
     )
     expert = forms.ModelChoiceField(label="专家", queryset=Expert.objects.none(), widget=forms.Select(SELECT))
-    held_on = forms.DateField(label="日期", widget=forms.DateInput(DATE))
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     topic = forms.CharField(label="问诊问题", max_length=200, widget=forms.TextInput(INPUT))
     advice = forms.CharField(label="专家建议", required=False, widget=TEXT)
 

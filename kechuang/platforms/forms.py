@@ -50,7 +50,9 @@ class PlatformForm(forms.Form):
         required=False,
         widget=forms.Select(SELECT),
     )
-    recognised_on = forms.DateField(label="认定（备案）日期", required=False, widget=forms.DateInput(DATE))
+    recognised_on = forms.DateField(
+        label="认定（备案）日期", required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
     recognition_document = forms.CharField(
         label="认定（备案）文件", required=False, widget=forms.TextInput(INPUT)
     )
@@ -72,14 +74,14 @@ class PlatformForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label="变更为", choices=Status.choices, widget=forms.Select(SELECT))
-    on = forms.DateField(label="日期", widget=forms.DateInput(DATE))
+    on = forms.DateField(label="日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     document = forms.CharField(label="文件（认定/撤销须填）", required=False, widget=forms.TextInput(INPUT))
     note = forms.CharField(label="说明", required=False, widget=forms.TextInput(INPUT))
 
 
 class LevelForm(forms.Form):
     level = forms.ChoiceField(label="新级别", choices=Level.choices, widget=forms.Select(SELECT))
-    on = forms.DateField(label="日期", widget=forms.DateInput(DATE))
+    on = forms.DateField(label="日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     document = forms.CharField(label="文件", widget=forms.TextInput(INPUT))
 
 
@@ -88,7 +90,7 @@ class MemberForm(forms.Form):
         label="成员单位", queryset=Organisation.objects.none(), widget=forms.Select(SELECT)
     )
     role = forms.ChoiceField(label="角色", choices=Membership.Role.choices, widget=forms.Select(SELECT))
-    joined_on = forms.DateField(label="加入日期", widget=forms.DateInput(DATE))
+    joined_on = forms.DateField(label="加入日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

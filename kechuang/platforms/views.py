@@ -306,7 +306,9 @@ def forms_day(request):
     from django import forms as djforms
 
     class DayForm(djforms.Form):
-        day = djforms.DateField(label="统计日期", required=False, widget=djforms.DateInput(forms.DATE))
+        day = djforms.DateField(
+            label="统计日期", required=False, widget=djforms.DateInput(forms.DATE, format="%Y-%m-%d")
+        )
 
     return DayForm(request.GET or None)
 
