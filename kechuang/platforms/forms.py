@@ -50,6 +50,12 @@ class PlatformForm(forms.Form):
         required=False,
         widget=forms.Select(SELECT),
     )
+    registered_on = forms.DateField(
+        label="申报/筹建日期",
+        required=False,
+        help_text="筹建或申报中的平台自该日起计入在建（申报中）平台",
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
+    )
     recognised_on = forms.DateField(
         label="认定（备案）日期", required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d")
     )

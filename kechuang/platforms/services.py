@@ -33,7 +33,11 @@ def platform_create(
     partner_note: str = "",
     description: str = "",
     is_published: bool = False,
+    registered_on: dt.date | None = None,
 ) -> Platform:
+    """Register a platform. One registered while planned or being built may give `registered_on` (the
+    day it was applied for or set up): its history then starts that day, so it is not counted as
+    in progress before it existed."""
     if status in (rules.RECOGNISED, rules.EVALUATED) and (recognised_on is None or not recognition_document):
         raise ValidationError("已认定的平台须填写认定（备案）文件和日期。")
     if status == rules.REVOKED:
@@ -55,6 +59,15 @@ def platform_create(
     platform.full_clean()
     platform.save()
     platform.partners.set(partners)
+    if status in (rules.PLANNING, rules.BUILDING) and registered_on:
+        StatusChange.objects.create(
+            platform=platform,
+            old="",
+            new=status,
+            on=registered_on,
+            note="登记",
+            changed_by=actor if getattr(actor, "pk", None) else None,
+        )
     if platform.recognised_on:
         StatusChange.objects.create(
             platform=platform,

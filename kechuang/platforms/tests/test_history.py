@@ -89,3 +89,17 @@ def test_in_progress_count_reads_the_status_on_the_day(staff, firm, district):
     assert compute("platforms_in_progress", _scope(district, dt.date(2020, 9, 30))).value == 1
     assert compute("platforms_in_progress", _scope(district, dt.date(2020, 10, 1))).value == 0
     assert compute("new_rd_count", _scope(district, dt.date(2020, 10, 1))).value == 1
+
+
+def test_a_platform_registered_on_a_day_is_not_in_progress_before_it(staff, firm, district):
+    services.platform_create(
+        actor=staff,
+        name="氢能研究院",
+        kind="new_rd",
+        level="district",
+        operator=firm,
+        region=district,
+        registered_on=dt.date(2020, 8, 29),
+    )
+    assert compute("platforms_in_progress", _scope(district, dt.date(2020, 8, 28))).value == 0
+    assert compute("platforms_in_progress", _scope(district, dt.date(2020, 8, 29))).value == 1
