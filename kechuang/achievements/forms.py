@@ -3,6 +3,7 @@ from django import forms
 from kechuang.achievements.models import Achievement, Award
 from kechuang.core.models import Organisation
 from kechuang.platforms.forms import DATE, INPUT, SELECT, _blank
+from kechuang.platforms.kit import VersionedForm
 from kechuang.platforms.models import Level
 
 
@@ -45,7 +46,9 @@ class AchievementForm(forms.Form):
     )
     level = forms.ChoiceField(label="级别", choices=Level.choices, widget=forms.Select(SELECT))
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, widget=forms.NumberInput(INPUT))
-    recognised_on = forms.DateField(label="登记日期", required=False, widget=forms.DateInput(DATE))
+    recognised_on = forms.DateField(
+        label="登记日期", required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
     project_name = forms.CharField(label="所属项目", required=False, widget=forms.TextInput(INPUT))
     field_code = forms.CharField(label="技术领域代码", required=False, widget=forms.TextInput(INPUT))
     summary = forms.CharField(label="成果简介", required=False, widget=forms.Textarea({**INPUT, "rows": 3}))
@@ -76,3 +79,11 @@ class AwardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["achievement"].queryset = achievements
+
+
+class AchievementEditForm(VersionedForm, AchievementForm):
+    files = MultipleFileField(label="补充证明材料", required=False)
+
+
+class AwardEditForm(VersionedForm, AwardForm):
+    files = MultipleFileField(label="补充证明材料", required=False)

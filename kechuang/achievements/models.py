@@ -32,6 +32,8 @@ class Achievement(models.Model):
     is_published = models.BooleanField("公开", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-year", "level", "title"]
         verbose_name = verbose_name_plural = "科技成果"
@@ -67,6 +69,8 @@ class Award(models.Model):
     )
     is_published = models.BooleanField("公开", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-year", "level", "name"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from kechuang.achievements.models import Achievement, Award
 from kechuang.core import audit
 from kechuang.core.services import attachment_store
+from kechuang.platforms.kit import save_edit
 
 
 def _evidence(actor, files, organisation):
@@ -143,3 +144,44 @@ def award_record(
         ),
     )
     return award
+
+
+def _add_evidence(actor, obj, files, action):
+    if files:
+        added = _evidence(actor, files, obj.organisation)
+        obj.evidence.add(*added)
+        audit.record(
+            actor=actor, action=action, obj=obj, changes={"evidence": [a.original_name for a in added]}
+        )
+
+
+@transaction.atomic
+def achievement_update(*, actor, achievement: Achievement, version: int, files=(), **values) -> Achievement:
+    """Edit an achievement (audited diff, compare-and-set on version); new evidence files are added."""
+
+    def check(a):
+        _check_year(a.year, a.recognised_on)
+        if a.organisation.kind == "foreign":
+            raise ValidationError({"organisation": "科技成果须登记到境内完成单位。"})
+        twin = Achievement.objects.filter(
+            title=a.title, organisation=a.organisation, year=a.year, level=a.level
+        )
+        if twin.exclude(pk=a.pk).exists():
+            raise ValidationError("该单位同年度同级别已登记同名成果。")
+
+    a = save_edit(
+        actor=actor, obj=achievement, version=version, action="achievement.update", values=values, check=check
+    )
+    _add_evidence(actor, a, files, "achievement.evidence_add")
+    return a
+
+
+@transaction.atomic
+def award_update(*, actor, award: Award, version: int, files=(), **values) -> Award:
+    def check(w):
+        if w.achievement is not None and w.achievement.organisation_id != w.organisation_id:
+            raise ValidationError({"achievement": "获奖成果须属于获奖单位。"})
+
+    w = save_edit(actor=actor, obj=award, version=version, action="award.update", values=values, check=check)
+    _add_evidence(actor, w, files, "award.evidence_add")
+    return w

@@ -9,7 +9,16 @@ from kechuang.core import dates
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.permissions import organisations as org_policy
-from kechuang.platforms.kit import Col, Section, detail_page, form_error, form_page, list_page, require
+from kechuang.platforms.kit import (
+    Col,
+    Section,
+    detail_page,
+    form_error,
+    form_page,
+    list_page,
+    require,
+    save_page,
+)
 
 TABS = [("科技成果", "achievements:achievement_list"), ("科技奖励", "achievements:award_list")]
 
@@ -89,11 +98,64 @@ def achievement_create(request):
     return form_page(request, title="登记科技成果", form=form, tabs=TABS, multipart=True)
 
 
+def _read(files):
+    return [(f.read(), f.name) for f in files or []]
+
+
+@login_required
+def achievement_edit(request, pk: int):
+    a = get_object_or_404_for(permissions.achievements, request.user, "change", pk=pk)
+    form = forms.AchievementEditForm.for_edit(
+        request.POST or None, a, files=request.FILES or None, organisations=_orgs(request.user)
+    )
+    return save_page(
+        request,
+        title=f"修改科技成果：{a.title}",
+        form=form,
+        save=lambda d: services.achievement_update(
+            actor=request.user, achievement=a, files=_read(d.pop("files", None)), **d
+        ),
+        done=lambda a: reverse("achievements:achievement_detail", args=[a.pk]),
+        tabs=TABS,
+        success="成果已修改。",
+        multipart=True,
+    )
+
+
+@login_required
+def award_edit(request, pk: int):
+    w = get_object_or_404_for(permissions.awards, request.user, "change", pk=pk)
+    form = forms.AwardEditForm.for_edit(
+        request.POST or None,
+        w,
+        files=request.FILES or None,
+        organisations=_orgs(request.user),
+        achievements=permissions.achievements.queryset(request.user, "change"),
+    )
+    return save_page(
+        request,
+        title=f"修改科技奖励：{w}",
+        form=form,
+        save=lambda d: services.award_update(
+            actor=request.user, award=w, files=_read(d.pop("files", None)), **d
+        ),
+        done=lambda w: reverse("achievements:award_detail", args=[w.pk]),
+        tabs=TABS,
+        success="奖励已修改。",
+        multipart=True,
+    )
+
+
+def _edit_link(policy, user, obj, name):
+    return [("修改", reverse(name, args=[obj.pk]))] if policy.allows(user, "change", obj) else []
+
+
 @login_required
 def achievement_detail(request, pk: int):
     a = get_object_or_404_for(permissions.achievements, request.user, "view", pk=pk)
     return detail_page(
         request,
+        links=_edit_link(permissions.achievements, request.user, a, "achievements:achievement_edit"),
         title=a.title,
         subtitle=f"{a.year}年 {a.get_level_display()}科技成果",
         tabs=TABS,
@@ -171,6 +233,7 @@ def award_detail(request, pk: int):
     w = get_object_or_404_for(permissions.awards, request.user, "view", pk=pk)
     return detail_page(
         request,
+        links=_edit_link(permissions.awards, request.user, w, "achievements:award_edit"),
         title=str(w),
         subtitle=f"{w.get_level_display()} {w.get_grade_display()}",
         tabs=TABS,

@@ -26,6 +26,8 @@ class CooperationProject(models.Model):
         "programmes.Application", models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-year", "title"]
         verbose_name = verbose_name_plural = "校城融合项目"
@@ -46,6 +48,8 @@ class Event(models.Model):
         "programmes.Expert", blank=True, related_name="+", verbose_name="参加专家"
     )
     firms = models.ManyToManyField("core.Organisation", blank=True, related_name="+", verbose_name="参加企业")
+
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -146,6 +150,8 @@ class OfferedAchievement(models.Model):
     region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="发布区划")
     is_published = models.BooleanField("公开发布", default=True)
 
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["title"]
         verbose_name = verbose_name_plural = "可转化成果"
@@ -220,6 +226,8 @@ class Agreement(models.Model):
     event = models.ForeignKey(Event, models.SET_NULL, null=True, blank=True, related_name="agreements")
     contact = models.ForeignKey(Contact, models.SET_NULL, null=True, blank=True, related_name="agreements")
 
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-signed_on"]
         verbose_name = verbose_name_plural = "产学研合作协议"
@@ -244,6 +252,8 @@ class ExpectedTransfer(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.EXPECTED)
     landed_on = models.DateField("落地日期", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
+
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["expected_by", "pk"]

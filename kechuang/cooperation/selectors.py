@@ -112,3 +112,57 @@ def projects_in(region):
     return CooperationProject.objects.filter(region_q(region, "organisation__region__")).select_related(
         "organisation", "partner"
     )
+
+
+def _text(qs, q, *fields):
+    if not q:
+        return qs
+    cond = Q()
+    for f in fields:
+        cond |= Q(**{f"{f}__icontains": q})
+    return qs.filter(cond)
+
+
+def offered_for(user, *, q="", maturity=""):
+    qs = _text(
+        permissions.offered.queryset(user, "view").select_related("institute"),
+        q,
+        "title",
+        "description",
+        "institute__name",
+    )
+    return qs.filter(maturity=maturity) if maturity else qs
+
+
+def agreements_for(user, *, q="", year=None):
+    qs = _text(
+        permissions.agreements.queryset(user, "view").select_related("firm", "partner", "event"),
+        q,
+        "subject",
+        "firm__name",
+        "partner__name",
+    )
+    return qs.filter(signed_on__year=year) if year else qs
+
+
+def transfers_for(user, *, q="", status=""):
+    qs = _text(permissions.transfers.queryset(user, "view").select_related("firm"), q, "title", "firm__name")
+    return qs.filter(status=status) if status else qs
+
+
+def events_for(user, *, q="", year=None):
+    qs = _text(permissions.events.queryset(user, "view"), q, "name", "place", "summary")
+    return qs.filter(starts_on__year=year) if year else qs
+
+
+def projects_for(user, *, q="", year=None, status=""):
+    qs = _text(
+        permissions.projects.queryset(user, "view").select_related("organisation", "partner"),
+        q,
+        "title",
+        "organisation__name",
+        "partner__name",
+    )
+    if year:
+        qs = qs.filter(year=year)
+    return qs.filter(status=status) if status else qs

@@ -98,6 +98,7 @@ def build(ctx: DemoContext) -> None:
             operator=rd_operator,
             region=district,
             description="2020年组织申报省级新型研发机构。",
+            registered_on=D("2020-06-30"),
         )
 
     # 院士工作站 under construction with the Ukrainian academician's institute.
@@ -113,6 +114,7 @@ def build(ctx: DemoContext) -> None:
         partners=[ukraine] if ukraine else [],
         partner_note="合作院士：乌克兰国家科学院院士（导热介质与传热材料）",
         description="推动恒利导热油与乌克兰院士合作，组建院士工作站。",
+        registered_on=D("2020-07-01"),
     )
     services.platform_transition(
         actor=staff, platform=station, to="building", on=D("2020-09-15"), note="签订合作协议，启动建设"
@@ -223,9 +225,11 @@ def build(ctx: DemoContext) -> None:
         region=district,
         industry=industry["氢能源"],
         description="2020年8月29日“科技赋能新周村”活动期间成立。",
+        registered_on=D("2020-08-29"),
     )
-    # Engineering centres at municipal level.
-    for name, on in [("淄博金宇钢构有限公司", "2018-11-10"), ("山东隆之智信息科技有限公司", "2019-12-05")]:
+    # Engineering centres at municipal level; 金宇钢构's was raised to provincial in 2020 (so it counts as
+    # 市级 for 2019 and 省级 from the upgrade: the level history in StatusChange).
+    centres = [
         recognised(
             f"淄博市{name[2:6]}工程技术研究中心",
             "engineering",
@@ -234,3 +238,12 @@ def build(ctx: DemoContext) -> None:
             on,
             "淄科字〔2019〕101号",
         )
+        for name, on in [("淄博金宇钢构有限公司", "2018-11-10"), ("山东隆之智信息科技有限公司", "2019-12-05")]
+    ]
+    services.platform_set_level(
+        actor=staff,
+        platform=centres[0],
+        level="provincial",
+        on=D("2020-10-12"),
+        document="鲁科字〔2020〕117号",
+    )

@@ -1,6 +1,7 @@
 from django import forms
 
 from kechuang.core.models import DictItem, Organisation
+from kechuang.platforms.kit import VersionedForm
 from kechuang.platforms.models import Evaluation, Kind, Level, Membership, Status
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -49,7 +50,15 @@ class PlatformForm(forms.Form):
         required=False,
         widget=forms.Select(SELECT),
     )
-    recognised_on = forms.DateField(label="认定（备案）日期", required=False, widget=forms.DateInput(DATE))
+    registered_on = forms.DateField(
+        label="申报/筹建日期",
+        required=False,
+        help_text="筹建或申报中的平台自该日起计入在建（申报中）平台",
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
+    )
+    recognised_on = forms.DateField(
+        label="认定（备案）日期", required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
     recognition_document = forms.CharField(
         label="认定（备案）文件", required=False, widget=forms.TextInput(INPUT)
     )
@@ -71,14 +80,14 @@ class PlatformForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label="变更为", choices=Status.choices, widget=forms.Select(SELECT))
-    on = forms.DateField(label="日期", widget=forms.DateInput(DATE))
+    on = forms.DateField(label="日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     document = forms.CharField(label="文件（认定/撤销须填）", required=False, widget=forms.TextInput(INPUT))
     note = forms.CharField(label="说明", required=False, widget=forms.TextInput(INPUT))
 
 
 class LevelForm(forms.Form):
     level = forms.ChoiceField(label="新级别", choices=Level.choices, widget=forms.Select(SELECT))
-    on = forms.DateField(label="日期", widget=forms.DateInput(DATE))
+    on = forms.DateField(label="日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     document = forms.CharField(label="文件", widget=forms.TextInput(INPUT))
 
 
@@ -87,7 +96,7 @@ class MemberForm(forms.Form):
         label="成员单位", queryset=Organisation.objects.none(), widget=forms.Select(SELECT)
     )
     role = forms.ChoiceField(label="角色", choices=Membership.Role.choices, widget=forms.Select(SELECT))
-    joined_on = forms.DateField(label="加入日期", widget=forms.DateInput(DATE))
+    joined_on = forms.DateField(label="加入日期", widget=forms.DateInput(DATE, format="%Y-%m-%d"))
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,3 +123,31 @@ class EvaluationForm(forms.Form):
 
 class PublishForm(forms.Form):
     published = forms.BooleanField(label="在门户公开", required=False)
+
+
+class PlatformEditForm(VersionedForm):
+    name = forms.CharField(label="名称", max_length=120, widget=forms.TextInput(INPUT))
+    operator = forms.ModelChoiceField(
+        label="运营（依托）单位", queryset=Organisation.objects.none(), widget=forms.Select(SELECT)
+    )
+    industry = forms.ModelChoiceField(
+        label="产业领域",
+        queryset=DictItem.objects.filter(dict_type__code="key_industry"),
+        required=False,
+        widget=forms.Select(SELECT),
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label="合作机构",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(SELECT),
+    )
+    partner_note = forms.CharField(
+        label="合作说明", max_length=200, required=False, widget=forms.TextInput(INPUT)
+    )
+    description = forms.CharField(label="简介", required=False, widget=forms.Textarea({**INPUT, "rows": 3}))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = organisations
+        self.fields["partners"].queryset = organisations

@@ -56,6 +56,7 @@ def platform_title(*, application, decision, actor, data=None) -> str:
             operator=application.organisation,
             region=application.organisation.region or programme.region,
             description=f"来自申报：{application.call}",
+            registered_on=day,
         )
     elif existing.level != level:
         existing = services.platform_set_level(

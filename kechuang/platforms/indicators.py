@@ -11,7 +11,7 @@ from kechuang.platforms.models import Kind, Level, Platform
     code="platform_count",
     name="有效创新平台数",
     unit="个",
-    caliber="认定（备案）日期不晚于统计日期、且未在统计日期前撤销的平台",
+    caliber="认定（备案）日期不晚于统计日期、且未在统计日期前撤销的平台；级别取统计日期时的级别（按级别变更记录）",
     definition="统计区域内统计日期有效的各类创新平台数；parts 按类型、级别分列",
     formula="count(Platform recognised_on <= as_of < revoked_on)",
     order=300,
@@ -87,15 +87,11 @@ def alliance_member_firms(scope: Scope) -> Value:
     code="platforms_in_progress",
     name="在建（申报中）平台数",
     unit="个",
-    caliber="状态为筹建/申报中或建设中的平台",
+    caliber="统计日期时状态（按状态变更记录）为筹建/申报中或建设中的平台",
     definition="统计区域内尚未认定、处于申报或建设阶段的平台（如申报中的新型研发机构、组建中的院士工作站）",
-    formula="count(Platform status in planning/building)",
+    formula="count(Platform status on as_of in planning/building)",
     order=309,
 )
 def platforms_in_progress(scope: Scope) -> Value:
-    rows = (
-        selectors.in_region(scope.region)
-        .filter(status__in=["planning", "building"])
-        .select_related("operator")
-    )
+    rows = selectors.in_progress_on(scope.region, scope.as_of)
     return Value(rows.count(), rows=lambda: rows)

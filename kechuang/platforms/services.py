@@ -10,6 +10,7 @@ from django.db import transaction
 from kechuang.core import audit
 from kechuang.core.services import StaleObject
 from kechuang.platforms import rules
+from kechuang.platforms.kit import save_edit
 from kechuang.platforms.models import Evaluation, EvaluationSchema, Level, Membership, Platform, StatusChange
 
 FIELDS = ["name", "kind", "level", "status", "operator_id", "region_id", "industry_id", "recognised_on"]
@@ -32,7 +33,11 @@ def platform_create(
     partner_note: str = "",
     description: str = "",
     is_published: bool = False,
+    registered_on: dt.date | None = None,
 ) -> Platform:
+    """Register a platform. One registered while planned or being built may give `registered_on` (the
+    day it was applied for or set up): its history then starts that day, so it is not counted as
+    in progress before it existed."""
     if status in (rules.RECOGNISED, rules.EVALUATED) and (recognised_on is None or not recognition_document):
         raise ValidationError("已认定的平台须填写认定（备案）文件和日期。")
     if status == rules.REVOKED:
@@ -54,6 +59,15 @@ def platform_create(
     platform.full_clean()
     platform.save()
     platform.partners.set(partners)
+    if status in (rules.PLANNING, rules.BUILDING) and registered_on:
+        StatusChange.objects.create(
+            platform=platform,
+            old="",
+            new=status,
+            on=registered_on,
+            note="登记",
+            changed_by=actor if getattr(actor, "pk", None) else None,
+        )
     if platform.recognised_on:
         StatusChange.objects.create(
             platform=platform,
@@ -72,6 +86,14 @@ def platform_create(
     return platform
 
 
+def _check_order(platform: Platform, field: str, on: dt.date) -> None:
+    """History is read by date (selectors.level_on/status_on), so a change may not predate the last one."""
+    last = platform.changes.filter(field=field).order_by("-on", "-pk").values_list("on", flat=True).first()
+    if last and on < last:
+        label = "级别" if field == "level" else "状态"
+        raise ValidationError({"on": f"{label}变更日期不能早于上一次{label}变更（{last:%Y-%m-%d}）。"})
+
+
 @transaction.atomic
 def platform_transition(
     *, actor, platform: Platform, to: str, on: dt.date, document: str = "", note: str = ""
@@ -82,6 +104,7 @@ def platform_transition(
     )
     if reason:
         raise ValidationError(reason)
+    _check_order(platform, "status", on)
     updates = {"status": to, "version": platform.version + 1}
     if to == rules.RECOGNISED:
         updates |= {"recognised_on": on, "recognition_document": document}
@@ -91,7 +114,7 @@ def platform_transition(
         pk=platform.pk, status=platform.status, version=platform.version
     ).update(**updates)
     if not changed:
-        raise StaleObject("平台已被他人修改，请刷新后重试。")
+        raise StaleObject()
     StatusChange.objects.create(
         platform=platform,
         old=platform.status,
@@ -121,11 +144,12 @@ def platform_set_level(*, actor, platform: Platform, level: str, on: dt.date, do
         raise ValidationError({"document": "级别变更须填写文件。"})
     if platform.status == rules.REVOKED:
         raise ValidationError("已撤销的平台不能变更级别。")
+    _check_order(platform, "level", on)
     changed = Platform.objects.filter(pk=platform.pk, version=platform.version).update(
         level=level, version=platform.version + 1
     )
     if not changed:
-        raise StaleObject("平台已被他人修改，请刷新后重试。")
+        raise StaleObject()
     StatusChange.objects.create(
         platform=platform,
         field="level",
@@ -235,3 +259,21 @@ def evaluation_record(
             note=f"{year}年度评估",
         )
     return evaluation
+
+
+@transaction.atomic
+def platform_update(*, actor, platform: Platform, version: int, partners=None, **values) -> Platform:
+    """Descriptive fields only; level and status change through platform_set_level/platform_transition
+    so their dated history stays complete."""
+    if {"level", "status", "kind", "recognised_on", "revoked_on"} & set(values):
+        raise ValidationError("级别、状态和认定日期须通过变更操作修改。")
+    platform = save_edit(actor=actor, obj=platform, version=version, action="platform.update", values=values)
+    if partners is not None:
+        before = sorted(platform.partners.values_list("pk", flat=True))
+        after = sorted(p.pk for p in partners)
+        if before != after:
+            platform.partners.set(partners)
+            audit.record(
+                actor=actor, action="platform.partners", obj=platform, changes={"partners": [before, after]}
+            )
+    return platform

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.platform_create, name="platform_create"),
     path("overview/", views.overview, name="overview"),
     path("<int:pk>/", views.platform_detail, name="platform_detail"),
+    path("<int:pk>/edit/", views.platform_edit, name="platform_edit"),
     path("<int:pk>/transition/", views.platform_transition, name="platform_transition"),
     path("<int:pk>/level/", views.platform_level, name="platform_level"),
     path("<int:pk>/publish/", views.platform_publish, name="platform_publish"),

@@ -17,7 +17,9 @@ from kechuang.platforms.kit import (
     form_error,
     form_page,
     list_page,
+    post_action,
     require,
+    save_page,
 )
 from kechuang.platforms.models import Kind, Level, Membership
 
@@ -81,6 +83,24 @@ def platform_create(request):
             messages.success(request, "平台已登记。")
             return redirect("platforms:platform_detail", pk=p.pk)
     return form_page(request, title="登记创新平台", form=form, tabs=TABS)
+
+
+@login_required
+def platform_edit(request, pk: int):
+    p = _changeable(request, pk)
+    form = forms.PlatformEditForm.for_edit(
+        request.POST or None, p, organisations=Organisation.objects.filter(is_active=True)
+    )
+    return save_page(
+        request,
+        title=f"修改平台信息：{p.name}",
+        form=form,
+        save=lambda d: services.platform_update(actor=request.user, platform=p, **d),
+        done=lambda p: reverse("platforms:platform_detail", args=[p.pk]),
+        tabs=TABS,
+        success="平台信息已修改。",
+        note="级别、状态的变更请在平台详情页通过“变更级别”“变更状态”办理，以保留变更记录。",
+    )
 
 
 @login_required
@@ -150,6 +170,7 @@ def platform_detail(request, pk: int):
             ),
         ],
         actions=actions,
+        links=[("修改平台信息", reverse("platforms:platform_edit", args=[p.pk]))] if may_change else [],
     )
 
 
@@ -162,23 +183,9 @@ def _changeable(request, pk):
 
 
 def _post(request, pk, form, call, success):
-    """Bind → authorise → call one service → redirect, or show the error on the detail page."""
-    if form.is_valid():
-        try:
-            call(form)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, success)
-    else:
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[k].label if k in form.fields else ''}{'，'.join(v)}"
-                for k, v in form.errors.items()
-            ),
-        )
-    return redirect("platforms:platform_detail", pk=pk)
+    return post_action(
+        request, form, lambda d: call(form), success, reverse("platforms:platform_detail", args=[pk])
+    )
 
 
 @login_required
@@ -299,7 +306,9 @@ def forms_day(request):
     from django import forms as djforms
 
     class DayForm(djforms.Form):
-        day = djforms.DateField(label="统计日期", required=False, widget=djforms.DateInput(forms.DATE))
+        day = djforms.DateField(
+            label="统计日期", required=False, widget=djforms.DateInput(forms.DATE, format="%Y-%m-%d")
+        )
 
     return DayForm(request.GET or None)
 

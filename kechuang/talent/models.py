@@ -71,6 +71,8 @@ class TalentAward(models.Model):
     note = models.CharField("备注", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-year", "programme_name", "person__name"]
         verbose_name = verbose_name_plural = "人才奖项"
@@ -88,6 +90,8 @@ class ForeignExpert(models.Model):
     )
     expertise = models.TextField("专长", blank=True)
     region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="所属区划")
+
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["person__name"]
@@ -161,6 +165,8 @@ class ForeignExpertProject(models.Model):
         "programmes.Application", models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-year", "title"]
         verbose_name = verbose_name_plural = "外国专家项目"
@@ -194,6 +200,8 @@ class Nomination(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="推荐区划")
     note = models.CharField("事迹摘要", max_length=300, blank=True)
+
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-year", "award"]

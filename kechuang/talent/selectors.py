@@ -76,3 +76,45 @@ def in_region_awards(region):
 
 def in_region_demands(region):
     return ForeignExpertDemand.objects.filter(organisation__region__path__startswith=region.path)
+
+
+def foreign_for(user, *, q="", nationality=""):
+    qs = permissions.foreign_experts.queryset(user, "view").select_related("person", "employer")
+    if q:
+        qs = qs.filter(Q(person__name__icontains=q) | Q(field__icontains=q) | Q(expertise__icontains=q))
+    return qs.filter(person__nationality=nationality) if nationality else qs
+
+
+def projects_for(user, *, q="", year=None, level="", status=""):
+    qs = permissions.projects.queryset(user, "view").select_related("organisation", "expert__person")
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(organisation__name__icontains=q))
+    if year:
+        qs = qs.filter(year=year)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.filter(status=status) if status else qs
+
+
+def nominations_for(user, *, q="", year=None, status=""):
+    qs = permissions.nominations.queryset(user, "view").select_related("person", "organisation")
+    if q:
+        qs = qs.filter(Q(person__name__icontains=q) | Q(award__icontains=q))
+    if year:
+        qs = qs.filter(year=year)
+    return qs.filter(status=status) if status else qs
+
+
+def people_for(user):
+    """People a staff member may pick (for awards, nominations): of their region, by residence, employer
+    or foreign-expert entry."""
+    from kechuang.core.models import Person
+
+    if user.region_id is None:
+        return Person.objects.none()
+    path = user.region.path
+    return Person.objects.filter(
+        Q(region__path__startswith=path)
+        | Q(organisation__region__path__startswith=path)
+        | Q(foreign_expert__region__path__startswith=path)
+    ).distinct()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from kechuang.accounts.roles import Role
 from kechuang.core import audit
-from kechuang.core.services import StaleObject
+from kechuang.core.services import StaleObject, person_create
+from kechuang.platforms.kit import save_edit
 from kechuang.talent.models import (
     ExpertProfile,
     ForeignExpert,
@@ -38,7 +40,7 @@ def profile_update(
             version=profile.version + 1,
         )
         if not changed:
-            raise StaleObject("专家信息已被他人修改，请刷新后重试。")
+            raise StaleObject()
         profile.version += 1
     else:
         profile.save()
@@ -166,7 +168,7 @@ def demand_update(
         need=need.strip(), field=field.strip(), duration_months=duration_months, version=version + 1
     )
     if not changed:
-        raise StaleObject("需求已被他人修改，请刷新后重试。")
+        raise StaleObject()
     demand.refresh_from_db()
     audit.record(
         actor=actor,
@@ -201,7 +203,7 @@ def demand_transition(*, actor, demand: ForeignExpertDemand, to: str, expert: Fo
         version=demand.version + 1,
     )
     if not changed:
-        raise StaleObject("需求状态已被他人修改，请刷新后重试。")
+        raise StaleObject()
     audit.record(
         actor=actor,
         action="foreign_demand.transition",
@@ -266,13 +268,112 @@ def nomination_create(
 def nomination_transition(*, actor, nomination: Nomination, to: str) -> Nomination:
     if to not in NOMINATION_TRANSITIONS.get(nomination.status, set()):
         raise ValidationError(f"不能从“{nomination.get_status_display()}”变更为该状态。")
-    if not Nomination.objects.filter(pk=nomination.pk, status=nomination.status).update(status=to):
-        raise StaleObject("推荐状态已被他人修改，请刷新后重试。")
+    if not Nomination.objects.filter(pk=nomination.pk, status=nomination.status).update(
+        status=to, version=F("version") + 1
+    ):
+        raise StaleObject()
     audit.record(
         actor=actor,
         action="nomination.transition",
         obj=nomination,
         changes={"status": [nomination.status, to]},
     )
-    nomination.status = to
+    nomination.refresh_from_db()
     return nomination
+
+
+# Edits: one audited compare-and-set each (platforms.kit.save_edit), with the module's own checks.
+
+AWARD_FIELDS = (
+    "person",
+    "organisation",
+    "programme_name",
+    "level",
+    "year",
+    "category",
+    "rank",
+    "result",
+    "note",
+)
+
+
+def award_update(*, actor, award: TalentAward, version: int, **values) -> TalentAward:
+    return save_edit(actor=actor, obj=award, version=version, action="talent_award.update", values=values)
+
+
+@transaction.atomic
+def foreign_expert_create(
+    *,
+    actor,
+    name,
+    nationality,
+    region,
+    field,
+    gender="",
+    phone="",
+    email="",
+    field_code="",
+    employer=None,
+    expertise="",
+) -> ForeignExpert:
+    """A new foreign expert: the person (with their nationality) and the expert entry, in one go."""
+    if nationality.strip() in ("", "中国"):
+        raise ValidationError({"nationality": "外国专家须填写外国国籍。"})
+    person = person_create(
+        actor=actor,
+        name=name.strip(),
+        nationality=nationality.strip(),
+        gender=gender,
+        phone=phone,
+        email=email,
+        organisation=employer,
+        region=region,
+    )
+    return foreign_expert_register(
+        actor=actor,
+        person=person,
+        field=field,
+        region=region,
+        field_code=field_code,
+        employer=employer,
+        expertise=expertise,
+    )
+
+
+def _foreign_check(fe):
+    if fe.person.nationality in ("", "中国"):
+        raise ValidationError({"nationality": "外国专家须填写外国国籍。"})
+
+
+@transaction.atomic
+def foreign_expert_update(*, actor, expert: ForeignExpert, version: int, nationality: str, **values):
+    person = expert.person
+    if nationality.strip() != person.nationality:
+        before = person.nationality
+        person.nationality = nationality.strip()
+        _foreign_check(expert)
+        person.full_clean()
+        type(person).objects.filter(pk=person.pk).update(nationality=person.nationality)
+        audit.record(
+            actor=actor,
+            action="foreign_expert.nationality",
+            obj=expert,
+            changes={"nationality": [before, person.nationality]},
+        )
+    return save_edit(actor=actor, obj=expert, version=version, action="foreign_expert.update", values=values)
+
+
+def project_update(*, actor, project: ForeignExpertProject, version: int, **values) -> ForeignExpertProject:
+    return save_edit(
+        actor=actor, obj=project, version=version, action="foreign_project.update", values=values
+    )
+
+
+def nomination_update(*, actor, nomination: Nomination, version: int, **values) -> Nomination:
+    def check(n):
+        if n.status in ("awarded", "not_awarded"):
+            raise ValidationError("评选结果已产生，推荐信息不能再修改。")
+
+    return save_edit(
+        actor=actor, obj=nomination, version=version, action="nomination.update", values=values, check=check
+    )

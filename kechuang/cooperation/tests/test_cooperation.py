@@ -58,7 +58,8 @@ def test_firm_posts_and_edits_its_own_need_only(client, enterprise_user, staff):
     need = TechNeed.objects.get()
     assert need.organisation == enterprise_user.organisation
     client.post(
-        reverse("cooperation:need_edit", args=[need.pk]), {"title": "耐火材料寿命短", "description": "窑炉"}
+        reverse("cooperation:need_edit", args=[need.pk]),
+        {"title": "耐火材料寿命短", "description": "窑炉", "version": 1},
     )
     need.refresh_from_db()
     assert need.title == "耐火材料寿命短"
@@ -66,7 +67,9 @@ def test_firm_posts_and_edits_its_own_need_only(client, enterprise_user, staff):
         actor=staff, organisation=OrganisationFactory(), title="他企需求", description="x"
     )
     assert client.get(reverse("cooperation:need_detail", args=[other.pk])).status_code == 404
-    client.post(reverse("cooperation:need_edit", args=[other.pk]), {"title": "篡改", "description": "x"})
+    client.post(
+        reverse("cooperation:need_edit", args=[other.pk]), {"title": "篡改", "description": "x", "version": 1}
+    )
     other.refresh_from_db()
     assert other.title == "他企需求"
 

@@ -76,7 +76,7 @@ def test_firm_files_and_edits_its_own_demand_only(client, enterprise_user, staff
     assert own.organisation == enterprise_user.organisation
     client.post(
         reverse("talent:demand_edit", args=[own.pk]),
-        {"need": "引进染整专家", "field": "纺织", "duration_months": 12},
+        {"need": "引进染整专家", "field": "纺织", "duration_months": 12, "version": 1},
     )
     own.refresh_from_db()
     assert own.need == "引进染整专家" and own.duration_months == 12
@@ -90,7 +90,8 @@ def test_firm_files_and_edits_its_own_demand_only(client, enterprise_user, staff
     )
     assert client.get(reverse("talent:demand_detail", args=[other.pk])).status_code == 404
     client.post(
-        reverse("talent:demand_edit", args=[other.pk]), {"need": "篡改", "field": "x", "duration_months": 1}
+        reverse("talent:demand_edit", args=[other.pk]),
+        {"need": "篡改", "field": "x", "duration_months": 1, "version": 1},
     )
     other.refresh_from_db()
     assert other.need == "他企需求"
