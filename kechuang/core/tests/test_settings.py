@@ -67,3 +67,19 @@ def test_demo_clock_is_refused_outside_debug(tmp_path):
         }
     )
     assert result.returncode != 0 and "KECHUANG_AS_OF" in result.stderr
+
+
+def test_date_fields_render_iso_dates_that_date_inputs_accept(settings):
+    import datetime as dt
+
+    from django import forms
+    from django.utils import translation
+
+    class Form(forms.Form):
+        on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    with translation.override("zh-hans"):
+        html = str(Form(initial={"on": dt.date(2020, 8, 28)})["on"])
+        assert 'value="2020-08-28"' in html
+        assert Form({"on": "2020/08/28"}).is_valid()  # what people type still parses
+        assert Form({"on": "2020-08-28"}).is_valid()
