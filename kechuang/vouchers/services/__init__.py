@@ -34,8 +34,10 @@ from kechuang.vouchers.services.programmes import (
     affiliation_record,
     batch_create,
     programme_create,
+    programme_update,
     provider_blacklist,
     provider_register,
+    provider_set_services,
     provider_vet,
 )
 from kechuang.vouchers.services.redemptions import (
@@ -68,8 +70,10 @@ __all__ = [
     "instalment_request",
     "instalment_reverse",
     "programme_create",
+    "programme_update",
     "provider_blacklist",
     "provider_register",
+    "provider_set_services",
     "provider_vet",
     "redemption_close_publicity",
     "redemption_pay",

@@ -161,6 +161,6 @@ def test_provider_statistics_and_firm_history(
     import re
 
     row = re.sub(r"\s+", " ", html[html.index(provider.organisation.name) :][:400])
-    assert "<td>3</td><td>600000.00</td><td>3000.00</td>" in row, row
+    assert "<td>3</td><td>600,000.00</td><td>3,000.00</td>" in row, row
     html = client.get(reverse("vouchers:firm_history", args=[voucher.organisation_id])).content.decode()
     assert voucher.number in html and "兑付拨付" in html
