@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
@@ -148,3 +149,14 @@ def period_figures(region, period, as_of: dt.date) -> dict:
         "funds_paid": indicators.compute("support_funds_paid", scope).value,
         "total": indicators.compute("vouchers_and_funds_paid", scope).value,
     }
+
+
+def redemption_by_key(user, key: str) -> Redemption | None:
+    """The redemption already filed with this idempotency key, if the user may see it. A key used by
+    someone the user may not see is reported as used without showing the request."""
+    found = Redemption.objects.filter(idempotency_key=key).select_related("voucher").first()
+    if found is None:
+        return None
+    if not permissions.redemptions.allows(user, "view", found):
+        raise ValidationError("请求标识已被使用，请换一个新的请求标识。")
+    return found
