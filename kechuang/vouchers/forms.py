@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 
+from kechuang.core.indicators import Period
 from kechuang.vouchers.models import Provider, ServiceItem, Voucher, VoucherProgramme
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -122,11 +123,21 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label="说明", max_length=200, required=False, widget=forms.TextInput(attrs=TEXT))
 
 
-class YearForm(forms.Form):
-    year = forms.IntegerField(
-        label="年度",
-        min_value=2000,
-        max_value=2100,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+class PeriodForm(forms.Form):
+    period = forms.CharField(
+        label="统计期",
+        max_length=7,
+        help_text="年度“2020”、季度“2020Q3”或月份“2020-08”",
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
+
+    def clean_period(self):
+        text = self.cleaned_data["period"].strip()
+        try:
+            period = Period.parse(text)
+            period.start  # noqa: B018 - validates the month/quarter
+        except (ValueError, TypeError):
+            raise forms.ValidationError("统计期格式应为“2020”、“2020Q3”或“2020-08”。") from None
+        if not 2000 <= period.year <= 2100 or (period.quarter and not 1 <= period.quarter <= 4):
+            raise forms.ValidationError("统计期格式应为“2020”、“2020Q3”或“2020-08”。")
+        return period

@@ -6,7 +6,7 @@ programmes, vouchers, budget lines and allocations are caches updated by conditi
 transaction, and `ledger.ledger_check()` recomputes them from the entries.
 
 Accounts (strings, so the ledger needs no polymorphic FKs):
-  treasury          财政 (the outside world; may go negative)
+  treasury          财政 (the outside world; may go negative; a budget cut goes back here)
   pool:<P>          a programme's yearly pool (not yet issued)
   voucher:<V>       a voucher's available amount
   hold:<V>          amounts reserved by redemption requests under review
@@ -62,6 +62,7 @@ class VoucherProgramme(models.Model):
     budget = money("年度资金池（元）")
     pool_remaining = money("资金池余额（元）")
     is_active = models.BooleanField("开放申领", default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,6 +139,7 @@ class Provider(models.Model):
     vetted_on = models.DateField("审核日期", null=True, blank=True)
     blacklisted_on = models.DateField("列入黑名单日期", null=True, blank=True)
     blacklist_reason = models.CharField("列入黑名单原因", max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -479,6 +481,7 @@ class LedgerEntry(models.Model):
 
     class Kind(models.TextChoices):
         BUDGET = "budget", "预算入池"
+        BUDGET_CUT = "budget_cut", "预算调减"
         ISSUE = "issue", "发放创新券"
         HOLD = "hold", "兑付冻结"
         UNHOLD = "unhold", "兑付解冻"

@@ -16,7 +16,14 @@ from kechuang.accounts.roles import Role
 from kechuang.core.permissions import Policy, RegionScopedPolicy
 
 
-class ProgrammePolicy(RegionScopedPolicy):
+class StaffCreates:
+    """Bureau staff with a region create these (in their own region)."""
+
+    def allows_create(self, user, **context) -> bool:
+        return bool(user.is_authenticated and user.role == Role.STAFF and user.region_id)
+
+
+class ProgrammePolicy(StaffCreates, RegionScopedPolicy):
     region_path = "region__"
     organisation_field = None
 
@@ -55,7 +62,7 @@ class RedemptionPolicy(RegionScopedPolicy):
         return Redemption
 
 
-class ProviderPolicy(Policy):
+class ProviderPolicy(StaffCreates, Policy):
     """Providers are a bureau-wide catalogue: staff and leaders of any region read it; staff change it."""
 
     @property
@@ -74,7 +81,7 @@ class ProviderPolicy(Policy):
         return None
 
 
-class BudgetLinePolicy(RegionScopedPolicy):
+class BudgetLinePolicy(StaffCreates, RegionScopedPolicy):
     region_path = "region__"
     organisation_field = None
 
@@ -85,7 +92,7 @@ class BudgetLinePolicy(RegionScopedPolicy):
         return BudgetLine
 
 
-class AllocationPolicy(RegionScopedPolicy):
+class AllocationPolicy(StaffCreates, RegionScopedPolicy):
     region_path = "budget_line__region__"
     organisation_field = "organisation"
 

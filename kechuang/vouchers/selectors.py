@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
@@ -98,21 +99,25 @@ def provider_statistics(user) -> QuerySet[Provider]:
 
 
 def burn_down(programme: VoucherProgramme) -> dict:
-    """Month by month: issued, released, paid, and the pool left at each month end (an ECharts option)."""
+    """Month by month: issued, released, paid, and the pool left at each month end (an ECharts option).
+    The pool follows the budget entries too (top-ups and cuts during the year)."""
+    kinds = [K.BUDGET, K.BUDGET_CUT, K.ISSUE, K.RELEASE, K.PAYOUT, K.REVERSAL]
     rows = (
-        LedgerEntry.objects.filter(programme=programme, kind__in=[K.ISSUE, K.RELEASE, K.PAYOUT, K.REVERSAL])
+        LedgerEntry.objects.filter(programme=programme, kind__in=kinds)
         .annotate(month=TruncMonth("booked_on"))
         .values("month", "kind")
         .annotate(s=Sum("amount"))
         .order_by("month")
     )
     months = [dt.date(programme.year, m, 1) for m in range(1, 13)]
-    by = {
-        (r["month"] if isinstance(r["month"], dt.date) else r["month"].date(), r["kind"]): r["s"]
-        for r in rows
-    }
-    pool, paid, series_pool, series_paid, series_issued = programme.budget, Decimal(0), [], [], []
+    by: dict = {}
+    for r in rows:
+        month = r["month"] if isinstance(r["month"], dt.date) else r["month"].date()
+        month = max(month, months[0]) if month.year <= programme.year else months[-1]
+        by[(month, r["kind"])] = by.get((month, r["kind"]), 0) + r["s"]
+    pool, paid, series_pool, series_paid, series_issued = Decimal(0), Decimal(0), [], [], []
     for m in months:
+        pool += by.get((m, K.BUDGET), 0) - by.get((m, K.BUDGET_CUT), 0)
         pool += by.get((m, K.RELEASE), 0) - by.get((m, K.ISSUE), 0)
         paid += by.get((m, K.PAYOUT), 0) - by.get((m, K.REVERSAL), 0)
         series_pool.append(float(pool))
@@ -129,3 +134,29 @@ def burn_down(programme: VoucherProgramme) -> dict:
             {"name": "当月发放", "type": "bar", "data": series_issued},
         ],
     }
+
+
+def period_figures(region, period, as_of: dt.date) -> dict:
+    """The money indicators for a period in `region` (the seed's “251万元” line is `total`)."""
+    from kechuang.core import indicators
+
+    scope = indicators.Scope(region=region, period=period, as_of=as_of)
+    issued = indicators.compute("vouchers_issued_count", scope)
+    return {
+        "issued_count": issued.value,
+        "issued_amount": issued.parts.get("amount", ZERO),
+        "voucher_paid": indicators.compute("voucher_funds_paid", scope).value,
+        "funds_paid": indicators.compute("support_funds_paid", scope).value,
+        "total": indicators.compute("vouchers_and_funds_paid", scope).value,
+    }
+
+
+def redemption_by_key(user, key: str) -> Redemption | None:
+    """The redemption already filed with this idempotency key, if the user may see it. A key used by
+    someone the user may not see is reported as used without showing the request."""
+    found = Redemption.objects.filter(idempotency_key=key).select_related("voucher").first()
+    if found is None:
+        return None
+    if not permissions.redemptions.allows(user, "view", found):
+        raise ValidationError("请求标识已被使用，请换一个新的请求标识。")
+    return found

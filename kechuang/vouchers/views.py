@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.roles import Role
 from kechuang.core import dates, exports
 from kechuang.core import services as core_services
+from kechuang.core.indicators import Period
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 from kechuang.vouchers import forms, permissions, selectors, services
@@ -44,6 +45,18 @@ EXPORT_HEADERS = [
     "服务机构",
 ]
 
+REDEMPTION_HEADERS = [
+    "券号",
+    "企业",
+    "项目",
+    "服务机构",
+    "申请日期",
+    "兑付金额",
+    "发票金额",
+    "状态",
+    "拨付日期",
+]
+
 
 def _bureau(user, policy=permissions.vouchers, action="view"):
     if user.role not in (Role.STAFF, Role.LEADER) or not policy.may(user, action):
@@ -55,7 +68,46 @@ def programme_list(request):
     _bureau(request.user, permissions.programmes)
     qs = permissions.programmes.queryset(request.user).select_related("region")
     lines = permissions.budget_lines.queryset(request.user)
-    return render(request, "vouchers/programme_list.html", {"programmes": qs, "lines": lines})
+    period_form = forms.PeriodForm(request.GET or None, initial={"period": str(dates.today().year)})
+    period = period_form.cleaned_data["period"] if period_form.is_valid() else Period(dates.today().year)
+    context = {
+        "programmes": qs,
+        "lines": lines,
+        "period_form": period_form,
+        "period": period,
+        "figures": selectors.period_figures(request.user.region, period, dates.today()),
+        "may_create": permissions.programmes.allows_create(request.user),
+    }
+    return render(request, "vouchers/programme_list.html", context)
+
+
+@login_required
+def redemption_export(request):
+    if not permissions.redemptions.may(request.user, "export") or request.user.role not in (
+        Role.STAFF,
+        Role.LEADER,
+    ):
+        raise PermissionDenied
+    qs = (
+        permissions.redemptions.queryset(request.user, "export")
+        .select_related("voucher__organisation", "voucher__programme", "voucher__provider__organisation")
+        .order_by("submitted_on", "pk")
+    )
+    rows = (
+        [
+            r.voucher.number,
+            r.voucher.organisation.name,
+            str(r.voucher.programme),
+            str(r.voucher.provider or ""),
+            r.submitted_on,
+            r.amount,
+            r.invoice_amount,
+            r.get_status_display(),
+            r.paid_on,
+        ]
+        for r in qs
+    )
+    return exports.xlsx_response(f"创新券兑付_{dates.today():%Y%m%d}.xlsx", REDEMPTION_HEADERS, rows)
 
 
 @login_required
@@ -69,6 +121,8 @@ def programme_detail(request, pk: int):
         "counts": selectors.status_counts(vouchers),
         "services": programme.service_items.all(),
         "batches": programme.batches.all(),
+        "may_change": request.user.role == Role.STAFF
+        and permissions.programmes.allows(request.user, "change", programme),
     }
     return render(request, "vouchers/programme_detail.html", context)
 
@@ -143,6 +197,7 @@ def voucher_detail(request, pk: int):
         "contract_form": forms.ContractForm(voucher=voucher),
         "deliver_form": forms.DeliverForm(initial={"delivered_on": dates.today()}),
         "redemption_form": forms.RedemptionForm(),
+        "reverse_form": forms.ReasonForm(),
     }
     return render(request, "vouchers/voucher_detail.html", context)
 
@@ -263,27 +318,23 @@ def redemption_action(request, pk: int, action: str):
         _run(request, services.redemption_request_payout, actor=user, redemption=redemption)
     elif action == "pay":
         _run(request, services.redemption_pay, actor=user, redemption=redemption, on=today)
+    elif action == "reverse":
+        if (f := forms.ReasonForm(request.POST)).is_valid():
+            reason = f.cleaned_data["reason"]
+            _run(
+                request,
+                services.redemption_reverse,
+                actor=user,
+                redemption=redemption,
+                reason=reason,
+                on=today,
+            )
+        else:
+            messages.error(request, "冲正必须填写原因。")
+        return redirect("vouchers:voucher_detail", redemption.voucher_id)
     else:
         messages.error(request, "提交的内容不完整或有误，请检查后重新提交。")
     return redirect("vouchers:redemption_queue")
-
-
-@login_required
-def provider_list(request):
-    _bureau(request.user, permissions.providers)
-    return render(
-        request, "vouchers/provider_list.html", {"providers": selectors.provider_statistics(request.user)}
-    )
-
-
-@login_required
-def fund_list(request):
-    _bureau(request.user, permissions.budget_lines)
-    lines = permissions.budget_lines.queryset(request.user).order_by("-year", "name")
-    allocations = permissions.allocations.queryset(request.user).select_related(
-        "budget_line", "organisation", "person"
-    )
-    return render(request, "vouchers/fund_list.html", {"lines": lines, "allocations": allocations})
 
 
 def _history(request, org, template="vouchers/firm_history.html", **extra):

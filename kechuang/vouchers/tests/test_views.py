@@ -161,6 +161,26 @@ def test_provider_statistics_and_firm_history(
     import re
 
     row = re.sub(r"\s+", " ", html[html.index(provider.organisation.name) :][:400])
-    assert "<td>3</td><td>600000.00</td><td>3000.00</td>" in row, row
+    assert "<td>3</td><td>600,000.00</td><td>3,000.00</td>" in row, row
     html = client.get(reverse("vouchers:firm_history", args=[voucher.organisation_id])).content.decode()
     assert voucher.number in html and "兑付拨付" in html
+
+
+def test_payout_reversed_from_the_voucher_page_by_a_new_entry(client, staff, programme):
+    from .conftest import pay
+
+    staff2 = UserFactory(staff=True)
+    voucher = delivered_voucher(staff, programme, amount="100000", contract="200000")
+    redemption = pay(staff, staff2, submit(staff, voucher, "100000"))
+    client.force_login(staff)
+    page = client.get(reverse("vouchers:voucher_detail", args=[voucher.pk])).content.decode()
+    assert "冲正</button>" in page and "100,000.00" in page
+    url = reverse("vouchers:redemption_action", args=[redemption.pk, "reverse"])
+    assert "冲正必须填写原因" in client.post(url, {"reason": ""}, follow=True).content.decode()
+    client.post(url, {"reason": "发票作废"})
+    redemption.refresh_from_db()
+    voucher.refresh_from_db()
+    payout = LedgerEntry.objects.get(kind="payout", redemption=redemption)
+    assert redemption.status == "reversed" and payout.reversed_by.kind == "reversal"
+    assert (voucher.status, voucher.paid_total, voucher.remaining) == ("delivered", D("0"), D("100000"))
+    assert client.get(reverse("vouchers:redemption_export")).status_code == 200
