@@ -10,7 +10,15 @@ from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce, TruncMonth
 
 from kechuang.vouchers import permissions
-from kechuang.vouchers.models import ZERO, LedgerEntry, Provider, Redemption, Voucher, VoucherProgramme
+from kechuang.vouchers.models import (
+    ZERO,
+    Affiliation,
+    LedgerEntry,
+    Provider,
+    Redemption,
+    Voucher,
+    VoucherProgramme,
+)
 
 K = LedgerEntry.Kind
 
@@ -160,3 +168,21 @@ def redemption_by_key(user, key: str) -> Redemption | None:
     if not permissions.redemptions.allows(user, "view", found):
         raise ValidationError("请求标识已被使用，请换一个新的请求标识。")
     return found
+
+
+def affiliations_of(organisation) -> list[dict]:
+    """The recorded ties of an organisation, each with the other party (one query)."""
+    ties = (
+        Affiliation.objects.filter(Q(organisation_a=organisation) | Q(organisation_b=organisation))
+        .select_related("organisation_a", "organisation_b")
+        .order_by("-created_at")
+    )
+    return [
+        {
+            "other": t.organisation_b if t.organisation_a_id == organisation.pk else t.organisation_a,
+            "kind": t.get_kind_display(),
+            "note": t.note,
+            "created_at": t.created_at,
+        }
+        for t in ties
+    ]

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from kechuang.core.models import Organisation, Person
 from kechuang.enterprises.models import QualificationKind
 from kechuang.vouchers.forms import DATE, TEXT, money_field
-from kechuang.vouchers.models import BudgetLine, ServiceItem, VoucherProgramme
+from kechuang.vouchers.models import Affiliation, BudgetLine, ServiceItem, VoucherProgramme
 
 INT = {"class": "form-control", "inputmode": "numeric"}
 CATALOGUE_HELP = "每行一项：服务项目|服务类别，例如“检验检测|检测”；已被创新券使用的项目不能删除。"
@@ -257,3 +257,23 @@ class InstalmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"idempotency_key": uuid.uuid4().hex})
         super().__init__(*args, **kwargs)
+
+
+class AffiliationForm(forms.Form):
+    """A tie between the provider and a firm (DOMAIN.md §7: it blocks voucher contracts between them)."""
+
+    credit_code = forms.CharField(
+        label="关联单位统一社会信用代码",
+        max_length=18,
+        min_length=18,
+        widget=forms.TextInput(attrs=TEXT),
+        help_text="如持股企业、共同法定代表人的企业。须已在单位库登记。",
+    )
+    kind = forms.ChoiceField(label="关系", choices=Affiliation.Kind.choices)
+    note = forms.CharField(label="说明", max_length=200, required=False, widget=forms.TextInput(attrs=TEXT))
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = organisations if organisations is not None else Organisation.objects.none()
+
+    clean_credit_code = ProviderRegisterForm.clean_credit_code

@@ -16,6 +16,7 @@ from kechuang.core.permissions import get_object_or_404_for, organisations
 from kechuang.vouchers import permissions, selectors, services
 from kechuang.vouchers.models import ServiceItem
 from kechuang.vouchers.setup_forms import (
+    AffiliationForm,
     BatchForm,
     BlacklistForm,
     ProgrammeForm,
@@ -220,9 +221,11 @@ def provider_detail(request, pk: int):
         "services": provider.services.select_related("programme"),
         "vouchers": selectors.vouchers_for(request.user).filter(provider=provider).order_by("-pk")[:50],
         "may_change": may_change,
+        "affiliations": selectors.affiliations_of(provider.organisation),
     }
     if may_change:
         context |= {
+            "affiliation_form": AffiliationForm(),
             "vet_form": VetForm(),
             "blacklist_form": BlacklistForm(),
             "services_form": ProviderServicesForm(
@@ -238,6 +241,7 @@ def provider_detail(request, pk: int):
 def provider_action(request, pk: int, action: str):
     provider = get_object_or_404_for(permissions.providers, request.user, "change", pk=pk)
     user, today, data = request.user, dates.today(), request.POST
+    f = None
     try:
         if action == "vet" and (f := VetForm(data)).is_valid():
             approve = f.cleaned_data["decision"] == "approve"
@@ -253,8 +257,21 @@ def provider_action(request, pk: int, action: str):
                 services=list(f.cleaned_data["services"]),
                 expected_version=f.cleaned_data["version"],
             )
+        elif (
+            action == "affiliate"
+            and (f := AffiliationForm(data, organisations=organisations.queryset(user, "view"))).is_valid()
+        ):
+            services.affiliation_record(
+                actor=user,
+                organisation_a=provider.organisation,
+                organisation_b=f.cleaned_data["organisation"],
+                kind=f.cleaned_data["kind"],
+                note=f.cleaned_data["note"].strip(),
+            )
         else:
-            messages.error(request, "提交的内容不完整或有误（列入黑名单须填写原因），请检查后重新提交。")
+            errors = [m for field in (f.errors.values() if f is not None else []) for m in field]
+            generic = "提交的内容不完整或有误（列入黑名单须填写原因），请检查后重新提交。"
+            messages.error(request, generic + "".join(errors))
             return redirect("vouchers:provider_detail", provider.pk)
     except ValidationError as exc:
         for m in exc.messages:

@@ -248,3 +248,34 @@ def test_programme_list_shows_period_figures_in_wanyuan(client, staff, programme
     assert "统计期格式应为" in bad
     assert dt.date.today()  # the page renders with the default period too
     assert client.get(reverse("vouchers:programme_list")).status_code == 200
+
+
+def test_staff_record_an_affiliation_on_the_provider_page_and_it_blocks_the_contract(
+    client, staff, programme
+):
+    from django.core.exceptions import ValidationError
+
+    from kechuang.vouchers import services
+
+    voucher = issued_voucher(staff, programme)
+    provider = approved_provider(staff, programme)
+    client.force_login(staff)
+    url = reverse("vouchers:provider_action", args=[provider.pk, "affiliate"])
+    response = client.post(url, {"credit_code": "91370306MA0000000X", "kind": "shareholder"}, follow=True)
+    assert "单位库中没有该统一社会信用代码的单位" in response.content.decode()
+    response = client.post(
+        url,
+        {"credit_code": voucher.organisation.credit_code, "kind": "shareholder", "note": "服务机构持股30%"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "服务机构持股30%" in html and voucher.organisation.name in html
+    assert AuditEvent.objects.filter(action="vouchers.affiliation_record").exists()
+    with pytest.raises(ValidationError, match="已登记的关联关系（股东/投资关系）"):
+        services.voucher_contract(
+            actor=staff,
+            voucher=voucher,
+            provider=provider,
+            contract_amount=D("1000"),
+            signed_on=dt.date(2020, 5, 6),
+        )
