@@ -22,7 +22,7 @@ Layout: ``common`` (types, formatting, decisions), ``hnte`` (gating conditions a
 public is re-exported here, so ``from kechuang.enterprises.rules import evaluate_hnte`` keeps working.
 """
 
-from .common import (
+from kechuang.enterprises.rules.common import (
     Criterion,
     Evaluation,
     HnteInput,
@@ -31,7 +31,7 @@ from .common import (
     YearFinancials,
     missing_label,
 )
-from .hnte import (
+from kechuang.enterprises.rules.hnte import (
     DEFAULT_HNTE_PASS_MARK,
     HNTE_DOMESTIC_RD_RATIO,
     HNTE_HIGH_TECH_INCOME_RATIO,
@@ -42,9 +42,14 @@ from .hnte import (
     evaluate_hnte,
     hnte_rd_ratio_threshold,
 )
-from .hnte_score import growth_points, growth_rate, ip_quantity_points, transfer_points
-from .inputs import InputError, hnte_input_from_dict, tech_sme_input_from_dict
-from .tech_sme import (
+from kechuang.enterprises.rules.hnte_score import (
+    growth_points,
+    growth_rate,
+    ip_quantity_points,
+    transfer_points,
+)
+from kechuang.enterprises.rules.inputs import InputError, hnte_input_from_dict, tech_sme_input_from_dict
+from kechuang.enterprises.rules.tech_sme import (
     DIRECT_GROUNDS,
     TECH_SME_MAX_ASSETS,
     TECH_SME_MAX_SALES,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from decimal import Decimal
 
-from .common import (
+from kechuang.enterprises.rules.common import (
     _ZERO,
     Criterion,
     Evaluation,
@@ -24,7 +24,12 @@ from .common import (
     _year_values,
     missing_label,
 )
-from .hnte_score import _hnte_growth_score, _hnte_ip_score, _hnte_org_score, _hnte_transfer_score
+from kechuang.enterprises.rules.hnte_score import (
+    _hnte_growth_score,
+    _hnte_ip_score,
+    _hnte_org_score,
+    _hnte_transfer_score,
+)
 
 DEFAULT_HNTE_PASS_MARK = 71  # 工作指引："70分以上（不含70分）" → ≥ 71 (configurable)
 HNTE_MIN_REGISTERED_DAYS = 365

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from .common import (
+from kechuang.enterprises.rules.common import (
     _ONE,
     _ZERO,
     Criterion,

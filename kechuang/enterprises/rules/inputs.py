@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .common import HnteInput, IntellectualProperty, TechSmeInput, YearFinancials
-from .tech_sme import DIRECT_GROUNDS
+from kechuang.enterprises.rules.common import HnteInput, IntellectualProperty, TechSmeInput, YearFinancials
+from kechuang.enterprises.rules.tech_sme import DIRECT_GROUNDS
 
 
 class InputError(ValueError):

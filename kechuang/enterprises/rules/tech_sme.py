@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from .common import (
+from kechuang.enterprises.rules.common import (
     Criterion,
     Evaluation,
     TechSmeInput,
