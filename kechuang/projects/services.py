@@ -580,7 +580,7 @@ def review_draw(*, actor, project: Project, kind: str, seed: str | None = None, 
     undertaking unit or a partner are recused; the sealed record can be re-verified."""
     from kechuang.programmes import rules as draw
     from kechuang.programmes.models import Expert
-    from kechuang.programmes.services import _candidate
+    from kechuang.programmes.services.review import _candidate
 
     _require(permissions.projects, actor, "review", project)
     if project.status != ProjectStatus.IN_PROGRESS:
