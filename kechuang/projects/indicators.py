@@ -9,7 +9,7 @@ from django.db.models import Q, Sum
 from kechuang.core.indicators import Scope, Value, register
 from kechuang.projects import rules
 from kechuang.projects.models import Disbursement, Level, Project, ReserveProject, SupervisionCampaign
-from kechuang.projects.services import active_projects
+from kechuang.projects.services.supervision import active_projects
 
 ZERO = Decimal("0.00")
 

@@ -100,7 +100,7 @@ def campaign_items_for(user, campaign):
 def campaign_coverage(campaign) -> dict:
     """Coverage = inspected / in scope. In scope is every project active in the period, whether or not
     it was in the campaign when opened, so a project can never drop out of the denominator unseen."""
-    from kechuang.projects.services import active_projects
+    from kechuang.projects.services.supervision import active_projects
 
     items = CampaignItem.objects.filter(campaign=campaign)
     in_campaign = items.count()

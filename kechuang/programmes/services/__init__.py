@@ -1,0 +1,83 @@
+"""Writes of the programme engine. Every status change goes through `application_transition`, which
+applies the programme type's transition table with a compare-and-set update, a StatusChange row and an
+audit event; a refused step raises `TransitionRefused` and is itself audited.
+
+Split by concept: `config` (programme types, programmes, calls), `applications` (drafts and transitions),
+`review` (experts, the draw, scores), `publicity` (公示 and objections), `decisions`, `trainings`; `common`
+holds the refusal. Every public name is re-exported here, so `services.application_transition(...)` and the like
+through `from kechuang.programmes import services` keep working."""
+
+from kechuang.programmes.services.applications import (
+    application_check,
+    application_create,
+    application_save_draft,
+    application_transition,
+)
+from kechuang.programmes.services.common import S, TransitionRefused
+from kechuang.programmes.services.config import (
+    PROGRAMME_FIELDS,
+    PROGRAMME_TYPE_FIELDS,
+    call_create,
+    programme_create,
+    programme_type_create,
+    programme_type_update,
+    programme_update,
+)
+from kechuang.programmes.services.decisions import DEFAULT_LETTER, application_decide, decide_batch
+from kechuang.programmes.services.publicity import (
+    OBJECTION_LIMIT,
+    OBJECTION_WINDOW,
+    objection_answer,
+    objection_submit,
+    publicity_open,
+)
+from kechuang.programmes.services.review import (
+    applicant_org_ids,
+    expert_create,
+    expert_declare_conflict,
+    review_draw,
+    score_submit,
+)
+from kechuang.programmes.services.trainings import (
+    training_add_material,
+    training_create,
+    training_import_attendance,
+    training_invite,
+    training_mark_attendance,
+    training_register,
+)
+
+__all__ = [
+    "DEFAULT_LETTER",
+    "OBJECTION_LIMIT",
+    "OBJECTION_WINDOW",
+    "PROGRAMME_FIELDS",
+    "PROGRAMME_TYPE_FIELDS",
+    "S",
+    "TransitionRefused",
+    "applicant_org_ids",
+    "application_check",
+    "application_create",
+    "application_decide",
+    "application_save_draft",
+    "application_transition",
+    "call_create",
+    "decide_batch",
+    "expert_create",
+    "expert_declare_conflict",
+    "objection_answer",
+    "objection_submit",
+    "programme_create",
+    "programme_type_create",
+    "programme_type_update",
+    "programme_update",
+    "publicity_open",
+    "review_draw",
+    "score_submit",
+    "training_add_material",
+    "training_create",
+    "training_import_attendance",
+    "training_invite",
+    "training_mark_attendance",
+    "training_register",
+]

@@ -1,0 +1,106 @@
+"""Decisions: approve or reject one application (with its letter), or a batch."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.core import audit
+from kechuang.programmes import outcomes, rules
+from kechuang.programmes.models import Application, Decision
+from kechuang.programmes.services.applications import _apply, _check_transition
+from kechuang.programmes.services.common import S
+
+
+def application_decide(
+    *,
+    actor,
+    application: Application,
+    approve: bool,
+    reason: str = "",
+    now=None,
+    outcome_data: dict | None = None,
+) -> Decision:
+    now = now or timezone.now()
+    target = S.APPROVED if approve else S.NOT_APPROVED
+    # Guards are checked (and a refusal audited) before the decision's own transaction starts.
+    _check_transition(
+        actor=actor,
+        application=application,
+        to=target,
+        reason=reason,
+        now=now,
+        publicity=None,
+        as_system=False,
+    )
+    with transaction.atomic():
+        _apply(
+            actor=actor,
+            application=application,
+            current=application.status,
+            to=target,
+            reason=reason,
+            now=now,
+            publicity=None,
+        )
+        programme = application.call.programme
+        from kechuang.programmes.selectors import score_summary
+
+        summary = score_summary(application)
+        decision = Decision(
+            application=application,
+            result=Decision.Result.APPROVED if approve else Decision.Result.NOT_APPROVED,
+            letter=rules.render_letter(
+                programme.letter_template or DEFAULT_LETTER,
+                {
+                    "applicant": application.applicant_name,
+                    "programme": programme.name,
+                    "call": application.call.name,
+                    "title": application.title,
+                    "result": ("予以" if approve else "不予") + programme.type.decision_label,
+                    "decision_label": programme.type.decision_label,
+                    "date": f"{timezone.localdate(now).year}年{timezone.localdate(now).month}月{timezone.localdate(now).day}日",
+                    "score": summary["trimmed"] if summary["trimmed"] is not None else "—",
+                    "reason": reason,
+                },
+            ),
+            decided_by=actor,
+            decided_at=now,
+        )
+        decision.save()
+        if approve:
+            decision.outcome = outcomes.apply(
+                application=application, decision=decision, actor=actor, data=outcome_data
+            )
+            decision.save(update_fields=["outcome"])
+        audit.record(
+            actor=actor,
+            action="application.decide",
+            obj=application,
+            changes={"result": decision.result, "outcome": decision.outcome},
+        )
+    return decision
+
+
+DEFAULT_LETTER = (
+    "{applicant}：\n    你单位申报的{programme}（{call}）“{title}”，经形式审查、专家评审和公示，"
+    "决定{result}。{reason}\n    特此通知。\n\n{date}"
+)
+
+
+def decide_batch(
+    *, actor, applications: list[Application], approve: bool, reason: str = "", now=None
+) -> tuple[list[Decision], dict[int, str]]:
+    """Decide each application on its own; one refusal does not undo the others (each is audited)."""
+    decided, refused = [], {}
+    for application in applications:
+        try:
+            decided.append(
+                application_decide(
+                    actor=actor, application=application, approve=approve, reason=reason, now=now
+                )
+            )
+        except ValidationError as exc:
+            refused[application.pk] = "；".join(exc.messages)
+    return decided, refused

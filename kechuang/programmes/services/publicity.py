@@ -1,0 +1,151 @@
+"""公示: opening the publicity period, objections within it and their answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.core import audit
+from kechuang.core.context import client_ip
+from kechuang.core.workdays import add_working_days
+from kechuang.programmes import permissions, rules
+from kechuang.programmes.models import Application, Call, Objection, PublicityPeriod
+from kechuang.programmes.services.applications import application_transition
+from kechuang.programmes.services.common import S
+
+OBJECTION_LIMIT = 5
+OBJECTION_WINDOW = dt.timedelta(hours=1)
+
+
+def publicity_open(
+    *, actor, call: Call, applications: list[Application], starts_on: dt.date, title: str = ""
+) -> PublicityPeriod:
+    if not permissions.calls.allows(actor, "change", call):
+        raise ValidationError("无权发布该批次的公示。")
+    if not applications:
+        raise ValidationError("请至少选择一项拟公示的申报。")
+    table = rules.TRANSITION_TABLES[call.programme.type.transition_key]
+    for application in applications:
+        if application.call_id != call.pk:
+            raise ValidationError(f"“{application}”不属于该批次。")
+        if S.IN_PUBLICITY not in table.get(application.status, {}):
+            raise ValidationError(
+                f"“{application}”当前为“{application.get_status_display()}”，不能列入公示。"
+            )
+    days = call.programme.publicity_days
+    end = add_working_days(starts_on, days, include_start=True)
+    with transaction.atomic():
+        period = PublicityPeriod(
+            call=call,
+            title=title or f"{call.programme.name}{call.name}拟{call.programme.type.decision_label}名单公示",
+            starts_on=starts_on,
+            ends_on=end.date,
+            working_days=days,
+            provisional=end.provisional,
+            note=end.note,
+            published_at=timezone.now(),
+            published_by=actor,
+        )
+        period.full_clean()
+        period.save()
+        audit.record(
+            actor=actor,
+            action="publicity.open",
+            obj=period,
+            changes={
+                "call": call.pk,
+                "starts_on": starts_on,
+                "ends_on": end.date,
+                "applications": [a.pk for a in applications],
+            },
+        )
+        for application in applications:
+            application_transition(actor=actor, application=application, to=S.IN_PUBLICITY, publicity=period)
+    return period
+
+
+@transaction.atomic
+def objection_submit(
+    *,
+    publicity: PublicityPeriod,
+    name: str,
+    contact: str,
+    reason: str,
+    application=None,
+    evidence=None,
+    now=None,
+) -> Objection:
+    """A public, real-name objection. At most OBJECTION_LIMIT per hour per client IP address (the
+    request's, from `core.context.client_ip`) and 公示."""
+    now = now or timezone.now()
+    ip = client_ip.get()
+    today = timezone.localdate(now)
+    if ip:
+        # Lock the 公示 row so that concurrent submissions from one address are counted one after another.
+        PublicityPeriod.objects.select_for_update().filter(pk=publicity.pk).first()
+        recent = Objection.objects.filter(
+            publicity=publicity, source_ip=ip, submitted_at__gt=now - OBJECTION_WINDOW
+        ).count()
+        if recent >= OBJECTION_LIMIT:
+            raise ValidationError(
+                f"同一网络地址每小时对同一公示最多可提出{OBJECTION_LIMIT}件异议，请稍后再试；"
+                "如有更多情况，可在一件异议中一并说明。"
+            )
+    if not publicity.starts_on <= today <= publicity.ends_on:
+        raise ValidationError(
+            f"公示期为{publicity.starts_on:%Y年%m月%d日}至{publicity.ends_on:%Y年%m月%d日}，不在公示期内不能提出异议。"
+        )
+    if application is not None and application.publicity_id != publicity.pk:
+        raise ValidationError("异议对象不在本次公示名单中。")
+    objection = Objection(
+        publicity=publicity,
+        application=application,
+        name=name.strip(),
+        contact=contact.strip(),
+        reason=reason.strip(),
+        evidence=evidence,
+        submitted_at=now,
+        source_ip=ip or None,
+    )
+    objection.full_clean()
+    objection.save()
+    audit.record(
+        actor=None,
+        action="objection.submit",
+        obj=objection,
+        changes={
+            "publicity": publicity.pk,
+            "application": getattr(application, "pk", None),
+            "name": objection.name,
+        },
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_answer(*, actor, objection: Objection, answer: str, upheld: bool = False) -> Objection:
+    if not permissions.objections.allows(actor, "answer", objection):
+        raise ValidationError("无权答复该异议。")
+    if not answer.strip():
+        raise ValidationError({"answer": "请填写答复内容。"})
+    now = timezone.now()
+    updated = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
+        status=Objection.Status.ANSWERED,
+        answer=answer.strip(),
+        upheld=upheld,
+        answered_by=actor,
+        answered_at=now,
+    )
+    if not updated:
+        raise ValidationError("该异议已答复。")
+    objection.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action="objection.answer",
+        obj=objection,
+        changes={"upheld": upheld, "answer": objection.answer},
+    )
+    return objection

@@ -1,0 +1,114 @@
+"""Trainings: sessions, invitations, registration, materials and attendance (also imported)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kechuang.core import audit
+from kechuang.programmes.models import Training, TrainingParticipant
+
+
+@transaction.atomic
+def training_create(*, actor, **fields) -> Training:
+    training = Training(created_by=actor, **fields)
+    training.full_clean()
+    training.save()
+    audit.record(
+        actor=actor,
+        action="training.create",
+        obj=training,
+        changes={"title": training.title, "topic": training.topic},
+    )
+    return training
+
+
+@transaction.atomic
+def training_invite(*, actor, training: Training, organisations) -> int:
+    count = 0
+    for org in organisations:
+        _, created = TrainingParticipant.objects.update_or_create(
+            training=training, organisation=org, defaults={"invited": True}
+        )
+        count += created
+    audit.record(
+        actor=actor,
+        action="training.invite",
+        obj=training,
+        changes={"organisations": [o.pk for o in organisations]},
+    )
+    return count
+
+
+@transaction.atomic
+def training_register(
+    *, actor, training: Training, organisation, attendee_name: str = ""
+) -> TrainingParticipant:
+    participant, _ = TrainingParticipant.objects.update_or_create(
+        training=training,
+        organisation=organisation,
+        defaults={"registered": True, "attendee_name": attendee_name},
+    )
+    audit.record(
+        actor=actor, action="training.register", obj=training, changes={"organisation": organisation.pk}
+    )
+    return participant
+
+
+@transaction.atomic
+def training_add_material(*, actor, training: Training, data: bytes, original_name: str):
+    from kechuang.core.services import attachment_store
+
+    attachment = attachment_store(
+        actor=actor, data=data, original_name=original_name, kind="training_material", region=training.region
+    )
+    training.materials.add(attachment)
+    audit.record(
+        actor=actor, action="training.add_material", obj=training, changes={"attachment": str(attachment.uid)}
+    )
+    return attachment
+
+
+@transaction.atomic
+def training_mark_attendance(*, actor, training: Training, organisation_ids: list[int]) -> int:
+    """Tick the attending organisations (the rest of the participants are marked absent)."""
+    ids = set(organisation_ids)
+    for org_id in ids:
+        TrainingParticipant.objects.get_or_create(training=training, organisation_id=org_id)
+    TrainingParticipant.objects.filter(training=training).update(attended=False)
+    count = TrainingParticipant.objects.filter(training=training, organisation_id__in=ids).update(
+        attended=True
+    )
+    audit.record(actor=actor, action="training.attendance", obj=training, changes={"attended": sorted(ids)})
+    return count
+
+
+def training_import_attendance(*, actor, training: Training, lines: list[str]) -> int:
+    """A sign-in list, one firm per line (name or 统一社会信用代码). Nothing is saved if any line is unknown."""
+    from kechuang.core import rules as core_rules
+    from kechuang.core.models import Organisation
+
+    found, errors = [], []
+    for n, line in enumerate(lines, 1):
+        text = line.strip()
+        if not text:
+            continue
+        code = core_rules.normalise(text)
+        org = (
+            Organisation.objects.filter(credit_code=code).first()
+            or Organisation.objects.filter(name=text).first()
+        )
+        if org is None:
+            errors.append(f"第{n}行“{text}”：单位库中没有该单位")
+        else:
+            found.append(org.pk)
+    if errors:
+        raise ValidationError(errors)
+    existing = set(
+        TrainingParticipant.objects.filter(training=training, attended=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return training_mark_attendance(
+        actor=actor, training=training, organisation_ids=sorted(existing | set(found))
+    )

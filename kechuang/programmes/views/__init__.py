@@ -1,0 +1,51 @@
+"""Programme pages, split by page group: `applicant`, `staff`, `config`, `expert`, `public`, `trainings`
+(`common` holds shared helpers). Every view is re-exported here for `urls.py` (`views.call_list`, …)."""
+
+from kechuang.programmes.views.applicant import (
+    ACTIONS,
+    application_action,
+    application_create,
+    application_detail,
+    application_edit,
+    my_applications,
+)
+from kechuang.programmes.views.common import S
+from kechuang.programmes.views.config import config_list, programme_edit, programme_type_edit
+from kechuang.programmes.views.expert import review_list, review_score
+from kechuang.programmes.views.public import public_publicity_detail, public_publicity_list
+from kechuang.programmes.views.staff import (
+    call_create,
+    call_decide_batch,
+    call_detail,
+    call_list,
+    call_publicity,
+    my_tasks,
+    objection_answer,
+)
+from kechuang.programmes.views.trainings import training_detail, training_list
+
+__all__ = [
+    "ACTIONS",
+    "S",
+    "application_action",
+    "application_create",
+    "application_detail",
+    "application_edit",
+    "call_create",
+    "call_decide_batch",
+    "call_detail",
+    "call_list",
+    "call_publicity",
+    "config_list",
+    "my_applications",
+    "my_tasks",
+    "objection_answer",
+    "programme_edit",
+    "programme_type_edit",
+    "public_publicity_detail",
+    "public_publicity_list",
+    "review_list",
+    "review_score",
+    "training_detail",
+    "training_list",
+]
