@@ -33,6 +33,10 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # In-process requests go through the test client's host name.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
 def db_vendor() -> str:
