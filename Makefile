@@ -39,7 +39,7 @@ bench: $(STAMP)
 # Province scale on PostgreSQL database kc_bench (BENCH_SCALE=medium for the intermediate scale).
 BENCH_SCALE ?= full
 bench-full: $(STAMP)
-	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kc_bench} nice -n 19 $(PY) bench/run.py --scale $(BENCH_SCALE) --readme
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kc_bench} nice -n 19 $(PY) bench/run.py --scale $(BENCH_SCALE) --readme --note "$(BENCH_NOTE)"
 
 clean:
 	rm -rf $(VENV) var

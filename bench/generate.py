@@ -806,6 +806,10 @@ def fresh_database() -> None:
         import psycopg
 
         base, name = url.rsplit("/", 1)
+        if "bench" not in name:
+            raise SystemExit(
+                f"--fresh drops the database: refusing for {name!r} (its name must contain 'bench')."
+            )
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
