@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup prod-check clean
+.PHONY: run test lint setup prod-check clean bench bench-full
 
 $(STAMP): pyproject.toml
 	@python_bin=$$(scripts/find-python.sh) || exit 1; \
@@ -31,6 +31,15 @@ lint: $(STAMP)
 # PostgreSQL + Redis, two gunicorn app servers and a task worker on loopback, with a smoke test through both.
 prod-check: $(STAMP)
 	$(PY) scripts/prod_check.py
+
+# Benchmarks (bench/README.md): small scale in a few minutes on SQLite (or DATABASE_URL); never part of `make test`.
+bench: $(STAMP)
+	nice -n 10 $(PY) bench/run.py --scale small
+
+# Province scale on PostgreSQL database kc_bench (BENCH_SCALE=medium for the intermediate scale).
+BENCH_SCALE ?= full
+bench-full: $(STAMP)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kc_bench} nice -n 19 $(PY) bench/run.py --scale $(BENCH_SCALE) --readme --note "$(BENCH_NOTE)"
 
 clean:
 	rm -rf $(VENV) var

@@ -5,6 +5,7 @@ import datetime as dt
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from kechuang.api.paging import mapped
 from kechuang.core import dates
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.enterprises import eligibility, permissions, selectors
@@ -53,7 +54,7 @@ def firms(
 ):
     as_of = date or dates.today()
     qs = selectors.firms_for(request.auth, q=q, qualification=qualification, tier=tier, as_of=as_of)
-    return [_firm_out(o) for o in qs.order_by("name", "pk")]
+    return mapped(qs.order_by("name", "pk"), _firm_out)
 
 
 @router.get("/firms/{firm_id}", response=FirmOut)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kechuang.core import audit, joblease
 from kechuang.core.models import Job, Region
 
-BATCH = 100
+BATCH = 500
 
 
 @transaction.atomic
@@ -46,8 +46,13 @@ def run_screening(job: Job) -> dict:
     }
     hnte_ids, sme_ids = [], []
     done = 0
-    for start in range(0, total, BATCH):
-        chunk = list(firms[start : start + BATCH])
+    last_pk = 0
+    while True:
+        # Keyset pagination: OFFSET would rescan every earlier firm on each batch (quadratic for a province).
+        chunk = list(firms.filter(pk__gt=last_pk)[:BATCH])
+        if not chunk:
+            break
+        last_pk = chunk[-1].pk
         for facts in eligibility.load_facts(chunk, as_of):
             result = eligibility.assess_facts(facts, as_of)
             for kind, ev, ids in (("hnte", result.hnte, hnte_ids), ("tech_sme", result.tech_sme, sme_ids)):

@@ -11,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from kechuang.accounts.roles import Role
+from kechuang.api.paging import mapped
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.programmes import permissions, precheck, selectors, services
 
@@ -141,7 +142,7 @@ def applications(request, status: str | None = None):
     qs = selectors.applications_for(request.auth).select_related("call__programme")
     if status:
         qs = qs.filter(status=status)
-    return [_app(a) for a in qs.order_by("-created_at", "-pk")]
+    return mapped(qs.order_by("-created_at", "-pk"), _app)
 
 
 @router.get("/applications/{application_id}", response=ApplicationDetailOut)

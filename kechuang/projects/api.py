@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from kechuang.api.paging import mapped
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.projects import permissions, selectors, services
 from kechuang.projects.models import Milestone, Project
@@ -129,7 +130,7 @@ def project_list(
     if not permissions.projects.may(request.auth, "view"):
         raise PermissionDenied
     qs = selectors.projects_for(request.auth, level=level, status=status, year=year, q=q.strip())
-    return [_out(p) for p in qs.order_by("-year", "number")]
+    return mapped(qs.order_by("-year", "number"), _out)
 
 
 @router.get("/projects/{project_id}", response=ProjectDetailOut)

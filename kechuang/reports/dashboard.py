@@ -95,6 +95,16 @@ def cached(scope: Scope) -> dict:
     return data
 
 
+def cached_comparison(scope: Scope) -> tuple[list[str], list[dict]]:
+    """`district_comparison` cached like the cards (a city page computes its key figures for every district)."""
+    key = f"reports:compare:{scope.region.pk}:{scope.period}:{scope.as_of.isoformat()}"
+    data = cache.get(key)
+    if data is None:
+        data = district_comparison(scope)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
 def charts(cards: dict[str, dict]) -> list[dict]:
     out = []
     firms = [c for c in cards.values() if c["unit"] == "家" and c["raw"] is not None]

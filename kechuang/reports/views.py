@@ -43,7 +43,7 @@ def dashboard(request):
     context = {"form": form, "scope": scope}
     if scope is not None:
         context["data"] = dash.cached(scope)
-        context["compare_heads"], context["compare_rows"] = dash.district_comparison(scope)
+        context["compare_heads"], context["compare_rows"] = dash.cached_comparison(scope)
     return render(request, "reports/dashboard.html", context)
 
 

@@ -96,3 +96,18 @@ def test_record_outside_a_transaction_is_refused(staff):
         audit.record(actor=staff, action="x")
     with transaction.atomic():
         audit.record(actor=staff, action="x")
+
+
+def test_record_many_continues_the_chain_like_record(staff):
+    orgs = [OrganisationFactory() for _ in range(5)]
+    _writes(staff, 1)
+    with transaction.atomic():
+        count = audit.record_many(
+            actor=staff, entries=(("organisation.touch", o, {"n": i}) for i, o in enumerate(orgs)), batch=2
+        )
+    _writes(staff, 1)
+    assert count == 5
+    touched = list(AuditEvent.objects.filter(action="organisation.touch").order_by("id"))
+    assert [e.object_id for e in touched] == [str(o.pk) for o in orgs]
+    assert touched[3].changes == {"n": 3} and touched[0].actor_label == staff.username
+    assert audit.verify().ok

@@ -142,3 +142,49 @@ def test_staff_of_another_district_cannot_import_our_firms(spec, firms):
 
 def test_enterprise_users_may_not_use_the_import(spec, enterprise_user):
     assert not spec.may_import(enterprise_user)
+
+
+def test_new_rows_are_created_in_bulk_with_one_audit_event_each_and_a_sound_chain(spec, staff, firms):
+    from kechuang.core import audit
+
+    a, b = firms
+    data = workbook(
+        [
+            [a.credit_code, a.name, "2020-09", "", "快报", 12, "是", 1, 50, 20, "是"],
+            [b.credit_code, b.name, "2020-09", "", "快报", 8, "否", None, None, None, "否"],
+            [a.credit_code, a.name, "2020-10", "", "快报", 13, "是", 1, 55, 21, "是"],
+        ]
+    )
+    result = imports.commit(spec, data, actor=staff)
+    assert result.created == 3
+    facts = {(f.organisation_id, f.month): f for f in EnterpriseFact.objects.all()}
+    assert facts[(a.pk, 10)].rd_internal == Decimal("13.00") and facts[(b.pk, 9)].town_id == b.region_id
+    assert facts[(a.pk, 9)].submitted_by_id == staff.pk and facts[(a.pk, 9)].version == 1
+    events = AuditEvent.objects.filter(action="statistics.fact_create")
+    assert sorted(int(e.object_id) for e in events) == sorted(f.pk for f in facts.values())
+    event = events.get(object_id=str(facts[(a.pk, 10)].pk))
+    assert event.actor_id == staff.pk and event.changes["rd_internal"] == "13.00"
+    assert AuditEvent.objects.filter(action="import.commit").count() == 1
+    assert audit.verify().ok
+
+
+def test_a_period_created_by_someone_else_meanwhile_rejects_the_import(spec, staff, firms, monkeypatch):
+    from kechuang.statistics import imports as statistics_imports
+
+    a, _ = firms
+    data = workbook([[a.credit_code, a.name, "2020-09", "", "快报", 12, "是", 1, 50, 20, "是"]])
+    real = statistics_imports._existing_facts
+
+    def racing(rows):
+        found = real(rows)  # read before the other writer commits its row
+        EnterpriseFact.objects.create(
+            organisation=a, town=a.region, year=2020, month=9, source=FactSource.ENTERPRISE,
+            reported_on="2020-10-05", submitted_at="2020-10-05T08:00:00Z",
+        )  # fmt: skip
+        return found
+
+    monkeypatch.setattr(statistics_imports, "_existing_facts", racing)
+    with pytest.raises(imports.ImportRejected) as exc:
+        imports.commit(spec, data, actor=staff)
+    assert "同一企业同一统计期" in exc.value.errors[0].message
+    assert not AuditEvent.objects.filter(action="statistics.fact_create").exists()

@@ -1,0 +1,125 @@
+"""Benchmark 2: every dashboard indicator for a district, a city and the province vs the same SQL raw.
+
+    python bench/bench_indicators.py [--repeat 3] [--requests 10]
+
+For each scope (周村区 370306, 淄博市 370300, 山东省 370000; period 2020, as of 2020-11-30):
+  * ORM: every registered indicator's `compute(scope)` (value only; rows stay lazy), best of `--repeat`;
+    the SQL each one ran is captured;
+  * baseline: the same captured SQL statements run through a raw cursor (no ORM, no Python-side work);
+  * dashboard page: GET /reports/ as that region's staff with the cache cleared before each request —
+    server time p50/p95 over `--requests` requests and the page's query count (target ≤ 15 … see README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+SCOPES = (("district", "370306"), ("city", "370300"), ("province", "370000"))
+
+
+def indicator_pass(scope) -> tuple[float, list[tuple[str, list]]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kechuang.core import indicators
+
+    captured: list[tuple[str, list]] = []
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as ctx:
+        for ind in indicators.all_indicators():
+            ind.compute(scope)
+    elapsed = time.perf_counter() - start
+    for q in ctx.captured_queries:
+        captured.append(q["sql"])
+    return elapsed, captured
+
+
+def raw_pass(sqls: list[str]) -> float:
+    from django.db import connection
+
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in sqls:
+            cursor.execute(sql)  # noqa: S608 - the SQL Django itself just ran, parameters inlined
+            cursor.fetchall()
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=10)
+    args = parser.parse_args()
+    common.setup_django()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from kechuang.accounts.models import User
+    from kechuang.core import indicators
+    from kechuang.core.indicators import Period, Scope
+    from kechuang.core.models import Region
+
+    as_of = dt.date(2020, 11, 30)
+    print(f"{len(indicators.all_indicators())} registered indicators", flush=True)
+    for label, code in SCOPES:
+        region = Region.objects.get(code=code)
+        scope = Scope(region, Period(2020), as_of)
+        indicator_pass(scope)  # warm caches (query plans, Python imports)
+        orm = min(indicator_pass(scope)[0] for _ in range(args.repeat))
+        _, sqls = indicator_pass(scope)
+        # CaptureQueriesContext gives SQL with parameters inlined by the backend, runnable as is.
+        raw = min(raw_pass(sqls) for _ in range(args.repeat))
+        common.report(
+            common.Result(
+                "2 indicators",
+                f"{label} ({len(sqls)} queries)",
+                f"ORM {common.ms(orm)}",
+                f"raw cursor {common.ms(raw)}",
+                orm / raw,
+                target="≤ 1.3×",
+            )
+        )
+        user = (
+            User.objects.filter(username__startswith="bench_", region=region).first()
+            or User.objects.filter(region=region, role="staff").first()
+        )
+        client = Client()
+        client.force_login(user)
+        url = f"/reports/?region={region.pk}&period=2020&as_of={as_of.isoformat()}"
+        times, counts = [], []
+        for _ in range(args.requests):
+            cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - start)
+            assert response.status_code == 200, response.status_code
+            counts.append(len(ctx.captured_queries))
+        cached_times = common.samples(lambda c=client, u=url: c.get(u), args.requests)
+        common.report(
+            common.Result(
+                "2 dashboard",
+                f"{label} page, cache cleared",
+                f"p50 {common.ms(common.pct(times, 50))}, p95 {common.ms(common.pct(times, 95))}, "
+                f"{max(counts)} queries",
+                f"cached page p50 {common.ms(common.pct(cached_times, 50))}",
+                common.pct(times, 50) / common.pct(cached_times, 50),
+                target="≤ 15 queries",
+                extra={"queries": max(counts)},
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
