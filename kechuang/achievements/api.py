@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from kechuang.achievements import permissions, selectors
@@ -16,7 +16,7 @@ router = Router(tags=["achievements"])
 class Filter(Schema):
     q: str = ""
     level: Level | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
 
 
 class AchievementOut(Schema):

@@ -4,7 +4,7 @@ and update their own technology needs (staff may post one for any firm in their 
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -25,7 +25,7 @@ class Filter(Schema):
 
 class YearFilter(Schema):
     q: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
 
 
 class NeedOut(Schema):

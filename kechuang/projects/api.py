@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -125,7 +125,7 @@ def _project(request, project_id: int, action: str = "view") -> Project:
 @router.get("/projects", response=list[ProjectOut])
 @paginate(LimitOffsetPagination)
 def project_list(
-    request, level: str = "", status: str = "", year: int | None = None, q: str = ""
+    request, level: str = "", status: str = "", year: int | None = Query(None, ge=1900, le=2100), q: str = ""
 ) -> list[dict]:
     if not permissions.projects.may(request.auth, "view"):
         raise PermissionDenied

@@ -1,7 +1,7 @@
 """Talent over JSON: the expert pool (contact masked), talent awards, foreign experts, 引智需求,
 foreign-expert projects and nominations; lists (filtered, limit/offset) and details, policy-scoped."""
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from kechuang.core.permissions import get_object_or_404_for
@@ -13,7 +13,7 @@ router = Router(tags=["talent"])
 
 class YearFilter(Schema):
     q: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
     status: str = ""
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -151,7 +151,7 @@ def _redemptions(user):
 
 @router.get("/programmes", response=list[ProgrammeOut])
 @paginate(LimitOffsetPagination)
-def programmes(request, year: int | None = None):
+def programmes(request, year: int | None = Query(None, ge=1900, le=2100)):
     qs = _programmes(request.auth)
     return [_programme_out(p) for p in (qs.filter(year=year) if year else qs)]
 
@@ -200,7 +200,7 @@ def redemption(request, redemption_id: int):
 
 @router.get("/balances", response=list[BalanceOut])
 @paginate(LimitOffsetPagination)
-def balances(request, year: int | None = None):
+def balances(request, year: int | None = Query(None, ge=1900, le=2100)):
     """Programme pools and support-fund budget lines in the caller's region (bureau staff and leaders)."""
     user = request.auth
     if user.role not in (Role.STAFF, Role.LEADER):
