@@ -278,6 +278,23 @@ def build(ctx) -> None:
     services.voucher_expire_due(actor=staff, as_of=DEMO_TODAY)
 
     _support_funds(ctx, firms)
+    _affiliation(ctx, providers[-1], firms)
+
+
+def _affiliation(ctx, provider, firms) -> None:
+    """A recorded shareholding: the testing centre holds shares in a firm, which therefore may not buy its
+    services with a voucher (shown on the provider page; the contract check refuses it)."""
+    from kechuang.vouchers.models import Voucher
+
+    used = set(Voucher.objects.filter(provider=provider).values_list("organisation_id", flat=True))
+    firm = next(f for f in sorted(firms, key=lambda f: f.name) if f.pk not in used)
+    services.affiliation_record(
+        actor=ctx.users["staff"],
+        organisation_a=provider.organisation,
+        organisation_b=firm,
+        kind="shareholder",
+        note=f"{provider.organisation.name}持有该企业15%股权（2019年工商变更登记）",
+    )
 
 
 def _support_funds(ctx, firms) -> None:
