@@ -180,9 +180,20 @@ def validate_row(data: dict, context: Prepared) -> dict:
         data["has_rd_projects"] = bool(data.get("rd_project_count"))
     data["above_size"] = bool(data.get("above_size"))
     errors = rules.check_fact({k: data.get(k) for k in VALUE_KEYS})
+    for name, model_field in _value_fields().items():
+        # The model's own validators (digits, integer range), so the preview shows what the write would refuse.
+        if data.get(name) is not None:
+            try:
+                model_field.run_validators(data[name])
+            except ValidationError as exc:
+                errors.setdefault(name, []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _value_fields() -> dict:
+    return {name: EnterpriseFact._meta.get_field(name) for name in VALUE_KEYS}
 
 
 def _unchanged(fact: EnterpriseFact, values: dict, status: str, town) -> bool:
@@ -209,9 +220,10 @@ def _existing_facts(rows: list[Row]) -> dict[tuple, EnterpriseFact]:
 
 def _checked(row: Row, fact: EnterpriseFact) -> EnterpriseFact:
     """The model's own field and consistency checks, as `services.fact_submit` runs them (the foreign keys are
-    the objects validation already resolved, so they are not looked up again)."""
+    the objects validation already resolved, so they are not looked up again; the values went through the
+    same field validators in `validate_row`)."""
     try:
-        fact.clean_fields(exclude=["organisation", "town", "submitted_by"])
+        fact.clean_fields(exclude=["organisation", "town", "submitted_by", *VALUE_KEYS])
         fact.clean()
     except ValidationError as exc:
         raise ImportRejected([RowError(row.number, "", "", m) for m in exc.messages]) from None

@@ -267,3 +267,12 @@ def test_row_errors_from_prefetched_lookups_keep_their_rows_and_messages(spec, s
     )
     assert messages[2].startswith("第6行「统计期」")
     assert len(messages) == 3
+
+
+def test_values_the_model_would_refuse_are_row_errors_in_the_preview(spec, staff, firms):
+    a, _ = firms
+    row = _row(a, "2020", 10)
+    row[8] = 10**13  # 工业总产值: more digits than the model keeps
+    errors = imports.preview(spec, workbook([row]), staff).errors
+    assert [(e.row_number, e.column) for e in errors] == [(4, "工业总产值")]
+    assert "14" in errors[0].message
