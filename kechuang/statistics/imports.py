@@ -6,10 +6,10 @@ firm and period updates that row (audited, compare-and-set on its version), so n
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,13 +26,13 @@ from kechuang.core.imports import (
 )
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
-from kechuang.core.services import StaleObject
 from kechuang.statistics import rules, services
 from kechuang.statistics.models import EnterpriseFact, FactSource, FactStatus
 
 
 def _money(key: str, label: str, *aliases: str) -> ImportColumn:
-    return ImportColumn(key, label, aliases=aliases, kind="money", unit="万元")
+    # 元 → 万元 gives up to four decimals; the statistics forms keep 万元 to two (100元).
+    return ImportColumn(key, label, aliases=aliases, kind="money", unit="万元", places=2)
 
 
 COLUMNS = (
@@ -76,9 +76,54 @@ COLUMNS = (
     _money("total_costs", "成本费用总额", "成本费用"),
 )
 
-CENT = Decimal("0.01")
 CONCURRENT_CREATE = "导入期间有人录入了同一企业同一统计期的数据，本次导入未保存任何数据，请重新导入。"
 VALUE_KEYS = tuple(k for k in services.VALUE_FIELDS)
+UPDATED_FIELDS = (*VALUE_KEYS, "town", "status", "source", "reported_on", "submitted_by", "submitted_at")
+BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Firm:
+    """What the import needs of a firm on file (not a model instance per row)."""
+
+    pk: int
+    name: str
+    region: Region | None
+
+    def as_organisation(self) -> Organisation:
+        """A bare instance for foreign keys and audit labels (`str(fact)` shows the firm's name)."""
+        return Organisation(pk=self.pk, name=self.name, region=self.region)
+
+
+@dataclass
+class Prepared:
+    """Everything the rows of one file refer to, read in a few queries (`prepare`)."""
+
+    firms: dict[str, Firm] = field(default_factory=dict)  # credit code → firm
+    towns: dict[str, Region] = field(default_factory=dict)  # text written in 所在镇街 → town
+    periods: dict[str, tuple[Period, str]] = field(default_factory=dict)  # text → (period, canonical text)
+
+    def period(self, text) -> tuple[Period, str]:
+        key = str(text)
+        if key not in self.periods:
+            period = _parse_period(key)
+            self.periods[key] = (period, str(period))
+        return self.periods[key]
+
+    def town(self, text) -> Region | None:
+        if not text:
+            return None
+        text = str(text).strip()
+        town = self.towns.get(text)
+        if town is None:
+            raise ValidationError({"town": f"未找到镇街「{text}」（请填写镇街名称或统计代码）。"})
+        return town
+
+
+def _chunks(items: list, size: int | None = None):
+    size = size or min(connection.features.max_query_params or 5000, 5000) - 10
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _parse_period(text) -> Period:
@@ -95,37 +140,60 @@ def _parse_period(text) -> Period:
     return period
 
 
-def _town(text) -> Region | None:
-    if not text:
-        return None
-    text = str(text).strip()
-    town = Region.objects.filter(level=Region.Level.TOWN).filter(code=text).first()
-    town = town or Region.objects.filter(level=Region.Level.TOWN, name=text).first()
-    if town is None:
-        raise ValidationError({"town": f"未找到镇街「{text}」（请填写镇街名称或统计代码）。"})
-    return town
+def prepare(rows: list[dict]) -> Prepared:
+    """Resolve every credit code and town of the file at once (a query per 5,000 firms, one for towns)."""
+    prepared = Prepared()
+    codes = sorted({core_rules.normalise(d["credit_code"]) for d in rows if d.get("credit_code")})
+    found: list[tuple] = []
+    for chunk in _chunks(codes):
+        found += Organisation.objects.filter(credit_code__in=chunk).values_list(
+            "pk", "credit_code", "name", "region_id"
+        )
+    texts = sorted({str(d["town"]).strip() for d in rows if d.get("town")})
+    towns = list(
+        Region.objects.filter(level=Region.Level.TOWN).filter(Q(code__in=texts) | Q(name__in=texts))
+        if texts
+        else ()
+    )
+    regions = {town.pk: town for town in towns}
+    wanted = sorted({region_id for *_, region_id in found if region_id and region_id not in regions})
+    for chunk in _chunks(wanted):
+        regions.update((r.pk, r) for r in Region.objects.filter(pk__in=chunk))
+    for pk, code, name, region_id in found:
+        prepared.firms[code] = Firm(pk, name, regions.get(region_id))
+    # A code beats a name; among towns of the same name the first in region order wins (as `.first()` did).
+    for town in towns:
+        prepared.towns.setdefault(town.name, town)
+    for town in towns:
+        prepared.towns[town.code] = town
+    return prepared
 
 
-def validate_row(data: dict) -> dict:
-    data["period_obj"] = _parse_period(data["period"])
-    data["period"] = str(data["period_obj"])
-    code = core_rules.normalise(data["credit_code"])
-    org = Organisation.objects.filter(credit_code=code).select_related("region").first()
-    if org is None:
+def validate_row(data: dict, context: Prepared) -> dict:
+    data["period_obj"], data["period"] = context.period(data["period"])
+    firm = context.firms.get(core_rules.normalise(data["credit_code"]))
+    if firm is None:
         raise ValidationError({"credit_code": "单位库中没有该信用代码的企业，请先登记企业。"})
-    data["organisation"] = org
-    data["town_obj"] = _town(data.get("town"))
+    data["organisation"] = firm
+    data["town_obj"] = context.town(data.get("town"))
     if data.get("has_rd_projects") is None:
         data["has_rd_projects"] = bool(data.get("rd_project_count"))
     data["above_size"] = bool(data.get("above_size"))
-    for column in COLUMNS:
-        if column.kind == "money" and data.get(column.key) is not None:
-            # 元 → 万元 gives up to four decimals; the statistics forms keep 万元 to two (100元).
-            data[column.key] = Decimal(data[column.key]).quantize(CENT, rounding=ROUND_HALF_UP)
     errors = rules.check_fact({k: data.get(k) for k in VALUE_KEYS})
+    for name, model_field in _value_fields().items():
+        # The model's own validators (digits, integer range), so the preview shows what the write would refuse.
+        if data.get(name) is not None:
+            try:
+                model_field.run_validators(data[name])
+            except ValidationError as exc:
+                errors.setdefault(name, []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _value_fields() -> dict:
+    return {name: EnterpriseFact._meta.get_field(name) for name in VALUE_KEYS}
 
 
 def _unchanged(fact: EnterpriseFact, values: dict, status: str, town) -> bool:
@@ -134,24 +202,40 @@ def _unchanged(fact: EnterpriseFact, values: dict, status: str, town) -> bool:
 
 
 def _existing_facts(rows: list[Row]) -> dict[tuple, EnterpriseFact]:
-    """The stored facts for the rows' (firm, period) pairs, in a few queries instead of one per row."""
+    """The stored facts for the rows' (firm, period) pairs, locked until the import commits (so the changes
+    below cannot overwrite a concurrent edit), in a query per 5,000 firms."""
     found: dict[tuple, EnterpriseFact] = {}
     org_ids = sorted({row.data["organisation"].pk for row in rows})
     periods = Q()
     for period in {row.data["period_obj"] for row in rows}:
         periods |= Q(year=period.year, quarter=period.quarter, month=period.month)
-    for start in range(0, len(org_ids), 500):
-        for fact in EnterpriseFact.objects.filter(periods, organisation_id__in=org_ids[start : start + 500]):
+    for chunk in _chunks(org_ids):
+        facts = (
+            EnterpriseFact.objects.filter(periods, organisation_id__in=chunk).order_by().select_for_update()
+        )
+        for fact in facts:
             found[(fact.organisation_id, fact.year, fact.quarter, fact.month)] = fact
     return found
 
 
-def _new_fact(data: dict, town, actor, now, today) -> EnterpriseFact:
-    """What `services.fact_submit` creates for a firm and period that have no row yet (the same fields and checks;
-    the foreign keys are the objects validation already loaded, so they are not looked up again)."""
+def _checked(row: Row, fact: EnterpriseFact) -> EnterpriseFact:
+    """The model's own field and consistency checks, as `services.fact_submit` runs them (the foreign keys are
+    the objects validation already resolved, so they are not looked up again; the values went through the
+    same field validators in `validate_row`)."""
+    try:
+        fact.clean_fields(exclude=["organisation", "town", "submitted_by", *VALUE_KEYS])
+        fact.clean()
+    except ValidationError as exc:
+        raise ImportRejected([RowError(row.number, "", "", m) for m in exc.messages]) from None
+    return fact
+
+
+def _new_fact(row: Row, town, actor, now, today) -> EnterpriseFact:
+    """What `services.fact_submit` creates for a firm and period that have no row yet (the same fields)."""
+    data = row.data
     period = data["period_obj"]
     fact = EnterpriseFact(
-        organisation=data["organisation"],
+        organisation=data["organisation"].as_organisation(),
         town=town,
         year=period.year,
         quarter=period.quarter,
@@ -163,23 +247,57 @@ def _new_fact(data: dict, town, actor, now, today) -> EnterpriseFact:
         submitted_at=now,
         **{k: data.get(k) for k in VALUE_KEYS},
     )
-    fact.clean_fields(exclude=["organisation", "town", "submitted_by"])
-    fact.clean()
-    return fact
+    return _checked(row, fact)
 
 
-def commit(rows: list[Row], *, actor, job=None) -> ImportResult:
-    """New (firm, period) rows are created in bulk with one audit event each (`audit.record_many`); rows that
-    change an existing fact go through `services.fact_submit` (compare-and-set on its version, audited)."""
+def _changed_fact(row: Row, fact: EnterpriseFact, town, actor, now, today) -> tuple[EnterpriseFact, dict]:
+    """`fact` with the row's values, as `services.fact_submit` changes an existing period, and the audited diff."""
+    data = row.data
+    fact.organisation = data["organisation"].as_organisation()  # its name labels the audit event
+    before = audit.snapshot(fact, services.AUDITED_FIELDS)
+    for name in VALUE_KEYS:
+        setattr(fact, name, data.get(name))
+    fact.town = town
+    fact.status, fact.source, fact.reported_on = data["status"], FactSource.STAFF_IMPORT, today
+    fact.submitted_by = actor if getattr(actor, "pk", None) else None
+    fact.submitted_at = now
+    _checked(row, fact)
+    fact.version += 1
+    return fact, audit.diff(before, audit.snapshot(fact, services.AUDITED_FIELDS))
+
+
+def _written(changed: list, new: list, actor, now, today):
+    """Write the changed facts, then the new ones, a batch at a time, yielding their audit entries in order."""
+    for start in range(0, len(changed), BATCH):
+        batch = [
+            _changed_fact(row, fact, town, actor, now, today)
+            for row, fact, town in changed[start : start + BATCH]
+        ]
+        EnterpriseFact.objects.bulk_update([fact for fact, _ in batch], [*UPDATED_FIELDS, "version"])
+        for fact, changes in batch:
+            yield "statistics.fact_update", fact, changes
+    for start in range(0, len(new), BATCH):
+        facts = [_new_fact(row, town, actor, now, today) for row, town in new[start : start + BATCH]]
+        try:
+            with transaction.atomic():
+                EnterpriseFact.objects.bulk_create(facts)
+        except IntegrityError:
+            # Someone created one of these periods between validation and now: refuse, overwrite nothing.
+            raise ImportRejected([RowError(0, "", "", CONCURRENT_CREATE)]) from None
+        for fact in facts:
+            yield "statistics.fact_create", fact, audit.snapshot(fact, services.AUDITED_FIELDS)
+
+
+def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResult:
+    """Every row is checked against the importer's region first; then the existing facts of the file's firms
+    and periods are read (and locked) at once, changed ones are updated and new ones created in batches, and
+    each created or changed fact gets its audit event, chained in one `audit.record_many`."""
     result = ImportResult()
     region = getattr(actor, "region", None)
-    existing_facts = _existing_facts(rows)
-    now, today = timezone.now(), dates.today()
-    created: list[EnterpriseFact] = []
+    towns = []
     for row in rows:
         data = row.data
-        org: Organisation = data["organisation"]
-        town = data["town_obj"] or org.region
+        town = data["town_obj"] or data["organisation"].region
         if region is None or town is None or not town.path.startswith(region.path):
             raise ImportRejected(
                 [
@@ -191,45 +309,23 @@ def commit(rows: list[Row], *, actor, job=None) -> ImportResult:
                     )
                 ]
             )
-        values = {k: data.get(k) for k in VALUE_KEYS}
+        towns.append(town)
+    existing_facts = _existing_facts(rows)
+    new, changed = [], []
+    for row, town in zip(rows, towns, strict=True):
+        data = row.data
         period = data["period_obj"]
-        existing = existing_facts.get((org.pk, period.year, period.quarter, period.month))
-        try:
-            if existing is None:
-                created.append(_new_fact(data, town, actor, now, today))
-                continue
-            if _unchanged(existing, values, data["status"], data["town_obj"]):
-                result.unchanged += 1
-                continue
-            services.fact_submit(
-                actor=actor,
-                organisation=org,
-                period=period,
-                values=values,
-                status=data["status"],
-                source=FactSource.STAFF_IMPORT,
-                town=town,
-                expected_version=existing.version,
-            )
-        except StaleObject as exc:
-            raise ImportRejected([RowError(row.number, "", "", exc.messages[0])]) from None
-        except ValidationError as exc:
-            raise ImportRejected([RowError(row.number, "", "", m) for m in exc.messages]) from None
-        result.updated += 1
-    try:
-        with transaction.atomic():
-            EnterpriseFact.objects.bulk_create(created, batch_size=1000)
-    except IntegrityError:
-        # Someone created one of these periods between validation and now: refuse, overwrite nothing.
-        raise ImportRejected([RowError(0, "", "", CONCURRENT_CREATE)]) from None
-    audit.record_many(
-        actor=actor,
-        entries=(
-            ("statistics.fact_create", fact, audit.snapshot(fact, services.AUDITED_FIELDS))
-            for fact in created
-        ),
-    )
-    result.created += len(created)
+        existing = existing_facts.get((data["organisation"].pk, period.year, period.quarter, period.month))
+        if existing is None:
+            new.append((row, town))
+        elif _unchanged(existing, {k: data.get(k) for k in VALUE_KEYS}, data["status"], data["town_obj"]):
+            result.unchanged += 1
+        else:
+            changed.append((row, existing, town))
+    del existing_facts, towns
+    now, today = timezone.now(), dates.today()
+    audit.record_many(actor=actor, entries=_written(changed, new, actor, now, today))
+    result.created, result.updated = len(new), len(changed)
     return result
 
 
@@ -240,6 +336,7 @@ SPEC = register(
         columns=COLUMNS,
         commit=commit,
         validate_row=validate_row,
+        prepare=prepare,
         key=("credit_code", "period"),
         description="按企业、统计期导入研发投入、产值、人员等统计数据；同一企业同一统计期再次导入为更新。",
         notes=(

@@ -3,7 +3,9 @@
 A module declares an `ImportSpec` in its own `imports.py` and calls `register(spec)`; the registry
 discovers those modules itself. Then:
 
-- `preview(spec, data, user) -> Preview` parses and validates every row, writing nothing;
+- `preview(spec, data, user) -> Preview` parses and validates every row, writing nothing (in two passes:
+  convert every row, then the spec's optional `prepare(rows)` resolves what they refer to in a few
+  queries, then each row is checked with that context; the query count does not grow with the rows);
 - `commit(spec, data, actor=...) -> ImportResult` re-validates and writes in one transaction
   (raises `ImportRejected` with `RowError`s otherwise);
 - `import_job_start(...)` runs a large file as a background job; `template_workbook(spec)` builds the

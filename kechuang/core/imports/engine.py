@@ -40,6 +40,7 @@ class Preview:
     column_map: dict[str, str] = field(default_factory=dict)  # column key → header as written
     summary: dict[str, Any] = field(default_factory=dict)
     sheet: str = ""
+    context: Any = None  # what the spec's `prepare` returned for these rows (passed on to its commit)
 
     @property
     def ok(self) -> bool:
@@ -60,8 +61,8 @@ def _form_errors(spec: ImportSpec, number: int, data: dict, error_dict: dict) ->
     return out
 
 
-def _validate_row(spec: ImportSpec, number: int, raw: dict[str, Any], units: dict[str, str]):
-    """Convert and validate one row: (cleaned data, []) or (None, errors)."""
+def _convert_row(spec: ImportSpec, number: int, raw: dict[str, Any], units: dict[str, str]):
+    """Convert one row's cells to their columns' kinds: (data, []) or (None, errors)."""
     data: dict[str, Any] = {}
     errors: list[RowError] = []
     for column in spec.columns:
@@ -77,6 +78,11 @@ def _validate_row(spec: ImportSpec, number: int, raw: dict[str, Any], units: dic
             )
     if errors:
         return None, errors
+    return data, []
+
+
+def _check_row(spec: ImportSpec, number: int, data: dict[str, Any], context: Any):
+    """The spec's form and `validate_row` on converted data: (cleaned data, []) or (None, errors)."""
     if spec.form is not None:
         form = spec.form(data={k: ("" if v is None else v) for k, v in data.items()})
         if not form.is_valid():
@@ -84,7 +90,10 @@ def _validate_row(spec: ImportSpec, number: int, raw: dict[str, Any], units: dic
         data.update(form.cleaned_data)
     if spec.validate_row is not None:
         try:
-            data = spec.validate_row(data) or data
+            if spec.prepare is not None:
+                data = spec.validate_row(data, context) or data
+            else:
+                data = spec.validate_row(data) or data
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 return None, _form_errors(spec, number, data, exc.error_dict)
@@ -147,17 +156,33 @@ def preview(
     start = layout.header_row + 1
     total = len(rows) - start
     skipped: dict[str, list[int]] = {}
-    seen_keys: dict[tuple, int] = {}
+    # Pass 1: classify and convert every row. Each sheet row is dropped once converted, so the raw sheet and
+    # the converted rows are not both held in full.
+    converted: list[tuple[int, dict[str, Any]]] = []
     data_rows = 0
     for index in range(start, len(rows)):
         number = index + 1
         kind = parse.row_kind(rows[index], first_row=index == start)
         if kind != "data":
             skipped.setdefault(kind, []).append(number)
+            rows[index] = None
             continue
         data_rows += 1
         raw = {key: layout.sheet.cell(index, c) for key, c in layout.columns.items()}
-        cleaned, errors = _validate_row(spec, number, raw, units)
+        rows[index] = None
+        data, errors = _convert_row(spec, number, raw, units)
+        if errors:
+            result.errors.extend(errors)
+        else:
+            converted.append((number, data))
+        if progress and data_rows % PROGRESS_EVERY == 0:
+            progress((index - start + 1) // 2, total)
+    # Pass 2: what the rows refer to is resolved once for all of them, then each row is checked.
+    context = spec.prepare([data for _, data in converted]) if spec.prepare is not None else None
+    result.context = context
+    seen_keys: dict[tuple, int] = {}
+    for position, (number, data) in enumerate(converted, 1):
+        cleaned, errors = _check_row(spec, number, data, context)
         if errors:
             result.errors.extend(errors)
         else:
@@ -176,8 +201,10 @@ def preview(
                     continue
                 seen_keys[key] = number
             result.ok_rows.append(Row(number, cleaned))
-        if progress and data_rows % PROGRESS_EVERY == 0:
-            progress(index - start + 1, total)
+        if progress and position % PROGRESS_EVERY == 0:
+            progress((total + total * position // len(converted)) // 2, total)
+    del converted, seen_keys
+    result.errors.sort(key=lambda e: e.row_number)
     for kind, numbers in skipped.items():
         shown = "、".join(str(n) for n in numbers[:30]) + ("…" if len(numbers) > 30 else "")
         result.warnings.append(f"第{shown}行为{SKIP_REASONS[kind]}，已跳过（共{len(numbers)}行）。")
@@ -211,7 +238,10 @@ def commit(
     if checked.errors:
         raise ImportRejected(checked.errors)
     with transaction.atomic():
-        result = spec.commit(checked.ok_rows, actor=actor, job=job)
+        if spec.prepare is not None:
+            result = spec.commit(checked.ok_rows, actor=actor, job=job, context=checked.context)
+        else:
+            result = spec.commit(checked.ok_rows, actor=actor, job=job)
         audit.record(
             actor=actor,
             action="import.commit",

@@ -78,7 +78,7 @@ def read_workbook(data: bytes) -> list[SheetData]:
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
         try:
-            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            rows = sheet.to_python(skip_empty_area=False)
         except Exception:  # chart sheets and the like have no cells
             rows = []
         for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:

@@ -39,6 +39,7 @@ class ImportColumn:
     help: str = ""
     unit: str = "元"  # money only: the unit the spec wants values in (元 or 万元)
     max_length: int | None = None
+    places: int | None = None  # money only: decimal places kept (default 2 for 元, 6 for 万元)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -58,7 +59,7 @@ class ImportColumn:
         return f"{self.label}（{self.unit}）" if self.kind == "money" else self.label
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """A validated row: `number` is the Excel row number the user sees, `data` the cleaned values."""
 
@@ -115,6 +116,10 @@ class ImportSpec:
       its `cleaned_data` becomes the row's data and its errors become row errors. Optional.
     - `validate_row(data) -> data`: extra per-row check after the form; raise ValidationError (message
       or {column_key: message}) to reject the row. Optional.
+    - `prepare(rows) -> context`: called once with the converted data of every row (before the form and
+      `validate_row`), so a spec resolves what its rows refer to (firms by credit code, towns, …) in a
+      few queries instead of one per row. With `prepare`, `validate_row(data, context)` and
+      `commit(rows, *, actor, job=None, context)` receive what it returned. Optional.
     - `commit(rows, *, actor, job=None) -> ImportResult`: writes every row through the module's
       services; the engine wraps it in ONE transaction, so raising anything writes nothing.
       Raise `ImportRejected([...RowError...])` for problems only visible at write time.
@@ -128,7 +133,8 @@ class ImportSpec:
     columns: tuple[ImportColumn, ...]
     commit: Callable[..., ImportResult]
     form: type | None = None
-    validate_row: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    validate_row: Callable[..., dict[str, Any]] | None = None
+    prepare: Callable[[list[dict[str, Any]]], Any] | None = None
     key: tuple[str, ...] = ()
     may_import: Callable[[Any], bool] = _bureau_staff
     description: str = ""

@@ -76,12 +76,17 @@ def as_int(value) -> int:
     return int(number)
 
 
-def as_money(value, *, source_unit: str, target_unit: str) -> Decimal:
+QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 9)}
+
+
+def as_money(value, *, source_unit: str, target_unit: str, places: int | None = None) -> Decimal:
     number, cell_unit = as_decimal(value)
     unit = cell_unit or source_unit or target_unit
-    scaled = number * MONEY_UNITS[unit] / MONEY_UNITS[target_unit]
-    places = Decimal("0.01") if target_unit == "元" else Decimal("0.000001")
-    return scaled.quantize(places, rounding=ROUND_HALF_UP)
+    if unit != target_unit:
+        number = number * MONEY_UNITS[unit] / MONEY_UNITS[target_unit]
+    if places is None:
+        places = 2 if target_unit == "元" else 6
+    return number.quantize(QUANTA[places], rounding=ROUND_HALF_UP)
 
 
 def as_date(value) -> dt.date:
@@ -140,7 +145,7 @@ def convert(value, column: ImportColumn, *, source_unit: str = ""):
     if kind == "decimal":
         return as_decimal(value)[0]
     if kind == "money":
-        return as_money(value, source_unit=source_unit, target_unit=column.unit)
+        return as_money(value, source_unit=source_unit, target_unit=column.unit, places=column.places)
     if kind == "date":
         return as_date(value)
     if kind == "bool":

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from kechuang.core import imports, rules, services
 from kechuang.core.imports import engine, jobs
@@ -345,3 +345,56 @@ def test_background_import_with_a_bad_row_fails_and_writes_nothing(
     assert job.status == Job.Status.FAILED
     assert job.result["errors"][0]["row"] == 4
     assert not Organisation.objects.filter(name="好企业").exists()
+
+
+def test_prepare_runs_once_for_the_file_and_its_context_reaches_validation_and_commit(db, staff):
+    seen = {"prepare": [], "validated": [], "committed": None}
+
+    def prepare(rows):
+        seen["prepare"].append([r["credit_code"] for r in rows])
+        return {"known": {code(1): "甲", code(3): "丙"}}
+
+    def validate_row(data, context):
+        seen["validated"].append(data["credit_code"])
+        if data["credit_code"] not in context["known"]:
+            raise ValidationError({"credit_code": "未登记。"})
+        data["short"] = context["known"][data["credit_code"]]
+        return data
+
+    def commit_rows(rows, *, actor, job=None, context):
+        seen["committed"] = ([r.data["short"] for r in rows], context)
+        return imports.ImportResult(created=len(rows))
+
+    spec = imports.ImportSpec(
+        name="test_prepare",
+        title="预取（测试）",
+        columns=(
+            imports.ImportColumn("name", "企业名称", required=True),
+            imports.ImportColumn("credit_code", "统一社会信用代码", required=True, kind="credit_code"),
+            imports.ImportColumn("staff", "从业人员", kind="int"),
+        ),
+        commit=commit_rows,
+        validate_row=validate_row,
+        prepare=prepare,
+    )
+    header = ["企业名称", "统一社会信用代码", "从业人员"]
+    bad = workbook([header, ["甲", code(1), 1], ["乙", code(2), 2], ["丙", code(3), "多"]])
+    checked = imports.preview(spec, bad, staff)
+    # The cell error of row 4 comes from conversion, row 3's from validation: both reported, in row order.
+    assert [(e.row_number, e.column) for e in checked.errors] == [(3, "统一社会信用代码"), (4, "从业人员")]
+    assert seen["prepare"] == [[code(1), code(2)]]  # once, with the rows that converted
+    data = workbook([header, ["甲", code(1), 1], ["丙", code(3), 3]])
+    result = imports.commit(spec, data, actor=staff)
+    assert result.created == 2 and seen["committed"][0] == ["甲", "丙"]
+    assert seen["committed"][1] == {"known": {code(1): "甲", code(3): "丙"}}
+
+
+def test_money_column_places_round_once(db):
+    from kechuang.core.imports import values
+
+    column = imports.ImportColumn("rd", "研发", kind="money", unit="万元", places=2)
+    assert values.convert("49.99996", column, source_unit="元") == Decimal("0.00")
+    assert values.convert("123456", column, source_unit="元") == Decimal("12.35")
+    assert values.convert("1.5", imports.ImportColumn("x", "x", kind="money"), source_unit="万元") == Decimal(
+        "15000.00"
+    )

@@ -188,3 +188,91 @@ def test_a_period_created_by_someone_else_meanwhile_rejects_the_import(spec, sta
         imports.commit(spec, data, actor=staff)
     assert "同一企业同一统计期" in exc.value.errors[0].message
     assert not AuditEvent.objects.filter(action="statistics.fact_create").exists()
+
+
+def _firms_in_town(n: int):
+    town = Region.objects.get(code="370306001")
+    return [OrganisationFactory(region=town) for _ in range(n)]
+
+
+def _queries(spec, staff, rows) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = workbook(rows)
+    with CaptureQueriesContext(connection) as previewed:
+        checked = imports.preview(spec, data, staff)
+    assert not checked.errors, checked.errors[:3]
+    with CaptureQueriesContext(connection) as committed:
+        imports.commit(spec, data, actor=staff, checked=checked)
+    return len(previewed.captured_queries), len(committed.captured_queries)
+
+
+def _row(firm, period, rd, town=""):
+    return [firm.credit_code, firm.name, period, town, "快报", rd, "是", 1, 500, 200, "是"]
+
+
+def test_query_count_of_an_import_does_not_grow_with_its_rows(spec, staff):
+    """50 rows and 500 rows (new facts, then the same firms again with changed and unchanged values) run the
+    same number of queries: firms, towns and existing facts are read once per file, writes are batched."""
+    firms = _firms_in_town(500)
+    small_new = _queries(spec, staff, [_row(f, "2020-09", 10, "南郊镇") for f in firms[:50]])
+    large_new = _queries(spec, staff, [_row(f, "2020-10", 10, "南郊镇") for f in firms])
+    assert small_new == large_new
+    assert EnterpriseFact.objects.filter(month=10).count() == 500
+    assert AuditEvent.objects.filter(action="statistics.fact_create").count() == 550
+
+    small_again = _queries(
+        spec, staff, [_row(f, "2020-09", 10 + i % 2, "南郊镇") for i, f in enumerate(firms[:50])]
+    )
+    large_again = _queries(
+        spec, staff, [_row(f, "2020-10", 10 + i % 2, "南郊镇") for i, f in enumerate(firms)]
+    )
+    assert small_again == large_again
+    assert AuditEvent.objects.filter(action="statistics.fact_update").count() == 25 + 250
+    changed = EnterpriseFact.objects.get(organisation=firms[1], month=10)
+    assert (changed.rd_internal, changed.version) == (Decimal("11.00"), 2)
+    assert EnterpriseFact.objects.get(organisation=firms[0], month=10).version == 1
+
+
+def test_changed_rows_are_audited_with_their_diff_and_the_chain_stays_sound(spec, staff, firms):
+    from kechuang.core import audit
+
+    a, b = firms
+    imports.commit(spec, workbook([_row(a, "2020", 10), _row(b, "2020", 20)]), actor=staff)
+    result = imports.commit(spec, workbook([_row(a, "2020", 12), _row(b, "2020", 20)]), actor=staff)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    event = AuditEvent.objects.get(action="statistics.fact_update")
+    assert event.changes == {"rd_internal": ["10.00", "12.00"]}
+    assert event.object_repr == f"{a.name} · 2020年" and event.actor_id == staff.pk
+    assert audit.verify().ok
+
+
+def test_row_errors_from_prefetched_lookups_keep_their_rows_and_messages(spec, staff, firms):
+    from kechuang.core.tests.factories import _credit_code
+
+    a, b = firms
+    data = workbook(
+        [
+            _row(a, "2020", 10, "不存在镇"),
+            [_credit_code(998), "无名", "2020", "", "快报", 1, "否", None, None, None, "否"],
+            _row(b, "2020Q5", 10),
+            _row(b, "2020", 10, "370306101"),
+        ]
+    )
+    messages = [str(e) for e in imports.preview(spec, data, staff).errors]
+    assert messages[0].startswith("第4行「所在镇街」") and "未找到镇街「不存在镇」" in messages[0]
+    assert (
+        messages[1].startswith("第5行「统一社会信用代码」") and "单位库中没有该信用代码的企业" in messages[1]
+    )
+    assert messages[2].startswith("第6行「统计期」")
+    assert len(messages) == 3
+
+
+def test_values_the_model_would_refuse_are_row_errors_in_the_preview(spec, staff, firms):
+    a, _ = firms
+    row = _row(a, "2020", 10)
+    row[8] = 10**13  # 工业总产值: more digits than the model keeps
+    errors = imports.preview(spec, workbook([row]), staff).errors
+    assert [(e.row_number, e.column) for e in errors] == [(4, "工业总产值")]
+    assert "14" in errors[0].message
