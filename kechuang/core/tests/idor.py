@@ -10,7 +10,8 @@ How the probe decides what "someone else's object" is, per route:
     to district staff when it reaches 张店区 and nothing of 周村区; to an expert/commissioner when it
     reaches no Person/User of theirs.
 Then GET the URL as that user (and POST an empty form where GET is refused): any 200, or any audit event
-written about the object, is a leak. Limits are listed in docs/security.md.
+written about the object, is a leak — except a GET of a published record (public by design) or of a shared
+catalogue (SHARED_CATALOGUE). Limits are listed in docs/security.md.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ PUBLIC_BY_DESIGN = {
     "achievements:public_detail",
     "agritech:public_card",
     "agritech:public_card_photo",
+}
+# Routes that show one catalogue shared by every district of the instance, by design, to the parties here:
+# reading them is not a leak (changing them still is: a POST that writes an audit event is reported).
+SHARED_CATALOGUE = {
+    # Voucher service providers: one vetted list and one blacklist for the whole instance (a provider caught
+    # faking invoices in one district is blocked in all) — vouchers/permissions.py ProviderPolicy.
+    "vouchers:provider_detail",
 }
 # Non-object parameters: a plausible value so the view reaches its object lookup.
 FILLERS = {
@@ -262,6 +270,10 @@ def probe(route: Route, party: str, ctx, findings: Findings) -> None:
                 continue
         if response.status_code >= 500:
             findings.errors.append(f"{party} {method} {route.name} {url}: {response.status_code}")
+        elif response.status_code == 200 and method == "GET" and (
+            route.name in SHARED_CATALOGUE or getattr(obj, "is_published", False) is True
+        ):
+            continue  # published records are public by design (the portal shows them to anyone)
         elif response.status_code == 200:
             findings.leaks.append(
                 f"{party} {method} {route.name} {url}: 200 for {obj._meta.label} #{obj.pk} ({obj})"
