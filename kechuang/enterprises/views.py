@@ -35,6 +35,8 @@ FIRM_COLUMNS = [
     Column("tier", "梯次", "tier"),
     Column("qualifications", "有效资质"),
 ]
+# A province holds ~200k firms: past this many rows the list says "超过 N 条" instead of counting them all.
+FIRM_COUNT_CAP = 10_000
 EXPORT_HEADERS = ["企业名称", "统一社会信用代码", "镇街", "行业", "梯次", "有效资质", "成立日期"]
 
 
@@ -70,7 +72,7 @@ def firm_list(request):
     if not permissions.enterprises.may(request.user, "view"):
         raise PermissionDenied
     form, qs, as_of = _filtered_firms(request)
-    table = build_table(request, qs, FIRM_COLUMNS, default_sort="name")
+    table = build_table(request, qs, FIRM_COLUMNS, default_sort="name", count_cap=FIRM_COUNT_CAP)
     context = {"form": form, "table": table, "as_of": as_of, "may_import": _may_import(request.user)}
     if permissions.enterprises.may(request.user, "export"):
         context["export_url"] = reverse("enterprises:firm_export")

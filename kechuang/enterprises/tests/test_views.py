@@ -37,6 +37,37 @@ def test_firm_list_query_count_is_constant_as_rows_grow(client, staff, django_as
     assert response.content.decode().count("高新技术企业") >= 27
 
 
+def test_firm_list_query_count_is_the_same_at_50_and_200_rows_and_does_not_grow(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, staff)
+    url = reverse("enterprises:firm_list") + "?date=2020-11-30&per_page="
+
+    def add(n):
+        for _ in range(n):
+            org = OrganisationFactory()
+            QualificationFactory(organisation=org)
+            ProfileFactory(organisation=org)
+
+    def counts():
+        out = {}
+        for size in (50, 200):
+            client.get(url + str(size))  # the first request after login stamps the session
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url + str(size))
+            assert response.status_code == 200
+            out[size] = len(ctx.captured_queries)
+        return out, response.content.decode()
+
+    add(3)
+    few, _ = counts()
+    add(60)  # more than one page of 50
+    many, page = counts()
+    assert few[50] == few[200] == many[50] == many[200] <= 10, (few, many)
+    assert page.count('href="/enterprises/') >= 63 and "共 63 条" in page
+
+
 def test_firm_list_filters_by_name_tier_and_qualification(client, staff):
     hnte = OrganisationFactory(name="淄博高新甲有限公司")
     QualificationFactory(organisation=hnte)
