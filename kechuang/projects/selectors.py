@@ -34,6 +34,25 @@ def projects_for(user, *, level="", status="", year=None, q="", action="view"):
     return qs
 
 
+# The columns of the project list page (and its sort keys): `project_rows` reads only these.
+LIST_FIELDS = (
+    "number",
+    "name",
+    "level",
+    "year",
+    "starts_on",
+    "ends_on",
+    "status",
+    "fiscal_remaining",
+    "undertaking_unit__name",
+)
+
+
+def project_rows(qs):
+    """`projects_for` narrowed to what the list page shows: the unit's name, no leader or field rows."""
+    return qs.select_related(None).select_related("undertaking_unit").only(*LIST_FIELDS)
+
+
 def project_detail(project: Project) -> dict:
     return {
         "milestones": list(project.milestones.all()),

@@ -24,6 +24,8 @@ from kechuang.projects.models import (
     ReserveProject,
 )
 
+# A province holds ~20k projects: past this many rows the list says "超过 N 条" instead of counting them all.
+PROJECT_COUNT_CAP = 10_000
 PROJECT_HEADERS = [
     "项目编号",
     "项目名称",
@@ -96,7 +98,14 @@ def project_list(request):
         Column("status", "状态", "status"),
         Column("fiscal", "未拨付财政资金", "fiscal_remaining"),
     ]
-    table = build_table(request, qs, cols, default_sort="-period", per_page=50)
+    table = build_table(
+        request,
+        selectors.project_rows(qs),
+        cols,
+        default_sort="-period",
+        per_page=50,
+        count_cap=PROJECT_COUNT_CAP,
+    )
     return _render(
         request,
         "projects/project_list.html",
