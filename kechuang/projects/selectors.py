@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 
 from kechuang.core import dates
+from kechuang.core.models import Organisation
 from kechuang.projects import permissions, rules
 from kechuang.projects.models import (
     CampaignItem,
@@ -44,13 +45,19 @@ LIST_FIELDS = (
     "ends_on",
     "status",
     "fiscal_remaining",
-    "undertaking_unit__name",
+    "undertaking_unit_id",
 )
 
 
 def project_rows(qs):
-    """`projects_for` narrowed to what the list page shows: the unit's name, no leader or field rows."""
-    return qs.select_related(None).select_related("undertaking_unit").only(*LIST_FIELDS)
+    """`projects_for` narrowed to what the list page shows.
+
+    The undertaking units come in a second query for the page's rows only: joined in the row query, the
+    planner hashes every organisation of the database (200k firms at province scale) before sorting and
+    cutting the page (EXPLAIN ANALYZE, PostgreSQL, 20k firms: 12 ms for 50 rows).
+    """
+    units = Prefetch("undertaking_unit", queryset=Organisation.objects.only("name"))
+    return qs.select_related(None).only(*LIST_FIELDS).prefetch_related(units)
 
 
 def project_detail(project: Project) -> dict:
