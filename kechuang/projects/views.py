@@ -86,7 +86,7 @@ def project_list(request):
                 p.disbursed,
                 p.self_raised,
             ]
-            for p in qs.order_by("-year", "number")
+            for p in qs.select_related("undertaking_unit").order_by("-year", "number")  # every row: join
         )
         return exports.xlsx_response("科技计划项目.xlsx", PROJECT_HEADERS, rows)
     cols = [
