@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.roles import BUREAU_ROLES, Role
 from kechuang.core import dates, exports
 from kechuang.core import services as core_services
+from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 from kechuang.enterprises import eligibility, permissions, selectors, services, tasks
@@ -132,9 +133,14 @@ def _detail_context(request, org):
     }
 
 
+def _firm_with_region():
+    """The firm with its town's ancestors (the page shows the full region name) and industry, in one query."""
+    return Organisation.objects.select_related("region__parent__parent__parent", "industry")
+
+
 @login_required
 def firm_detail(request, pk: int):
-    org = get_object_or_404_for(permissions.enterprises, request.user, "view", pk=pk)
+    org = get_object_or_404_for(permissions.enterprises, request.user, "view", qs=_firm_with_region(), pk=pk)
     return render(request, "enterprises/firm_detail.html", _detail_context(request, org))
 
 
@@ -144,7 +150,7 @@ def mine(request):
     if request.user.role != Role.ENTERPRISE or request.user.organisation_id is None:
         raise Http404("没有关联的企业。")
     org = get_object_or_404_for(
-        permissions.enterprises, request.user, "view", pk=request.user.organisation_id
+        permissions.enterprises, request.user, "view", qs=_firm_with_region(), pk=request.user.organisation_id
     )
     return render(request, "enterprises/firm_detail.html", {**_detail_context(request, org), "is_mine": True})
 

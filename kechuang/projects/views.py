@@ -20,6 +20,7 @@ from kechuang.projects.models import (
     ChangeRequest,
     Level,
     ProgressReport,
+    Project,
     ProjectStatus,
     ReserveProject,
 )
@@ -115,7 +116,13 @@ def project_list(request):
 
 @login_required
 def project_detail(request, pk):
-    project = get_object_or_404_for(permissions.projects, request.user, "view", pk=pk)
+    project = get_object_or_404_for(
+        permissions.projects,
+        request.user,
+        "view",
+        qs=Project.objects.select_related("undertaking_unit", "leader"),  # both shown in the header
+        pk=pk,
+    )
     ctx = {"project": project, **selectors.project_detail(project)}
     ctx["may_change"] = permissions.projects.allows(request.user, "change", project)
     ctx["may_report"] = permissions.projects.allows(request.user, "report", project)

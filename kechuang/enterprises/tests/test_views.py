@@ -274,3 +274,19 @@ def test_menu_entries_per_role(client, staff, enterprise_user):
     assert {"企业库", "梯次培育", "培育储备"} <= {e["label"] for e in menu_for(staff)}
     labels = {e["label"] for e in menu_for(enterprise_user)}
     assert "我的企业" in labels and "企业库" not in labels
+
+
+def test_firm_detail_reads_the_region_ancestors_with_the_firm(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = OrganisationFactory()
+    ProfileFactory(organisation=org)
+    login(client, staff)
+    url = reverse("enterprises:firm_detail", args=[org.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    region_reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "core_region"')]
+    assert len(region_reads) <= 1, region_reads  # the user's own region, not one per ancestor of the town
+    assert org.region.full_name() in page
