@@ -290,3 +290,23 @@ def test_firm_detail_reads_the_region_ancestors_with_the_firm(client, staff):
     region_reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "core_region"')]
     assert len(region_reads) <= 1, region_reads  # the user's own region, not one per ancestor of the town
     assert org.region.full_name() in page
+
+
+def test_firm_list_town_filter_keeps_its_choice_and_refuses_a_town_outside_the_scope(client, staff, town):
+    from kechuang.core.models import Region
+
+    other_town = (
+        Region.objects.filter(level=Region.Level.TOWN, parent=town.parent).exclude(pk=town.pk).first()
+    )
+    OrganisationFactory(name="本镇企业")
+    OrganisationFactory(name="邻镇企业", region=other_town)
+    login(client, staff)
+    page = client.get(reverse("enterprises:firm_list"), {"town": town.pk}).content.decode()
+    assert "本镇企业" in page and "邻镇企业" not in page
+    assert f'<option value="{town.pk}" selected>{town.name}</option>' in page
+    outside = Region.objects.exclude(path__startswith=staff.region.path).filter(level__gte=3).first()
+    page = client.get(reverse("enterprises:firm_list"), {"town": outside.pk}).content.decode()
+    assert (
+        "本镇企业" in page and "邻镇企业" in page
+    )  # an invalid filter shows the whole scope, not another one
+    assert f'<option value="{outside.pk}"' not in page.split('name="town"')[1].split("</select>")[0]
