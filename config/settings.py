@@ -222,7 +222,10 @@ else:
 KECHUANG_TOTP_FOR_STAFF = _env_bool("KECHUANG_TOTP_FOR_STAFF", False)  # default; the 安全管理员 may change it
 SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)  # besides the idle timeout
 SESSION_COOKIE_AGE = _env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True  # sliding idle timeout
+# Sliding idle timeout without a session write on every request: SessionSecurityMiddleware marks the session
+# modified (so it is saved with a fresh expiry) only when the expiry would move by more than this many seconds.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -1,7 +1,15 @@
-"""Session rules that apply to every request: absolute lifetime and forced password change."""
+"""Session rules that apply to every request: idle and absolute lifetime, forced password change.
+
+The idle timeout slides: a session lives `SESSION_COOKIE_AGE` seconds after its last save. Saving it on every
+request (`SESSION_SAVE_EVERY_REQUEST`) costs a write transaction per page view, so instead the session records
+when it was last saved (`kc_seen`) and is marked modified only when that is `SESSION_TOUCH_SECONDS` (≤ 60 s)
+old: the expiry then moves forward with the save, and an idle session still ends between
+`SESSION_COOKIE_AGE - SESSION_TOUCH_SECONDS` and `SESSION_COOKIE_AGE` after the last request.
+"""
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
@@ -12,6 +20,17 @@ from kechuang.accounts import services
 # Paths a user with an expired password may still reach (to change it, or to leave).
 _EXEMPT_PREFIXES = ("/static/", "/accounts/profile/", "/accounts/logout/", "/accounts/login/", "/i18n/")
 _EXEMPT_EXACT = ("/healthz", "/readyz", "/version")
+SEEN_KEY = "kc_seen"
+
+
+def touch(session, now: float | None = None) -> bool:
+    """Move the idle expiry forward if it would move by more than SESSION_TOUCH_SECONDS; True if it did."""
+    now = int(time.time() if now is None else now)
+    seen = session.get(SEEN_KEY)
+    if isinstance(seen, int) and 0 <= now - seen < settings.SESSION_TOUCH_SECONDS:
+        return False
+    session[SEEN_KEY] = now  # modified → SessionMiddleware saves it with expiry = now + SESSION_COOKIE_AGE
+    return True
 
 
 class SessionSecurityMiddleware:
@@ -26,6 +45,7 @@ class SessionSecurityMiddleware:
                 logout(request)
                 messages.info(request, "登录已超过最长时长，请重新登录。")
                 return redirect("accounts:login")
+            touch(request.session)
             user = request.user
             path = request.path
             if (

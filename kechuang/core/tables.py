@@ -1,16 +1,28 @@
 """The list/table component every module reuses: whitelisted sorting, a filter form, pagination.
 
-Sorting only by declared columns (never a raw query-string field name), and pagination with a count
-that callers can switch off for very large tables.
+Sorting only by declared columns (never a raw query-string field name). Pagination counts the rows exactly by
+default; a table over a scope that can hold hundreds of thousands of rows (a province's firms) passes
+`count_cap`: the count then stops at `count_cap` rows or at the page after the requested one, whichever is
+further (`SELECT COUNT(*) FROM (… LIMIT n)`), so it never costs more than the page's own OFFSET, and the
+pagination shows "超过 N 条" with a next link instead of a page total.
+
+`FastSelect` renders a filter's `<select>` in Python: Django's widget templates cost a template include per
+`<option>`, which a filter over the ~800 towns of a province pays on every list request.
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 from dataclasses import dataclass
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 
 
 @dataclass(frozen=True)
@@ -32,8 +44,37 @@ class Table:
         return self.page.object_list
 
 
+class CappedPaginator(Paginator):
+    """A paginator whose count reads at most `reach` + 1 rows; `capped` tells that more rows exist."""
+
+    def __init__(self, object_list, per_page, *, cap: int, number: int):
+        super().__init__(object_list, per_page)
+        # Enough rows for the requested page and the one after it, so "下一页" stays reachable past the cap.
+        self.reach = max(cap, (number + 1) * per_page)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # Only the primary keys, unordered: no annotation (a correlated subquery per row) or sort in the count.
+        counted = self.object_list.order_by().values("pk")[: self.reach + 1].count()
+        self.capped = counted > self.reach
+        return min(counted, self.reach)
+
+
+def _page_number(raw) -> int:
+    with contextlib.suppress(TypeError, ValueError):
+        return max(int(raw), 1)
+    return 1
+
+
 def build_table(
-    request, queryset: QuerySet, columns: list[Column], *, default_sort: str, per_page: int = 50
+    request,
+    queryset: QuerySet,
+    columns: list[Column],
+    *,
+    default_sort: str,
+    per_page: int = 50,
+    count_cap: int | None = None,
 ) -> Table:
     sortable = {c.key: c.sort for c in columns if c.sort}
     sort = request.GET.get("sort", default_sort)
@@ -43,9 +84,64 @@ def build_table(
     ordering = [f"-{field}" if sort.startswith("-") else field, "-pk" if sort.startswith("-") else "pk"]
     with contextlib.suppress(ValueError):
         per_page = min(max(int(request.GET.get("per_page", per_page)), 10), 200)
-    paginator = Paginator(queryset.order_by(*ordering), per_page)
+    ordered = queryset.order_by(*ordering)
+    if count_cap is None:
+        paginator = Paginator(ordered, per_page)
+    else:
+        number = _page_number(request.GET.get("page"))
+        paginator = CappedPaginator(ordered, per_page, cap=count_cap, number=number)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     for name in ("page", "sort"):
         params.pop(name, None)
     return Table(columns=columns, page=page, sort=sort, querystring=params.urlencode())
+
+
+def _escape(value) -> str:
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+class FastSelect(forms.Select):
+    """`forms.Select` with the same markup, built without a template per option (see the module docstring)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        parts = [f'<select name="{_escape(name)}"{flatatt(attrs)}>']
+        found = False
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, (list, tuple)):
+                parts.append(f'<optgroup label="{_escape(option_value)}">')
+                for sub_value, sub_label in option_label:
+                    found = self._option(parts, sub_value, sub_label, chosen, found)
+                parts.append("</optgroup>")
+            else:
+                found = self._option(parts, option_value, option_label, chosen, found)
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value and label above is escaped
+
+    def _option(self, parts, value, label, chosen, found) -> bool:
+        value = "" if value is None else str(value)
+        selected = value in chosen and (self.allow_multiple_selected or not found)
+        parts.append(
+            f'<option value="{_escape(value)}"{" selected" if selected else ""}>{_escape(label)}</option>'
+        )
+        return found or selected
+
+
+class ValuesChoices(BaseChoiceIterator):
+    """Lazy `(value, label)` choices for a widget, read with `values_list` (no model instance per option).
+
+    For a `ModelChoiceField` whose queryset is long: set it as `field.widget.choices`; the field still
+    validates a submitted value against its queryset.
+    """
+
+    def __init__(self, queryset: QuerySet, value: str, label: str, *, empty_label: str | None = None):
+        self.queryset, self.fields, self.empty_label = queryset, (value, label), empty_label
+
+    def __iter__(self):
+        if self.empty_label is not None:
+            yield "", self.empty_label
+        yield from self.queryset.values_list(*self.fields)

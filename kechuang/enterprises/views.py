@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.roles import BUREAU_ROLES, Role
 from kechuang.core import dates, exports
 from kechuang.core import services as core_services
+from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 from kechuang.enterprises import eligibility, permissions, selectors, services, tasks
@@ -35,6 +36,8 @@ FIRM_COLUMNS = [
     Column("tier", "梯次", "tier"),
     Column("qualifications", "有效资质"),
 ]
+# A province holds ~200k firms: past this many rows the list says "超过 N 条" instead of counting them all.
+FIRM_COUNT_CAP = 10_000
 EXPORT_HEADERS = ["企业名称", "统一社会信用代码", "镇街", "行业", "梯次", "有效资质", "成立日期"]
 
 
@@ -70,7 +73,7 @@ def firm_list(request):
     if not permissions.enterprises.may(request.user, "view"):
         raise PermissionDenied
     form, qs, as_of = _filtered_firms(request)
-    table = build_table(request, qs, FIRM_COLUMNS, default_sort="name")
+    table = build_table(request, qs, FIRM_COLUMNS, default_sort="name", count_cap=FIRM_COUNT_CAP)
     context = {"form": form, "table": table, "as_of": as_of, "may_import": _may_import(request.user)}
     if permissions.enterprises.may(request.user, "export"):
         context["export_url"] = reverse("enterprises:firm_export")
@@ -130,9 +133,14 @@ def _detail_context(request, org):
     }
 
 
+def _firm_with_region():
+    """The firm with its town's ancestors (the page shows the full region name) and industry, in one query."""
+    return Organisation.objects.select_related("region__parent__parent__parent", "industry")
+
+
 @login_required
 def firm_detail(request, pk: int):
-    org = get_object_or_404_for(permissions.enterprises, request.user, "view", pk=pk)
+    org = get_object_or_404_for(permissions.enterprises, request.user, "view", qs=_firm_with_region(), pk=pk)
     return render(request, "enterprises/firm_detail.html", _detail_context(request, org))
 
 
@@ -142,7 +150,7 @@ def mine(request):
     if request.user.role != Role.ENTERPRISE or request.user.organisation_id is None:
         raise Http404("没有关联的企业。")
     org = get_object_or_404_for(
-        permissions.enterprises, request.user, "view", pk=request.user.organisation_id
+        permissions.enterprises, request.user, "view", qs=_firm_with_region(), pk=request.user.organisation_id
     )
     return render(request, "enterprises/firm_detail.html", {**_detail_context(request, org), "is_mine": True})
 

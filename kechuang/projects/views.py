@@ -20,10 +20,13 @@ from kechuang.projects.models import (
     ChangeRequest,
     Level,
     ProgressReport,
+    Project,
     ProjectStatus,
     ReserveProject,
 )
 
+# A province holds ~20k projects: past this many rows the list says "超过 N 条" instead of counting them all.
+PROJECT_COUNT_CAP = 10_000
 PROJECT_HEADERS = [
     "项目编号",
     "项目名称",
@@ -84,7 +87,7 @@ def project_list(request):
                 p.disbursed,
                 p.self_raised,
             ]
-            for p in qs.order_by("-year", "number")
+            for p in qs.select_related("undertaking_unit").order_by("-year", "number")  # every row: join
         )
         return exports.xlsx_response("科技计划项目.xlsx", PROJECT_HEADERS, rows)
     cols = [
@@ -96,7 +99,14 @@ def project_list(request):
         Column("status", "状态", "status"),
         Column("fiscal", "未拨付财政资金", "fiscal_remaining"),
     ]
-    table = build_table(request, qs, cols, default_sort="-period", per_page=50)
+    table = build_table(
+        request,
+        selectors.project_rows(qs),
+        cols,
+        default_sort="-period",
+        per_page=50,
+        count_cap=PROJECT_COUNT_CAP,
+    )
     return _render(
         request,
         "projects/project_list.html",
@@ -106,7 +116,13 @@ def project_list(request):
 
 @login_required
 def project_detail(request, pk):
-    project = get_object_or_404_for(permissions.projects, request.user, "view", pk=pk)
+    project = get_object_or_404_for(
+        permissions.projects,
+        request.user,
+        "view",
+        qs=Project.objects.select_related("undertaking_unit", "leader"),  # both shown in the header
+        pk=pk,
+    )
     ctx = {"project": project, **selectors.project_detail(project)}
     ctx["may_change"] = permissions.projects.allows(request.user, "change", project)
     ctx["may_report"] = permissions.projects.allows(request.user, "report", project)

@@ -37,6 +37,37 @@ def test_firm_list_query_count_is_constant_as_rows_grow(client, staff, django_as
     assert response.content.decode().count("高新技术企业") >= 27
 
 
+def test_firm_list_query_count_is_the_same_at_50_and_200_rows_and_does_not_grow(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, staff)
+    url = reverse("enterprises:firm_list") + "?date=2020-11-30&per_page="
+
+    def add(n):
+        for _ in range(n):
+            org = OrganisationFactory()
+            QualificationFactory(organisation=org)
+            ProfileFactory(organisation=org)
+
+    def counts():
+        out = {}
+        for size in (50, 200):
+            client.get(url + str(size))  # the first request after login stamps the session
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url + str(size))
+            assert response.status_code == 200
+            out[size] = len(ctx.captured_queries)
+        return out, response.content.decode()
+
+    add(3)
+    few, _ = counts()
+    add(60)  # more than one page of 50
+    many, page = counts()
+    assert few[50] == few[200] == many[50] == many[200] <= 10, (few, many)
+    assert page.count('href="/enterprises/') >= 63 and "共 63 条" in page
+
+
 def test_firm_list_filters_by_name_tier_and_qualification(client, staff):
     hnte = OrganisationFactory(name="淄博高新甲有限公司")
     QualificationFactory(organisation=hnte)
@@ -243,3 +274,39 @@ def test_menu_entries_per_role(client, staff, enterprise_user):
     assert {"企业库", "梯次培育", "培育储备"} <= {e["label"] for e in menu_for(staff)}
     labels = {e["label"] for e in menu_for(enterprise_user)}
     assert "我的企业" in labels and "企业库" not in labels
+
+
+def test_firm_detail_reads_the_region_ancestors_with_the_firm(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = OrganisationFactory()
+    ProfileFactory(organisation=org)
+    login(client, staff)
+    url = reverse("enterprises:firm_detail", args=[org.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    region_reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "core_region"')]
+    assert len(region_reads) <= 1, region_reads  # the user's own region, not one per ancestor of the town
+    assert org.region.full_name() in page
+
+
+def test_firm_list_town_filter_keeps_its_choice_and_refuses_a_town_outside_the_scope(client, staff, town):
+    from kechuang.core.models import Region
+
+    other_town = (
+        Region.objects.filter(level=Region.Level.TOWN, parent=town.parent).exclude(pk=town.pk).first()
+    )
+    OrganisationFactory(name="本镇企业")
+    OrganisationFactory(name="邻镇企业", region=other_town)
+    login(client, staff)
+    page = client.get(reverse("enterprises:firm_list"), {"town": town.pk}).content.decode()
+    assert "本镇企业" in page and "邻镇企业" not in page
+    assert f'<option value="{town.pk}" selected>{town.name}</option>' in page
+    outside = Region.objects.exclude(path__startswith=staff.region.path).filter(level__gte=3).first()
+    page = client.get(reverse("enterprises:firm_list"), {"town": outside.pk}).content.decode()
+    assert (
+        "本镇企业" in page and "邻镇企业" in page
+    )  # an invalid filter shows the whole scope, not another one
+    assert f'<option value="{outside.pk}"' not in page.split('name="town"')[1].split("</select>")[0]

@@ -270,3 +270,23 @@ def test_public_list_shows_district_projects_only(client, staff):
     page = client.get(reverse("projects:public_list")).content.decode()
     assert "区级公开项目" in page and "省级项目" not in page
     assert Project.objects.count() == 2 and Region.objects.filter(code="370306").exists()
+
+
+def test_project_list_reads_the_same_queries_at_10_and_200_rows_and_no_deferred_field(client, staff):
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(12):
+        make_project(staff, name=f"分页项目{n}")
+    client.force_login(staff)
+    counts = {}
+    for size in (10, 200):
+        url = reverse("projects:project_list") + f"?per_page={size}"
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).content.decode()
+        counts[size] = len(ctx)
+        # one query for the rows (with the unit), none per row for a deferred column
+        rows = [q["sql"] for q in ctx.captured_queries if 'FROM "projects_project"' in q["sql"]]
+        assert len(rows) == 2 and "COUNT(*)" in rows[0]
+    assert counts[10] == counts[200], counts
+    assert page.count("分页项目") == 12 and "共 12 条" in page

@@ -1,0 +1,90 @@
+"""core.tables: capped counting pagination and the template-free select."""
+
+import re
+
+import pytest
+from django import forms
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from kechuang.core.models import Region
+from kechuang.core.tables import Column, FastSelect, ValuesChoices, build_table
+from kechuang.core.tests.factories import OrganisationFactory
+
+COLUMNS = [Column("name", "名称", "name")]
+
+
+def _table(params, **kwargs):
+    from kechuang.core.models import Organisation
+
+    request = RequestFactory().get("/x/", params)
+    qs = Organisation.objects.filter(name__startswith="分页")
+    return build_table(request, qs, COLUMNS, default_sort="name", **kwargs)
+
+
+@pytest.mark.django_db
+def test_capped_count_stops_at_the_cap_and_keeps_the_next_page_reachable(django_assert_num_queries):
+    for n in range(35):
+        OrganisationFactory(name=f"分页{n:02d}")
+    with django_assert_num_queries(1) as ctx:  # the count; the rows are read when shown
+        table = _table({"per_page": "10"}, count_cap=10)
+    assert table.page.paginator.count == 20  # the requested page and the next, not all 35
+    assert "LIMIT 21" in ctx.captured_queries[0]["sql"]
+    assert table.page.paginator.capped and table.page.has_next()
+    html = render_to_string("components/pagination.html", {"table": table})
+    assert "超过 20 条" in html and "下一页" in html and "/ 2 页" not in html
+
+    table = _table({"per_page": "10", "page": "3"}, count_cap=10)  # past the cap: counts further
+    assert [o.name for o in table.rows] == [f"分页{n}" for n in range(20, 30)]
+    assert table.page.has_next() and table.page.has_previous()
+
+    table = _table({"per_page": "10", "page": "4"}, count_cap=10)  # the real last page: exact again
+    assert [o.name for o in table.rows] == [f"分页{n}" for n in range(30, 35)]
+    assert table.page.paginator.count == 35 and not table.page.paginator.capped
+    assert not table.page.has_next()
+    html = render_to_string("components/pagination.html", {"table": table})
+    assert "共 35 条" in html and "第 4 / 4 页" in html and "首页" in html
+
+
+@pytest.mark.django_db
+def test_without_a_cap_the_count_is_exact():
+    for n in range(12):
+        OrganisationFactory(name=f"分页{n:02d}")
+    table = _table({"per_page": "10"})
+    assert table.page.paginator.count == 12 and table.page.paginator.num_pages == 2
+    assert "共 12 条" in render_to_string("components/pagination.html", {"table": table})
+
+
+def _squash(html: str) -> str:
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+class _Form(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "全部"), ("a", "甲 & <乙>"), ("b", '丙"')], required=False)
+    grouped = forms.ChoiceField(choices=[("", "全部"), ("组一", [("1", "一"), ("2", "二")])], required=False)
+
+
+@pytest.mark.parametrize("data", [{}, {"plain": "a", "grouped": "2"}, {"plain": "b"}])
+def test_fast_select_renders_the_same_markup_as_django_select(data):
+    slow, fast = _Form(data), _Form(data)
+    for name in ("plain", "grouped"):
+        fast.fields[name].widget = FastSelect(attrs={"class": "form-select"})
+        slow.fields[name].widget = forms.Select(attrs={"class": "form-select"})
+        slow.fields[name].widget.choices = fast.fields[name].widget.choices = slow.fields[name].choices
+        assert _squash(fast[name]) == _squash(slow[name])
+    assert "&amp; &lt;乙&gt;" in str(fast["plain"]) and "丙&quot;" in str(fast["plain"])
+
+
+@pytest.mark.django_db
+def test_values_choices_are_lazy_and_validated_against_the_queryset(town, django_assert_num_queries):
+    towns = Region.objects.filter(level=Region.Level.TOWN)
+    field = forms.ModelChoiceField(queryset=towns, required=False, widget=FastSelect)
+    with django_assert_num_queries(0):
+        field.widget.choices = ValuesChoices(towns.order_by("code"), "pk", "name", empty_label="全部镇街")
+    with django_assert_num_queries(1):
+        html = field.widget.render("town", town.pk)
+    assert f'<option value="{town.pk}" selected>{town.name}</option>' in html
+    assert html.startswith('<select name="town"><option value="">全部镇街</option>')
+    assert field.clean(str(town.pk)) == town
+    with pytest.raises(forms.ValidationError):
+        field.clean("999999")
