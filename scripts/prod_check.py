@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import io
+import json
 import os
 import re
 import secrets
@@ -203,6 +204,17 @@ def main() -> None:
         for base in (a, b):
             wait_for(f"{base}/healthz")
         print(f"prod-check: two app servers ({a}, {b}) and one worker are up")
+        versions = []
+        for base in (a, b):
+            with urllib.request.urlopen(f"{base}/version", timeout=5) as r:  # noqa: S310 - loopback URL built here
+                versions.append(json.load(r))
+        if versions[0]["commit"] != versions[1]["commit"] or not all(
+            v["schema"]["current"] for v in versions
+        ):
+            fail(f"/version differs between the servers or reports pending migrations: {versions}")
+        print(
+            f"prod-check: /version on both: {versions[0]['version']} @ {versions[0]['commit'][:12] or '?'}, schema current"
+        )
 
         browser = Browser()
         browser.request(f"{a}/accounts/login/")
