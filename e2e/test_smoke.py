@@ -32,3 +32,25 @@ def test_wrong_password_gets_one_answer_for_known_and_unknown_users(browser, liv
     login(page, live_server.url, "nobody-here", "wrong-password")
     unknown = page.locator(".alert-danger").inner_text()
     assert known == unknown and known.startswith("用户名或密码错误")
+
+
+def test_a_wide_list_scrolls_inside_its_card_on_a_phone_not_the_whole_page(
+    browser, live_server, screenshot_dir
+):
+    from kechuang.core.models import Region
+    from kechuang.core.tests.factories import OrganisationFactory
+
+    UserFactory(username="phone_staff", staff=True)
+    town = Region.objects.get(code="370306001")
+    for i in range(8):  # long unbreakable credit codes and names make the table wider than a phone
+        OrganisationFactory(name=f"淄博市周村区长名称测试新材料科技股份有限公司{i}", region=town)
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    login(phone, live_server.url, "phone_staff", TEST_PASSWORD)
+    phone.goto(f"{live_server.url}/enterprises/")
+    phone.screenshot(path=str(screenshot_dir / "firm-list-phone.png"))
+    page_width = phone.evaluate("document.documentElement.scrollWidth")
+    wrap = phone.evaluate(
+        "(() => { const w = document.querySelector('.kc-table-wrap'); return [w.clientWidth, w.scrollWidth]; })()"
+    )
+    assert page_width <= 390, f"the page is {page_width}px wide on a 390px screen"
+    assert wrap[0] <= 390 and wrap[1] > wrap[0]  # the table itself scrolls sideways in its wrapper
