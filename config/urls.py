@@ -1,5 +1,7 @@
 from django.apps import apps
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from kechuang.api.api import api
 
@@ -10,6 +12,8 @@ urlpatterns = [
     path("public/", include("kechuang.portal.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico on pages that name no icon (and on downloads): point them at ours.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
 ]
 
 # Each domain module mounts itself at /<label>/ when installed, so adding a module is one line in

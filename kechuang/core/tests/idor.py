@@ -270,8 +270,10 @@ def probe(route: Route, party: str, ctx, findings: Findings) -> None:
                 continue
         if response.status_code >= 500:
             findings.errors.append(f"{party} {method} {route.name} {url}: {response.status_code}")
-        elif response.status_code == 200 and method == "GET" and (
-            route.name in SHARED_CATALOGUE or getattr(obj, "is_published", False) is True
+        elif (
+            response.status_code == 200
+            and method == "GET"
+            and (route.name in SHARED_CATALOGUE or getattr(obj, "is_published", False) is True)
         ):
             continue  # published records are public by design (the portal shows them to anyone)
         elif response.status_code == 200:

@@ -159,3 +159,10 @@ def test_version_lists_migrations_the_database_lacks(db):
     latest = MigrationRecorder(connection).migration_qs.filter(app="core").order_by("-id").first()
     latest.delete()
     assert version.pending_migrations() == [f"core.{latest.name}"]
+
+
+def test_favicon_ico_points_at_the_bundled_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)
