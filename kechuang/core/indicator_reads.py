@@ -150,7 +150,8 @@ class Batch(Reads):
         names = list(self._exprs)
         for start in range(0, len(names), CHUNK):
             chunk = {n: self._exprs[n] for n in names[start : start + CHUNK]}
-            rows = list(Region.objects.order_by("pk").annotate(**chunk).values(*chunk)[:1])
+            anchor = Region.objects.filter(pk=Region.objects.order_by("pk").values("pk")[:1])
+            rows = list(anchor.annotate(**chunk).values(*chunk))
             row = rows[0] if rows else None
             if row is None:  # no region at all: nothing can be in any scope
                 row = dict.fromkeys(chunk)

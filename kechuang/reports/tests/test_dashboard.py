@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kechuang.core import indicators
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import UserFactory
