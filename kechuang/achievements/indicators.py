@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from kechuang.achievements import selectors
 from kechuang.core.indicators import Reads, Scope, Value, register
 from kechuang.platforms.models import Level
@@ -44,7 +46,7 @@ for _i, (_level, _label) in enumerate(Level.choices):
 def achievement_firms(scope: Scope, q: Reads):
     rows = selectors.in_region(scope.region).filter(year=scope.period.year).select_related("organisation")
     firms = q.count(rows.values("organisation").distinct())
-    levels = {level: q.count(rows.filter(level=level)) for level in Level.values}
+    levels = {level: q.count(rows, filter=Q(level=level)) for level in Level.values}
 
     def build():
         counts = {level: n() for level, n in levels.items()}

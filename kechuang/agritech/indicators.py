@@ -56,7 +56,7 @@ def key_village_covered(scope: Scope, q: Reads):
 )
 def key_village_coverage_rate(scope: Scope, q: Reads):
     villages = selectors.key_villages(scope.region, scope.as_of.year)
-    total, covered = q.count(villages), q.count(villages.filter(selectors.covered_q(scope.as_of)))
+    total, covered = q.count(villages), q.count(villages, filter=selectors.covered_q(scope.as_of))
 
     def build():
         # the same figures as selectors.coverage() (whose lists stay for the drill-down)

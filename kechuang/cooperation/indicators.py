@@ -3,6 +3,8 @@ matched, expected transfers and how many of them landed."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from kechuang.cooperation import selectors
 from kechuang.cooperation.models import Contact, Event
 from kechuang.core.indicators import Reads, Scope, Value, register
@@ -28,8 +30,8 @@ def coop_project_count(scope: Scope, q: Reads):
     rows = selectors.projects_in(scope.region).filter(year=scope.period.year)
     n = q.count(rows)
     out_of_city, in_city = (
-        q.count(rows.filter(partner__in_city=False)),
-        q.count(rows.filter(partner__in_city=True)),
+        q.count(rows, filter=Q(partner__in_city=False)),
+        q.count(rows, filter=Q(partner__in_city=True)),
     )
     return lambda: Value(n(), rows=lambda: rows, parts={"out_of_city": out_of_city(), "in_city": in_city()})
 
@@ -109,5 +111,5 @@ def expected_transfer_count(scope: Scope, q: Reads):
         agreement__signed_on__gte=scope.period.start,
         agreement__signed_on__lte=min(scope.period.end, scope.as_of),
     )
-    n, landed = q.count(rows), q.count(rows.filter(status="landed"))
+    n, landed = q.count(rows), q.count(rows, filter=Q(status="landed"))
     return lambda: Value(n(), rows=lambda: rows, parts={"landed": landed()})

@@ -1,5 +1,7 @@
-"""The reads a planned indicator asks for (see `core.indicators`): run at once (`DIRECT`, one ordinary query
-each) or collected into a `Batch` that runs them all as scalar subqueries of a few SELECTs.
+"""The reads a planned indicator asks for (see `core.indicators`): run lazily by a `Direct` (the reads on one
+queryset object — counts, filtered counts and aggregates — merged into ONE ordinary `aggregate()` query, so a
+figure alone costs what its hand-written version did) or collected into a `Batch` that runs them all as
+uncorrelated scalar subqueries of a few SELECTs (each compiled once; identical ones once).
 
 Both give the same values: a count is `COUNT(*)` over the queryset as Django would count it, an aggregate is
 the same SQL function over the same column (converted to Python by the same model field), `first` the first
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Exists, F, Subquery
 
 Getter = Callable[[], Any]
@@ -22,7 +24,10 @@ FUNCTIONS = {
     "count": "COUNT(kc_a.kc_v)",
     "count_distinct": "COUNT(DISTINCT kc_a.kc_v)",
 }
-CHUNK = 150  # scalars per SELECT (≈ 1,500 parameters: under SQLite's 32,766 and PostgreSQL's 65,535)
+# Scalars per SELECT. SQLite plans one statement with many subqueries superlinearly (bench 2, city, 2020:
+# 150 a SELECT → 1.4 s of SQL, 20–50 → 0.1 s); PostgreSQL does not mind. Far under both parameter limits.
+CHUNK = {"sqlite": 30}
+CHUNK_DEFAULT = 150
 
 
 def _field(qs, expr, output_field):
@@ -34,10 +39,17 @@ def _field(qs, expr, output_field):
 
 
 class Reads:
-    def count(self, qs) -> Getter:
+    """`filter` (a Q) narrows a count or an aggregate to some of the queryset's rows: `count(qs, filter=f)`
+    equals `qs.filter(f).count()`, and lets a `Direct` answer it in the same query as the other reads."""
+
+    def count(self, qs, filter=None) -> Getter:  # noqa: A002 - Django's own name for it
         raise NotImplementedError
 
-    def agg(self, qs, function: str, expr, output_field=None) -> Getter:
+    def agg(self, qs, function: str, expr, output_field=None, filter=None) -> Getter:  # noqa: A002
+        raise NotImplementedError
+
+    def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
+        """Getter of {group: count} for every group of `groups` (tuples of `fields` values; 0 when absent)."""
         raise NotImplementedError
 
     def exists(self, qs) -> Getter:
@@ -59,26 +71,95 @@ def _lazy(fn) -> Getter:
     return get
 
 
+def _aggregate(qs, function: str, expr, output_field=None, filter=None):  # noqa: A002
+    """(queryset to aggregate, aggregate expression) for one agg() read."""
+    values = qs.order_by()
+    name = expr
+    if not isinstance(expr, str):
+        values, name = values.annotate(kc_v=expr), "kc_v"
+    if function in ("count", "count_distinct"):
+        return values, models.Count(name, distinct=function == "count_distinct", filter=filter)
+    kinds = {"sum": models.Sum, "max": models.Max, "min": models.Min}
+    return values, kinds[function](name, output_field=_field(qs, expr, output_field), filter=filter)
+
+
+def _plain(qs) -> bool:
+    """Rows of the model itself (no DISTINCT, slice, values(), annotation, set operation): COUNT(*) over it
+    is an aggregate of its own query, which other aggregates can share."""
+    query = qs.query
+    return not (
+        query.distinct
+        or query.is_sliced
+        or query.values_select
+        or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+        or query.combinator
+        or query.group_by is not None
+        or query.extra
+    )
+
+
+class _Shared:
+    """The merged aggregate reads of one queryset object: run together the first time any is asked for."""
+
+    def __init__(self, qs) -> None:
+        self.qs = qs.order_by()
+        self.pending: dict[str, Any] = {}
+        self.results: dict[str, Any] = {}
+
+    def add(self, aggregate) -> Getter:
+        name = f"kc_{len(self.pending) + len(self.results)}"
+        self.pending[name] = aggregate
+
+        def get():
+            if name not in self.results:
+                self.results.update(self.qs.aggregate(**self.pending))
+                self.pending = {}
+            return self.results[name]
+
+        return get
+
+
 class Direct(Reads):
-    """Each read is its own ordinary query, run when its getter is first called."""
+    """Ordinary queries run when a getter is first called; the counts and aggregates asked of the same
+    queryset object share one query. One instance per computed figure (it keeps the querysets)."""
 
-    def count(self, qs) -> Getter:
-        return _lazy(qs.count)
+    def __init__(self) -> None:
+        self._shared: dict[int, _Shared] = {}
 
-    def agg(self, qs, function: str, expr, output_field=None) -> Getter:
-        return _lazy(lambda: self._agg(qs, function, expr, output_field))
+    def _on(self, qs) -> _Shared:
+        shared = self._shared.get(id(qs))
+        if shared is None or shared.qs.model is not qs.model:
+            shared = self._shared[id(qs)] = _Shared(qs)
+            shared.source = qs  # keeps qs alive so that its id() is not reused
+        return shared
 
-    def _agg(self, qs, function: str, expr, output_field=None):
-        values = qs.order_by()
-        name = expr
-        if not isinstance(expr, str):
-            values, name = values.annotate(kc_v=expr), "kc_v"
-        if function in ("count", "count_distinct"):
-            aggregate = models.Count(name, distinct=function == "count_distinct")
-        else:
-            kinds = {"sum": models.Sum, "max": models.Max, "min": models.Min}
-            aggregate = kinds[function](name, output_field=_field(qs, expr, output_field))
+    def count(self, qs, filter=None) -> Getter:  # noqa: A002
+        if _plain(qs):
+            return self._on(qs).add(models.Count("pk", filter=filter))
+        rows = qs if filter is None else qs.filter(filter)
+        return _lazy(rows.count)
+
+    def agg(self, qs, function: str, expr, output_field=None, filter=None) -> Getter:  # noqa: A002
+        if _plain(qs):
+            if function in ("count", "count_distinct"):
+                aggregate = models.Count(expr, distinct=function == "count_distinct", filter=filter)
+            else:
+                kinds = {"sum": models.Sum, "max": models.Max, "min": models.Min}
+                aggregate = kinds[function](expr, output_field=_field(qs, expr, output_field), filter=filter)
+            return self._on(qs).add(aggregate)
+        return _lazy(lambda: self._agg(qs, function, expr, output_field, filter))
+
+    def _agg(self, qs, function: str, expr, output_field=None, filter=None):  # noqa: A002
+        values, aggregate = _aggregate(qs, function, expr, output_field, filter)
         return values.aggregate(kc_r=aggregate)["kc_r"]
+
+    def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
+        def run():
+            rows = qs.order_by().values(*fields).annotate(kc_n=models.Count("pk"))
+            found = {tuple(r[f] for f in fields): r["kc_n"] for r in rows}
+            return {g: found.get(tuple(g), 0) for g in groups}
+
+        return _lazy(run)
 
     def exists(self, qs) -> Getter:
         return _lazy(qs.exists)
@@ -89,25 +170,32 @@ class Direct(Reads):
         return _lazy(lambda: qs.values_list(field, flat=True).first())
 
 
-DIRECT = Direct()
-
-
 class Batch(Reads):
-    """Collects reads; `run()` evaluates them all; the getters answer afterwards."""
+    """Collects reads; `run()` evaluates them all; the getters answer afterwards. Each read is compiled to
+    SQL once when asked for (that SQL is also its identity), and `run()` joins the SQL texts."""
 
     def __init__(self) -> None:
-        self._exprs: dict[str, Any] = {}
-        self._keys: dict[tuple, str] = {}
+        from kechuang.core.models import Region
+
+        self._alias = router.db_for_read(Region) or "default"
+        self._connection = connections[self._alias]
+        self._anchor = Region.objects.using(self._alias).all().query
+        self._compiler = self._anchor.get_compiler(connection=self._connection)
+        self._reads: dict[tuple, str] = {}  # (sql, params) -> name
+        self._compiled: dict[str, tuple] = {}  # name -> (sql, params, converters, expression)
         self._results: dict[str, Any] | None = None
 
-    def _add(self, expression, key_qs, kind: tuple) -> Getter:
-        sql, params = key_qs.query.sql_with_params()
-        key = (kind, key_qs.model, sql, tuple(map(repr, params)))
-        name = self._keys.get(key)
+    def _add(self, expression) -> Getter:
+        resolved = expression.resolve_expression(self._anchor)
+        sql, params = self._compiler.compile(resolved)
+        key = (sql, tuple(map(repr, params)))
+        name = self._reads.get(key)
         if name is None:
-            name = f"kc_{len(self._exprs)}"
-            self._keys[key] = name
-            self._exprs[name] = expression
+            name = self._reads[key] = f"kc_{len(self._reads)}"
+            converters = self._connection.ops.get_db_converters(resolved) + resolved.get_db_converters(
+                self._connection
+            )
+            self._compiled[name] = (sql, params, converters, resolved)
         return lambda: self._get(name)
 
     def _get(self, name: str):
@@ -115,25 +203,30 @@ class Batch(Reads):
             raise RuntimeError("Batch.run() has not been called")
         return self._results[name]
 
-    def count(self, qs) -> Getter:
-        inner = qs.order_by()
+    def count(self, qs, filter=None) -> Getter:  # noqa: A002
+        inner = qs.order_by() if filter is None else qs.filter(filter).order_by()
         if not inner.query.values_select and not inner.query.annotation_select:
             inner = inner.values("pk")
         expression = Subquery(
             inner, template="(SELECT COUNT(*) FROM (%(subquery)s) kc_c)", output_field=models.IntegerField()
         )
-        return self._add(expression, inner, ("count",))
+        return self._add(expression)
 
-    def agg(self, qs, function: str, expr, output_field=None) -> Getter:
+    def agg(self, qs, function: str, expr, output_field=None, filter=None) -> Getter:  # noqa: A002
         column = F(expr) if isinstance(expr, str) else expr
         field = models.IntegerField() if function in ("count", "count_distinct") else None
         field = field or _field(qs, expr, output_field)
-        inner = qs.order_by().values(kc_v=column)
+        rows = qs if filter is None else qs.filter(filter)
+        inner = rows.order_by().values(kc_v=column)
         template = f"(SELECT {FUNCTIONS[function]} FROM (%(subquery)s) kc_a)"  # noqa: S608 - fixed names
-        return self._add(Subquery(inner, template=template, output_field=field), inner, ("agg", function))
+        return self._add(Subquery(inner, template=template, output_field=field))
+
+    def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
+        counts = {g: self.count(qs.filter(**dict(zip(fields, g, strict=True)))) for g in groups}
+        return lambda: {g: n() for g, n in counts.items()}
 
     def exists(self, qs) -> Getter:
-        return self._add(Exists(qs.order_by()), qs.order_by(), ("exists",))
+        return self._add(Exists(qs.order_by()))
 
     def first(self, qs, field: str) -> Getter:
         if not qs.ordered:
@@ -141,18 +234,20 @@ class Batch(Reads):
         inner = qs.values(field)[:1]
         meta = qs.model._meta
         output = meta.pk if field == "pk" else meta.get_field(field) if "__" not in field else None
-        return self._add(Subquery(inner, output_field=output), inner, ("first",))
+        return self._add(Subquery(inner, output_field=output))
 
     def run(self) -> None:
-        from kechuang.core.models import Region
-
         self._results = {}
-        names = list(self._exprs)
-        for start in range(0, len(names), CHUNK):
-            chunk = {n: self._exprs[n] for n in names[start : start + CHUNK]}
-            anchor = Region.objects.filter(pk=Region.objects.order_by("pk").values("pk")[:1])
-            rows = list(anchor.annotate(**chunk).values(*chunk))
-            row = rows[0] if rows else None
-            if row is None:  # no region at all: nothing can be in any scope
-                row = dict.fromkeys(chunk)
-            self._results.update(row)
+        names = list(self._compiled)
+        size = CHUNK.get(self._connection.vendor, CHUNK_DEFAULT)
+        with self._connection.cursor() as cursor:
+            for start in range(0, len(names), size):
+                chunk = names[start : start + size]
+                parts = [self._compiled[n] for n in chunk]
+                sql = "SELECT " + ", ".join(p[0] for p in parts)
+                cursor.execute(sql, [param for p in parts for param in p[1]])
+                row = cursor.fetchone()
+                for name, (_sql, _params, converters, resolved), value in zip(chunk, parts, row, strict=True):
+                    for converter in converters:
+                        value = converter(value, resolved, self._connection)
+                    self._results[name] = value

@@ -24,7 +24,7 @@ a zero-argument getter, and returns a function building the Value from those get
         n = q.count(rows)
         return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
 
-`Indicator.compute(scope)` runs it with `DIRECT` (each read is its own ordinary ORM query, as before);
+`Indicator.compute(scope)` runs it with a `Direct` (ordinary ORM queries; the reads of one queryset share one);
 `compute_many(indicators, scopes)` plans every indicator of every scope into one `Batch`, which runs all
 scalars as uncorrelated scalar subqueries of a few SELECTs (identical subqueries once), then builds the
 Values. Rows stay lazy either way; indicators not planned are computed one by one.
@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from kechuang.core.indicator_reads import DIRECT, Batch, Reads
+from kechuang.core.indicator_reads import Batch, Direct, Reads
 
 
 class Status:
@@ -136,7 +136,7 @@ _REGISTRY: dict[str, Indicator] = {}
 
 def _direct(plan):
     def compute(scope: Scope) -> Value:
-        return plan(scope, DIRECT)()
+        return plan(scope, Direct())()
 
     compute.__qualname__ = plan.__qualname__
     compute.__module__ = plan.__module__

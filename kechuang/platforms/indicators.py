@@ -20,17 +20,14 @@ from kechuang.platforms.models import Kind, Level, Platform
 def platform_count(scope: Scope, q: Reads):
     rows = selectors.valid_platforms(scope.region, scope.as_of)
     n = q.count(rows)
-    # parts as `selectors.counts_by_kind_level` groups them (present groups, by kind then level), one
-    # count per possible (kind, level) so that the figure batches
-    groups = {
-        (kind, level): q.count(rows.filter(kind=kind, level_then=level))
-        for kind in sorted(Kind.values)
-        for level in sorted(Level.values)
-    }
+    # parts as `selectors.counts_by_kind_level` groups them (present groups, by kind then level)
+    groups = q.count_by(
+        rows, ("kind", "level_then"), [(k, lv) for k in sorted(Kind.values) for lv in sorted(Level.values)]
+    )
 
     def build():
         kinds, levels = dict(Kind.choices), dict(Level.choices)
-        parts = {f"{kinds[k]}·{levels[lv]}": c() for (k, lv), c in groups.items() if c()}
+        parts = {f"{kinds[k]}·{levels[lv]}": c for (k, lv), c in groups().items() if c}
         return Value(n(), rows=lambda: rows, parts=parts)
 
     return build

@@ -37,7 +37,7 @@ def _pct(n, d):
 )
 def proposal_reply_rate(scope: Scope, q: Reads):
     rows = _assigned(scope)
-    total, done = q.count(rows), q.count(rows.filter(Q(status__in=REPLIED, replied_on__lte=scope.as_of)))
+    total, done = q.count(rows), q.count(rows, filter=Q(status__in=REPLIED, replied_on__lte=scope.as_of))
     return lambda: Value(
         _pct(done(), total()),
         Status.RECORD,
@@ -58,7 +58,7 @@ def proposal_reply_rate(scope: Scope, q: Reads):
 )
 def proposal_satisfaction_rate(scope: Scope, q: Reads):
     rows = _assigned(scope).exclude(feedback="")
-    total, good = q.count(rows), q.count(rows.filter(feedback__in=["satisfied", "basic"]))
+    total, good = q.count(rows), q.count(rows, filter=Q(feedback__in=["satisfied", "basic"]))
     return lambda: Value(
         _pct(good(), total()),
         Status.RECORD,

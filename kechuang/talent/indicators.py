@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from kechuang.core.indicators import Reads, Scope, Value, register
 from kechuang.talent import selectors
 from kechuang.talent.models import ForeignExpertProject, Nomination
@@ -59,7 +61,7 @@ def foreign_demand_count(scope: Scope, q: Reads):
         .filter(year=scope.period.year)
         .select_related("organisation")
     )
-    n, matched = q.count(rows), q.count(rows.filter(status="matched"))
+    n, matched = q.count(rows), q.count(rows, filter=Q(status="matched"))
     return lambda: Value(n(), rows=lambda: rows, parts={"matched": matched()})
 
 
