@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 from django.db.models import Exists, F, Subquery
 
@@ -170,9 +171,31 @@ class Direct(Reads):
         return _lazy(lambda: qs.values_list(field, flat=True).first())
 
 
+class _Group:
+    """The aggregates a Batch asks of one queryset (by its WHERE): one aggregate SELECT, a derived table."""
+
+    def __init__(self, query) -> None:
+        self.query = query  # no ordering, no select list, no select_related
+        self.aggregates: dict[str, Any] = {}  # alias -> aggregate expression
+        self.names: dict[str, str] = {}  # repr of the aggregate -> alias
+
+
+def _agg_of(qs, function: str, expr, output_field=None, filter=None):  # noqa: A002
+    if function in ("count", "count_distinct"):
+        return models.Count(expr, distinct=function == "count_distinct", filter=filter)
+    kinds = {"sum": models.Sum, "max": models.Max, "min": models.Min}
+    return kinds[function](expr, output_field=_field(qs, expr, output_field), filter=filter)
+
+
 class Batch(Reads):
-    """Collects reads; `run()` evaluates them all; the getters answer afterwards. Each read is compiled to
-    SQL once when asked for (that SQL is also its identity), and `run()` joins the SQL texts."""
+    """Collects reads; `run()` evaluates them all; the getters answer afterwards.
+
+    The counts and aggregates of a plain queryset are grouped by the queryset's FROM/WHERE (compiled once to
+    find identical ones across figures): each group is ONE aggregate SELECT — the very query a `Direct`
+    would run — joined to the others as a one-row derived table. Other reads (exists, first, counts of
+    DISTINCT rows) are scalar subqueries of the same SELECT, compiled once; identical ones once."""
+
+    GROUPS_PER_SELECT = 10  # derived tables per SELECT (PostgreSQL's join search stays exhaustive < 12)
 
     def __init__(self) -> None:
         from kechuang.core.models import Region
@@ -183,11 +206,39 @@ class Batch(Reads):
         self._compiler = self._anchor.get_compiler(connection=self._connection)
         self._reads: dict[tuple, str] = {}  # (sql, params) -> name
         self._compiled: dict[str, tuple] = {}  # name -> (sql, params, converters, expression)
+        self._groups: dict[tuple, _Group] = {}
+        self._counted: list[tuple[str, list, list[str]]] = []  # count_by: (SQL, params, column names)
         self._results: dict[str, Any] | None = None
+
+    def _grouped(self, qs, aggregate) -> Getter:
+        query = qs.query.chain()
+        query.clear_ordering(force=True)
+        query.select_related = False
+        query.clear_select_clause()
+        try:
+            sql, params = query.get_compiler(connection=self._connection).as_sql()
+        except EmptyResultSet:
+            value = aggregate.empty_result_set_value
+            return lambda: value
+        key = (query.model, sql, tuple(map(repr, params)))
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = _Group(query)
+        signature = repr(aggregate)
+        alias = group.names.get(signature)
+        if alias is None:
+            alias = group.names[signature] = f"g{len(self._groups) - 1}_{len(group.aggregates)}"
+            group.aggregates[alias] = aggregate
+        name = f"{id(group)}:{alias}"
+        return lambda: self._get(name)
 
     def _add(self, expression) -> Getter:
         resolved = expression.resolve_expression(self._anchor)
-        sql, params = self._compiler.compile(resolved)
+        try:
+            sql, params = self._compiler.compile(resolved)
+        except EmptyResultSet:
+            value = resolved.empty_result_set_value
+            return lambda: value
         key = (sql, tuple(map(repr, params)))
         name = self._reads.get(key)
         if name is None:
@@ -204,6 +255,8 @@ class Batch(Reads):
         return self._results[name]
 
     def count(self, qs, filter=None) -> Getter:  # noqa: A002
+        if _plain(qs):
+            return self._grouped(qs, models.Count("pk", filter=filter))
         inner = qs.order_by() if filter is None else qs.filter(filter).order_by()
         if not inner.query.values_select and not inner.query.annotation_select:
             inner = inner.values("pk")
@@ -213,6 +266,8 @@ class Batch(Reads):
         return self._add(expression)
 
     def agg(self, qs, function: str, expr, output_field=None, filter=None) -> Getter:  # noqa: A002
+        if _plain(qs):
+            return self._grouped(qs, _agg_of(qs, function, expr, output_field, filter))
         column = F(expr) if isinstance(expr, str) else expr
         field = models.IntegerField() if function in ("count", "count_distinct") else None
         field = field or _field(qs, expr, output_field)
@@ -222,8 +277,28 @@ class Batch(Reads):
         return self._add(Subquery(inner, template=template, output_field=field))
 
     def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
-        counts = {g: self.count(qs.filter(**dict(zip(fields, g, strict=True)))) for g in groups}
-        return lambda: {g: n() for g, n in counts.items()}
+        """One derived table counting each group over the queryset's rows read once (annotations such as a
+        platform's level on a date are computed once a row, not once a group)."""
+        groups = list(groups)
+        inner = qs.order_by().values(**{f"kc_f{i}": F(f) for i, f in enumerate(fields)})
+        try:
+            sql, params = inner.query.get_compiler(connection=self._connection).as_sql()
+        except EmptyResultSet:
+            return lambda: dict.fromkeys(groups, 0)
+        alias = f"c{len(self._counted)}"
+        cases, case_params = [], []
+        for i, group in enumerate(groups):
+            cond = " AND ".join(f"kc_in.kc_f{j} = %s" for j in range(len(fields)))
+            cases.append(f"COUNT(CASE WHEN {cond} THEN 1 END) AS {alias}_{i}")
+            case_params.extend(group)
+        self._counted.append(
+            (
+                f"SELECT {', '.join(cases)} FROM ({sql}) kc_in",  # noqa: S608 - fixed names, values as params
+                [*case_params, *params],
+                [f"{alias}_{i}" for i in range(len(groups))],
+            )
+        )
+        return lambda: {g: self._get(f"{alias}_{i}") for i, g in enumerate(groups)}
 
     def exists(self, qs) -> Getter:
         return self._add(Exists(qs.order_by()))
@@ -236,11 +311,46 @@ class Batch(Reads):
         output = meta.pk if field == "pk" else meta.get_field(field) if "__" not in field else None
         return self._add(Subquery(inner, output_field=output))
 
+    def _group_sql(self, group: _Group):
+        """(SQL, params, [(name, converters, expression)]) of a group's aggregate SELECT."""
+        query = group.query.chain()
+        for alias, aggregate in group.aggregates.items():
+            query.add_annotation(aggregate, alias, select=True)
+        sql, params = query.get_compiler(connection=self._connection).as_sql()
+        columns = []
+        for alias in group.aggregates:
+            resolved = query.annotations[alias]
+            converters = self._connection.ops.get_db_converters(resolved) + resolved.get_db_converters(
+                self._connection
+            )
+            columns.append((f"{id(group)}:{alias}", converters, resolved, alias))
+        return sql, params, columns
+
     def run(self) -> None:
         self._results = {}
         names = list(self._compiled)
         size = CHUNK.get(self._connection.vendor, CHUNK_DEFAULT)
+        groups = list(self._groups.values())
+        quote = self._connection.ops.quote_name
+        tables = [self._group_sql(g) for g in groups]
+        tables += [
+            (sql, params, [(c, [], None, c) for c in columns]) for sql, params, columns in self._counted
+        ]
         with self._connection.cursor() as cursor:
+            for start in range(0, len(tables), self.GROUPS_PER_SELECT):
+                parts = tables[start : start + self.GROUPS_PER_SELECT]
+                select = ", ".join(
+                    f"kc_g{i}.{quote(alias)}" for i, p in enumerate(parts) for *_x, alias in p[2]
+                )
+                joined = " CROSS JOIN ".join(f"({p[0]}) kc_g{i}" for i, p in enumerate(parts))
+                cursor.execute(f"SELECT {select} FROM {joined}", [x for p in parts for x in p[1]])  # noqa: S608
+                row = iter(cursor.fetchone())
+                for part in parts:
+                    for name, converters, resolved, _alias in part[2]:
+                        value = next(row)
+                        for converter in converters:
+                            value = converter(value, resolved, self._connection)
+                        self._results[name] = value
             for start in range(0, len(names), size):
                 chunk = names[start : start + size]
                 parts = [self._compiled[n] for n in chunk]
