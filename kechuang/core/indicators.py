@@ -15,8 +15,10 @@ Compute functions take a Scope and return a Value; they never format (formatting
 
 Batched indicators (the dashboard computes ~70 figures; issue #12 wants ≤ 15 queries). A module may register
 a *planned* indicator instead: it takes the scope and a `Reads` object, asks it for the scalars it needs
-(`q.count(qs)`, `q.agg(qs, "sum", "amount")`, `q.exists(qs)`, `q.first(qs, "field")`), each of which returns
-a zero-argument getter, and returns a function building the Value from those getters:
+(`q.count(qs)`, `q.count(qs, filter=Q(...))`, `q.agg(qs, "sum", "amount")`, `q.count_by(qs, fields, groups)`,
+`q.exists(qs)`, `q.first(qs, "field")`), each of which returns a zero-argument getter, and returns a function
+building the Value from those getters (ask several reads of the SAME queryset object, with `filter=` for
+sub-counts, rather than of `qs.filter(...)` copies: they then share one query):
 
     @indicators.register(code="hnte_count", ..., planned=True)
     def hnte_count(scope: Scope, q: Reads) -> Callable[[], Value]:
@@ -24,9 +26,11 @@ a zero-argument getter, and returns a function building the Value from those get
         n = q.count(rows)
         return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
 
-`Indicator.compute(scope)` runs it with a `Direct` (ordinary ORM queries; the reads of one queryset share one);
-`compute_many(indicators, scopes)` plans every indicator of every scope into one `Batch`, which runs all
-scalars as uncorrelated scalar subqueries of a few SELECTs (identical subqueries once), then builds the
+`Indicator.compute(scope)` runs it with a `Direct`: ordinary ORM queries, the reads of one queryset object
+merged into one `aggregate()` (a figure alone costs what a hand-written one would). `compute_many(indicators,
+scopes)` plans every indicator of every scope into one `Batch`: the aggregates of each distinct queryset (by
+its compiled FROM/WHERE, so identical across figures once) become ONE aggregate SELECT, joined ten at a time
+as one-row derived tables; exists/first reads are scalar subqueries of a few SELECTs. Then it builds the
 Values. Rows stay lazy either way; indicators not planned are computed one by one.
 """
 

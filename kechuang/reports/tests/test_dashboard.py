@@ -184,3 +184,19 @@ def test_module_headings_name_the_app_even_when_its_label_differs():
 
     assert _module_label("statistics") == "统计与指标"  # package "statistics", app label "kcstats"
     assert _module_label("enterprises") == "企业培育"
+
+
+@pytest.mark.parametrize(
+    ("code", "most"),
+    [("platform_count", 2), ("proposal_reply_rate", 1), ("coop_project_count", 1), ("rd_total", 2)],
+)
+def test_a_figure_alone_merges_its_reads_of_one_queryset(scope, hnte_firms, code, most):
+    """Direct (drill-down, work summary): the counts/filtered counts/aggregates of one queryset are one
+    query (main ran 2, 1, 3 and 3 queries for these; platform_count per kind × level was 49)."""
+    from kechuang.core import indicators
+
+    hnte_firms(2)
+    indicators.compute(code, scope)
+    with CaptureQueriesContext(connection) as ctx:
+        indicators.compute(code, scope)
+    assert len(ctx.captured_queries) <= most
