@@ -174,8 +174,10 @@ class Direct(Reads):
 class _Group:
     """The aggregates a Batch asks of one queryset (by its WHERE): one aggregate SELECT, a derived table."""
 
-    def __init__(self, query) -> None:
+    def __init__(self, query, index: int, sql: str, params) -> None:
+        self.index = index
         self.query = query  # no ordering, no select list, no select_related
+        self.sql, self.params = sql, params  # "SELECT  FROM … WHERE …" as compiled for the key
         self.aggregates: dict[str, Any] = {}  # alias -> aggregate expression
         self.names: dict[str, str] = {}  # repr of the aggregate -> alias
 
@@ -207,10 +209,15 @@ class Batch(Reads):
         self._reads: dict[tuple, str] = {}  # (sql, params) -> name
         self._compiled: dict[str, tuple] = {}  # name -> (sql, params, converters, expression)
         self._groups: dict[tuple, _Group] = {}
+        self._by_object: dict[int, tuple[Any, _Group | None]] = {}
         self._counted: list[tuple[str, list, list[str]]] = []  # count_by: (SQL, params, column names)
         self._results: dict[str, Any] | None = None
 
-    def _grouped(self, qs, aggregate) -> Getter:
+    def _group_of(self, qs) -> _Group | None:
+        """The group of `qs`'s FROM/WHERE (None: it selects nothing); compiled once per queryset object."""
+        known = self._by_object.get(id(qs))
+        if known is not None and known[0] is qs:
+            return known[1]
         query = qs.query.chain()
         query.clear_ordering(force=True)
         query.select_related = False
@@ -218,16 +225,24 @@ class Batch(Reads):
         try:
             sql, params = query.get_compiler(connection=self._connection).as_sql()
         except EmptyResultSet:
+            group = None
+        else:
+            key = (query.model, sql, tuple(map(repr, params)))
+            group = self._groups.get(key)
+            if group is None:
+                group = self._groups[key] = _Group(query, len(self._groups), sql, params)
+        self._by_object[id(qs)] = (qs, group)  # holding qs keeps its id from being reused
+        return group
+
+    def _grouped(self, qs, aggregate) -> Getter:
+        group = self._group_of(qs)
+        if group is None:
             value = aggregate.empty_result_set_value
             return lambda: value
-        key = (query.model, sql, tuple(map(repr, params)))
-        group = self._groups.get(key)
-        if group is None:
-            group = self._groups[key] = _Group(query)
         signature = repr(aggregate)
         alias = group.names.get(signature)
         if alias is None:
-            alias = group.names[signature] = f"g{len(self._groups) - 1}_{len(group.aggregates)}"
+            alias = group.names[signature] = f"g{group.index}_{len(group.aggregates)}"
             group.aggregates[alias] = aggregate
         name = f"{id(group)}:{alias}"
         return lambda: self._get(name)
@@ -314,9 +329,22 @@ class Batch(Reads):
     def _group_sql(self, group: _Group):
         """(SQL, params, [(name, converters, expression)]) of a group's aggregate SELECT."""
         query = group.query.chain()
+        aliases = set(query.alias_map)
         for alias, aggregate in group.aggregates.items():
             query.add_annotation(aggregate, alias, select=True)
-        sql, params = query.get_compiler(connection=self._connection).as_sql()
+        compiler = query.get_compiler(connection=self._connection)
+        if set(query.alias_map) == aliases and group.sql.startswith("SELECT  FROM "):
+            # the aggregates add no join: their SQL goes before the FROM … WHERE … compiled for the key
+            # (compiling a WHERE with annotated subqueries again costs as much as the query itself)
+            select, select_params = [], []
+            for alias in group.aggregates:
+                agg_sql, agg_params = compiler.compile(query.annotations[alias])
+                select.append(f"{agg_sql} AS {self._connection.ops.quote_name(alias)}")
+                select_params.extend(agg_params)
+            sql = f"SELECT {', '.join(select)} {group.sql[len('SELECT  ') :]}"
+            params = (*select_params, *group.params)
+        else:
+            sql, params = compiler.as_sql()
         columns = []
         for alias in group.aggregates:
             resolved = query.annotations[alias]
