@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from kechuang.achievements import selectors
-from kechuang.core.indicators import Scope, Value, register
+from kechuang.core.indicators import Reads, Scope, Value, register
 from kechuang.platforms.models import Level
 
 
 def _by_level(level: str):
-    def compute(scope: Scope) -> Value:
+    def compute(scope: Scope, q: Reads):
         rows = selectors.in_region(scope.region).filter(year=scope.period.year, level=level)
         rows = rows.select_related("organisation")
-        return Value(rows.count(), rows=lambda: rows)
+        n = q.count(rows)
+        return lambda: Value(n(), rows=lambda: rows)
 
+    compute.__qualname__ = f"achievement_{level}"
     return compute
 
 
@@ -25,6 +29,7 @@ for _i, (_level, _label) in enumerate(Level.choices):
         definition=f"统计年度内统计区域单位获得的{_label}科技成果项数",
         formula=f"count(Achievement year=period.year, level={_level})",
         order=320 + _i,
+        planned=True,
     )(_by_level(_level))
 
 
@@ -36,15 +41,19 @@ for _i, (_level, _label) in enumerate(Level.choices):
     definition="统计年度内统计区域获得科技成果的单位数",
     formula="count(distinct Achievement.organisation, year=period.year)",
     order=325,
+    planned=True,
 )
-def achievement_firms(scope: Scope) -> Value:
+def achievement_firms(scope: Scope, q: Reads):
     rows = selectors.in_region(scope.region).filter(year=scope.period.year).select_related("organisation")
-    return Value(
-        rows.values("organisation").distinct().count(),
-        rows=lambda: rows,
-        note=selectors.sentence(scope.region, scope.period.year),
-        parts=selectors.counts_by_level(scope.region, scope.period.year),
-    )
+    firms = q.count(rows.values("organisation").distinct())
+    levels = {level: q.count(rows, filter=Q(level=level)) for level in Level.values}
+
+    def build():
+        counts = {level: n() for level, n in levels.items()}
+        note = selectors.sentence(scope.region, scope.period.year, counts=counts, firms=firms())
+        return Value(firms(), rows=lambda: rows, note=note, parts=counts)
+
+    return build
 
 
 @register(
@@ -55,9 +64,11 @@ def achievement_firms(scope: Scope) -> Value:
     definition="统计年度内统计区域单位获得的各级科技奖励数",
     formula="count(Award year=period.year)",
     order=326,
+    planned=True,
 )
-def award_count(scope: Scope) -> Value:
+def award_count(scope: Scope, q: Reads):
     rows = (
         selectors.award_in_region(scope.region).filter(year=scope.period.year).select_related("organisation")
     )
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)

@@ -17,11 +17,13 @@ def counts_by_level(region, year: int) -> dict[str, int]:
     return {level: found.get(level, 0) for level in Level.values}
 
 
-def sentence(region, year: int) -> str:
-    """ "省级科技成果1项，市级科技成果12项" — the seed's wording, from the records."""
-    counts = counts_by_level(region, year)
+def sentence(region, year: int, *, counts: dict | None = None, firms: int | None = None) -> str:
+    """ "省级科技成果1项，市级科技成果12项" — the seed's wording, from the records (or from the counts
+    by level and the firm count when the caller has them already)."""
+    counts = counts_by_level(region, year) if counts is None else counts
     parts = [f"{label}科技成果{counts[v]}项" for v, label in Level.choices if counts[v]]
-    firms = in_region(region).filter(year=year).values("organisation").distinct().count()
+    if firms is None:
+        firms = in_region(region).filter(year=year).values("organisation").distinct().count()
     if not parts:
         return f"{year}年无登记的科技成果"
     return f"{firms}家企业的项目分获" + "，".join(parts)

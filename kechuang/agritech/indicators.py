@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Q
 
 from kechuang.agritech import selectors
 from kechuang.agritech.models import Commissioner, ServiceLog
-from kechuang.core.indicators import Scope, Value, register
+from kechuang.core.indicators import Reads, Scope, Value, register
 
 
 @register(
@@ -17,10 +19,12 @@ from kechuang.core.indicators import Scope, Value, register
     definition="统计区域内、统计日期所在年度标识为“省扶贫工作重点村”的村数",
     formula="count(VillageFlag year=as_of.year, flag=key_poverty)",
     order=600,
+    planned=True,
 )
-def key_village_count(scope: Scope) -> Value:
+def key_village_count(scope: Scope, q: Reads):
     rows = selectors.key_villages(scope.region, scope.as_of.year).select_related("parent")
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -31,11 +35,13 @@ def key_village_count(scope: Scope) -> Value:
     definition="重点村中，统计日期当天有已确认、在服务期内且未提前结束的结对帮扶，或在派驻期内的科技指导人员的村数",
     formula="count(key villages with pairing/guidance in force on as_of)",
     order=601,
+    planned=True,
 )
-def key_village_covered(scope: Scope) -> Value:
+def key_village_covered(scope: Scope, q: Reads):
     rows = selectors.key_villages(scope.region, scope.as_of.year).filter(selectors.covered_q(scope.as_of))
     rows = rows.select_related("parent")
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -46,15 +52,24 @@ def key_village_covered(scope: Scope) -> Value:
     definition="覆盖的重点村数 ÷ 重点村数 × 100%；未覆盖的村列为缺口",
     formula="key_village_covered / key_village_count × 100",
     order=602,
+    planned=True,
 )
-def key_village_coverage_rate(scope: Scope) -> Value:
-    cov = selectors.coverage(scope.region, scope.as_of)
-    return Value(
-        cov.rate,
-        rows=lambda: cov.gaps,
-        note="全覆盖" if cov.complete else f"缺口{len(cov.gaps)}个村",
-        parts={"covered": len(cov.covered), "total": len(cov.villages)},
-    )
+def key_village_coverage_rate(scope: Scope, q: Reads):
+    villages = selectors.key_villages(scope.region, scope.as_of.year)
+    total, covered = q.count(villages), q.count(villages, filter=selectors.covered_q(scope.as_of))
+
+    def build():
+        # the same figures as selectors.coverage() (whose lists stay for the drill-down)
+        n, done = total(), covered()
+        rate = None if not n else (Decimal(done) * 100 / n).quantize(Decimal("0.01"))
+        return Value(
+            rate,
+            rows=lambda: selectors.coverage(scope.region, scope.as_of).gaps,
+            note="全覆盖" if n and n == done else f"缺口{n - done}个村",
+            parts={"covered": done, "total": n},
+        )
+
+    return build
 
 
 @register(
@@ -65,8 +80,9 @@ def key_village_coverage_rate(scope: Scope) -> Value:
     definition="由本区管理、统计日期处于选派期内的有效科技特派员数（团队、法人各计1）",
     formula="count(Commissioner term_start ≤ as_of ≤ term_end)",
     order=603,
+    planned=True,
 )
-def commissioner_count(scope: Scope) -> Value:
+def commissioner_count(scope: Scope, q: Reads):
     rows = Commissioner.objects.filter(
         Q(region__path__startswith=scope.region.path)
         | Q(pairings__region__path__startswith=scope.region.path),
@@ -74,7 +90,8 @@ def commissioner_count(scope: Scope) -> Value:
         term_start__lte=scope.as_of,
         term_end__gte=scope.as_of,
     ).distinct()
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -85,13 +102,15 @@ def commissioner_count(scope: Scope) -> Value:
     definition="服务对象位于统计区域内、服务日期在统计期内且不晚于统计日期的服务日志篇数",
     formula="count(ServiceLog period.start ≤ date ≤ min(period.end, as_of))",
     order=604,
+    planned=True,
 )
-def service_log_count(scope: Scope) -> Value:
+def service_log_count(scope: Scope, q: Reads):
     end = min(scope.period.end, scope.as_of)
     rows = ServiceLog.objects.filter(
         pairing__region__path__startswith=scope.region.path, date__gte=scope.period.start, date__lte=end
     ).select_related("pairing__commissioner")
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -102,11 +121,12 @@ def service_log_count(scope: Scope) -> Value:
     definition="统计期内服务日志的培训人数合计",
     formula="sum(ServiceLog.people_trained)",
     order=605,
+    planned=True,
 )
-def people_trained(scope: Scope) -> Value:
+def people_trained(scope: Scope, q: Reads):
     end = min(scope.period.end, scope.as_of)
     rows = ServiceLog.objects.filter(
         pairing__region__path__startswith=scope.region.path, date__gte=scope.period.start, date__lte=end
     )
-    total = sum(rows.values_list("people_trained", flat=True))
-    return Value(total, rows=lambda: rows)
+    total = q.agg(rows, "sum", "people_trained")
+    return lambda: Value(total() or 0, rows=lambda: rows)

@@ -3,9 +3,11 @@ matched, expected transfers and how many of them landed."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from kechuang.cooperation import selectors
 from kechuang.cooperation.models import Contact, Event
-from kechuang.core.indicators import Scope, Value, register
+from kechuang.core.indicators import Reads, Scope, Value, register
 
 
 def _in_period(qs, field, scope):
@@ -22,17 +24,16 @@ def _in_period(qs, field, scope):
     definition="统计年度内立项的校城融合发展项目数；parts 分列市内、市外合作单位",
     formula="count(CooperationProject year=period.year)",
     order=360,
+    planned=True,
 )
-def coop_project_count(scope: Scope) -> Value:
+def coop_project_count(scope: Scope, q: Reads):
     rows = selectors.projects_in(scope.region).filter(year=scope.period.year)
-    return Value(
-        rows.count(),
-        rows=lambda: rows,
-        parts={
-            "out_of_city": rows.filter(partner__in_city=False).count(),
-            "in_city": rows.filter(partner__in_city=True).count(),
-        },
+    n = q.count(rows)
+    out_of_city, in_city = (
+        q.count(rows, filter=Q(partner__in_city=False)),
+        q.count(rows, filter=Q(partner__in_city=True)),
     )
+    return lambda: Value(n(), rows=lambda: rows, parts={"out_of_city": out_of_city(), "in_city": in_city()})
 
 
 @register(
@@ -43,10 +44,12 @@ def coop_project_count(scope: Scope) -> Value:
     definition="统计年度内与市外高校院所合作立项的校城融合发展项目数",
     formula="count(CooperationProject year=period.year, partner.in_city=False)",
     order=361,
+    planned=True,
 )
-def coop_project_out_of_city(scope: Scope) -> Value:
+def coop_project_out_of_city(scope: Scope, q: Reads):
     rows = selectors.projects_in(scope.region).filter(year=scope.period.year, partner__in_city=False)
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -57,10 +60,12 @@ def coop_project_out_of_city(scope: Scope) -> Value:
     definition="统计期内本区企业签订的产学研合作协议数",
     formula="count(Agreement signed_on in period)",
     order=362,
+    planned=True,
 )
-def agreement_count(scope: Scope) -> Value:
+def agreement_count(scope: Scope, q: Reads):
     rows = _in_period(selectors.agreements_in(scope.region), "signed_on", scope)
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -96,8 +101,9 @@ def experts_matched(scope: Scope) -> Value:
     definition="统计期内对接活动形成的、预期在本区落地转化的科技成果项数；parts 给出已落地数",
     formula="count(ExpectedTransfer event/agreement in period, status != dropped)",
     order=364,
+    planned=True,
 )
-def expected_transfer_count(scope: Scope) -> Value:
+def expected_transfer_count(scope: Scope, q: Reads):
     rows = selectors.transfers_in(scope.region).exclude(status="dropped").filter(
         event__starts_on__gte=scope.period.start, event__starts_on__lte=min(scope.period.end, scope.as_of)
     ) | selectors.transfers_in(scope.region).exclude(status="dropped").filter(
@@ -105,4 +111,5 @@ def expected_transfer_count(scope: Scope) -> Value:
         agreement__signed_on__gte=scope.period.start,
         agreement__signed_on__lte=min(scope.period.end, scope.as_of),
     )
-    return Value(rows.count(), rows=lambda: rows, parts={"landed": rows.filter(status="landed").count()})
+    n, landed = q.count(rows), q.count(rows, filter=Q(status="landed"))
+    return lambda: Value(n(), rows=lambda: rows, parts={"landed": landed()})

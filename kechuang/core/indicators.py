@@ -12,6 +12,26 @@ Modules register indicators in their own `indicators.py` (imported by their AppC
         return Value(rows.count(), status=Status.RECORD, rows=lambda: rows)
 
 Compute functions take a Scope and return a Value; they never format (formatting is the reader's job).
+
+Batched indicators (the dashboard computes ~70 figures; issue #12 wants ≤ 15 queries). A module may register
+a *planned* indicator instead: it takes the scope and a `Reads` object, asks it for the scalars it needs
+(`q.count(qs)`, `q.count(qs, filter=Q(...))`, `q.agg(qs, "sum", "amount")`, `q.count_by(qs, fields, groups)`,
+`q.exists(qs)`, `q.first(qs, "field")`), each of which returns a zero-argument getter, and returns a function
+building the Value from those getters (ask several reads of the SAME queryset object, with `filter=` for
+sub-counts, rather than of `qs.filter(...)` copies: they then share one query):
+
+    @indicators.register(code="hnte_count", ..., planned=True)
+    def hnte_count(scope: Scope, q: Reads) -> Callable[[], Value]:
+        rows = ...queryset of the firms...
+        n = q.count(rows)
+        return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
+
+`Indicator.compute(scope)` runs it with a `Direct`: ordinary ORM queries, the reads of one queryset object
+merged into one `aggregate()` (a figure alone costs what a hand-written one would). `compute_many(indicators,
+scopes)` plans every indicator of every scope into one `Batch`: the aggregates of each distinct queryset (by
+its compiled FROM/WHERE, so identical across figures once) become ONE aggregate SELECT, joined ten at a time
+as one-row derived tables; exists/first reads are scalar subqueries of a few SELECTs. Then it builds the
+Values. Rows stay lazy either way; indicators not planned are computed one by one.
 """
 
 from __future__ import annotations
@@ -21,6 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from kechuang.core.indicator_reads import Batch, Direct, Reads
 
 
 class Status:
@@ -106,6 +128,7 @@ class Indicator:
     module: str
     compute: Callable[[Scope], Value]
     order: int = 100
+    plan: Callable[[Scope, Reads], Callable[[], Value]] | None = None
     do_not_call_in_templates = True  # templates read its fields; `{{ indicator }}` must not compute it
 
     def __call__(self, scope: Scope) -> Value:
@@ -115,14 +138,37 @@ class Indicator:
 _REGISTRY: dict[str, Indicator] = {}
 
 
+def _direct(plan):
+    def compute(scope: Scope) -> Value:
+        return plan(scope, Direct())()
+
+    compute.__qualname__ = plan.__qualname__
+    compute.__module__ = plan.__module__
+    return compute
+
+
 def register(
-    *, code: str, name: str, unit: str, definition: str, formula: str, caliber: str = "", order: int = 100
+    *,
+    code: str,
+    name: str,
+    unit: str,
+    definition: str,
+    formula: str,
+    caliber: str = "",
+    order: int = 100,
+    planned: bool = False,
 ):
-    def decorator(fn: Callable[[Scope], Value]) -> Callable[[Scope], Value]:
+    """Register `fn(scope) -> Value`, or with `planned=True` `fn(scope, reads) -> (() -> Value)` (batchable).
+    The decorated name stays the function as written (a planned one keeps its (scope, q) signature)."""
+
+    def decorator(fn):
         module = fn.__module__.split(".")[1] if fn.__module__.startswith("kechuang.") else fn.__module__
-        if code in _REGISTRY and _REGISTRY[code].compute.__qualname__ != fn.__qualname__:
+        compute = _direct(fn) if planned else fn
+        if code in _REGISTRY and _REGISTRY[code].compute.__qualname__ != compute.__qualname__:
             raise ValueError(f"indicator {code!r} is registered twice")
-        _REGISTRY[code] = Indicator(code, name, unit, definition, formula, caliber, module, fn, order)
+        _REGISTRY[code] = Indicator(
+            code, name, unit, definition, formula, caliber, module, compute, order, fn if planned else None
+        )
         return fn
 
     return decorator
@@ -141,3 +187,24 @@ def all_indicators() -> list[Indicator]:
 
 def compute(code: str, scope: Scope) -> Value:
     return get(code).compute(scope)
+
+
+def compute_many(items, scopes) -> dict[tuple[Any, str], Value]:
+    """Every indicator of `items` (codes or Indicators) for every scope of `scopes` (one Scope or several):
+    the planned ones through one Batch, the others one by one. Keys are (scope, code)."""
+    if isinstance(scopes, Scope):
+        scopes = [scopes]
+    inds = [get(i) if isinstance(i, str) else i for i in items]
+    batch = Batch()
+    builders: dict[tuple[Any, str], Callable[[], Value]] = {}
+    for scope in scopes:
+        for ind in inds:
+            if ind.plan is not None:
+                builders[(scope, ind.code)] = ind.plan(scope, batch)
+    batch.run()
+    out: dict[tuple[Any, str], Value] = {}
+    for scope in scopes:
+        for ind in inds:
+            key = (scope, ind.code)
+            out[key] = builders[key]() if key in builders else ind.compute(scope)
+    return out

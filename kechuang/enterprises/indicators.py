@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kechuang.core import indicators
-from kechuang.core.indicators import Scope, Status, Value
+from kechuang.core.indicators import Reads, Scope, Status, Value
 from kechuang.enterprises.models import TIER_LABELS, Qualification
 
 from . import selectors
@@ -25,10 +25,12 @@ def _valid_holders(scope: Scope, kind: str, day: dt.date):
     definition="截至统计日期，辖区内持有有效高新技术企业证书的企业数",
     formula="count(企业 where 有效期起 ≤ 统计日 ≤ 有效期止 且 未在统计日前撤销)",
     order=10,
+    planned=True,
 )
-def hnte_count(scope: Scope) -> Value:
+def hnte_count(scope: Scope, q: Reads):
     rows = _valid_holders(scope, "hnte", scope.as_of)
-    return Value(rows.count(), status=Status.RECORD, rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
 
 
 @indicators.register(
@@ -39,8 +41,9 @@ def hnte_count(scope: Scope) -> Value:
     definition="统计年度内取得有效入库登记编号（纳入科技部科技型中小企业信息库管理）的企业数",
     formula="count(企业 where 入库编号有效期与统计年度相交 且 未在年初前撤销)",
     order=11,
+    planned=True,
 )
-def tech_sme_count(scope: Scope) -> Value:
+def tech_sme_count(scope: Scope, q: Reads):
     firms = selectors.firms_in_region(scope.region)
     start, end = scope.period.start, scope.period.end
     regs = (
@@ -49,7 +52,8 @@ def tech_sme_count(scope: Scope) -> Value:
         .exclude(revoked_on__lte=start)
     )
     rows = firms.filter(pk__in=regs.values("organisation_id")).select_related("region").order_by("name")
-    return Value(rows.count(), status=Status.RECORD, rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
 
 
 @indicators.register(
@@ -88,7 +92,9 @@ def ladder_tier_counts(scope: Scope) -> Value:
     definition="需组织重新认定的高新技术企业数量",
     formula="count(高企证书 where 统计日 ≤ 有效期止 ≤ 统计日+365天)",
     order=13,
+    planned=True,
 )
-def hnte_expiring_12m(scope: Scope) -> Value:
+def hnte_expiring_12m(scope: Scope, q: Reads):
     rows = selectors.hnte_expiring(selectors.firms_in_region(scope.region), as_of=scope.as_of)
-    return Value(rows.count(), status=Status.RECORD, rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)

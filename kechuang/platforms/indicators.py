@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kechuang.core.indicators import Scope, Value, register
+from kechuang.core.indicators import Reads, Scope, Value, register
 from kechuang.platforms import selectors
 from kechuang.platforms.models import Kind, Level, Platform
 
@@ -15,21 +15,31 @@ from kechuang.platforms.models import Kind, Level, Platform
     definition="统计区域内统计日期有效的各类创新平台数；parts 按类型、级别分列",
     formula="count(Platform recognised_on <= as_of < revoked_on)",
     order=300,
+    planned=True,
 )
-def platform_count(scope: Scope) -> Value:
+def platform_count(scope: Scope, q: Reads):
     rows = selectors.valid_platforms(scope.region, scope.as_of)
-    parts = {
-        f"{dict(Kind.choices)[r['kind']]}·{dict(Level.choices)[r['level']]}": r["n"]
-        for r in selectors.counts_by_kind_level(scope.region, scope.as_of)
-    }
-    return Value(rows.count(), rows=lambda: rows, parts=parts)
+    n = q.count(rows)
+    # parts as `selectors.counts_by_kind_level` groups them (present groups, by kind then level)
+    groups = q.count_by(
+        rows, ("kind", "level_then"), [(k, lv) for k in sorted(Kind.values) for lv in sorted(Level.values)]
+    )
+
+    def build():
+        kinds, levels = dict(Kind.choices), dict(Level.choices)
+        parts = {f"{kinds[k]}·{levels[lv]}": c for (k, lv), c in groups().items() if c}
+        return Value(n(), rows=lambda: rows, parts=parts)
+
+    return build
 
 
 def _kind_level(kind: str, level: str = ""):
-    def compute(scope: Scope) -> Value:
+    def compute(scope: Scope, q: Reads):
         rows = selectors.valid_platforms(scope.region, scope.as_of, kind=kind, level=level)
-        return Value(rows.count(), rows=lambda: rows)
+        n = q.count(rows)
+        return lambda: Value(n(), rows=lambda: rows)
 
+    compute.__qualname__ = f"platform_kind_level_{kind}_{level}"
     return compute
 
 
@@ -49,6 +59,7 @@ for _code, _name, _kind, _level, _order in [
         definition=f"统计区域内统计日期有效的{_name}数",
         formula=f"count(Platform kind={_kind}{' level=' + _level if _level else ''} valid on as_of)",
         order=_order,
+        planned=True,
     )(_kind_level(_kind, _level))
 
 
@@ -60,13 +71,15 @@ for _code, _name, _kind, _level, _order in [
     definition="统计区域内单位在统计日期在册参加的有效创新战略联盟数（去重）",
     formula="count(distinct Membership.platform, kind=alliance, member in region, in force on as_of)",
     order=303,
+    planned=True,
 )
-def alliance_count(scope: Scope) -> Value:
+def alliance_count(scope: Scope, q: Reads):
     memberships = selectors.memberships_on(scope.region, scope.as_of).filter(
         organisation__region__path__startswith=scope.region.path
     )
     rows = Platform.objects.filter(pk__in=memberships.values("platform_id")).select_related("operator")
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -77,10 +90,12 @@ def alliance_count(scope: Scope) -> Value:
     definition="统计区域内企业在有效创新战略联盟中的成员关系所涉企业数（去重）",
     formula="count(distinct Membership.organisation, platform.kind=alliance, in force on as_of)",
     order=308,
+    planned=True,
 )
-def alliance_member_firms(scope: Scope) -> Value:
+def alliance_member_firms(scope: Scope, q: Reads):
     rows = selectors.memberships_on(scope.region, scope.as_of).filter(organisation__kind="enterprise")
-    return Value(rows.values("organisation").distinct().count(), rows=lambda: rows)
+    n = q.count(rows.values("organisation").distinct())
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -91,7 +106,9 @@ def alliance_member_firms(scope: Scope) -> Value:
     definition="统计区域内尚未认定、处于申报或建设阶段的平台（如申报中的新型研发机构、组建中的院士工作站）",
     formula="count(Platform status on as_of in planning/building)",
     order=309,
+    planned=True,
 )
-def platforms_in_progress(scope: Scope) -> Value:
+def platforms_in_progress(scope: Scope, q: Reads):
     rows = selectors.in_progress_on(scope.region, scope.as_of)
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)

@@ -8,7 +8,7 @@ Per-call figures are the `parts` of `programme_applications` and `programme_publ
 from django.db.models import Count
 
 from kechuang.core import indicators
-from kechuang.core.indicators import Scope, Status, Value
+from kechuang.core.indicators import Reads, Scope, Status, Value
 from kechuang.programmes.models import Application, TrainingParticipant
 
 S = Application.Status
@@ -59,11 +59,13 @@ def per_call(qs) -> dict[str, int]:
     caliber="已作出批准决定的申报",
     definition="统计期内提交、截至统计日期已批准的申报数，可按批次下钻",
     formula="count(applications with status approved)",
+    planned=True,
 )
-def programme_approved(scope: Scope) -> Value:
+def programme_approved(scope: Scope, q: Reads):
     rows = _applications(scope).filter(status=S.APPROVED, decision__decided_at__date__lte=scope.as_of)
     rows = rows.select_related("call__programme", "organisation")
-    return Value(rows.count(), Status.RECORD, rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), Status.RECORD, rows=lambda: rows)
 
 
 @indicators.register(
@@ -93,12 +95,14 @@ def programme_publicised(scope: Scope) -> Value:
     caliber="培训签到的企业（按单位去重）",
     definition="统计期内参加科技政策培训、宣讲并签到的企业数，同一企业多次参加计一家",
     formula="count(distinct organisation attended trainings in period)",
+    planned=True,
 )
-def firms_trained(scope: Scope) -> Value:
+def firms_trained(scope: Scope, q: Reads):
     rows = TrainingParticipant.objects.filter(
         attended=True,
         training__region__path__startswith=scope.region.path,
         training__held_on__gte=scope.period.start,
         training__held_on__lte=min(scope.period.end, scope.as_of),
     ).select_related("organisation", "training")
-    return Value(rows.values("organisation").distinct().count(), Status.RECORD, rows=lambda: rows)
+    n = q.count(rows.values("organisation").distinct())
+    return lambda: Value(n(), Status.RECORD, rows=lambda: rows)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
-from kechuang.core.indicators import Scope, Value, register
+from kechuang.core.indicators import Reads, Scope, Value, register
 from kechuang.projects import rules
 from kechuang.projects.models import Disbursement, Level, Project, ReserveProject, SupervisionCampaign
 from kechuang.projects.services.supervision import active_projects
@@ -28,14 +28,16 @@ def _projects(scope: Scope):
     definition="统计区域内入库年度不晚于统计年度、状态为构想/策划中/已申报的储备项目数",
     formula="count(ReserveProject status in idea|planned|applied, year<=period.year)",
     order=400,
+    planned=True,
 )
-def reserve_count(scope: Scope) -> Value:
+def reserve_count(scope: Scope, q: Reads):
     rows = ReserveProject.objects.filter(
         region__path__startswith=scope.region.path,
         year__lte=scope.period.year,
         status__in=["idea", "planned", "applied"],
     ).select_related("organisation")
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 def _level_indicator(level: str, label: str, order: int):
@@ -47,10 +49,12 @@ def _level_indicator(level: str, label: str, order: int):
         definition=f"统计区域内立项年度为统计年度的{label}科技计划项目数",
         formula=f"count(Project level={level}, year=period.year)",
         order=order,
+        planned=True,
     )
-    def compute(scope: Scope) -> Value:
+    def compute(scope: Scope, q: Reads):
         rows = _projects(scope).filter(level=level, year=scope.period.year)
-        return Value(rows.count(), rows=lambda: rows)
+        n = q.count(rows)
+        return lambda: Value(n(), rows=lambda: rows)
 
     compute.__qualname__ = f"projects_{level}"
     return compute
@@ -68,12 +72,14 @@ for _n, (_level, _label) in enumerate(Level.choices):
     definition="开始日期不晚于统计期末、且未在统计期初之前验收/结题/终止的各级计划项目数",
     formula="count(active_in_period(period.start, min(period.end, as_of)))",
     order=410,
+    planned=True,
 )
-def projects_active(scope: Scope) -> Value:
+def projects_active(scope: Scope, q: Reads):
     rows = active_projects(
         scope.region, scope.period.start, min(scope.period.end, scope.as_of)
     ).select_related("undertaking_unit")
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -84,10 +90,12 @@ def projects_active(scope: Scope) -> Value:
     definition="统计区域内立项年度为统计年度的校城融合项目数",
     formula="count(Project school_city, year=period.year)",
     order=411,
+    planned=True,
 )
-def school_city_projects(scope: Scope) -> Value:
+def school_city_projects(scope: Scope, q: Reads):
     rows = _projects(scope).filter(school_city=True, year=scope.period.year)
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -98,14 +106,16 @@ def school_city_projects(scope: Scope) -> Value:
     definition="校城融合项目中有市外合作单位的项目数",
     formula="count(school_city projects with a partner in_city=False)",
     order=412,
+    planned=True,
 )
-def school_city_out_of_city(scope: Scope) -> Value:
+def school_city_out_of_city(scope: Scope, q: Reads):
     rows = (
         _projects(scope)
         .filter(school_city=True, year=scope.period.year, partners__organisation__in_city=False)
         .distinct()
     )
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -149,13 +159,13 @@ def supervision_coverage(scope: Scope) -> Value:
     definition="统计区域内立项年度为统计年度的计划项目批复的财政资金合计",
     formula="sum(fiscal_national+province+city+district)",
     order=414,
+    planned=True,
 )
-def project_funds_committed(scope: Scope) -> Value:
+def project_funds_committed(scope: Scope, q: Reads):
     rows = _projects(scope).filter(year=scope.period.year)
-    agg = rows.aggregate(
-        a=Sum("fiscal_national"), b=Sum("fiscal_province"), c=Sum("fiscal_city"), d=Sum("fiscal_district")
-    )
-    return Value(sum((v or ZERO for v in agg.values()), ZERO), rows=lambda: rows)
+    fields = ("fiscal_national", "fiscal_province", "fiscal_city", "fiscal_district")
+    sums = [q.agg(rows, "sum", f) for f in fields]
+    return lambda: Value(sum((s() or ZERO for s in sums), ZERO), rows=lambda: rows)
 
 
 @register(
@@ -166,16 +176,17 @@ def project_funds_committed(scope: Scope) -> Value:
     definition="统计区域内拨付日期在统计期内且不晚于统计日期的拨付合计",
     formula="sum(Disbursement.amount)",
     order=415,
+    planned=True,
 )
-def project_funds_disbursed(scope: Scope) -> Value:
+def project_funds_disbursed(scope: Scope, q: Reads):
     rows = Disbursement.objects.filter(
         Q(project__region__path__startswith=scope.region.path),
         paid_on__gte=scope.period.start,
         paid_on__lte=min(scope.period.end, scope.as_of),
     ).select_related("project")
     # SQLite sums decimals without their places; report money as 元 with 2 places on every backend.
-    total = Decimal(rows.aggregate(s=Sum("amount"))["s"] or ZERO).quantize(ZERO)
-    return Value(total, rows=lambda: rows)
+    total = q.agg(rows, "sum", "amount")
+    return lambda: Value(Decimal(total() or ZERO).quantize(ZERO), rows=lambda: rows)
 
 
 __all__ = ["rules"]

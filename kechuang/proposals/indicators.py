@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
-from kechuang.core.indicators import Scope, Status, Value, register
+from kechuang.core.indicators import Reads, Scope, Status, Value, register
 from kechuang.proposals.models import Proposal
 
 REPLIED = ["replied", "feedback", "second_round", "closed"]
@@ -33,17 +33,16 @@ def _pct(n, d):
     definition="已答复件数 ÷ 交办件数 × 100，保留两位小数",
     formula="count(replied on or before as_of) ÷ count(assigned) × 100",
     order=200,
+    planned=True,
 )
-def proposal_reply_rate(scope: Scope) -> Value:
+def proposal_reply_rate(scope: Scope, q: Reads):
     rows = _assigned(scope)
-    agg = rows.aggregate(
-        total=Count("pk"), done=Count("pk", filter=Q(status__in=REPLIED, replied_on__lte=scope.as_of))
-    )
-    return Value(
-        _pct(agg["done"], agg["total"]),
+    total, done = q.count(rows), q.count(rows, filter=Q(status__in=REPLIED, replied_on__lte=scope.as_of))
+    return lambda: Value(
+        _pct(done(), total()),
         Status.RECORD,
         rows=lambda: rows.order_by("number"),
-        parts={"已答复": agg["done"], "交办": agg["total"]},
+        parts={"已答复": done(), "交办": total()},
     )
 
 
@@ -55,13 +54,14 @@ def proposal_reply_rate(scope: Scope) -> Value:
     definition="（满意 + 基本满意）件数 ÷ 已反馈件数 × 100，保留两位小数",
     formula="count(satisfied|basic) ÷ count(feedback given) × 100",
     order=201,
+    planned=True,
 )
-def proposal_satisfaction_rate(scope: Scope) -> Value:
+def proposal_satisfaction_rate(scope: Scope, q: Reads):
     rows = _assigned(scope).exclude(feedback="")
-    agg = rows.aggregate(total=Count("pk"), good=Count("pk", filter=Q(feedback__in=["satisfied", "basic"])))
-    return Value(
-        _pct(agg["good"], agg["total"]),
+    total, good = q.count(rows), q.count(rows, filter=Q(feedback__in=["satisfied", "basic"]))
+    return lambda: Value(
+        _pct(good(), total()),
         Status.RECORD,
         rows=lambda: rows.order_by("number"),
-        parts={"满意及基本满意": agg["good"], "已反馈": agg["total"]},
+        parts={"满意及基本满意": good(), "已反馈": total()},
     )

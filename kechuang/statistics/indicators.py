@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, IntegerField, Q, When
 
-from kechuang.core.indicators import Period, Scope, Status, Value, register
+from kechuang.core.indicators import Period, Reads, Scope, Status, Value, register
 from kechuang.statistics import selectors
 from kechuang.statistics.models import STATUS_RANK, Target
 
@@ -40,15 +40,48 @@ def least_final(statuses) -> str:
     return min(statuses, key=lambda s: STATUS_RANK.get(s, 0))
 
 
-def _statuses(rows) -> list[str]:
-    return list(rows.order_by().values_list("status", flat=True).distinct())
+RANK_STATUS = {rank: getattr(status, "value", status) for status, rank in STATUS_RANK.items()}
+RANK = Case(*(When(status=s, then=r) for s, r in STATUS_RANK.items()), output_field=IntegerField())
 
 
-def _basis_note(basis: str, rows) -> str:
+def _status_of(least_rank) -> str:
+    """least_final() of the rows' statuses, from the smallest rank among them (None: no rows)."""
+    return Status.ESTIMATE if least_rank is None else RANK_STATUS[least_rank]
+
+
+def _basis_note(basis: str, last_month) -> str:
     if basis != "months":
         return ""
-    last = rows.order_by("-month").values_list("month", flat=True).first()
-    return f"1—{last}月累计（无该期报表，按月度数据累计）" if last else ""
+    return f"1—{last_month}月累计（无该期报表，按月度数据累计）" if last_month else ""
+
+
+def _plan_rows(scope: Scope, q: Reads, field: str, extra: Q | None = None, **aggs):
+    """Plan `selectors.period_rows` and the reads on its rows: both candidate row sets are planned (the
+    choice between them is itself a read); `aggs` name (function, expression) pairs. Returns a getter of
+    (rows, basis, {name: value, "rank": least status rank, "last_month": …})."""
+    exact, months = selectors.period_candidates(scope, field, extra)
+
+    def reads(rows):
+        out = {name: q.agg(rows, fn, expr) for name, (fn, expr) in aggs.items()}
+        out["rank"] = q.agg(rows, "min", RANK, IntegerField())
+        out["last_month"] = q.agg(rows, "max", "month")
+        return rows, out
+
+    candidates = {"period": reads(exact)}
+    has_exact = None
+    if months is not None:
+        has_exact = q.exists(exact)
+        candidates["months"] = reads(months)
+
+    def pick():
+        basis = "period" if has_exact is None or has_exact() else "months"
+        rows, got = candidates[basis]
+        values = {name: got[name]() for name in aggs}
+        values["rank"] = got["rank"]()
+        values["last_month"] = got["last_month"]() if basis == "months" else None
+        return rows, basis, values
+
+    return pick
 
 
 def _shifted(scope: Scope, years: int) -> Scope:
@@ -67,17 +100,33 @@ def _shifted(scope: Scope, years: int) -> Scope:
     definition="统计期内填报有研发项目的企业户数",
     formula="count(distinct 企业 where 有研发项目)",
     order=20,
+    planned=True,
 )
-def rd_firm_count(scope: Scope) -> Value:
-    rows, basis = selectors.period_rows(scope, "has_rd_projects", Q(has_rd_projects=True))
-    count = rows.order_by().values("organisation_id").distinct().count()
-    return Value(count, status=least_final(_statuses(rows)), rows=lambda: rows, note=_basis_note(basis, rows))
+def rd_firm_count(scope: Scope, q: Reads):
+    plan = _plan_rows(
+        scope, q, "has_rd_projects", Q(has_rd_projects=True), n=("count_distinct", "organisation_id")
+    )
+
+    def build():
+        rows, basis, v = plan()
+        note = _basis_note(basis, v["last_month"])
+        return Value(v["n"], status=_status_of(v["rank"]), rows=lambda: rows, note=note)
+
+    return build
 
 
-def _rd_sum(scope: Scope):
-    rows, basis = selectors.period_rows(scope, "rd_internal")
-    agg = rows.order_by().aggregate(total=Sum("rd_internal"), firms=Count("organisation", distinct=True))
-    return rows, basis, agg["total"], agg["firms"]
+def _rd_sum(scope: Scope, q: Reads):
+    """Getter of (rows, least status rank, total, firms, status, note) of the scope's R&D expenditure."""
+    plan = _plan_rows(
+        scope, q, "rd_internal", total=("sum", "rd_internal"), firms=("count_distinct", "organisation_id")
+    )
+
+    def get():
+        rows, basis, v = plan()
+        status, note = _status_of(v["rank"]), _basis_note(basis, v["last_month"])
+        return rows, v["rank"], v["total"], v["firms"], status, note
+
+    return get
 
 
 @register(
@@ -88,17 +137,19 @@ def _rd_sum(scope: Scope):
     definition="区域内企业R&D经费内部支出合计；报告中按亿元（÷10000，保留两位小数）表述",
     formula="Σ R&D经费内部支出",
     order=21,
+    planned=True,
 )
-def rd_total(scope: Scope) -> Value:
-    rows, basis, total, firms = _rd_sum(scope)
-    total = round2(total)
-    return Value(
-        total,
-        status=least_final(_statuses(rows)),
-        rows=lambda: rows,
-        note=_basis_note(basis, rows),
-        parts={"亿元": to_yi(total), "企业数": firms},
-    )
+def rd_total(scope: Scope, q: Reads):
+    rd = _rd_sum(scope, q)
+
+    def build():
+        rows, _rank, total, firms, status, note = rd()
+        total = round2(total)
+        return Value(
+            total, status=status, rows=lambda: rows, note=note, parts={"亿元": to_yi(total), "企业数": firms}
+        )
+
+    return build
 
 
 @register(
@@ -109,9 +160,14 @@ def rd_total(scope: Scope) -> Value:
     definition="(本期研发投入 − 上年同期研发投入) ÷ 上年同期研发投入 × 100，保留两位小数",
     formula="(rd_total(Y) − rd_total(Y−1)) ÷ rd_total(Y−1) × 100",
     order=22,
+    planned=True,
 )
-def rd_total_yoy(scope: Scope) -> Value:
-    current, previous = rd_total(scope), rd_total(_shifted(scope, -1))
+def rd_total_yoy(scope: Scope, q: Reads):
+    now, before = rd_total(scope, q), rd_total(_shifted(scope, -1), q)
+    return lambda: _yoy(now(), before())
+
+
+def _yoy(current: Value, previous: Value) -> Value:
     value = None
     if current.value is not None and previous.value:
         value = percent(current.value - previous.value, previous.value)
@@ -131,20 +187,28 @@ def rd_total_yoy(scope: Scope) -> Value:
     definition="区域R&D经费内部支出合计 ÷ 同期地区生产总值 × 100，保留两位小数",
     formula="rd_total ÷ GDP × 100",
     order=23,
+    planned=True,
 )
-def rd_intensity(scope: Scope) -> Value:
-    rows, _basis, total, _firms = _rd_sum(scope)
-    gdp = selectors.region_fact(scope.region, scope.period, scope.as_of)
-    gdp_value = gdp.gdp if gdp else None
-    statuses = _statuses(rows) + ([gdp.status] if gdp else [])
-    note = "" if gdp_value else "缺少该期地区生产总值，无法计算"
-    return Value(
-        percent(total, gdp_value),
-        status=least_final(statuses),
-        rows=lambda: rows,
-        note=note,
-        parts={"R&D经费内部支出（万元）": round2(total), "地区生产总值（万元）": gdp_value},
-    )
+def rd_intensity(scope: Scope, q: Reads):
+    rd = _rd_sum(scope, q)
+    facts = selectors.region_fact_rows(scope.region, scope.period, scope.as_of)
+    gdp_pk, gdp_value, gdp_status = (q.first(facts, f) for f in ("pk", "gdp", "status"))
+
+    def build():
+        rows, rank, total, _firms, _status, _note = rd()
+        value = gdp_value() if gdp_pk() is not None else None
+        statuses = [RANK_STATUS[rank]] if rank is not None else []
+        statuses += [gdp_status()] if gdp_pk() is not None else []
+        note = "" if value else "缺少该期地区生产总值，无法计算"
+        return Value(
+            percent(total, value),
+            status=least_final(statuses),
+            rows=lambda: rows,
+            note=note,
+            parts={"R&D经费内部支出（万元）": round2(total), "地区生产总值（万元）": value},
+        )
+
+    return build
 
 
 @register(
@@ -155,22 +219,34 @@ def rd_intensity(scope: Scope) -> Value:
     definition="区域所在市同期公布的R&D经费投入强度，用于“高于全市平均水平”的比较",
     formula="RegionFact(市).R&D经费投入强度",
     order=24,
+    planned=True,
 )
-def rd_intensity_city(scope: Scope) -> Value:
-    city = selectors.city_of(scope.region)
-    fact = selectors.region_fact(city, scope.period, scope.as_of) if city else None
+def rd_intensity_city(scope: Scope, q: Reads):
     from kechuang.statistics.models import RegionFact
 
-    rows = (
-        RegionFact.objects.filter(pk=fact.pk).select_related("region") if fact else RegionFact.objects.none()
+    city = selectors.city_of(scope.region)
+    facts = selectors.region_fact_rows(city, scope.period, scope.as_of) if city else None
+    fact_pk, published, fact_status = (
+        (q.first(facts, f) for f in ("pk", "rd_intensity_published", "status"))
+        if facts is not None
+        else [None] * 3
     )
-    return Value(
-        fact.rd_intensity_published if fact else None,
-        status=fact.status if fact else Status.ESTIMATE,
-        rows=lambda: rows,
-        note="" if fact else "缺少所在市该期公布数",
-        parts={"市": city.name if city else None},
-    )
+
+    def build():
+        pk = fact_pk() if fact_pk else None
+        found = pk is not None
+        rows = (
+            RegionFact.objects.filter(pk=pk).select_related("region") if found else RegionFact.objects.none()
+        )
+        return Value(
+            published() if found else None,
+            status=fact_status() if found else Status.ESTIMATE,
+            rows=lambda: rows,
+            note="" if found else "缺少所在市该期公布数",
+            parts={"市": city.name if city else None},
+        )
+
+    return build
 
 
 @register(
@@ -181,16 +257,22 @@ def rd_intensity_city(scope: Scope) -> Value:
     definition="正数表示高于全市平均水平，负数表示低于全市平均水平（两者均取两位小数后相减）",
     formula="rd_intensity − rd_intensity_city",
     order=25,
+    planned=True,
 )
-def rd_intensity_vs_city(scope: Scope) -> Value:
-    own, city = rd_intensity(scope), rd_intensity_city(scope)
-    value = None if own.value is None or city.value is None else round2(own.value - city.value)
-    return Value(
-        value,
-        status=least_final([own.status, city.status]),
-        rows=own.rows,
-        parts={"本区域（%）": own.value, "全市（%）": city.value},
-    )
+def rd_intensity_vs_city(scope: Scope, q: Reads):
+    own_plan, city_plan = rd_intensity(scope, q), rd_intensity_city(scope, q)
+
+    def build():
+        own, city = own_plan(), city_plan()
+        value = None if own.value is None or city.value is None else round2(own.value - city.value)
+        return Value(
+            value,
+            status=least_final([own.status, city.status]),
+            rows=own.rows,
+            parts={"本区域（%）": own.value, "全市（%）": city.value},
+        )
+
+    return build
 
 
 # --- high-tech output share ----------------------------------------------------------------------------
@@ -204,17 +286,29 @@ def rd_intensity_vs_city(scope: Scope) -> Value:
     definition="规上工业企业高新技术产业产值合计 ÷ 规上工业总产值合计 × 100，保留两位小数",
     formula="Σ 高新技术产业产值(规上) ÷ Σ 工业总产值(规上) × 100",
     order=30,
+    planned=True,
 )
-def hightech_output_share(scope: Scope) -> Value:
-    rows, basis = selectors.period_rows(scope, "industrial_output", Q(above_size=True))
-    agg = rows.order_by().aggregate(ht=Sum("hightech_output"), total=Sum("industrial_output"))
-    return Value(
-        percent(agg["ht"] or Decimal(0), agg["total"]),
-        status=least_final(_statuses(rows)),
-        rows=lambda: rows,
-        note=_basis_note(basis, rows),
-        parts={"高新技术产业产值（万元）": agg["ht"], "规上工业总产值（万元）": agg["total"]},
+def hightech_output_share(scope: Scope, q: Reads):
+    plan = _plan_rows(
+        scope,
+        q,
+        "industrial_output",
+        Q(above_size=True),
+        ht=("sum", "hightech_output"),
+        total=("sum", "industrial_output"),
     )
+
+    def build():
+        rows, basis, v = plan()
+        return Value(
+            percent(v["ht"] or Decimal(0), v["total"]),
+            status=_status_of(v["rank"]),
+            rows=lambda: rows,
+            note=_basis_note(basis, v["last_month"]),
+            parts={"高新技术产业产值（万元）": v["ht"], "规上工业总产值（万元）": v["total"]},
+        )
+
+    return build
 
 
 @register(
@@ -225,9 +319,10 @@ def hightech_output_share(scope: Scope) -> Value:
     definition="年初值 = 上一年度全年的高新技术产业产值占比（截至日期所知的最新数据）",
     formula="hightech_output_share(Y−1)",
     order=31,
+    planned=True,
 )
-def hightech_output_share_year_start(scope: Scope) -> Value:
-    return hightech_output_share(Scope(scope.region, Period(scope.period.year - 1), scope.as_of))
+def hightech_output_share_year_start(scope: Scope, q: Reads):
+    return hightech_output_share(Scope(scope.region, Period(scope.period.year - 1), scope.as_of), q)
 
 
 @register(
@@ -238,16 +333,22 @@ def hightech_output_share_year_start(scope: Scope) -> Value:
     definition="当前值（本年1—N月累计或本期）− 年初值（上一年度全年），单位为百分点",
     formula="hightech_output_share(Y) − hightech_output_share(Y−1)",
     order=32,
+    planned=True,
 )
-def hightech_output_share_change(scope: Scope) -> Value:
-    now, start = hightech_output_share(scope), hightech_output_share_year_start(scope)
-    value = None if now.value is None or start.value is None else round2(now.value - start.value)
-    return Value(
-        value,
-        status=least_final([now.status, start.status]),
-        rows=now.rows,
-        parts={"当前值（%）": now.value, "年初值（%）": start.value},
-    )
+def hightech_output_share_change(scope: Scope, q: Reads):
+    now_plan, start_plan = hightech_output_share(scope, q), hightech_output_share_year_start(scope, q)
+
+    def build():
+        now, start = now_plan(), start_plan()
+        value = None if now.value is None or start.value is None else round2(now.value - start.value)
+        return Value(
+            value,
+            status=least_final([now.status, start.status]),
+            rows=now.rows,
+            parts={"当前值（%）": now.value, "年初值（%）": start.value},
+        )
+
+    return build
 
 
 # --- targets -------------------------------------------------------------------------------------------
@@ -265,14 +366,22 @@ def target_for(region, year: int, code: str) -> Target | None:
     definition="研发投入 ÷ 年度目标（年度目标表中 rd_total 的目标值）× 100，保留两位小数",
     formula="rd_total ÷ Target(rd_total) × 100",
     order=40,
+    planned=True,
 )
-def rd_total_completion(scope: Scope) -> Value:
-    current = rd_total(scope)
-    target = target_for(scope.region, scope.period.year, "rd_total")
-    return Value(
-        percent(current.value, target.value if target else None),
-        status=current.status,
-        rows=current.rows,
-        note="" if target else "未设定年度目标",
-        parts={"研发投入（万元）": current.value, "年度目标（万元）": target.value if target else None},
-    )
+def rd_total_completion(scope: Scope, q: Reads):
+    current_plan = rd_total(scope, q)
+    targets = Target.objects.filter(region=scope.region, year=scope.period.year, indicator="rd_total")
+    target_pk, target_value = q.first(targets, "pk"), q.first(targets, "value")
+
+    def build():
+        current = current_plan()
+        value = target_value() if target_pk() is not None else None
+        return Value(
+            percent(current.value, value),
+            status=current.status,
+            rows=current.rows,
+            note="" if target_pk() is not None else "未设定年度目标",
+            parts={"研发投入（万元）": current.value, "年度目标（万元）": value},
+        )
+
+    return build

@@ -43,29 +43,36 @@ def period_rows(scope: Scope, field: str, extra: Q | None = None) -> tuple[Query
     the region; otherwise, for a year or a quarter, the monthly rows inside it (1—N月累计). The choice is
     made for the whole region, never per firm, so annual and monthly figures are never mixed.
     """
+    exact, months = period_candidates(scope, field, extra)
+    if months is None or exact.exists():
+        return exact, "period"
+    return months, "months"
+
+
+def period_candidates(
+    scope: Scope, field: str, extra: Q | None = None
+) -> tuple[QuerySet[EnterpriseFact], QuerySet[EnterpriseFact] | None]:
+    """`period_rows`' two candidates: the period's own rows, and (for a year or a quarter) the monthly
+    rows inside it, taken only when the first set is empty; None for a month."""
     p = scope.period
     base = scope_facts(scope).filter(**{f"{field}__isnull": False})
     if extra is not None:
         base = base.filter(extra)
     exact = base.filter(year=p.year, quarter=p.quarter, month=p.month)
-    if p.month or exact.exists():
-        return exact, "period"
+    if p.month:
+        return exact, None
     months = range(p.start.month, p.end.month + 1)
-    return base.filter(year=p.year, quarter=None, month__in=months), "months"
+    return exact, base.filter(year=p.year, quarter=None, month__in=months)
+
+
+def region_fact_rows(region: Region, period: Period, as_of) -> QuerySet[RegionFact]:
+    return RegionFact.objects.filter(
+        region=region, year=period.year, quarter=period.quarter, month=period.month, reported_on__lte=as_of
+    ).select_related("region")
 
 
 def region_fact(region: Region, period: Period, as_of) -> RegionFact | None:
-    return (
-        RegionFact.objects.filter(
-            region=region,
-            year=period.year,
-            quarter=period.quarter,
-            month=period.month,
-            reported_on__lte=as_of,
-        )
-        .select_related("region")
-        .first()
-    )
+    return region_fact_rows(region, period, as_of).first()
 
 
 def city_of(region: Region) -> Region | None:

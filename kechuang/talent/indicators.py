@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kechuang.core.indicators import Scope, Value, register
+from django.db.models import Q
+
+from kechuang.core.indicators import Reads, Scope, Value, register
 from kechuang.talent import selectors
 from kechuang.talent.models import ForeignExpertProject, Nomination
 
@@ -15,14 +17,16 @@ from kechuang.talent.models import ForeignExpertProject, Nomination
     definition="统计年度内本区人才（或本区企业的合作人才）在人才工程、创业大赛中获奖或入选的人次",
     formula="count(TalentAward year=period.year, result in awarded/selected)",
     order=340,
+    planned=True,
 )
-def talent_award_count(scope: Scope) -> Value:
+def talent_award_count(scope: Scope, q: Reads):
     rows = (
         selectors.in_region_awards(scope.region)
         .filter(year=scope.period.year, result__in=["awarded", "selected"])
         .select_related("person", "organisation")
     )
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -33,10 +37,12 @@ def talent_award_count(scope: Scope) -> Value:
     definition="统计年度内被推荐参加省级等上级赛事或人才工程的人数",
     formula="count(distinct person, TalentAward result=recommended)",
     order=341,
+    planned=True,
 )
-def talent_recommended_count(scope: Scope) -> Value:
+def talent_recommended_count(scope: Scope, q: Reads):
     rows = selectors.in_region_awards(scope.region).filter(year=scope.period.year, result="recommended")
-    return Value(rows.values("person").distinct().count(), rows=lambda: rows.select_related("person"))
+    n = q.count(rows.values("person").distinct())
+    return lambda: Value(n(), rows=lambda: rows.select_related("person"))
 
 
 @register(
@@ -47,14 +53,16 @@ def talent_recommended_count(scope: Scope) -> Value:
     definition="统计年度内向本区企业征集到的外国专家需求项数",
     formula="count(ForeignExpertDemand year=period.year)",
     order=342,
+    planned=True,
 )
-def foreign_demand_count(scope: Scope) -> Value:
+def foreign_demand_count(scope: Scope, q: Reads):
     rows = (
         selectors.in_region_demands(scope.region)
         .filter(year=scope.period.year)
         .select_related("organisation")
     )
-    return Value(rows.count(), rows=lambda: rows, parts={"matched": rows.filter(status="matched").count()})
+    n, matched = q.count(rows), q.count(rows, filter=Q(status="matched"))
+    return lambda: Value(n(), rows=lambda: rows, parts={"matched": matched()})
 
 
 def _projects(scope, **filters):
@@ -71,10 +79,12 @@ def _projects(scope, **filters):
     definition="统计年度内入选市国际高端人才项目培育库（或立项）的外国专家项目数",
     formula="count(ForeignExpertProject level=municipal, status in pooled/approved)",
     order=343,
+    planned=True,
 )
-def foreign_project_pooled(scope: Scope) -> Value:
+def foreign_project_pooled(scope: Scope, q: Reads):
     rows = _projects(scope, level="municipal", status__in=["pooled", "approved"])
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -85,10 +95,12 @@ def foreign_project_pooled(scope: Scope) -> Value:
     definition="统计年度内组织本区企业申报的省级引进外国智力项目数",
     formula="count(ForeignExpertProject level=provincial)",
     order=344,
+    planned=True,
 )
-def foreign_project_provincial_applied(scope: Scope) -> Value:
+def foreign_project_provincial_applied(scope: Scope, q: Reads):
     rows = _projects(scope, level="provincial")
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(
@@ -99,11 +111,13 @@ def foreign_project_provincial_applied(scope: Scope) -> Value:
     definition="统计年度内推荐申报齐鲁友谊奖等奖项的人数",
     formula="count(Nomination year=period.year, status != draft)",
     order=345,
+    planned=True,
 )
-def nomination_count(scope: Scope) -> Value:
+def nomination_count(scope: Scope, q: Reads):
     rows = (
         Nomination.objects.filter(region__path__startswith=scope.region.path, year=scope.period.year)
         .exclude(status="draft")
         .select_related("person")
     )
-    return Value(rows.count(), rows=lambda: rows)
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)

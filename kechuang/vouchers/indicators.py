@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from django.db.models import Q
 
-from django.db.models import Q, Sum
-
-from kechuang.core.indicators import Scope, Value, register
+from kechuang.core.indicators import Reads, Scope, Value, register
 from kechuang.vouchers.models import ZERO, LedgerEntry
 
 K = LedgerEntry.Kind
@@ -20,10 +18,9 @@ def _in_period(scope: Scope):
     )
 
 
-def _net(paid, reversed_) -> Decimal:
-    return (paid.aggregate(s=Sum("amount"))["s"] or ZERO) - (
-        reversed_.aggregate(s=Sum("amount"))["s"] or ZERO
-    )
+def _net(q: Reads, paid, reversed_):
+    paid_sum, reversed_sum = q.agg(paid, "sum", "amount"), q.agg(reversed_, "sum", "amount")
+    return lambda: (paid_sum() or ZERO) - (reversed_sum() or ZERO)
 
 
 def _voucher_rows(scope: Scope):
@@ -44,9 +41,9 @@ def _fund_rows(scope: Scope):
     )
 
 
-def _value(rows, paid_kind) -> Value:
-    total = _net(rows.filter(kind=paid_kind), rows.filter(kind=K.REVERSAL))
-    return Value(total, rows=lambda: rows.order_by("booked_on", "pk"))
+def _value(q: Reads, rows, paid_kind):
+    total = _net(q, rows.filter(kind=paid_kind), rows.filter(kind=K.REVERSAL))
+    return lambda: Value(total(), rows=lambda: rows.order_by("booked_on", "pk"))
 
 
 @register(
@@ -57,9 +54,10 @@ def _value(rows, paid_kind) -> Value:
     definition="统计期内经审核、复核后拨付给企业的创新券兑付金额，冲正分录冲减",
     formula="sum(兑付拨付分录) − sum(兑付冲正分录)",
     order=600,
+    planned=True,
 )
-def voucher_funds_paid(scope: Scope) -> Value:
-    return _value(_voucher_rows(scope), K.PAYOUT)
+def voucher_funds_paid(scope: Scope, q: Reads):
+    return _value(q, _voucher_rows(scope), K.PAYOUT)
 
 
 @register(
@@ -70,9 +68,10 @@ def voucher_funds_paid(scope: Scope) -> Value:
     definition="统计期内从资金预算分期拨付给企业、项目或个人的扶持资金和奖金",
     formula="sum(分期拨付分录) − sum(拨付冲正分录)",
     order=601,
+    planned=True,
 )
-def support_funds_paid(scope: Scope) -> Value:
-    return _value(_fund_rows(scope), K.INSTALMENT)
+def support_funds_paid(scope: Scope, q: Reads):
+    return _value(q, _fund_rows(scope), K.INSTALMENT)
 
 
 @register(
@@ -83,15 +82,21 @@ def support_funds_paid(scope: Scope) -> Value:
     definition="统计期内发放的校城融合项目扶持资金、科技创新券与奖金合计",
     formula="voucher_funds_paid + support_funds_paid",
     order=602,
+    planned=True,
 )
-def vouchers_and_funds_paid(scope: Scope) -> Value:
-    v, f = voucher_funds_paid(scope), support_funds_paid(scope)
+def vouchers_and_funds_paid(scope: Scope, q: Reads):
+    v_plan, f_plan = voucher_funds_paid(scope, q), support_funds_paid(scope, q)
     rows = _voucher_rows(scope) | _fund_rows(scope)
-    return Value(
-        v.value + f.value,
-        rows=lambda: rows.order_by("booked_on", "pk"),
-        parts={"voucher_funds_paid": v.value, "support_funds_paid": f.value},
-    )
+
+    def build():
+        v, f = v_plan(), f_plan()
+        return Value(
+            v.value + f.value,
+            rows=lambda: rows.order_by("booked_on", "pk"),
+            parts={"voucher_funds_paid": v.value, "support_funds_paid": f.value},
+        )
+
+    return build
 
 
 @register(
@@ -102,11 +107,11 @@ def vouchers_and_funds_paid(scope: Scope) -> Value:
     definition="统计期内经审核发放的科技创新券张数",
     formula="count(发放分录)",
     order=603,
+    planned=True,
 )
-def vouchers_issued_count(scope: Scope) -> Value:
+def vouchers_issued_count(scope: Scope, q: Reads):
     rows = _in_period(scope).filter(kind=K.ISSUE, programme__region__path__startswith=scope.region.path)
-    return Value(
-        rows.count(),
-        rows=lambda: rows.order_by("booked_on", "pk"),
-        parts={"amount": rows.aggregate(s=Sum("amount"))["s"] or ZERO},
+    n, amount = q.count(rows), q.agg(rows, "sum", "amount")
+    return lambda: Value(
+        n(), rows=lambda: rows.order_by("booked_on", "pk"), parts={"amount": amount() or ZERO}
     )

@@ -1,0 +1,391 @@
+"""The reads a planned indicator asks for (see `core.indicators`): run lazily by a `Direct` (the reads on one
+queryset object — counts, filtered counts and aggregates — merged into ONE ordinary `aggregate()` query, so a
+figure alone costs what its hand-written version did) or collected into a `Batch` that runs them all as
+uncorrelated scalar subqueries of a few SELECTs (each compiled once; identical ones once).
+
+Both give the same values: a count is `COUNT(*)` over the queryset as Django would count it, an aggregate is
+the same SQL function over the same column (converted to Python by the same model field), `first` the first
+row's field in the queryset's ordering (pk when unordered), `exists` the same EXISTS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models, router
+from django.db.models import Exists, F, Subquery
+
+Getter = Callable[[], Any]
+FUNCTIONS = {
+    "sum": "SUM(kc_a.kc_v)",
+    "max": "MAX(kc_a.kc_v)",
+    "min": "MIN(kc_a.kc_v)",
+    "count": "COUNT(kc_a.kc_v)",
+    "count_distinct": "COUNT(DISTINCT kc_a.kc_v)",
+}
+# Scalars per SELECT. SQLite plans one statement with many subqueries superlinearly (bench 2, city, 2020:
+# 150 a SELECT → 1.4 s of SQL, 20–50 → 0.1 s); PostgreSQL does not mind. Far under both parameter limits.
+CHUNK = {"sqlite": 30}
+CHUNK_DEFAULT = 150
+
+
+def _field(qs, expr, output_field):
+    if output_field is not None:
+        return output_field
+    if isinstance(expr, str) and "__" not in expr:
+        return qs.model._meta.get_field(expr)
+    raise ValueError("agg() over an expression or a related field needs output_field")
+
+
+class Reads:
+    """`filter` (a Q) narrows a count or an aggregate to some of the queryset's rows: `count(qs, filter=f)`
+    equals `qs.filter(f).count()`, and lets a `Direct` answer it in the same query as the other reads."""
+
+    def count(self, qs, filter=None) -> Getter:  # noqa: A002 - Django's own name for it
+        raise NotImplementedError
+
+    def agg(self, qs, function: str, expr, output_field=None, filter=None) -> Getter:  # noqa: A002
+        raise NotImplementedError
+
+    def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
+        """Getter of {group: count} for every group of `groups` (tuples of `fields` values; 0 when absent)."""
+        raise NotImplementedError
+
+    def exists(self, qs) -> Getter:
+        raise NotImplementedError
+
+    def first(self, qs, field: str) -> Getter:
+        raise NotImplementedError
+
+
+def _lazy(fn) -> Getter:
+    """Run `fn` the first time the getter is called (a plan may ask for reads it ends up not using)."""
+    box: list = []
+
+    def get():
+        if not box:
+            box.append(fn())
+        return box[0]
+
+    return get
+
+
+def _aggregate(qs, function: str, expr, output_field=None, filter=None):  # noqa: A002
+    """(queryset to aggregate, aggregate expression) for one agg() read."""
+    values = qs.order_by()
+    name = expr
+    if not isinstance(expr, str):
+        values, name = values.annotate(kc_v=expr), "kc_v"
+    if function in ("count", "count_distinct"):
+        return values, models.Count(name, distinct=function == "count_distinct", filter=filter)
+    kinds = {"sum": models.Sum, "max": models.Max, "min": models.Min}
+    return values, kinds[function](name, output_field=_field(qs, expr, output_field), filter=filter)
+
+
+def _plain(qs) -> bool:
+    """Rows of the model itself (no DISTINCT, slice, values(), annotation, set operation): COUNT(*) over it
+    is an aggregate of its own query, which other aggregates can share."""
+    query = qs.query
+    return not (
+        query.distinct
+        or query.is_sliced
+        or query.values_select
+        or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+        or query.combinator
+        or query.group_by is not None
+        or query.extra
+    )
+
+
+class _Shared:
+    """The merged aggregate reads of one queryset object: run together the first time any is asked for."""
+
+    def __init__(self, qs) -> None:
+        self.qs = qs.order_by()
+        self.pending: dict[str, Any] = {}
+        self.results: dict[str, Any] = {}
+
+    def add(self, aggregate) -> Getter:
+        name = f"kc_{len(self.pending) + len(self.results)}"
+        self.pending[name] = aggregate
+
+        def get():
+            if name not in self.results:
+                self.results.update(self.qs.aggregate(**self.pending))
+                self.pending = {}
+            return self.results[name]
+
+        return get
+
+
+class Direct(Reads):
+    """Ordinary queries run when a getter is first called; the counts and aggregates asked of the same
+    queryset object share one query. One instance per computed figure (it keeps the querysets)."""
+
+    def __init__(self) -> None:
+        self._shared: dict[int, _Shared] = {}
+
+    def _on(self, qs) -> _Shared:
+        shared = self._shared.get(id(qs))
+        if shared is None or shared.qs.model is not qs.model:
+            shared = self._shared[id(qs)] = _Shared(qs)
+            shared.source = qs  # keeps qs alive so that its id() is not reused
+        return shared
+
+    def count(self, qs, filter=None) -> Getter:  # noqa: A002
+        if _plain(qs):
+            return self._on(qs).add(models.Count("pk", filter=filter))
+        rows = qs if filter is None else qs.filter(filter)
+        return _lazy(rows.count)
+
+    def agg(self, qs, function: str, expr, output_field=None, filter=None) -> Getter:  # noqa: A002
+        if _plain(qs):
+            if function in ("count", "count_distinct"):
+                aggregate = models.Count(expr, distinct=function == "count_distinct", filter=filter)
+            else:
+                kinds = {"sum": models.Sum, "max": models.Max, "min": models.Min}
+                aggregate = kinds[function](expr, output_field=_field(qs, expr, output_field), filter=filter)
+            return self._on(qs).add(aggregate)
+        return _lazy(lambda: self._agg(qs, function, expr, output_field, filter))
+
+    def _agg(self, qs, function: str, expr, output_field=None, filter=None):  # noqa: A002
+        values, aggregate = _aggregate(qs, function, expr, output_field, filter)
+        return values.aggregate(kc_r=aggregate)["kc_r"]
+
+    def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
+        def run():
+            rows = qs.order_by().values(*fields).annotate(kc_n=models.Count("pk"))
+            found = {tuple(r[f] for f in fields): r["kc_n"] for r in rows}
+            return {g: found.get(tuple(g), 0) for g in groups}
+
+        return _lazy(run)
+
+    def exists(self, qs) -> Getter:
+        return _lazy(qs.exists)
+
+    def first(self, qs, field: str) -> Getter:
+        if not qs.ordered:
+            qs = qs.order_by("pk")
+        return _lazy(lambda: qs.values_list(field, flat=True).first())
+
+
+class _Group:
+    """The aggregates a Batch asks of one queryset (by its WHERE): one aggregate SELECT, a derived table."""
+
+    def __init__(self, query, index: int, sql: str, params) -> None:
+        self.index = index
+        self.query = query  # no ordering, no select list, no select_related
+        self.sql, self.params = sql, params  # "SELECT  FROM … WHERE …" as compiled for the key
+        self.aggregates: dict[str, Any] = {}  # alias -> aggregate expression
+        self.names: dict[str, str] = {}  # repr of the aggregate -> alias
+
+
+def _agg_of(qs, function: str, expr, output_field=None, filter=None):  # noqa: A002
+    if function in ("count", "count_distinct"):
+        return models.Count(expr, distinct=function == "count_distinct", filter=filter)
+    kinds = {"sum": models.Sum, "max": models.Max, "min": models.Min}
+    return kinds[function](expr, output_field=_field(qs, expr, output_field), filter=filter)
+
+
+class Batch(Reads):
+    """Collects reads; `run()` evaluates them all; the getters answer afterwards.
+
+    The counts and aggregates of a plain queryset are grouped by the queryset's FROM/WHERE (compiled once to
+    find identical ones across figures): each group is ONE aggregate SELECT — the very query a `Direct`
+    would run — joined to the others as a one-row derived table. Other reads (exists, first, counts of
+    DISTINCT rows) are scalar subqueries of the same SELECT, compiled once; identical ones once."""
+
+    GROUPS_PER_SELECT = 10  # derived tables per SELECT (PostgreSQL's join search stays exhaustive < 12)
+
+    def __init__(self) -> None:
+        from kechuang.core.models import Region
+
+        self._alias = router.db_for_read(Region) or "default"
+        self._connection = connections[self._alias]
+        self._anchor = Region.objects.using(self._alias).all().query
+        self._compiler = self._anchor.get_compiler(connection=self._connection)
+        self._reads: dict[tuple, str] = {}  # (sql, params) -> name
+        self._compiled: dict[str, tuple] = {}  # name -> (sql, params, converters, expression)
+        self._groups: dict[tuple, _Group] = {}
+        self._by_object: dict[int, tuple[Any, _Group | None]] = {}
+        self._counted: list[tuple[str, list, list[str]]] = []  # count_by: (SQL, params, column names)
+        self._results: dict[str, Any] | None = None
+
+    def _group_of(self, qs) -> _Group | None:
+        """The group of `qs`'s FROM/WHERE (None: it selects nothing); compiled once per queryset object."""
+        known = self._by_object.get(id(qs))
+        if known is not None and known[0] is qs:
+            return known[1]
+        query = qs.query.chain()
+        query.clear_ordering(force=True)
+        query.select_related = False
+        query.clear_select_clause()
+        try:
+            sql, params = query.get_compiler(connection=self._connection).as_sql()
+        except EmptyResultSet:
+            group = None
+        else:
+            key = (query.model, sql, tuple(map(repr, params)))
+            group = self._groups.get(key)
+            if group is None:
+                group = self._groups[key] = _Group(query, len(self._groups), sql, params)
+        self._by_object[id(qs)] = (qs, group)  # holding qs keeps its id from being reused
+        return group
+
+    def _grouped(self, qs, aggregate) -> Getter:
+        group = self._group_of(qs)
+        if group is None:
+            value = aggregate.empty_result_set_value
+            return lambda: value
+        signature = repr(aggregate)
+        alias = group.names.get(signature)
+        if alias is None:
+            alias = group.names[signature] = f"g{group.index}_{len(group.aggregates)}"
+            group.aggregates[alias] = aggregate
+        name = f"{id(group)}:{alias}"
+        return lambda: self._get(name)
+
+    def _add(self, expression) -> Getter:
+        resolved = expression.resolve_expression(self._anchor)
+        try:
+            sql, params = self._compiler.compile(resolved)
+        except EmptyResultSet:
+            value = resolved.empty_result_set_value
+            return lambda: value
+        key = (sql, tuple(map(repr, params)))
+        name = self._reads.get(key)
+        if name is None:
+            name = self._reads[key] = f"kc_{len(self._reads)}"
+            converters = self._connection.ops.get_db_converters(resolved) + resolved.get_db_converters(
+                self._connection
+            )
+            self._compiled[name] = (sql, params, converters, resolved)
+        return lambda: self._get(name)
+
+    def _get(self, name: str):
+        if self._results is None:
+            raise RuntimeError("Batch.run() has not been called")
+        return self._results[name]
+
+    def count(self, qs, filter=None) -> Getter:  # noqa: A002
+        if _plain(qs):
+            return self._grouped(qs, models.Count("pk", filter=filter))
+        inner = qs.order_by() if filter is None else qs.filter(filter).order_by()
+        if not inner.query.values_select and not inner.query.annotation_select:
+            inner = inner.values("pk")
+        expression = Subquery(
+            inner, template="(SELECT COUNT(*) FROM (%(subquery)s) kc_c)", output_field=models.IntegerField()
+        )
+        return self._add(expression)
+
+    def agg(self, qs, function: str, expr, output_field=None, filter=None) -> Getter:  # noqa: A002
+        if _plain(qs):
+            return self._grouped(qs, _agg_of(qs, function, expr, output_field, filter))
+        column = F(expr) if isinstance(expr, str) else expr
+        field = models.IntegerField() if function in ("count", "count_distinct") else None
+        field = field or _field(qs, expr, output_field)
+        rows = qs if filter is None else qs.filter(filter)
+        inner = rows.order_by().values(kc_v=column)
+        template = f"(SELECT {FUNCTIONS[function]} FROM (%(subquery)s) kc_a)"  # noqa: S608 - fixed names
+        return self._add(Subquery(inner, template=template, output_field=field))
+
+    def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
+        """One derived table counting each group over the queryset's rows read once (annotations such as a
+        platform's level on a date are computed once a row, not once a group)."""
+        groups = list(groups)
+        inner = qs.order_by().values(**{f"kc_f{i}": F(f) for i, f in enumerate(fields)})
+        try:
+            sql, params = inner.query.get_compiler(connection=self._connection).as_sql()
+        except EmptyResultSet:
+            return lambda: dict.fromkeys(groups, 0)
+        alias = f"c{len(self._counted)}"
+        cases, case_params = [], []
+        for i, group in enumerate(groups):
+            cond = " AND ".join(f"kc_in.kc_f{j} = %s" for j in range(len(fields)))
+            cases.append(f"COUNT(CASE WHEN {cond} THEN 1 END) AS {alias}_{i}")
+            case_params.extend(group)
+        self._counted.append(
+            (
+                f"SELECT {', '.join(cases)} FROM ({sql}) kc_in",  # noqa: S608 - fixed names, values as params
+                [*case_params, *params],
+                [f"{alias}_{i}" for i in range(len(groups))],
+            )
+        )
+        return lambda: {g: self._get(f"{alias}_{i}") for i, g in enumerate(groups)}
+
+    def exists(self, qs) -> Getter:
+        return self._add(Exists(qs.order_by()))
+
+    def first(self, qs, field: str) -> Getter:
+        if not qs.ordered:
+            qs = qs.order_by("pk")
+        inner = qs.values(field)[:1]
+        meta = qs.model._meta
+        output = meta.pk if field == "pk" else meta.get_field(field) if "__" not in field else None
+        return self._add(Subquery(inner, output_field=output))
+
+    def _group_sql(self, group: _Group):
+        """(SQL, params, [(name, converters, expression)]) of a group's aggregate SELECT."""
+        query = group.query.chain()
+        aliases = set(query.alias_map)
+        for alias, aggregate in group.aggregates.items():
+            query.add_annotation(aggregate, alias, select=True)
+        compiler = query.get_compiler(connection=self._connection)
+        if set(query.alias_map) == aliases and group.sql.startswith("SELECT  FROM "):
+            # the aggregates add no join: their SQL goes before the FROM … WHERE … compiled for the key
+            # (compiling a WHERE with annotated subqueries again costs as much as the query itself)
+            select, select_params = [], []
+            for alias in group.aggregates:
+                agg_sql, agg_params = compiler.compile(query.annotations[alias])
+                select.append(f"{agg_sql} AS {self._connection.ops.quote_name(alias)}")
+                select_params.extend(agg_params)
+            sql = f"SELECT {', '.join(select)} {group.sql[len('SELECT  ') :]}"
+            params = (*select_params, *group.params)
+        else:
+            sql, params = compiler.as_sql()
+        columns = []
+        for alias in group.aggregates:
+            resolved = query.annotations[alias]
+            converters = self._connection.ops.get_db_converters(resolved) + resolved.get_db_converters(
+                self._connection
+            )
+            columns.append((f"{id(group)}:{alias}", converters, resolved, alias))
+        return sql, params, columns
+
+    def run(self) -> None:
+        self._results = {}
+        names = list(self._compiled)
+        size = CHUNK.get(self._connection.vendor, CHUNK_DEFAULT)
+        groups = list(self._groups.values())
+        quote = self._connection.ops.quote_name
+        tables = [self._group_sql(g) for g in groups]
+        tables += [
+            (sql, params, [(c, [], None, c) for c in columns]) for sql, params, columns in self._counted
+        ]
+        with self._connection.cursor() as cursor:
+            for start in range(0, len(tables), self.GROUPS_PER_SELECT):
+                parts = tables[start : start + self.GROUPS_PER_SELECT]
+                select = ", ".join(
+                    f"kc_g{i}.{quote(alias)}" for i, p in enumerate(parts) for *_x, alias in p[2]
+                )
+                joined = " CROSS JOIN ".join(f"({p[0]}) kc_g{i}" for i, p in enumerate(parts))
+                cursor.execute(f"SELECT {select} FROM {joined}", [x for p in parts for x in p[1]])  # noqa: S608
+                row = iter(cursor.fetchone())
+                for part in parts:
+                    for name, converters, resolved, _alias in part[2]:
+                        value = next(row)
+                        for converter in converters:
+                            value = converter(value, resolved, self._connection)
+                        self._results[name] = value
+            for start in range(0, len(names), size):
+                chunk = names[start : start + size]
+                parts = [self._compiled[n] for n in chunk]
+                sql = "SELECT " + ", ".join(p[0] for p in parts)
+                cursor.execute(sql, [param for p in parts for param in p[1]])
+                row = cursor.fetchone()
+                for name, (_sql, _params, converters, resolved), value in zip(chunk, parts, row, strict=True):
+                    for converter in converters:
+                        value = converter(value, resolved, self._connection)
+                    self._results[name] = value
