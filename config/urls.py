@@ -1,7 +1,7 @@
 from django.apps import apps
+from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from kechuang.api.api import api
 
@@ -13,7 +13,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on pages that name no icon (and on downloads): point them at ours.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    # (resolved per request: the manifest storage of production knows hashed names only after collectstatic)
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
 ]
 
 # Each domain module mounts itself at /<label>/ when installed, so adding a module is one line in
