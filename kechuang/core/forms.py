@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from kechuang.core.models import CalendarDay, Organisation
 
@@ -80,3 +81,12 @@ class OrganisationForm(forms.ModelForm):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label="姓名或单位", required=False)
+
+
+def form_error(form, exc: ValidationError) -> None:
+    """Attach a service's error to the form: to the field it names when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

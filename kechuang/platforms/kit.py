@@ -18,6 +18,7 @@ from django.urls import reverse
 from kechuang.accounts.roles import Role
 from kechuang.core import audit
 from kechuang.core.exports import xlsx_response
+from kechuang.core.forms import form_error  # noqa: F401 - re-exported for this module's views
 from kechuang.core.permissions import Policy, region_rule
 from kechuang.core.services import StaleObject
 from kechuang.core.tables import Column, build_table
@@ -139,15 +140,6 @@ def post_action(request, form, call, success, back):
 def require(policy, user, action):
     if not policy.may(user, action):
         raise PermissionDenied
-
-
-def form_error(form, exc: ValidationError) -> None:
-    """Attach a service's error to the form: to the field it names when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
 from kechuang.core import dates, exports
+from kechuang.core.forms import form_error  # noqa: F401 - re-exported for this module's views
 from kechuang.core.permissions import get_object_or_404_for, organisations
 from kechuang.vouchers import permissions, selectors, services
 from kechuang.vouchers.models import ServiceItem
@@ -25,15 +26,6 @@ from kechuang.vouchers.setup_forms import (
     VetForm,
     catalogue_text,
 )
-
-
-def form_error(form, exc: ValidationError) -> None:
-    """A service's Chinese message onto the form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def form_page(request, form, title, **extra):

@@ -1,8 +1,9 @@
 """Helpers shared by the agritech views."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from kechuang.core.forms import form_error  # noqa: F401 - re-exported for this module's views
 from kechuang.core.models import Organisation, Region
 
 AGRI_ORG_KINDS = (Organisation.Kind.COOPERATIVE, Organisation.Kind.ENTERPRISE)
@@ -21,15 +22,6 @@ def region_of(user) -> Region:
 
 def render_list(request, template, context):
     return render(request, f"{template}#rows" if request.htmx else template, context)
-
-
-def form_error(form, exc: ValidationError) -> None:
-    """Attach a service's error to the form: to the field it names when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def uploaded_files(form, name="photos"):
