@@ -12,6 +12,7 @@ Every module may take part with a `build_district(ctx)` function in its `demo.py
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import time
@@ -80,7 +81,7 @@ def plan_for(code: str) -> DistrictPlan:
 
 def context_for(plan: DistrictPlan, *, firms: int | None = None) -> DemoContext:
     if firms is not None:
-        plan = DistrictPlan(**{**plan.__dict__, "firms": firms})
+        plan = dataclasses.replace(plan, firms=firms)
     district = Region.objects.get(code=plan.code)
     ctx = DemoContext(
         rng=random.Random(int(plan.code)),
