@@ -12,7 +12,7 @@ class Activity:
     """Mixed into `bench.generate.Generator` (uses its rng, scale, regions and firm rows)."""
 
     def programmes(self):
-        from bench.fastinsert import insert
+        from kechuang.core.bulk import insert_rows as insert
         from kechuang.core.models import DictItem, Person
         from kechuang.programmes.models import Application, Call, Programme, ProgrammeType
         from kechuang.projects.models import Milestone, Project
@@ -136,7 +136,7 @@ class Activity:
 
     def vouchers(self):
         """Issued vouchers whose ledger entries, pools and allowances reconcile (`ledger_check()` stays ok)."""
-        from bench.fastinsert import insert
+        from kechuang.core.bulk import insert_rows as insert
         from kechuang.vouchers.models import FirmAllowance, LedgerEntry, Voucher, VoucherProgramme
 
         rng = self.rng

@@ -12,8 +12,8 @@ class AuditChain:
 
     def audit(self):
         """1M (×scale) hash-chained events: computed like `audit.record`, inserted in chain order, then anchored."""
-        from bench.fastinsert import insert
         from kechuang.core import audit
+        from kechuang.core.bulk import insert_rows as insert
         from kechuang.core.models import AuditChainHead, AuditEvent
 
         rng = self.rng

@@ -12,7 +12,7 @@ class EnterpriseData:
     """Mixed into `bench.generate.Generator` (uses its rng, scale, regions and firm rows)."""
 
     def enterprise_data(self):
-        from bench.fastinsert import insert
+        from kechuang.core.bulk import insert_rows as insert
         from kechuang.core.models import DictItem
         from kechuang.enterprises.models import (
             EnterpriseProfile,
@@ -168,7 +168,7 @@ class EnterpriseData:
 
     def statistics(self):
         """Annual facts for every firm for three years; monthly 快报 for the 规上 firms (each month of 3 years)."""
-        from bench.fastinsert import insert
+        from kechuang.core.bulk import insert_rows as insert
         from kechuang.statistics.models import EnterpriseFact
 
         rng = self.rng

@@ -9,7 +9,7 @@ each, 100k voucher ledger entries that reconcile with their vouchers and allowan
 audit events. Regions are the same at every scale; the rest scales linearly.
 
 Parent tables (organisations, applications, projects, vouchers) go through `bulk_create` in batches so their
-ids come back; the big leaf tables go through `fastinsert.insert` (COPY on PostgreSQL, executemany on
+ids come back; the big leaf tables go through `kechuang.core.bulk.insert_rows` (COPY on PostgreSQL, executemany on
 SQLite). The audit events form a valid chain: each hash is computed exactly as `core.audit.record` does,
 continuing from the newest existing event, inserted in chain order, and the head is anchored at the end
 (`--verify` walks the whole chain with `audit.verify()` afterwards).

@@ -38,34 +38,68 @@ def _default(value):
     return str(value)
 
 
+def _flat_native(changes) -> dict | None:
+    """`changes` itself when it is already what `to_json` would return (a flat dict of str/int/bool/None)."""
+    if type(changes) is dict and all(type(k) is str and type(v) in _NATIVE for k, v in changes.items()):
+        return changes
+    return None
+
+
 def to_json(value) -> object:
     """JSON-native copy of `value` (what a JSONField gives back), so hashes recompute identically."""
     return json.loads(json.dumps(value, default=_default, ensure_ascii=False))
 
 
-def _canonical(event: AuditEvent) -> bytes:
-    payload = {
-        "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(),
-        "actor": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "changes": event.changes,
-        "ip": event.ip,
+_NATIVE = frozenset((str, int, bool, type(None)))  # exact types: str/int enums go through to_json
+
+
+def native(value) -> object:
+    """`to_json(value)` for one value, without the round trip for the scalars snapshots hold."""
+    if type(value) in _NATIVE:
+        return value
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date | dt.time):  # datetime is a date
+        return value.isoformat()
+    return to_json(value)
+
+
+def _payload(
+    occurred_at, actor_id, actor_label, action, object_type, object_id, object_repr, changes, ip
+) -> dict:
+    """What an event's hash covers (every field but the ids and hashes)."""
+    return {
+        "occurred_at": occurred_at.astimezone(dt.UTC).isoformat(),
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "changes": changes,
+        "ip": ip,
     }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _hash(prev_hash: str, payload: dict) -> str:
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.sha256(prev_hash.encode() + b"\n" + body).hexdigest()
 
 
 def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(event)).hexdigest()
+    return _hash(
+        prev_hash,
+        _payload(
+            event.occurred_at, event.actor_id, event.actor_label, event.action, event.object_type,
+            event.object_id, event.object_repr, event.changes, event.ip,
+        ),
+    )  # fmt: skip
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict:
     """The stored values of `instance` (FKs as ids), for before/after diffs."""
     names = fields or [f.attname for f in instance._meta.concrete_fields]
-    return to_json({name: getattr(instance, name) for name in names})
+    return {name: native(getattr(instance, name)) for name in names}
 
 
 def diff(before: dict, after: dict) -> dict:
@@ -116,39 +150,72 @@ def record(
     return event
 
 
-def record_many(*, actor, entries: Iterable[tuple[str, models.Model, dict]], batch: int = 1000) -> int:
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an event is about when the caller holds no model instance (rows written by `core.bulk`)."""
+
+    object_type: str  # the model's label_lower, as `record()` writes for an instance
+    object_id: object
+    object_repr: str
+
+
+_EVENT_COLUMNS = (
+    "occurred_at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_repr", "changes",
+    "ip", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def record_many(
+    *, actor, entries: Iterable[tuple[str, models.Model | Target, dict]], batch: int = 5000
+) -> int:
     """`record()` for many objects of one service call (e.g. an import's new rows): `entries` are
-    (action, obj, changes). Same events and chain as calling `record()` for each in turn, but the head is
-    locked and the newest hash read once, and the events are inserted in chain order in batches."""
+    (action, obj or Target, changes). Same events and chain as calling `record()` for each in turn, but the
+    head is locked and the newest hash read once, and the events are written in chain order by
+    `core.bulk.insert_rows` (ids increase in insertion order, so the chain order is the id order)."""
+    from kechuang.core import bulk
+
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record_many() must run inside the service's transaction.atomic block")
     actor_obj = actor if getattr(actor, "pk", None) else None
+    actor_id = actor_obj.pk if actor_obj else None
     label = (actor_obj.get_username() if actor_obj else (str(actor) if actor else "system"))[:150]
     ip = client_ip.get()
     head = AuditChainHead.objects.select_for_update().get(pk=1)
     prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or head.archived_hash
-    pending: list[AuditEvent] = []
+    pending: list[tuple] = []
     count = 0
     for action, obj, changes in entries:
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor=actor_obj,
-            actor_label=label,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            changes=to_json(changes or {}),
-            ip=ip,
-            prev_hash=prev,
+        if isinstance(obj, Target):
+            object_type, object_id, object_repr = obj.object_type, str(obj.object_id), obj.object_repr[:200]
+        else:
+            object_type, object_id, object_repr = obj._meta.label_lower, str(obj.pk), str(obj)[:200]
+        stored = _flat_native(changes) or to_json(changes or {})
+        occurred_at = timezone.now()
+        digest = _hash(
+            prev,
+            _payload(occurred_at, actor_id, label, action, object_type, object_id, object_repr, stored, ip),
         )
-        event.hash = prev = compute_hash(prev, event)
-        pending.append(event)
+        pending.append(
+            (
+                occurred_at,
+                actor_id,
+                label,
+                action,
+                object_type,
+                object_id,
+                object_repr,
+                stored,
+                ip,
+                prev,
+                digest,
+            )
+        )
+        prev = digest
         if len(pending) >= batch:
-            count += len(AuditEvent.objects.bulk_create(pending))  # ids follow the list order: chain order
+            count += bulk.insert_rows(AuditEvent, _EVENT_COLUMNS, pending)
             pending = []
     if pending:
-        count += len(AuditEvent.objects.bulk_create(pending))
+        count += bulk.insert_rows(AuditEvent, _EVENT_COLUMNS, pending)
     return count
 
 

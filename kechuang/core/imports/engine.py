@@ -61,7 +61,7 @@ def _form_errors(spec: ImportSpec, number: int, data: dict, error_dict: dict) ->
     return out
 
 
-def _convert_row(spec: ImportSpec, number: int, raw: dict[str, Any], units: dict[str, str]):
+def _convert_row(spec: ImportSpec, number: int, raw: dict[str, Any], converters: dict[str, Callable]):
     """Convert one row's cells to their columns' kinds: (data, []) or (None, errors)."""
     data: dict[str, Any] = {}
     errors: list[RowError] = []
@@ -71,7 +71,7 @@ def _convert_row(spec: ImportSpec, number: int, raw: dict[str, Any], units: dict
             continue
         value = raw[column.key]
         try:
-            data[column.key] = values.convert(value, column, source_unit=units.get(column.key, ""))
+            data[column.key] = converters[column.key](value)
         except values.CellError as exc:
             errors.append(
                 RowError(number, column.label, values.as_text(value) if value != "" else "", str(exc))
@@ -152,6 +152,7 @@ def preview(
     if result.errors:
         return result
 
+    converters = {c.key: values.converter(c, source_unit=units.get(c.key, "")) for c in spec.columns}
     rows = layout.sheet.rows
     start = layout.header_row + 1
     total = len(rows) - start
@@ -170,7 +171,7 @@ def preview(
         data_rows += 1
         raw = {key: layout.sheet.cell(index, c) for key, c in layout.columns.items()}
         rows[index] = None
-        data, errors = _convert_row(spec, number, raw, units)
+        data, errors = _convert_row(spec, number, raw, converters)
         if errors:
             result.errors.extend(errors)
         else:

@@ -160,11 +160,11 @@ def _sheet_unit(layout: Layout) -> str:
 
 def row_kind(values: list, first_row: bool) -> str:
     """Classify a data row: "data", "empty", "total", "note" or "index" (the 栏次 1 2 3 … line)."""
-    cells = [v for v in values if str(v).strip() not in ("", "None")]
+    cells = [v for v in values if (v.strip() not in ("", "None") if type(v) is str else v is not None)]
     if not cells:
         return "empty"
-    texts = [squash(v) for v in cells if isinstance(v, str)]
-    if any(any(t.startswith(w) or t == w for w in TOTAL_WORDS) for t in texts[:3]):
+    texts = [squash(v) for v in [c for c in cells if isinstance(c, str)][:3]]  # only these decide
+    if any(any(t.startswith(w) or t == w for w in TOTAL_WORDS) for t in texts):
         return "total"
     first = texts[0] if texts and isinstance(cells[0], str) else ""
     if len(cells) <= 2 and first and any(first.startswith(p) for p in NOTE_PREFIXES):

@@ -166,6 +166,13 @@ def test_new_rows_are_created_in_bulk_with_one_audit_event_each_and_a_sound_chai
     assert event.actor_id == staff.pk and event.changes["rd_internal"] == "13.00"
     assert AuditEvent.objects.filter(action="import.commit").count() == 1
     assert audit.verify().ok
+    # Written without model instances, each event still says what `fact_submit` would have recorded.
+    from kechuang.statistics import services
+
+    for fact in facts.values():
+        event = events.get(object_id=str(fact.pk))
+        assert event.changes == audit.snapshot(fact, services.AUDITED_FIELDS)
+        assert event.object_type == fact._meta.label_lower and event.object_repr == str(fact)
 
 
 def test_a_period_created_by_someone_else_meanwhile_rejects_the_import(spec, staff, firms, monkeypatch):
