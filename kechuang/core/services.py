@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 
@@ -96,6 +98,32 @@ def person_create(*, actor, **fields) -> Person:
     return person
 
 
+_BATCH: contextvars.ContextVar[list | None] = contextvars.ContextVar("kc_attachment_batch", default=None)
+
+
+@contextlib.contextmanager
+def attachments_atomic():
+    """A transaction for "store the uploads, then call the service": if the block raises (the service refused),
+    the attachment rows roll back with it and their files — written to storage before the rows — are deleted,
+    so a refused submission leaves neither rows nor files behind."""
+    stored: list[Attachment] = []
+    outer = _BATCH.get()
+    token = _BATCH.set(stored)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for attachment in stored:
+            with contextlib.suppress(Exception):  # best effort: the error that matters is the caller's
+                attachment.file.storage.delete(attachment.file.name)
+        raise
+    else:
+        if outer is not None:
+            outer.extend(stored)  # an enclosing batch may still fail
+    finally:
+        _BATCH.reset(token)
+
+
 @transaction.atomic
 def attachment_store(
     *,
@@ -126,6 +154,9 @@ def attachment_store(
         # The file landed on disk before the row: never leave an orphan behind a failed write.
         attachment.file.storage.delete(attachment.file.name)
         raise
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.append(attachment)
     audit.record(
         actor=actor,
         action="attachment.store",

@@ -226,15 +226,16 @@ def qualification_add(request, pk: int):
         data = dict(form.cleaned_data)
         upload = data.pop("evidence")
         try:
-            if upload:
-                data["evidence"] = core_services.attachment_store(
-                    actor=request.user,
-                    data=upload.read(),
-                    original_name=upload.name,
-                    kind="qualification_evidence",
-                    organisation=org,
-                )
-            services.qualification_record(actor=request.user, organisation=org, **data)
+            with core_services.attachments_atomic():  # a refused qualification keeps no evidence file
+                if upload:
+                    data["evidence"] = core_services.attachment_store(
+                        actor=request.user,
+                        data=upload.read(),
+                        original_name=upload.name,
+                        kind="qualification_evidence",
+                        organisation=org,
+                    )
+                services.qualification_record(actor=request.user, organisation=org, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

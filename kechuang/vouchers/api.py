@@ -268,23 +268,24 @@ def redemption_submit(
         "payment_file": payment_file,
         "output_file": output_file,
     }
-    evidence = {
-        name: core_services.attachment_store(
+    with core_services.attachments_atomic():  # a refused redemption keeps none of its files
+        evidence = {
+            name: core_services.attachment_store(
+                actor=user,
+                data=upload.read(),
+                original_name=upload.name or name,
+                kind=f"兑付-{EVIDENCE[name]}",
+                organisation=voucher.organisation,
+            )
+            for name, upload in uploads.items()
+        }
+        created = services.redemption_submit(
             actor=user,
-            data=upload.read(),
-            original_name=upload.name or name,
-            kind=f"兑付-{EVIDENCE[name]}",
-            organisation=voucher.organisation,
+            voucher=voucher,
+            amount=payload.amount,
+            invoice_amount=payload.invoice_amount,
+            idempotency_key=key,
+            on=dates.today(),
+            **evidence,
         )
-        for name, upload in uploads.items()
-    }
-    created = services.redemption_submit(
-        actor=user,
-        voucher=voucher,
-        amount=payload.amount,
-        invoice_amount=payload.invoice_amount,
-        idempotency_key=key,
-        on=dates.today(),
-        **evidence,
-    )
     return Status(201, _redemption_out(created))

@@ -260,30 +260,31 @@ def redemption_submit(request, voucher):
         return redirect("vouchers:voucher_detail", voucher.pk)
     c = form.cleaned_data
     try:
-        evidence = {
-            name: core_services.attachment_store(
+        with core_services.attachments_atomic():  # a refused redemption keeps none of its files
+            evidence = {
+                name: core_services.attachment_store(
+                    actor=request.user,
+                    data=c[name].read(),
+                    original_name=c[name].name,
+                    kind=f"兑付-{form.fields[name].label}",
+                    organisation=voucher.organisation,
+                )
+                for name in ("contract_file", "invoice_file", "payment_file", "output_file")
+            }
+            services.redemption_submit(
                 actor=request.user,
-                data=c[name].read(),
-                original_name=c[name].name,
-                kind=f"兑付-{form.fields[name].label}",
-                organisation=voucher.organisation,
+                voucher=voucher,
+                amount=c["amount"],
+                invoice_amount=c["invoice_amount"],
+                idempotency_key=c["idempotency_key"],
+                on=dates.today(),
+                **evidence,
             )
-            for name in ("contract_file", "invoice_file", "payment_file", "output_file")
-        }
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("vouchers:voucher_detail", voucher.pk)
-    _run(
-        request,
-        services.redemption_submit,
-        actor=request.user,
-        voucher=voucher,
-        amount=c["amount"],
-        invoice_amount=c["invoice_amount"],
-        idempotency_key=c["idempotency_key"],
-        on=dates.today(),
-        **evidence,
-    )
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, "已办理。")
     return redirect("vouchers:voucher_detail", voucher.pk)
 
 

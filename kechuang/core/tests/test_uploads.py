@@ -82,3 +82,30 @@ def test_stored_attachment_has_server_side_name_and_hash(staff, tmp_path, settin
     assert "passwd" not in attachment.file.name and ".." not in attachment.file.name
     assert len(attachment.sha256) == 64
     assert Attachment.objects.count() == 1
+
+
+def _files(root) -> list:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_attachments_of_a_refused_submission_leave_no_row_and_no_file(staff, tmp_path, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ValidationError), services.attachments_atomic():
+        services.attachment_store(actor=staff, data=b"%PDF-1.4 one", original_name="a.pdf")
+        services.attachment_store(actor=staff, data=b"%PDF-1.4 two", original_name="b.pdf")
+        raise ValidationError("服务拒绝了这次提交。")
+    assert not Attachment.objects.exists() and _files(tmp_path) == []
+    with services.attachments_atomic():
+        kept = services.attachment_store(actor=staff, data=b"%PDF-1.4 kept", original_name="c.pdf")
+    assert list(Attachment.objects.all()) == [kept] and len(_files(tmp_path)) == 1
+
+
+def test_an_inner_batch_that_succeeded_is_removed_when_the_outer_one_fails(staff, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(RuntimeError), services.attachments_atomic():
+        with services.attachments_atomic():
+            services.attachment_store(actor=staff, data=b"%PDF-1.4 inner", original_name="i.pdf")
+        raise RuntimeError("outer step failed")
+    assert not Attachment.objects.exists() and _files(tmp_path) == []

@@ -62,14 +62,15 @@ def application_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            uids = _store_uploads(request, app, schema)
-            services.application_save_draft(
-                actor=request.user,
-                application=app,
-                data=form.data_for(app.data, uids),
-                title=form.cleaned_data["title"],
-                expected_version=int(request.POST.get("version", 0)),
-            )
+            with core_services.attachments_atomic():  # a refused save keeps none of its files
+                uids = _store_uploads(request, app, schema)
+                services.application_save_draft(
+                    actor=request.user,
+                    application=app,
+                    data=form.data_for(app.data, uids),
+                    title=form.cleaned_data["title"],
+                    expected_version=int(request.POST.get("version", 0)),
+                )
         except ValidationError as exc:
             _fail(request, exc)
         else:

@@ -31,23 +31,24 @@ def public_publicity_detail(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            evidence = None
-            if data["evidence"]:
-                evidence = core_services.attachment_store(
-                    actor=None,
-                    data=data["evidence"].read(),
-                    original_name=data["evidence"].name,
-                    kind="objection_evidence",
-                    region=period.call.region,
+            with core_services.attachments_atomic():  # a refused objection keeps no evidence file
+                evidence = None
+                if data["evidence"]:
+                    evidence = core_services.attachment_store(
+                        actor=None,
+                        data=data["evidence"].read(),
+                        original_name=data["evidence"].name,
+                        kind="objection_evidence",
+                        region=period.call.region,
+                    )
+                services.objection_submit(
+                    publicity=period,
+                    name=data["name"],
+                    contact=data["contact"],
+                    reason=data["reason"],
+                    application=data["application"],
+                    evidence=evidence,
                 )
-            services.objection_submit(
-                publicity=period,
-                name=data["name"],
-                contact=data["contact"],
-                reason=data["reason"],
-                application=data["application"],
-                evidence=evidence,
-            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kechuang.accounts import services as account_services
-from kechuang.core.models import Region
+from kechuang.core.models import Attachment, Region
 from kechuang.core.tests.factories import UserFactory
 from kechuang.vouchers import ledger, services
 from kechuang.vouchers.models import Redemption
@@ -115,9 +115,11 @@ def test_firm_files_a_redemption_with_an_idempotency_key_that_pays_once(client, 
     voucher.refresh_from_db()
     assert (voucher.remaining, voucher.held) == (D("50000"), D("50000"))
 
+    evidence_before = Attachment.objects.count()
     over = api.redeem(voucher.pk, "60000", key="retry-2")
     assert over.status_code == 422 and "超过合同金额的补助比例" in over.json()["error"]["message"]
     assert Redemption.objects.count() == 1
+    assert Attachment.objects.count() == evidence_before  # the refused request kept none of its four files
 
     listed = api.get("/redemptions").json()
     assert listed["count"] == 1 and listed["items"][0]["status"] == "submitted"
