@@ -83,3 +83,33 @@ def test_date_fields_render_iso_dates_that_date_inputs_accept(settings):
         assert 'value="2020-08-28"' in html
         assert Form({"on": "2020/08/28"}).is_valid()  # what people type still parses
         assert Form({"on": "2020-08-28"}).is_valid()
+
+
+def _database_options(env: dict) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "KECHUANG", "PYTEST", "DB_"))}
+    clean.update(
+        {"PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "true"}, **env
+    )
+    code = (
+        "from django.conf import settings; "
+        "print(repr({k: d.get('OPTIONS', {}).get('options') for k, d in settings.DATABASES.items()}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def test_postgresql_connections_turn_jit_off_unless_asked(tmp_path):
+    pg = "postgres://u@127.0.0.1:5432/kc"
+    env = {"KECHUANG_DATA_DIR": str(tmp_path), "DATABASE_URL": pg, "DATABASE_REPLICA_URL": pg + "_ro"}
+    assert _database_options(env) == "{'default': '-c jit=off', 'replica': '-c jit=off'}"
+    assert _database_options(env | {"DB_JIT": "true"}) == "{'default': None, 'replica': None}"
+    sqlite = {"KECHUANG_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
+    assert _database_options(sqlite) == "{'default': None}"
