@@ -54,10 +54,12 @@ class Preview:
 def _form_errors(spec: ImportSpec, number: int, data: dict, error_dict: dict) -> list[RowError]:
     out = []
     labels = {c.key: c.label for c in spec.columns}
-    for key, messages in error_dict.items():
-        for message in messages:
-            column = labels.get(key, "" if key == "__all__" else key)
-            out.append(RowError(number, column, data.get(key, ""), str(message)))
+    for key, errors in error_dict.items():
+        column = labels.get(key, "" if key == "__all__" else key)
+        for error in errors:
+            # A ValidationError's str() is the repr of its message list ("['…']"): take the messages themselves.
+            for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
+                out.append(RowError(number, column, data.get(key, ""), message))
     return out
 
 

@@ -6,10 +6,12 @@ the new ones; a row pointing at an organisation or region outside the importer's
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from kechuang.core import services
+from kechuang.core.imports import lookups
 from kechuang.core.imports.spec import (
     ImportColumn,
     ImportRejected,
@@ -66,50 +68,50 @@ FIELDS = ("name", "kind", "region", "address", "legal_representative", "establis
 FIELDS += ("contact_name", "contact_phone")
 
 
-def _region(value: str) -> Region:
-    found = Region.objects.filter(Q(code=value) | Q(name=value), is_active=True).order_by("-level")[:2]
-    found = list(found)
-    if not found:
-        raise ValidationError({"region": f"区划“{value}”不存在（请填写镇街名称或区划代码）。"})
-    return found[0]
+@dataclass
+class Prepared:
+    """What the rows of one file refer to, read once for the whole file (`prepare`)."""
+
+    regions: dict[str, Region] = field(default_factory=dict)  # text as written → region
+    industries: dict[str, DictItem] = field(default_factory=dict)  # text as written → industry
 
 
-def _industry(value: str) -> DictItem:
-    item = (
-        DictItem.objects.filter(dict_type__code="industry", is_active=True)
-        .filter(Q(code=value) | Q(name=value))
-        .first()
+def prepare(rows: list[dict]) -> Prepared:
+    """The regions and active industries of every row, in a few queries (not two per row)."""
+    return Prepared(
+        regions=lookups.regions(lookups.texts(rows, "region")),
+        industries=lookups.dict_items("industry", lookups.texts(rows, "industry"), active_only=True),
     )
-    if item is None:
-        raise ValidationError({"industry": f"行业“{value}”不在行业字典中。"})
-    return item
 
 
-def validate_row(data: dict) -> dict:
+def validate_row(data: dict, context: Prepared) -> dict:
     errors = {}
-    for key, lookup in (("region", _region), ("industry", _industry)):
-        if data.get(key):
-            try:
-                data[key] = lookup(data[key])
-            except ValidationError as exc:
-                errors.update(exc.message_dict)
+    if data.get("region"):
+        region = context.regions.get(str(data["region"]))
+        if region is None:
+            errors["region"] = [f"区划“{data['region']}”不存在（请填写镇街名称或区划代码）。"]
+        else:
+            data["region"] = region
+    if data.get("industry"):
+        item = context.industries.get(str(data["industry"]))
+        if item is None:
+            errors["industry"] = [f"行业“{data['industry']}”不在行业字典中。"]
+        else:
+            data["industry"] = item
     if errors:
         raise ValidationError(errors)
     return data
 
 
-def commit(rows, *, actor, job=None) -> ImportResult:
+def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
     policy = OrganisationPolicy()
     result = ImportResult()
-    existing = {
-        o.credit_code: o
-        for o in Organisation.objects.filter(credit_code__in=[r.data["credit_code"] for r in rows])
-    }
-    allowed_ids = set(
-        policy.queryset(actor, "change")
-        .filter(pk__in=[o.pk for o in existing.values()])
-        .values_list("pk", flat=True)
-    )
+    existing: dict[str, Organisation] = {}  # read now, not at preview time: the file may have waited
+    for chunk in lookups.chunks(r.data["credit_code"] for r in rows):
+        existing.update((o.credit_code, o) for o in Organisation.objects.filter(credit_code__in=chunk))
+    allowed_ids: set[int] = set()
+    for chunk in lookups.chunks(o.pk for o in existing.values()):
+        allowed_ids.update(policy.queryset(actor, "change").filter(pk__in=chunk).values_list("pk", flat=True))
     scope = getattr(actor, "region", None)
     errors = []
     for row in rows:
@@ -160,6 +162,7 @@ SPEC = register(
         columns=COLUMNS,
         commit=commit,
         validate_row=validate_row,
+        prepare=prepare,
         key=("credit_code",),
         description="按统一社会信用代码批量导入或更新单位（企业、高校、科研院所等）。",
     )

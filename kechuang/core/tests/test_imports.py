@@ -260,6 +260,11 @@ def test_organisations_import_rejects_unknown_region_and_industry(db, staff):
     errors = engine.preview(imports.get("organisations"), data, staff).errors
     assert {e.column for e in errors} == {"所在镇街", "行业"}
     assert all(e.row_number == 3 for e in errors)
+    # The message itself, not the repr of a message list ("['…']"), with the text as written.
+    assert {(e.value, e.message) for e in errors} == {
+        ("火星镇", "区划“火星镇”不存在（请填写镇街名称或区划代码）。"),
+        ("炼金业", "行业“炼金业”不在行业字典中。"),
+    }
 
 
 def test_organisations_import_cannot_touch_firms_outside_the_staff_region(db, other_district):
@@ -398,3 +403,23 @@ def test_money_column_places_round_once(db):
     assert values.convert("1.5", imports.ImportColumn("x", "x", kind="money"), source_unit="万元") == Decimal(
         "15000.00"
     )
+
+
+def test_organisations_preview_reads_regions_and_industries_once_for_the_whole_file(db, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    spec = imports.get("organisations")
+
+    def queries(n: int) -> int:
+        rows = [
+            [i, f"甲{i}公司", code(i), "王村镇" if i % 2 else "370306001", None, None, "制造业", None]
+            for i in range(1, n + 1)
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            preview = engine.preview(spec, org_sheet(rows), staff)
+        assert preview.errors == [] and len(preview.ok_rows) == n
+        assert {r.data["region"].name for r in preview.ok_rows} == {"王村镇", "丝绸路街道"}
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(60)

@@ -105,3 +105,35 @@ def test_qualification_import_refuses_firm_outside_the_region(staff, other_distr
 
 def test_enterprise_user_may_not_import(enterprise_user):
     assert not imports.get("enterprises").may_import(enterprise_user)
+
+
+def test_unknown_region_dictionary_item_and_kind_are_row_errors_and_lookups_do_not_grow_with_rows(staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    header = ["序号", "企业名称", "统一社会信用代码", "所在镇街", "行业", "高新技术领域"]
+    bad = workbook("名单", header, [[1, "甲公司", _credit_code(900011), "火星镇", "炼金业", "新材料"]])
+    errors = imports.preview(imports.get("enterprises"), bad, staff).errors
+    assert {(e.column, e.value, e.message) for e in errors} == {
+        ("所在镇街", "火星镇", "区划“火星镇”不存在（请填写镇街名称或区划代码）。"),
+        ("行业", "炼金业", "行业“炼金业”不在字典中。"),
+    }
+    kinds = workbook(
+        "名单",
+        ["统一社会信用代码", "资质类型", "发证日期"],
+        [[_credit_code(900012), "炼金企业", "2020-08-17"]],
+    )
+    [error] = imports.preview(imports.get("qualifications"), kinds, staff).errors
+    assert (error.column, error.value) == ("资质类型", "炼金企业")
+    assert (
+        error.message.startswith("资质类型“炼金企业”不存在，可选：") and "、高新技术企业、" in error.message
+    )
+
+    def queries(n: int) -> int:
+        rows = [[i, f"乙{i}公司", _credit_code(910000 + i), "王村镇", "C", "新材料"] for i in range(n)]
+        with CaptureQueriesContext(connection) as ctx:
+            preview = imports.preview(imports.get("enterprises"), workbook("名单", header, rows), staff)
+        assert preview.errors == [] and preview.ok_rows[-1].data["hnte_field"].name == "新材料"
+        return len(ctx.captured_queries)
+
+    assert queries(2) == queries(40)

@@ -1,0 +1,56 @@
+"""Resolving what a whole file's rows refer to in a few queries (for a spec's `prepare`), not one per row.
+
+Each function takes every text written in a column and returns text → record for the texts that match; a
+text missing from the result matches nothing (the spec's `validate_row` says so in the row's error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from kechuang.core.models import DictItem, Region
+
+CHUNK = 2000  # values per IN (…) list: under every backend's parameter limit
+
+
+def chunks(values: Iterable) -> list[list]:
+    """`values` sorted and cut into lists short enough for one IN (…) each."""
+    values = sorted(set(values))
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def texts(rows: list[dict], key: str) -> set[str]:
+    """The non-blank values of column `key`, as text."""
+    return {str(d[key]) for d in rows if d.get(key) not in (None, "")}
+
+
+def regions(wanted: set[str]) -> dict[str, Region]:
+    """Active regions by code or name; where several match, the most specific (deepest level), then the oldest."""
+    found: list[Region] = []
+    for chunk in chunks(wanted):
+        found += Region.objects.filter(Q(code__in=chunk) | Q(name__in=chunk), is_active=True)
+    out: dict[str, Region] = {}
+    for region in sorted(found, key=lambda r: (-r.level, r.pk)):
+        for text in (region.code, region.name):
+            if text in wanted:
+                out.setdefault(text, region)
+    return out
+
+
+def dict_items(dict_type: str, wanted: set[str], *, active_only: bool = False) -> dict[str, DictItem]:
+    """Items of dictionary `dict_type` by code or name; where several match, the first in the dictionary's
+    order (what `.first()` gave)."""
+    out: dict[str, DictItem] = {}
+    for chunk in chunks(wanted):
+        items = DictItem.objects.filter(dict_type__code=dict_type).filter(
+            Q(code__in=chunk) | Q(name__in=chunk)
+        )
+        if active_only:
+            items = items.filter(is_active=True)
+        for item in items.order_by(*(DictItem._meta.ordering or ["pk"]), "pk"):
+            for text in (item.code, item.name):
+                if text in wanted:
+                    out.setdefault(text, item)
+    return out
