@@ -70,10 +70,9 @@ def firms_for(
     200 rows then costs one row query and one qualification query, whatever the size of the scope.
     """
     current = (
-        Qualification.objects.valid_on(as_of)
+        current_qualifications(as_of)
         .select_related("kind")
         .only("organisation_id", "kind__code", "kind__name", "kind__tier")
-        .order_by("-kind__tier")
     )
     qs = (
         permissions.enterprises.queryset(user, action)
@@ -95,6 +94,20 @@ def firms_for(
     if tier is not None:
         qs = qs.filter(tier=tier)
     return qs
+
+
+def current_qualifications(as_of: dt.date) -> QuerySet[Qualification]:
+    """Qualifications valid on `as_of`, highest tier first: a firm's `current_qualifications`."""
+    return Qualification.objects.valid_on(as_of).order_by("-kind__tier")
+
+
+def current_qualification_codes(organisation_ids, as_of: dt.date) -> dict[int, list[str]]:
+    """`[q.kind.code for q in org.current_qualifications]` for many firms in one query (no model instances)."""
+    codes: dict[int, list[str]] = {}
+    rows = current_qualifications(as_of).filter(organisation_id__in=organisation_ids)
+    for organisation_id, code in rows.values_list("organisation_id", "kind__code"):
+        codes.setdefault(organisation_id, []).append(code)
+    return codes
 
 
 def tier_of(organisation: Organisation, day: dt.date) -> int:
