@@ -8,21 +8,31 @@ pagination shows "超过 N 条" with a next link instead of a page total.
 
 `FastSelect` renders a filter's `<select>` in Python: Django's widget templates cost a template include per
 `<option>`, which a filter over the ~800 towns of a province pays on every list request.
+
+A busy list (200 rows × 6–7 cells) may build its `<tbody>` rows in Python the same way: `cell_text(value)` is
+exactly what `{{ value }}` prints (localized, escaped), `url_for("app:detail")` is `{% url "app:detail" pk %}`
+reversed once for the whole page, and `rows_html(rows, row)` joins the rows' markup. Django's template engine
+costs ~100 µs per such row (a variable lookup, filter and escape per cell, a `reverse()` per link).
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
+from django.utils.formats import localize
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,26 @@ def _escape(value) -> str:
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
+def _escape_many(values: list) -> list[str]:
+    """`[_escape(v) for v in values]`, the plain strings escaped together: one `html.escape` over their join
+    (NUL-separated; `html.escape` leaves NUL alone) instead of five `str.replace` calls per value."""
+    out = [""] * len(values)
+    plain, where = [], []
+    for i, value in enumerate(values):
+        if hasattr(value, "__html__"):
+            out[i] = value.__html__()
+            continue
+        text = str(value)
+        if "\0" in text:
+            out[i] = html.escape(text)
+        else:
+            plain.append(text)
+            where.append(i)
+    for i, text in zip(where, html.escape("\0".join(plain)).split("\0"), strict=True):
+        out[i] = text
+    return out
+
+
 class FastSelect(forms.Select):
     """`forms.Select` with the same markup, built without a template per option (see the module docstring)."""
 
@@ -109,26 +139,37 @@ class FastSelect(forms.Select):
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True
-        parts = [f'<select name="{_escape(name)}"{flatatt(attrs)}>']
-        found = False
+        entries = []  # (value, label, is_option): a group opens with (label, None, False), closes with None
         for option_value, option_label in self.choices:
             if isinstance(option_label, (list, tuple)):
-                parts.append(f'<optgroup label="{_escape(option_value)}">')
-                for sub_value, sub_label in option_label:
-                    found = self._option(parts, sub_value, sub_label, chosen, found)
-                parts.append("</optgroup>")
+                entries.append((option_value, None, False))
+                entries.extend(("" if v is None else str(v), lab, True) for v, lab in option_label)
+                entries.append(None)
             else:
-                found = self._option(parts, option_value, option_label, chosen, found)
+                entries.append(("" if option_value is None else str(option_value), option_label, True))
+        texts = []
+        for entry in entries:
+            if entry is not None:
+                texts.append(entry[0])
+                if entry[2]:
+                    texts.append(entry[1])
+        escaped = iter(_escape_many(texts))
+        parts = [f'<select name="{_escape(name)}"{flatatt(attrs)}>']
+        found = False
+        for entry in entries:
+            if entry is None:
+                parts.append("</optgroup>")
+            elif not entry[2]:
+                parts.append(f'<optgroup label="{next(escaped)}">')
+            else:
+                selected = entry[0] in chosen and (self.allow_multiple_selected or not found)
+                found = found or selected
+                value_html, label_html = next(escaped), next(escaped)
+                parts.append(
+                    f'<option value="{value_html}"{" selected" if selected else ""}>{label_html}</option>'
+                )
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value and label above is escaped
-
-    def _option(self, parts, value, label, chosen, found) -> bool:
-        value = "" if value is None else str(value)
-        selected = value in chosen and (self.allow_multiple_selected or not found)
-        parts.append(
-            f'<option value="{_escape(value)}"{" selected" if selected else ""}>{_escape(label)}</option>'
-        )
-        return found or selected
 
 
 class ValuesChoices(BaseChoiceIterator):
@@ -145,3 +186,27 @@ class ValuesChoices(BaseChoiceIterator):
         if self.empty_label is not None:
             yield "", self.empty_label
         yield from self.queryset.values_list(*self.fields)
+
+
+def cell_text(value) -> str:
+    """What `{{ value }}` renders in a template (autoescape on): local time, localized, escaped."""
+    if type(value) is str:  # the common cell: nothing to localize, not marked safe
+        return html.escape(value)
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+_URL_MARK = 987654321
+
+
+def url_for(viewname: str) -> Callable[[object], str]:
+    """`pk -> {% url viewname pk %}` (one int argument), reversed once instead of once per row."""
+    head, mark, tail = reverse(viewname, args=[_URL_MARK]).rpartition(str(_URL_MARK))
+    assert mark, viewname
+    head, tail = conditional_escape(head), conditional_escape(tail)
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def rows_html(rows: Iterable, row: Callable[[object], str]) -> SafeString:
+    """The rows' markup joined; `row` must escape every value it inserts (`cell_text`)."""
+    return mark_safe("".join(row(r) for r in rows))  # noqa: S308 - each row escapes its values

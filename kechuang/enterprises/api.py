@@ -59,7 +59,7 @@ def firms(
     qs = selectors.firms_for(request.auth, q=q, qualification=qualification, tier=tier, as_of=as_of)
 
     def page(values: list[dict]) -> list[dict]:  # `_firm_out` for a page of `.values()` rows
-        codes = selectors.current_qualification_codes([r["id"] for r in values], as_of)
+        codes = selectors.current_qualification_kinds([r["id"] for r in values], as_of)
         return [
             {
                 "id": r["id"],

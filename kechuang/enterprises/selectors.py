@@ -101,13 +101,13 @@ def current_qualifications(as_of: dt.date) -> QuerySet[Qualification]:
     return Qualification.objects.valid_on(as_of).order_by("-kind__tier")
 
 
-def current_qualification_codes(organisation_ids, as_of: dt.date) -> dict[int, list[str]]:
-    """`[q.kind.code for q in org.current_qualifications]` for many firms in one query (no model instances)."""
-    codes: dict[int, list[str]] = {}
+def current_qualification_kinds(organisation_ids, as_of: dt.date, field: str = "code") -> dict[int, list[str]]:
+    """`[q.kind.<field> for q in org.current_qualifications]` per firm, for many firms in one query."""
+    kinds: dict[int, list[str]] = {}
     rows = current_qualifications(as_of).filter(organisation_id__in=organisation_ids)
-    for organisation_id, code in rows.values_list("organisation_id", "kind__code"):
-        codes.setdefault(organisation_id, []).append(code)
-    return codes
+    for organisation_id, value in rows.values_list("organisation_id", f"kind__{field}"):
+        kinds.setdefault(organisation_id, []).append(value)
+    return kinds
 
 
 def tier_of(organisation: Organisation, day: dt.date) -> int:

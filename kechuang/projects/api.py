@@ -12,7 +12,6 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from kechuang.api.paging import paginate_rows, rows
-from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.projects import permissions, selectors, services
 from kechuang.projects.models import Milestone, Project
@@ -119,15 +118,11 @@ LIST_FIELDS = (
     "fiscal_remaining",
     "self_raised",
 )
-LEVEL_LABELS = {k: str(v) for k, v in Project._meta.get_field("level").flatchoices}  # get_level_display
-STATUS_LABELS = {k: str(v) for k, v in Project._meta.get_field("status").flatchoices}
 
 
 def _page(page: list[dict]) -> list[dict]:
     """`_out` for a page of `.values(*LIST_FIELDS)` rows: the units' names in one query for the page."""
-    units = dict(
-        Organisation.objects.filter(pk__in={r["undertaking_unit_id"] for r in page}).values_list("pk", "name")
-    )
+    units = selectors.unit_names(page)
     out = []
     for r in page:
         # Project.fiscal_total and .disbursed, same arithmetic
@@ -138,7 +133,7 @@ def _page(page: list[dict]) -> list[dict]:
                 "number": r["number"],
                 "name": r["name"],
                 "level": r["level"],
-                "level_label": LEVEL_LABELS.get(r["level"], r["level"]),
+                "level_label": selectors.LEVEL_LABELS.get(r["level"], r["level"]),
                 "plan_name": r["plan_name"],
                 "school_city": r["school_city"],
                 "undertaking_unit": units[r["undertaking_unit_id"]],
@@ -147,7 +142,7 @@ def _page(page: list[dict]) -> list[dict]:
                 "ends_on": r["ends_on"],
                 "ended_on": r["ended_on"],
                 "status": r["status"],
-                "status_label": STATUS_LABELS.get(r["status"], r["status"]),
+                "status_label": selectors.STATUS_LABELS.get(r["status"], r["status"]),
                 "fiscal_total": fiscal,
                 "disbursed": fiscal - r["fiscal_remaining"],
                 "self_raised": r["self_raised"],
