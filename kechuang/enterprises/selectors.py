@@ -101,7 +101,9 @@ def current_qualifications(as_of: dt.date) -> QuerySet[Qualification]:
     return Qualification.objects.valid_on(as_of).order_by("-kind__tier")
 
 
-def current_qualification_kinds(organisation_ids, as_of: dt.date, field: str = "code") -> dict[int, list[str]]:
+def current_qualification_kinds(
+    organisation_ids, as_of: dt.date, field: str = "code"
+) -> dict[int, list[str]]:
     """`[q.kind.<field> for q in org.current_qualifications]` per firm, for many firms in one query."""
     kinds: dict[int, list[str]] = {}
     rows = current_qualifications(as_of).filter(organisation_id__in=organisation_ids)
