@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
@@ -192,6 +193,8 @@ def cell_text(value) -> str:
     """What `{{ value }}` renders in a template (autoescape on): local time, localized, escaped."""
     if type(value) is str:  # the common cell: nothing to localize, not marked safe
         return html.escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # localize() prints it as str()
+        return str(value)
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 

@@ -47,7 +47,7 @@ def _firm_out(org) -> dict:
     }
 
 
-FIRM_LIST_FIELDS = ("id", "name", "credit_code", "region__code", "tier")
+FIRM_LIST_FIELDS = ("id", "name", "credit_code", "region__code")  # tier: from `selectors.ladder_of`
 
 
 @router.get("/firms", response=list[FirmOut])
@@ -59,18 +59,21 @@ def firms(
     qs = selectors.firms_for(request.auth, q=q, qualification=qualification, tier=tier, as_of=as_of)
 
     def page(values: list[dict]) -> list[dict]:  # `_firm_out` for a page of `.values()` rows
-        codes = selectors.current_qualification_kinds([r["id"] for r in values], as_of)
-        return [
-            {
-                "id": r["id"],
-                "name": r["name"],
-                "credit_code": r["credit_code"],
-                "region_code": r["region__code"],
-                "tier": r["tier"],
-                "qualifications": codes.get(r["id"], []),
-            }
-            for r in values
-        ]
+        ladder = selectors.ladder_of([r["id"] for r in values], as_of)
+        out = []
+        for r in values:
+            tier, codes = ladder.get(r["id"], (0, []))
+            out.append(
+                {
+                    "id": r["id"],
+                    "name": r["name"],
+                    "credit_code": r["credit_code"],
+                    "region_code": r["region__code"],
+                    "tier": tier,
+                    "qualifications": codes,
+                }
+            )
+        return out
 
     return rows(qs.order_by("name", "pk"), FIRM_LIST_FIELDS, page)
 

@@ -101,15 +101,18 @@ def current_qualifications(as_of: dt.date) -> QuerySet[Qualification]:
     return Qualification.objects.valid_on(as_of).order_by("-kind__tier")
 
 
-def current_qualification_kinds(
-    organisation_ids, as_of: dt.date, field: str = "code"
-) -> dict[int, list[str]]:
-    """`[q.kind.<field> for q in org.current_qualifications]` per firm, for many firms in one query."""
-    kinds: dict[int, list[str]] = {}
+def ladder_of(organisation_ids, as_of: dt.date, field: str = "code") -> dict[int, tuple[int, list[str]]]:
+    """For a page of firms, in one query: `(tier, [q.kind.<field> for q in current_qualifications])` per firm.
+
+    The tier is `tier_expression(as_of)`'s value (the highest tier among the valid qualifications, the first
+    row here); a firm without any is absent (tier 0, none). Read for the page's rows only: as a column of the
+    list query, SQLite evaluates the correlated tier subquery for every row of the scope before sorting.
+    """
+    ladder: dict[int, tuple[int, list[str]]] = {}
     rows = current_qualifications(as_of).filter(organisation_id__in=organisation_ids)
-    for organisation_id, value in rows.values_list("organisation_id", f"kind__{field}"):
-        kinds.setdefault(organisation_id, []).append(value)
-    return kinds
+    for organisation_id, tier, value in rows.values_list("organisation_id", "kind__tier", f"kind__{field}"):
+        ladder.setdefault(organisation_id, (tier, []))[1].append(value)
+    return ladder
 
 
 def tier_of(organisation: Organisation, day: dt.date) -> int:

@@ -89,32 +89,25 @@ def firm_list(request):
     return render(request, template, context)
 
 
-FIRM_ROW_FIELDS = (
-    "id",
-    "name",
-    "credit_code",
-    "region_id",
-    "region__name",
-    "industry_id",
-    "industry__name",
-    "tier",
-)
+# The tier and the qualifications come from `selectors.ladder_of` for the page's rows.
+FIRM_ROW_FIELDS = ("id", "name", "credit_code", "region_id", "region__name", "industry_id", "industry__name")
 _QUALIFICATION_BADGE = '<span class="badge text-bg-primary me-1">{}</span>'
 
 
 def _firm_rows_html(rows: list[dict], as_of: dt.date) -> str:
     """The firm list's `<tr>`s (a page of `FIRM_ROW_FIELDS` rows) built in Python: same cells as the template."""
-    names = selectors.current_qualification_kinds([r["id"] for r in rows], as_of, field="name")
+    ladder = selectors.ladder_of([r["id"] for r in rows], as_of, field="name")
     detail = url_for("enterprises:firm_detail")
 
     def row(r) -> str:
-        quals = "".join(_QUALIFICATION_BADGE.format(cell_text(n)) for n in names.get(r["id"], ())) or "—"
+        tier, names = ladder.get(r["id"], (0, ()))
+        quals = "".join(_QUALIFICATION_BADGE.format(cell_text(n)) for n in names) or "—"
         return (
             f'<tr><td><a href="{detail(r["id"])}">{cell_text(r["name"])}</a></td>'
             f'<td class="font-monospace">{cell_text(r["credit_code"] or "—")}</td>'
             f"<td>{cell_text(r['region__name']) if r['region_id'] else '—'}</td>"
             f"<td>{cell_text(r['industry__name']) if r['industry_id'] else '—'}</td>"
-            f'<td><span class="badge text-bg-light">{cell_text(r["tier"])} {cell_text(tier_label(r["tier"]))}</span></td>'
+            f'<td><span class="badge text-bg-light">{cell_text(tier)} {cell_text(tier_label(tier))}</span></td>'
             f"<td>{quals}</td></tr>"
         )
 

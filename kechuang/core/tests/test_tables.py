@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils.safestring import mark_safe
 
 from kechuang.core.models import Region
@@ -91,10 +91,22 @@ def test_fast_select_renders_the_same_markup_as_django_select(data):
 def test_cell_text_is_what_a_template_variable_prints():
     from django.template import engines
 
-    values = ["甲 & <乙>", mark_safe("<b>丙</b>"), None, 3, Decimal("1440000.50"), dt.date(2020, 3, 9), ""]
+    values = [
+        "甲 & <乙>",
+        mark_safe("<b>丙</b>"),
+        None,
+        3,
+        1234567,
+        True,
+        Decimal("1440000.50"),
+        dt.date(2020, 3, 9),
+        "",
+    ]
     template = engines["django"].from_string("{{ v }}")
     for value in values:
         assert cell_text(value) == template.render({"v": value})
+    with override_settings(USE_THOUSAND_SEPARATOR=True):
+        assert cell_text(1234567) == template.render({"v": 1234567})
 
 
 def test_url_for_is_the_reversed_url_of_each_key():
