@@ -21,12 +21,17 @@ The busy lists (firms, applications, projects) go further with `rows(qs, fields,
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import NinjaJSONEncoder
 
 
 class mapped(Sequence):  # noqa: N801 - used like a function
@@ -74,6 +79,19 @@ class RowsPagination(LimitOffsetPagination):
         return _ServedPage(page) if isinstance(queryset, rows) else page
 
 
+class _RowsEncoder(NinjaJSONEncoder):
+    """The API renderer's encoder, with the common row values first: the same text (`DjangoJSONEncoder`
+    writes a Decimal as `str()`, a date as `isoformat()`) without a chain of `isinstance` checks per value."""
+
+    def default(self, o):
+        kind = type(o)
+        if kind is Decimal:
+            return str(o)
+        if kind is dt.date:
+            return o.isoformat()
+        return super().default(o)
+
+
 def paginate_rows(func):
     """`@paginate(LimitOffsetPagination)` that renders a page of `rows` without validating it again."""
     paged = paginate(RowsPagination)(func)
@@ -84,7 +102,11 @@ def paginate_rows(func):
         if isinstance(result, _ServedPage):
             from kechuang.api.api import api
 
-            return api.create_response(request, dict(result), status=200)
+            renderer = api.renderer  # the same dump as `api.create_response`, with the faster encoder
+            assert renderer.encoder_class is NinjaJSONEncoder and not renderer.json_dumps_params
+            return HttpResponse(
+                json.dumps(dict(result), cls=_RowsEncoder), content_type=api.get_content_type()
+            )
         return result
 
     return view
