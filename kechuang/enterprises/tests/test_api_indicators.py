@@ -83,7 +83,8 @@ def test_api_firm_rows_equal_the_validated_detail_conversion_and_queries_do_not_
             QualificationFactory(organisation=org)
             if i % 2:
                 QualificationFactory(organisation=org, tech_sme=True)
-        OrganisationFactory(region=None)  # no town: region_code null, no qualifications
+        OrganisationFactory()  # no qualification: tier 0
+        OrganisationFactory(region=None)  # no town: outside the staff's scope
 
     client.force_login(staff)
     url = "/api/enterprises/firms?date=2020-11-30&limit=100"
@@ -98,3 +99,7 @@ def test_api_firm_rows_equal_the_validated_detail_conversion_and_queries_do_not_
     assert len(items) == len(expected) >= 8
     assert any(i["qualifications"] == ["hnte", "tech_sme"] for i in items)
     assert_served_like(items, enterprises_api.FirmOut, [enterprises_api._firm_out(o) for o in expected])
+    for tier in (0, 3):
+        filtered = client.get(f"{url}&tier={tier}").json()["items"]
+        assert filtered and {i["tier"] for i in filtered} == {tier}
+        assert filtered == [i for i in items if i["tier"] == tier]
