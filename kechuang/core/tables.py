@@ -8,21 +8,32 @@ pagination shows "超过 N 条" with a next link instead of a page total.
 
 `FastSelect` renders a filter's `<select>` in Python: Django's widget templates cost a template include per
 `<option>`, which a filter over the ~800 towns of a province pays on every list request.
+
+A busy list (200 rows × 6–7 cells) may build its `<tbody>` rows in Python the same way: `cell_text(value)` is
+exactly what `{{ value }}` prints (localized, escaped), `url_for("app:detail")` is `{% url "app:detail" pk %}`
+reversed once for the whole page, and `rows_html(rows, row)` joins the rows' markup. Django's template engine
+costs ~100 µs per such row (a variable lookup, filter and escape per cell, a `reverse()` per link).
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
+from django.utils.formats import localize
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 
 @dataclass(frozen=True)
@@ -145,3 +156,29 @@ class ValuesChoices(BaseChoiceIterator):
         if self.empty_label is not None:
             yield "", self.empty_label
         yield from self.queryset.values_list(*self.fields)
+
+
+def cell_text(value) -> str:
+    """What `{{ value }}` renders in a template (autoescape on): local time, localized, escaped."""
+    if type(value) is str:  # the common cell: nothing to localize, not marked safe
+        return html.escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # localize() prints it as str()
+        return str(value)
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+_URL_MARK = 987654321
+
+
+def url_for(viewname: str) -> Callable[[object], str]:
+    """`pk -> {% url viewname pk %}` (one int argument), reversed once instead of once per row."""
+    head, mark, tail = reverse(viewname, args=[_URL_MARK]).rpartition(str(_URL_MARK))
+    assert mark, viewname
+    head, tail = conditional_escape(head), conditional_escape(tail)
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def rows_html(rows: Iterable, row: Callable[[object], str]) -> SafeString:
+    """The rows' markup joined; `row` must escape every value it inserts (`cell_text`)."""
+    return mark_safe("".join(row(r) for r in rows))  # noqa: S308 - each row escapes its values

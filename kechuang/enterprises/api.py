@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from kechuang.api.paging import mapped
+from kechuang.api.paging import paginate_rows, rows
 from kechuang.core import dates
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.enterprises import eligibility, permissions, selectors
@@ -47,14 +47,35 @@ def _firm_out(org) -> dict:
     }
 
 
+FIRM_LIST_FIELDS = ("id", "name", "credit_code", "region__code")  # tier: from `selectors.ladder_of`
+
+
 @router.get("/firms", response=list[FirmOut])
-@paginate(LimitOffsetPagination)
+@paginate_rows
 def firms(
     request, q: str = "", qualification: str = "", tier: int | None = None, date: dt.date | None = None
 ):
     as_of = date or dates.today()
     qs = selectors.firms_for(request.auth, q=q, qualification=qualification, tier=tier, as_of=as_of)
-    return mapped(qs.order_by("name", "pk"), _firm_out)
+
+    def page(values: list[dict]) -> list[dict]:  # `_firm_out` for a page of `.values()` rows
+        ladder = selectors.ladder_of([r["id"] for r in values], as_of)
+        out = []
+        for r in values:
+            tier, codes = ladder.get(r["id"], (0, []))
+            out.append(
+                {
+                    "id": r["id"],
+                    "name": r["name"],
+                    "credit_code": r["credit_code"],
+                    "region_code": r["region__code"],
+                    "tier": tier,
+                    "qualifications": codes,
+                }
+            )
+        return out
+
+    return rows(qs.order_by("name", "pk"), FIRM_LIST_FIELDS, page)
 
 
 @router.get("/firms/{firm_id}", response=FirmOut)

@@ -70,10 +70,9 @@ def firms_for(
     200 rows then costs one row query and one qualification query, whatever the size of the scope.
     """
     current = (
-        Qualification.objects.valid_on(as_of)
+        current_qualifications(as_of)
         .select_related("kind")
         .only("organisation_id", "kind__code", "kind__name", "kind__tier")
-        .order_by("-kind__tier")
     )
     qs = (
         permissions.enterprises.queryset(user, action)
@@ -95,6 +94,25 @@ def firms_for(
     if tier is not None:
         qs = qs.filter(tier=tier)
     return qs
+
+
+def current_qualifications(as_of: dt.date) -> QuerySet[Qualification]:
+    """Qualifications valid on `as_of`, highest tier first: a firm's `current_qualifications`."""
+    return Qualification.objects.valid_on(as_of).order_by("-kind__tier")
+
+
+def ladder_of(organisation_ids, as_of: dt.date, field: str = "code") -> dict[int, tuple[int, list[str]]]:
+    """For a page of firms, in one query: `(tier, [q.kind.<field> for q in current_qualifications])` per firm.
+
+    The tier is `tier_expression(as_of)`'s value (the highest tier among the valid qualifications, the first
+    row here); a firm without any is absent (tier 0, none). Read for the page's rows only: as a column of the
+    list query, SQLite evaluates the correlated tier subquery for every row of the scope before sorting.
+    """
+    ladder: dict[int, tuple[int, list[str]]] = {}
+    rows = current_qualifications(as_of).filter(organisation_id__in=organisation_ids)
+    for organisation_id, tier, value in rows.values_list("organisation_id", "kind__tier", f"kind__{field}"):
+        ladder.setdefault(organisation_id, (tier, []))[1].append(value)
+    return ladder
 
 
 def tier_of(organisation: Organisation, day: dt.date) -> int:

@@ -11,9 +11,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from kechuang.accounts.roles import Role
-from kechuang.api.paging import mapped
+from kechuang.api.paging import paginate_rows, rows
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.programmes import permissions, precheck, selectors, services
+from kechuang.programmes.models import Application
 
 router = Router(tags=["programmes"])
 
@@ -112,6 +113,51 @@ def _app(app) -> dict:
     }
 
 
+LIST_FIELDS = (
+    "id",
+    "call_id",
+    "call__name",
+    "call__programme__name",
+    "organisation_id",
+    "organisation__name",
+    "person_id",
+    "person__name",
+    "title",
+    "field_code",
+    "status",
+    "version",
+    "submitted_at",
+)
+STATUS_LABELS = {
+    k: str(v) for k, v in Application._meta.get_field("status").flatchoices
+}  # get_status_display
+
+
+def _app_rows(page: list[dict]) -> list[dict]:
+    """`_app` for a page of `.values(*LIST_FIELDS)` rows (`str(call)`, `applicant_name` spelled out)."""
+    out = []
+    for r in page:
+        if r["organisation_id"]:
+            applicant = r["organisation__name"]
+        else:
+            applicant = r["person__name"] if r["person_id"] else ""
+        out.append(
+            {
+                "id": r["id"],
+                "call_id": r["call_id"],
+                "call": f"{r['call__programme__name']}（{r['call__name']}）",
+                "applicant": applicant,
+                "title": r["title"],
+                "field_code": r["field_code"],
+                "status": r["status"],
+                "status_label": STATUS_LABELS.get(r["status"], r["status"]),
+                "version": r["version"],
+                "submitted_at": r["submitted_at"],
+            }
+        )
+    return out
+
+
 def _detail(app) -> dict:
     from kechuang.programmes.rules import EDITABLE_STATUSES
 
@@ -136,13 +182,13 @@ def open_calls(request):
 
 
 @router.get("/applications", response=list[ApplicationOut])
-@paginate(LimitOffsetPagination)
+@paginate_rows
 def applications(request, status: str | None = None):
     """The caller's applications: a firm its own, staff their region's, an expert those drawn to them."""
-    qs = selectors.applications_for(request.auth).select_related("call__programme")
+    qs = selectors.applications_for(request.auth)
     if status:
         qs = qs.filter(status=status)
-    return mapped(qs.order_by("-created_at", "-pk"), _app)
+    return rows(qs.order_by("-created_at", "-pk"), LIST_FIELDS, _app_rows)
 
 
 @router.get("/applications/{application_id}", response=ApplicationDetailOut)

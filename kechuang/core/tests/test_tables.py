@@ -1,14 +1,17 @@
-"""core.tables: capped counting pagination and the template-free select."""
+"""core.tables: capped counting pagination, the template-free select and row cells."""
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django import forms
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
+from django.utils.safestring import mark_safe
 
 from kechuang.core.models import Region
-from kechuang.core.tables import Column, FastSelect, ValuesChoices, build_table
+from kechuang.core.tables import Column, FastSelect, ValuesChoices, build_table, cell_text, url_for
 from kechuang.core.tests.factories import OrganisationFactory
 
 COLUMNS = [Column("name", "名称", "name")]
@@ -60,11 +63,20 @@ def _squash(html: str) -> str:
 
 
 class _Form(forms.Form):
-    plain = forms.ChoiceField(choices=[("", "全部"), ("a", "甲 & <乙>"), ("b", '丙"')], required=False)
+    plain = forms.ChoiceField(
+        choices=[
+            ("", "全部"),
+            ("a", "甲 & <乙>"),
+            ("b", '丙"'),
+            ("c'", mark_safe("<b>丁</b>")),
+            ("d", "戊\0'"),
+        ],
+        required=False,
+    )
     grouped = forms.ChoiceField(choices=[("", "全部"), ("组一", [("1", "一"), ("2", "二")])], required=False)
 
 
-@pytest.mark.parametrize("data", [{}, {"plain": "a", "grouped": "2"}, {"plain": "b"}])
+@pytest.mark.parametrize("data", [{}, {"plain": "a", "grouped": "2"}, {"plain": "b"}, {"plain": "c'"}])
 def test_fast_select_renders_the_same_markup_as_django_select(data):
     slow, fast = _Form(data), _Form(data)
     for name in ("plain", "grouped"):
@@ -73,6 +85,37 @@ def test_fast_select_renders_the_same_markup_as_django_select(data):
         slow.fields[name].widget.choices = fast.fields[name].widget.choices = slow.fields[name].choices
         assert _squash(fast[name]) == _squash(slow[name])
     assert "&amp; &lt;乙&gt;" in str(fast["plain"]) and "丙&quot;" in str(fast["plain"])
+    assert "<b>丁</b>" in str(fast["plain"]) and 'value="c&#x27;"' in str(fast["plain"])
+
+
+def test_cell_text_is_what_a_template_variable_prints():
+    from django.template import engines
+
+    values = [
+        "甲 & <乙>",
+        mark_safe("<b>丙</b>"),
+        None,
+        3,
+        1234567,
+        True,
+        Decimal("1440000.50"),
+        dt.date(2020, 3, 9),
+        "",
+    ]
+    template = engines["django"].from_string("{{ v }}")
+    for value in values:
+        assert cell_text(value) == template.render({"v": value})
+    with override_settings(USE_THOUSAND_SEPARATOR=True):
+        assert cell_text(1234567) == template.render({"v": 1234567})
+
+
+def test_url_for_is_the_reversed_url_of_each_key():
+    from django.urls import reverse
+
+    detail = url_for("enterprises:firm_detail")
+    assert [detail(pk) for pk in (1, 98765)] == [
+        reverse("enterprises:firm_detail", args=[pk]) for pk in (1, 98765)
+    ]
 
 
 @pytest.mark.django_db

@@ -68,3 +68,38 @@ def test_ladder_and_expiring_indicators(district, other_district):
     ladder = compute("ladder_tier_counts", Scope(district, Period(2020), D))
     assert ladder.value == 2 and ladder.parts["高新技术企业"] == 1
     assert compute("hnte_expiring_12m", Scope(district, Period(2020), D)).value == 1
+
+
+def test_api_firm_rows_equal_the_validated_detail_conversion_and_queries_do_not_grow(
+    client, staff, django_assert_num_queries, django_assert_max_num_queries
+):
+    from kechuang.api.testing import assert_served_like
+    from kechuang.enterprises import api as enterprises_api
+    from kechuang.enterprises import selectors
+
+    def add(n):
+        for i in range(n):
+            org = OrganisationFactory(name=f"企业<{i}>&")
+            QualificationFactory(organisation=org)
+            if i % 2:
+                QualificationFactory(organisation=org, tech_sme=True)
+        OrganisationFactory()  # no qualification: tier 0
+        OrganisationFactory(region=None)  # no town: outside the staff's scope
+
+    client.force_login(staff)
+    url = "/api/enterprises/firms?date=2020-11-30&limit=100"
+    add(2)
+    client.get(url)  # the session's first request reads more
+    with django_assert_max_num_queries(12) as small:
+        client.get(url)
+    add(6)
+    with django_assert_num_queries(len(small.captured_queries)):
+        items = client.get(url).json()["items"]
+    expected = selectors.firms_for(staff, as_of=D).order_by("name", "pk")
+    assert len(items) == len(expected) >= 8
+    assert any(i["qualifications"] == ["hnte", "tech_sme"] for i in items)
+    assert_served_like(items, enterprises_api.FirmOut, [enterprises_api._firm_out(o) for o in expected])
+    for tier in (0, 3):
+        filtered = client.get(f"{url}&tier={tier}").json()["items"]
+        assert filtered and {i["tier"] for i in filtered} == {tier}
+        assert filtered == [i for i in items if i["tier"] == tier]

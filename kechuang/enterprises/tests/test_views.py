@@ -310,3 +310,44 @@ def test_firm_list_town_filter_keeps_its_choice_and_refuses_a_town_outside_the_s
         "本镇企业" in page and "邻镇企业" in page
     )  # an invalid filter shows the whole scope, not another one
     assert f'<option value="{outside.pk}"' not in page.split('name="town"')[1].split("</select>")[0]
+
+
+# The firm list's rows as the template rendered them before they were built in Python (views._firm_rows_html).
+TEMPLATE_ROWS = (
+    "{% load enterprises_tags %}{% for org in rows %}<tr>"
+    "<td><a href=\"{% url 'enterprises:firm_detail' org.pk %}\">{{ org.name }}</a></td>"
+    '<td class="font-monospace">{{ org.credit_code|default:"—" }}</td>'
+    '<td>{{ org.region|default:"—" }}</td><td>{{ org.industry|default:"—" }}</td>'
+    '<td><span class="badge text-bg-light">{{ org.tier }} {{ org.tier|tier_label }}</span></td>'
+    "<td>{% for q in org.current_qualifications %}"
+    '<span class="badge text-bg-primary me-1">{{ q.kind.name }}</span>{% empty %}—{% endfor %}</td>'
+    "</tr>{% endfor %}"
+)
+
+
+def test_firm_rows_built_in_python_equal_the_template_rows(client, staff):
+    from django.template import engines
+
+    from kechuang.core.models import DictItem, DictType
+    from kechuang.enterprises import selectors, views
+
+    industry = DictItem.objects.create(
+        dict_type=DictType.objects.get_or_create(code="industry", defaults={"name": "行业"})[0],
+        code="C39",
+        name="计算机、通信<和>其他电子设备制造业",
+    )
+    hnte = OrganisationFactory(name='方达<电子> & "科技"', industry=industry)
+    QualificationFactory(organisation=hnte)
+    QualificationFactory(organisation=hnte, tech_sme=True)
+    OrganisationFactory(name="无代码企业", credit_code=None)
+    day = dt.date(2020, 11, 30)
+    qs = selectors.firms_for(staff, as_of=day).order_by("name", "pk")
+    expected = engines["django"].from_string(TEMPLATE_ROWS).render({"rows": list(qs)})
+    built = views._firm_rows_html(list(qs.prefetch_related(None).values(*views.FIRM_ROW_FIELDS)), day)
+    assert built == expected
+    assert "&lt;电子&gt; &amp; &quot;科技&quot;" in built and "计算机、通信&lt;和&gt;" in built
+    assert built.count("<tr>") == 2 and "高新技术企业" in built
+
+    login(client, staff)
+    page = client.get(reverse("enterprises:firm_list") + "?date=2020-11-30").content.decode()
+    assert built in page

@@ -117,3 +117,34 @@ def test_my_applications_query_count_does_not_grow(client, call, staff, django_a
     api = _api(client, staff)
     with django_assert_max_num_queries(8):
         assert len(api.get("/applications").json()["items"]) == 6
+
+
+def test_application_rows_equal_the_validated_detail_conversion_at_any_length(
+    client, call, staff, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kechuang.api.testing import assert_served_like
+    from kechuang.core.tests.factories import OrganisationFactory
+    from kechuang.programmes import api as programmes_api
+
+    def add(n):
+        for i in range(n):
+            org = OrganisationFactory(name=f"申报<{i}>&单位")
+            user = UserFactory(enterprise=True, organisation=org)
+            services.application_create(actor=user, call=call, organisation=org, title=f"申报{i}")
+
+    api = _api(client, staff)
+    add(2)
+    api.get("/applications")
+    with CaptureQueriesContext(connection) as small:
+        assert len(api.get("/applications").json()["items"]) == 2
+    add(5)
+    with django_assert_num_queries(len(small.captured_queries)):
+        items = api.get("/applications").json()["items"]
+    expected = Application.objects.select_related("call__programme", "organisation").order_by(
+        "-created_at", "-pk"
+    )
+    assert len(items) == 7
+    assert_served_like(items, programmes_api.ApplicationOut, [programmes_api._app(a) for a in expected])

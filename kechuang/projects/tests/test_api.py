@@ -97,3 +97,32 @@ def test_milestone_of_another_project_is_a_404(client, staff, enterprise_user, o
         f"/projects/{own.pk}/reports", {"kind": "milestone", "summary": "x", "milestone_id": foreign.pk}
     )
     assert resp.status_code == 404 and ProgressReport.objects.count() == 0
+
+
+def test_list_rows_equal_the_validated_detail_conversion_and_queries_do_not_grow(
+    client, staff, django_assert_num_queries, django_assert_max_num_queries
+):
+    from kechuang.api.testing import assert_served_like
+    from kechuang.core.tests.factories import OrganisationFactory
+    from kechuang.projects import api as projects_api
+    from kechuang.projects.models import Project
+
+    def add(n):
+        for i in range(n):
+            level = ("district", "city")[i % 2]
+            project = make_project(staff, unit=OrganisationFactory(), name=f"项目<{i}>", level=level)
+            Project.objects.filter(pk=project.pk).update(
+                fiscal_city=Project.objects.get(pk=project.pk).fiscal_city + i, fiscal_remaining=i * 100
+            )
+
+    api = _api(client, staff)
+    add(2)
+    api.get("/projects")  # token lookups settle
+    with django_assert_max_num_queries(12) as small:
+        api.get("/projects")
+    add(5)
+    with django_assert_num_queries(len(small.captured_queries)):
+        items = api.get("/projects?limit=50").json()["items"]
+    expected = Project.objects.select_related("undertaking_unit").order_by("-year", "number")
+    assert len(items) == 7
+    assert_served_like(items, projects_api.ProjectOut, [projects_api._out(p) for p in expected])
