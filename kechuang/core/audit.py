@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
+from django.db.models import Max, Q, Subquery
 from django.utils import timezone
 
 from kechuang.core.context import client_ip
@@ -229,6 +230,35 @@ def anchor() -> AuditChainHead:
         AuditChainHead.objects.filter(pk=1).update(last_hash=newest["hash"], last_event_id=newest["id"])
         head.last_hash, head.last_event_id = newest["hash"], newest["id"]
     return head
+
+
+# Audited actions that never change a figure (sign-ins, accounts, notifications, PII reveals, attachments stored
+# on their own, drafting the summary text, jobs). Every other action — including those of modules added later —
+# counts as a possible change: the safe default.
+NON_FIGURE_ACTIONS = (
+    "login.", "logout", "user.", "totp.", "api_token.", "pii.", "notification.", "attachment.", "security_policy.",
+    "summary_draft.", "summary_template.", "job.", "import.enqueue",
+)  # fmt: skip
+STAMP_WINDOW = 5000
+
+
+def figures_stamp(*, window: int = STAMP_WINDOW) -> int:
+    """A number that changes whenever a committed write may have changed a figure: the id of the newest audit
+    event whose action may (every service audits its write in the same transaction, and audited transactions
+    commit in id order under the chain-head lock). Only the newest `window` events are searched; when none of
+    them may change a figure, the window's floor is returned — it moves with every event, so a cache keyed by
+    the stamp is recomputed then too (never stale, only less often reused)."""
+    may_change = ~Q(*[Q(action__startswith=prefix) for prefix in NON_FIGURE_ACTIONS], _connector=Q.OR)
+    newest = Subquery(AuditEvent.objects.order_by("-id").values("id")[:1])
+    found = (
+        AuditEvent.objects.filter(may_change, id__gt=newest - window)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )  # one query, walking back from the newest event
+    if found is not None:
+        return found
+    return max((AuditEvent.objects.aggregate(newest=Max("id"))["newest"] or 0) - window, 0)
 
 
 @dataclass

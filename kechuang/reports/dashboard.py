@@ -1,4 +1,5 @@
-"""The leadership dashboard's data: every registered figure for a scope, grouped by module, cached briefly.
+"""The leadership dashboard's data: every registered figure for a scope, grouped by module, cached until the data
+changes (the cache key carries `audit.figures_stamp()`).
 
 Every figure is computed through `indicators.compute_many`: the planned (batchable) indicators of every
 module run as scalar subqueries of a few SELECTs, the rest one by one with O(1) queries each (rows stay
@@ -14,13 +15,13 @@ from django.apps import apps
 from django.core.cache import cache
 from django.urls import reverse
 
-from kechuang.core import indicators
+from kechuang.core import audit, indicators
 from kechuang.core.indicators import Scope, Status
 from kechuang.core.models import Region
 from kechuang.core.routers import reporting_reads
 from kechuang.reports import formatting
 
-CACHE_SECONDS = 120
+CACHE_SECONDS = 3600  # freshness comes from the key's figures stamp, not from expiry
 UNIT_IN_TEXT = {"万元", "元", "%", "个百分点"}
 COMPARE_CODES = (
     "hnte_count",
@@ -90,8 +91,21 @@ def compute(scope: Scope) -> dict:
     }
 
 
-def cached(scope: Scope) -> dict:
-    key = f"reports:dashboard:{scope.region.pk}:{scope.period}:{scope.as_of.isoformat()}"
+def _key(kind: str, scope: Scope, stamp: int) -> str:
+    return f"reports:{kind}:{stamp}:{scope.region.pk}:{scope.period}:{scope.as_of.isoformat()}"
+
+
+def figures_stamp() -> int:
+    """`audit.figures_stamp()` read where the figures are read (the reporting replica, when there is one), so a
+    cached figure is never older than the data its key names."""
+    with reporting_reads():
+        return audit.figures_stamp()
+
+
+def cached(scope: Scope, *, stamp: int | None = None) -> dict:
+    """The cards for `scope`, computed once per data change: the key carries `figures_stamp()`, so any write
+    that may change a figure makes the next request compute afresh; CACHE_SECONDS only bounds memory."""
+    key = _key("dashboard", scope, figures_stamp() if stamp is None else stamp)
     data = cache.get(key)
     if data is None:
         data = compute(scope)
@@ -99,9 +113,9 @@ def cached(scope: Scope) -> dict:
     return data
 
 
-def cached_comparison(scope: Scope) -> tuple[list[str], list[dict]]:
+def cached_comparison(scope: Scope, *, stamp: int | None = None) -> tuple[list[str], list[dict]]:
     """`district_comparison` cached like the cards (a city page computes its key figures for every district)."""
-    key = f"reports:compare:{scope.region.pk}:{scope.period}:{scope.as_of.isoformat()}"
+    key = _key("compare", scope, figures_stamp() if stamp is None else stamp)
     data = cache.get(key)
     if data is None:
         data = district_comparison(scope)
