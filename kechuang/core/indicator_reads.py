@@ -380,6 +380,32 @@ class Batch(Reads):
             out.append((("scalars", start), sql, [x for p in parts for x in p[1]], columns))
         return out
 
+    def _typed_nulls(self, branches, slots: dict, width: int) -> list[str]:
+        """The NULL cells of a statement's first branch. PostgreSQL types a UNION pairwise, left to right, and
+        two untyped NULLs make `text`, which no later number or date matches: there the first branch's NULLs
+        carry the type family of their column (bigint for the integer types, numeric, date …; without length
+        or precision, so the union keeps each value's own type: `bigint ∪ numeric` is numeric, as the
+        aggregate alone would give). SQLite has no such rule."""
+        cells = ["NULL"] * width
+        if self._connection.vendor != "postgresql":
+            return cells
+        for shape, _sql, _params, columns in branches:
+            for i, (_name, _converters, resolved, _alias) in enumerate(columns):
+                cells[slots[shape] + i] = f"CAST(NULL AS {self._family(resolved)})"
+        return cells
+
+    def _family(self, resolved) -> str:
+        if resolved is None:  # a count_by column: COUNT(...)
+            return "bigint"
+        try:
+            db_type = resolved.output_field.cast_db_type(self._connection) or "text"
+        except Exception:  # noqa: BLE001 - no resolvable type: text, what two untyped NULLs would give anyway
+            return "text"
+        db_type = db_type.split("(")[0].strip().lower()
+        if db_type in ("smallint", "integer", "bigint", "serial", "bigserial", "smallserial"):
+            return "bigint"
+        return db_type
+
     def run(self) -> None:
         """All branches as ONE statement (a UNION ALL of the one-row SELECTs, each row tagged with its branch
         and holding its values in its shape's columns, NULL in the others), split only past SQLite's limits
@@ -401,9 +427,10 @@ class Batch(Reads):
                         slots[shape], width = width, width + len(columns)
                     end += 1
                 selects, params = [], []
+                first = self._typed_nulls(branches[start:end], slots, width)
                 for tag in range(start, end):
                     shape, sql, branch_params, columns = branches[tag]
-                    cells = ["NULL"] * width
+                    cells = list(first) if tag == start else ["NULL"] * width
                     for i, (*_x, alias) in enumerate(columns):
                         cells[slots[shape] + i] = f"kc_b.{quote(alias)}"
                     selects.append(f"SELECT {tag - start} AS kc_tag, {', '.join(cells)} FROM ({sql}) kc_b")  # noqa: S608
