@@ -59,6 +59,15 @@ class Reads:
     def first(self, qs, field: str) -> Getter:
         raise NotImplementedError
 
+    def memo(self, key, make: Callable[[], Any]) -> Any:
+        """`make()` once per `key` for this Reads (one figure's `Direct`, or a whole `Batch`): a helper several
+        figures plan alike (the statistics rows of one scope and field) builds its querysets and reads once,
+        not once per figure — the values are the same, the Python work is not repeated."""
+        memos = self.__dict__.setdefault("_memos", {})
+        if key not in memos:
+            memos[key] = make()
+        return memos[key]
+
 
 def _lazy(fn) -> Getter:
     """Run `fn` the first time the getter is called (a plan may ask for reads it ends up not using)."""
