@@ -3,11 +3,15 @@
     python bench/bench_indicators.py [--repeat 3] [--requests 10]
 
 For each scope (周村区 370306, 淄博市 370300, 山东省 370000; period 2020, as of 2020-11-30):
-  * ORM: every registered indicator's `compute(scope)` (value only; rows stay lazy), best of `--repeat`;
-    the SQL each one ran is captured;
+  * ORM: what the dashboard runs — `compute_many` of every registered indicator for the scope (value only;
+    rows stay lazy; under `reporting_reads` like `reports.dashboard.compute`), best of `--repeat`, the SQL it
+    ran captured; for the city also the district comparison (`reports.dashboard.district_comparison`);
   * baseline: the same captured SQL statements run through a raw cursor (no ORM, no Python-side work);
-  * dashboard page: GET /reports/ as that region's staff with the cache cleared before each request —
-    server time p50/p95 over `--requests` requests and the page's query count (target ≤ 15 … see README).
+  * secondary line: every indicator's `compute(scope)` one by one (a drill-down or a work summary computes
+    figures alone), against its own SQL replayed raw;
+  * dashboard page: GET /reports/ as that region's staff with the cache cleared before each request (after
+    one request that saves the fresh login's session) — server time p50/p95 over `--requests` requests and
+    the page's query count (target ≤ 15 … see README).
 """
 
 from __future__ import annotations
@@ -25,21 +29,47 @@ from bench import common  # noqa: E402
 SCOPES = (("district", "370306"), ("city", "370300"), ("province", "370000"))
 
 
-def indicator_pass(scope) -> tuple[float, list[tuple[str, list]]]:
+def one_by_one(scope) -> None:
+    from kechuang.core import indicators
+
+    for ind in indicators.all_indicators():
+        ind.compute(scope)
+
+
+def batched(scope) -> None:
+    from kechuang.core import indicators
+    from kechuang.core.routers import reporting_reads
+
+    with reporting_reads():
+        indicators.compute_many(indicators.all_indicators(), scope)
+
+
+def comparison(scope) -> None:
+    from kechuang.reports import dashboard
+
+    dashboard.district_comparison(scope)
+
+
+def indicator_pass(fn, scope) -> tuple[float, list[str]]:
+    """Wall time of `fn(scope)` and the SQL it ran (parameters inlined by the backend)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kechuang.core import indicators
-
-    captured: list[tuple[str, list]] = []
     start = time.perf_counter()
     with CaptureQueriesContext(connection) as ctx:
-        for ind in indicators.all_indicators():
-            ind.compute(scope)
+        fn(scope)
     elapsed = time.perf_counter() - start
-    for q in ctx.captured_queries:
-        captured.append(q["sql"])
-    return elapsed, captured
+    return elapsed, [q["sql"] for q in ctx.captured_queries]
+
+
+def orm_vs_raw(fn, scope, repeat: int) -> tuple[float, float, int]:
+    """(best ORM time, best raw replay time of the same SQL, number of statements)."""
+    indicator_pass(fn, scope)  # warm caches (query plans, Python imports)
+    orm = min(indicator_pass(fn, scope)[0] for _ in range(repeat))
+    _, sqls = indicator_pass(fn, scope)
+    raw_pass(sqls)
+    raw = min(raw_pass(sqls) for _ in range(repeat))
+    return orm, raw, len(sqls)
 
 
 def raw_pass(sqls: list[str]) -> float:
@@ -74,21 +104,23 @@ def main() -> int:
     for label, code in SCOPES:
         region = Region.objects.get(code=code)
         scope = Scope(region, Period(2020), as_of)
-        indicator_pass(scope)  # warm caches (query plans, Python imports)
-        orm = min(indicator_pass(scope)[0] for _ in range(args.repeat))
-        _, sqls = indicator_pass(scope)
-        # CaptureQueriesContext gives SQL with parameters inlined by the backend, runnable as is.
-        raw = min(raw_pass(sqls) for _ in range(args.repeat))
-        common.report(
-            common.Result(
-                "2 indicators",
-                f"{label} ({len(sqls)} queries)",
-                f"ORM {common.ms(orm)}",
-                f"raw cursor {common.ms(raw)}",
-                orm / raw,
-                target="≤ 1.3×",
+        n = len(indicators.all_indicators())
+        passes = [(f"{label}, compute_many of {n}", batched, "≤ 1.3×")]
+        if region.level == Region.Level.CITY:
+            passes.append((f"{label}, district comparison", comparison, "≤ 1.3×"))
+        passes.append((f"{label}, one by one", one_by_one, ""))
+        for case, fn, target in passes:
+            orm, raw, count = orm_vs_raw(fn, scope, args.repeat)
+            common.report(
+                common.Result(
+                    "2 indicators",
+                    f"{case} ({count} queries)",
+                    f"ORM {common.ms(orm)}",
+                    f"raw cursor {common.ms(raw)}",
+                    orm / raw,
+                    target=target,
+                )
             )
-        )
         user = (
             User.objects.filter(username__startswith="bench_", region=region).first()
             or User.objects.filter(region=region, role="staff").first()
@@ -96,6 +128,7 @@ def main() -> int:
         client = Client()
         client.force_login(user)
         url = f"/reports/?region={region.pk}&period=2020&as_of={as_of.isoformat()}"
+        client.get(url)  # a logged-in user's first request saves the new session; later ones do not
         times, counts = [], []
         for _ in range(args.requests):
             cache.clear()

@@ -76,8 +76,9 @@ def agreement_count(scope: Scope, q: Reads):
     definition="统计期内与本区企业开展对接的专家人数",
     formula="count(distinct expert in events ∪ contacts contacted/agreed in period)",
     order=363,
+    planned=True,
 )
-def experts_matched(scope: Scope) -> Value:
+def experts_matched(scope: Scope, q: Reads):
     from kechuang.programmes.models import Expert
 
     events = _in_period(Event.objects.filter(region__path__startswith=scope.region.path), "starts_on", scope)
@@ -87,10 +88,12 @@ def experts_matched(scope: Scope) -> Value:
         expert__isnull=False,
     )
     contacts = _in_period(contacts, "contacted_on", scope)
-    ids = set(Event.experts.through.objects.filter(event__in=events).values_list("expert_id", flat=True))
-    ids |= set(contacts.values_list("expert_id", flat=True))
-    rows = Expert.objects.filter(pk__in=ids).select_related("person", "employer")
-    return Value(len(ids), rows=lambda: rows)
+    at_events = Event.experts.through.objects.filter(event__in=events).values("expert_id")
+    # the experts of either set, each once (one count, instead of reading both id lists into Python)
+    rows = Expert.objects.filter(Q(pk__in=at_events) | Q(pk__in=contacts.values("expert_id")))
+    rows = rows.select_related("person", "employer")
+    n = q.count(rows)
+    return lambda: Value(n(), rows=lambda: rows)
 
 
 @register(

@@ -29,9 +29,10 @@ sub-counts, rather than of `qs.filter(...)` copies: they then share one query):
 `Indicator.compute(scope)` runs it with a `Direct`: ordinary ORM queries, the reads of one queryset object
 merged into one `aggregate()` (a figure alone costs what a hand-written one would). `compute_many(indicators,
 scopes)` plans every indicator of every scope into one `Batch`: the aggregates of each distinct queryset (by
-its compiled FROM/WHERE, so identical across figures once) become ONE aggregate SELECT, joined ten at a time
-as one-row derived tables; exists/first reads are scalar subqueries of a few SELECTs. Then it builds the
-Values. Rows stay lazy either way; indicators not planned are computed one by one.
+its compiled FROM/WHERE, so identical across figures once) become ONE aggregate SELECT, exists/first reads
+scalar subqueries of a few more one-row SELECTs, and all of them run as ONE statement (a UNION ALL, one tagged
+row each), so the count stays the same whatever the number of figures or scopes (a city's districts). Then it
+builds the Values. Rows stay lazy either way; indicators not planned are computed one by one.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import datetime as dt
 
 from kechuang.core import indicators
 from kechuang.core.indicators import Reads, Scope, Status, Value
-from kechuang.enterprises.models import TIER_LABELS, Qualification
+from kechuang.enterprises.models import TIER_LABELS, Qualification, QualificationKind
 
 from . import selectors
 
@@ -64,24 +64,32 @@ def tech_sme_count(scope: Scope, q: Reads):
     definition="统计日各梯次企业数：0 未入梯次、1 科技型中小企业、2 创新型高成长企业/培育库、3 高新技术企业、4 科技创新领军企业",
     formula="count(企业) group by max(有效资质梯次)",
     order=12,
+    planned=True,
 )
-def ladder_tier_counts(scope: Scope) -> Value:
+def ladder_tier_counts(scope: Scope, q: Reads):
+    """`selectors.ladder_counts` as a planned read: one count per tier over the firms (each firm's tier computed
+    once a row); the tiers shown are the labelled ones and those of the qualification kinds (a tiny table
+    read while planning), tiers with no firm as 0."""
     firms = selectors.firms_in_region(scope.region)
-    counts = selectors.ladder_counts(firms, scope.as_of)
-    in_ladder = sum(c.count for c in counts if c.tier > 0)
-    rows = (
-        firms.annotate(tier=selectors.tier_expression(scope.as_of))
-        .filter(tier__gt=0)
-        .select_related("region")
-        .order_by("-tier", "name")
+    tiered = firms.annotate(tier=selectors.tier_expression(scope.as_of))
+    tiers = sorted(
+        set(TIER_LABELS) | set(QualificationKind.objects.values_list("tier", flat=True)), reverse=True
     )
-    return Value(
-        in_ladder,
-        status=Status.RECORD,
-        rows=lambda: rows,
-        parts={TIER_LABELS.get(c.tier, str(c.tier)): c.count for c in counts},
-        note="数值为已进入梯次（第1梯次及以上）的企业数，各梯次分布见 parts",
-    )
+    counted = q.count_by(tiered, ("tier",), [(t,) for t in tiers])
+    rows = tiered.filter(tier__gt=0).select_related("region").order_by("-tier", "name")
+
+    def build() -> Value:
+        found = counted()
+        counts = [selectors.TierCount(t, TIER_LABELS.get(t, f"第{t}梯次"), found[(t,)]) for t in tiers]
+        return Value(
+            sum(c.count for c in counts if c.tier > 0),
+            status=Status.RECORD,
+            rows=lambda: rows,
+            parts={TIER_LABELS.get(c.tier, str(c.tier)): c.count for c in counts},
+            note="数值为已进入梯次（第1梯次及以上）的企业数，各梯次分布见 parts",
+        )
+
+    return build
 
 
 @indicators.register(

@@ -58,7 +58,13 @@ def _basis_note(basis: str, last_month) -> str:
 def _plan_rows(scope: Scope, q: Reads, field: str, extra: Q | None = None, **aggs):
     """Plan `selectors.period_rows` and the reads on its rows: both candidate row sets are planned (the
     choice between them is itself a read); `aggs` name (function, expression) pairs. Returns a getter of
-    (rows, basis, {name: value, "rank": least status rank, "last_month": …})."""
+    (rows, basis, {name: value, "rank": least status rank, "last_month": …}). Planned once per Reads for the
+    same arguments (rd_total, its year-on-year, intensity and completion share the scope's R&D rows)."""
+    key = ("statistics.rows", scope, field, repr(extra), tuple(sorted(aggs.items())))
+    return q.memo(key, lambda: _plan_rows_once(scope, q, field, extra, aggs))
+
+
+def _plan_rows_once(scope: Scope, q: Reads, field: str, extra: Q | None, aggs: dict):
     exact, months = selectors.period_candidates(scope, field, extra)
 
     def reads(rows):

@@ -86,13 +86,15 @@ def support_funds_paid(scope: Scope, q: Reads):
 )
 def vouchers_and_funds_paid(scope: Scope, q: Reads):
     v_plan, f_plan = voucher_funds_paid(scope, q), support_funds_paid(scope, q)
-    rows = _voucher_rows(scope) | _fund_rows(scope)
+
+    def rows():  # combined only when the drill-down asks (combining two querysets costs as much as a plan)
+        return (_voucher_rows(scope) | _fund_rows(scope)).order_by("booked_on", "pk")
 
     def build():
         v, f = v_plan(), f_plan()
         return Value(
             v.value + f.value,
-            rows=lambda: rows.order_by("booked_on", "pk"),
+            rows=rows,
             parts={"voucher_funds_paid": v.value, "support_funds_paid": f.value},
         )
 

@@ -33,18 +33,73 @@ def test_dashboard_queries_are_bounded_and_do_not_grow_with_data(scope, hnte_fir
     assert hundred <= 15  # issue #12: planned indicators batch (compute_many); was 2 per indicator
 
 
-def test_city_comparison_batches_every_district(hnte_firms):
+def _new_district(city, code: str, firms: int) -> Region:
+    """A further district of `city` with a town and `firms` HNTE holders (the comparison must not grow)."""
+    from kechuang.core.tests.factories import OrganisationFactory
+    from kechuang.enterprises.tests.factories import QualificationFactory
+
+    district = Region.objects.create(
+        code=code, name=f"测试区{code}", level=Region.Level.DISTRICT, parent=city, path=f"{city.path}{code}/"
+    )
+    town = Region.objects.create(
+        code=f"{code}001",
+        name="测试街道",
+        level=Region.Level.TOWN,
+        parent=district,
+        path=f"{district.path}{code}001/",
+    )
+    for _ in range(firms):
+        QualificationFactory(organisation=OrganisationFactory(region=town), valid_from=dt.date(2019, 11, 28))
+    return district
+
+
+def _comparison_queries(scope) -> tuple[int, list]:
+    dashboard.district_comparison(scope)  # warm
+    with CaptureQueriesContext(connection) as ctx:
+        _heads, rows = dashboard.district_comparison(scope)
+    return len(ctx.captured_queries), rows
+
+
+def test_city_comparison_batches_every_district_in_one_statement(hnte_firms):
     hnte_firms(3)
     city = Region.objects.get(code="370300")
     scope = Scope(city, Period(2020), dt.date(2020, 11, 30))
-    dashboard.district_comparison(scope)  # warm
+    before, rows = _comparison_queries(scope)
+    assert len(rows) >= 5
+    # the districts, then every district's figures as ONE statement (main ran ≈ one a district)
+    assert before <= 2
+    _new_district(city, "370399", firms=2)
+    _new_district(city, "370398", firms=0)
+    after, more = _comparison_queries(scope)
+    assert after == before and len(more) == len(rows) + 2
+    cells = {r["region"].code: r["cells"][0]["text"] for r in more}
+    assert cells["370399"] == "2" and cells["370398"] == "0" and cells["370306"] == "3"
+
+
+def _page_queries(client, user, region) -> int:
+    client.force_login(user)
+    url = reverse("reports:dashboard") + Q + str(region.pk)
+    client.get(url)  # the login's first request saves the session; steady requests do not
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
-        heads, rows = dashboard.district_comparison(scope)
-    assert len(rows) >= 5 and len(heads) == len(dashboard.COMPARE_CODES)
-    # the districts, then every district's figures in one batch: ≈ 8 aggregate SELECTs a district joined
-    # Batch.GROUPS_PER_SELECT at a time, plus its exists/first scalars CHUNK a SELECT (one by one it would be
-    # ≈ 12 queries a district)
-    assert len(ctx.captured_queries) <= 2 + len(rows) < len(rows) * 6
+        response = client.get(url)
+    assert response.status_code == 200 and "领导驾驶舱" in response.text
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("code", ["370306", "370300", "370000"])
+def test_dashboard_page_with_the_cache_cleared_runs_at_most_15_queries(client, hnte_firms, code):
+    """Issue #12: the whole page (session, user, the region choices read once, every figure in one batch, the
+    few figures still computed alone, the notification count; a city's district comparison in one
+    statement) — for a district, a city and the province."""
+    hnte_firms(3)
+    region = Region.objects.get(code=code)
+    user = UserFactory(staff=True, region=region)
+    queries = _page_queries(client, user, region)
+    assert queries <= 15
+    if region.level == Region.Level.CITY:  # a further district adds a row, not a query
+        _new_district(region, "370399", firms=1)
+        assert _page_queries(client, user, region) == queries
 
 
 def test_dashboard_is_cached_per_scope(scope):
