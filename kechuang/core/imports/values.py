@@ -285,4 +285,17 @@ def converter(column: ImportColumn, *, source_unit: str = ""):
             return general(value)
 
         return lookup
+    if kind == "credit_code":
+        code_chars = frozenset(rules.CREDIT_CODE_CHARS)
+
+        def credit_code(value):
+            # 18 code characters: not blank, and `as_text` returns it unchanged (no space to collapse or trim).
+            if type(value) is str and len(value) == 18 and code_chars.issuperset(value):
+                result = rules.check_credit_code(value)
+                if not result:
+                    raise CellError(result.message)
+                return result.value
+            return general(value)
+
+        return credit_code
     return general
