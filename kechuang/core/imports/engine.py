@@ -192,13 +192,14 @@ def preview(
     context = spec.prepare([data for _, data in converted]) if spec.prepare is not None else None
     result.context = context
     seen_keys: dict[tuple, int] = {}
+    key_names = spec.key
     for position, (number, data) in enumerate(converted, 1):
         cleaned, errors = _check_row(spec, number, data, context)
         if errors:
             result.errors.extend(errors)
         else:
-            key = tuple(cleaned.get(k) for k in spec.key)
-            if spec.key and all(v not in (None, "") for v in key):
+            key = tuple([cleaned.get(k) for k in key_names])
+            if key_names and all(v not in (None, "") for v in key):
                 if key in seen_keys:
                     labels = "、".join(spec.column(k).label for k in spec.key)
                     result.errors.append(

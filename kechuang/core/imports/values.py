@@ -172,12 +172,15 @@ def field_check(model_field):
     if isinstance(model_field, models.DecimalField):
         places = model_field.decimal_places
         bound = Decimal(10) ** (model_field.max_digits - places)
+        quantum = Decimal(1).scaleb(-places)
 
         def check(value):
+            # `same_quantum` (exponent exactly -places, as the money converter leaves every value) answers the
+            # exponent test without building `as_tuple()`; any other exponent is compared as before.
             if not (
                 isinstance(value, Decimal)
                 and value.is_finite()
-                and value.as_tuple().exponent >= -places
+                and (value.same_quantum(quantum) or value.as_tuple().exponent >= -places)
                 and -bound < value < bound
             ):
                 run(value)

@@ -69,6 +69,10 @@ NUMBERS = [
     Decimal("0"), Decimal("12.34"), Decimal("12.345"), Decimal("-1.00"), Decimal("999999999999.99"),
     Decimal("1000000000000.00"), Decimal("99.999"), Decimal("100.000"), Decimal("1E+2"), Decimal("NaN"),
     0, 1, -1, 32767, 32768, 2147483647, 2147483648, True, 1.5,
+    # exponents around the field's places (the same_quantum shortcut), zeros with exponents, infinities
+    Decimal("1.2"), Decimal("1.230"), Decimal("12.340"), Decimal("-0.00"), Decimal("0E-5"), Decimal("0E-2"),
+    Decimal("5E+3"), Decimal("99.99"), Decimal("-99.99"), Decimal("-999999999999.99"), Decimal("Infinity"),
+    Decimal("-Infinity"), Decimal("1.00000"),
 ]  # fmt: skip
 
 
