@@ -130,3 +130,44 @@ def test_org_code_check_char_gives_what_it_gave_before():
     bodies += ["".join(rnd.choice(alphabet) for _ in range(8)) for _ in range(5000)]
     for body in bodies:
         assert rules.org_code_check_char(body) == _org_check_char_reference(body), body
+
+
+def test_normalise_fast_path_gives_what_the_general_path_gives():
+    import random
+    import unicodedata
+
+    def reference(raw):
+        if raw is None:
+            return ""
+        text = unicodedata.normalize("NFKC", str(raw)).translate(rules._FULLWIDTH)
+        return "".join(text.split()).upper()
+
+    rnd = random.Random(3)
+    alphabet = rules.CREDIT_CODE_CHARS + "IOZSVaxy ９Ａ\u3000\t-"
+    inputs = [None, "", "0", "X", "3703", "370303199001010016", "37030319900101001x", "ＡＢ", 12, 0]
+    inputs += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for raw in inputs:
+        assert rules.normalise(raw) == reference(raw), raw
+
+
+def test_credit_code_check_char_gives_what_the_strict_zip_gave():
+    import random
+
+    def reference(first17):
+        total = sum(rules._CREDIT_VALUE[c] * w for c, w in zip(first17, rules._CREDIT_WEIGHTS, strict=True))
+        return rules.CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+    def outcome(fn, text):
+        try:
+            return fn(text)
+        except (KeyError, ValueError) as exc:
+            return type(exc)
+
+    rnd = random.Random(5)
+    texts = ["9137030319900101", "91370303199001010", "913703031990010101", "", "I" * 17, "0" * 17, "Y" * 17]
+    for _ in range(3000):
+        texts.append(
+            "".join(rnd.choice(rules.CREDIT_CODE_CHARS + "I") for _ in range(rnd.choice((16, 17, 17, 18))))
+        )
+    for text in texts:
+        assert outcome(rules.credit_code_check_char, text) == outcome(reference, text), text
