@@ -164,7 +164,19 @@ def _sheet_unit(layout: Layout) -> str:
 
 def row_kind(values: list, first_row: bool) -> str:
     """Classify a data row: "data", "empty", "total", "note" or "index" (the 栏次 1 2 3 … line)."""
-    cells = [v for v in values if (v.strip() not in ("", "None") if type(v) is str else v is not None)]
+    if first_row:
+        cells = [v for v in values if (v.strip() not in ("", "None") if type(v) is str else v is not None)]
+    else:
+        # Below the first row only the first three string cells and whether there are more than two cells
+        # decide: the scan stops once both are known (a data row of twenty cells reads three or four).
+        cells, strings = [], 0
+        for v in values:
+            if v.strip() in ("", "None") if type(v) is str else v is None:
+                continue
+            cells.append(v)
+            strings += isinstance(v, str)
+            if strings >= 3 and len(cells) >= 3:
+                break
     if not cells:
         return "empty"
     texts = [squash(v) for v in [c for c in cells if isinstance(c, str)][:3]]  # only these decide
