@@ -41,7 +41,11 @@ def _default(value):
 
 def _flat_native(changes) -> dict | None:
     """`changes` itself when it is already what `to_json` would return (a flat dict of str/int/bool/None)."""
-    if type(changes) is dict and all(type(k) is str and type(v) in _NATIVE for k, v in changes.items()):
+    if (
+        type(changes) is dict
+        and _STR.issuperset(map(type, changes))
+        and _NATIVE.issuperset(map(type, changes.values()))
+    ):
         return changes
     return None
 
@@ -52,6 +56,7 @@ def to_json(value) -> object:
 
 
 _NATIVE = frozenset((str, int, bool, type(None)))  # exact types: str/int enums go through to_json
+_STR = frozenset((str,))
 
 
 def native(value) -> object:
@@ -82,8 +87,13 @@ def _payload(
     }
 
 
+# What `json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))` builds on every call
+# (dumps constructs this very encoder for those arguments), made once: the same bytes, tested.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _hash(prev_hash: str, payload: dict) -> str:
-    body = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    body = _CANONICAL.encode(payload).encode()
     return hashlib.sha256(prev_hash.encode() + b"\n" + body).hexdigest()
 
 

@@ -7,6 +7,7 @@ Every check returns an explanation in Chinese so a user learns *what* is wrong, 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import unicodedata
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters; no I O Z
 _CREDIT_VALUE = {c: i for i, c in enumerate(CREDIT_CODE_CHARS)}
 _CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
 _ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+_CREDIT_SET = frozenset(CREDIT_CODE_CHARS)
 
 # 登记管理部门 (char 1) and 机构类别 (char 2) per GB 32100-2015 and its later allocations.
 REGISTRATION_AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
@@ -51,6 +53,8 @@ def normalise(raw: str | None) -> str:
     """Trim, turn full-width characters into half-width ones and upper-case."""
     if raw is None:
         return ""
+    if type(raw) is str and _CREDIT_SET.issuperset(raw):
+        return raw  # ASCII digits and capitals only: nothing below would change it
     text = unicodedata.normalize("NFKC", str(raw)).translate(_FULLWIDTH)
     return "".join(text.split()).upper()
 
@@ -67,20 +71,37 @@ class CheckResult:
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(_CREDIT_VALUE[c] * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    if len(first17) == 17:  # as the strict zip below, without a Python frame per character
+        total = sum(map(operator.mul, map(_CREDIT_VALUE.__getitem__, first17), _CREDIT_WEIGHTS))
+    else:
+        total = sum(_CREDIT_VALUE[c] * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
     return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
 
 
-def org_code_check_char(first8: str) -> str:
-    def value(c: str) -> int:
-        return int(c) if c.isdigit() else ord(c) - ord("A") + 10
+def _org_value(c: str) -> int:
+    return int(c) if c.isdigit() else ord(c) - ord("A") + 10
 
-    c = 11 - sum(value(ch) * w for ch, w in zip(first8, _ORG_WEIGHTS, strict=True)) % 11
-    return {10: "X", 11: "0"}.get(c, str(c))
+
+# `_org_value` of the characters a code may hold, looked up instead of computed (other characters still go
+# through the function, so `make_credit_code` gives what it always gave for any body).
+_ORG_VALUE = {c: _org_value(c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_ORG_CHECK = {10: "X", 11: "0"}
+
+
+def org_code_check_char(first8: str) -> str:
+    get = _ORG_VALUE.get
+    total = 0
+    for ch, w in zip(first8, _ORG_WEIGHTS, strict=True):
+        v = get(ch)
+        total += (_org_value(ch) if v is None else v) * w
+    c = 11 - total % 11
+    return _ORG_CHECK.get(c) or str(c)
 
 
 def check_credit_code(raw: str | None) -> CheckResult:
-    code = normalise(raw)
+    # An 18-character string of code characters only is already what `normalise` would make of it (ASCII
+    # digits and capitals: NFKC, the full-width table, whitespace removal and upper() leave it unchanged).
+    code = raw if type(raw) is str and len(raw) == 18 and _CREDIT_SET.issuperset(raw) else normalise(raw)
     if not code:
         return CheckResult(False, code, "统一社会信用代码不能为空。", "empty")
     if len(code) != 18:

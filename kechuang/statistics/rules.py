@@ -58,12 +58,13 @@ def check_fact(values: dict) -> dict[str, list[str]]:
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
+    get = values.get
     for name in NON_NEGATIVE:
-        value = values.get(name)
+        value = get(name)
         if value is not None and value < 0:
             add(name, f"{LABELS[name]}不能为负数。")
     for small, large in NOT_ABOVE:
-        a, b = values.get(small), values.get(large)
+        a, b = get(small), get(large)
         if a is not None and b is not None and a > b:
             add(small, f"{LABELS[small]}（{_fmt(a)}）不能大于{LABELS[large]}（{_fmt(b)}）。")
     if values.get("has_rd_projects") and not values.get("rd_project_count"):

@@ -63,24 +63,32 @@ def _form_errors(spec: ImportSpec, number: int, data: dict, error_dict: dict) ->
     return out
 
 
-def _convert_row(spec: ImportSpec, number: int, raw: dict[str, Any], converters: dict[str, Callable]):
-    """Convert one row's cells to their columns' kinds: (data, []) or (None, errors)."""
-    data: dict[str, Any] = {}
-    errors: list[RowError] = []
-    for column in spec.columns:
-        if column.key not in raw:
-            data[column.key] = None
-            continue
-        value = raw[column.key]
-        try:
-            data[column.key] = converters[column.key](value)
-        except values.CellError as exc:
-            errors.append(
-                RowError(number, column.label, values.as_text(value) if value != "" else "", str(exc))
-            )
-    if errors:
-        return None, errors
-    return data, []
+def _row_converter(spec: ImportSpec, layout: parse.Layout, converters: dict[str, Callable]):
+    """A function converting one sheet row to its columns' kinds: (data, []) or (None, errors). `data` has every
+    column of the spec in order (None for a column the sheet lacks); a cell past the row's end reads as "",
+    as `SheetData.cell` gives it."""
+    order = [
+        (c.key, c.label, converters[c.key], layout.columns.get(c.key)) for c in spec.columns
+    ]  # a column absent from the sheet has index None: its value is None
+
+    def convert(number: int, row: list):
+        data: dict[str, Any] = {}
+        errors: list[RowError] = []
+        width = len(row)
+        for key, label, fn, index in order:
+            if index is None:
+                data[key] = None
+                continue
+            value = row[index] if index < width else ""
+            try:
+                data[key] = fn(value)
+            except values.CellError as exc:
+                errors.append(RowError(number, label, values.as_text(value) if value != "" else "", str(exc)))
+        if errors:
+            return None, errors
+        return data, []
+
+    return convert
 
 
 def _check_row(spec: ImportSpec, number: int, data: dict[str, Any], context: Any):
@@ -155,6 +163,7 @@ def preview(
         return result
 
     converters = {c.key: values.converter(c, source_unit=units.get(c.key, "")) for c in spec.columns}
+    convert_row = _row_converter(spec, layout, converters)
     rows = layout.sheet.rows
     start = layout.header_row + 1
     total = len(rows) - start
@@ -171,9 +180,8 @@ def preview(
             rows[index] = None
             continue
         data_rows += 1
-        raw = {key: layout.sheet.cell(index, c) for key, c in layout.columns.items()}
+        data, errors = convert_row(number, rows[index])
         rows[index] = None
-        data, errors = _convert_row(spec, number, raw, converters)
         if errors:
             result.errors.extend(errors)
         else:
@@ -184,13 +192,14 @@ def preview(
     context = spec.prepare([data for _, data in converted]) if spec.prepare is not None else None
     result.context = context
     seen_keys: dict[tuple, int] = {}
+    key_names = spec.key
     for position, (number, data) in enumerate(converted, 1):
         cleaned, errors = _check_row(spec, number, data, context)
         if errors:
             result.errors.extend(errors)
         else:
-            key = tuple(cleaned.get(k) for k in spec.key)
-            if spec.key and all(v not in (None, "") for v in key):
+            key = tuple([cleaned.get(k) for k in key_names])
+            if key_names and all(v not in (None, "") for v in key):
                 if key in seen_keys:
                     labels = "、".join(spec.column(k).label for k in spec.key)
                     result.errors.append(

@@ -30,6 +30,10 @@ class SheetUnreadable(ValueError):
 
 def squash(value) -> str:
     """Header comparison form: NFKC (full-width → half-width), no whitespace, no * markers, lower case."""
+    if type(value) is str and value.isalnum() and unicodedata.is_normalized("NFKC", value):
+        # Letters and digits only, already NFKC (e.g. a credit code, "2020Q3", most firm names): nothing to
+        # remove — whitespace, * and colons are not alphanumeric.
+        return value.lower()
     text = unicodedata.normalize("NFKC", str(value or ""))
     return re.sub(r"[\s*＊:：]+", "", text).lower()
 
@@ -160,11 +164,23 @@ def _sheet_unit(layout: Layout) -> str:
 
 def row_kind(values: list, first_row: bool) -> str:
     """Classify a data row: "data", "empty", "total", "note" or "index" (the 栏次 1 2 3 … line)."""
-    cells = [v for v in values if (v.strip() not in ("", "None") if type(v) is str else v is not None)]
+    if first_row:
+        cells = [v for v in values if (v.strip() not in ("", "None") if type(v) is str else v is not None)]
+    else:
+        # Below the first row only the first three string cells and whether there are more than two cells
+        # decide: the scan stops once both are known (a data row of twenty cells reads three or four).
+        cells, strings = [], 0
+        for v in values:
+            if v.strip() in ("", "None") if type(v) is str else v is None:
+                continue
+            cells.append(v)
+            strings += isinstance(v, str)
+            if strings >= 3 and len(cells) >= 3:
+                break
     if not cells:
         return "empty"
     texts = [squash(v) for v in [c for c in cells if isinstance(c, str)][:3]]  # only these decide
-    if any(any(t.startswith(w) or t == w for w in TOTAL_WORDS) for t in texts):
+    if any(t.startswith(TOTAL_WORDS) for t in texts):
         return "total"
     first = texts[0] if texts and isinstance(cells[0], str) else ""
     if len(cells) <= 2 and first and any(first.startswith(p) for p in NOTE_PREFIXES):

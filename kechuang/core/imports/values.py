@@ -172,12 +172,15 @@ def field_check(model_field):
     if isinstance(model_field, models.DecimalField):
         places = model_field.decimal_places
         bound = Decimal(10) ** (model_field.max_digits - places)
+        quantum = Decimal(1).scaleb(-places)
 
         def check(value):
+            # `same_quantum` (exponent exactly -places, as the money converter leaves every value) answers the
+            # exponent test without building `as_tuple()`; any other exponent is compared as before.
             if not (
                 isinstance(value, Decimal)
                 and value.is_finite()
-                and value.as_tuple().exponent >= -places
+                and (value.same_quantum(quantum) or value.as_tuple().exponent >= -places)
                 and -bound < value < bound
             ):
                 run(value)
@@ -285,4 +288,17 @@ def converter(column: ImportColumn, *, source_unit: str = ""):
             return general(value)
 
         return lookup
+    if kind == "credit_code":
+        code_chars = frozenset(rules.CREDIT_CODE_CHARS)
+
+        def credit_code(value):
+            # 18 code characters: not blank, and `as_text` returns it unchanged (no space to collapse or trim).
+            if type(value) is str and len(value) == 18 and code_chars.issuperset(value):
+                result = rules.check_credit_code(value)
+                if not result:
+                    raise CellError(result.message)
+                return result.value
+            return general(value)
+
+        return credit_code
     return general

@@ -111,3 +111,40 @@ def test_record_many_continues_the_chain_like_record(staff):
     assert [e.object_id for e in touched] == [str(o.pk) for o in orgs]
     assert touched[3].changes == {"n": 3} and touched[0].actor_label == staff.username
     assert audit.verify().ok
+
+
+PAYLOAD_VALUES = [
+    None, True, False, 0, -1, 2**70, 1.5, "", "a", "名称（淄博）", 'quote " and \\ back', "\n\t\x00\x1f", "\u2028",
+    "😀", "é", [], [1, "x", None], {}, {"b": 1, "a": [{"z": 1, "y": "名"}]}, {"2": 1, "10": 2, "é": 3, "E": 4},
+]  # fmt: skip
+
+
+def test_the_canonical_encoder_gives_the_bytes_json_dumps_gives():
+    """`_hash` encodes with one prebuilt encoder: every payload must hash exactly as with `json.dumps`, or the
+    chain written before would no longer verify."""
+    import hashlib
+    import json
+
+    for value in PAYLOAD_VALUES:
+        payload = {"occurred_at": "2026-11-28T18:00:00+00:00", "actor": 3, "changes": value, "ip": None}
+        body = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        assert audit._hash(audit.GENESIS, payload) == hashlib.sha256(b"0" * 64 + b"\n" + body).hexdigest()
+
+
+class _Text(str):
+    pass
+
+
+def test_flat_native_accepts_exactly_the_flat_dicts_of_json_scalars():
+    def reference(changes):
+        ok = type(changes) is dict and all(
+            type(k) is str and type(v) in (str, int, bool, type(None)) for k, v in changes.items()
+        )
+        return changes if ok else None
+
+    cases = [
+        {}, {"a": 1}, {"a": "x", "b": None, "c": True}, {"a": 1.5}, {"a": [1]}, {"a": {"b": 1}}, {1: "a"},
+        {_Text("a"): 1}, {"a": _Text("x")}, {"a": __import__("decimal").Decimal("1.00")}, [("a", 1)], None, "a",
+    ]  # fmt: skip
+    for changes in cases:
+        assert audit._flat_native(changes) is reference(changes), changes

@@ -283,3 +283,37 @@ def test_values_the_model_would_refuse_are_row_errors_in_the_preview(spec, staff
     errors = imports.preview(spec, workbook([row]), staff).errors
     assert [(e.row_number, e.column) for e in errors] == [(4, "工业总产值")]
     assert "14" in errors[0].message
+
+
+def test_check_fact_reads_only_the_value_keys():
+    """`validate_row` passes the whole row to `rules.check_fact` (no copy of the value keys): that is only the
+    same when the rules read nothing else."""
+    from kechuang.statistics import imports as statistics_imports
+    from kechuang.statistics import rules
+
+    class Recording(dict):
+        def __init__(self, *args):
+            super().__init__(*args)
+            self.read = set()
+
+        def get(self, key, default=None):
+            self.read.add(key)
+            return super().get(key, default)
+
+        def __getitem__(self, key):
+            self.read.add(key)
+            return super().__getitem__(key)
+
+    rows = [
+        {},
+        {k: Decimal("5") for k in statistics_imports.VALUE_KEYS}
+        | {"has_rd_projects": True, "rd_project_count": 0},
+        {k: Decimal("-1") for k in statistics_imports.VALUE_KEYS} | {"has_rd_projects": False, "staff": 1},
+        {"hightech_output": Decimal(3), "industrial_output": Decimal(2), "net_assets": 9, "total_assets": 1},
+    ]
+    for values in rows:
+        data = Recording(values | {"period": "2020Q3", "organisation": object(), "period_obj": None})
+        copied = rules.check_fact({k: data.get(k) for k in statistics_imports.VALUE_KEYS})
+        data.read.clear()
+        assert rules.check_fact(data) == copied
+        assert data.read <= set(statistics_imports.VALUE_KEYS), data.read - set(statistics_imports.VALUE_KEYS)
