@@ -87,7 +87,19 @@ def as_money(value, *, source_unit: str, target_unit: str, places: int | None = 
         number = number * MONEY_UNITS[unit] / MONEY_UNITS[target_unit]
     if places is None:
         places = 2 if target_unit == "元" else 6
-    return number.quantize(QUANTA[places], rounding=ROUND_HALF_UP)
+    return _quantize(number, QUANTA[places])
+
+
+TOO_LARGE = "数值过大，请检查单位（元/万元/亿元）和位数。"
+
+
+def _quantize(number: Decimal, quantum: Decimal) -> Decimal:
+    try:
+        return number.quantize(quantum, rounding=ROUND_HALF_UP)
+    except (
+        ArithmeticError
+    ):  # more digits than Decimal keeps (e.g. 18 digits in 亿元 read as 元): the cell's fault
+        raise CellError(TOO_LARGE) from None
 
 
 def as_date(value) -> dt.date:
@@ -232,7 +244,7 @@ def converter(column: ImportColumn, *, source_unit: str = ""):
                 number = Decimal(repr(value)) if kind_of is float else Decimal(value)
                 if factor is not None:
                     number = number * factor
-                return number.quantize(quantum, rounding=ROUND_HALF_UP)
+                return _quantize(number, quantum)
             return general(value)
 
         return money
