@@ -8,7 +8,7 @@ the page's rows are converted.
 The busy lists (firms, applications, projects) go further with `rows(qs, fields, convert)` and
 `@paginate_rows` (ADR 0007):
 
-- `rows` reads the page with `.values(*fields)` (dicts, no model instances, no per-row prefetch machinery);
+- `rows` reads the page with `.values(*fields, **expressions)` (dicts, no model instances, no per-row prefetch machinery);
   `convert` receives the whole page as a list of dicts, so it can fetch what the page needs in one more query
   (names of related rows, qualifications) and returns the output dicts, each already in the shape and with
   the Python types of the endpoint's item schema (keys in schema order).
@@ -49,14 +49,19 @@ class mapped(Sequence):  # noqa: N801 - used like a function
 
 
 class rows(Sequence):  # noqa: N801 - used like a function
-    """The rows of `queryset` (scoped and ordered by the caller) read as `.values(*fields)`, converted per page."""
+    """The rows of `queryset` (scoped and ordered by the caller) read as `.values(*fields, **expressions)`,
+    converted per page."""
 
     def __init__(
-        self, queryset: QuerySet, fields: Sequence[str], convert: Callable[[list[dict]], list[dict]]
+        self,
+        queryset: QuerySet,
+        fields: Sequence[str],
+        convert: Callable[[list[dict]], list[dict]],
+        **expressions,
     ):
         self.queryset = queryset
         # `.values()` ignores `only()`; prefetches are meant for model instances and are dropped.
-        self.values = queryset.prefetch_related(None).values(*fields)
+        self.values = queryset.prefetch_related(None).values(*fields, **expressions)
         self.convert = convert
 
     def __getitem__(self, key):
