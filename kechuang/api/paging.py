@@ -17,6 +17,9 @@ The busy lists (firms, applications, projects) go further with `rows(qs, fields,
   instead of being validated again by pydantic, row by row, through Ninja's attribute getter: the rows are
   already the declared shape. The endpoint tests check every row against the item schema.
   Any other return value (a list, `mapped`) goes through the usual validation.
+- The count: a page shorter than the limit ends the list (the paginator reads the page first), so its
+  count is the offset plus its length and no COUNT query runs; a full or empty page past the start is
+  counted in SQL as before.
 """
 
 from __future__ import annotations
@@ -66,10 +69,18 @@ class rows(Sequence):  # noqa: N801 - used like a function
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return self.convert(list(self.values[key]))
+            page = list(self.values[key])
+            start, stop = key.start or 0, key.stop
+            short = key.step is None and start >= 0 and stop is not None and len(page) < stop - start
+            if short and (page or start == 0):  # a short page ends the list: the count is known
+                self._known_len = start + len(page)
+            return self.convert(page)
         return self.convert([self.values[key]])[0]
 
     def __len__(self) -> int:
+        known = getattr(self, "_known_len", None)
+        if known is not None:
+            return known
         # Only the primary keys: a DISTINCT scope (applications) is otherwise counted over every column.
         return self.queryset.values("pk").count()
 
