@@ -17,9 +17,9 @@ The busy lists (firms, applications, projects) go further with `rows(qs, fields,
   instead of being validated again by pydantic, row by row, through Ninja's attribute getter: the rows are
   already the declared shape. The endpoint tests check every row against the item schema.
   Any other return value (a list, `mapped`) goes through the usual validation.
-- The count: a page shorter than the limit ends the list (the paginator reads the page first), so its
-  count is the offset plus its length and no COUNT query runs; a full or empty page past the start is
-  counted in SQL as before.
+- The count: the page is read with one row more than the limit (the paginator reads the page first); when
+  that row is missing the page ends the list, its count is the offset plus its length and no COUNT query
+  runs. Otherwise (more rows follow, or an empty page past the start) the count is read in SQL as before.
 """
 
 from __future__ import annotations
@@ -69,12 +69,14 @@ class rows(Sequence):  # noqa: N801 - used like a function
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            page = list(self.values[key])
             start, stop = key.start or 0, key.stop
-            short = key.step is None and start >= 0 and stop is not None and len(page) < stop - start
-            if short and (page or start == 0):  # a short page ends the list: the count is known
+            if key.step is not None or start < 0 or stop is None or stop <= start:
+                return self.convert(list(self.values[key]))
+            # One row past the page tells whether the list ends here; if it does, the count is known.
+            page = list(self.values[start : stop + 1])
+            if len(page) <= stop - start and (page or start == 0):
                 self._known_len = start + len(page)
-            return self.convert(page)
+            return self.convert(page[: stop - start])
         return self.convert([self.values[key]])[0]
 
     def __len__(self) -> int:
