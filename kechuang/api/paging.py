@@ -8,7 +8,7 @@ the page's rows are converted.
 The busy lists (firms, applications, projects) go further with `rows(qs, fields, convert)` and
 `@paginate_rows` (ADR 0007):
 
-- `rows` reads the page with `.values(*fields)` (dicts, no model instances, no per-row prefetch machinery);
+- `rows` reads the page with `.values(*fields, **expressions)` (dicts, no model instances, no per-row prefetch machinery);
   `convert` receives the whole page as a list of dicts, so it can fetch what the page needs in one more query
   (names of related rows, qualifications) and returns the output dicts, each already in the shape and with
   the Python types of the endpoint's item schema (keys in schema order).
@@ -17,6 +17,9 @@ The busy lists (firms, applications, projects) go further with `rows(qs, fields,
   instead of being validated again by pydantic, row by row, through Ninja's attribute getter: the rows are
   already the declared shape. The endpoint tests check every row against the item schema.
   Any other return value (a list, `mapped`) goes through the usual validation.
+- The count: the page is read with one row more than the limit (the paginator reads the page first); when
+  that row is missing the page ends the list, its count is the offset plus its length and no COUNT query
+  runs. Otherwise (more rows follow, or an empty page past the start) the count is read in SQL as before.
 """
 
 from __future__ import annotations
@@ -49,22 +52,37 @@ class mapped(Sequence):  # noqa: N801 - used like a function
 
 
 class rows(Sequence):  # noqa: N801 - used like a function
-    """The rows of `queryset` (scoped and ordered by the caller) read as `.values(*fields)`, converted per page."""
+    """The rows of `queryset` (scoped and ordered by the caller) read as `.values(*fields, **expressions)`,
+    converted per page."""
 
     def __init__(
-        self, queryset: QuerySet, fields: Sequence[str], convert: Callable[[list[dict]], list[dict]]
+        self,
+        queryset: QuerySet,
+        fields: Sequence[str],
+        convert: Callable[[list[dict]], list[dict]],
+        **expressions,
     ):
         self.queryset = queryset
         # `.values()` ignores `only()`; prefetches are meant for model instances and are dropped.
-        self.values = queryset.prefetch_related(None).values(*fields)
+        self.values = queryset.prefetch_related(None).values(*fields, **expressions)
         self.convert = convert
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return self.convert(list(self.values[key]))
+            start, stop = key.start or 0, key.stop
+            if key.step is not None or start < 0 or stop is None or stop <= start:
+                return self.convert(list(self.values[key]))
+            # One row past the page tells whether the list ends here; if it does, the count is known.
+            page = list(self.values[start : stop + 1])
+            if len(page) <= stop - start and (page or start == 0):
+                self._known_len = start + len(page)
+            return self.convert(page[: stop - start])
         return self.convert([self.values[key]])[0]
 
     def __len__(self) -> int:
+        known = getattr(self, "_known_len", None)
+        if known is not None:
+            return known
         # Only the primary keys: a DISTINCT scope (applications) is otherwise counted over every column.
         return self.queryset.values("pk").count()
 

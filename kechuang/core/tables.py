@@ -18,6 +18,8 @@ costs ~100 µs per such row (a variable lookup, filter and escape per cell, a `r
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import functools
 import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,8 +30,9 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.choices import BaseChoiceIterator
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -164,8 +167,29 @@ def cell_text(value) -> str:
         return html.escape(value)
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # localize() prints it as str()
         return str(value)
+    if type(value) is dt.date:  # localize(): date_format(), the active language's DATE_FORMAT
+        pieces = _date_pieces(get_format("DATE_FORMAT"))
+        if pieces is not None:
+            dated = dateformat.DateFormat(value)
+            return html.escape("".join(str(getattr(dated, p)()) if code else p for p, code in pieces))
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=16)
+def _date_pieces(fmt: str) -> tuple[tuple[str, bool], ...] | None:
+    """`dateformat.Formatter.format`'s split of a date format, once per format instead of once per date
+    (the split and unescaping were ~60% of a date cell): `(format char, True)` or `(literal, False)`.
+    None for a format with time specifiers: Django's own path raises its error."""
+    pieces = []
+    for i, piece in enumerate(dateformat.re_formatchars.split(str(fmt))):
+        if i % 2:
+            if hasattr(dateformat.TimeFormat, piece):
+                return None
+            pieces.append((piece, True))
+        elif piece:
+            pieces.append((dateformat.re_escaped.sub(r"\1", piece), False))
+    return tuple(pieces)
 
 
 _URL_MARK = 987654321

@@ -56,7 +56,7 @@ def firms(
     request, q: str = "", qualification: str = "", tier: int | None = None, date: dt.date | None = None
 ):
     as_of = date or dates.today()
-    qs = selectors.firms_for(request.auth, q=q, qualification=qualification, tier=tier, as_of=as_of)
+    qs = selectors.firm_scope(request.auth, q=q, qualification=qualification, tier=tier, as_of=as_of)
 
     def page(values: list[dict]) -> list[dict]:  # `_firm_out` for a page of `.values()` rows
         ladder = selectors.ladder_of([r["id"] for r in values], as_of)

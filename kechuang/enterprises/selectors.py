@@ -53,7 +53,7 @@ FIRM_FIELDS = (
 )
 
 
-def firms_for(
+def firm_scope(
     user,
     *,
     action: str = "view",
@@ -63,24 +63,16 @@ def firms_for(
     qualification: str = "",
     tier: int | None = None,
     as_of: dt.date,
+    with_tier: bool = False,
 ) -> QuerySet[Organisation]:
-    """Firms of the user's scope with `tier` and `current_qualifications` on `as_of`, for lists and exports.
+    """The firms of the user's scope after the list filters, undecorated: what a list reads with `.values()`.
 
-    Only the columns the firm list, its export and the firm API show are read (`FIRM_FIELDS`): a list of
-    200 rows then costs one row query and one qualification query, whatever the size of the scope.
+    The `tier` annotation (a correlated subquery) is built only when it is filtered on or `with_tier` asks
+    for it (a sort by tier); the lists read the page's tiers and qualifications with `ladder_of`.
     """
-    current = (
-        current_qualifications(as_of)
-        .select_related("kind")
-        .only("organisation_id", "kind__code", "kind__name", "kind__tier")
-    )
-    qs = (
-        permissions.enterprises.queryset(user, action)
-        .select_related("region", "industry")
-        .only(*FIRM_FIELDS)
-        .annotate(tier=tier_expression(as_of))
-        .prefetch_related(Prefetch("qualifications", queryset=current, to_attr="current_qualifications"))
-    )
+    qs = permissions.enterprises.queryset(user, action)
+    if with_tier or tier is not None:
+        qs = qs.annotate(tier=tier_expression(as_of))
     if q:
         q = q.strip()
         qs = qs.filter(Q(name__contains=q) | Q(credit_code__startswith=q.upper()))
@@ -94,6 +86,45 @@ def firms_for(
     if tier is not None:
         qs = qs.filter(tier=tier)
     return qs
+
+
+def firms_for(
+    user,
+    *,
+    action: str = "view",
+    q: str = "",
+    town: Region | None = None,
+    industry=None,
+    qualification: str = "",
+    tier: int | None = None,
+    as_of: dt.date,
+) -> QuerySet[Organisation]:
+    """Firms of the user's scope with `tier` and `current_qualifications` on `as_of`, for exports and details.
+
+    Only the columns the firm list, its export and the firm API show are read (`FIRM_FIELDS`): a list of
+    200 rows then costs one row query and one qualification query, whatever the size of the scope.
+    """
+    current = (
+        current_qualifications(as_of)
+        .select_related("kind")
+        .only("organisation_id", "kind__code", "kind__name", "kind__tier")
+    )
+    scope = firm_scope(
+        user,
+        action=action,
+        q=q,
+        town=town,
+        industry=industry,
+        qualification=qualification,
+        tier=tier,
+        as_of=as_of,
+        with_tier=True,
+    )
+    return (
+        scope.select_related("region", "industry")
+        .only(*FIRM_FIELDS)
+        .prefetch_related(Prefetch("qualifications", queryset=current, to_attr="current_qualifications"))
+    )
 
 
 def current_qualifications(as_of: dt.date) -> QuerySet[Qualification]:

@@ -52,20 +52,26 @@ def _bureau_only(user) -> None:
         raise PermissionDenied
 
 
-def _filtered_firms(request, action: str = "view"):
+def _filtered_firms(request, action: str = "view", *, rows: bool = False):
+    """The filter form, the filtered firms and the day; `rows`: the undecorated scope the list reads with
+    `.values()` (`selectors.firm_scope`, the tier annotated only for a sort by tier), else `firms_for`."""
     form = FirmFilterForm(request.GET or None, region=request.user.region)
     f = form.cleaned_data if form.is_valid() else {}
     as_of = f.get("date") or dates.today()
-    qs = selectors.firms_for(
-        request.user,
-        action=action,
-        q=f.get("q", ""),
-        town=f.get("town"),
-        industry=f.get("industry"),
-        qualification=f.get("qualification", ""),
-        tier=f.get("tier"),
-        as_of=as_of,
-    )
+    filters = {
+        "action": action,
+        "q": f.get("q", ""),
+        "town": f.get("town"),
+        "industry": f.get("industry"),
+        "qualification": f.get("qualification", ""),
+        "tier": f.get("tier"),
+        "as_of": as_of,
+    }
+    if rows:
+        by_tier = request.GET.get("sort", "").lstrip("-") == "tier"
+        qs = selectors.firm_scope(request.user, **filters, with_tier=by_tier)
+    else:
+        qs = selectors.firms_for(request.user, **filters)
     return form, qs, as_of
 
 
@@ -73,8 +79,8 @@ def _filtered_firms(request, action: str = "view"):
 def firm_list(request):
     if not permissions.enterprises.may(request.user, "view"):
         raise PermissionDenied
-    form, qs, as_of = _filtered_firms(request)
-    rows = qs.prefetch_related(None).values(*FIRM_ROW_FIELDS)
+    form, qs, as_of = _filtered_firms(request, rows=True)
+    rows = qs.values(*FIRM_ROW_FIELDS)
     table = build_table(request, rows, FIRM_COLUMNS, default_sort="name", count_cap=FIRM_COUNT_CAP)
     context = {
         "form": form,

@@ -111,6 +111,8 @@ LIST_FIELDS = (
     "ends_on",
     "ended_on",
     "status",
+)
+MONEY_FIELDS = (
     "fiscal_national",
     "fiscal_province",
     "fiscal_city",
@@ -120,13 +122,21 @@ LIST_FIELDS = (
 )
 
 
+MONEY_CENTS = {f"{name}_cents": selectors.Cents(name) for name in MONEY_FIELDS}
+
+
 def _page(page: list[dict]) -> list[dict]:
-    """`_out` for a page of `.values(*LIST_FIELDS)` rows: the units' names in one query for the page."""
+    """`_out` for a page of `.values(*LIST_FIELDS, **MONEY_CENTS)` rows: the units' names in one query."""
     units = selectors.unit_names(page)
     out = []
     for r in page:
-        # Project.fiscal_total and .disbursed, same arithmetic
-        fiscal = r["fiscal_national"] + r["fiscal_province"] + r["fiscal_city"] + r["fiscal_district"]
+        # Project.fiscal_total and .disbursed, same arithmetic (in cents)
+        fiscal = (
+            r["fiscal_national_cents"]
+            + r["fiscal_province_cents"]
+            + r["fiscal_city_cents"]
+            + r["fiscal_district_cents"]
+        )
         out.append(
             {
                 "id": r["id"],
@@ -143,9 +153,9 @@ def _page(page: list[dict]) -> list[dict]:
                 "ended_on": r["ended_on"],
                 "status": r["status"],
                 "status_label": selectors.STATUS_LABELS.get(r["status"], r["status"]),
-                "fiscal_total": fiscal,
-                "disbursed": fiscal - r["fiscal_remaining"],
-                "self_raised": r["self_raised"],
+                "fiscal_total": selectors.money(fiscal),
+                "disbursed": selectors.money(fiscal - r["fiscal_remaining_cents"]),
+                "self_raised": selectors.money(r["self_raised_cents"]),
             }
         )
     return out
@@ -182,7 +192,7 @@ def project_list(
     if not permissions.projects.may(request.auth, "view"):
         raise PermissionDenied
     qs = selectors.projects_for(request.auth, level=level, status=status, year=year, q=q.strip())
-    return rows(qs.order_by("-year", "number"), LIST_FIELDS, _page)
+    return rows(qs.order_by("-year", "number"), LIST_FIELDS, _page, **MONEY_CENTS)
 
 
 @router.get("/projects/{project_id}", response=ProjectDetailOut)

@@ -124,7 +124,7 @@ def _project_rows_html(rows: list[dict]) -> str:
             f"<td>{cell_text(units[p['undertaking_unit_id']])}</td>"
             f"<td>{cell_text(p['starts_on'])}～{cell_text(p['ends_on'])}</td>"
             f"<td>{cell_text(selectors.STATUS_LABELS.get(p['status'], p['status']))}</td>"
-            f"<td>{cell_text(p['fiscal_remaining'])}</td></tr>"
+            f"<td>{cell_text(selectors.money(p['fiscal_remaining_cents']))}</td></tr>"
         )
 
     return rows_html(rows, row)

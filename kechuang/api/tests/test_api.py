@@ -54,3 +54,29 @@ def test_rows_encoder_writes_what_the_api_renderer_writes():
         "items": [{"a": Decimal("1440000.50"), "b": dt.date(2020, 3, 9), "c": when, "d": None, "e": "中"}]
     }
     assert json.dumps(data, cls=_RowsEncoder) == json.dumps(data, cls=NinjaJSONEncoder)
+
+
+def test_rows_count_the_last_page_without_a_count_query(django_assert_num_queries):
+    from kechuang.accounts.models import User
+    from kechuang.api.paging import rows
+    from kechuang.core.tests.factories import UserFactory
+
+    UserFactory.create_batch(3)
+    total = User.objects.count()
+
+    def fresh():
+        return rows(User.objects.order_by("pk"), ["id"], lambda page: page)
+
+    cases = [  # (slice, rows on the page, queries: the page, and a COUNT unless the page ends the list)
+        (slice(0, total + 5), total, 1),  # the whole list on a short page
+        (slice(1, total + 5), total - 1, 1),  # a short last page
+        (slice(0, total), total, 1),  # a full last page: no row after it
+        (slice(1, total), total - 1, 1),
+        (slice(0, total - 1), total - 1, 2),  # a full page with a row after it: counted
+        (slice(total + 5, total + 10), 0, 2),  # past the end: the count is not known
+    ]
+    for key, length, queries in cases:
+        page = fresh()
+        with django_assert_num_queries(queries):
+            assert len(page[key]) == length
+            assert len(page) == total

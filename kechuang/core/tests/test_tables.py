@@ -109,6 +109,23 @@ def test_cell_text_is_what_a_template_variable_prints():
         assert cell_text(1234567) == template.render({"v": 1234567})
 
 
+def test_cell_text_dates_match_the_template_in_every_language_and_format():
+    from django.template import engines
+    from django.utils import translation
+
+    from kechuang.core.tables import _date_pieces
+
+    template = engines["django"].from_string("{{ v }}")
+    days = [dt.date(2020, 3, 9), dt.date(1999, 12, 31), dt.date(2024, 2, 29), dt.date(2026, 1, 1)]
+    days += [dt.date(2023, month, 5 + month) for month in range(1, 13)]
+    # zh-hans: "Y年n月j日"; en: month abbreviations ("N"); es / pt: escaped literals (r"j \d\e F \d\e Y")
+    for language in ("zh-hans", "en", "es", "pt", "de", "ja"):
+        with translation.override(language):
+            for day in days:
+                assert cell_text(day) == template.render({"v": day}), (language, day)
+    assert _date_pieces("H:i") is None  # a time specifier: Django's own path (and its error)
+
+
 def test_url_for_is_the_reversed_url_of_each_key():
     from django.urls import reverse
 

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -111,8 +112,10 @@ def test_list_rows_equal_the_validated_detail_conversion_and_queries_do_not_grow
         for i in range(n):
             level = ("district", "city")[i % 2]
             project = make_project(staff, unit=OrganisationFactory(), name=f"项目<{i}>", level=level)
-            Project.objects.filter(pk=project.pk).update(
-                fiscal_city=Project.objects.get(pk=project.pk).fiscal_city + i, fiscal_remaining=i * 100
+            Project.objects.filter(pk=project.pk).update(  # cents and the top of max_digits=14 too
+                fiscal_city=Project.objects.get(pk=project.pk).fiscal_city + i + Decimal("0.29"),
+                fiscal_remaining=Decimal(i * 100) + Decimal("0.07"),
+                self_raised=Decimal("999999999999.99") - i,
             )
 
     api = _api(client, staff)
