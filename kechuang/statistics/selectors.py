@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.models import Organisation, Region
@@ -66,7 +66,10 @@ def period_candidates(
     if p.month:
         return exact, None
     months = range(p.start.month, p.end.month + 1)
-    return exact, base.filter(year=p.year, quarter=None, month__in=months)
+    # "only when the first set is empty" in the query itself: a planned batch reads both candidates in one
+    # statement, and NOT EXISTS (evaluated once) spares it every monthly row of the scope when the period's own
+    # rows exist (province scale: a city's batch 1.7 s, most of it monthly rows it then ignored). Same rows.
+    return exact, base.filter(~Exists(exact), year=p.year, quarter=None, month__in=months)
 
 
 def region_fact_rows(region: Region, period: Period, as_of) -> QuerySet[RegionFact]:
