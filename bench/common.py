@@ -113,6 +113,9 @@ class Result:
         return f"[{self.bench}] {self.case}: {self.figure} | baseline {self.baseline} | ratio {self.ratio:.2f}×{ok}"
 
 
+_REPORTED: set[tuple[str, str, str]] = set()  # (bench, db, scale) already reported by this process
+
+
 def report(result: Result) -> Result:
     print(result.line(), flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -125,10 +128,16 @@ def report(result: Result) -> Result:
     record = asdict(result)
     record["db"] = db_vendor()
     record["scale"] = os.environ.get("KC_BENCH_SCALE", "")
+    where = (result.bench, record["db"], record["scale"])
+    # A benchmark's run replaces all its earlier lines for this database and scale (case names change with the
+    # data and the code: a stale line would stay in the table for ever); later lines of the same run add up.
+    first_of_run = where not in _REPORTED
+    _REPORTED.add(where)
     records = [
         r
         for r in records
-        if (r["bench"], r["case"], r.get("db")) != (result.bench, result.case, record["db"])
+        if (r["bench"], r.get("db"), r.get("scale", "")) != where
+        or (not first_of_run and r["case"] != result.case)
     ]
     records.append(record)
     RESULTS.write_text(json.dumps(records, ensure_ascii=False, indent=1))

@@ -87,8 +87,10 @@ def vouchers(env: dict, ops: int) -> bool:
     return True
 
 
-def table(db: str) -> str:
-    records = [r for r in json.loads(common.RESULTS.read_text()) if r.get("db") == db]
+def table(db: str, scale: str) -> str:
+    records = [
+        r for r in json.loads(common.RESULTS.read_text()) if r.get("db") == db and r.get("scale") == scale
+    ]
     lines = [
         "| benchmark | case | measured | baseline (same run) | ratio | target | scale |",
         "|---|---|---|---|---|---|---|",
@@ -105,7 +107,7 @@ def write_readme(db: str, scale: str, note: str) -> None:
     text = readme.read_text()
     block = (
         f"{TABLE_START}\n### {db}, scale {scale}\nMachine: 2 cores (shared), date {dt.date.today().isoformat()}. {note}\n\n"
-        f"{table(db)}\n{TABLE_END}"
+        f"{table(db, scale)}\n{TABLE_END}"
     )
     pattern = re.compile(re.escape(TABLE_START) + f"\n### {db},.*?" + re.escape(TABLE_END), re.S)
     text = (
@@ -149,7 +151,7 @@ def main() -> int:
         ok &= vouchers(env, plan["ops"])
     common.setup_django()
     db = common.db_vendor()
-    print(f"\n{table(db)}\n\ntotal {time.perf_counter() - start:.0f} s", flush=True)
+    print(f"\n{table(db, args.scale)}\n\ntotal {time.perf_counter() - start:.0f} s", flush=True)
     if args.readme:
         write_readme(db, args.scale, args.note)
     return 0 if ok else 1
