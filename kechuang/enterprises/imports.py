@@ -96,17 +96,7 @@ def prepare_firms(rows: list[dict]) -> dict[str, dict]:
 
 def _resolve(data: dict, context: dict[str, dict], messages: dict[str, str]) -> dict:
     """Each looked-up column's text replaced by its record; a text that matches nothing is the row's error."""
-    errors = {}
-    for key, message in messages.items():
-        if data.get(key) not in (None, ""):
-            record = context[key].get(str(data[key]))
-            if record is None:
-                errors[key] = [message.format(data[key])]  # the text stays: the error shows what was written
-            else:
-                data[key] = record
-    if errors:
-        raise ValidationError(errors)
-    return data
+    return lookups.resolve(data, {key: (context[key], message) for key, message in messages.items()})
 
 
 def validate_firm_row(data: dict, context: dict[str, dict]) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from kechuang.core.models import DictItem, Region
@@ -54,3 +55,20 @@ def dict_items(dict_type: str, wanted: set[str], *, active_only: bool = False) -
                 if text in wanted:
                     out.setdefault(text, item)
     return out
+
+
+def resolve(data: dict, columns: dict[str, tuple[dict, str]]) -> dict:
+    """Replace each looked-up column's text in `data` by its record: `columns` maps a column key to (what
+    `prepare` found, text → record; the message for a text that matches nothing, with `{}` for the text).
+    Unmatched texts stay as written (the row error shows them) and are raised together as one ValidationError."""
+    errors = {}
+    for key, (found, message) in columns.items():
+        if data.get(key) not in (None, ""):
+            record = found.get(str(data[key]))
+            if record is None:
+                errors[key] = [message.format(data[key])]
+            else:
+                data[key] = record
+    if errors:
+        raise ValidationError(errors)
+    return data

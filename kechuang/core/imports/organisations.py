@@ -85,22 +85,13 @@ def prepare(rows: list[dict]) -> Prepared:
 
 
 def validate_row(data: dict, context: Prepared) -> dict:
-    errors = {}
-    if data.get("region"):
-        region = context.regions.get(str(data["region"]))
-        if region is None:
-            errors["region"] = [f"区划“{data['region']}”不存在（请填写镇街名称或区划代码）。"]
-        else:
-            data["region"] = region
-    if data.get("industry"):
-        item = context.industries.get(str(data["industry"]))
-        if item is None:
-            errors["industry"] = [f"行业“{data['industry']}”不在行业字典中。"]
-        else:
-            data["industry"] = item
-    if errors:
-        raise ValidationError(errors)
-    return data
+    return lookups.resolve(
+        data,
+        {
+            "region": (context.regions, "区划“{}”不存在（请填写镇街名称或区划代码）。"),
+            "industry": (context.industries, "行业“{}”不在行业字典中。"),
+        },
+    )
 
 
 def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
