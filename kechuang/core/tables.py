@@ -112,6 +112,11 @@ def build_table(
 
 
 def _escape(value) -> str:
+    kind = type(value)
+    if kind is str:  # the common label (SafeString is a subclass: below)
+        return html.escape(value)
+    if kind is int:  # the common value: nothing to escape
+        return str(value)
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
@@ -137,7 +142,7 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value and label above is escaped
 
     def _option(self, parts, value, label, chosen, found) -> bool:
-        value = "" if value is None else str(value)
+        value = "" if value is None else value if type(value) is str else str(value)
         selected = value in chosen and (self.allow_multiple_selected or not found)
         parts.append(
             f'<option value="{_escape(value)}"{" selected" if selected else ""}>{_escape(label)}</option>'

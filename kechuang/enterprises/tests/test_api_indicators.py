@@ -103,3 +103,51 @@ def test_api_firm_rows_equal_the_validated_detail_conversion_and_queries_do_not_
         filtered = client.get(f"{url}&tier={tier}").json()["items"]
         assert filtered and {i["tier"] for i in filtered} == {tier}
         assert filtered == [i for i in items if i["tier"] == tier]
+
+
+def test_firm_api_count_is_capped_and_paging_to_the_count_reads_every_firm(client, staff, monkeypatch):
+    """Over the cap the count stops (`count_exact` false) yet always points past the page when more rows
+    follow; `exact_count=true` counts them all (ADR 0009)."""
+    from kechuang.api import paging
+    from kechuang.enterprises import selectors
+
+    for i in range(9):
+        OrganisationFactory(name=f"企业{i:02}")
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    client.force_login(staff)
+    total = len(selectors.firms_for(staff, as_of=D))
+    assert total >= 9
+
+    first = client.get("/api/enterprises/firms?limit=2").json()
+    assert (first["count"], first["count_exact"]) == (4, False)  # at least 4
+    exact = client.get("/api/enterprises/firms?limit=2&exact_count=true").json()
+    assert (exact["count"], exact["count_exact"]) == (total, True)
+    past_cap = client.get("/api/enterprises/firms?limit=2&offset=4").json()
+    assert (past_cap["count"], past_cap["count_exact"]) == (7, False)  # the row after the page
+    last = client.get(f"/api/enterprises/firms?limit=3&offset={total - 2}").json()
+    assert (last["count"], last["count_exact"], len(last["items"])) == (total, True, 2)
+
+    seen, offset, count = [], 0, 1
+    while offset < count:  # a client paging until offset >= count
+        page = client.get(f"/api/enterprises/firms?limit=3&offset={offset}").json()
+        seen += [i["id"] for i in page["items"]]
+        offset, count = offset + 3, page["count"]
+    assert seen == [o.pk for o in selectors.firms_for(staff, as_of=D).order_by("name", "pk")]
+
+
+
+def test_capped_count_is_in_the_openapi_document(client, staff):
+    client.force_login(staff)
+    schema = client.get("/api/openapi.json").json()
+    paged = schema["components"]["schemas"]["PagedFirmOut"]
+    assert {"items", "count", "count_exact"} <= set(paged["required"])
+    params = {p["name"] for p in schema["paths"]["/api/enterprises/firms"]["get"]["parameters"]}
+    assert {"limit", "offset", "exact_count"} <= params
+
+
+def test_paging_window_is_bounded_with_a_clear_error(client, staff):
+    client.force_login(staff)
+    response = client.get("/api/enterprises/firms?offset=9223372036854775806")
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "请求数据无效。"
+    assert client.get("/api/enterprises/firms?offset=1000000000&limit=1000000000").status_code == 200
