@@ -121,7 +121,8 @@ class RowsPagination(LimitOffsetPagination):
         limit: int = Field(LimitOffsetPagination.Input.model_fields["limit"].default, ge=1, le=MAX_WINDOW)
         offset: int = Field(0, ge=0, le=MAX_WINDOW)
         exact_count: bool = Field(
-            False, description=f"true：返回精确总数（完整计数）；默认计数到 {COUNT_CAP} 条或所请求页之后一条为止"
+            False,
+            description=f"true：返回精确总数（完整计数）；默认计数到 {COUNT_CAP} 条或所请求页之后一条为止",
         )
 
     class Output(LimitOffsetPagination.Output):

@@ -135,7 +135,6 @@ def test_firm_api_count_is_capped_and_paging_to_the_count_reads_every_firm(clien
     assert seen == [o.pk for o in selectors.firms_for(staff, as_of=D).order_by("name", "pk")]
 
 
-
 def test_capped_count_is_in_the_openapi_document(client, staff):
     client.force_login(staff)
     schema = client.get("/api/openapi.json").json()
