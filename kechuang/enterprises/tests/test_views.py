@@ -312,6 +312,38 @@ def test_firm_list_town_filter_keeps_its_choice_and_refuses_a_town_outside_the_s
     assert f'<option value="{outside.pk}"' not in page.split('name="town"')[1].split("</select>")[0]
 
 
+
+def test_a_city_account_filters_by_district_or_town_and_a_district_account_by_town(
+    client, district, other_district
+):
+    from kechuang.core.models import Region
+
+    city = district.parent
+    town = Region.objects.filter(parent=district, level=Region.Level.TOWN).first()
+    OrganisationFactory(name="周村企业", region=town)
+    OrganisationFactory(name="张店企业", region=other_district.children.first())
+    login(client, UserFactory(staff=True, region=city))
+    page = client.get(reverse("enterprises:firm_list")).content.decode()
+    select = page.split('name="town"')[1].split("</select>")[0]
+    assert "全部地区" in select and f'<option value="{district.pk}">{district.name}</option>' in select
+    assert f'<option value="{town.pk}">\u3000{town.name}</option>' in select  # indented under its district
+    assert select.index(f'value="{district.pk}"') < select.index(f'value="{town.pk}"')
+    page = client.get(reverse("enterprises:firm_list"), {"town": district.pk}).content.decode()
+    assert "周村企业" in page and "张店企业" not in page
+    page = client.get(reverse("enterprises:firm_list"), {"town": town.pk}).content.decode()
+    assert "周村企业" in page and "张店企业" not in page
+
+    province = city.parent
+    login(client, UserFactory(staff=True, region=province))
+    select = client.get(reverse("enterprises:firm_list")).content.decode().split('name="town"')[1]
+    select = select.split("</select>")[0]
+    assert f'value="{city.pk}"' in select and f'value="{district.pk}"' in select
+    assert f'value="{town.pk}"' not in select  # two levels: cities and districts
+
+    login(client, UserFactory(staff=True, region=district))
+    select = client.get(reverse("enterprises:firm_list")).content.decode().split('name="town"')[1]
+    assert "全部镇街" in select and f'<option value="{town.pk}">{town.name}</option>' in select
+
 # The firm list's rows as the template rendered them before they were built in Python (views._firm_rows_html).
 TEMPLATE_ROWS = (
     "{% load enterprises_tags %}{% for org in rows %}<tr>"
