@@ -312,7 +312,6 @@ def test_firm_list_town_filter_keeps_its_choice_and_refuses_a_town_outside_the_s
     assert f'<option value="{outside.pk}"' not in page.split('name="town"')[1].split("</select>")[0]
 
 
-
 def test_a_city_account_filters_by_district_or_town_and_a_district_account_by_town(
     client, district, other_district
 ):
@@ -343,6 +342,7 @@ def test_a_city_account_filters_by_district_or_town_and_a_district_account_by_to
     login(client, UserFactory(staff=True, region=district))
     select = client.get(reverse("enterprises:firm_list")).content.decode().split('name="town"')[1]
     assert "全部镇街" in select and f'<option value="{town.pk}">{town.name}</option>' in select
+
 
 # The firm list's rows as the template rendered them before they were built in Python (views._firm_rows_html).
 TEMPLATE_ROWS = (
