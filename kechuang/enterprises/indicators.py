@@ -4,17 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
+
 from kechuang.core import indicators
 from kechuang.core.indicators import Reads, Scope, Status, Value
+from kechuang.core.models import Region
 from kechuang.enterprises.models import TIER_LABELS, Qualification, QualificationKind
 
 from . import selectors
 
 
+def _holding(scope: Scope, firms, qualifications):
+    """`firms` that hold one of `qualifications` (unordered).
+
+    The qualifications are narrowed to the scope's firms only for a district or a town. The same firms either
+    way (the outer filter keeps the scope's firms only); what changes is PostgreSQL's plan. Province scale
+    (200k firms), PostgreSQL, the 2020 tech-SME count: a district 25 ms narrowed against 42 ms not; a city
+    115 against 79 ms; the province 342 against 85 ms. Narrowed, the province walked every registration of the
+    kind through the firm and its region one index lookup at a time.
+    """
+    if scope.region.level >= Region.Level.DISTRICT:
+        qualifications = qualifications.filter(organisation__in=firms)
+    return firms.filter(pk__in=qualifications.values("organisation_id"))
+
+
 def _valid_holders(scope: Scope, kind: str, day: dt.date):
     firms = selectors.firms_in_region(scope.region)
-    holders = Qualification.objects.valid_on(day).of_kind(kind).filter(organisation__in=firms)
-    return firms.filter(pk__in=holders.values("organisation_id")).select_related("region").order_by("name")
+    holders = _holding(scope, firms, Qualification.objects.valid_on(day).of_kind(kind))
+    return holders.select_related("region").order_by("name")
 
 
 @indicators.register(
@@ -48,10 +65,10 @@ def tech_sme_count(scope: Scope, q: Reads):
     start, end = scope.period.start, scope.period.end
     regs = (
         Qualification.objects.of_kind("tech_sme")
-        .filter(organisation__in=firms, valid_from__lte=end, valid_until__gte=start)
+        .filter(valid_from__lte=end, valid_until__gte=start)
         .exclude(revoked_on__lte=start)
     )
-    rows = firms.filter(pk__in=regs.values("organisation_id")).select_related("region").order_by("name")
+    rows = _holding(scope, firms, regs).select_related("region").order_by("name")
     n = q.count(rows)
     return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
 
@@ -67,20 +84,30 @@ def tech_sme_count(scope: Scope, q: Reads):
     planned=True,
 )
 def ladder_tier_counts(scope: Scope, q: Reads):
-    """`selectors.ladder_counts` as a planned read: one count per tier over the firms (each firm's tier computed
-    once a row); the tiers shown are the labelled ones and those of the qualification kinds (a tiny table
-    read while planning), tiers with no firm as 0."""
+    """`selectors.ladder_counts` as a planned read. A firm's tier is the highest tier among its valid
+    qualifications, so the firms of exactly tier t are those of tier ≥ t less those of tier ≥ t+1, and "tier
+    ≥ t" is a distinct count of the holders of a valid qualification of such a kind: every tier is one
+    conditional count over the scope's valid qualifications, all in one aggregate (province scale,
+    PostgreSQL: 401 → 93 ms; a tier subquery per firm before). Firms holding nothing (or only tier-0 kinds) are
+    tier 0. The tiers shown are the labelled ones and those of the qualification kinds (a tiny table read while
+    planning), tiers with no firm as 0."""
     firms = selectors.firms_in_region(scope.region)
-    tiered = firms.annotate(tier=selectors.tier_expression(scope.as_of))
     tiers = sorted(
         set(TIER_LABELS) | set(QualificationKind.objects.values_list("tier", flat=True)), reverse=True
     )
-    counted = q.count_by(tiered, ("tier",), [(t,) for t in tiers])
+    held = Qualification.objects.valid_on(scope.as_of).filter(organisation__in=firms)
+    at_least = {
+        t: q.agg(held, "count_distinct", "organisation_id", filter=Q(kind__tier__gte=t))
+        for t in sorted({t for t in tiers if t > 0} | {t + 1 for t in tiers})
+    }
+    total = q.count(firms)
+    tiered = firms.annotate(tier=selectors.tier_expression(scope.as_of))
     rows = tiered.filter(tier__gt=0).select_related("region").order_by("-tier", "name")
 
     def build() -> Value:
-        found = counted()
-        counts = [selectors.TierCount(t, TIER_LABELS.get(t, f"第{t}梯次"), found[(t,)]) for t in tiers]
+        found = {t: at_least[t]() - at_least[t + 1]() for t in tiers if t > 0}
+        found[0] = total() - at_least[1]()
+        counts = [selectors.TierCount(t, TIER_LABELS.get(t, f"第{t}梯次"), found[t]) for t in tiers]
         return Value(
             sum(c.count for c in counts if c.tier > 0),
             status=Status.RECORD,

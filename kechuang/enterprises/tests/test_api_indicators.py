@@ -150,3 +150,45 @@ def test_paging_window_is_bounded_with_a_clear_error(client, staff):
     assert response.status_code == 422
     assert response.json()["error"]["message"] == "请求数据无效。"
     assert client.get("/api/enterprises/firms?offset=1000000000&limit=1000000000").status_code == 200
+
+
+def test_holder_counts_agree_between_narrowed_and_unnarrowed_scopes(district, other_district):
+    """A district narrows the qualifications to its firms, a city or the province does not (a plan choice,
+    `indicators._holding`): the same firms either way. The ladder too: its tier subquery runs for holders
+    only, every other firm is tier 0."""
+    from kechuang.enterprises import selectors
+    from kechuang.enterprises.models import QualificationKind
+
+    def place(region):  # a town of the region where the test data has one
+        return region.children.first() or region
+
+    for region in (district, other_district):
+        for i in range(3):
+            org = OrganisationFactory(region=place(region))
+            QualificationFactory(organisation=org)
+            if i:
+                QualificationFactory(organisation=org, tech_sme=True)
+    zero = QualificationKind.objects.create(
+        code="tier0", name="未上梯次的资质", tier=0, issuing_level="municipal"
+    )
+    QualificationFactory(organisation=OrganisationFactory(region=place(district)), kind=zero)
+    OrganisationFactory(region=place(other_district))  # no qualification
+    city, province = district.parent, district.parent.parent
+    ladders = [compute("ladder_tier_counts", Scope(r, Period(2020), D)) for r in (district, other_district)]
+    for wide in (city, province):
+        ladder = compute("ladder_tier_counts", Scope(wide, Period(2020), D))
+        assert ladder.parts == {k: sum(v.parts[k] for v in ladders) for k in ladder.parts}
+        assert ladder.value == sum(v.value for v in ladders) == 6
+        assert {o.pk for o in ladder.rows()} == {o.pk for v in ladders for o in v.rows()}
+    assert ladders[0].parts["未入梯次"] >= 1  # the tier-0 holder and firms without any qualification
+    for region, ladder in zip((district, other_district), ladders, strict=True):  # as the ladder page counts
+        page = selectors.ladder_counts(selectors.firms_in_region(region), D)
+        assert ladder.parts == {c.label: c.count for c in page}
+    firms_of = {r: selectors.firms_in_region(r).count() for r in (district, other_district)}
+    assert [sum(v.parts.values()) for v in ladders] == [firms_of[district], firms_of[other_district]]
+    for code in ("hnte_count", "tech_sme_count"):
+        per_district = [compute(code, Scope(r, Period(2020), D)) for r in (district, other_district)]
+        for wide in (city, province):
+            value = compute(code, Scope(wide, Period(2020), D))
+            assert value.value == sum(v.value for v in per_district) > 0
+            assert {o.pk for o in value.rows()} == {o.pk for v in per_district for o in v.rows()}
