@@ -168,7 +168,10 @@ class EnterpriseData:
 
     def statistics(self):
         """Annual facts for every firm for three years; monthly 快报 for the 规上 firms (each month of 3 years)."""
+        from django.db import transaction
+
         from kechuang.core.bulk import insert_rows as insert
+        from kechuang.statistics import totals
         from kechuang.statistics.models import EnterpriseFact
 
         rng = self.rng
@@ -247,5 +250,10 @@ class EnterpriseData:
 
         count = insert(EnterpriseFact, columns, rows())
         _log(f"statistics facts: {count}", self.t0)
+        with (
+            transaction.atomic()
+        ):  # the summary the indicators read (statistics.totals), as every write keeps it
+            totals.rebuild()
+        _log("statistics totals rebuilt", self.t0)
 
     # --- programmes, projects, vouchers ----------------------------------------------------------

@@ -28,7 +28,7 @@ from kechuang.core.imports import (
 )
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
-from kechuang.statistics import rules, services
+from kechuang.statistics import rules, services, totals
 from kechuang.statistics.models import EnterpriseFact, FactSource, FactStatus
 
 
@@ -309,6 +309,11 @@ def _written(changed: list, new: list, actor, now, today):
         yield from _new_facts(new[start : start + BATCH], actor, now, today)
 
 
+def _period_key(row: Row) -> tuple:
+    period = row.data["period_obj"]
+    return (period.year, period.quarter, period.month)
+
+
 def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResult:
     """Every row is checked against the importer's region first; then the existing facts of the file's firms
     and periods are read (and locked) at once, changed ones are updated and new ones created in batches, and
@@ -344,8 +349,13 @@ def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResu
         else:
             changed.append((row, existing, town))
     del existing_facts, towns
+    # the summary groups the file touches: each new fact's, and each changed fact's before and after (its town)
+    keys = {(*_period_key(row), town.pk) for row, town in new}
+    keys |= {totals.key_of(fact) for _row, fact, _town in changed}
+    keys |= {(*_period_key(row), town.pk) for row, _fact, town in changed}
     now, today = timezone.now(), dates.today()
     audit.record_many(actor=actor, entries=_written(changed, new, actor, now, today))
+    totals.refresh(keys)
     result.created, result.updated = len(new), len(changed)
     return result
 

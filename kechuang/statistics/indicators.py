@@ -64,20 +64,46 @@ def _plan_rows(scope: Scope, q: Reads, field: str, extra: Q | None = None, **agg
     return q.memo(key, lambda: _plan_rows_once(scope, q, field, extra, aggs))
 
 
+# Read the values from the summary (`FactTotal`, `statistics.totals`) where it answers them exactly; False reads
+# every value from the facts, as before the summary existed (the tests compare both ways).
+FROM_TOTALS = True
+# What an aggregate of the facts is over the summary, for the period's own rows: (function, column), and whether
+# "no rows" (SQL NULL) means 0. The firms of the period's own rows are its facts (one per firm and period).
+TOTAL_AGGS = {
+    ("sum", "rd_internal"): ("sum", "rd_internal", False),
+    ("sum", "hightech_output"): ("sum", "hightech_output", False),
+    ("sum", "industrial_output"): ("sum", "industrial_output", False),
+    ("count_distinct", "organisation_id"): ("sum", "rows", True),
+}
+# Over the monthly rows of a year or a quarter the same firm has a row a month: its count stays with the facts.
+TOTAL_MONTH_AGGS = {k: v for k, v in TOTAL_AGGS.items() if k[0] == "sum"}
+
+
 def _plan_rows_once(scope: Scope, q: Reads, field: str, extra: Q | None, aggs: dict):
     exact, months = selectors.period_candidates(scope, field, extra)
+    totals = selectors.total_candidates(scope, field, extra) if FROM_TOTALS else None
+    t_exact, t_months = totals if totals is not None else (None, None)
 
-    def reads(rows):
-        out = {name: q.agg(rows, fn, expr) for name, (fn, expr) in aggs.items()}
-        out["rank"] = q.agg(rows, "min", RANK, IntegerField())
-        out["last_month"] = q.agg(rows, "max", "month")
+    def reads(rows, summary, mapping):
+        """The reads of one candidate: all from the summary when it answers every one exactly, else all from
+        the facts (one query either way when a figure is computed alone)."""
+        if summary is None or any((fn, expr) not in mapping for fn, expr in aggs.values()):
+            source, out = rows, {name: q.agg(rows, fn, expr) for name, (fn, expr) in aggs.items()}
+        else:
+            source, out = summary, {}
+            for name, key in aggs.items():
+                fn, column, zero = mapping[key]
+                got = q.agg(summary, fn, column)
+                out[name] = (lambda got=got: got() or 0) if zero else got
+        out["rank"] = q.agg(source, "min", RANK, IntegerField())  # status and month: grain of the summary
+        out["last_month"] = q.agg(source, "max", "month")
         return rows, out
 
-    candidates = {"period": reads(exact)}
+    candidates = {"period": reads(exact, t_exact, TOTAL_AGGS)}
     has_exact = None
     if months is not None:
-        has_exact = q.exists(exact)
-        candidates["months"] = reads(months)
+        has_exact = q.exists(exact if t_exact is None else t_exact)
+        candidates["months"] = reads(months, t_months, TOTAL_MONTH_AGGS)
 
     def pick():
         basis = "period" if has_exact is None or has_exact() else "months"

@@ -209,3 +209,68 @@ class SubmissionDeadline(PeriodFields):
 
     def __str__(self) -> str:
         return f"{self.region} {self.period_label} 截止 {self.due_on}"
+
+
+class FactTotal(models.Model):
+    """Summary of `EnterpriseFact` (the statistics indicators read their values here; their drill-down rows stay
+    the facts). Maintained by `statistics.totals.refresh` in the transaction of every write of facts.
+
+    One row per group of facts with equal *grain*, which is exactly what the indicators filter on:
+    period (year, quarter, month), town (the scope is a set of towns), `reported_on` (the as-of cut), `status`
+    (the least final status of a figure), and the conditions of `indicators._plan_rows`' calls —
+    `has_rd_projects` (rd_firm_count), `above_size` (hightech_output_share), and whether `rd_internal` and
+    `industrial_output` are filled (each call's `field__isnull=False`). Measures: the number of facts and the
+    sums the indicators read.
+
+    Read from here (`indicators._plan_rows_once`): `rd_firm_count`, `rd_total`, `rd_total_yoy`, `rd_intensity`,
+    `rd_intensity_vs_city`, `rd_total_completion`, `hightech_output_share`,
+    `hightech_output_share_year_start`, `hightech_output_share_change` — their sums, the firm count of the
+    period's own rows (= `rows`: one fact per firm and period, `fact_unique_period`), the least status rank, the
+    last month and whether the period has rows of its own. Still read from the facts: the number of distinct
+    firms over the monthly rows of a year or quarter (1—N月累计; a firm reports every month, so per-month
+    counts cannot be added), and every drill-down.
+    """
+
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", null=True, blank=True)
+    month = models.PositiveSmallIntegerField("月份", null=True, blank=True)
+    town = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="镇街")
+    reported_on = models.DateField("报送日期")
+    status = models.CharField("数据状态", max_length=12, choices=FactStatus.choices)
+    has_rd_projects = models.BooleanField("有研发项目")
+    above_size = models.BooleanField("规模以上工业企业")
+    has_rd_internal = models.BooleanField("已填R&D经费内部支出")
+    has_industrial_output = models.BooleanField("已填工业总产值")
+    rows = models.PositiveIntegerField("企业统计数据条数")
+    rd_internal = models.DecimalField(
+        "R&D经费内部支出合计（万元）", max_digits=20, decimal_places=2, null=True
+    )
+    hightech_output = models.DecimalField(
+        "高新技术产业产值合计（万元）", max_digits=20, decimal_places=2, null=True
+    )
+    industrial_output = models.DecimalField(
+        "工业总产值合计（万元）", max_digits=20, decimal_places=2, null=True
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业统计数据汇总"
+        constraints = [
+            # a second row of the same group would count its facts twice: refused, never silently added
+            models.UniqueConstraint(
+                F("year"),
+                Coalesce("quarter", Value(0)),
+                Coalesce("month", Value(0)),
+                F("town"),
+                F("reported_on"),
+                F("status"),
+                F("has_rd_projects"),
+                F("above_size"),
+                F("has_rd_internal"),
+                F("has_industrial_output"),
+                name="facttotal_unique_group",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "month", "town"], name="facttotal_period_town")]
+
+    def __str__(self) -> str:
+        return f"{self.year}/{self.quarter}/{self.month} {self.town_id}: {self.rows}"

@@ -58,10 +58,44 @@ def period_candidates(
 ) -> tuple[QuerySet[EnterpriseFact], QuerySet[EnterpriseFact] | None]:
     """`period_rows`' two candidates: the period's own rows, and (for a year or a quarter) the monthly
     rows inside it, taken only when the first set is empty; None for a month."""
-    p = scope.period
     base = scope_facts(scope).filter(**{f"{field}__isnull": False})
-    if extra is not None:
-        base = base.filter(extra)
+    return _candidates(scope.period, base if extra is None else base.filter(extra))
+
+
+# `period_candidates`' conditions in the summary's columns (`FactTotal`): a field's `IS NOT NULL` (the facts'
+# booleans are never NULL), and the columns an `extra` condition may name.
+TOTAL_FILLED = {
+    "has_rd_projects": None,
+    "above_size": None,
+    "rd_internal": Q(has_rd_internal=True),
+    "industrial_output": Q(has_industrial_output=True),
+}
+TOTAL_EXTRA = frozenset({"has_rd_projects", "above_size"})
+
+
+def _names(q: Q):
+    for child in q.children:
+        if isinstance(child, Q):
+            yield from _names(child)
+        else:
+            yield child[0].split("__")[0]
+
+
+def total_candidates(scope: Scope, field: str, extra: Q | None = None):
+    """`period_candidates` over the summary (`FactTotal`): the groups of exactly the facts each candidate
+    selects, or None when `field` or `extra` is not a condition the summary keeps."""
+    from kechuang.statistics.models import FactTotal
+
+    if field not in TOTAL_FILLED or (extra is not None and not set(_names(extra)) <= TOTAL_EXTRA):
+        return None
+    towns = Region.objects.filter(path__startswith=scope.region.path).values("pk")
+    base = FactTotal.objects.filter(town__in=towns, reported_on__lte=scope.as_of)
+    if TOTAL_FILLED[field] is not None:
+        base = base.filter(TOTAL_FILLED[field])
+    return _candidates(scope.period, base if extra is None else base.filter(extra))
+
+
+def _candidates(p: Period, base: QuerySet):
     exact = base.filter(year=p.year, quarter=p.quarter, month=p.month)
     if p.month:
         return exact, None

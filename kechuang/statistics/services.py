@@ -13,7 +13,7 @@ from kechuang.core import audit, dates
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
 from kechuang.core.services import StaleObject
-from kechuang.statistics import rules
+from kechuang.statistics import rules, totals
 from kechuang.statistics.models import (
     EnterpriseFact,
     FactSource,
@@ -117,6 +117,7 @@ def fact_submit(
             obj=fact,
             changes=audit.snapshot(fact, AUDITED_FIELDS),
         )
+        totals.refresh([totals.key_of(fact)])
         return fact
 
     if (
@@ -127,6 +128,7 @@ def fact_submit(
         raise ValidationError("该期数据已由统计部门核定（年报），企业不能修改；如需更正请联系区科技局。")
     version = existing.version if expected_version is None else expected_version
     before = audit.snapshot(existing, AUDITED_FIELDS)
+    old_key = totals.key_of(existing)  # a change of town moves the fact out of this group
     for name, value in values.items():
         setattr(existing, name, value)
     if town is not None:
@@ -149,6 +151,7 @@ def fact_submit(
     existing.version = version + 1
     changes = audit.diff(before, audit.snapshot(existing, AUDITED_FIELDS))
     audit.record(actor=actor, action="statistics.fact_update", obj=existing, changes=changes)
+    totals.refresh([old_key, totals.key_of(existing)])
     return existing
 
 

@@ -25,6 +25,19 @@ class EnterpriseFactFactory(factory.django.DjangoModelFactory):
         preliminary = factory.Trait(status=FactStatus.PRELIMINARY)
         with_rd = factory.Trait(has_rd_projects=True, rd_project_count=2)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved like a service writes a fact: with its summary group (`statistics.totals`) in the same
+        transaction, so the indicators read the fact as they would in production."""
+        from django.db import transaction
+
+        from kechuang.statistics import totals
+
+        with transaction.atomic():
+            fact = super()._create(model_class, *args, **kwargs)
+            totals.refresh([totals.key_of(fact)])
+        return fact
+
 
 class RegionFactFactory(factory.django.DjangoModelFactory):
     class Meta:
