@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from kechuang.core.imports import (
     ImportSpec,
     Row,
     RowError,
+    lookups,
     register,
     values,
 )
@@ -122,12 +123,6 @@ class Prepared:
         return town
 
 
-def _chunks(items: list, size: int | None = None):
-    size = size or min(connection.features.max_query_params or 5000, 5000) - 10
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _parse_period(text) -> Period:
     try:
         period = Period.parse(str(text))
@@ -143,11 +138,11 @@ def _parse_period(text) -> Period:
 
 
 def prepare(rows: list[dict]) -> Prepared:
-    """Resolve every credit code and town of the file at once (a query per 5,000 firms, one for towns)."""
+    """Resolve every credit code and town of the file at once (a query per `lookups.CHUNK` firms, one for towns)."""
     prepared = Prepared()
     codes = sorted({core_rules.normalise(d["credit_code"]) for d in rows if d.get("credit_code")})
     found: list[tuple] = []
-    for chunk in _chunks(codes):
+    for chunk in lookups.chunks(codes):
         found += Organisation.objects.filter(credit_code__in=chunk).values_list(
             "pk", "credit_code", "name", "region_id"
         )
@@ -159,7 +154,7 @@ def prepare(rows: list[dict]) -> Prepared:
     )
     regions = {town.pk: town for town in towns}
     wanted = sorted({region_id for *_, region_id in found if region_id and region_id not in regions})
-    for chunk in _chunks(wanted):
+    for chunk in lookups.chunks(wanted):
         regions.update((r.pk, r) for r in Region.objects.filter(pk__in=chunk))
     for pk, code, name, region_id in found:
         prepared.firms[code] = Firm(pk, name, regions.get(region_id))
@@ -207,13 +202,13 @@ def _unchanged(fact: EnterpriseFact, values: dict, status: str, town) -> bool:
 
 def _existing_facts(rows: list[Row]) -> dict[tuple, EnterpriseFact]:
     """The stored facts for the rows' (firm, period) pairs, locked until the import commits (so the changes
-    below cannot overwrite a concurrent edit), in a query per 5,000 firms."""
+    below cannot overwrite a concurrent edit), in a query per `lookups.CHUNK` firms."""
     found: dict[tuple, EnterpriseFact] = {}
     org_ids = sorted({row.data["organisation"].pk for row in rows})
     periods = Q()
     for period in {row.data["period_obj"] for row in rows}:
         periods |= Q(year=period.year, quarter=period.quarter, month=period.month)
-    for chunk in _chunks(org_ids):
+    for chunk in lookups.chunks(org_ids):
         facts = (
             EnterpriseFact.objects.filter(periods, organisation_id__in=chunk).order_by().select_for_update()
         )
