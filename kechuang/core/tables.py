@@ -154,16 +154,28 @@ class ValuesChoices(BaseChoiceIterator):
     """Lazy `(value, label)` choices for a widget, read with `values_list` (no model instance per option).
 
     For a `ModelChoiceField` whose queryset is long: set it as `field.widget.choices`; the field still
-    validates a submitted value against its queryset.
+    validates a submitted value against its queryset. `extra` fields are read too and passed, after the value
+    and the label, to `choice`, which returns the `(value, label)` shown (e.g. a label indented by level).
     """
 
-    def __init__(self, queryset: QuerySet, value: str, label: str, *, empty_label: str | None = None):
-        self.queryset, self.fields, self.empty_label = queryset, (value, label), empty_label
+    def __init__(
+        self,
+        queryset: QuerySet,
+        value: str,
+        label: str,
+        *,
+        empty_label: str | None = None,
+        extra: tuple[str, ...] = (),
+        choice: Callable[..., tuple] | None = None,
+    ):
+        self.queryset, self.fields, self.empty_label = queryset, (value, label, *extra), empty_label
+        self.choice = choice
 
     def __iter__(self):
         if self.empty_label is not None:
             yield "", self.empty_label
-        yield from self.queryset.values_list(*self.fields)
+        rows = self.queryset.values_list(*self.fields)
+        yield from rows if self.choice is None else (self.choice(*row) for row in rows)
 
 
 def cell_text(value) -> str:

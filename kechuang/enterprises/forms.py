@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.choices import BaseChoiceIterator
 
 from kechuang.core.models import DictItem, Region
-from kechuang.core.tables import FastSelect
+from kechuang.core.tables import FastSelect, ValuesChoices
 from kechuang.enterprises.models import TIER_LABELS, EnterpriseProfile, EnterpriseYear, QualificationKind
 from kechuang.enterprises.services import YEAR_FIELDS
 
@@ -72,19 +71,15 @@ class FirmFilterForm(forms.Form):
         field.queryset = areas
         if region.level < Region.Level.DISTRICT:
             field.label, field.empty_label = "地区", "全部地区"
-        field.widget.choices = _AreaChoices(areas, region.level + 1, field.empty_label)
-
-
-class _AreaChoices(BaseChoiceIterator):
-    """Lazy choices of `_area_filter`: read when the widget renders (the export reads no options)."""
-
-    def __init__(self, areas, top: int, empty_label: str):
-        self.areas, self.top, self.empty_label = areas, top, empty_label
-
-    def __iter__(self):
-        yield "", self.empty_label
-        for pk, name, level in self.areas.order_by("path").values_list("pk", "name", "level"):
-            yield pk, name if level == self.top else f"\u3000{name}"
+        top = region.level + 1
+        field.widget.choices = ValuesChoices(
+            areas.order_by("path"),
+            "pk",
+            "name",
+            empty_label=field.empty_label,
+            extra=("level",),
+            choice=lambda pk, name, level: (pk, name if level == top else f"\u3000{name}"),
+        )
 
 
 class AsOfForm(forms.Form):
