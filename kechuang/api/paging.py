@@ -89,16 +89,16 @@ class rows(Sequence):  # noqa: N801 - used like a function
             page = list(self.values[start : stop + 1])
             if len(page) <= stop - start and (page or start == 0):
                 self._known_len = start + len(page)
-            self._stop = stop
             return self.convert(page[: stop - start])
         return self.convert([self.values[key]])[0]
 
     def __len__(self) -> int:
         return self.counted()[0]
 
-    def counted(self, cap: int | None = None) -> tuple[int, bool]:
-        """(count, exact). With `cap`, counting stops at `cap` rows or at the row after the page last read,
-        whichever is further; `exact` is False when it stopped there (the list has at least that many rows)."""
+    def counted(self, cap: int | None = None, *, stop: int = 0) -> tuple[int, bool]:
+        """(count, exact). With `cap`, counting stops at `cap` rows or at the row after `stop` (the end of the
+        page read), whichever is further; `exact` is False when it stopped there (the list has at least that
+        many rows)."""
         known = getattr(self, "_known_len", None)
         if known is not None:
             return known, True
@@ -106,7 +106,7 @@ class rows(Sequence):  # noqa: N801 - used like a function
         ids = self.queryset.values("pk")
         if cap is None:
             return ids.count(), True
-        bound = max(cap, getattr(self, "_stop", 0) + 1)
+        bound = max(cap, stop + 1)
         counted = ids.order_by()[:bound].count()  # how many of the first `bound` rows: any order will do
         return counted, counted < bound
 
@@ -135,7 +135,7 @@ class RowsPagination(LimitOffsetPagination):
             return {**super().paginate_queryset(queryset, pagination, request, **params), "count_exact": True}
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         items = queryset[offset : offset + limit]  # first: the page tells whether the list ends there
-        count, exact = queryset.counted(None if pagination.exact_count else COUNT_CAP)
+        count, exact = queryset.counted(None if pagination.exact_count else COUNT_CAP, stop=offset + limit)
         return _ServedPage(items=items, count=count, count_exact=exact)
 
 

@@ -142,7 +142,7 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value and label above is escaped
 
     def _option(self, parts, value, label, chosen, found) -> bool:
-        value = "" if value is None else value if type(value) is str else str(value)
+        value = "" if value is None else str(value)
         selected = value in chosen and (self.allow_multiple_selected or not found)
         parts.append(
             f'<option value="{_escape(value)}"{" selected" if selected else ""}>{_escape(label)}</option>'

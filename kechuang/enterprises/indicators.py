@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
-
 from kechuang.core import indicators
 from kechuang.core.indicators import Reads, Scope, Status, Value
 from kechuang.core.models import Region
-from kechuang.enterprises.models import TIER_LABELS, Qualification, QualificationKind
+from kechuang.enterprises.models import TIER_LABELS, Qualification
 
 from . import selectors
 
@@ -84,30 +82,14 @@ def tech_sme_count(scope: Scope, q: Reads):
     planned=True,
 )
 def ladder_tier_counts(scope: Scope, q: Reads):
-    """`selectors.ladder_counts` as a planned read. A firm's tier is the highest tier among its valid
-    qualifications, so the firms of exactly tier t are those of tier ≥ t less those of tier ≥ t+1, and "tier
-    ≥ t" is a distinct count of the holders of a valid qualification of such a kind: every tier is one
-    conditional count over the scope's valid qualifications, all in one aggregate (province scale,
-    PostgreSQL: 401 → 93 ms; a tier subquery per firm before). Firms holding nothing (or only tier-0 kinds) are
-    tier 0. The tiers shown are the labelled ones and those of the qualification kinds (a tiny table read while
-    planning), tiers with no firm as 0."""
+    """`selectors.ladder_plan` on the scope's firms (the ladder page's counts, as a planned read)."""
     firms = selectors.firms_in_region(scope.region)
-    tiers = sorted(
-        set(TIER_LABELS) | set(QualificationKind.objects.values_list("tier", flat=True)), reverse=True
-    )
-    held = Qualification.objects.valid_on(scope.as_of).filter(organisation__in=firms)
-    at_least = {
-        t: q.agg(held, "count_distinct", "organisation_id", filter=Q(kind__tier__gte=t))
-        for t in sorted({t for t in tiers if t > 0} | {t + 1 for t in tiers})
-    }
-    total = q.count(firms)
+    tier_counts = selectors.ladder_plan(firms, scope.as_of, q)
     tiered = firms.annotate(tier=selectors.tier_expression(scope.as_of))
     rows = tiered.filter(tier__gt=0).select_related("region").order_by("-tier", "name")
 
     def build() -> Value:
-        found = {t: at_least[t]() - at_least[t + 1]() for t in tiers if t > 0}
-        found[0] = total() - at_least[1]()
-        counts = [selectors.TierCount(t, TIER_LABELS.get(t, f"第{t}梯次"), found[t]) for t in tiers]
+        counts = tier_counts()
         return Value(
             sum(c.count for c in counts if c.tier > 0),
             status=Status.RECORD,
