@@ -89,18 +89,9 @@ def firm_scope(
     return qs
 
 
-def firms_for(
-    user,
-    *,
-    action: str = "view",
-    q: str = "",
-    town: Region | None = None,
-    industry=None,
-    qualification: str = "",
-    tier: int | None = None,
-    as_of: dt.date,
-) -> QuerySet[Organisation]:
-    """Firms of the user's scope with `tier` and `current_qualifications` on `as_of`, for exports and details.
+def firms_for(user, *, as_of: dt.date, **filters) -> QuerySet[Organisation]:
+    """Firms of the user's scope with `tier` and `current_qualifications` on `as_of`, for exports and details;
+    `filters` are `firm_scope`'s (action, q, town, industry, qualification, tier).
 
     Only the columns the firm list, its export and the firm API show are read (`FIRM_FIELDS`): a list of
     200 rows then costs one row query and one qualification query, whatever the size of the scope.
@@ -110,17 +101,7 @@ def firms_for(
         .select_related("kind")
         .only("organisation_id", "kind__code", "kind__name", "kind__tier")
     )
-    scope = firm_scope(
-        user,
-        action=action,
-        q=q,
-        town=town,
-        industry=industry,
-        qualification=qualification,
-        tier=tier,
-        as_of=as_of,
-        with_tier=True,
-    )
+    scope = firm_scope(user, as_of=as_of, with_tier=True, **filters)
     return (
         scope.select_related("region", "industry")
         .only(*FIRM_FIELDS)
