@@ -64,6 +64,15 @@ def calendar_2020_2027(db):
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_plans():
+    """Each test plans its figures afresh (`indicators.compute_many` keeps plans per process, ADR 0011); a
+    test that changes how indicators plan within itself clears them too."""
+    from kechuang.core import indicators
+
+    indicators.clear_plans()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional and live-server tests flush the database, removing what data migrations seeded;
     put it back for any database test that finds it missing, so no test depends on test order."""

@@ -11,6 +11,7 @@ row's field in the queryset's ordering (pk when unordered), `exists` the same EX
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -59,6 +60,12 @@ class Reads:
 
     def first(self, qs, field: str) -> Getter:
         raise NotImplementedError
+
+    def fetch(self, qs) -> list:
+        """The rows of a small queryset the plan itself needs to decide what to read (the qualification
+        kinds' tiers, the scope's city), read now, not a figure. A `Batch` remembers them: a kept plan is
+        reused only while the same read gives the same rows (`Batch.inputs_unchanged`)."""
+        return list(qs)
 
     def memo(self, key, make: Callable[[], Any]) -> Any:
         """`make()` once per `key` for this Reads (one figure's `Direct`, or a whole `Batch`): a helper several
@@ -225,6 +232,39 @@ class Batch(Reads):
         self._by_object: dict[int, tuple[Any, _Group | None]] = {}
         self._counted: list[tuple[str, list, list[str]]] = []  # count_by: (SQL, params, column names)
         self._results: dict[str, Any] | None = None
+        self._inputs: list[tuple[Any, list]] = []  # fetch(): (queryset, its rows)
+        self._statements: list | None = None  # run(): prepared once, reused by a kept plan
+        self._fetching = False
+        self.stray_reads = 0  # queries planning ran other than fetch() (a plan with any is not kept)
+
+    @contextmanager
+    def planning(self):
+        """Count the queries run while the plans are made, other than `fetch()`'s: a plan that read anything
+        else (a model field loaded on first access, a selector's own query) may depend on data its key does
+        not name, so `stray_reads` > 0 tells the caller not to keep it."""
+
+        def count(execute, sql, params, many, context):
+            if not self._fetching:
+                self.stray_reads += 1
+            return execute(sql, params, many, context)
+
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(count))
+            yield self
+
+    def fetch(self, qs) -> list:
+        self._fetching = True
+        try:
+            rows = list(qs)
+        finally:
+            self._fetching = False
+        self._inputs.append((qs, rows))
+        return rows
+
+    def inputs_unchanged(self) -> bool:
+        """Whether every `fetch()` of the plan reads the same rows again (one small query each)."""
+        return all(list(qs.all()) == rows for qs, rows in self._inputs)
 
     def _group_of(self, qs) -> _Group | None:
         """The group of `qs`'s FROM/WHERE (None: it selects nothing); compiled once per queryset object."""
@@ -420,48 +460,61 @@ class Batch(Reads):
             return "bigint"
         return db_type
 
-    def run(self) -> None:
+    def _prepare(self) -> list[tuple[str, list, list]]:
         """All branches as ONE statement (a UNION ALL of the one-row SELECTs, each row tagged with its branch),
         split only past SQLite's limits (BRANCHES compound terms, COLUMNS result columns): the number of
         statements does not grow with the number of scopes or figures. On PostgreSQL a column has one type, so
         each shape has its own columns (NULL in the other rows); SQLite keeps each value's own type, so every
-        row puts its values in the first columns (a statement of width × rows NULLs took a third longer)."""
-        self._results = {}
+        row puts its values in the first columns (a statement of width × rows NULLs took a third longer).
+        Each statement as (SQL, params, [per tag: (first value's column, [(name, converters, expression)])])."""
+        statements = []
         branches = self._branches()
         quote = self._connection.ops.quote_name
         typed = self._connection.vendor == "postgresql"
-        with self._connection.cursor() as cursor:
-            start = 0
-            while start < len(branches):
-                slots: dict[Any, int] = {}  # shape (None when untyped) -> its first column (after the tag)
-                width, end = 0, start
-                while end < len(branches) and end - start < self.BRANCHES:
-                    shape, _sql, _params, columns = branches[end]
-                    key = shape if typed else None
-                    if key not in slots:
-                        if width + len(columns) > self.COLUMNS and end > start:
-                            break
-                        slots[key], width = width, width + len(columns)
-                    elif not typed:
-                        width = max(width, len(columns))
-                    end += 1
-                selects, params = [], []
-                first = self._typed_nulls(branches[start:end], slots, width)
-                for tag in range(start, end):
-                    shape, sql, branch_params, columns = branches[tag]
-                    cells = list(first) if tag == start else ["NULL"] * width
-                    base = slots[shape if typed else None]
-                    for i, (*_x, alias) in enumerate(columns):
-                        cells[base + i] = f"kc_b.{quote(alias)}"
-                    selects.append(f"SELECT {tag - start} AS kc_tag, {', '.join(cells)} FROM ({sql}) kc_b")  # noqa: S608
-                    params.extend(branch_params)
-                cursor.execute(" UNION ALL ".join(selects), params)
+        start = 0
+        while start < len(branches):
+            slots: dict[Any, int] = {}  # shape (None when untyped) -> its first column (after the tag)
+            width, end = 0, start
+            while end < len(branches) and end - start < self.BRANCHES:
+                shape, _sql, _params, columns = branches[end]
+                key = shape if typed else None
+                if key not in slots:
+                    if width + len(columns) > self.COLUMNS and end > start:
+                        break
+                    slots[key], width = width, width + len(columns)
+                elif not typed:
+                    width = max(width, len(columns))
+                end += 1
+            selects, params, tags = [], [], []
+            first = self._typed_nulls(branches[start:end], slots, width)
+            for tag in range(start, end):
+                shape, sql, branch_params, columns = branches[tag]
+                cells = list(first) if tag == start else ["NULL"] * width
+                base = slots[shape if typed else None]
+                for i, (*_x, alias) in enumerate(columns):
+                    cells[base + i] = f"kc_b.{quote(alias)}"
+                selects.append(f"SELECT {tag - start} AS kc_tag, {', '.join(cells)} FROM ({sql}) kc_b")  # noqa: S608
+                params.extend(branch_params)
+                tags.append((1 + base, [(name, conv, resolved) for name, conv, resolved, _alias in columns]))
+            statements.append((" UNION ALL ".join(selects), params, tags))
+            start = end
+        return statements
+
+    def run(self) -> None:
+        """Evaluate every read: the prepared statements (built the first time) on the batch's database. A kept
+        plan (`indicators.compute_many`) calls it again for fresh values: same SQL, no planning."""
+        if self._statements is None:
+            self._statements = self._prepare()
+        connection = connections[self._alias]  # this thread's connection, whichever thread prepared it
+        results: dict[str, Any] = {}
+        with connection.cursor() as cursor:
+            for sql, params, tags in self._statements:
+                cursor.execute(sql, params)
                 for row in cursor.fetchall():
-                    shape, _sql, _params, columns = branches[start + row[0]]
-                    base = 1 + slots[shape if typed else None]
-                    for i, (name, converters, resolved, _alias) in enumerate(columns):
+                    base, columns = tags[row[0]]
+                    for i, (name, converters, resolved) in enumerate(columns):
                         value = row[base + i]
                         for converter in converters:
-                            value = converter(value, resolved, self._connection)
-                        self._results[name] = value
-                start = end
+                            value = converter(value, resolved, connection)
+                        results[name] = value
+        self._results = results

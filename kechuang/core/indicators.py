@@ -38,10 +38,16 @@ builds the Values. Rows stay lazy either way; indicators not planned are compute
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from django.db import router
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from kechuang.core.indicator_reads import Batch, Direct, Reads
 
@@ -190,22 +196,100 @@ def compute(code: str, scope: Scope) -> Value:
     return get(code).compute(scope)
 
 
+class _Kept:
+    """A planned Batch kept for reuse, with its builders in (scope index, code) order."""
+
+    def __init__(self, batch: Batch, builders: dict[tuple[int, str], Callable[[], Value]]) -> None:
+        self.batch = batch
+        self.builders = builders
+        self.lock = threading.Lock()  # one evaluation at a time: the getters read the batch's last results
+
+
+PLANS_KEPT = 64  # plans per process (a city page keeps two: its cards and its district comparison)
+_plans: OrderedDict[tuple, _Kept] = OrderedDict()
+_plans_lock = threading.Lock()
+
+
+def clear_plans() -> None:
+    """Forget the kept plans (tests that change how indicators plan, e.g. a module flag)."""
+    with _plans_lock:
+        _plans.clear()
+
+
+def _scope_key(scope: Scope) -> tuple:
+    """What a plan may know of the scope without a query: its period and date, its region's fields and those
+    of the region's parents as far as they are loaded (`selectors.city_of` walks them; a parent not loaded
+    is a query, which keeps the plan from being kept)."""
+    chain, node = [], scope.region
+    while node is not None:
+        chain.append(tuple(getattr(node, f.attname) for f in node._meta.concrete_fields))
+        node = node.parent if type(node).parent.is_cached(node) else None
+    return (type(scope.region), tuple(chain), scope.period, scope.as_of)
+
+
+def _fresh_rows(value: Value) -> Value:
+    """A kept plan's Value hands out a fresh copy of its rows' queryset (the kept one may have been
+    evaluated by an earlier caller and would answer from its result cache)."""
+    rows = value.rows
+    if rows is not None:
+
+        def fresh():
+            got = rows()
+            return got.all() if isinstance(got, QuerySet) else got
+
+        value.rows = fresh
+    return value
+
+
 def compute_many(items, scopes) -> dict[tuple[Any, str], Value]:
     """Every indicator of `items` (codes or Indicators) for every scope of `scopes` (one Scope or several):
-    the planned ones through one Batch, the others one by one. Keys are (scope, code)."""
+    the planned ones through one Batch, the others one by one. Keys are (scope, code).
+
+    Planning (building ≈ 60 querysets a scope and compiling them) costs more Python than a district's SQL
+    takes to run, and gives the same statements until the code or the plans' own inputs change, so the
+    Batch is kept (ADR 0011): keyed by the database, today's date, the codes and every scope (`_scope_key`),
+    reused while each `fetch()` the plans made reads the same rows,
+    and only if planning ran no other query (`Batch.planning`). A kept plan runs its prepared statements
+    again for fresh values; the figures themselves are never kept here (`reports.dashboard` caches those)."""
     if isinstance(scopes, Scope):
         scopes = [scopes]
     inds = [get(i) if isinstance(i, str) else i for i in items]
-    batch = Batch()
-    builders: dict[tuple[Any, str], Callable[[], Value]] = {}
-    for scope in scopes:
-        for ind in inds:
-            if ind.plan is not None:
-                builders[(scope, ind.code)] = ind.plan(scope, batch)
-    batch.run()
+    from kechuang.core.models import Region
+
+    planned = [i for i in inds if i.plan is not None]
+    key = (
+        router.db_for_read(Region) or "default",
+        timezone.localdate(),
+        tuple(i.code for i in planned),
+        tuple(_scope_key(s) for s in scopes),
+    )
+    with _plans_lock:
+        kept = _plans.get(key)
+        if kept is not None:
+            _plans.move_to_end(key)
+    values: dict[tuple[int, str], Value] = {}
+    if kept is not None and planned:
+        with kept.lock:
+            if kept.batch.inputs_unchanged():
+                kept.batch.run()
+                values = {k: _fresh_rows(build()) for k, build in kept.builders.items()}
+    if not values and planned:
+        batch = Batch()
+        builders: dict[tuple[int, str], Callable[[], Value]] = {}
+        with batch.planning():
+            for n, scope in enumerate(scopes):
+                for ind in planned:
+                    builders[(n, ind.code)] = ind.plan(scope, batch)
+        batch.run()
+        values = {k: build() for k, build in builders.items()}
+        if not batch.stray_reads:
+            with _plans_lock:
+                _plans[key] = _Kept(batch, builders)
+                _plans.move_to_end(key)
+                while len(_plans) > PLANS_KEPT:
+                    _plans.popitem(last=False)
     out: dict[tuple[Any, str], Value] = {}
-    for scope in scopes:
+    for n, scope in enumerate(scopes):
         for ind in inds:
-            key = (scope, ind.code)
-            out[key] = builders[key]() if key in builders else ind.compute(scope)
+            out[(scope, ind.code)] = values[(n, ind.code)] if ind.plan is not None else ind.compute(scope)
     return out
