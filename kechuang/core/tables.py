@@ -61,16 +61,17 @@ class Table:
 class CappedPaginator(Paginator):
     """A paginator whose count reads at most `reach` + 1 rows; `capped` tells that more rows exist."""
 
-    def __init__(self, object_list, per_page, *, cap: int, number: int):
+    def __init__(self, object_list, per_page, *, cap: int, number: int, count_from: QuerySet | None = None):
         super().__init__(object_list, per_page)
         # Enough rows for the requested page and the one after it, so "下一页" stays reachable past the cap.
         self.reach = max(cap, (number + 1) * per_page)
         self.capped = False
+        self.count_from = object_list if count_from is None else count_from
 
     @cached_property
     def count(self) -> int:
         # Only the primary keys, unordered: no annotation (a correlated subquery per row) or sort in the count.
-        counted = self.object_list.order_by().values("pk")[: self.reach + 1].count()
+        counted = self.count_from.order_by().values("pk")[: self.reach + 1].count()
         self.capped = counted > self.reach
         return min(counted, self.reach)
 
@@ -89,7 +90,11 @@ def build_table(
     default_sort: str,
     per_page: int = 50,
     count_cap: int | None = None,
+    count_from: QuerySet | None = None,
 ) -> Table:
+    """`count_from`: the same rows without what only the display needs, for a capped count — the rows'
+    `.values()` over related names keeps their joins in the count (a province's firm count read 10,001 rows
+    through a LEFT JOIN on the industry for nothing: 2.8 → 1.7 ms)."""
     sortable = {c.key: c.sort for c in columns if c.sort}
     sort = request.GET.get("sort", default_sort)
     if sort.lstrip("-") not in sortable:
@@ -103,7 +108,7 @@ def build_table(
         paginator = Paginator(ordered, per_page)
     else:
         number = _page_number(request.GET.get("page"))
-        paginator = CappedPaginator(ordered, per_page, cap=count_cap, number=number)
+        paginator = CappedPaginator(ordered, per_page, cap=count_cap, number=number, count_from=count_from)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     for name in ("page", "sort"):

@@ -53,6 +53,10 @@ class FirmFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if region is not None:
             self._area_filter(region)
+        industry = self.fields["industry"]  # the same options, read as values (no cursor, no instances)
+        industry.widget.choices = ValuesChoices(
+            industry.queryset, "pk", "name", empty_label=industry.empty_label
+        )
         self.fields["qualification"].choices = [
             ("", "全部资质"),
             *QualificationKind.objects.filter(is_active=True).values_list("code", "name"),

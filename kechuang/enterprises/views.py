@@ -81,7 +81,9 @@ def firm_list(request):
         raise PermissionDenied
     form, qs, as_of = _filtered_firms(request, rows=True)
     rows = qs.values(*FIRM_ROW_FIELDS)
-    table = build_table(request, rows, FIRM_COLUMNS, default_sort="name", count_cap=FIRM_COUNT_CAP)
+    table = build_table(
+        request, rows, FIRM_COLUMNS, default_sort="name", count_cap=FIRM_COUNT_CAP, count_from=qs
+    )
     context = {
         "form": form,
         "table": table,
