@@ -64,7 +64,11 @@ class EnterpriseFact(PeriodFields):
     """One firm's figures for one period. Monthly rows hold that month's amounts (当月), not year-to-date."""
 
     organisation = models.ForeignKey(
-        "core.Organisation", models.PROTECT, related_name="statistics_facts", verbose_name="企业"
+        "core.Organisation",
+        models.PROTECT,
+        related_name="statistics_facts",
+        verbose_name="企业",
+        db_index=False,  # fact_unique_period leads with it
     )
     town = models.ForeignKey(
         "core.Region",

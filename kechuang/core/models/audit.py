@@ -23,20 +23,24 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=80, db_index=True)
-    object_type = models.CharField("对象类型", max_length=80, blank=True, db_index=True)
+    object_type = models.CharField("对象类型", max_length=80, blank=True)  # indexed with object_id below
     object_id = models.CharField("对象ID", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
     changes = models.JSONField("变更", default=dict, blank=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)  # unique: Meta.constraints (no LIKE index beside it)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
         verbose_name = verbose_name_plural = "审计日志"
+        # Every audited write maintains these, and an import writes one event per fact (ADR 0008 §1): only the
+        # lookups that exist — an object's history (type and id), a hash once, the log's filters (action by
+        # prefix, actor, time). A LIKE index on the hash and a second index on the type alone served nothing.
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
