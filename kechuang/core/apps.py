@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
 
     url_prefix = None
 
+    def ready(self) -> None:
+        from kechuang.core import lookups  # noqa: F401 - registers `__any_of`
+
     @property
     def nav(self):
         from django.utils.translation import gettext_lazy as _

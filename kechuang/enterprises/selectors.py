@@ -122,7 +122,7 @@ def ladder_of(organisation_ids, as_of: dt.date, field: str = "code") -> dict[int
     list query, SQLite evaluates the correlated tier subquery for every row of the scope before sorting.
     """
     ladder: dict[int, tuple[int, list[str]]] = {}
-    rows = current_qualifications(as_of).filter(organisation_id__in=organisation_ids)
+    rows = current_qualifications(as_of).filter(organisation_id__any_of=organisation_ids)
     for organisation_id, tier, value in rows.values_list("organisation_id", "kind__tier", f"kind__{field}"):
         ladder.setdefault(organisation_id, (tier, []))[1].append(value)
     return ladder
