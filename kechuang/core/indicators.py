@@ -32,7 +32,9 @@ scopes)` plans every indicator of every scope into one `Batch`: the aggregates o
 its compiled FROM/WHERE, so identical across figures once) become ONE aggregate SELECT, exists/first reads
 scalar subqueries of a few more one-row SELECTs, and all of them run as ONE statement (a UNION ALL, one tagged
 row each), so the count stays the same whatever the number of figures or scopes (a city's districts). Then it
-builds the Values. Rows stay lazy either way; indicators not planned are computed one by one.
+builds the Values. Rows stay lazy either way; indicators not planned are computed one by one. The planned
+Batch is kept per process and run again for the same scopes (ADR 0011), so a plan must read what it needs to
+decide its reads through `q.fetch(qs)` (checked before reuse), never by a query of its own.
 """
 
 from __future__ import annotations
@@ -248,9 +250,9 @@ def compute_many(items, scopes) -> dict[tuple[Any, str], Value]:
     Planning (building ≈ 60 querysets a scope and compiling them) costs more Python than a district's SQL
     takes to run, and gives the same statements until the code or the plans' own inputs change, so the
     Batch is kept (ADR 0011): keyed by the database, today's date, the codes and every scope (`_scope_key`),
-    reused while each `fetch()` the plans made reads the same rows,
-    and only if planning ran no other query (`Batch.planning`). A kept plan runs its prepared statements
-    again for fresh values; the figures themselves are never kept here (`reports.dashboard` caches those)."""
+    reused while each `fetch()` the plans made reads the same rows, and kept only if planning ran no other
+    query (`Batch.planning`). A kept plan runs its prepared statements again for fresh values; the figures
+    themselves are never kept here (`reports.dashboard` caches those)."""
     if isinstance(scopes, Scope):
         scopes = [scopes]
     inds = [get(i) if isinstance(i, str) else i for i in items]

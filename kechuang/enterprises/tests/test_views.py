@@ -83,6 +83,31 @@ def test_firm_list_filters_by_name_tier_and_qualification(client, staff):
     assert "高新甲" in page.content.decode() and "<html" not in page.content.decode()
 
 
+def test_firm_list_industry_filter_lists_the_active_industries_and_filters_by_one(client, staff):
+    from django import forms
+
+    from kechuang.core.models import DictItem, DictType
+    from kechuang.enterprises.forms import FirmFilterForm
+
+    kind = DictType.objects.get_or_create(code="industry", defaults={"name": "行业"})[0]
+    chips = DictItem.objects.create(dict_type=kind, code="C39", name="电子<设备>制造业")
+    DictItem.objects.create(dict_type=kind, code="C13", name="停用的行业", is_active=False)
+    OrganisationFactory(name="电子企业甲", industry=chips)
+    OrganisationFactory(name="其他企业乙")
+    login(client, staff)
+    page = client.get(reverse("enterprises:firm_list"), {"industry": chips.pk}).content.decode()
+    assert "电子企业甲" in page and "其他企业乙" not in page
+    assert f'<option value="{chips.pk}" selected>电子&lt;设备&gt;制造业</option>' in page
+    assert "停用的行业" not in page
+
+    # the same options, in the same order, as Django's own widget for the field would list
+    form = FirmFilterForm(region=staff.region)
+    field = form.fields["industry"]
+    plain = forms.ModelChoiceField(queryset=field.queryset, empty_label=field.empty_label)
+    django_choices = [(str(v), str(label)) for v, label in plain.choices]
+    assert [(str(v), label) for v, label in field.widget.choices] == django_choices
+
+
 def test_firm_list_is_region_scoped(client, other_district):
     OrganisationFactory(name="周村企业")
     city_staff_elsewhere = UserFactory(staff=True, region=other_district)
