@@ -51,7 +51,8 @@ from django.db import router
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kechuang.core.indicator_reads import Batch, Direct, Reads
+from kechuang.core.indicator_batch import Batch
+from kechuang.core.indicator_reads import Direct, Reads
 
 
 class Status:
