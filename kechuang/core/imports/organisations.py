@@ -99,10 +99,12 @@ def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
     result = ImportResult()
     existing: dict[str, Organisation] = {}  # read now, not at preview time: the file may have waited
     for chunk in lookups.chunks(r.data["credit_code"] for r in rows):
-        existing.update((o.credit_code, o) for o in Organisation.objects.filter(credit_code__in=chunk))
+        existing.update((o.credit_code, o) for o in Organisation.objects.filter(credit_code__any_of=chunk))
     allowed_ids: set[int] = set()
     for chunk in lookups.chunks(o.pk for o in existing.values()):
-        allowed_ids.update(policy.queryset(actor, "change").filter(pk__in=chunk).values_list("pk", flat=True))
+        allowed_ids.update(
+            policy.queryset(actor, "change").filter(pk__any_of=chunk).values_list("pk", flat=True)
+        )
     scope = getattr(actor, "region", None)
     errors = []
     for row in rows:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kechuang.core import imports, rules, services
 from kechuang.core.imports import engine, jobs
-from kechuang.core.models import AuditEvent, Job, Organisation
+from kechuang.core.models import AuditEvent, Job, Organisation, Region
 from kechuang.core.tests.factories import OrganisationFactory, UserFactory
 
 
@@ -423,3 +423,23 @@ def test_organisations_preview_reads_regions_and_industries_once_for_the_whole_f
         return len(ctx.captured_queries)
 
     assert queries(3) == queries(60)
+
+
+def test_lookup_chunks_are_sorted_unique_and_sized_for_the_database(db, monkeypatch):
+    """One `__any_of` array per `ARRAY_CHUNK` values on PostgreSQL (no parameter limit), `CHUNK` placeholders
+    elsewhere; and a lookup over several batches finds what one finds."""
+    from django.db import connection
+
+    from kechuang.core.imports import lookups
+
+    monkeypatch.setattr(lookups, "CHUNK", 2)
+    monkeypatch.setattr(lookups, "ARRAY_CHUNK", 3)
+    size = 3 if connection.vendor == "postgresql" else 2
+    values = ["e", "a", "c", "a", "b", "d", "f", "g"]
+    expected = sorted(set(values))
+    assert lookups.chunks(values) == [expected[i : i + size] for i in range(0, len(expected), size)]
+    wanted = set(Region.objects.filter(level=Region.Level.TOWN).values_list("name", flat=True)[:5])
+    found = lookups.regions(wanted)
+    monkeypatch.setattr(lookups, "CHUNK", 10_000)
+    monkeypatch.setattr(lookups, "ARRAY_CHUNK", 10_000)
+    assert found == lookups.regions(wanted) and set(found) == wanted

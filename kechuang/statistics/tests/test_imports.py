@@ -317,3 +317,24 @@ def test_check_fact_reads_only_the_value_keys():
         data.read.clear()
         assert rules.check_fact(data) == copied
         assert data.read <= set(statistics_imports.VALUE_KEYS), data.read - set(statistics_imports.VALUE_KEYS)
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_an_import_resolved_in_many_lookup_batches_writes_what_one_batch_writes(
+    spec, staff, monkeypatch, size
+):
+    """The file's firms, their regions and existing facts are read in `lookups.chunks` batches (`__any_of`):
+    cut into batches of 1 or 3, a file of 7 firms (new facts, then changed ones) gives what it gives in one."""
+    from kechuang.core.imports import lookups
+
+    firms = _firms_in_town(7)
+    rows = [_row(f, "2020-11", 10 + i, "南郊镇") for i, f in enumerate(firms)]
+    monkeypatch.setattr(lookups, "CHUNK", size)
+    monkeypatch.setattr(lookups, "ARRAY_CHUNK", size)
+    assert len(lookups.chunks(f.credit_code for f in firms)) == -(-7 // size)
+    created = imports.commit(spec, workbook(rows), actor=staff)
+    rows[2][5] = 99
+    again = imports.commit(spec, workbook(rows), actor=staff)
+    assert (created.created, again.updated, again.unchanged) == (7, 1, 6)
+    stored = dict(EnterpriseFact.objects.filter(month=11).values_list("organisation_id", "rd_internal"))
+    assert stored == {f.pk: Decimal(99 if i == 2 else 10 + i) for i, f in enumerate(firms)}
