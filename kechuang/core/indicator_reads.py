@@ -1,7 +1,7 @@
 """The reads a planned indicator asks for (see `core.indicators`): run lazily by a `Direct` (the reads on one
 queryset object — counts, filtered counts and aggregates — merged into ONE ordinary `aggregate()` query, so a
-figure alone costs what its hand-written version did) or collected into a `Batch` (`core.indicator_batch`) that runs them all in ONE
-statement (each compiled once; identical ones once).
+figure alone costs what its hand-written version did) or collected into a `Batch` (`core.indicator_batch`)
+that runs them all in ONE statement (each compiled once; identical ones once).
 
 Both give the same values: a count is `COUNT(*)` over the queryset as Django would count it, an aggregate is
 the same SQL function over the same column (converted to Python by the same model field), `first` the first

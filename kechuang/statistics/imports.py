@@ -138,7 +138,8 @@ def _parse_period(text) -> Period:
 
 
 def prepare(rows: list[dict]) -> Prepared:
-    """Resolve every credit code and town of the file at once (a query per `lookups.chunks` batch of firms, one for towns)."""
+    """Resolve every credit code and town of the file at once (a query per `lookups.chunks` batch of firms,
+    one for towns)."""
     prepared = Prepared()
     codes = sorted({core_rules.normalise(d["credit_code"]) for d in rows if d.get("credit_code")})
     found: list[tuple] = []

@@ -15,9 +15,9 @@ from django.db.models import Q
 from kechuang.core.models import DictItem, Region
 
 CHUNK = 2000  # values per IN (…) list: under every backend's parameter limit
-# Values per `= ANY(%s)` on PostgreSQL, where `__any_of` sends a list as ONE array parameter (`core.lookups`): no
-# parameter limit, so a file's 100k credit codes are one query (0.43 s at province scale) instead of fifty of
-# 2,000 placeholders each (1.80 s, most of it spent preparing and parsing the placeholders).
+# Values per `= ANY(%s)` on PostgreSQL, where `__any_of` sends a list as ONE array parameter
+# (`core.lookups`): no parameter limit, so a file's 100k credit codes are one query (0.43 s at province
+# scale) instead of fifty of 2,000 placeholders each (1.80 s, most of it preparing and parsing them).
 ARRAY_CHUNK = 50_000
 
 

@@ -323,8 +323,9 @@ def test_check_fact_reads_only_the_value_keys():
 def test_an_import_resolved_in_many_lookup_batches_writes_what_one_batch_writes(
     spec, staff, monkeypatch, size
 ):
-    """The file's firms, their regions and existing facts are read in `lookups.chunks` batches (`__any_of`):
-    cut into batches of 1 or 3, a file of 7 firms (new facts, then changed ones) gives what it gives in one."""
+    """The file's firms, their regions and existing facts are read in `lookups.chunks` batches
+    (`__any_of`): cut into batches of 1 or 3, a file of 7 firms (new facts, then changed ones) gives what
+    it gives in one."""
     from kechuang.core.imports import lookups
 
     firms = _firms_in_town(7)
