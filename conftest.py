@@ -1,6 +1,7 @@
 """Shared pytest fixtures. Reference data (regions, dictionaries, audit chain head) comes from the
 data migration, so every test database has it."""
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -70,6 +71,140 @@ def _no_kept_plans():
     from kechuang.core import indicators
 
     indicators.clear_plans()
+
+
+# --- The demo districts, built once per test process -----------------------------------------------------
+class DemoWorld:
+    """`kechuang demo --district 370303` (what `make run` loads: 周村区 and 张店区), built once per test process
+    inside a transaction that stays open while the tests using the `demo` fixture run, each of them in a
+    savepoint rolled back after it (Django's TestCase does the same around setUpTestData). The first other
+    test rolls the whole transaction back, so no other test sees demo data; if a demo test comes after that,
+    the demo is built again. Collection puts the demo tests one after another (on one xdist worker, see
+    `pytest_collection_modifyitems`), so a run builds it once."""
+
+    def __init__(self, blocker, build) -> None:
+        self._blocker = blocker
+        self._build = build
+        self._atomic = None
+        self.builds = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self._atomic is not None
+
+    def open(self) -> None:
+        if self._atomic is not None:
+            return
+        from django.db import connection, transaction
+
+        from kechuang.core.seed import ensure_reference_data
+
+        with self._blocker.unblock():
+            if connection.in_atomic_block:
+                raise RuntimeError(
+                    "the demo must be opened before the test's transaction: conftest.py's _django_db_helper "
+                    "override no longer runs first (did pytest-django rename its fixture?)"
+                )
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+            try:
+                ensure_reference_data()  # an earlier transactional test may have flushed the seeded rows
+                self._build()
+            except BaseException:
+                self.close()
+                raise
+        self.builds += 1
+
+    def close(self) -> None:
+        if self._atomic is None:
+            return
+        from django.core.cache import caches
+        from django.core.cache.backends.locmem import LocMemCache
+        from django.db import transaction
+
+        atomic, self._atomic = self._atomic, None
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+        # Cached figures are keyed by the audit stamp, which SQLite hands out again after the rollback.
+        for cache in caches.all(initialized_only=True):
+            if isinstance(cache, LocMemCache):
+                cache.clear()
+
+
+_demo_world: DemoWorld | None = None
+
+
+def _uses_demo(item) -> bool:
+    return "demo_world" in getattr(item, "fixturenames", ())
+
+
+@pytest.fixture(scope="session")
+def demo_build():
+    """What DemoWorld builds (core/tests/test_demo_world.py gives it something smaller)."""
+    from django.core.management import call_command
+
+    return lambda: call_command("demo", "--district", "370303", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def demo_world(django_db_setup, django_db_blocker, demo_build):
+    """The shared demo (see DemoWorld). Tests ask for `demo`; a module- or class-scoped fixture that needs the
+    demo asks for this and calls `demo_world.open()` before opening its own savepoint."""
+    global _demo_world  # noqa: PLW0603 - one per test process, also closed by pytest_runtest_setup
+    _demo_world = DemoWorld(django_db_blocker, demo_build)
+    yield _demo_world
+    _demo_world.close()
+    _demo_world = None
+
+
+@pytest.fixture
+def _django_db_helper(_demo_before_db, _django_db_helper):
+    """pytest-django's per-test transaction, entered after `_demo_before_db` so that a demo test's savepoint
+    sits inside the demo's transaction."""
+    yield
+
+
+@pytest.fixture
+def _demo_before_db(request):
+    if _uses_demo(request.node):
+        request.getfixturevalue("demo_world").open()
+
+
+@pytest.fixture
+def demo(demo_world, db):
+    """The demo districts (周村区 370306 with every module's part, and 张店区 370303), as `make run` loads them.
+    What the test writes is rolled back after it; the demo is built once per test process."""
+    from django.db import connection
+
+    assert demo_world.is_open and connection.savepoint_ids, (
+        "the demo test is not inside the demo's transaction"
+    )
+
+
+def pytest_addoption(parser):
+    parser.addini(
+        "demo_tests_last",
+        type="bool",
+        default=True,
+        help="run the tests that use the shared demo after the others, so it is built once (conftest.py)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """The demo tests run one after another, last, and all on one xdist worker (`--dist loadgroup`)."""
+    uses = [item for item in items if _uses_demo(item)]
+    for item in uses:
+        item.add_marker(pytest.mark.xdist_group("demo"))
+    if uses and config.getini("demo_tests_last"):
+        items[:] = [item for item in items if not _uses_demo(item)] + uses
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if _demo_world is not None and not _uses_demo(item):
+        _demo_world.close()
 
 
 @pytest.fixture(autouse=True)

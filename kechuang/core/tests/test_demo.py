@@ -9,8 +9,7 @@ from kechuang.core.models import DemoLoad, Organisation
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_builds_every_module_once_with_valid_codes_and_an_intact_audit_chain(capsys):
-    call_command("demo")
+def test_demo_builds_every_module_once_with_valid_codes_and_an_intact_audit_chain(demo, capsys):
     assert {u.role for u in User.objects.all()} == set(Role.values)
     assert all(
         rules.check_credit_code(o.credit_code).ok for o in Organisation.objects.exclude(credit_code=None)

@@ -20,8 +20,7 @@ AS_OF = dt.date(2020, 11, 30)
 
 
 @pytest.fixture
-def zhangdian(db):
-    demo_districts.run_district("370303")
+def zhangdian(demo):
     return Region.objects.get(code="370303")
 
 

@@ -97,9 +97,6 @@ def _probe_api(route, url_template, methods, party, ctx, findings):
 
 
 def _collect():
-    from kechuang.core import demo
-
-    demo.run()
     from kechuang.accounts.models import User
 
     # the parties' own organisations stay where they are
@@ -129,17 +126,15 @@ def _collect():
 
 
 @pytest.fixture(scope="module")
-def findings(django_db_setup, django_db_blocker):
-    """Built once (the demo is slow) inside a transaction that is rolled back, so no other test sees it."""
+def findings(demo_world, django_db_blocker):
+    """Probed once on the shared demo inside a savepoint that is rolled back, so no other test sees it."""
     logging.disable(logging.WARNING)  # hundreds of expected 404/403 lines
     try:
+        demo_world.open()
         with django_db_blocker.unblock(), transaction.atomic():
             assert connection.vendor != "sqlite" or "kechuang-test" in connection.settings_dict["NAME"], (
                 "not the test database"
             )
-            from kechuang.core.seed import ensure_reference_data
-
-            ensure_reference_data()  # an earlier transactional test may have flushed the seeded rows
             result = _collect()
             transaction.set_rollback(True)
     finally:

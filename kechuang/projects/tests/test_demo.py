@@ -1,16 +1,11 @@
-"""The demo district's project figures as of 2020-11-30, read through the registered indicators, after
-building every module's demo part up to and including this one (as `kechuang demo` does)."""
+"""The demo district's project figures as of 2020-11-30, read through the registered indicators."""
 
 import datetime as dt
-import random
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 from kechuang.core import indicators
-from kechuang.core.demo import DemoContext, _restore_context
 from kechuang.core.models import Region
 from kechuang.projects.models import Project, SupervisionCampaign
 from kechuang.projects.selectors import campaign_coverage
@@ -20,32 +15,8 @@ pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 11, 30)
 
 
-def _build_up_to_projects():
+def test_demo_figures_hold_on_the_seed_date(demo):
     district = Region.objects.get(code="370306")
-    ctx = DemoContext(
-        rng=random.Random(370306),
-        district=district,
-        towns=list(Region.objects.filter(parent=district).order_by("code")),
-    )
-    for config in apps.get_app_configs():
-        if not config.name.startswith("kechuang."):
-            continue
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        if config.label != "core":
-            _restore_context(ctx)
-        module.build(ctx)
-        if config.label == "projects":
-            return district
-    raise AssertionError("projects demo not reached")
-
-
-def test_demo_figures_hold_on_the_seed_date():
-    district = _build_up_to_projects()
     scope = indicators.Scope(region=district, period=indicators.Period(2020), as_of=AS_OF)
 
     def figure(code):

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,9 +24,7 @@ def _same(a, b) -> bool:
     )
 
 
-def test_batched_values_equal_one_by_one_values_on_the_demo(capsys):
-    call_command("demo")
-    capsys.readouterr()
+def test_batched_values_equal_one_by_one_values_on_the_demo(demo):
     regions = [Region.objects.get(code=c) for c in ("370306", "370303", "370300", "370000")]
     periods = [Period.parse(p) for p in ("2020", "2019", "2020Q3", "2020-08")]
     scopes = [Scope(r, p, AS_OF) for r in regions for p in periods]
@@ -49,10 +46,8 @@ def test_batched_values_equal_one_by_one_values_on_the_demo(capsys):
     assert nonzero > len(scopes) * 10  # the demo gives real figures to compare, not zeros everywhere
 
 
-def test_one_indicator_alone_still_runs_a_few_queries(capsys):
+def test_one_indicator_alone_still_runs_a_few_queries(demo):
     """The drill-down and the work summary compute single figures directly (lazy reads, no batch)."""
-    call_command("demo")
-    capsys.readouterr()
     scope = Scope(Region.objects.get(code="370306"), Period(2020), AS_OF)
     indicators.compute("rd_total", scope)
     with CaptureQueriesContext(connection) as ctx:

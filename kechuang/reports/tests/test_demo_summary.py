@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 11, 30)
 
 
-def test_demo_summary_figures_match_an_independent_count_of_the_rows(tmp_path, capsys, screenshot_dir):
-    call_command("demo")
-    capsys.readouterr()
+def test_demo_summary_figures_match_an_independent_count_of_the_rows(demo, tmp_path, capsys, screenshot_dir):
     out = tmp_path / "summary.json"
     call_command(
         "report",
