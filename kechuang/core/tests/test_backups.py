@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from kechuang.core import backups
 from kechuang.core.tests.factories import OrganisationFactory
@@ -16,11 +17,15 @@ def _fresh_target(tmp_path):
         return f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     import psycopg
 
-    name = "kc_restore_drill"
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+    # Named after this run's test database (test_kc_x_gw0_restore), so parallel runs and workers never share it.
+    db = connection.settings_dict
+    name = f"{db['NAME']}_restore"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    server = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+    return f"{server}/{name}"
 
 
 def test_restore_drill_reproduces_counts_and_the_audit_chain_head(tmp_path, staff):
