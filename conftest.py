@@ -191,14 +191,21 @@ def pytest_addoption(parser):
     )
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """The demo tests run one after another, last, and all on one xdist worker (`--dist loadgroup`)."""
-    uses = [item for item in items if _uses_demo(item)]
-    for item in uses:
+def pytest_itemcollected(item):
+    """The demo tests run on one xdist worker (`--dist loadgroup`)."""
+    if _uses_demo(item):
         item.add_marker(pytest.mark.xdist_group("demo"))
-    if uses and config.getini("demo_tests_last"):
-        items[:] = [item for item in items if not _uses_demo(item)] + uses
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config, items):
+    """The demo tests run one after another, last: after every other plugin has ordered the tests
+    (pytest-django puts the transactional and the database-free ones last)."""
+    yield
+    if config.getini("demo_tests_last"):
+        items[:] = [item for item in items if not _uses_demo(item)] + [
+            item for item in items if _uses_demo(item)
+        ]
 
 
 @pytest.hookimpl(tryfirst=True)
