@@ -19,6 +19,7 @@ setup: $(STAMP)
 run: $(STAMP)
 	@scripts/run-dev.sh
 
+# In parallel, one worker per core (pyproject's addopts). One app: PYTEST_ARGS=kechuang/vouchers; serially: -n 0.
 test: $(STAMP)
 	@mkdir -p var
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
