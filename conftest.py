@@ -167,8 +167,16 @@ def _django_db_helper(_demo_before_db, _django_db_helper):
 
 @pytest.fixture
 def _demo_before_db(request):
-    if _uses_demo(request.node):
-        request.getfixturevalue("demo_world").open()
+    if not _uses_demo(request.node):
+        return
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+        request.fixturenames
+    ):
+        pytest.fail(
+            "the demo lives in an open transaction: a transactional or live-server test cannot use it"
+        )
+    request.getfixturevalue("demo_world").open()
 
 
 @pytest.fixture
