@@ -42,15 +42,20 @@ class OrganisationOut(Schema):
     version: int
 
 
-class OrganisationPatch(Schema):
-    """Only these fields can be changed through the API (no mass assignment of scope or kind)."""
+class OrganisationContactPatch(Schema):
+    """What an enterprise user keeps current about its own organisation (staff may use it too)."""
 
     version: int
-    name: str | None = None
     address: str | None = None
-    legal_representative: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
+
+
+class OrganisationPatch(OrganisationContactPatch):
+    """Bureau staff's correction of an organisation in their region (never its scope, kind or code)."""
+
+    name: str | None = None
+    legal_representative: str | None = None
 
 
 def _org_out(org) -> dict:
@@ -104,10 +109,10 @@ def organisation(request, org_id: int):
     return _org_out(get_object_or_404_for(permissions.organisations, request.auth, "view", pk=org_id))
 
 
-@router.patch("/organisations/{org_id}", response=OrganisationOut)
-def organisation_patch(request, org_id: int, payload: OrganisationPatch):
+def _patch(request, org_id: int, payload: OrganisationContactPatch, *, staff_only: bool) -> dict:
     org = get_object_or_404_for(permissions.organisations, request.auth, "view", pk=org_id)
-    if not permissions.organisations.allows(request.auth, "change", org):
+    editable = permissions.organisations.editable_fields(request.auth, org)
+    if not editable or (staff_only and not permissions.organisations.allows(request.auth, "change", org)):
         raise PermissionDenied
     fields = payload.dict(exclude_unset=True, exclude={"version"})
     fields = {k: v for k, v in fields.items() if v is not None}
@@ -115,3 +120,15 @@ def organisation_patch(request, org_id: int, payload: OrganisationPatch):
         actor=request.auth, organisation=org, expected_version=payload.version, **fields
     )
     return _org_out(org)
+
+
+@router.patch("/organisations/{org_id}", response=OrganisationOut)
+def organisation_patch(request, org_id: int, payload: OrganisationPatch):
+    """Bureau staff correct an organisation of their region (name, legal representative, contact details)."""
+    return _patch(request, org_id, payload, staff_only=True)
+
+
+@router.patch("/organisations/{org_id}/contact", response=OrganisationOut)
+def organisation_contact_patch(request, org_id: int, payload: OrganisationContactPatch):
+    """An enterprise user keeps its own organisation's address and contact person current."""
+    return _patch(request, org_id, payload, staff_only=False)

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kechuang.core.models import CalendarDay, Organisation
+from kechuang.core.permissions import ORGANISATION_SELF_FIELDS, ORGANISATION_STAFF_FIELDS
 
 
 class OrganisationFilterForm(forms.Form):
@@ -43,19 +44,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "credit_code",
-            "kind",
-            "region",
-            "address",
-            "legal_representative",
-            "established_on",
-            "industry",
-            "contact_name",
-            "contact_phone",
-            "in_city",
-        ]
+        fields = list(ORGANISATION_STAFF_FIELDS)
         widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, region_choices=None, **kwargs):
@@ -77,6 +66,23 @@ class OrganisationForm(forms.ModelForm):
         if not result:
             raise forms.ValidationError(result.message)
         return result.value
+
+
+class OrganisationSelfForm(forms.ModelForm):
+    """What an enterprise user keeps current about its own organisation (`ORGANISATION_SELF_FIELDS`); its
+    identity and region are shown read-only on the page and corrected by bureau staff."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = list(ORGANISATION_SELF_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.setdefault("class", "form-control")
 
 
 class PersonFilterForm(forms.Form):

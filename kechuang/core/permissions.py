@@ -85,18 +85,54 @@ class RegionScopedPolicy(Policy):
         return None
 
 
+# What an enterprise user may keep current about its own organisation ("self_edit"). Everything else —
+# the identity (name, credit code, kind, region, legal representative) and the registration facts staff
+# rely on (founding date, industry, in-city flag) — is corrected by bureau staff only ("change"): a firm
+# that could move itself to another district would leave its bureau's scope and enter another's.
+ORGANISATION_SELF_FIELDS = ("address", "contact_name", "contact_phone")
+ORGANISATION_STAFF_FIELDS = (
+    "name",
+    "credit_code",
+    "kind",
+    "region",
+    "address",
+    "legal_representative",
+    "established_on",
+    "industry",
+    "contact_name",
+    "contact_phone",
+    "in_city",
+)
+
+
 class OrganisationPolicy(RegionScopedPolicy):
-    """Bureau staff see and edit the organisations of their region; an enterprise user its own."""
+    """Bureau staff see and correct the organisations of their region; an enterprise user sees its own and
+    keeps its contact details current (`self_edit`, `ORGANISATION_SELF_FIELDS` only)."""
 
     region_path = "region__"
     organisation_field = "pk"
-    enterprise_actions = frozenset({"view", "change"})
+    enterprise_actions = frozenset({"view", "self_edit"})
 
     @property
     def model(self):
         from kechuang.core.models import Organisation
 
         return Organisation
+
+    def editable_fields(self, user, organisation) -> tuple[str, ...]:
+        """The fields `user` may change on `organisation` (form field names; FKs without `_id`).
+
+        A caller that is not a user (the command line, the demo, a background job acting for the system)
+        is not limited here; its callers check scope themselves."""
+        from kechuang.accounts.models import User
+
+        if not isinstance(user, User):
+            return ORGANISATION_STAFF_FIELDS
+        if self.allows(user, "change", organisation):
+            return ORGANISATION_STAFF_FIELDS
+        if self.allows(user, "self_edit", organisation):
+            return ORGANISATION_SELF_FIELDS
+        return ()
 
 
 class PersonPolicy(RegionScopedPolicy):

@@ -66,6 +66,19 @@ def organisation_create(*, actor, **fields) -> Organisation:
 def organisation_update(
     *, actor, organisation: Organisation, expected_version: int | None = None, **fields
 ) -> Organisation:
+    """Change an organisation's fields; an interactive actor only those the policy lets them change (an
+    enterprise user its own contact details, never its identity or region)."""
+    from kechuang.core.permissions import organisations as policy
+
+    allowed = set(policy.editable_fields(actor, organisation))
+    refused = sorted({name.removesuffix("_id") for name in fields} - allowed)
+    if refused:
+        fields_by_name = {f.name: f for f in Organisation._meta.get_fields()}
+        labels = "、".join(str(getattr(fields_by_name.get(n), "verbose_name", n)) for n in refused)
+        raise ValidationError(
+            f"您不能修改这些信息：{labels}。单位名称、统一社会信用代码、类型、所在区划、法定代表人等"
+            "须由科技局工作人员核实后更正。"
+        )
     before = audit.snapshot(organisation, ORGANISATION_FIELDS)
     for name, value in fields.items():
         setattr(organisation, name, value)

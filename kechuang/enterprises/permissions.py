@@ -2,7 +2,9 @@
 
 * Bureau staff: view, change, record/revoke qualifications, export — firms in their region subtree.
 * Leadership: view and export in their region, read-only.
-* Enterprise users: their own firm only (view and keep its own data current); its qualifications read-only.
+* Enterprise users: their own firm only — view it and report its own figures (`report`: profile and yearly
+  data); its qualifications read-only. Its master data (name, code, region, kind, legal representative) is
+  `change`, bureau staff only (`core.permissions.OrganisationPolicy.editable_fields`).
 * Everyone else (experts, commissioners, the three administrators): nothing.
 """
 
@@ -14,7 +16,8 @@ from kechuang.core.permissions import RegionScopedPolicy
 class EnterprisePolicy(RegionScopedPolicy):
     region_path = "region__"
     organisation_field = "pk"
-    enterprise_actions = frozenset({"view", "change"})
+    staff_actions = RegionScopedPolicy.staff_actions | {"report"}
+    enterprise_actions = frozenset({"view", "report"})
 
     @property
     def model(self):

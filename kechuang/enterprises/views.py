@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import BUREAU_ROLES, Role
 from kechuang.core import dates, exports
+from kechuang.core import permissions as core_permissions
 from kechuang.core import services as core_services
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
@@ -168,7 +169,8 @@ def _detail_context(request, org):
         "tier_labels": TIER_LABELS,
         "as_of": as_of,
         "assessment": eligibility.assess(org, as_of),
-        "may_change": permissions.enterprises.allows(user, "change", org),
+        "may_change": permissions.enterprises.allows(user, "report", org),
+        "may_edit_contact": bool(core_permissions.organisations.editable_fields(user, org)),
         "may_record": permissions.qualifications.may(user, "create"),
         "sections": _profile_sections(),
     }
@@ -207,7 +209,7 @@ def assessment(request, pk: int):
 
 @login_required
 def profile_edit(request, pk: int):
-    org = get_object_or_404_for(permissions.enterprises, request.user, "change", pk=pk)
+    org = get_object_or_404_for(permissions.enterprises, request.user, "report", pk=pk)
     profile = EnterpriseProfile.objects.filter(organisation=org).first() or EnterpriseProfile(
         organisation=org
     )
@@ -228,7 +230,7 @@ def profile_edit(request, pk: int):
 
 @login_required
 def year_edit(request, pk: int, year: int | None = None):
-    org = get_object_or_404_for(permissions.enterprises, request.user, "change", pk=pk)
+    org = get_object_or_404_for(permissions.enterprises, request.user, "report", pk=pk)
     row = EnterpriseYear.objects.filter(organisation=org, year=year).first() if year else None
     if year and row is None:
         raise Http404

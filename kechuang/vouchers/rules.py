@@ -4,6 +4,7 @@ or the Chinese reason it fails, so services, pages and tests share the wording."
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 
@@ -70,18 +71,33 @@ def check_available(*, amount: Decimal, available: Decimal) -> str | None:
     return None
 
 
+def _same_person_name(a: str, b: str) -> bool:
+    """Two legal representatives' names written the same way once width and spaces are ignored."""
+
+    def key(name: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+    return bool(key(a)) and key(a) == key(b)
+
+
 def check_affiliation(
     *,
-    firm_code: str,
-    provider_code: str,
+    firm_id: int,
+    provider_id: int,
+    firm_code: str | None,
+    provider_code: str | None,
     firm_legal_rep: str,
     provider_legal_rep: str,
     recorded: Iterable[str] = (),
 ) -> str | None:
-    """Firm and provider must not be the same entity, share a legal representative, or have a recorded tie."""
-    if firm_code and firm_code == provider_code:
+    """Firm and provider must not be the same entity, share a legal representative, or have a recorded tie.
+
+    "The same entity" compares identities — the organisation record and the 统一社会信用代码 — never
+    names. The legal representatives compared are master data kept by bureau staff (a firm cannot edit
+    them, `core.permissions.ORGANISATION_SELF_FIELDS`); ties staff know of are recorded as affiliations."""
+    if firm_id == provider_id or (firm_code and firm_code == provider_code):
         return "服务机构与申领企业为同一单位（统一社会信用代码相同），不得签订创新券服务合同。"
-    if firm_legal_rep and firm_legal_rep.strip() == (provider_legal_rep or "").strip():
+    if _same_person_name(firm_legal_rep, provider_legal_rep):
         return f"服务机构与申领企业法定代表人相同（{firm_legal_rep}），存在关联关系，不得签订创新券服务合同。"
     recorded = list(recorded)
     if recorded:

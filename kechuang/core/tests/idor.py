@@ -9,9 +9,12 @@ How the probe decides what "someone else's object" is, per route:
     Users it reaches. A row is foreign to an enterprise user when it reaches organisations but not theirs;
     to district staff when it reaches 张店区 and nothing of 周村区; to an expert/commissioner when it
     reaches no Person/User of theirs.
-Then GET the URL as that user (and POST an empty form where GET is refused): any 200, or any audit event
-written about the object, is a leak — except a GET of a published record (public by design) or of a shared
-catalogue (SHARED_CATALOGUE). Limits are listed in docs/security.md.
+Then GET the URL as that user and POST an empty form to it: a GET 200 is a leak (except a published record,
+public by design, or a shared catalogue, SHARED_CATALOGUE); a POST is a leak when it changed the object's
+row, wrote an audit event about it, or answered 200 where the GET was refused. Every route and API operation
+keyed by an Organisation is also tried by the enterprise user on its own organisation with a body that
+renames, re-codes, re-kinds and moves it (`probe_own_identity`): any change to those fields is a leak.
+Limits are listed in docs/security.md.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class Findings:
     errors: list[str] = field(default_factory=list)
     probed: int = 0
     routes: int = 0
+    own_identity_routes: int = 0
     not_covered: list[str] = field(default_factory=list)
 
 
@@ -243,9 +247,30 @@ def _kwargs(route: Route, obj) -> dict | None:
     return kwargs
 
 
-def probe(route: Route, party: str, ctx, findings: Findings) -> None:
+def row_state(obj) -> dict | None:
+    """The stored row of `obj` (None once deleted): a POST that changes it wrote, audited or not."""
+    return type(obj)._default_manager.filter(pk=obj.pk).values().first()
+
+
+def audit_mark() -> int:
     from kechuang.core.models import AuditEvent
 
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def wrote_about(obj, since: int) -> bool:
+    from kechuang.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        pk__gt=since, object_id=str(obj.pk), object_type=obj._meta.label_lower
+    ).exists()
+
+
+def probe(route: Route, party: str, ctx, findings: Findings) -> None:
+    """GET the route with a foreign object, then POST an empty form to it (every route: an edit or
+    transition page must refuse a foreign object before it reads the form). A GET 200 is a leak unless the
+    record is public; a POST is a leak when it changed the row, wrote an audit event about it, or answered
+    200 where the GET was refused."""
     client: Client = ctx["client"]
     for obj in foreign_rows(route.model, party, ctx):
         kwargs = _kwargs(route, obj)
@@ -255,31 +280,69 @@ def probe(route: Route, party: str, ctx, findings: Findings) -> None:
         url = reverse(route.name, kwargs=kwargs)
         findings.probed += 1
         response = client.get(url)
-        method = "GET"
-        if response.status_code == 405:
-            before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            response = client.post(url, {})
-            method = "POST"
-            written = AuditEvent.objects.filter(
-                pk__gt=before, object_id=str(obj.pk), object_type=obj._meta.label_lower
-            ).exists()
-            if written:
-                findings.leaks.append(
-                    f"{party} {method} {route.name} {url}: wrote an audit event on {obj._meta.label} #{obj.pk}"
-                )
-                continue
+        public = route.name in SHARED_CATALOGUE or getattr(obj, "is_published", False) is True
         if response.status_code >= 500:
-            findings.errors.append(f"{party} {method} {route.name} {url}: {response.status_code}")
-        elif (
-            response.status_code == 200
-            and method == "GET"
-            and (route.name in SHARED_CATALOGUE or getattr(obj, "is_published", False) is True)
-        ):
-            continue  # published records are public by design (the portal shows them to anyone)
-        elif response.status_code == 200:
+            findings.errors.append(f"{party} GET {route.name} {url}: {response.status_code}")
+        elif response.status_code == 200 and not public:
             findings.leaks.append(
-                f"{party} {method} {route.name} {url}: 200 for {obj._meta.label} #{obj.pk} ({obj})"
+                f"{party} GET {route.name} {url}: 200 for {obj._meta.label} #{obj.pk} ({obj})"
             )
+        get_refused = response.status_code != 200
+        findings.probed += 1
+        before, since = row_state(obj), audit_mark()
+        response = client.post(url, {})
+        if wrote_about(obj, since) or row_state(obj) != before:
+            findings.leaks.append(f"{party} POST {route.name} {url}: wrote to {obj._meta.label} #{obj.pk}")
+        elif response.status_code >= 500:
+            findings.errors.append(f"{party} POST {route.name} {url}: {response.status_code}")
+        elif response.status_code == 200 and get_refused and not public:
+            findings.leaks.append(
+                f"{party} POST {route.name} {url}: 200 for {obj._meta.label} #{obj.pk} ({obj})"
+            )
+
+
+# The identity of an organisation: only bureau staff correct it (issue 25).
+IDENTITY_FIELDS = ("name", "credit_code", "kind", "region_id", "legal_representative")
+
+
+def identity_payload(org, zhangdian) -> dict:
+    """A valid form or JSON body that tries to rename, re-code, re-kind and move `org` to 张店区."""
+    from kechuang.core.rules import make_credit_code
+
+    return {
+        "version": org.version,
+        "name": org.name + "（改）",
+        "credit_code": make_credit_code("9", "1", "370303", f"9{org.pk % 10_000_000:07d}"),
+        "kind": "enterprise" if org.kind != "enterprise" else "institute",
+        "region": zhangdian.pk,
+        "region_id": zhangdian.pk,
+        "region_code": "370303",
+        "legal_representative": "冒名顶替",
+        "address": org.address or "地址",
+        "contact_name": org.contact_name or "联系人",
+        "contact_phone": org.contact_phone or "0533-6180000",
+        "in_city": "on",
+    }
+
+
+def probe_own_identity(route: Route, ctx, findings: Findings) -> None:
+    """As an enterprise user, POST identity changes to a route keyed by its own organisation."""
+    from kechuang.core.models import Organisation, Region
+
+    org = ctx["org"]
+    kwargs = _kwargs(route, org)
+    if kwargs is None:
+        return
+    url = reverse(route.name, kwargs=kwargs)
+    before = Organisation.objects.filter(pk=org.pk).values(*IDENTITY_FIELDS).get()
+    findings.probed += 1
+    response = ctx["client"].post(url, identity_payload(org, Region.objects.get(code="370303")))
+    after = Organisation.objects.filter(pk=org.pk).values(*IDENTITY_FIELDS).get()
+    if after != before:
+        changed = sorted(k for k in before if before[k] != after[k])
+        findings.leaks.append(f"enterprise POST {route.name} {url}: changed its own {', '.join(changed)}")
+    elif response.status_code >= 500:
+        findings.errors.append(f"enterprise POST {route.name} {url}: {response.status_code}")
 
 
 def make_foreign_objects(keep_orgs=()):

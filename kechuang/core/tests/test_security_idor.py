@@ -73,27 +73,52 @@ def _api_routes():
                 yield route, f"/api{prefix}{path.lstrip('/')}", op.methods
 
 
-def _probe_api(route, url_template, methods, party, ctx, findings):
-    from kechuang.core.models import AuditEvent
+def _send(client, method, url, body):
+    call = getattr(client, method.lower())
+    return call(url, data=json.dumps(body), content_type="application/json") if method != "GET" else call(url)
 
+
+def _probe_api(route, url_template, methods, party, ctx, findings):
     for obj in idor.foreign_rows(route.model, party, ctx):
         url = url_template.replace("{" + route.key + "}", str(obj.pk))
         findings.probed += 1
         for method in methods:
-            before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            call = getattr(ctx["client"], method.lower())
-            response = (
-                call(url, data=json.dumps({}), content_type="application/json")
-                if method != "GET"
-                else call(url)
-            )
-            wrote = AuditEvent.objects.filter(pk__gt=before, object_id=str(obj.pk)).exists()
+            before, since = idor.row_state(obj), idor.audit_mark()
+            response = _send(ctx["client"], method, url, {})
+            wrote = idor.wrote_about(obj, since) or idor.row_state(obj) != before
             if response.status_code == 200 or wrote:
                 findings.leaks.append(
                     f"{party} {method} {route.name} {url}: {response.status_code} for {obj._meta.label} #{obj.pk}"
                 )
             elif response.status_code >= 500:
                 findings.errors.append(f"{party} {method} {route.name} {url}: {response.status_code}")
+
+
+def _probe_api_own_identity(route, url_template, methods, ctx, findings):
+    """The enterprise user sends identity changes of its own organisation to every write operation."""
+    from kechuang.core.models import Organisation, Region
+
+    org = Organisation.objects.get(pk=ctx["org"].pk)
+    url = url_template.replace("{" + route.key + "}", str(org.pk))
+    body = idor.identity_payload(org, Region.objects.get(code="370303"))
+    for method in set(methods) - {"GET"}:
+        before = Organisation.objects.filter(pk=org.pk).values(*idor.IDENTITY_FIELDS).get()
+        findings.probed += 1
+        response = _send(ctx["client"], method, url, body)
+        after = Organisation.objects.filter(pk=org.pk).values(*idor.IDENTITY_FIELDS).get()
+        if after != before:
+            changed = sorted(k for k in before if before[k] != after[k])
+            findings.leaks.append(
+                f"enterprise {method} {route.name} {url}: changed its own {', '.join(changed)}"
+            )
+        elif response.status_code >= 500:
+            findings.errors.append(f"enterprise {method} {route.name} {url}: {response.status_code}")
+
+
+def _is_organisation(model) -> bool:
+    from kechuang.core.models import Organisation
+
+    return model is Organisation
 
 
 def _collect():
@@ -115,6 +140,9 @@ def _collect():
         findings.routes += 1
         for party, ctx in parties.items():
             idor.probe(route, party, ctx, findings)
+        if _is_organisation(route.model):
+            findings.own_identity_routes += 1
+            idor.probe_own_identity(route, parties["enterprise"], findings)
     for route, url, methods in _api_routes():
         if route.model is None:
             findings.not_covered.append(f"{route.name}: no object model inferred")
@@ -122,6 +150,9 @@ def _collect():
         findings.routes += 1
         for party, ctx in parties.items():
             _probe_api(route, url, methods, party, ctx, findings)
+        if _is_organisation(route.model):
+            findings.own_identity_routes += 1
+            _probe_api_own_identity(route, url, methods, parties["enterprise"], findings)
     return findings
 
 
@@ -139,7 +170,10 @@ def findings(demo_world, django_db_blocker):
             transaction.set_rollback(True)
     finally:
         logging.disable(logging.NOTSET)
-    print(f"IDOR probe: {result.routes} object routes, {result.probed} requests")
+    print(
+        f"IDOR probe: {result.routes} object routes, {result.probed} requests, "
+        f"{result.own_identity_routes} organisation routes tried on the firm's own identity"
+    )
     print("not covered:\n  " + "\n  ".join(result.not_covered))
     print("5xx:\n  " + "\n  ".join(result.errors))
     return result
@@ -152,6 +186,7 @@ def _leaks_of(findings, name):
 def test_no_route_shows_or_changes_another_partys_object(findings):
     assert findings.routes >= 60, "the probe lost track of the URL patterns"
     assert findings.probed >= 100
+    assert findings.own_identity_routes >= 4, "the probe lost the organisation routes"
     unexpected = [leak for leak in findings.leaks if not any(_leaks_of_one(leak, n) for n in KNOWN_LEAKS)]
     assert not unexpected, "IDOR leaks:\n" + "\n".join(unexpected)
 

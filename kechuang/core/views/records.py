@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kechuang.core import audit, permissions, selectors, services
@@ -11,10 +11,11 @@ from kechuang.core.forms import (
     CalendarDayForm,
     OrganisationFilterForm,
     OrganisationForm,
+    OrganisationSelfForm,
     PersonFilterForm,
 )
 from kechuang.core.models import CalendarDay, CalendarYear, Job
-from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.permissions import ORGANISATION_STAFF_FIELDS, get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 
 ORG_COLUMNS = [
@@ -61,15 +62,24 @@ def organisation_create(request):
     return render(request, "core/organisation_form.html", {"form": form})
 
 
+def _organisation_form(request, org):
+    """Staff correct every field of an organisation in their region; an enterprise user only its own
+    contact details (`OrganisationPolicy.editable_fields`). Anyone else: 404."""
+    fields = permissions.organisations.editable_fields(request.user, org)
+    if not fields:
+        raise Http404("对象不存在或无权访问。")
+    initial = {"version": org.version}
+    if fields == ORGANISATION_STAFF_FIELDS:
+        return OrganisationForm(
+            request.POST or None, instance=org, initial=initial, region_choices=_region_choices(request.user)
+        )
+    return OrganisationSelfForm(request.POST or None, instance=org, initial=initial)
+
+
 @login_required
 def organisation_edit(request, pk: int):
-    org = get_object_or_404_for(permissions.organisations, request.user, "change", pk=pk)
-    form = OrganisationForm(
-        request.POST or None,
-        instance=org,
-        initial={"version": org.version},
-        region_choices=_region_choices(request.user) if request.user.is_bureau else None,
-    )
+    org = get_object_or_404_for(permissions.organisations, request.user, "view", pk=pk)
+    form = _organisation_form(request, org)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         fresh = type(org).objects.get(
@@ -87,7 +97,11 @@ def organisation_edit(request, pk: int):
         else:
             messages.success(request, "单位信息已保存。")
             return redirect("core:organisation_detail", org.pk)
-    return render(request, "core/organisation_form.html", {"form": form, "org": org})
+    return render(
+        request,
+        "core/organisation_form.html",
+        {"form": form, "org": org, "self_edit": isinstance(form, OrganisationSelfForm)},
+    )
 
 
 @login_required
@@ -110,7 +124,8 @@ def person_list(request):
 @login_required
 def organisation_detail(request, pk: int):
     org = get_object_or_404_for(permissions.organisations, request.user, "view", pk=pk)
-    may_change = permissions.organisations.allows(request.user, "change", org)
+    fields = permissions.organisations.editable_fields(request.user, org)
+    may_change = "all" if fields == ORGANISATION_STAFF_FIELDS else ("self" if fields else "")
     return render(request, "core/organisation_detail.html", {"org": org, "may_change": may_change})
 
 

@@ -192,6 +192,8 @@ def contract_problem(
             else None
         )
         or rules.check_affiliation(
+            firm_id=firm.pk,
+            provider_id=org.pk,
             firm_code=firm.credit_code,
             provider_code=org.credit_code,
             firm_legal_rep=firm.legal_representative,
