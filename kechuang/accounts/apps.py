@@ -17,9 +17,9 @@ class AccountsConfig(AppConfig):
             NavItem(
                 _("账户管理"),
                 "accounts:user_list",
-                frozenset({Role.SYSADMIN}),
+                frozenset({Role.SYSADMIN, Role.SECADMIN}),
                 order=96,
-                description="新建、停用账户，分配角色与数据范围",
+                description="新建、停用账户，分配角色与数据范围（三员账户由安全管理员停用、启用）",
             ),
             NavItem(
                 _("安全策略"),

@@ -66,8 +66,8 @@ class SecurityPolicyForm(forms.ModelForm):
 
 
 def _assignable_roles():
+    from kechuang.accounts.permissions import SYSADMIN_ASSIGNABLE_ROLES
     from kechuang.accounts.roles import Role
-    from kechuang.accounts.services import SYSADMIN_ASSIGNABLE_ROLES
 
     return [(value, label) for value, label in Role.choices if value in SYSADMIN_ASSIGNABLE_ROLES]
 

@@ -2,12 +2,29 @@
 
 from django.db import models
 
-from kechuang.accounts.roles import Role
+from kechuang.accounts.roles import THREE_ADMINS, Role
 from kechuang.core.permissions import Policy
+
+# 三员分立: the system administrator manages ordinary accounts only; the three administrator accounts are
+# provisioned on the command line at installation, so the sysadmin can never mint an audit administrator
+# (and so read the audit trail) or a security administrator (and so relax the policy).
+SYSADMIN_ASSIGNABLE_ROLES = frozenset(
+    {Role.STAFF, Role.LEADER, Role.ENTERPRISE, Role.EXPERT, Role.COMMISSIONER}
+)
+# What may be done to an account besides reading it.
+ACCOUNT_ACTIONS = frozenset({"change", "set_active", "reset_totp"})
 
 
 class UserAdminPolicy(Policy):
-    """Only the system administrator manages accounts (not the audit or security administrator)."""
+    """Who manages which accounts (三员分立).
+
+    * The system administrator: ordinary accounts — create, change role and scope, disable/enable, reset
+      the second factor. Never an administrator's account (its own included).
+    * The security administrator: the three administrators' accounts — disable/enable and reset the second
+      factor (a lost phone), never their role (command line only), and never its own account.
+    * The audit administrator and everyone else: nothing.
+    No account acts on itself: nobody disables, de-roles or removes the second factor of their own account.
+    """
 
     @property
     def model(self):
@@ -16,12 +33,21 @@ class UserAdminPolicy(Policy):
         return User
 
     def rule(self, user, action):
-        if user.role == Role.SYSADMIN and action in ("view", "change", "create"):
-            return models.Q()
+        admins = models.Q(role__in=THREE_ADMINS)
+        if user.role == Role.SYSADMIN and action in {"view", "create"} | ACCOUNT_ACTIONS:
+            return ~admins & ~models.Q(pk=user.pk)
+        if user.role == Role.SECADMIN and action == "view":
+            return admins
+        if user.role == Role.SECADMIN and action in {"set_active", "reset_totp"}:
+            return admins & ~models.Q(pk=user.pk)
         return None
 
     def allows_create(self, user, **context):
-        return user.is_authenticated and user.role == Role.SYSADMIN
+        return bool(user and user.is_authenticated and user.role == Role.SYSADMIN)
+
+    def may_assign(self, actor, role: str) -> bool:
+        """Whether `actor` may give an account `role` (creating it or changing it)."""
+        return actor.role == Role.SYSADMIN and role in SYSADMIN_ASSIGNABLE_ROLES
 
 
 class LoginLogPolicy(Policy):

@@ -31,26 +31,35 @@ from kechuang.core.context import client_ip
 PASSWORD_HISTORY_KEEP = 10
 
 
-# 三员分立: the system administrator manages ordinary accounts only. The three administrator accounts are
-# provisioned on the command line at installation, so the sysadmin can never mint an audit administrator
-# (and so read the audit trail) or a security administrator (and so relax the policy).
-SYSADMIN_ASSIGNABLE_ROLES = frozenset(
-    {Role.STAFF, Role.LEADER, Role.ENTERPRISE, Role.EXPERT, Role.COMMISSIONER}
-)
+def _interactive(actor) -> bool:
+    """A real user acting through a page or the API; the CLI and the demo (`actor=None` or a system
+    label) provision any account at installation."""
+    return isinstance(actor, User)
 
 
-def _check_sysadmin_may_manage(actor, role: str, target: User | None = None) -> None:
-    """Interactive actors (a real user) must be the sysadmin and stay within the assignable roles."""
-    if not isinstance(actor, User):
-        return  # the CLI / demo (`actor=None` or a system label) provisions any role
-    if actor.role != Role.SYSADMIN:
-        raise PermissionError("只有系统管理员可以管理账户。")
-    if role not in SYSADMIN_ASSIGNABLE_ROLES or (
-        target is not None and target.role not in SYSADMIN_ASSIGNABLE_ROLES
-    ):
+def _require(actor, action: str, target: User | None, message: str) -> None:
+    """Refuse unless the policy lets `actor` do `action` to `target` (三员分立, `UserAdminPolicy`)."""
+    from kechuang.accounts import permissions
+
+    if not _interactive(actor):
+        return
+    allowed = (
+        permissions.users.allows_create(actor)
+        if target is None
+        else permissions.users.allows(actor, action, target)
+    )
+    if not allowed:
+        raise PermissionError(message)
+
+
+def _require_role(actor, role: str) -> None:
+    from kechuang.accounts import permissions
+
+    if _interactive(actor) and not permissions.users.may_assign(actor, role):
         raise PermissionError("三员账户（系统、安全、审计管理员）只能在安装时通过命令行设置。")
-    if target is not None and target.pk == actor.pk:
-        raise PermissionError("不能修改自己的角色或数据范围。")
+
+
+SELF_OR_ADMIN = "不能操作自己的账户；三员账户的停用、启用和动态口令重置须由安全管理员办理。"
 
 
 @transaction.atomic
@@ -69,7 +78,8 @@ def user_create(
     validate: bool = True,
     must_change_password: bool = False,
 ) -> User:
-    _check_sysadmin_may_manage(actor, role)
+    _require(actor, "create", None, "只有系统管理员可以新建账户。")
+    _require_role(actor, role)
     user = User(
         username=username,
         role=role,
@@ -147,7 +157,8 @@ def user_update_scope(
     *, actor, user: User, expected_version: int, display_name: str, role: str, region=None, organisation=None
 ) -> User:
     """Role and data scope of an account; a changed role or scope also ends the user's sessions."""
-    _check_sysadmin_may_manage(actor, role, user)
+    _require(actor, "change", user, "不能修改自己或三员账户的角色和数据范围。")
+    _require_role(actor, role)
     before = audit.snapshot(user, SCOPE_FIELDS)
     user.display_name, user.role = display_name, role
     user.region = region if role in (Role.STAFF, Role.LEADER) else None
@@ -175,8 +186,9 @@ def user_update_scope(
 
 @transaction.atomic
 def user_set_active(*, actor, user: User, active: bool) -> None:
-    if actor is not None and getattr(actor, "role", None) != Role.SYSADMIN:
-        raise PermissionError("只有系统管理员可以启用或停用账户。")
+    """Disable or enable an account: ordinary accounts by the system administrator, the three
+    administrators' by the security administrator, one's own by nobody."""
+    _require(actor, "set_active", user, SELF_OR_ADMIN)
     before = user.is_active
     User.objects.filter(pk=user.pk).update(is_active=active)
     user.is_active = active
@@ -398,9 +410,9 @@ def totp_verify(*, user: User, code: str) -> bool:
 
 @transaction.atomic
 def totp_reset(*, actor, user: User) -> None:
-    """The system administrator removes a lost device; the user enrols again at the next login."""
-    if getattr(actor, "role", None) != Role.SYSADMIN:
-        raise PermissionError("只有系统管理员可以重置动态口令。")
+    """Remove a lost device (the user enrols again at the next login): the system administrator for
+    ordinary accounts, the security administrator for the three administrators', nobody for their own."""
+    _require(actor, "reset_totp", user, SELF_OR_ADMIN)
     TotpDevice.objects.filter(user=user).delete()
     revoked = _revoke_sessions(user)
     audit.record(actor=actor, action="totp.reset", obj=user, changes={"sessions_revoked": revoked})

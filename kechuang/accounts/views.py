@@ -6,6 +6,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -193,7 +194,8 @@ def user_list(request):
     if request.GET.get("q"):
         qs = qs.filter(username__icontains=request.GET["q"][:150])
     table = build_table(request, qs, USER_COLUMNS, default_sort="username")
-    return render(request, "accounts/user_list.html", {"table": table})
+    may_create = permissions.users.allows_create(request.user)
+    return render(request, "accounts/user_list.html", {"table": table, "may_create": may_create})
 
 
 @login_required
@@ -224,7 +226,11 @@ def user_create(request):
 
 @login_required
 def user_edit(request, pk):
-    target = get_object_or_404_for(permissions.users, request.user, "change", pk=pk)
+    """An account: its role and scope (the system administrator, ordinary accounts) and its state."""
+    target = get_object_or_404_for(permissions.users, request.user, "view", pk=pk)
+    may = {
+        a: permissions.users.allows(request.user, a, target) for a in ("change", "set_active", "reset_totp")
+    }
     initial = {
         "display_name": target.display_name,
         "role": target.role,
@@ -232,32 +238,41 @@ def user_edit(request, pk):
         "organisation": target.organisation_id,
         "version": target.version,
     }
-    form = UserScopeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.user_update_scope(
-                actor=request.user,
-                user=target,
-                expected_version=data["version"] or 0,
-                display_name=data["display_name"],
-                role=data["role"],
-                region=data["region"],
-                organisation=data["organisation"],
-            )
-        except (ValidationError, PermissionError) as exc:
-            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
-        else:
-            messages.success(request, "账户角色与数据范围已保存。")
-            return redirect("accounts:user_edit", target.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "target": target, "title": target.label})
+    form = UserScopeForm(request.POST or None, initial=initial) if may["change"] else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("对象不存在或无权访问。")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.user_update_scope(
+                    actor=request.user,
+                    user=target,
+                    expected_version=data["version"] or 0,
+                    display_name=data["display_name"],
+                    role=data["role"],
+                    region=data["region"],
+                    organisation=data["organisation"],
+                )
+            except (ValidationError, PermissionError) as exc:
+                form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+            else:
+                messages.success(request, "账户角色与数据范围已保存。")
+                return redirect("accounts:user_edit", target.pk)
+    context = {"form": form, "target": target, "title": target.label, "may": may}
+    return render(request, "accounts/user_form.html", context)
+
+
+ACCOUNT_ACTIONS = {"disable": "set_active", "enable": "set_active", "reset_totp": "reset_totp"}
 
 
 @login_required
 def user_action(request, pk, action):
-    """POST-only: disable/enable an account or reset its TOTP device."""
-    target = get_object_or_404_for(permissions.users, request.user, "change", pk=pk)
-    if request.method != "POST" or action not in ("disable", "enable", "reset_totp"):
+    """POST-only: disable/enable an account or reset its TOTP device (404 where the policy refuses)."""
+    if action not in ACCOUNT_ACTIONS:
+        raise Http404("操作不存在。")
+    target = get_object_or_404_for(permissions.users, request.user, ACCOUNT_ACTIONS[action], pk=pk)
+    if request.method != "POST":
         return redirect("accounts:user_edit", target.pk)
     try:
         if action == "reset_totp":

@@ -314,9 +314,12 @@ def test_role_change_revokes_the_users_sessions(client, staff, firm):
 
 
 @pytest.mark.parametrize("role", ["secadmin", "auditadmin", "staff", "leader"])
-def test_only_the_sysadmin_reaches_user_admin_pages(client, role, staff):
+def test_only_the_sysadmin_reaches_ordinary_accounts(client, role, staff):
     client.force_login(UserFactory(**{role: True}))
-    assert client.get(reverse("accounts:user_list")).status_code == 403
+    listed = client.get(reverse("accounts:user_list"))
+    assert listed.status_code == (200 if role == "secadmin" else 403)
+    if role == "secadmin":  # the security administrator's list holds the three administrators only
+        assert staff.username not in listed.content.decode()
     assert client.get(reverse("accounts:user_edit", args=[staff.pk])).status_code == 404
     assert client.post(reverse("accounts:user_action", args=[staff.pk, "disable"])).status_code == 404
     staff.refresh_from_db()
@@ -369,3 +372,85 @@ def test_policy_refuses_a_lock_shorter_than_five_minutes(client):
             actor=sec, expected_version=SecurityPolicy.current().version, lockout_minutes=1
         )
     assert SecurityPolicy.current().lockout_minutes == 5
+
+
+# --- 三员 on each other's accounts (issue 25) --------------------------------------------------------------
+def _action(client, target, action):
+    return client.post(reverse("accounts:user_action", args=[target.pk, action]))
+
+
+@pytest.mark.parametrize("victim", ["auditadmin", "secadmin"])
+def test_sysadmin_cannot_disable_another_administrator(client, victim):
+    admin, target = UserFactory(sysadmin=True), UserFactory(**{victim: True})
+    client.force_login(admin)
+    assert _action(client, target, "disable").status_code == 404
+    assert client.get(reverse("accounts:user_edit", args=[target.pk])).status_code == 404
+    with pytest.raises(PermissionError, match="安全管理员"):
+        services.user_set_active(actor=admin, user=target, active=False)
+    target.refresh_from_db()
+    assert target.is_active
+
+
+def test_sysadmin_cannot_remove_the_auditors_totp_device(client):
+    admin, auditor = UserFactory(sysadmin=True), UserFactory(auditadmin=True)
+    services.totp_begin_enrolment(user=auditor)
+    client.force_login(admin)
+    assert _action(client, auditor, "reset_totp").status_code == 404
+    with pytest.raises(PermissionError):
+        services.totp_reset(actor=admin, user=auditor)
+    assert TotpDevice.objects.filter(user=auditor).exists()
+
+
+@pytest.mark.parametrize("role", ["sysadmin", "secadmin", "auditadmin"])
+def test_no_administrator_disables_or_resets_himself(client, role):
+    me = UserFactory(**{role: True})
+    services.totp_begin_enrolment(user=me)
+    client.force_login(me)
+    for action in ("disable", "reset_totp"):
+        assert _action(client, me, action).status_code == 404
+    for call in (
+        lambda: services.user_set_active(actor=me, user=me, active=False),
+        lambda: services.totp_reset(actor=me, user=me),
+        lambda: services.user_update_scope(
+            actor=me, user=me, expected_version=me.version, display_name="x", role=Role.STAFF
+        ),
+    ):
+        with pytest.raises(PermissionError):
+            call()
+    me.refresh_from_db()
+    assert me.is_active and me.role == role and TotpDevice.objects.filter(user=me).exists()
+
+
+def test_security_admin_disables_enables_and_resets_another_administrator_audited(client):
+    sec, auditor, admin = UserFactory(secadmin=True), UserFactory(auditadmin=True), UserFactory(sysadmin=True)
+    services.totp_begin_enrolment(user=auditor)
+    client.force_login(sec)
+    page = client.get(reverse("accounts:user_edit", args=[auditor.pk]))
+    assert page.status_code == 200 and page.context["form"] is None  # no role change: command line only
+    assert _action(client, admin, "disable").status_code == 302
+    assert _action(client, auditor, "reset_totp").status_code == 302
+    admin.refresh_from_db()
+    assert not admin.is_active and not TotpDevice.objects.filter(user=auditor).exists()
+    assert _action(client, admin, "enable").status_code == 302
+    admin.refresh_from_db()
+    assert admin.is_active
+    actions = set(AuditEvent.objects.filter(actor=sec).values_list("action", flat=True))
+    assert {"user.set_active", "totp.reset"} <= actions
+
+
+def test_security_admin_cannot_change_an_administrators_role_or_touch_ordinary_accounts(client, staff):
+    sec, auditor = UserFactory(secadmin=True), UserFactory(auditadmin=True)
+    client.force_login(sec)
+    response = client.post(
+        reverse("accounts:user_edit", args=[auditor.pk]),
+        {"display_name": "x", "role": "staff", "version": auditor.version},
+    )
+    assert response.status_code == 404
+    assert _action(client, staff, "disable").status_code == 404
+    with pytest.raises(PermissionError):
+        services.user_update_scope(
+            actor=sec, user=auditor, expected_version=auditor.version, display_name="x", role=Role.AUDITADMIN
+        )
+    auditor.refresh_from_db()
+    staff.refresh_from_db()
+    assert auditor.role == Role.AUDITADMIN and staff.is_active
