@@ -337,6 +337,7 @@ class ProgrammeForm(forms.ModelForm):
             "form_schema": lambda v: rules.check_form_schema(v),
             "scoring_sheet": lambda v: rules.check_scoring_sheet(v),
             "review_rules": lambda v: rules.DrawRules.from_dict(v).problems() if v else [],
+            "letter_template": lambda v: rules.letter_problems(v or ""),
         }
         for name, check in checks.items():
             if name in data:

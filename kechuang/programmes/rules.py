@@ -11,6 +11,8 @@ import random
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from kechuang.core import placeholders
+
 # --- Workflow --------------------------------------------------------------------------------------
 # TRANSITIONS[from][to] = Step(who, guards, label). `who` is "applicant" or "staff"; guards are names the
 # workflow service checks against the database (call open, 公示 over, …). One table per programme type.
@@ -392,9 +394,25 @@ def rank(items: list[tuple[object, Decimal | None]]) -> list[tuple[object, Decim
     return out + [(k, None, None) for k, s in items if s is None]
 
 
-def render_letter(template: str, values: dict) -> str:
-    class _Keep(dict):
-        def __missing__(self, key):
-            return "{" + key + "}"
+# The placeholders a decision letter may use (`render_letter` fills them; `letter_problems` checks a
+# programme's template on save).
+LETTER_PLACEHOLDERS = {
+    "applicant": "申报主体",
+    "programme": "项目名称",
+    "call": "申报批次",
+    "title": "申报名称",
+    "result": "决定结果",
+    "decision_label": "决定用语",
+    "date": "决定日期",
+    "score": "评审得分",
+    "reason": "理由",
+}
 
-    return template.format_map(_Keep(values))
+
+def render_letter(template: str, values: dict) -> str:
+    """The letter: `{name}` placeholders filled (never `str.format`: the template is user text)."""
+    return placeholders.fill(template, {k: v for k, v in values.items() if k in LETTER_PLACEHOLDERS})
+
+
+def letter_problems(template: str) -> list[str]:
+    return placeholders.problems(template, LETTER_PLACEHOLDERS)

@@ -143,7 +143,7 @@ def template_save(*, actor, template: SummaryTemplate, version: int, fields: dic
     """Replace a summary template's wording and sections (in the given order); every placeholder must name
     a registered indicator. Audited with the before/after of what changed; drafts already written keep
     their own copy of the sentences."""
-    problems = []
+    problems = summary.title_problems(fields["title"])
     for section in sections:
         for block in section["blocks"]:
             problems += summary.check_template_text(block["text"])
@@ -154,7 +154,10 @@ def template_save(*, actor, template: SummaryTemplate, version: int, fields: dic
     keys = [s["key"] for s in sections]
     if len(set(keys)) != len(keys):
         raise ValidationError("章节代码重复。")
-    before = {**audit.snapshot(template, TEMPLATE_FIELDS), "sections": template.section_data()}
+    # The stored row, not `template`: a page's form has already written the new wording onto the instance
+    # it was given, and a before/after of the same values logs an empty change.
+    stored = SummaryTemplate.objects.get(pk=template.pk)
+    before = {**audit.snapshot(stored, TEMPLATE_FIELDS), "sections": stored.section_data()}
     updated = SummaryTemplate.objects.filter(pk=template.pk, version=version).update(
         version=version + 1, updated_at=timezone.now(), **{k: fields[k] for k in TEMPLATE_FIELDS}
     )

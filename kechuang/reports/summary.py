@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kechuang.core import indicators
+from kechuang.core import placeholders as safe_text
 from kechuang.core.indicators import Scope, Status
 from kechuang.core.routers import reporting_reads
 from kechuang.reports import formatting
@@ -20,6 +21,14 @@ from kechuang.reports import formatting
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?:\[([^\[\]{}|]+)\])?(?:\|([^{}]+))?\}")
 # Anything in braces, to catch placeholders that do not even parse (e.g. "{高企数}").
 BRACED = re.compile(r"\{([^{}]*)\}")
+
+
+TITLE_PLACEHOLDERS = {"region": "区域名称", "year": "年份"}
+
+
+def title_problems(title: str) -> list[str]:
+    """Chinese problems of a title template: only `{region}` and `{year}`, without format specs."""
+    return safe_text.problems(title, TITLE_PLACEHOLDERS)
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:
@@ -153,7 +162,7 @@ def build(template, scope: Scope, *, topic: str | None = None, sections=None) ->
             for s in select_sections(template.sections.all() if sections is None else sections, topic)
         ]
     return {
-        "title": template.title.format(region=scope.region.name, year=scope.period.year),
+        "title": safe_text.fill(template.title, {"region": scope.region.name, "year": scope.period.year}),
         "opening": template.opening,
         "closing": template.closing,
         "sections": sections,

@@ -9,7 +9,6 @@ formset: the 顺序 number reorders them, 删除 removes one, the empty form at 
 from __future__ import annotations
 
 import re
-import string
 
 from django import forms
 
@@ -17,7 +16,6 @@ from kechuang.reports import summary
 from kechuang.reports.forms import BootstrapMixin
 from kechuang.reports.models import SummaryTemplate
 
-TITLE_FIELDS = {"region", "year"}
 KEY = re.compile(r"^[a-z0-9_-]{1,30}$")
 
 
@@ -48,12 +46,8 @@ class TemplateForm(BootstrapMixin, forms.ModelForm):
 
     def clean_title(self):
         title = self.cleaned_data["title"]
-        try:
-            names = {name for _, name, _, _ in string.Formatter().parse(title) if name is not None}
-        except ValueError:
-            names = {"?"}
-        if names - TITLE_FIELDS:
-            raise forms.ValidationError("标题只能使用 {region}（区域名称）和 {year}（年份）两个占位符。")
+        if problems := summary.title_problems(title):
+            raise forms.ValidationError(problems)
         return title
 
     def clean_opening(self):

@@ -103,6 +103,8 @@ class Programme(models.Model):
             errors += rules.DrawRules.from_dict(self.review_rules).problems()
         if errors:
             raise ValidationError("；".join(errors))
+        if letter_errors := rules.letter_problems(self.letter_template):
+            raise ValidationError({"letter_template": letter_errors})
 
     @property
     def draw_rules(self) -> "rules.DrawRules":

@@ -58,6 +58,8 @@ def test_staff_edit_a_programme_and_the_change_is_audited(client, staff, program
             '{"group_size": 2, "min_technical_share": 1, "min_finance": 1}',
             "评审组2人无法同时满足",
         ),
+        ("letter_template", "{applicant:>99999999}", "且不能带格式说明"),
+        ("letter_template", "{applicant.__class__}", "只能使用 {applicant}（申报主体）"),
     ],
 )
 def test_invalid_json_settings_get_chinese_errors_and_change_nothing(
@@ -156,3 +158,26 @@ def test_config_list_query_count(client, staff, programme, django_assert_max_num
     client.force_login(staff)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("programmes:config_list")).status_code == 200
+
+
+def test_letter_templates_are_filled_without_str_format():
+    """Issue 25: user text never goes through str.format (a format spec could build a huge string)."""
+    from kechuang.programmes import rules
+
+    letter = rules.render_letter(
+        "{applicant}：经评审，{result}。{applicant:>99999999}{applicant.__class__}{unknown}{{x}}",
+        {"applicant": "方达电子", "result": "予以认定", "other": "不用"},
+    )
+    assert letter == "方达电子：经评审，予以认定。{applicant:>99999999}{applicant.__class__}{unknown}{{x}}"
+
+
+def test_a_programme_with_a_format_spec_in_its_letter_is_refused_by_the_service(staff, programme):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="不支持的占位符"):
+        services.programme_update(
+            actor=staff,
+            programme=programme,
+            expected_version=programme.version,
+            letter_template="{score:{score.__class__}}",
+        )

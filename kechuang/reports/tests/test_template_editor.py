@@ -2,10 +2,12 @@
 placeholder checked against the indicator registry, a preview for their district, audited."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kechuang.core.models import AuditEvent
 from kechuang.reports import services, summary
+from kechuang.reports.models import SummaryTemplate
 from kechuang.reports.template_forms import blocks_to_text, section_initial
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +147,48 @@ def test_title_allows_only_region_and_year(client, staff, template):
     client.force_login(staff)
     url = reverse("reports:template_edit", args=[template.pk])
     response = client.post(url, _post_data(template, title="{region}{hnte_count}", action="save"))
-    assert response.status_code == 400 and "标题只能使用" in response.content.decode()
+    assert response.status_code == 400 and "不支持的占位符 {hnte_count}" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "title", ["{region:>99999999}", "{region:{region.__class__}}", "{year!r}年", "{region.name}", "{region"]
+)
+def test_title_format_specs_are_refused_on_save_in_chinese(client, staff, template, title):
+    """Issue 25: a 25-character title made a 20 MB response; another broke every district's drafts."""
+    client.force_login(staff)
+    url = reverse("reports:template_edit", args=[template.pk])
+    response = client.post(url, _post_data(template, title=title, action="save"))
+    assert response.status_code == 400
+    assert "只能使用 {region}（区域名称）、{year}（年份）" in response.content.decode() or "花括号不成对" in (
+        response.content.decode()
+    )
+    sections = [{**s, "blocks": s["blocks"]} for s in template.section_data()]
+    fields = {k: getattr(template, k) for k in services.TEMPLATE_FIELDS} | {"title": title}
+    with pytest.raises(ValidationError):
+        services.template_save(actor=staff, template=template, version=1, fields=fields, sections=sections)
+    template.refresh_from_db()
+    assert template.version == 1
+
+
+def test_a_stored_title_is_filled_without_str_format(staff, template, scope):
+    """A title saved before the check (or written straight to the database) renders as plain text."""
+    SummaryTemplate.objects.filter(pk=template.pk).update(
+        title="{year}年{region:>99999999}{region:{region.__class__}}"
+    )
+    template.refresh_from_db()
+    draft = services.draft_generate(actor=staff, template=template, scope=scope)
+    assert draft.title == "2020年{region:>99999999}{region:{region.__class__}}"
+
+
+def test_template_save_through_the_page_logs_the_real_before_and_after(client, staff, template):
+    """Issue 25: the page's form wrote the new wording onto the instance first, so the event said `{}`."""
+    client.force_login(staff)
+    old = template.signature
+    url = reverse("reports:template_edit", args=[template.pk])
+    response = client.post(url, _post_data(template, signature="淄博市周村区科学技术局（改）", action="save"))
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="summary_template.save", object_id=str(template.pk))
+    assert event.changes == {"signature": [old, "淄博市周村区科学技术局（改）"]}
 
 
 def test_only_staff_edit_templates(client, leader, enterprise_user, template):
