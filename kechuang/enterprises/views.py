@@ -146,7 +146,7 @@ def firm_export(request):
         ]
         for o in qs.order_by("name", "pk")
     )
-    return exports.xlsx_response(f"企业库_{as_of:%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
+    return exports.xlsx_response(request, f"企业库_{as_of:%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
 
 
 def _profile_sections():

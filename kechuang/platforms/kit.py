@@ -179,7 +179,7 @@ def list_page(
         field = sort_fields.get(default_sort.lstrip("-"), "pk")
         ordering = f"-{field}" if default_sort.startswith("-") else field
         rows = ([_cell(c.get(obj)) for c in cols] for obj in qs.order_by(ordering, "pk"))
-        return xlsx_response(export_name or title, [c.label for c in cols], rows)
+        return xlsx_response(request, export_name or title, [c.label for c in cols], rows)
     table = build_table(
         request, qs, [Column(c.key, c.label, c.sort) for c in cols], default_sort=default_sort
     )

@@ -89,7 +89,7 @@ def project_list(request):
             ]
             for p in qs.select_related("undertaking_unit").order_by("-year", "number")  # every row: join
         )
-        return exports.xlsx_response("科技计划项目.xlsx", PROJECT_HEADERS, rows)
+        return exports.xlsx_response(request, "科技计划项目.xlsx", PROJECT_HEADERS, rows)
     cols = [
         Column("number", "编号", "number"),
         Column("name", "项目名称", "name"),
@@ -349,7 +349,9 @@ def campaign_detail(request, pk):
     campaign = get_object_or_404_for(permissions.campaigns, request.user, "view", pk=pk)
     items = selectors.campaign_items_for(request.user, campaign).order_by("project__level", "project__number")
     if request.GET.get("export") == "xlsx":
-        return exports.xlsx_response(f"{campaign.name}.xlsx", documents.HEADERS, documents.item_rows(items))
+        return exports.xlsx_response(
+            request, f"{campaign.name}.xlsx", documents.HEADERS, documents.item_rows(items)
+        )
     coverage = selectors.campaign_coverage(campaign)
     return render(
         request,
@@ -374,6 +376,9 @@ def campaign_docx(request, pk):
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{campaign.name}情况报告.docx")
+    exports.record_download(
+        request, action="file.download", filename=f"{campaign.name}情况报告.docx", obj=campaign
+    )
     return response
 
 

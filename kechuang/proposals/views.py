@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.core import dates
+from kechuang.core import dates, exports
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.proposals import letter, rules, services
 from kechuang.proposals.forms import (
@@ -223,4 +223,7 @@ def proposal_letter(request, pk: int, fmt: str = "docx"):
             return pdf_unavailable(request, str(exc), reverse("proposals:detail", args=[proposal.pk]))
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="reply-{proposal.number}.{fmt}"'
+    exports.record_download(
+        request, action="file.download", filename=f"reply-{proposal.number}.{fmt}", obj=proposal
+    )
     return response

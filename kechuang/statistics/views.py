@@ -151,15 +151,16 @@ def export(request, code: str):
             ]
             for d in data
         ]
-        return xlsx_response(f"统计指标_{scope.region.name}_{scope.period}.xlsx", headers, rows)
+        return xlsx_response(request, f"统计指标_{scope.region.name}_{scope.period}.xlsx", headers, rows)
     try:
         value = indicators.get(code).compute(scope)
     except KeyError:
         raise Http404("指标不存在。") from None
     rows = value.rows() if value.rows else EnterpriseFact.objects.none()
     if getattr(rows, "model", None) is not EnterpriseFact:
-        return xlsx_response(f"{code}_{scope.period}.xlsx", ["对象"], ([str(r)] for r in rows))
+        return xlsx_response(request, f"{code}_{scope.period}.xlsx", ["对象"], ([str(r)] for r in rows))
     return xlsx_response(
+        request,
         f"{code}_{scope.region.name}_{scope.period}.xlsx",
         EXPORT_HEADERS,
         (reporting.fact_row(f) for f in rows.iterator(chunk_size=500)),

@@ -76,7 +76,7 @@ def fund_export(request):
         ]
         for a in _allocations(request.user, "export")
     )
-    return exports.xlsx_response(f"扶持资金与奖金_{dates.today():%Y%m%d}.xlsx", headers, rows)
+    return exports.xlsx_response(request, f"扶持资金与奖金_{dates.today():%Y%m%d}.xlsx", headers, rows)
 
 
 @login_required

@@ -177,7 +177,7 @@ def provider_export(request):
         ]
         for p in selectors.provider_statistics(request.user)
     )
-    return exports.xlsx_response(f"服务机构统计_{dates.today():%Y%m%d}.xlsx", headers, rows)
+    return exports.xlsx_response(request, f"服务机构统计_{dates.today():%Y%m%d}.xlsx", headers, rows)
 
 
 @login_required

@@ -107,7 +107,7 @@ def redemption_export(request):
         ]
         for r in qs
     )
-    return exports.xlsx_response(f"创新券兑付_{dates.today():%Y%m%d}.xlsx", REDEMPTION_HEADERS, rows)
+    return exports.xlsx_response(request, f"创新券兑付_{dates.today():%Y%m%d}.xlsx", REDEMPTION_HEADERS, rows)
 
 
 @login_required
@@ -176,7 +176,7 @@ def voucher_export(request):
         ]
         for v in qs.order_by("number")
     )
-    return exports.xlsx_response(f"创新券台账_{dates.today():%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
+    return exports.xlsx_response(request, f"创新券台账_{dates.today():%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
 
 
 @login_required

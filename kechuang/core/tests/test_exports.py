@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from kechuang.core import exports
 
@@ -45,10 +46,74 @@ def test_ordinary_text_numbers_and_dates_keep_their_types():
     assert values[6] is None
 
 
-def test_response_carries_a_chinese_filename_per_rfc_5987():
-    response = exports.xlsx_response("周村区高企名单", ["名称"], [["甲"]])
+def _request(user, query=""):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/enterprises/export/" + query)
+    request.user = user
+    return request
+
+
+@pytest.mark.django_db
+def test_response_carries_a_chinese_filename_per_rfc_5987(staff):
+    response = exports.xlsx_response(_request(staff), "周村区高企名单", ["名称"], [["甲"]])
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename=")
     assert "filename*=utf-8''" + quote("周村区高企名单.xlsx") in disposition
     assert response["Content-Type"] == exports.XLSX_TYPE
     assert read_back(response.content)["A2"].value == "甲"
+
+
+# --- every export and download is audited (issue 25) -----------------------------------------------------
+@pytest.mark.django_db
+def test_an_export_records_who_the_file_the_row_count_and_the_filters(staff):
+    from kechuang.core.models import AuditEvent
+
+    exports.xlsx_response(_request(staff, "?q=方达&tier=2&page=3"), "企业库", ["名称"], [["甲"], ["乙"]])
+    event = AuditEvent.objects.get(action="export.xlsx")
+    assert event.actor == staff
+    assert event.changes == {
+        "file": "企业库.xlsx",
+        "path": "/enterprises/export/",
+        "rows": 2,
+        "filters": {"q": "方达", "tier": "2"},
+    }
+
+
+def _export_routes():
+    from kechuang.core.tests import idor
+
+    return [r for r in idor.walk() if "export" in r.name and not r.params and not r.name.startswith("api")]
+
+
+@pytest.mark.django_db
+def test_every_list_export_writes_an_audit_event(client, staff):
+    from kechuang.core.models import AuditEvent
+
+    client.force_login(staff)
+    checked = []
+    for route in _export_routes():
+        url = "/" + route.route
+        response = client.get(url)
+        if response.status_code != 200 or response["Content-Type"] != exports.XLSX_TYPE:
+            continue
+        assert AuditEvent.objects.filter(action="export.xlsx", object_id=url, actor=staff).exists(), url
+        checked.append(url)
+    assert len(checked) >= 12, checked
+
+
+@pytest.mark.django_db
+def test_attachment_downloads_are_audited(client, staff, firm, settings, tmp_path):
+    from kechuang.core import services
+    from kechuang.core.models import AuditEvent
+
+    settings.MEDIA_ROOT = tmp_path
+    with services.attachments_atomic():
+        attachment = services.attachment_store(
+            actor=staff, data=b"%PDF-1.4\n%%EOF\n", original_name="营业执照.pdf", organisation=firm
+        )
+    client.force_login(staff)
+    response = client.get(reverse("core:attachment_download", args=[attachment.uid]))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="file.download")
+    assert event.object_id == str(attachment.pk) and event.changes["file"] == "营业执照.pdf"

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from kechuang.core import audit, permissions, selectors, services
+from kechuang.core import audit, exports, permissions, selectors, services
 from kechuang.core.forms import (
     AuditFilterForm,
     CalendarConfirmForm,
@@ -208,6 +208,9 @@ def attachment_download(request, uid):
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+    )
+    exports.record_download(
+        request, action="file.download", filename=attachment.original_name, obj=attachment
     )
     return response
 
