@@ -13,13 +13,16 @@ class Activity:
 
     def programmes(self):
         from kechuang.core.bulk import insert_rows as insert
-        from kechuang.core.models import DictItem, Person
+        from kechuang.core.models import DictItem, Person, Region
         from kechuang.programmes.models import Application, Call, Programme, ProgrammeType
         from kechuang.projects.models import Milestone, Project
 
         rng = self.rng
+        # the top of the region tree: a programme type there serves every district's programmes
+        province = Region.objects.filter(parent__isnull=True).order_by("path").first()
         ptype, _ = ProgrammeType.objects.get_or_create(
             code="bench_plan",
+            region=province,
             defaults={
                 "name": "科技计划项目",
                 "applicant_kind": "enterprise",

@@ -61,6 +61,43 @@ def region_rule(user, prefix: str = "region__") -> models.Q | None:
     return models.Q(**{f"{prefix}path__startswith": user.region.path})
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a region and of every region above it ("370000/", "370000/370300/", …)."""
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+
+
+def serves(owner_path: str, region_path: str) -> bool:
+    """Whether configuration owned by the bureau at `owner_path` applies in `region_path` (its own region
+    and every region below it: a city's programme types serve its districts)."""
+    return region_path.startswith(owner_path)
+
+
+class BureauConfigPolicy(Policy):
+    """Configuration owned by one bureau (its `region`): programme types, summary templates, the voucher
+    provider registry. Staff of the owning bureau (and of bureaus above it) change it; staff and leaders
+    read what their own bureau and the bureaus above it own (a city's configuration serves its districts).
+    Another district's configuration is a 404 — one bureau's settings never change another's."""
+
+    region_path = "region__"
+    change_actions = frozenset({"change", "create", "delete"})
+    read_actions = frozenset({"view", "export"})
+    read_roles = frozenset({Role.STAFF, Role.LEADER})
+
+    def rule(self, user, action: str) -> models.Q | None:
+        if user.region_id is None:
+            return None
+        if user.role == Role.STAFF and action in self.change_actions:
+            return region_rule(user, self.region_path)
+        if user.role in self.read_roles and action in self.read_actions:
+            above = models.Q(**{f"{self.region_path}path__in": ancestor_paths(user.region.path)})
+            return above | region_rule(user, self.region_path)
+        return None
+
+    def allows_create(self, user, **context) -> bool:
+        return self.may(user, "create")
+
+
 class RegionScopedPolicy(Policy):
     """Staff change and leadership view objects in their region; enterprise users their own organisation.
 
@@ -189,7 +226,9 @@ class AuditPolicy(Policy):
 
 
 class CalendarPolicy(Policy):
-    """Staff and the system administrator maintain the working-day calendar."""
+    """The working-day calendar is one for the instance (national holidays and 调休): everyone reads it,
+    only the instance's system administrator changes it (a district's staff must not move another
+    district's deadlines)."""
 
     @property
     def model(self):
@@ -200,9 +239,20 @@ class CalendarPolicy(Policy):
     def rule(self, user, action):
         if action == "view" and user.is_authenticated:
             return models.Q()
-        if action == "change" and user.role in (Role.STAFF, Role.SYSADMIN):
+        if action == "change" and user.role == Role.SYSADMIN:
             return models.Q()
         return None
+
+
+def may_see_build_details(user) -> bool:
+    """`/version` in full (package versions, commit, pending migrations): the instance's system
+    administrator; everyone else, anonymous callers included, sees only the opaque build id."""
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN)
+
+
+def may_read_api_docs(user) -> bool:
+    """The API documentation (`/api/docs`, `/api/openapi.json`): any signed-in, active user."""
+    return bool(user and user.is_authenticated and user.is_active)
 
 
 organisations = OrganisationPolicy()

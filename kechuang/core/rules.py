@@ -210,3 +210,19 @@ def mask_phone(phone: str | None) -> str:
     if len(digits) >= 7:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
     return "*" * len(digits)
+
+
+# --- region paths --------------------------------------------------------------------------------------
+def outermost_paths(paths, *, keep_order: bool = False) -> list[str]:
+    """The region paths not below another of them: the bureaus that must each own a copy of a piece of
+    configuration several regions use (used by the migrations that gave shared configuration an owner).
+    Sorted, or with `keep_order` in the order each first appears (the first user keeps the original)."""
+    paths = list(dict.fromkeys(paths))
+    outer = {p for p in paths if not any(p != q and p.startswith(q) for q in paths)}
+    if keep_order:
+        firsts: dict[str, int] = {}
+        for n, path in enumerate(paths):
+            owner = next(o for o in outer if path.startswith(o))
+            firsts.setdefault(owner, n)
+        return sorted(outer, key=firsts.__getitem__)
+    return sorted(outer)

@@ -179,9 +179,20 @@ def attachment_store(
     return attachment
 
 
+def _may_change_calendar(actor) -> None:
+    """The calendar is the instance's: a user changes it only when the policy says so (the command line,
+    `kechuang calendar seed`, acts for the instance)."""
+    from kechuang.accounts.models import User
+    from kechuang.core.permissions import calendar
+
+    if isinstance(actor, User) and not calendar.may(actor, "change"):
+        raise ValidationError("工作日历为全平台共用，只能由系统管理员维护。")
+
+
 @transaction.atomic
 def calendar_set_day(*, actor, date: dt.date, kind: str | None, name: str = "") -> None:
     """Mark a date as holiday or 调休 workday; kind=None restores the weekday/weekend default."""
+    _may_change_calendar(actor)
     before = CalendarDay.objects.filter(date=date).values("kind", "name").first()
     if kind is None:
         CalendarDay.objects.filter(date=date).delete()
@@ -201,6 +212,7 @@ def calendar_set_day(*, actor, date: dt.date, kind: str | None, name: str = "") 
 
 @transaction.atomic
 def calendar_confirm_year(*, actor, year: int, source: str) -> CalendarYear:
+    _may_change_calendar(actor)
     if not source.strip():
         raise ValidationError("请填写放假安排的来源文件（如国务院办公厅通知文号）。")
     cal, _ = CalendarYear.objects.update_or_create(

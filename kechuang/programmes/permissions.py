@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import models
 
 from kechuang.accounts.roles import Role
-from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+from kechuang.core.permissions import BureauConfigPolicy, Policy, RegionScopedPolicy, region_rule
 
 
 class ApplicationPolicy(Policy):
@@ -103,21 +103,15 @@ class TrainingPolicy(RegionScopedPolicy):
         return Training
 
 
-class ProgrammeTypePolicy(Policy):
-    """Programme types are shared by every district: bureau staff configure them, leaders read them."""
+class ProgrammeTypePolicy(BureauConfigPolicy):
+    """A programme type belongs to the bureau that maintains it (issue 25: 张店区 staff had changed a type
+    周村区 used). Its staff change it; its programmes and those of the regions below it use it."""
 
     @property
     def model(self):
         from kechuang.programmes.models import ProgrammeType
 
         return ProgrammeType
-
-    def rule(self, user, action):
-        if user.role == Role.STAFF and action in {"view", "change", "create"}:
-            return models.Q()
-        if user.role == Role.LEADER and action == "view":
-            return models.Q()
-        return None
 
 
 class ProgrammePolicy(RegionScopedPolicy):
@@ -133,6 +127,21 @@ class ProgrammePolicy(RegionScopedPolicy):
 
     def base_queryset(self):
         return self.model.objects.select_related("type", "region")
+
+
+def sees_all_scores(user, application) -> bool:
+    """Every expert's scores and the averages of an application: bureau staff and leaders of its call's
+    region; an expert drawn to it only when the programme shows the other experts' scores (the averages are
+    the other experts' scores too); nobody else."""
+    if user.role in (Role.STAFF, Role.LEADER):
+        return applications.allows(user, "view", application)
+    if user.role == Role.EXPERT and application.call.programme.shows_other_scores:
+        return applications.allows(user, "review", application)
+    return False
+
+
+def sees_own_scores_only(user) -> bool:
+    return user.role == Role.EXPERT
 
 
 applications = ApplicationPolicy()

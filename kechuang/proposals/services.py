@@ -185,7 +185,7 @@ def proposal_draft_reply(*, actor, proposal: Proposal, as_of: dt.date, template=
 
     if proposal.status not in (rules.ASSIGNED, rules.DRAFTING):
         raise ValidationError("只有交办或办理中的提案可以生成答复稿。")
-    template = template or ensure_seed_template()
+    template = template or ensure_seed_template(proposal.region)
     scope = Scope(proposal.region, Period(as_of.year), as_of)
     draft = draft_generate(
         actor=actor,

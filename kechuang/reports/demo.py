@@ -9,7 +9,7 @@ from kechuang.reports.services import draft_generate
 
 
 def build(ctx: DemoContext) -> None:
-    template = ensure_seed_template()
+    template = ensure_seed_template(ctx.district)
     draft_generate(
         actor=ctx.users["staff"],
         template=template,

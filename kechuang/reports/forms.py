@@ -108,12 +108,17 @@ class ScopeForm(BootstrapMixin, forms.Form):
 
 
 class DraftCreateForm(ScopeForm):
-    template = forms.ModelChoiceField(label="模板", queryset=SummaryTemplate.objects.all())
+    template = forms.ModelChoiceField(label="模板", queryset=SummaryTemplate.objects.none())
     topic = forms.CharField(
         label="主题（可选）", required=False, max_length=200, help_text="按主题关键词选择章节"
     )
 
     field_order = ["template", "region", "period", "as_of", "topic"]
+
+    def __init__(self, *args, templates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if templates is not None:
+            self.fields["template"].queryset = templates.order_by("code", "region__path")
 
 
 class RegenerateForm(BootstrapMixin, forms.Form):

@@ -11,7 +11,11 @@ from django.db import models
 
 
 class SummaryTemplate(models.Model):
-    code = models.SlugField("代码", max_length=40, unique=True)
+    """A bureau's work-summary wording: each bureau (region) owns its templates; drafts of its region and
+    the regions below it use them."""
+
+    code = models.SlugField("代码", max_length=40)
+    region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="所属区划")
     name = models.CharField("名称", max_length=100)
     title = models.CharField("标题模板", max_length=200, help_text="可用 {region} {year}")
     opening = models.TextField("开头段", blank=True)
@@ -25,6 +29,9 @@ class SummaryTemplate(models.Model):
         verbose_name = "工作总结模板"
         verbose_name_plural = verbose_name
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="summary_template_region_code")
+        ]
 
     def __str__(self):
         return self.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from kechuang.accounts.roles import Role
-from kechuang.core.permissions import Policy, region_rule
+from kechuang.core.permissions import BureauConfigPolicy, Policy, region_rule
 
 
 class DraftPolicy(Policy):
@@ -41,19 +41,17 @@ class DashboardPolicy(Policy):
         return None
 
 
-class TemplatePolicy(Policy):
-    """Summary templates are the bureau's shared wording: staff read and edit them, nobody else."""
+class TemplatePolicy(BureauConfigPolicy):
+    """Summary templates are a bureau's own wording (issue 25: 张店区 staff changed 周村区's signature):
+    staff of the owning bureau edit them; staff below it use them; leaders and other bureaus: nothing."""
+
+    read_roles = frozenset({Role.STAFF})
 
     @property
     def model(self):
         from kechuang.reports.models import SummaryTemplate
 
         return SummaryTemplate
-
-    def rule(self, user, action):
-        if user.role == Role.STAFF and action in {"view", "change"}:
-            return models.Q()
-        return None
 
 
 drafts = DraftPolicy()

@@ -176,14 +176,25 @@ SEED_TEMPLATE = {
 }
 
 
-def ensure_seed_template():
-    """Create (or return) the seed template; idempotent."""
+def ensure_seed_template(region):
+    """The seed template serving `region`: its own bureau's, or the nearest bureau's above it; created for
+    `region` (signed by its bureau) when there is none. Idempotent."""
+    from kechuang.core.permissions import ancestor_paths
     from kechuang.reports.models import SummarySection, SummaryTemplate
 
+    found = (
+        SummaryTemplate.objects.filter(code=SEED_CODE, region__path__in=ancestor_paths(region.path))
+        .order_by("-region__path")
+        .first()
+    )
+    if found is not None:
+        return found
     data = SEED_TEMPLATE
     template, created = SummaryTemplate.objects.get_or_create(
         code=data["code"],
-        defaults={k: data[k] for k in ("name", "title", "opening", "closing", "signature")},
+        region=region,
+        defaults={k: data[k] for k in ("name", "title", "opening", "closing")}
+        | {"signature": f"{region.name}科学技术局"},
     )
     if created:
         for order, section in enumerate(data["sections"], start=1):

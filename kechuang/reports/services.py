@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kechuang.core import audit
 from kechuang.core.indicators import Period, Scope
+from kechuang.core.permissions import serves
 from kechuang.core.services import StaleObject
 from kechuang.reports import summary
 from kechuang.reports.models import SummaryDraft, SummarySection, SummaryTemplate
@@ -23,6 +24,8 @@ def draft_generate(
 ) -> SummaryDraft:
     if scope.as_of < scope.period.start:
         raise ValidationError({"as_of": "截至日期早于统计期开始，无法生成。"})
+    if not serves(template.region.path, scope.region.path):
+        raise ValidationError({"template": "只能使用本区或上级科技局的工作总结模板。"})
     doc = summary.build(template, scope, topic=topic)
     draft = SummaryDraft(
         template=template,

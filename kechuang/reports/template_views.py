@@ -36,8 +36,8 @@ def _preview_scope(request) -> tuple[ScopeForm, Scope | None]:
 def template_list(request):
     if not permissions.templates.may(request.user, "view"):
         raise PermissionDenied("无权维护工作总结模板。")
-    ensure_seed_template()
-    rows = permissions.templates.queryset(request.user).prefetch_related("sections")
+    ensure_seed_template(request.user.region)
+    rows = permissions.templates.queryset(request.user).select_related("region").prefetch_related("sections")
     return render(request, "reports/template_list.html", {"templates": rows})
 
 

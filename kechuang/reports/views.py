@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.core import indicators
+from kechuang.core import exports, indicators
 from kechuang.core.indicators import Scope
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.routers import reporting_reads
@@ -70,8 +70,12 @@ def draft_list(request):
     drafts = permissions.drafts.queryset(request.user).select_related("region", "created_by")[:100]
     form = None
     if permissions.drafts.may(request.user, "create"):
-        ensure_seed_template()
-        form = DraftCreateForm(initial=ScopeForm.initial_for(request.user), regions=_regions(request.user))
+        ensure_seed_template(request.user.region)
+        form = DraftCreateForm(
+            initial=ScopeForm.initial_for(request.user),
+            regions=_regions(request.user),
+            templates=permissions.templates.queryset(request.user, "view"),
+        )
     may_templates = permissions.templates.may(request.user, "change")
     return render(
         request, "reports/draft_list.html", {"drafts": drafts, "form": form, "may_templates": may_templates}
@@ -83,7 +87,9 @@ def draft_list(request):
 def draft_create(request):
     if not permissions.drafts.may(request.user, "create"):
         raise PermissionDenied("无权生成工作总结。")
-    form = DraftCreateForm(request.POST, regions=_regions(request.user))
+    form = DraftCreateForm(
+        request.POST, regions=_regions(request.user), templates=permissions.templates.queryset(request.user)
+    )
     if form.is_valid():
         c = form.cleaned_data
         try:
@@ -214,6 +220,8 @@ def draft_download(request, pk: int, fmt: str):
     draft = get_object_or_404_for(permissions.drafts, request.user, "export", pk=pk)
     doc = documents.as_dict(draft)
     name = f"summary-{draft.pk}"
+    if fmt in ("json", "md", "docx", "pdf"):
+        exports.record_download(request, action="file.download", filename=f"{name}.{fmt}", obj=draft)
     if fmt == "json":
         data = documents.to_json(doc, region=draft.region, period=draft.period, as_of=draft.as_of)
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})

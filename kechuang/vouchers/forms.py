@@ -3,6 +3,7 @@ import uuid
 from django import forms
 
 from kechuang.core.indicators import Period
+from kechuang.core.permissions import ancestor_paths
 from kechuang.vouchers.models import Provider, ServiceItem, Voucher, VoucherProgramme
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -93,7 +94,8 @@ class ContractForm(forms.Form):
     def __init__(self, *args, voucher=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = Provider.objects.filter(
-            status=Provider.Status.APPROVED
+            status=Provider.Status.APPROVED,
+            region__path__in=ancestor_paths(voucher.programme.region.path),  # this programme's registry
         ).select_related("organisation")
         self.fields["service_item"].queryset = ServiceItem.objects.filter(programme_id=voucher.programme_id)
 

@@ -5,6 +5,7 @@
 * Leadership: view and export in their region.
 * Enterprise users: their own firm's vouchers and redemptions (view; claim and request redemption go
   through the services, which check the firm again); open programmes of any region to claim from.
+* Providers: each bureau's own registry (`ProviderPolicy`).
 * Everyone else: nothing.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from kechuang.accounts.roles import Role
-from kechuang.core.permissions import Policy, RegionScopedPolicy
+from kechuang.core.permissions import BureauConfigPolicy, RegionScopedPolicy
 
 
 class StaffCreates:
@@ -62,8 +63,11 @@ class RedemptionPolicy(RegionScopedPolicy):
         return Redemption
 
 
-class ProviderPolicy(StaffCreates, Policy):
-    """Providers are a bureau-wide catalogue: staff and leaders of any region read it; staff change it."""
+class ProviderPolicy(StaffCreates, BureauConfigPolicy):
+    """Each bureau keeps its own provider registry and blacklist (issue 25: 张店区 staff had blacklisted a
+    provider 周村区 used). Staff of the registering bureau vet and blacklist; its staff and leaders and
+    those below read; other districts get 404. Firms see approved providers to choose from (a contract
+    is checked against the programme's region, `services.lifecycle.contract_problem`)."""
 
     @property
     def model(self):
@@ -72,13 +76,9 @@ class ProviderPolicy(StaffCreates, Policy):
         return Provider
 
     def rule(self, user, action):
-        if user.role == Role.STAFF and user.region_id:
-            return Q()
-        if user.role == Role.LEADER and action in ("view", "export") and user.region_id:
-            return Q()
         if user.role == Role.ENTERPRISE and action == "view":
             return Q(status="approved")
-        return None
+        return super().rule(user, action)
 
 
 class BudgetLinePolicy(StaffCreates, RegionScopedPolicy):

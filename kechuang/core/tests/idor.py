@@ -43,11 +43,8 @@ PUBLIC_BY_DESIGN = {
 }
 # Routes that show one catalogue shared by every district of the instance, by design, to the parties here:
 # reading them is not a leak (changing them still is: a POST that writes an audit event is reported).
-SHARED_CATALOGUE = {
-    # Voucher service providers: one vetted list and one blacklist for the whole instance (a provider caught
-    # faking invoices in one district is blocked in all) — vouchers/permissions.py ProviderPolicy.
-    "vouchers:provider_detail",
-}
+# (None today: the voucher provider registry, shared until issue 25, is now each bureau's own.)
+SHARED_CATALOGUE: set[str] = set()
 # Non-object parameters: a plausible value so the view reaches its object lookup.
 FILLERS = {
     "field": "id_number",

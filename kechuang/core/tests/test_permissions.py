@@ -1,5 +1,7 @@
 """Every role and scope rule has a denied case: pages, htmx partials and the API agree."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -93,7 +95,7 @@ def test_api_patch_cannot_mass_assign_scope_fields(client, enterprise_user):
     org = enterprise_user.organisation
     client.force_login(enterprise_user)
     response = client.patch(
-        f"/api/core/organisations/{org.pk}",
+        f"/api/core/organisations/{org.pk}/contact",
         data={
             "version": org.version,
             "address": "新地址",
@@ -112,7 +114,7 @@ def test_api_patch_with_stale_version_is_refused_and_changes_nothing(client, ent
     org = enterprise_user.organisation
     client.force_login(enterprise_user)
     response = client.patch(
-        f"/api/core/organisations/{org.pk}",
+        f"/api/core/organisations/{org.pk}/contact",
         data={"version": org.version + 5, "address": "x"},
         content_type="application/json",
     )
@@ -157,12 +159,34 @@ def test_attachment_download_is_scoped(client, enterprise_user, staff, settings,
     assert client.get(reverse("core:attachment_download", args=[att.uid])).status_code == 200
 
 
-def test_calendar_changes_need_staff_or_sysadmin(client, leader):
-    client.force_login(leader)
+@pytest.mark.parametrize("role", ["leader", "staff"])
+def test_calendar_changes_need_the_instance_administrator(client, role):
+    """Issue 25: the calendar is shared by every district; a district's staff no longer change it."""
+    from django.core.exceptions import ValidationError
+
+    from kechuang.core import services
+    from kechuang.core.models import CalendarDay
+
+    user = UserFactory(**{role: True})
+    client.force_login(user)
     response = client.post(
         reverse("core:calendar"), {"action": "day", "day-date": "2027-02-20", "day-kind": "workday"}
     )
     assert response.status_code == 403
+    with pytest.raises(ValidationError, match="系统管理员"):
+        services.calendar_set_day(actor=user, date=dt.date(2027, 2, 20), kind="workday")
+    assert not CalendarDay.objects.filter(date=dt.date(2027, 2, 20)).exists()
+
+
+def test_the_system_administrator_maintains_the_calendar(client):
+    from kechuang.core.models import CalendarDay
+
+    client.force_login(UserFactory(sysadmin=True))
+    response = client.post(
+        reverse("core:calendar"), {"action": "day", "day-date": "2027-02-20", "day-kind": "workday"}
+    )
+    assert response.status_code == 302
+    assert CalendarDay.objects.filter(date=dt.date(2027, 2, 20), kind="workday").exists()
 
 
 def test_anonymous_users_are_sent_to_login(client, firm):

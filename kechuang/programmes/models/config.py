@@ -4,6 +4,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kechuang.core.permissions import serves
 from kechuang.programmes import rules
 
 
@@ -29,8 +30,15 @@ class ProgrammeType(models.Model):
         ACHIEVEMENT = "achievement", "科技成果/奖励"
         RECOMMENDATION = "recommendation", "推荐上报"
 
-    code = models.SlugField("代码", max_length=40, unique=True)
+    code = models.SlugField("代码", max_length=40)
     name = models.CharField("名称", max_length=60)
+    region = models.ForeignKey(
+        "core.Region",
+        models.PROTECT,
+        related_name="+",
+        verbose_name="所属区划",
+        help_text="维护该类型的科技局；本区及下级区划的项目可以使用",
+    )
     applicant_kind = models.CharField("申报主体", max_length=12, choices=ApplicantKind.choices)
     outcome_kind = models.CharField("结果类型", max_length=16, choices=OutcomeKind.choices)
     transition_key = models.CharField(
@@ -47,6 +55,7 @@ class ProgrammeType(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = verbose_name_plural = "项目类型"
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="programme_type_region_code")]
 
     def __str__(self) -> str:
         return self.name
@@ -103,6 +112,8 @@ class Programme(models.Model):
             errors += rules.DrawRules.from_dict(self.review_rules).problems()
         if errors:
             raise ValidationError("；".join(errors))
+        if self.type_id and self.region_id and not serves(self.type.region.path, self.region.path):
+            raise ValidationError({"type": "只能使用本区或上级科技局维护的项目类型。"})
         if letter_errors := rules.letter_problems(self.letter_template):
             raise ValidationError({"letter_template": letter_errors})
 

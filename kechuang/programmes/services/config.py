@@ -12,11 +12,17 @@ from kechuang.programmes.models import Call, Programme, ProgrammeType
 
 
 @transaction.atomic
-def programme_type_create(*, actor, **fields) -> ProgrammeType:
-    ptype = ProgrammeType(**fields)
+def programme_type_create(*, actor, region=None, **fields) -> ProgrammeType:
+    """A programme type owned by `region` (default: the actor's bureau)."""
+    region = region or getattr(actor, "region", None)
+    if region is None:
+        raise ValidationError("项目类型必须属于一个科技局（区划）。")
+    ptype = ProgrammeType(region=region, **fields)
     ptype.full_clean()
     ptype.save()
-    audit.record(actor=actor, action="programme_type.create", obj=ptype, changes=fields)
+    audit.record(
+        actor=actor, action="programme_type.create", obj=ptype, changes={**fields, "region": region.code}
+    )
     return ptype
 
 

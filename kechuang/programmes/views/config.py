@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.programmes import permissions, services
 from kechuang.programmes.forms import ProgrammeForm, ProgrammeTypeForm
@@ -22,9 +21,15 @@ def config_list(request):
         request,
         "programmes/config_list.html",
         {
-            "types": permissions.programme_types.queryset(request.user).order_by("code"),
+            "types": permissions.programme_types.queryset(request.user)
+            .select_related("region")
+            .order_by("code", "region__path"),
+            "changeable_types": set(
+                permissions.programme_types.queryset(request.user, "change").values_list("pk", flat=True)
+            ),
+            "may_create_type": permissions.programme_types.allows_create(request.user),
             "programmes": permissions.programmes.queryset(request.user).order_by("type__code", "code"),
-            "may_change": request.user.role == Role.STAFF,
+            "may_change": permissions.programmes.may(request.user, "change"),
         },
     )
 
@@ -32,7 +37,7 @@ def config_list(request):
 @login_required
 def programme_type_edit(request, pk: int | None = None):
     if pk is None:
-        if not permissions.programme_types.may(request.user, "create"):
+        if not permissions.programme_types.allows_create(request.user):
             raise PermissionDenied
         ptype = None
     else:
@@ -66,6 +71,7 @@ def programme_edit(request, pk: int | None = None):
     else:
         programme = get_object_or_404_for(permissions.programmes, request.user, "change", pk=pk)
     form = ProgrammeForm(request.POST or None, instance=programme or Programme())
+    form.fields["type"].queryset = permissions.programme_types.queryset(request.user, "view")
     if request.method == "POST" and form.is_valid():
         try:
             if programme is None:

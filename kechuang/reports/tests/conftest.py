@@ -13,10 +13,10 @@ def scope(district):
 
 
 @pytest.fixture
-def template(db):
+def template(district):
     from kechuang.reports.seed import ensure_seed_template
 
-    return ensure_seed_template()
+    return ensure_seed_template(district)
 
 
 @pytest.fixture

@@ -23,7 +23,11 @@ def batches(district, town):
     """Batch 1 with 5 applications (one still a draft, one withdrawn), 2 of them in 公示; batch 2 with 1."""
     user = UserFactory(staff=True)
     ptype = ProgrammeType.objects.create(
-        code="hnte", name="高新技术企业认定", applicant_kind="enterprise", outcome_kind="qualification"
+        code="hnte",
+        name="高新技术企业认定",
+        applicant_kind="enterprise",
+        outcome_kind="qualification",
+        region=district,
     )
     programme = Programme.objects.create(
         type=ptype, code="hnte-2020", name="高新技术企业认定", region=district

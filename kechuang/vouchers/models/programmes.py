@@ -98,14 +98,21 @@ class ServiceItem(models.Model):
 
 
 class Provider(models.Model):
+    """A service provider in one bureau's registry (入库/黑名单 are that bureau's decisions, issue 25): the
+    same organisation may be registered with several bureaus, each deciding for its own programmes (a
+    city-level registration serves the city's districts)."""
+
     class Status(models.TextChoices):
         PENDING = "pending", "待审核"
         APPROVED = "approved", "已入库"
         REJECTED = "rejected", "未通过"
         BLACKLISTED = "blacklisted", "黑名单"
 
-    organisation = models.OneToOneField(
-        "core.Organisation", models.PROTECT, related_name="voucher_provider", verbose_name="服务机构"
+    organisation = models.ForeignKey(
+        "core.Organisation", models.PROTECT, related_name="voucher_providers", verbose_name="服务机构"
+    )
+    region = models.ForeignKey(
+        "core.Region", models.PROTECT, related_name="+", verbose_name="登记科技局（区划）"
     )
     status = models.CharField("审核状态", max_length=12, choices=Status.choices, default=Status.PENDING)
     services = models.ManyToManyField(
@@ -121,11 +128,12 @@ class Provider(models.Model):
         ordering = ["organisation__name"]
         verbose_name = verbose_name_plural = "服务机构"
         constraints = [
+            models.UniqueConstraint(fields=["organisation", "region"], name="vprovider_unique_per_region"),
             models.CheckConstraint(
                 condition=~Q(status="blacklisted")
                 | Q(blacklisted_on__isnull=False) & ~Q(blacklist_reason=""),
                 name="vprovider_blacklist_reason",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 
 from kechuang.accounts.roles import Role
 from kechuang.core import audit
+from kechuang.core.permissions import serves
 from kechuang.enterprises.models import Qualification
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import lock, post, take
@@ -178,6 +179,11 @@ def contract_problem(
     firm, org = voucher.organisation, provider.organisation
     return (
         rules.check_validity(valid_until=voucher.valid_until, on=on)
+        or (
+            None
+            if serves(provider.region.path, voucher.programme.region.path)
+            else f"服务机构“{org.name}”未在本项目所在地科技局的服务机构库中登记，不得承接本项目的创新券服务。"
+        )
         or rules.check_provider_status(
             status=provider.status, name=org.name, reason=provider.blacklist_reason
         )

@@ -95,19 +95,34 @@ def batch_create(*, actor, programme: VoucherProgramme, name: str, opens_on: dt.
 
 
 @transaction.atomic
-def provider_register(*, actor, organisation, services=()) -> Provider:
+def provider_register(*, actor, organisation, services=(), region=None) -> Provider:
+    """Register `organisation` in the provider registry of `region` (default: the actor's bureau)."""
     fail(staff_only(actor))
-    if Provider.objects.filter(organisation=organisation).exists():
-        raise ValidationError(f"“{organisation}”已登记为服务机构。")
-    provider = Provider.objects.create(organisation=organisation)
+    region = region or getattr(actor, "region", None)
+    if region is None:
+        raise ValidationError("服务机构须登记在一个科技局（区划）的服务机构库中。")
+    if Provider.objects.filter(organisation=organisation, region=region).exists():
+        raise ValidationError(f"“{organisation}”已登记为{region.name}的服务机构。")
+    provider = Provider.objects.create(organisation=organisation, region=region)
     provider.services.set(services)
     audit.record(actor=actor, action="vouchers.provider_register", obj=provider)
     return provider
 
 
+def _own_registry(actor, provider: Provider) -> None:
+    """A provider's registration is its bureau's: only staff the policy lets change it vet, blacklist or
+    set its services (the demo and the command line act for the system)."""
+    from kechuang.accounts.models import User
+    from kechuang.vouchers import permissions
+
+    if isinstance(actor, User) and not permissions.providers.allows(actor, "change", provider):
+        raise ValidationError("只能办理本区科技局服务机构库中的服务机构。")
+
+
 @transaction.atomic
 def provider_vet(*, actor, provider: Provider, approve: bool, on: dt.date) -> Provider:
     fail(staff_only(actor))
+    _own_registry(actor, provider)
     if provider.status == Provider.Status.BLACKLISTED:
         raise ValidationError("已列入黑名单的服务机构不能重新审核入库。")
     new = Provider.Status.APPROVED if approve else Provider.Status.REJECTED
@@ -122,6 +137,7 @@ def provider_vet(*, actor, provider: Provider, approve: bool, on: dt.date) -> Pr
 @transaction.atomic
 def provider_blacklist(*, actor, provider: Provider, reason: str, on: dt.date) -> Provider:
     fail(staff_only(actor))
+    _own_registry(actor, provider)
     if not reason.strip():
         raise ValidationError("列入黑名单必须填写原因。")
     old = provider.status
@@ -249,6 +265,7 @@ def _sync_services(programme: VoucherProgramme, services: tuple[tuple[str, str],
 @transaction.atomic
 def provider_set_services(*, actor, provider: Provider, services, expected_version: int) -> Provider:
     fail(staff_only(actor))
+    _own_registry(actor, provider)
     changed = Provider.objects.filter(pk=provider.pk, version=expected_version).update(
         version=F("version") + 1
     )

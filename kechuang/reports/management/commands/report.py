@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.models import Region
+from kechuang.core.permissions import ancestor_paths
 from kechuang.reports import documents, docx_layout, summary
 from kechuang.reports.models import SummaryTemplate
 from kechuang.reports.seed import SEED_CODE, ensure_seed_template
@@ -39,9 +40,15 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("统计期或截至日期格式不正确。") from None
         if opts["template"] == SEED_CODE:
-            template = ensure_seed_template()
+            template = ensure_seed_template(region)
         else:
-            template = SummaryTemplate.objects.filter(code=opts["template"]).first()
+            template = (
+                SummaryTemplate.objects.filter(
+                    code=opts["template"], region__path__in=ancestor_paths(region.path)
+                )
+                .order_by("-region__path")
+                .first()
+            )
             if template is None:
                 raise CommandError(f"模板 {opts['template']} 不存在。")
         doc = summary.build(template, Scope(region, period, as_of), topic=opts["topic"] or None)
