@@ -69,6 +69,15 @@ def reveal(*, actor, person, field: str) -> str:
     return getattr(person, field)
 
 
+def shown_phone(user, value: str) -> str:
+    """A phone number on a page that lists records the user may already see (e.g. firms' contact phones
+    on the statistics calendar): in full for the roles in `KECHUANG_PII_ROLES`, masked for everyone else
+    (leaders included)."""
+    if not value:
+        return ""
+    return value if role_may_see(user) else rules.mask_phone(value)
+
+
 def export_value(user, person, field: str) -> str:
     """What an export writes for this field: the value for roles that may see it, the mask otherwise."""
     if person is None:

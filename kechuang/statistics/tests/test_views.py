@@ -312,3 +312,15 @@ def test_drill_down_of_an_indicator_whose_rows_are_a_plain_list(login, staff, di
         login(staff).get(reverse("statistics:drill", args=[list_indicator]) + _q(district)).content.decode()
     )
     assert "甲" in html and "丙" in html
+
+
+def test_leaders_see_masked_contact_phones_on_the_calendar(login, staff, leader, district, town):
+    """Issue 25: a leader saw 47 full mobile numbers; leaders see masks, staff (KECHUANG_PII_ROLES) the number."""
+    OrganisationFactory(region=town, contact_name="张经理", contact_phone="13805331234")
+    deadline = SubmissionDeadline.objects.create(
+        region=district, year=2020, month=10, due_on=dt.date(2020, 11, 15)
+    )
+    url = reverse("statistics:deadline_detail", args=[deadline.pk])
+    html = login(leader).get(url).content.decode()
+    assert "张经理" in html and "138****1234" in html and "13805331234" not in html
+    assert "13805331234" in login(staff).get(url).content.decode()
