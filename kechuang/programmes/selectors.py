@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from kechuang.accounts.roles import Role
 from kechuang.core.workdays import add_working_days
 from kechuang.programmes import permissions, rules
 from kechuang.programmes.models import (
@@ -84,15 +83,16 @@ def scores_visible_to(user, application: Application):
     qs = Score.objects.filter(assignment__application=application).select_related(
         "assignment__expert__person"
     )
-    if user.role == Role.EXPERT:
-        if application.call.programme.shows_other_scores:
-            return qs.filter(
-                assignment__application__assignments__expert__person_id=user.person_id
-            ).distinct()
-        return qs.filter(assignment__expert__person_id=user.person_id)
-    if user.role in (Role.STAFF, Role.LEADER) and permissions.applications.allows(user, "view", application):
+    if permissions.sees_all_scores(user, application):
         return qs
+    if permissions.sees_own_scores_only(user):
+        return qs.filter(assignment__expert__person_id=user.person_id)
     return qs.none()
+
+
+def score_summary_for(user, application: Application) -> dict | None:
+    """The averages of an application's scores, for those who may see every expert's scores (else None)."""
+    return score_summary(application) if permissions.sees_all_scores(user, application) else None
 
 
 def published_publicities(today: dt.date | None = None):

@@ -9,6 +9,22 @@ from kechuang.core import audit
 from kechuang.programmes.models import Training, TrainingParticipant
 
 
+def _local(training: Training):
+    """The organisations a training may list: those of its region and the regions below it."""
+    from kechuang.core.models import Organisation
+
+    return Organisation.objects.filter(region__path__startswith=training.region.path)
+
+
+def _refuse_outsiders(training: Training, organisation_ids) -> None:
+    ids = set(organisation_ids)
+    outside = ids - set(_local(training).filter(pk__in=ids).values_list("pk", flat=True))
+    if outside:
+        raise ValidationError(
+            f"只能登记{training.region.name}（培训所在区划）的单位；不在本区或不存在的单位编号：{sorted(outside)}"
+        )
+
+
 @transaction.atomic
 def training_create(*, actor, **fields) -> Training:
     training = Training(created_by=actor, **fields)
@@ -25,6 +41,7 @@ def training_create(*, actor, **fields) -> Training:
 
 @transaction.atomic
 def training_invite(*, actor, training: Training, organisations) -> int:
+    _refuse_outsiders(training, [o.pk for o in organisations])
     count = 0
     for org in organisations:
         _, created = TrainingParticipant.objects.update_or_create(
@@ -71,8 +88,10 @@ def training_add_material(*, actor, training: Training, data: bytes, original_na
 
 @transaction.atomic
 def training_mark_attendance(*, actor, training: Training, organisation_ids: list[int]) -> int:
-    """Tick the attending organisations (the rest of the participants are marked absent)."""
+    """Tick the attending organisations (the rest of the participants are marked absent); only
+    organisations of the training's region (another district's firm is refused, issue 25)."""
     ids = set(organisation_ids)
+    _refuse_outsiders(training, ids)
     for org_id in ids:
         TrainingParticipant.objects.get_or_create(training=training, organisation_id=org_id)
     TrainingParticipant.objects.filter(training=training).update(attended=False)
@@ -86,20 +105,17 @@ def training_mark_attendance(*, actor, training: Training, organisation_ids: lis
 def training_import_attendance(*, actor, training: Training, lines: list[str]) -> int:
     """A sign-in list, one firm per line (name or 统一社会信用代码). Nothing is saved if any line is unknown."""
     from kechuang.core import rules as core_rules
-    from kechuang.core.models import Organisation
 
+    local = _local(training)
     found, errors = [], []
     for n, line in enumerate(lines, 1):
         text = line.strip()
         if not text:
             continue
         code = core_rules.normalise(text)
-        org = (
-            Organisation.objects.filter(credit_code=code).first()
-            or Organisation.objects.filter(name=text).first()
-        )
+        org = local.filter(credit_code=code).first() or local.filter(name=text).first()
         if org is None:
-            errors.append(f"第{n}行“{text}”：单位库中没有该单位")
+            errors.append(f"第{n}行“{text}”：{training.region.name}单位库中没有该单位")
         else:
             found.append(org.pk)
     if errors:

@@ -60,6 +60,34 @@ def test_expert_does_not_see_other_experts_scores_unless_programme_allows(
     assert "第一位专家的意见" in page
 
 
+def test_expert_does_not_see_the_average_of_all_scores_unless_programme_allows(
+    client, accepted, staff, expert_pool
+):
+    """Issue 25: the page hid the other experts' scores but showed their average."""
+    services.review_draw(actor=staff, application=accepted, seed="fixed")
+    first, second = list(accepted.assignments.select_related("expert__person"))[:2]
+    for assignment, ip in ((first, 29), (second, 10)):
+        services.score_submit(
+            actor=expert_user(assignment.expert),
+            application=accepted,
+            points={"ip": ip, "transfer": 1, "org": 1, "growth": 1},
+            comments={},
+        )
+    client.force_login(expert_user(second.expert))
+    page = client.get(reverse("programmes:application_detail", args=[accepted.pk])).content.decode()
+    assert "评分" in page and "平均分" not in page and "22.50" not in page
+    programme = accepted.call.programme
+    programme.review_rules = {**programme.review_rules, "show_other_scores": True}
+    programme.save()
+    page = client.get(reverse("programmes:application_detail", args=[accepted.pk])).content.decode()
+    assert "平均分 22.50" in page
+    client.force_login(staff)
+    assert (
+        "平均分 22.50"
+        in client.get(reverse("programmes:application_detail", args=[accepted.pk])).content.decode()
+    )
+
+
 def test_staff_of_other_district_gets_404(client, application):
     from kechuang.core.models import Region
 
@@ -242,6 +270,26 @@ def test_attendance_import_with_unknown_firm_changes_nothing(staff, district):
     firm = OrganisationFactory()
     with pytest.raises(ValidationError, match="第2行"):
         services.training_import_attendance(actor=staff, training=t, lines=[firm.name, "不存在的公司"])
+    assert not t.participants.exists()
+
+
+def test_attendance_refuses_another_districts_firm(client, staff, district, other_district):
+    """Issue 25: training attendance accepted a firm of another district."""
+    from django.core.exceptions import ValidationError
+
+    t = services.training_create(
+        actor=staff, title="培训", topic="高企认定", held_on=dt.date(2020, 4, 20), region=district
+    )
+    local, foreign = OrganisationFactory(), OrganisationFactory(region=other_district)
+    with pytest.raises(ValidationError, match="只能登记"):
+        services.training_mark_attendance(actor=staff, training=t, organisation_ids=[local.pk, foreign.pk])
+    with pytest.raises(ValidationError, match="第2行"):
+        services.training_import_attendance(actor=staff, training=t, lines=[local.name, foreign.credit_code])
+    with pytest.raises(ValidationError, match="只能登记"):
+        services.training_invite(actor=staff, training=t, organisations=[foreign])
+    client.force_login(staff)
+    url = reverse("programmes:training_detail", args=[t.pk])
+    client.post(url, {"ticked": "1", "attended": [str(foreign.pk)]})
     assert not t.participants.exists()
 
 

@@ -126,7 +126,7 @@ def application_detail(request, pk: int):
         "is_applicant": request.user.role == Role.ENTERPRISE,
         "steps": rules.TRANSITION_TABLES[programme.type.transition_key].get(app.status, {}),
         "scores": _labelled(selectors.scores_visible_to(request.user, app), programme.scoring_sheet),
-        "summary": selectors.score_summary(app),
+        "summary": selectors.score_summary_for(request.user, app),
         "draw": getattr(app, "draw", None) if hasattr(app, "draw") else None,
         "reason_form": ReasonForm(),
         **_precheck_context(app),
