@@ -94,3 +94,17 @@ def test_city_staff_compare_the_districts_with_figures_computed_from_rows(zhangd
 def test_an_unknown_district_is_refused_with_a_message(db):
     with pytest.raises(CommandError, match="没有区划 370399 的演示方案"):
         call_command("demo", "--district", "370399")
+
+
+def test_demo_refuses_to_run_without_debug_unless_told(settings, db):
+    """Issue 25: `kechuang demo` had no production guard (demo accounts share a published password)."""
+    settings.DEBUG, settings.TESTING = False, False
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("demo")
+    assert not User.objects.filter(username="staff").exists()
+
+    from kechuang.core.management.commands.demo import refuse_in_production
+
+    refuse_in_production(True)  # the explicit flag lets it through
+    settings.DEBUG = True
+    refuse_in_production(False)

@@ -1,8 +1,20 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.core import demo
 from kechuang.core.models import CalendarYear
+
+
+def refuse_in_production(allowed: bool) -> None:
+    """The demo writes accounts with a published password and made-up firms: only where DEBUG is on (`make
+    run`), in the test suite, or when the operator says so explicitly."""
+    if settings.DEBUG or getattr(settings, "TESTING", False) or allowed:
+        return
+    raise CommandError(
+        "拒绝执行：当前环境未开启 DEBUG（可能是生产环境）。演示数据会创建使用公开密码的演示账号和虚构企业，"
+        "切勿写入生产数据库。确需在非调试环境（如培训、验收环境）生成，请加 --allow-production。"
+    )
 
 
 class Command(BaseCommand):
@@ -19,9 +31,16 @@ class Command(BaseCommand):
             metavar="CODE",
             help="再生成一个区的演示数据（可多次指定；目前提供 370303 张店区）",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="在未开启 DEBUG 的环境中仍然生成演示数据（会写入演示账号与虚构企业，切勿用于生产数据库）",
+        )
 
-    def handle(self, district, **options):
+    def handle(self, district, allow_production=False, **options):
         from kechuang.core import demo_districts
+
+        refuse_in_production(allow_production)
 
         if not CalendarYear.objects.exists():
             from kechuang.core.workdays import seed_from_packages
