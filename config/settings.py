@@ -303,6 +303,10 @@ if STORAGE_KIND == "s3":
 elif STORAGE_KIND != "filesystem":
     raise ImproperlyConfigured(f"环境变量 KECHUANG_STORAGE={STORAGE_KIND!r} 无效：应为 filesystem 或 s3。")
 UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# PDF conversion (LibreOffice, ~200 MB and a CPU each): at most this many at once per host; a request waits
+# this many seconds for a free slot, then gets a Chinese "busy, retry" page (reports.docx_layout).
+KECHUANG_PDF_SLOTS = _env_int("KECHUANG_PDF_SLOTS", 2, minimum=1)
+KECHUANG_PDF_WAIT_SECONDS = _env_int("KECHUANG_PDF_WAIT_SECONDS", 20, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -9,12 +9,15 @@ what Word uses for Chinese characters.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from docx import Document
@@ -163,6 +166,48 @@ class PdfUnavailable(RuntimeError):
 PDF_TIMEOUT = 120
 
 
+class PdfBusy(PdfUnavailable):
+    """Every conversion slot of this host stayed taken for the whole wait."""
+
+
+def _slot_dir() -> Path:
+    from django.conf import settings
+
+    base = Path(getattr(settings, "DATA_DIR", tempfile.gettempdir()))
+    folder = base / "locks" / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def conversion_slot(*, slots: int | None = None, wait: float | None = None):
+    """One of the host's `KECHUANG_PDF_SLOTS` conversion slots, held for the block: an exclusive `flock` on
+    one of N files (every process of the host sees the same files; the kernel drops a lock when its process
+    dies, so a killed worker never leaks a slot). Waits up to `KECHUANG_PDF_WAIT_SECONDS`, then PdfBusy."""
+    from django.conf import settings
+
+    slots = slots or settings.KECHUANG_PDF_SLOTS
+    wait = settings.KECHUANG_PDF_WAIT_SECONDS if wait is None else wait
+    folder, deadline = _slot_dir(), time.monotonic() + wait
+    while True:
+        for n in range(slots):
+            handle = open(folder / f"slot-{n}.lock", "a+")  # noqa: SIM115 - closed below, held across the yield
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield n
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        if time.monotonic() >= deadline:
+            raise PdfBusy("当前生成 PDF 的任务较多，请稍后重试，或先下载 Word 版。")
+        time.sleep(0.25)
+
+
 def to_pdf(docx_bytes: bytes, *, timeout: int = PDF_TIMEOUT) -> bytes:
     """Convert with LibreOffice (`soffice --headless --convert-to pdf`) in a temporary directory, with its
     own user profile there (parallel conversions never share or lock ~/.config/libreoffice) and a timeout
@@ -170,7 +215,7 @@ def to_pdf(docx_bytes: bytes, *, timeout: int = PDF_TIMEOUT) -> bytes:
     binary = office_binary()
     if binary is None:
         raise PdfUnavailable("本机未安装 LibreOffice（soffice），无法生成 PDF，请下载 Word 版。")
-    with tempfile.TemporaryDirectory(prefix="kc-pdf-") as tmp:
+    with conversion_slot(), tempfile.TemporaryDirectory(prefix="kc-pdf-") as tmp:
         src = Path(tmp) / "document.docx"
         src.write_bytes(docx_bytes)
         command = [
