@@ -208,13 +208,11 @@ def main() -> None:
         for base in (a, b):
             with urllib.request.urlopen(f"{base}/version", timeout=5) as r:  # noqa: S310 - loopback URL built here
                 versions.append(json.load(r))
-        if versions[0]["commit"] != versions[1]["commit"] or not all(
-            v["schema"]["current"] for v in versions
-        ):
+        if versions[0]["build"] != versions[1]["build"] or not all(v["schema"]["current"] for v in versions):
             fail(f"/version differs between the servers or reports pending migrations: {versions}")
-        print(
-            f"prod-check: /version on both: {versions[0]['version']} @ {versions[0]['commit'][:12] or '?'}, schema current"
-        )
+        if set(versions[0]) != {"build", "schema"}:
+            fail(f"/version tells anonymous callers more than the build id: {versions[0]}")
+        print(f"prod-check: /version on both: build {versions[0]['build']}, schema current")
 
         browser = Browser()
         browser.request(f"{a}/accounts/login/")

@@ -8,6 +8,8 @@ the servers, so a value read at start-up cannot go stale.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import os
 import platform
 from importlib import metadata
@@ -81,11 +83,26 @@ def pending_migrations(database: str = "default") -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
+def build_id() -> str:
+    """An opaque name of the running build: equal on servers running the same code (a rolling deploy
+    compares them), without telling an anonymous caller which version or commit that is (a keyed hash)."""
+    key = settings.SECRET_KEY.encode()
+    text = "{version}|{commit}".format_map(build())
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def public_info() -> dict:
+    """What `/version` tells anyone: the build's opaque id and whether the schema is current."""
+    return {"build": build_id(), "schema": {"current": not pending_migrations()}}
+
+
 def info() -> dict:
-    """Everything `/version` answers: the build, the process start time and the schema state."""
+    """Everything `/version` answers to the system administrator: the build, the process start time and
+    the schema state."""
     pending = pending_migrations()
     return {
         **build(),
+        "build": build_id(),
         "started_at": STARTED_AT.isoformat(),
         "schema": {"current": not pending, "pending_migrations": pending},
     }

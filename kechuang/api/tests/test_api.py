@@ -3,22 +3,38 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_openapi_schema_is_generated_and_lists_core_routes(client):
+def test_openapi_schema_is_generated_and_lists_core_routes(client, staff):
+    client.force_login(staff)
     schema = client.get("/api/openapi.json").json()
     assert schema["info"]["title"].startswith("科创")
     assert "/api/core/organisations/{org_id}" in schema["paths"]
 
 
-def test_docs_are_served_from_local_static_files(client):
+def test_docs_are_served_from_local_static_files(client, staff):
+    client.force_login(staff)
     html = client.get("/api/docs").content.decode()
     assert "jsdelivr" not in html and "unpkg" not in html  # no third-party CDN
     assert "/static/ninja/" in html
 
 
+def test_api_docs_are_for_signed_in_users_only(client, staff):
+    """Issue 25: the operation list and schemas were open to anonymous callers."""
+    from kechuang.accounts import services as account_services
+
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
+    response = client.get("/api/docs")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    _token, key = account_services.api_token_create(actor=staff, user=staff, name="docs")
+    response = client.get("/api/openapi.json", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200 and "paths" in response.json()
+    assert client.get("/api/openapi.json", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
 def test_validation_errors_share_the_error_shape(client, enterprise_user):
     client.force_login(enterprise_user)
     response = client.patch(
-        f"/api/core/organisations/{enterprise_user.organisation_id}",
+        f"/api/core/organisations/{enterprise_user.organisation_id}/contact",
         data={"address": "x"},
         content_type="application/json",
     )
@@ -33,7 +49,7 @@ def test_session_writes_need_csrf(enterprise_user):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(enterprise_user)
     response = strict.patch(
-        f"/api/core/organisations/{enterprise_user.organisation_id}",
+        f"/api/core/organisations/{enterprise_user.organisation_id}/contact",
         data={"version": 1, "address": "x"},
         content_type="application/json",
     )

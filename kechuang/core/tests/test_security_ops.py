@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kechuang.core import audit
 from kechuang.core.models import AuditChainHead, AuditEvent, Organisation
-from kechuang.core.tests.factories import _credit_code
+from kechuang.core.tests.factories import UserFactory, _credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -127,14 +127,36 @@ def test_version_names_the_build_and_a_current_schema(client, monkeypatch):
 
     monkeypatch.setenv("KECHUANG_COMMIT", "0123456789abcdef0123456789abcdef01234567")
     version.build.cache_clear()
+    client.force_login(UserFactory(sysadmin=True))
     try:
         body = client.get("/version").json()
     finally:
         version.build.cache_clear()
-    assert body["name"] == "kechuang"
+    assert body["name"] == "kechuang" and body["build"] == version.build_id()
     assert body["version"] == metadata.version("kechuang")
     assert body["commit"] == "0123456789abcdef0123456789abcdef01234567"
     assert body["schema"] == {"current": True, "pending_migrations": []}
+
+
+@pytest.mark.parametrize("who", [None, "staff", "leader"])
+def test_version_tells_others_only_an_opaque_build_id(client, monkeypatch, who):
+    """Issue 25: /version gave anyone the commit, the package versions and the pending migrations. A rolling
+    deploy still compares `build` between servers and checks `schema.current` (scripts/prod_check.py)."""
+    from kechuang.core import version
+
+    monkeypatch.setenv("KECHUANG_COMMIT", "0123456789abcdef0123456789abcdef01234567")
+    version.build.cache_clear()
+    if who:
+        client.force_login(UserFactory(**{who: True}))
+    try:
+        body = client.get("/version").json()
+        assert body == {"build": version.build_id(), "schema": {"current": True}}
+        assert "0123456789" not in body["build"]
+        monkeypatch.setenv("KECHUANG_COMMIT", "fedcba9876543210fedcba9876543210fedcba98")
+        version.build.cache_clear()
+        assert client.get("/version").json()["build"] != body["build"]  # another build, another id
+    finally:
+        version.build.cache_clear()
 
 
 def test_version_reads_the_commit_of_a_git_checkout(tmp_path, settings):

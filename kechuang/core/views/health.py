@@ -38,10 +38,17 @@ def readyz(request):
 @never_cache
 @require_GET
 def version(request):
-    """Which build answers and whether its migrations are applied: a rolling deploy checks each server."""
+    """Which build answers and whether its migrations are applied: a rolling deploy checks each server
+    (`build` and `schema.current`, public). Package versions, commit and pending migrations only for the
+    system administrator (issue 25: they told anonymous callers exactly what runs)."""
+    from kechuang.core import permissions
     from kechuang.core import version as version_info
 
+    full = permissions.may_see_build_details(request.user)
     try:
-        return JsonResponse(version_info.info())
+        return JsonResponse(version_info.info() if full else version_info.public_info())
     except Exception:  # noqa: BLE001 - the database may be down; the build part is still worth answering
-        return JsonResponse({**version_info.build(), "schema": {"current": None}}, status=503)
+        body = {**version_info.build(), "build": version_info.build_id()} if full else {}
+        return JsonResponse(
+            {"build": version_info.build_id(), **body, "schema": {"current": None}}, status=503
+        )
