@@ -90,6 +90,8 @@ def test_database_outage_gives_503_without_traceback_and_recovers(staff, monkeyp
     body = response.content.decode()
     assert "数据库暂时无法连接" in body and "Traceback" not in body
     assert client.get("/readyz").status_code == 503
+    version = Client().get("/version")  # a probe has no session: the JSON answer, the build id only
+    assert version.status_code == 503 and set(version.json()) == {"build", "schema"}
     monkeypatch.setitem(settings_dict, "NAME", real_name)
     connection.close()
     assert client.get("/readyz").status_code == 200

@@ -44,8 +44,9 @@ def version(request):
     from kechuang.core import permissions
     from kechuang.core import version as version_info
 
-    full = permissions.may_see_build_details(request.user)
+    full = False
     try:
+        full = permissions.may_see_build_details(request.user)  # reads the session: inside the try
         return JsonResponse(version_info.info() if full else version_info.public_info())
     except Exception:  # noqa: BLE001 - the database may be down; the build part is still worth answering
         body = {**version_info.build(), "build": version_info.build_id()} if full else {}
