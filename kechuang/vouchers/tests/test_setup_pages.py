@@ -190,7 +190,7 @@ def test_provider_register_vet_services_blacklist(client, staff, programme):
     provider = Provider.objects.get(organisation=org)
     assert response.status_code == 302 and provider.status == "pending" and provider.services.count() == 1
     again = client.post(reverse("vouchers:provider_register"), {"credit_code": org.credit_code})
-    assert "已登记为服务机构" in again.content.decode()
+    assert f"已登记为{staff.region.name}的服务机构" in again.content.decode()
 
     act = lambda action, data=None: client.post(  # noqa: E731
         reverse("vouchers:provider_action", args=[provider.pk, action]), data or {}, follow=True
