@@ -196,9 +196,24 @@ def _entry(seal: AuditSeal, count: int) -> dict:
 
 
 # --- The sealer --------------------------------------------------------------------------------------------
+_IN_PROCESS = threading.Lock()  # PostgreSQL's session locks are re-entrant within one connection
+
+
 @contextlib.contextmanager
 def sealer_lock() -> Iterator[bool]:
     """One sealer (or archive) at a time across processes; yields False when another one holds the lock."""
+    if not _IN_PROCESS.acquire(blocking=False):
+        yield False
+        return
+    try:
+        with _database_or_file_lock() as got:
+            yield got
+    finally:
+        _IN_PROCESS.release()
+
+
+@contextlib.contextmanager
+def _database_or_file_lock() -> Iterator[bool]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_ID])

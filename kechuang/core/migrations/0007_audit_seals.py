@@ -12,12 +12,11 @@ PG_FORWARD = """
 CREATE OR REPLACE FUNCTION core_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        IF TG_TABLE_NAME = 'core_auditseal' AND OLD.seq <= (
-            SELECT archived_through_seq FROM core_auditchainhead WHERE id = 1
-        ) THEN
-            RETURN OLD;
-        END IF;
-        IF TG_TABLE_NAME = 'core_auditevent' AND EXISTS (
+        IF TG_TABLE_NAME = 'core_auditseal' THEN
+            IF OLD.seq <= (SELECT archived_through_seq FROM core_auditchainhead WHERE id = 1) THEN
+                RETURN OLD;
+            END IF;
+        ELSIF EXISTS (
             SELECT 1 FROM core_auditseal s WHERE s.event_id = OLD.id
             AND s.seq <= (SELECT archived_through_seq FROM core_auditchainhead WHERE id = 1)
         ) THEN

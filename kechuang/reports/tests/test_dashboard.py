@@ -300,14 +300,11 @@ def test_the_stamp_does_not_rely_on_commit_order(staff):
 
     with transaction.atomic():
         early = audit.record(actor=staff, action="organisation.update", obj=staff)
-        AuditEvent.objects.create(
-            id=early.id + 2, occurred_at=timezone.now(), action="organisation.update", object_id="2"
-        )
+        far = early.id + 10**6  # ids the sequence will not reach during the test
+        AuditEvent.objects.create(id=far + 2, occurred_at=timezone.now(), action="organisation.update")
     stamp = audit.figures_stamp()
     with transaction.atomic():  # committed last, numbered between the two
-        AuditEvent.objects.create(
-            id=early.id + 1, occurred_at=timezone.now(), action="organisation.update", object_id="1"
-        )
+        AuditEvent.objects.create(id=far + 1, occurred_at=timezone.now(), action="organisation.update")
     late = audit.figures_stamp()
     assert late != stamp
     sealing.seal()
