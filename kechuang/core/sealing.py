@@ -318,7 +318,9 @@ def seal_quietly() -> SealResult | None:
         return seal()
     except (DatabaseError, OSError):
         log.warning("audit sealing failed; retrying later", exc_info=True)
-        return None
+    except Exception:  # a background loop must outlive any one run; the error is logged in full
+        log.exception("audit sealing failed")
+    return None
 
 
 @contextlib.contextmanager
