@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import BigIntegerField, Count, Func, Prefetch, Q, Sum
 
 from kechuang.core import dates
@@ -89,20 +88,9 @@ STATUS_LABELS = {k: str(v) for k, v in Project._meta.get_field("status").flatcho
 
 
 def unit_names(rows) -> dict[int, str]:
-    """Undertaking unit names of a page of `project_rows` (one query for the page, no join).
-
-    A plain `SELECT id, name ... WHERE id IN (...)` through the cursor: the ORM prepared each of the page's
-    ids as a parameter and built the query (≈ 0.5 ms of a 200-row page); the ids are ints from the page.
-    """
-    ids = sorted({int(r["undertaking_unit_id"]) for r in rows})
-    if not ids:
-        return {}
-    qn, table = connection.ops.quote_name, Organisation._meta.db_table
-    marks = ", ".join(["%s"] * len(ids))
-    sql = f"SELECT {qn('id')}, {qn('name')} FROM {qn(table)} WHERE {qn('id')} IN ({marks})"  # noqa: S608 - names quoted, ids bound
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        return dict(cursor.fetchall())
+    """Undertaking unit names of a page of `project_rows` (one query for the page, no join)."""
+    ids = {r["undertaking_unit_id"] for r in rows}
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
 
 
 def project_detail(project: Project) -> dict:
