@@ -126,6 +126,9 @@ def test_list_rows_equal_the_validated_detail_conversion_and_queries_do_not_grow
     add(5)
     with django_assert_num_queries(len(small.captured_queries)):
         items = api.get("/projects?limit=50").json()["items"]
+    for limit in (2, 5):  # two page sizes, each with rows after it (so each counts): the same queries
+        with django_assert_num_queries(len(small.captured_queries) + 1):
+            assert len(api.get(f"/projects?limit={limit}").json()["items"]) == limit
     expected = Project.objects.select_related("undertaking_unit").order_by("-year", "number")
     assert len(items) == 7
     assert_served_like(items, projects_api.ProjectOut, [projects_api._out(p) for p in expected])
