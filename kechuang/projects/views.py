@@ -120,7 +120,6 @@ def _project_rows(rows: list[dict]) -> list[dict]:
         p["level_label"] = selectors.LEVEL_LABELS.get(p["level"], p["level"])
         p["status_label"] = selectors.STATUS_LABELS.get(p["status"], p["status"])
         p["unit"] = units[p["undertaking_unit_id"]]
-        p["fiscal_remaining"] = selectors.money(p["fiscal_remaining_cents"])
     return rows
 
 
