@@ -369,7 +369,6 @@ def test_a_city_account_filters_by_district_or_town_and_a_district_account_by_to
     assert "全部镇街" in select and f'<option value="{town.pk}">{town.name}</option>' in select
 
 
-# The firm list's rows as the template rendered them before they were built in Python (views._firm_rows_html).
 def test_firm_list_rows_show_escaped_names_tiers_and_valid_qualifications(client, staff):
     from kechuang.core.models import DictItem, DictType
 
