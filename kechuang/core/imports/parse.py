@@ -74,6 +74,9 @@ class Layout:
 
 
 def read_workbook(data: bytes) -> list[SheetData]:
+    from kechuang.core.imports.guard import check_workbook
+
+    check_workbook(data)  # the reader's memory follows what the file claims: check that first
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of corrupt file
