@@ -189,60 +189,42 @@ def test_printer_settings_and_other_plain_binary_parts_are_accepted():
     assert check_upload(book, filename="名录.xlsx").content_type == XLSX
 
 
+def _external(data: bytes, rels_part: str, kind: str, target: str) -> bytes:
+    """`data` with one external relationship of `kind` to `target` in `rels_part`."""
+    relationship = f'<Relationship Id="rId1" Type="{REL}/{kind}" Target="{target}" TargetMode="External"/>'
+    return _with(data, {rels_part: _rels(relationship)})
+
+
 def test_external_links_and_fetched_resources_are_refused_in_workbooks():
     linked = _with(_xlsx(), {"xl/externalLinks/externalLink1.xml": "<externalLink/>"})
     with pytest.raises(UploadRejected, match="外部链接"):
         check_upload(linked, filename="名录.xlsx")
-    remote_image = _with(
-        _xlsx(),
-        {
-            "xl/drawings/_rels/drawing1.xml.rels": _rels(
-                f'<Relationship Id="rId1" Type="{REL}/image" Target="http://203.0.113.9/t.png" TargetMode="External"/>'
-            )
-        },
+    remote_image = _external(
+        _xlsx(), "xl/drawings/_rels/drawing1.xml.rels", "image", "http://203.0.113.9/t.png"
     )
     with pytest.raises(UploadRejected, match="外部资源（image"):
         check_upload(remote_image, filename="名录.xlsx")
 
 
 def test_a_plain_hyperlink_cell_is_accepted():
-    book = _with(
-        _xlsx(),
-        {
-            "xl/worksheets/_rels/sheet1.xml.rels": _rels(
-                f'<Relationship Id="rId1" Type="{REL}/hyperlink" Target="https://www.example.cn/" TargetMode="External"/>'
-            )
-        },
-    )
+    book = _external(_xlsx(), "xl/worksheets/_rels/sheet1.xml.rels", "hyperlink", "https://www.example.cn/")
     assert check_upload(book, filename="名录.xlsx").content_type == XLSX
+
+
+SETTINGS_RELS = "word/_rels/settings.xml.rels"
 
 
 @pytest.mark.parametrize(
     "target", ["http://203.0.113.9/t.dotm", "\\\\203.0.113.9\\share\\t.dotm", "file://host/t.dotm"]
 )
 def test_a_word_file_with_a_remote_attached_template_is_refused(target):
-    doc = _with(
-        _docx(),
-        {
-            "word/_rels/settings.xml.rels": _rels(
-                f'<Relationship Id="rId1" Type="{REL}/attachedTemplate" Target="{target}" TargetMode="External"/>'
-            )
-        },
-    )
     with pytest.raises(UploadRejected, match="远程模板"):
-        check_upload(doc, filename="报告.docx")
+        check_upload(_external(_docx(), SETTINGS_RELS, "attachedTemplate", target), filename="报告.docx")
 
 
 def test_a_word_file_made_from_a_template_on_the_authors_disk_is_accepted():
-    doc = _with(
-        _docx(),
-        {
-            "word/_rels/settings.xml.rels": _rels(
-                f'<Relationship Id="rId1" Type="{REL}/attachedTemplate" '
-                'Target="file:///C:\\Users\\a\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm" TargetMode="External"/>'
-            )
-        },
-    )
+    local = "file:///C:\\Users\\a\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm"
+    doc = _external(_docx(), SETTINGS_RELS, "attachedTemplate", local)
     assert check_upload(doc, filename="报告.docx").content_type.endswith("wordprocessingml.document")
 
 
