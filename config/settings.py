@@ -317,6 +317,8 @@ KECHUANG_XLSX_MAX_CELLS = _env_int("KECHUANG_XLSX_MAX_CELLS", 2_000_000, minimum
 KECHUANG_XLSX_MAX_SHARED_STRINGS = _env_int("KECHUANG_XLSX_MAX_SHARED_STRINGS", 1_000_000, minimum=1000)
 KECHUANG_XLSX_MAX_PARTS = _env_int("KECHUANG_XLSX_MAX_PARTS", 1_000, minimum=10)
 KECHUANG_XLSX_MAX_UNCOMPRESSED_MB = _env_int("KECHUANG_XLSX_MAX_UNCOMPRESSED_MB", 100, minimum=1)
+# Address-space cap (RLIMIT_AS) of `kechuang db_worker`, which parses uploaded imports (core.memlimit); 0 = none.
+KECHUANG_WORKER_MEMORY_MB = _env_int("KECHUANG_WORKER_MEMORY_MB", 2048, minimum=0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Background tasks ----------------------------------------------------------------------------------
