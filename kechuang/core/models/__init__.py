@@ -1,5 +1,5 @@
 from .attachments import Attachment
-from .audit import AuditChainHead, AuditEvent
+from .audit import AuditChainHead, AuditEvent, AuditSeal
 from .calendar import CalendarDay, CalendarYear
 from .dictionaries import DictItem, DictType
 from .jobs import DemoLoad, Job, JobHeartbeat, ScheduledRun
@@ -11,6 +11,7 @@ __all__ = [
     "Attachment",
     "AuditChainHead",
     "AuditEvent",
+    "AuditSeal",
     "CalendarDay",
     "CalendarYear",
     "DemoLoad",
