@@ -14,6 +14,7 @@ discovers those modules itself. Then:
 
 from kechuang.core.imports.engine import BACKGROUND_ROWS, Preview, commit, preview
 from kechuang.core.imports.spec import (
+    Diff,
     ImportColumn,
     ImportRejected,
     ImportResult,
@@ -28,6 +29,7 @@ from kechuang.core.imports.template import template_workbook
 
 __all__ = [
     "BACKGROUND_ROWS",
+    "Diff",
     "ImportColumn",
     "ImportRejected",
     "ImportResult",
