@@ -77,8 +77,14 @@ def organisations_write_many(
     *, actor, create: list[Organisation], update: list[tuple[Organisation, dict]]
 ) -> list[Organisation]:
     """Create and change many organisations in a few queries (imports): `create` are new unsaved instances,
-    `update` pairs a stored organisation (locked by the caller) with only the fields to change. Each is
+    `update` pairs a stored organisation (locked by the caller, which has checked with the policy's `change`
+    queryset that `actor` may change it) with only the fields to change — those staff may correct. Each is
     checked (`organisation_checked`) and gets one audit event, as the one-at-a-time services give it."""
+    from kechuang.core.permissions import ORGANISATION_STAFF_FIELDS
+
+    refused = sorted({name for _, fields in update for name in fields} - set(ORGANISATION_STAFF_FIELDS))
+    if refused:
+        raise ValidationError(f"导入不能修改这些信息：{'、'.join(refused)}。")
     now = timezone.now()
     entries = []
     for org in create:

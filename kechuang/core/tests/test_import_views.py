@@ -211,6 +211,11 @@ def test_cli_dry_run_validates_and_writes_nothing(tmp_path, staff, capsys):
     assert not Organisation.objects.filter(name__startswith="页面企业").exists()
     call_command("import", "organisations", str(path), "--user", staff.username)
     assert Organisation.objects.filter(name__startswith="页面企业").count() == 3
+    capsys.readouterr()
+    path.write_bytes(org_sheet([[1, "页面企业1有限公司", code(301), "南郊镇", None, None, None, None]]))
+    call_command("import", "organisations", str(path), "--dry-run", "--user", staff.username)
+    out = capsys.readouterr().out
+    assert "预览：新增 0 行，修改 1 行" in out and "第3行 修改 所在镇街：王村镇 → 南郊镇" in out
 
 
 def test_cli_with_a_bad_row_prints_chinese_errors_and_fails(tmp_path, staff, capsys):
