@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from kechuang.core import audit, dates
 from kechuang.core import rules as core_rules
@@ -89,7 +88,7 @@ def profile_update(
         setattr(profile, name, value)
     profile.full_clean()
     updated = EnterpriseProfile.objects.filter(pk=profile.pk, version=version).update(
-        **{f: getattr(profile, f) for f in PROFILE_FIELDS}, version=version + 1, updated_at=timezone.now()
+        **{f: getattr(profile, f) for f in PROFILE_FIELDS}, version=version + 1, updated_at=dates.now()
     )
     if not updated:
         raise StaleObject()
@@ -111,7 +110,7 @@ def profiles_write_many(*, actor, changes: list[tuple[EnterpriseProfile, dict]])
     """Save many firms' profiles in a few queries (imports): each pairs a profile (stored and locked by the
     caller, or new and unsaved) with only the fields to change; checked as `profile_update` checks them
     (without the lookups the import made for the whole file) and audited the same way."""
-    now = timezone.now()
+    now = dates.now()
     new, old, entries, names = [], [], [], set()
     for profile, fields in changes:
         _require_enterprise(profile.organisation)

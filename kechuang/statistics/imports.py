@@ -400,7 +400,7 @@ def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResu
         (*_period_key(row), town.pk if "town_obj" in row.data else fact.town_id)
         for row, fact, town in changed
     }
-    now, today = timezone.now(), dates.today()
+    now, today = dates.now(), dates.today()
     audit.record_many(actor=actor, entries=_written(changed, new, actor, now, today))
     totals.refresh(keys)
     result.created, result.updated = len(new), len(changed)
