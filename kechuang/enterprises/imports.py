@@ -291,7 +291,8 @@ def validate_qualification_row(data: dict, context: QualsPrepared) -> dict:
             exc.error_dict["kind"] = [ValidationError(f"资质类型“{kind_text}”不存在，可选：{names}。")]
         raise
     data["number"] = services.normalise_number(data.get("number") or "")
-    if not (data.get("valid_from") or data.get("issued_on")):
+    stored = data["number"] and context.by_number.get((data["kind"].pk, data["number"]))
+    if not (data.get("valid_from") or data.get("issued_on") or stored):  # a stored one keeps its dates
         raise ValidationError({"valid_from": "请填写有效期起或发证日期。"})
     problem = data["kind"].check_number(data["number"]) if data["number"] else None
     if problem:

@@ -143,3 +143,40 @@ def test_the_organisation_import_runs_the_same_queries_for_3_and_40_rows(
         result = imports.commit(imports.get("organisations"), sheet(951000, 40, "2"), actor=staff)
     assert result.updated == 40
     assert Organisation.objects.filter(contact_phone="2").count() == 43
+
+
+def test_each_credit_code_is_cleaned_and_checksummed_once_per_row(staff, monkeypatch):
+    from kechuang.core import rules
+
+    calls = []
+    real = rules.check_credit_code
+    monkeypatch.setattr(rules, "check_credit_code", lambda code: calls.append(code) or real(code))
+    imports.commit(imports.get("enterprises"), _firms(960000, 5), actor=staff)
+    imports.commit(imports.get("enterprises"), _firms(960000, 5, staff_count=7), actor=staff)
+    assert len(calls) == 2 * 5  # two files of five rows: once per row
+
+
+def test_a_qualification_reimported_with_blank_cells_keeps_its_dates(staff):
+    imports.commit(imports.get("enterprises"), _firms(970000, 1), actor=staff)
+    header = ["统一社会信用代码", "资质类型", "证书编号", "发证日期", "有效期止", "技术领域"]
+    first = workbook(
+        "名单",
+        header,
+        [[_credit_code(970000), "高新技术企业", "GR202037000123", "2020-12-08", None, "新材料"]],
+    )
+    imports.commit(imports.get("qualifications"), first, actor=staff)
+    stored = Qualification.objects.get()
+    again = workbook(
+        "名单", header, [[_credit_code(970000), "高新技术企业", "GR202037000123", None, "2023-12-31", None]]
+    )
+    checked = imports.preview(imports.get("qualifications"), again, staff)
+    assert [(d.outcome, set(d.changes)) for d in checked.diffs] == [("changed", {"valid_until"})]
+    assert "此前导入" in checked.diffs[0].note
+    imports.commit(imports.get("qualifications"), again, actor=staff, checked=checked)
+    qual = Qualification.objects.get()
+    assert (qual.issued_on, qual.valid_from, qual.field.name) == (
+        stored.issued_on,
+        stored.valid_from,
+        "新材料",
+    )
+    assert qual.valid_until == dt.date(2023, 12, 31)
