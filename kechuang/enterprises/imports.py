@@ -4,8 +4,10 @@
 * `qualifications` — qualification lists (高企证书名单, 科技型中小企业入库名单, 培育库名单 …): one row per
   qualification, updated (never duplicated) when the same certificate number — or, without a number, the
   same firm, kind and start date — comes again; a row with a 撤销日期 revokes it.
-Every row goes through this module's services, so each write is validated and audited; a bad row rejects
-the whole file.
+A row writes only the cells it fills: a blank cell keeps the stored value, a cell reading 清空 clears it.
+The preview shows each row as new / changed (old → new) / unchanged / error before anything is written.
+Each file is read and written in bulk through this module's services (a fixed number of queries per file),
+each write validated and audited; a bad row rejects the whole file.
 """
 
 from __future__ import annotations

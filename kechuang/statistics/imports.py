@@ -1,7 +1,9 @@
 """The statistics import: staff load a whole district's periodic facts from one spreadsheet.
 
 One row = one firm × one period (年度 "2020", 季度 "2020Q3" or 月份 "2020-10"). Re-importing the same
-firm and period updates that row (audited, compare-and-set on its version), so nothing is duplicated.
+firm and period updates that row (audited, under a row lock), so nothing is duplicated. A row writes only
+the cells it fills — a blank cell keeps the stored value, 清空 clears it — and its consistency rules are
+checked on the fact as it would leave it. The preview flags a change over a fact another source entered.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The engine: preview (parse + validate every row) and commit (one transaction, audited).
+"""The engine: preview (parse + validate every row, compare it with the stored records) and commit (one
+transaction, audited).
 
 Nothing is written unless every row is valid; rows that are not data (empty, 合计, 栏次, notes) are
 skipped but listed as warnings, so nothing disappears silently.
