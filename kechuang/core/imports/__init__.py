@@ -15,7 +15,7 @@ discovers those modules itself. Then:
   `/imports/<spec>/`; CLI: `kechuang import` / `kechuang template`.
 """
 
-from kechuang.core.imports.engine import BACKGROUND_ROWS, Preview, commit, preview
+from kechuang.core.imports.engine import Preview, commit, preview
 from kechuang.core.imports.spec import (
     Diff,
     ImportColumn,
@@ -31,7 +31,6 @@ from kechuang.core.imports.spec import (
 from kechuang.core.imports.template import template_workbook
 
 __all__ = [
-    "BACKGROUND_ROWS",
     "Diff",
     "ImportColumn",
     "ImportRejected",

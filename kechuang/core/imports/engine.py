@@ -27,8 +27,6 @@ from kechuang.core.imports.spec import (
     RowError,
 )
 
-BACKGROUND_ROWS = 2000  # above this many data rows the commit runs as a background job
-PREVIEW_ROWS = 20  # ok rows shown on the preview page
 PROGRESS_EVERY = 200
 CANNOT_CLEAR = "该列不能清空（必填项、是/否项不能为空）；不改请留空，要改请填写新值。"
 
@@ -258,7 +256,9 @@ def preview(
         if progress and position % PROGRESS_EVERY == 0:
             progress((total + total * position // len(converted)) // 2, total)
     del converted, seen_keys
-    if spec.compare is not None and result.ok_rows:
+    if spec.compare is None:  # a spec that cannot compare with its records: every row is written as given
+        result.diffs = [Diff("new") for _ in result.ok_rows]
+    elif result.ok_rows:
         result.diffs = spec.compare(result.ok_rows, context) if spec.prepare else spec.compare(result.ok_rows)
     result.errors.sort(key=lambda e: e.row_number)
     for kind, numbers in skipped.items():

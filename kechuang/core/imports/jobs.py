@@ -123,15 +123,11 @@ def _preview_rows(job: Job, checked: engine.Preview):
     errors: dict[int, list[str]] = {}
     for error in checked.errors:
         errors.setdefault(error.row_number, []).append(str(error))
-    for row, diff in zip(checked.ok_rows, checked.diffs or [None] * len(checked.ok_rows), strict=True):
-        outcome = diff.outcome if diff is not None else "new"
-        changes = [
-            [labels.get(k, k), shown(old), shown(new)]
-            for k, (old, new) in (diff.changes if diff else {}).items()
-        ]
+    for row, diff in zip(checked.ok_rows, checked.diffs, strict=True):
+        changes = [[labels.get(k, k), shown(old), shown(new)] for k, (old, new) in diff.changes.items()]
         yield ImportRow(
-            job=job, number=row.number, outcome=outcome, label=_label(spec, row.data), changes=changes,
-            note=diff.note if diff else "",
+            job=job, number=row.number, outcome=diff.outcome, label=_label(spec, row.data), changes=changes,
+            note=diff.note,
         )  # fmt: skip
     for number, messages in sorted(errors.items()):
         yield ImportRow(job=job, number=number, outcome="error", note="\n".join(messages))
