@@ -202,7 +202,7 @@ def attachment_store(
     region=None,
     allowed: set[str] | None = None,
 ) -> Attachment:
-    checked = check_upload(data, allowed=allowed)
+    checked = check_upload(data, allowed=allowed, filename=original_name)
     attachment = Attachment(
         original_name=original_name[:200],
         content_type=checked.content_type,

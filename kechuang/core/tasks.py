@@ -18,6 +18,15 @@ def _run_import(job_id: int, step: str, *, message: str, failed: str) -> str:
             getattr(jobs, step)(job)
         except joblease.JobLost:
             return "lost"
+        except MemoryError:
+            # Over the worker's memory cap (core.memlimit): the job fails, the worker lives on.
+            joblease.finish(
+                job,
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                message=f"{failed}：处理该文件所需内存超过后台任务的上限，未导入任何数据。请拆分文件后重试。",
+            )
+            return Job.Status.FAILED
         except Exception as exc:
             joblease.finish(
                 job,
