@@ -685,6 +685,11 @@ def key_villages(s: Sentence, ctx: Context) -> bool:
         s.pieces.append({"figure": total_f["index"]})
         s.say("个省扶贫工作重点村科技指导人员")
         s.word("coverage", "全覆盖", [covered_f, total_f])
+    elif str(covered_f["value"]) == "0":
+        s.pieces.append({"figure": total_f["index"]})
+        s.say("个省扶贫工作重点村的科技指导人员")
+        s.word("coverage", "", [covered_f, total_f])
+        s.say("正在对接落实")
     else:
         s.say("科技指导人员已覆盖")
         s.pieces.append({"figure": covered_f["index"]})
