@@ -58,13 +58,24 @@ def identity(region) -> Bureau:
     )
 
 
+_HEADER_NAMES: dict[tuple[str, int], str] = {}  # (kind, id) → bureau name; region names do not change
+
+
 def for_user(user) -> str:
-    """The bureau name a page header shows: the user's own bureau; the deployment's name for visitors and
-    accounts without a region (enterprise users see the bureau of their organisation's region)."""
-    region = getattr(user, "region", None) if user is not None and user.is_authenticated else None
-    if region is None and user is not None and user.is_authenticated:
-        org = getattr(user, "organisation", None)
-        region = getattr(org, "region", None) if org is not None else None
-    if region is None:
+    """The bureau name a page header shows: the user's own bureau (enterprise users: the bureau of their
+    organisation's region); the deployment's name for visitors and accounts without either. Kept per process
+    by region (or organisation) id, so a page costs no query for it after the first."""
+    if user is None or not user.is_authenticated:
         return settings.KECHUANG["BUREAU_NAME"]
-    return identity(region).name
+    if getattr(user, "region_id", None):
+        key = ("region", user.region_id)
+    elif getattr(user, "organisation_id", None):
+        key = ("organisation", user.organisation_id)
+    else:
+        return settings.KECHUANG["BUREAU_NAME"]
+    if key not in _HEADER_NAMES:
+        region = user.region if key[0] == "region" else user.organisation.region
+        if len(_HEADER_NAMES) > 4096:
+            _HEADER_NAMES.clear()
+        _HEADER_NAMES[key] = identity(region).name if region is not None else settings.KECHUANG["BUREAU_NAME"]
+    return _HEADER_NAMES[key]
