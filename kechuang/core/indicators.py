@@ -49,8 +49,8 @@ from typing import Any
 
 from django.db import router
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from kechuang.core import dates
 from kechuang.core.indicator_batch import Batch
 from kechuang.core.indicator_reads import Direct, Reads
 
@@ -262,7 +262,7 @@ def compute_many(items, scopes) -> dict[tuple[Any, str], Value]:
     planned = [i for i in inds if i.plan is not None]
     key = (
         router.db_for_read(Region) or "default",
-        timezone.localdate(),
+        dates.today(),
         tuple(i.code for i in planned),
         tuple(_scope_key(s) for s in scopes),
     )
