@@ -21,8 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from kechuang.core import dates
 from kechuang.core.indicators import Period, Scope, Status
 from kechuang.reports import formatting, summary, wording
 
@@ -354,7 +353,7 @@ class Sentence:
         self.pieces: list[dict] = []
         self.figures: list[dict] = []
         self.claims: list[dict] = []
-        self.at = timezone.now().isoformat(timespec="seconds")
+        self.at = dates.now().isoformat(timespec="seconds")
 
     # Connecting words of the generator (never a figure or a qualitative claim).
     def say(self, text: str) -> Sentence:
