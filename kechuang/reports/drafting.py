@@ -30,6 +30,8 @@ CN_NUM = "一二三四五六七八九十"
 
 def ordinal(n: int) -> str:
     """1 → 一, 10 → 十, 11 → 十一 (section headings and 一是/二是 up to 99)."""
+    if n <= 0:
+        return str(n)
     if n <= 10:
         return CN_NUM[n - 1]
     tens, ones = divmod(n, 10)

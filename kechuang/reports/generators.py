@@ -25,13 +25,12 @@ def overview(s: Sentence, ctx: Context) -> bool:
     level = region[-1] if region[-1] in "省市区县" else "区"
     teams = ctx.record("teams")
     rose = None
-    if positive(ctx.value("hnte_count")):
-        now = s.fig("hnte_count", show=False)
-        before = _previous_year(s, ctx, "hnte_count")
-        cmp_ = wording.compare(now["value"], before["value"])
-        rose = (
-            (now, before) if cmp_ is not None and cmp_.word == "高于" and positive(before["value"]) else None
-        )
+    now_value = ctx.value("hnte_count")
+    if positive(now_value):
+        before = _previous_year(ctx, "hnte_count")
+        cmp_ = wording.compare(now_value, before["value"])
+        if cmp_ is not None and cmp_.word == "高于" and positive(before["value"]):
+            rose = (s.fig("hnte_count", show=False), s._add(before, show=False))
     if not teams and rose is None:
         return False
     s.say("今年以来，")
@@ -40,7 +39,7 @@ def overview(s: Sentence, ctx: Context) -> bool:
         s.say(f"在{level}委、{level}政府的坚强领导和{level}{body}的监督指导下，")
     if teams:
         s.say(f"{level}科技局组建“")
-        s.rec("teams", f"{ordinal(teams)}个工作专班", teams, name="工作专班数")
+        s.rec("teams", f"{'两' if teams == 2 else ordinal(teams)}个工作专班", teams, name="工作专班数")
         s.say("”，把握重点，履职尽责" if ctx.style == "seed" else "”分工推进各项工作")
     if rose is not None:
         now, before = rose
@@ -54,8 +53,8 @@ def overview(s: Sentence, ctx: Context) -> bool:
     return True
 
 
-def _previous_year(s: Sentence, ctx: Context, code: str) -> dict:
-    """The same figure a year earlier (same region, period and as-of date shifted back one year)."""
+def _previous_year(ctx: Context, code: str) -> dict:
+    """The same figure a year earlier (same region and period a year back, as-of date shifted a year)."""
     from kechuang.core.indicators import Period, Scope
     from kechuang.reports import summary
     from kechuang.reports.drafting import scope_data
@@ -69,7 +68,7 @@ def _previous_year(s: Sentence, ctx: Context, code: str) -> dict:
     f = summary.figure(summary.FigureSource(prev), code, "")
     f["source"] = "indicator"
     f["scope"] = scope_data(prev)
-    return s._add(f, show=False)
+    return f
 
 
 @generator("next_steps", section="next", label="下一步打算", order=900)

@@ -279,3 +279,24 @@ def test_bureau_identity_comes_from_the_region(district, other_district, town):
     assert identity(town).name == "周村区科学技术局"  # a street's staff work for the district bureau
     assert identity(other_district).number("函", 2020, 3) == "张科函〔2020〕3号"
     assert identity(district.parent).name == "淄博市科学技术局"
+
+
+def test_the_opening_says_steady_growth_only_when_the_count_rose(staff, district):
+    from kechuang.accounts.models import Team
+    from kechuang.enterprises.tests.factories import QualificationFactory
+
+    town = district.children.first()
+    for day in (dt.date(2019, 3, 1), dt.date(2019, 3, 1), dt.date(2020, 3, 1), dt.date(2020, 4, 1)):
+        QualificationFactory(organisation=OrganisationFactory(region=town), valid_from=day)
+    scope = Scope(district, Period(2020), AS_OF)
+    template = ensure_seed_template(district)
+    text = _text(services.draft_generate(actor=staff, template=template, scope=scope).sections)
+    assert "全区高新技术企业由上年同期的2家增至4家，科技创新能力稳步提升。" in text
+    assert "工作专班" not in text  # the bureau has recorded no teams
+
+    Team.objects.create(name="高企培育专班", region=district)
+    Team.objects.create(name="平台建设专班", region=district)
+    earlier = Scope(district, Period(2019), dt.date(2019, 11, 30))  # 2 firms, none the year before
+    text = _text(services.draft_generate(actor=staff, template=template, scope=earlier).sections)
+    assert "区科技局组建“两个工作专班”" in text
+    assert "稳步提升" not in text
