@@ -239,6 +239,19 @@ def proposal_draft_reply(*, actor, proposal: Proposal, as_of: dt.date, template=
     return proposal
 
 
+def suggested_reply_number(proposal: Proposal, year: int) -> str:
+    """The bureau's next 函 number of the year (周科函〔2020〕16号 after 15), for the handler to confirm."""
+    from kechuang.reports.bureau import bureau_region, identity
+
+    bureau = identity(proposal.region)
+    stem = f"{bureau.number_prefix}函〔{year}〕"
+    used = Proposal.objects.filter(
+        region__path__startswith=bureau_region(proposal.region).path, reply_number__startswith=stem
+    ).values_list("reply_number", flat=True)
+    serials = [int(n[len(stem) : -1]) for n in used if n.endswith("号") and n[len(stem) : -1].isdigit()]
+    return bureau.number("函", year, max(serials, default=0) + 1)
+
+
 def suggested_result_class(proposal: Proposal) -> tuple[str, int, int]:
     """(A/B/C, requests answered from records, requests) read from the reply draft's parts."""
     if not proposal.reply_draft_id:

@@ -90,7 +90,8 @@ def _detail_context(request, proposal, errors=()):
             initial={
                 "version": proposal.version,
                 "result_class": proposal.result_class_id,
-                "reply_number": proposal.reply_number,
+                "reply_number": proposal.reply_number
+                or services.suggested_reply_number(proposal, dates.today().year),
                 "contact": proposal.contact,
             }
         ),

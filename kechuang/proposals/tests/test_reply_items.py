@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from docx import Document
 
+from kechuang.core import dates
 from kechuang.core.tests.factories import UserFactory
 from kechuang.proposals import letter, rules, services
 from kechuang.reports import summary
@@ -75,6 +76,8 @@ def test_three_requests_get_three_answering_parts(client, staff, proposal, hnte_
     assert services.suggested_result_class(proposal) == ("B", 1, 3)
     page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert "建议办理结果：<strong>B类</strong>" in page
+    year = dates.today().year
+    assert f'value="周科函〔{year}〕1号"' in page  # the bureau's next 函 number, for the handler to confirm
     # The items cannot change once the reply is in 会签.
     services.co_unit_opinion(actor=staff, unit=proposal.co_units.get(), opinion="同意。")
     proposal.refresh_from_db()
@@ -138,6 +141,7 @@ def test_a_reply_whose_figures_no_longer_hold_cannot_be_sent(client, staff, prop
         reply_number="周科函〔2020〕15号",
         contact="",
     )
+    assert services.suggested_reply_number(proposal, 2020) == "周科函〔2020〕16号"
     services.proposal_transition(actor=staff, proposal=proposal, to="cosigning")
     QualificationFactory(organisation=OrganisationFactory(region=town), valid_from=dt.date(2020, 3, 1))
     with pytest.raises(ValidationError, match="答复稿中有1句与现有记录不符"):
