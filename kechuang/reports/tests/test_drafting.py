@@ -300,3 +300,23 @@ def test_the_opening_says_steady_growth_only_when_the_count_rose(staff, district
     text = _text(services.draft_generate(actor=staff, template=template, scope=earlier).sections)
     assert "区科技局组建“两个工作专班”" in text
     assert "稳步提升" not in text
+
+
+def test_the_draft_page_edits_a_computed_sentence(client, staff, district, certificates):
+    certificates(2, district.children.first())
+    scope = Scope(district, Period(2020), AS_OF)
+    draft = services.draft_generate(actor=staff, template=ensure_seed_template(district), scope=scope)
+    si, bi, block = _block_with(draft, "hnte_count")
+    client.force_login(staff)
+    url = reverse("reports:draft_detail", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert "修改此句" in page and "data-claims-ok" in page
+    response = client.post(
+        url,
+        {"version": draft.version, "title": draft.title, f"b-{si}-{bi}": "全区现有高新技术企业2家。"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert summary.block_text(draft.sections[si]["blocks"][bi]) == "全区现有高新技术企业2家。"
+    page = client.get(url).content.decode()
+    assert "已修改" in page and 'data-figure-code="hnte_count">2</a>' in page
