@@ -133,10 +133,17 @@ def split_items(text: str) -> list[str]:
     only = asks[0] if asks else text.rstrip("。")
     match = re.match(r"^(建议)?(加大|加强|完善|推动|支持|扩大)(.+?)(力度|建设|服务|覆盖)?，(.+)$", only)
     if match and "、" in match.group(3):
-        verb, objects, tail = match.group(2), match.group(3).split("、"), match.group(4) or ""
+        verb, tail = match.group(2), match.group(4) or ""
+        objects = [o for obj in match.group(3).split("、") for o in _split_and(obj)]
         rest = [r for r in re.split(r"，", match.group(5)) if r]
         return [f"{verb}{o.strip()}{tail}" for o in objects if o.strip()] + rest
     return [only]
+
+
+def _split_and(obj: str) -> list[str]:
+    """创新平台和人才引进 → 创新平台, 人才引进 (only when both sides are words of their own)."""
+    left, sep, right = obj.partition("和")
+    return [left, right] if sep and len(left) >= 2 and len(right) >= 2 else [obj]
 
 
 def result_class_for(answered: int, items: int) -> str:

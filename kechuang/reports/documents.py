@@ -44,6 +44,7 @@ def to_json(doc: dict, *, region, period, as_of: dt.date) -> dict:
                 k: f.get(k, "")
                 for k in ("code", "part", "name", "value", "unit", "status", "status_label", "style", "text")
             }
+            | {"source": f.get("source", "indicator"), "scope": f.get("scope", {})}
             for f in summary.all_figures(doc["sections"])
         ],
     }
