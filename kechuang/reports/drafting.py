@@ -258,8 +258,9 @@ def earlier_platforms(scope: Scope, *, kind: str) -> int:
 
 
 @record_source("trainings")
-def trainings(scope: Scope, *, topic: str = "") -> list[str]:
-    from kechuang.programmes.models import Training
+def trainings(scope: Scope, *, topic: str = "") -> dict:
+    """The period's trainings on `topic`: their titles and the firms that signed in at them (distinct)."""
+    from kechuang.programmes.models import Training, TrainingParticipant
 
     qs = Training.objects.filter(
         region__path__startswith=scope.region.path,
@@ -268,7 +269,14 @@ def trainings(scope: Scope, *, topic: str = "") -> list[str]:
     )
     if topic:
         qs = qs.filter(topic__contains=topic)
-    return list(dict.fromkeys(qs.order_by("held_on").values_list("title", flat=True)))[:2]
+    titles = list(dict.fromkeys(qs.order_by("held_on").values_list("title", flat=True)))[:2]
+    firms = (
+        TrainingParticipant.objects.filter(training__in=qs, attended=True)
+        .values("organisation")
+        .distinct()
+        .count()
+    )
+    return {"titles": titles, "firms": firms} if titles else {}
 
 
 @record_source("recognised_platforms")

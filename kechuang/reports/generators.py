@@ -133,14 +133,22 @@ def hnte_applications(s: Sentence, ctx: Context) -> bool:
     if not positive(trained) and not calls:
         return False
     if positive(trained):
-        titles = ctx.record("trainings", topic="高企")
+        # The firms of the HNTE trainings themselves (not every training's), with their titles.
+        held = ctx.record("trainings", topic="高企")
         s.say("组织")
-        s.fig("firms_trained", style="余")
-        s.say("家企业参加")
-        if titles:
-            s.rec("trainings", join(titles), titles, name="培训名称", params={"topic": "高企"})
+        if held and held["firms"]:
+            s.rec(
+                "trainings",
+                formatting.approx(held["firms"]),
+                held,
+                name="参训企业数",
+                params={"topic": "高企"},
+            )
+            s.say("家企业参加")
+            s.rec("trainings", join(held["titles"]), held, name="培训名称", params={"topic": "高企"})
         else:
-            s.say("科技政策培训")
+            s.fig("firms_trained", style="余")
+            s.say("家企业参加科技政策培训")
         s.say("，" if calls else "。")
     for n, (key, batch) in enumerate(calls):
         s.say("组织")
@@ -510,9 +518,9 @@ def events(s: Sentence, ctx: Context) -> bool:
     for n, e in enumerate(items[:3]):
         s.say("" if n == 0 else "")
         s.rec("events", _span(e["starts_on"], e["ends_on"]), items, name="活动日期")
-        s.say("，举办“")
-        s.rec("events", e["name"], items, name="活动名称")
-        s.say("”")
+        quoted = e["name"] if e["name"].startswith("“") or "”系列" in e["name"] else f"“{e['name']}”"
+        s.say("，举办")
+        s.rec("events", quoted, items, name="活动名称")
         if e["activities"]:
             s.say("，包含")
             s.rec(
@@ -527,11 +535,13 @@ def events(s: Sentence, ctx: Context) -> bool:
             facts.append(("活动期间发放科技创新券与扶持资金", formatting.money_yuan(Decimal(e["paid"]))))
         if e["agreements"]:
             facts.append(("签订各类产学研合作协议", f"{e['agreements']}个"))
-        if e["experts"]:
-            facts.append(("邀请专家开展一对一科技问诊", f"{e['experts']}名"))
         for label, text in facts:
             s.say(f"，{label}")
             s.rec("events", text, items, name=label)
+        if e["experts"]:
+            s.say("，邀请")
+            s.rec("events", f"{e['experts']}名", items, name="问诊专家数")
+            s.say("专家开展一对一科技问诊")
         s.say("。")
     return True
 
@@ -585,8 +595,12 @@ def taishan_studios(s: Sentence, ctx: Context) -> bool:
     "agreements", section="cooperation", label="产学研合作协议（全年）", keywords=("产学研", "协议", "合作")
 )
 def agreements(s: Sentence, ctx: Context) -> bool:
-    if not positive(ctx.value("agreement_count")):
+    n = ctx.value("agreement_count")
+    if not positive(n):
         return False
+    at_events = sum(e["agreements"] for e in ctx.record("events"))
+    if at_events and str(at_events) == str(n):
+        return False  # every agreement of the year was signed at an event the events sentence names
     s.say("全年签订各类产学研合作协议" if ctx.style == "plain" else "今年以来签订各类产学研合作协议")
     s.fig("agreement_count")
     s.say("个。")

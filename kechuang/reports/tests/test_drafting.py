@@ -320,3 +320,28 @@ def test_the_draft_page_edits_a_computed_sentence(client, staff, district, certi
     assert summary.block_text(draft.sections[si]["blocks"][bi]) == "全区现有高新技术企业2家。"
     page = client.get(url).content.decode()
     assert "已修改" in page and 'data-figure-code="hnte_count">2</a>' in page
+
+
+def test_a_training_sentence_counts_that_trainings_own_firms(staff, district):
+    from kechuang.programmes.services import trainings as training_services
+
+    town = district.children.first()
+
+    def held(title, topic, day, firms):
+        training = training_services.training_create(
+            actor=staff, title=title, topic=topic, held_on=day, region=district
+        )
+        orgs = [OrganisationFactory(region=town) for _ in range(firms)]
+        training_services.training_invite(actor=staff, training=training, organisations=orgs)
+        training_services.training_mark_attendance(
+            actor=staff, training=training, organisation_ids=[o.pk for o in orgs]
+        )
+
+    held("高企认定政策线上培训", "高企认定", dt.date(2020, 4, 10), 12)
+    held("知识产权宣讲会", "知识产权", dt.date(2020, 6, 5), 30)  # other firms, another topic
+    scope = Scope(district, Period(2020), AS_OF)
+    text = _text(
+        services.draft_generate(actor=staff, template=ensure_seed_template(district), scope=scope).sections
+    )
+    assert "组织10余家企业参加高企认定政策线上培训" in text  # 12 firms of that training, not all 42
+    assert "40余家" not in text
