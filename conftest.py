@@ -65,12 +65,9 @@ def calendar_2020_2027(db):
 
 
 @pytest.fixture(autouse=True)
-def _no_kept_plans():
-    """Each test plans its figures afresh (`indicators.compute_many` keeps plans per process, ADR 0011); a
-    test that changes how indicators plan within itself clears them too."""
-    from kechuang.core import indicators
-
-    indicators.clear_plans()
+def _audit_seal_log(settings, tmp_path):
+    """Each test seals to its own seal log: the test's database rows are rolled back, a file would stay."""
+    settings.AUDIT_SEAL_LOG = tmp_path / "audit-seals.log"
 
 
 # --- The demo districts, built once per test process -----------------------------------------------------

@@ -1,10 +1,9 @@
 """The leadership dashboard's data: every registered figure for a scope, grouped by module, cached until the data
 changes (the cache key carries `audit.figures_stamp()`).
 
-Every figure is computed through `indicators.compute_many`: the planned (batchable) indicators of every
-module run as scalar subqueries of a few SELECTs, the rest one by one with O(1) queries each (rows stay
-lazy), so the dashboard runs ≤ 15 queries for a scope whatever the data size (test_dashboard_queries…), and
-the city page's district comparison batches all districts at once.
+Every figure is computed through `indicators.compute_many` (ADR 0014): a fixed number of ordinary queries per
+figure (rows stay lazy), so the dashboard's query count depends on the figures shown, never on the data size
+(test_dashboard_queries…); the city page's district comparison runs the same few per district.
 """
 
 from __future__ import annotations
@@ -91,18 +90,18 @@ def compute(scope: Scope) -> dict:
     }
 
 
-def _key(kind: str, scope: Scope, stamp: int) -> str:
+def _key(kind: str, scope: Scope, stamp: str) -> str:
     return f"reports:{kind}:{stamp}:{scope.region.pk}:{scope.period}:{scope.as_of.isoformat()}"
 
 
-def figures_stamp() -> int:
+def figures_stamp() -> str:
     """`audit.figures_stamp()` read where the figures are read (the reporting replica, when there is one), so a
     cached figure is never older than the data its key names."""
     with reporting_reads():
         return audit.figures_stamp()
 
 
-def cached(scope: Scope, *, stamp: int | None = None) -> dict:
+def cached(scope: Scope, *, stamp: str | None = None) -> dict:
     """The cards for `scope`, computed once per data change: the key carries `figures_stamp()`, so any write
     that may change a figure makes the next request compute afresh; CACHE_SECONDS only bounds memory."""
     key = _key("dashboard", scope, figures_stamp() if stamp is None else stamp)
@@ -113,7 +112,7 @@ def cached(scope: Scope, *, stamp: int | None = None) -> dict:
     return data
 
 
-def cached_comparison(scope: Scope, *, stamp: int | None = None) -> tuple[list[str], list[dict]]:
+def cached_comparison(scope: Scope, *, stamp: str | None = None) -> tuple[list[str], list[dict]]:
     """`district_comparison` cached like the cards (a city page computes its key figures for every district)."""
     key = _key("compare", scope, figures_stamp() if stamp is None else stamp)
     data = cache.get(key)
