@@ -14,6 +14,12 @@ urlpatterns = [
     path("calls/<int:pk>/decide/", views.call_decide_batch, name="call_decide_batch"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/files/<uuid:uid>/", views.application_file, name="application_file"),
+    path(
+        "applications/<int:pk>/files/<uuid:uid>/remove/",
+        views.application_file_remove,
+        name="application_file_remove",
+    ),
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     path("tasks/", views.my_tasks, name="my_tasks"),

@@ -7,6 +7,8 @@ from kechuang.programmes.views.applicant import (
     application_create,
     application_detail,
     application_edit,
+    application_file,
+    application_file_remove,
     my_applications,
 )
 from kechuang.programmes.views.common import S
@@ -31,6 +33,8 @@ __all__ = [
     "application_create",
     "application_detail",
     "application_edit",
+    "application_file",
+    "application_file_remove",
     "call_create",
     "call_decide_batch",
     "call_detail",
