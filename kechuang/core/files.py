@@ -14,19 +14,17 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from django.http import FileResponse, Http404
-from django.urls import reverse
 
 from kechuang.core import exports
 from kechuang.core.models import Attachment
 from kechuang.core.permissions import Policy, get_object_or_404_for
-from kechuang.core.uploads import ALLOWED
 
 INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
-def attachment_response(request, attachment: Attachment) -> FileResponse:
-    """The file, audited; inline only for PDF and images (and not when `?download=1`)."""
-    inline = attachment.content_type in INLINE_TYPES and request.GET.get("download") != "1"
+def attachment_response(request, attachment: Attachment, *, preview: bool = True) -> FileResponse:
+    """The file, audited; inline only for PDF and images (and not when `?download=1` or `preview=False`)."""
+    inline = preview and attachment.content_type in INLINE_TYPES and request.GET.get("download") != "1"
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=not inline,
@@ -61,19 +59,3 @@ def record_file(
     if attachment is None:
         raise Http404("文件不存在或无权访问。")
     return attachment_response(request, attachment)
-
-
-def listing(attachments: Iterable[Attachment], url_name: str, pk: int) -> list[dict]:
-    """Rows for `components/attachments.html`: name, type, size, the record-scoped URL, inline or not."""
-    return [
-        {
-            "uid": str(a.uid),
-            "name": a.original_name,
-            "type": ALLOWED.get(a.content_type, a.content_type),
-            "size": a.size,
-            "url": reverse(url_name, args=[pk, a.uid]),
-            "inline": a.content_type in INLINE_TYPES,
-            "uploaded_at": a.uploaded_at,
-        }
-        for a in attachments
-    ]

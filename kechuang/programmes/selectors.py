@@ -184,3 +184,10 @@ def application_files_by_slot(application: Application) -> dict[str, list]:
         for f in application.call.programme.form_schema
         if f["type"] == "attachment"
     }
+
+
+def objection_files(objection):
+    """An objection's evidence (an Attachment queryset: empty when none was attached)."""
+    from kechuang.core.models import Attachment
+
+    return Attachment.objects.filter(pk=objection.evidence_id)

@@ -21,6 +21,7 @@ urlpatterns = [
         name="application_file_remove",
     ),
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"),
+    path("objections/<int:pk>/files/<uuid:uid>/", views.objection_file, name="objection_file"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("config/", views.config_list, name="config_list"),

@@ -203,7 +203,8 @@ def calendar(request):
 @login_required
 def attachment_download(request, uid):
     attachment = get_object_or_404_for(permissions.attachments, request.user, "view", uid=uid)
-    return files.attachment_response(request, attachment)
+    # By the file alone (no record): always a download; record pages link their own previewing views.
+    return files.attachment_response(request, attachment, preview=False)
 
 
 @login_required

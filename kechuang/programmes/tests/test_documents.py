@@ -12,6 +12,12 @@ from .conftest import NOW, expert_user
 
 pytestmark = [pytest.mark.django_db]
 
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -152,3 +158,33 @@ def test_applicant_removes_a_file_until_submission(client, draft, enterprise_use
     assert "提交前" in response.content.decode()
     draft.refresh_from_db()
     assert draft.data["ip"] == [second]
+
+
+def test_objection_evidence_opens_for_the_districts_staff_only(client, accepted, staff, expert_pool):
+    from django.utils import timezone
+
+    from kechuang.programmes.models import Objection
+
+    from .test_views import _in_publicity
+
+    period = _in_publicity(accepted, staff, timezone.localdate())
+    client.post(
+        reverse("programmes:public_publicity_detail", args=[period.pk]),
+        {
+            "name": "张三",
+            "contact": "13800001111",
+            "reason": "该企业知识产权存在权属争议，请核实。",
+            "application": accepted.pk,
+            "evidence": SimpleUploadedFile("权属证明.pdf", PDF, content_type="application/pdf"),
+        },
+    )
+    objection = Objection.objects.get()
+    url = reverse("programmes:objection_file", args=[objection.pk, objection.evidence.uid])
+    client.force_login(staff)
+    page = client.get(reverse("programmes:my_tasks")).content.decode()
+    assert url in page and "权属证明.pdf" in page
+    assert client.get(url).status_code == 200
+    client.force_login(UserFactory(staff=True, region=Region.objects.get(code="370303")))
+    assert client.get(url).status_code == 404
+    client.force_login(accepted.created_by)
+    assert client.get(url).status_code == 404

@@ -23,6 +23,7 @@ from kechuang.programmes.views.staff import (
     call_publicity,
     my_tasks,
     objection_answer,
+    objection_file,
 )
 from kechuang.programmes.views.trainings import training_detail, training_list
 
@@ -44,6 +45,7 @@ __all__ = [
     "my_applications",
     "my_tasks",
     "objection_answer",
+    "objection_file",
     "programme_edit",
     "programme_type_edit",
     "public_publicity_detail",

@@ -132,9 +132,7 @@ def _slots(app) -> list[dict]:
     """Each attachment slot (key, label) with its files as rows for `components/attachments.html`."""
     found = selectors.application_files_by_slot(app)
     return [
-        {**f, "files": files.listing(found[f["key"]], "programmes:application_file", app.pk)}
-        for f in app.call.programme.form_schema
-        if f["type"] == "attachment"
+        {**f, "files": found[f["key"]]} for f in app.call.programme.form_schema if f["type"] == "attachment"
     ]
 
 
