@@ -45,7 +45,10 @@ class ApplicationDataForm(forms.Form):
             else:  # attachment
                 field = forms.FileField()
                 have = len(initial_data.get(key) or [])
-                help_text = f"已上传{have}份；上传新文件将追加。" + ("必须上传" if f.get("required") else "")
+                help_text = (
+                    f"已上传{have}份（见下方“已上传附件”）；上传新文件将追加，同一文件不会重复保存。"
+                    + ("必须上传" if f.get("required") else "")
+                )
             field.required = False
             field.label = label
             field.help_text = help_text
@@ -59,7 +62,7 @@ class ApplicationDataForm(forms.Form):
             key, kind = f["key"], f["type"]
             value = self.cleaned_data.get(f"f_{key}")
             if kind == "attachment":
-                value = list(existing.get(key) or []) + stored_uids.get(key, [])
+                value = list(dict.fromkeys(list(existing.get(key) or []) + stored_uids.get(key, [])))
             elif kind == "table":
                 value = _text_to_table(value or "", f["columns"])
             elif kind in ("number", "money") and value is not None:

@@ -156,3 +156,38 @@ def firms_trained(region, year: int | None = None):
         .annotate(firms=Count("organisation", distinct=True))
         .order_by("-training__held_on__year", "training__topic")
     )
+
+
+def application_file_uids(application: Application, key: str | None = None) -> list[str]:
+    """The stored file uids of an application's attachment slots (one slot when `key` is given)."""
+    from kechuang.core.files import valid_uids
+
+    uids: list[str] = []
+    for f in application.call.programme.form_schema:
+        if f["type"] == "attachment" and key in (None, f["key"]):
+            uids += valid_uids(application.data.get(f["key"]))
+    return uids
+
+
+def application_files(application: Application):
+    """Every file of an application's attachment slots (an Attachment queryset)."""
+    from kechuang.core.models import Attachment
+
+    return Attachment.objects.filter(uid__in=application_file_uids(application))
+
+
+def application_files_by_slot(application: Application) -> dict[str, list]:
+    """Slot key → its files in upload order (one query for the whole application)."""
+    by_uid = {str(a.uid): a for a in application_files(application)}
+    return {
+        f["key"]: [by_uid[u] for u in application_file_uids(application, f["key"]) if u in by_uid]
+        for f in application.call.programme.form_schema
+        if f["type"] == "attachment"
+    }
+
+
+def objection_files(objection):
+    """An objection's evidence (an Attachment queryset: empty when none was attached)."""
+    from kechuang.core.models import Attachment
+
+    return Attachment.objects.filter(pk=objection.evidence_id)

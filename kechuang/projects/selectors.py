@@ -247,3 +247,17 @@ def findings_for(user, *, state: str = "", today=None):
     elif state == "closed":
         qs = qs.filter(status=Finding.Status.CLOSED)
     return qs.order_by("status", "deadline", "pk")
+
+
+def project_files(project):
+    """Every file of a project: its documents and its progress reports' evidence (an Attachment queryset)."""
+    from django.db.models import Q
+
+    from kechuang.core.models import Attachment
+    from kechuang.projects.models import ProgressReport, ProjectDocument
+
+    evidence = ProgressReport.evidence.through.objects.filter(progressreport__project=project)
+    documents = ProjectDocument.objects.filter(project=project)
+    return Attachment.objects.filter(
+        Q(pk__in=evidence.values("attachment_id")) | Q(pk__in=documents.values("attachment_id"))
+    )

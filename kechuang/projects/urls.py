@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("public/", views.public_list, name="public_list"),
     path("<int:pk>/", views.project_detail, name="project_detail"),
+    path("<int:pk>/files/<uuid:uid>/", views.project_file, name="project_file"),
     path("<int:pk>/milestone/", views.milestone_add, name="milestone_add"),
     path("<int:pk>/disburse/", views.disbursement_add, name="disbursement_add"),
     path("<int:pk>/report/", views.report_submit, name="report_submit"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.models import User
 from kechuang.accounts.roles import Role
-from kechuang.core import exports
+from kechuang.core import exports, files
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for, organisations
 from kechuang.core.tables import Column, build_table
@@ -137,6 +137,14 @@ def project_detail(request, pk):
     ctx["may_report"] = permissions.projects.allows(request.user, "report", project)
     ctx["may_review"] = permissions.projects.allows(request.user, "review", project)
     return render(request, "projects/project_detail.html", ctx)
+
+
+@login_required
+def project_file(request, pk, uid):
+    """A project document or a report's evidence, for whoever may see the project."""
+    return files.record_file(
+        request, policy=permissions.projects, pk=pk, uid=uid, files_of=selectors.project_files
+    )
 
 
 @login_required

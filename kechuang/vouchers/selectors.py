@@ -186,3 +186,10 @@ def affiliations_of(organisation) -> list[dict]:
         }
         for t in ties
     ]
+
+
+def redemption_files(redemption):
+    """A redemption's contract, invoice, payment proof and service output (an Attachment queryset)."""
+    from kechuang.core.models import Attachment
+
+    return Attachment.objects.filter(pk__in=[getattr(redemption, f"{n}_id") for n in redemption.FILE_FIELDS])

@@ -15,6 +15,7 @@ urlpatterns = [
     path("v/<int:pk>/<slug:action>/", views.voucher_action, name="voucher_action"),
     path("redemptions/", views.redemption_queue, name="redemption_queue"),
     path("redemptions/export/", views.redemption_export, name="redemption_export"),
+    path("redemptions/<int:pk>/files/<uuid:uid>/", views.redemption_file, name="redemption_file"),
     path("redemptions/<int:pk>/<slug:action>/", views.redemption_action, name="redemption_action"),
     path("providers/", setup_views.provider_list, name="provider_list"),
     path("providers/new/", setup_views.provider_register, name="provider_register"),

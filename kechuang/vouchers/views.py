@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
-from kechuang.core import dates, exports
+from kechuang.core import dates, exports, files
 from kechuang.core import services as core_services
 from kechuang.core.indicators import Period
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 from kechuang.vouchers import forms, permissions, selectors, services
-from kechuang.vouchers.models import LedgerEntry, StatusChange
+from kechuang.vouchers.models import LedgerEntry, Redemption, StatusChange
 
 VOUCHER_COLUMNS = [
     Column("number", "券号", "number"),
@@ -185,7 +185,9 @@ def voucher_detail(request, pk: int):
     may_change = permissions.vouchers.allows(request.user, "change", voucher)
     context = {
         "voucher": voucher,
-        "redemptions": voucher.redemptions.select_related("submitted_by", "reviewed_by").order_by("pk"),
+        "redemptions": voucher.redemptions.select_related(
+            "submitted_by", "reviewed_by", *Redemption.FILE_FIELDS
+        ).order_by("pk"),
         "entries": voucher.entries.order_by("pk"),
         "changes": StatusChange.objects.filter(object_type="voucher", object_id=voucher.pk).select_related(
             "actor"
@@ -286,6 +288,14 @@ def redemption_submit(request, voucher):
     else:
         messages.success(request, "已办理。")
     return redirect("vouchers:voucher_detail", voucher.pk)
+
+
+@login_required
+def redemption_file(request, pk: int, uid):
+    """A redemption's contract, invoice, payment proof or output, for whoever may see the redemption."""
+    return files.record_file(
+        request, policy=permissions.redemptions, pk=pk, uid=uid, files_of=selectors.redemption_files
+    )
 
 
 @login_required

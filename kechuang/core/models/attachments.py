@@ -32,3 +32,16 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        from kechuang.core.uploads import ALLOWED
+
+        return ALLOWED.get(self.content_type, self.content_type)
+
+    @property
+    def inline(self) -> bool:
+        """Shown in the browser (PDF, images) rather than downloaded."""
+        from kechuang.core.files import INLINE_TYPES
+
+        return self.content_type in INLINE_TYPES

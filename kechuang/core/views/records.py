@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from kechuang.core import audit, exports, permissions, selectors, services
+from kechuang.core import audit, files, permissions, selectors, services
 from kechuang.core.forms import (
     AuditFilterForm,
     CalendarConfirmForm,
@@ -203,16 +203,8 @@ def calendar(request):
 @login_required
 def attachment_download(request, uid):
     attachment = get_object_or_404_for(permissions.attachments, request.user, "view", uid=uid)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    exports.record_download(
-        request, action="file.download", filename=attachment.original_name, obj=attachment
-    )
-    return response
+    # By the file alone (no record): always a download; record pages link their own previewing views.
+    return files.attachment_response(request, attachment, preview=False)
 
 
 @login_required

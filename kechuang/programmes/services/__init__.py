@@ -10,6 +10,7 @@ through `from kechuang.programmes import services` keep working."""
 from kechuang.programmes.services.applications import (
     application_check,
     application_create,
+    application_remove_file,
     application_save_draft,
     application_transition,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "applicant_org_ids",
     "application_check",
     "application_create",
+    "application_remove_file",
     "application_decide",
     "application_save_draft",
     "application_transition",

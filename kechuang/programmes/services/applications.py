@@ -313,3 +313,37 @@ def application_check(
     if target is None:
         raise ValidationError("形式审查结论无效。")
     return application_transition(actor=actor, application=application, to=target, reason=reason, now=now)
+
+
+def application_remove_file(*, actor, application: Application, key: str, uid: str) -> Application:
+    """Take one file out of an attachment slot while the applicant may still edit (draft or returned).
+    The stored file stays (audited history may refer to it); the application no longer lists it."""
+    application.refresh_from_db(fields=["status", "version", "data"])
+    if application.status not in rules.EDITABLE_STATUSES or not _applicant_may(actor, application):
+        _refuse(
+            actor=actor,
+            action="application.file_remove_refused",
+            obj=application,
+            message="只有申报单位在提交前（草稿或退回修改时）可以删除附件。",
+            details={"status": application.status, "slot": key},
+        )
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        files = list(locked.data.get(key) or [])
+        if locked.status not in rules.EDITABLE_STATUSES or uid not in files:
+            raise ValidationError("该附件不在此申报中，或申报已不可编辑。")
+        files.remove(uid)
+        data = {k: v for k, v in locked.data.items() if k != key}
+        if files:
+            data[key] = files
+        Application.objects.filter(pk=locked.pk).update(
+            data=data, version=F("version") + 1, updated_at=dates.now()
+        )
+        application.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="application.file_remove",
+            obj=application,
+            changes={"slot": key, "attachment": uid},
+        )
+    return application

@@ -7,6 +7,8 @@ from kechuang.programmes.views.applicant import (
     application_create,
     application_detail,
     application_edit,
+    application_file,
+    application_file_remove,
     my_applications,
 )
 from kechuang.programmes.views.common import S
@@ -21,6 +23,7 @@ from kechuang.programmes.views.staff import (
     call_publicity,
     my_tasks,
     objection_answer,
+    objection_file,
 )
 from kechuang.programmes.views.trainings import training_detail, training_list
 
@@ -31,6 +34,8 @@ __all__ = [
     "application_create",
     "application_detail",
     "application_edit",
+    "application_file",
+    "application_file_remove",
     "call_create",
     "call_decide_batch",
     "call_detail",
@@ -40,6 +45,7 @@ __all__ = [
     "my_applications",
     "my_tasks",
     "objection_answer",
+    "objection_file",
     "programme_edit",
     "programme_type_edit",
     "public_publicity_detail",

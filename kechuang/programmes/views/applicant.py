@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
-from kechuang.core import dates
+from kechuang.core import dates, files
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.programmes import permissions, precheck, rules, selectors, services
@@ -81,7 +84,9 @@ def application_edit(request, pk: int):
             messages.success(request, "草稿已保存。")
             return redirect("programmes:application_detail", app.pk)
     return render(
-        request, "programmes/application_edit.html", {"app": app, "form": form, **_precheck_context(app)}
+        request,
+        "programmes/application_edit.html",
+        {"app": app, "form": form, "slots": _slots(app), **_precheck_context(app)},
     )
 
 
@@ -98,13 +103,23 @@ def _precheck_context(app) -> dict:
 
 
 def _store_uploads(request, app, schema) -> dict[str, list[str]]:
+    """Store the new files of each attachment slot. The same file again in the same slot (an autosave or a
+    retry re-sends what the file input still holds) is not stored twice: its sha256 is already there."""
     uids = {}
     for f in schema:
         upload = request.FILES.get(f"f_{f['key']}") if f["type"] == "attachment" else None
         if upload:
+            data = upload.read()
+            digest = hashlib.sha256(data).hexdigest()
+            if (
+                selectors.application_files(app)
+                .filter(uid__in=selectors.application_file_uids(app, f["key"]), sha256=digest)
+                .exists()
+            ):
+                continue
             attachment = core_services.attachment_store(
                 actor=request.user,
-                data=upload.read(),
+                data=data,
                 original_name=upload.name,
                 kind=f["key"],
                 organisation=app.organisation,
@@ -113,13 +128,52 @@ def _store_uploads(request, app, schema) -> dict[str, list[str]]:
     return uids
 
 
+def _slots(app) -> list[dict]:
+    """Each attachment slot (key, label) with its files as rows for `components/attachments.html`."""
+    found = selectors.application_files_by_slot(app)
+    return [
+        {**f, "files": found[f["key"]]} for f in app.call.programme.form_schema if f["type"] == "attachment"
+    ]
+
+
+@login_required
+def application_file(request, pk: int, uid):
+    """One file of an application, for whoever may see the application (firm, its staff, drawn experts)."""
+    return files.record_file(
+        request, policy=permissions.applications, pk=pk, uid=uid, files_of=selectors.application_files
+    )
+
+
+@login_required
+@require_POST
+def application_file_remove(request, pk: int, uid):
+    app = get_object_or_404_for(permissions.applications, request.user, "change", pk=pk)
+    key = next(
+        (
+            f["key"]
+            for f in app.call.programme.form_schema
+            if f["type"] == "attachment" and str(uid) in selectors.application_file_uids(app, f["key"])
+        ),
+        None,
+    )
+    if key is None:
+        raise Http404("文件不存在或无权访问。")
+    try:
+        services.application_remove_file(actor=request.user, application=app, key=key, uid=str(uid))
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, "附件已删除。")
+    return redirect("programmes:application_edit", app.pk)
+
+
 @login_required
 def application_detail(request, pk: int):
     app = get_object_or_404_for(permissions.applications, request.user, "view", pk=pk)
     programme = app.call.programme
     context = {
         "app": app,
-        "fields": [{**f, "value": app.data.get(f["key"])} for f in programme.form_schema],
+        "fields": _fields(app),
         "changes": app.status_changes.select_related("actor"),
         "checklist": rules.checklist(programme.form_schema, app.data),
         "is_staff": permissions.applications.allows(request.user, "check", app),
@@ -134,6 +188,15 @@ def application_detail(request, pk: int):
     if context["draw"]:
         context["draw_ok"] = rules.verify_draw(context["draw"].record)
     return render(request, "programmes/application_detail.html", context)
+
+
+def _fields(app) -> list[dict]:
+    """The form's fields with their values; an attachment slot with its files."""
+    slots = {slot["key"]: slot["files"] for slot in _slots(app)}
+    return [
+        {**f, "value": app.data.get(f["key"]), "files": slots.get(f["key"], [])}
+        for f in app.call.programme.form_schema
+    ]
 
 
 def _labelled(scores, sheet) -> list:

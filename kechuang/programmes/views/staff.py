@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
-from kechuang.core import dates
+from kechuang.core import dates, files
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 from kechuang.programmes import permissions, selectors, services
@@ -138,8 +138,16 @@ def objection_answer(request, pk: int):
 def my_tasks(request):
     if request.user.role != Role.STAFF:
         raise PermissionDenied
-    return render(
-        request,
-        "programmes/my_tasks.html",
-        {"tasks": selectors.my_tasks(request.user), "answer_form": AnswerForm()},
+    tasks = selectors.my_tasks(request.user)
+    tasks["objections"] = list(tasks["objections"].select_related("evidence"))
+    for objection in tasks["objections"]:  # rows for components/attachments.html
+        objection.evidence_files = [objection.evidence] if objection.evidence_id else []
+    return render(request, "programmes/my_tasks.html", {"tasks": tasks, "answer_form": AnswerForm()})
+
+
+@login_required
+def objection_file(request, pk: int, uid):
+    """An objection's evidence, for the staff who may see the objection."""
+    return files.record_file(
+        request, policy=permissions.objections, pk=pk, uid=uid, files_of=selectors.objection_files
     )

@@ -184,3 +184,10 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voucher_id}-兑付{self.pk}"
+
+    FILE_FIELDS = ("contract_file", "invoice_file", "payment_file", "output_file")
+
+    @property
+    def files(self) -> list:
+        """服务合同, 发票, 付款凭证, 服务成果 (for components/attachments.html)."""
+        return [getattr(self, name) for name in self.FILE_FIELDS]
