@@ -51,8 +51,11 @@ DEFAULT_TABLE = {
         "not_approved": Step("staff", "未入围，不予批准", ("reason_required",)),
     },
     "in_publicity": {
-        "approved": Step("staff", "批准", ("publicity_over", "objections_closed")),
+        "approved": Step("staff", "批准", ("publicity_over", "objections_closed", "upheld_resolved")),
         "not_approved": Step("staff", "不予批准", ("publicity_over", "objections_closed", "reason_required")),
+        # The resolutions of an upheld objection (异议成立), made through `objection_resolve`.
+        "withdrawn": Step("staff", "异议成立，撤销申报", ("reason_required",)),
+        "accepted": Step("staff", "异议成立，退回重新评审", ("reason_required",)),
     },
 }
 

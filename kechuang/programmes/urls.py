@@ -28,4 +28,5 @@ urlpatterns = [
     path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
     path("public/publicity/", views.public_publicity_list, name="public_publicity_list"),
     path("public/publicity/<int:pk>/", views.public_publicity_detail, name="public_publicity_detail"),
+    path("public/objections/", views.public_objection_lookup, name="public_objection_lookup"),
 ]

@@ -12,7 +12,11 @@ from kechuang.programmes.views.applicant import (
 from kechuang.programmes.views.common import S
 from kechuang.programmes.views.config import config_list, programme_edit, programme_type_edit
 from kechuang.programmes.views.expert import review_list, review_score
-from kechuang.programmes.views.public import public_publicity_detail, public_publicity_list
+from kechuang.programmes.views.public import (
+    public_objection_lookup,
+    public_publicity_detail,
+    public_publicity_list,
+)
 from kechuang.programmes.views.staff import (
     call_create,
     call_decide_batch,
@@ -42,6 +46,7 @@ __all__ = [
     "objection_answer",
     "programme_edit",
     "programme_type_edit",
+    "public_objection_lookup",
     "public_publicity_detail",
     "public_publicity_list",
     "review_list",
