@@ -67,16 +67,16 @@ class Objection(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
-    @property
-    def awaits_resolution(self) -> bool:
-        return self.upheld and not self.resolution
-
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = verbose_name_plural = "公示异议"
 
     def __str__(self) -> str:
         return f"{self.name}的异议"
+
+    @property
+    def awaits_resolution(self) -> bool:
+        return self.upheld and not self.resolution
 
 
 class Decision(models.Model):
