@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("config/", views.config_list, name="config_list"),
     path("config/types/new/", views.programme_type_edit, name="programme_type_create"),

@@ -433,3 +433,14 @@ def test_objector_gets_receipt_and_looks_up_the_answer(client, accepted, staff, 
     client.force_login(staff)
     detail = client.get(reverse("programmes:application_detail", args=[accepted.pk])).content.decode()
     assert "公示异议成立" in detail and "处理前不能批准" in detail
+    assert "记录处理结果" in detail
+    resolve = reverse("programmes:objection_resolve", args=[objection.pk])
+    refused = client.post(resolve, {"resolution": "override", "reason": "已和解"}, follow=True)
+    assert "答复人以外" in refused.content.decode()
+    objection.refresh_from_db()
+    assert objection.awaits_resolution
+    from kechuang.core.tests.factories import UserFactory
+
+    client.force_login(UserFactory(region=staff.region))
+    done = client.post(resolve, {"resolution": "override", "reason": "争议已经调解结案。"}, follow=True)
+    assert "已处理：经复核仍予批准" in done.content.decode()

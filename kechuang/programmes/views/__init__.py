@@ -25,6 +25,7 @@ from kechuang.programmes.views.staff import (
     call_publicity,
     my_tasks,
     objection_answer,
+    objection_resolve,
 )
 from kechuang.programmes.views.trainings import training_detail, training_list
 
@@ -40,6 +41,7 @@ __all__ = [
     "call_detail",
     "call_list",
     "call_publicity",
+    "objection_resolve",
     "config_list",
     "my_applications",
     "my_tasks",
