@@ -153,6 +153,12 @@ def _guard_message(name: str, application: Application, *, reason: str, now: dt.
         )
         if open_count:
             return f"还有{open_count}件公示异议未答复，答复后方可作出决定。"
+    elif name == "objection_resolution":
+        recorded = Objection.objects.filter(
+            application=application, upheld=True, resolution__in=["withdrawn", "re_review"]
+        ).exists()
+        if not recorded:
+            return "公示期间的申报只能在异议经核实成立并记录处理结果后撤销或退回重新评审。"
     elif name == "upheld_resolved":
         pending = Objection.objects.filter(application=application, upheld=True, resolution="").count()
         if pending:

@@ -515,3 +515,19 @@ def test_upheld_objection_resolved_by_withdrawal_or_re_review(
     assert list(selectors.publicity_entries(period)) == []
     with pytest.raises(ValidationError, match="已记录处理结果"):
         services.objection_resolve(actor=staff, objection=obj, resolution="withdrawn", reason="再次")
+
+
+def test_application_in_publicity_leaves_only_through_an_objection_resolution(
+    accepted, staff, expert_pool, calendar_2020_2027
+):
+    from kechuang.programmes import rules
+
+    app = _through_review(accepted, staff, expert_pool)
+    services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
+    )
+    with pytest.raises(ValidationError, match="异议经核实成立并记录处理结果后"):
+        services.application_transition(actor=staff, application=app, to="accepted", reason="重新评审")
+    app.refresh_from_db()
+    assert app.status == "in_publicity"
+    assert set(rules.page_steps("default", "in_publicity")) == {"approved", "not_approved"}
