@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_audit_seals'),
-        ('core', '0007_import_rows'),
+        ('core', '0008_import_rows'),
     ]
 
     operations = [
