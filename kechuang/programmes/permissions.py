@@ -86,7 +86,7 @@ class ObjectionPolicy(Policy):
         return Objection
 
     def rule(self, user, action):
-        if user.role == Role.STAFF and action in {"view", "answer"}:
+        if user.role == Role.STAFF and action in {"view", "answer", "resolve"}:
             return region_rule(user, "publicity__call__region__")
         if user.role == Role.LEADER and action == "view":
             return region_rule(user, "publicity__call__region__")

@@ -51,8 +51,11 @@ DEFAULT_TABLE = {
         "not_approved": Step("staff", "未入围，不予批准", ("reason_required",)),
     },
     "in_publicity": {
-        "approved": Step("staff", "批准", ("publicity_over", "objections_closed")),
+        "approved": Step("staff", "批准", ("publicity_over", "objections_closed", "upheld_resolved")),
         "not_approved": Step("staff", "不予批准", ("publicity_over", "objections_closed", "reason_required")),
+        # The resolutions of an upheld objection (异议成立), made only through `objection_resolve`.
+        "withdrawn": Step("staff", "异议成立，撤销申报", ("objection_resolution", "reason_required")),
+        "accepted": Step("staff", "异议成立，退回重新评审", ("objection_resolution", "reason_required")),
     },
 }
 
@@ -86,6 +89,13 @@ STATUS_LABELS = {
     "withdrawn": "已撤回",
 }
 EDITABLE_STATUSES = frozenset({"draft", "returned"})
+
+
+def page_steps(key: str, current: str) -> dict[str, Step]:
+    """The steps offered as buttons on the application page: not those recorded through an objection's
+    resolution (they have their own form)."""
+    steps = TRANSITION_TABLES[key].get(current, {})
+    return {to: step for to, step in steps.items() if "objection_resolution" not in step.guards}
 
 
 def stages_of(key: str) -> list[str]:

@@ -100,8 +100,30 @@ def published_publicities(today: dt.date | None = None):
     return PublicityPeriod.objects.select_related("call__programme__type").order_by("-starts_on")
 
 
+def publicity_contact(period: PublicityPeriod) -> dict | None:
+    """Where the public sends objections: the contact office and phone of the bureau of the call's region,
+    or of the nearest region above it that has them set."""
+    region = period.call.region
+    while region is not None:
+        if region.contact_phone:
+            return {"bureau": region.name, "office": region.contact_office, "phone": region.contact_phone}
+        region = region.parent
+    return None
+
+
+def objection_by_receipt(receipt: str):
+    return Objection.objects.select_related("publicity").filter(receipt=receipt).first()
+
+
 def publicity_entries(period: PublicityPeriod):
-    return period.applications.select_related("organisation", "person").order_by("organisation__name", "pk")
+    """The public list of a 公示: an application with an upheld objection not yet resolved is left off."""
+    pending = Objection.objects.filter(upheld=True, resolution="").values("application_id")
+    return (
+        period.applications.exclude(pk__in=pending)
+        .exclude(status__in=[S.WITHDRAWN, S.ACCEPTED])  # withdrawn or sent back to re-review on objection
+        .select_related("organisation", "person")
+        .order_by("organisation__name", "pk")
+    )
 
 
 def my_tasks(user, now=None) -> dict:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"),
     path("objections/<int:pk>/files/<uuid:uid>/", views.objection_file, name="objection_file"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("config/", views.config_list, name="config_list"),
     path("config/types/new/", views.programme_type_edit, name="programme_type_create"),
@@ -35,4 +36,5 @@ urlpatterns = [
     path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
     path("public/publicity/", views.public_publicity_list, name="public_publicity_list"),
     path("public/publicity/<int:pk>/", views.public_publicity_detail, name="public_publicity_detail"),
+    path("public/objections/", views.public_objection_lookup, name="public_objection_lookup"),
 ]

@@ -21,6 +21,9 @@ class Region(models.Model):
     parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
     path = models.CharField(max_length=200, db_index=True, editable=False)
     is_active = models.BooleanField("有效", default=True)
+    # The bureau of this region (科技局) as the public reaches it: named on its 公示 for objections.
+    contact_office = models.CharField("联系科室", max_length=60, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
 
     class Meta:
         ordering = ["path"]

@@ -135,7 +135,11 @@ def _hnte(ctx, demo, enterprises):
             actor=demo.staff, application=app, to="not_approved", reason="评审得分未达到71分。"
         )
     period = services.publicity_open(
-        actor=demo.staff, call=batch1, applications=proposed, starts_on=dt.date(2020, 11, 23)
+        actor=demo.staff,
+        call=batch1,
+        applications=proposed,
+        starts_on=dt.date(2020, 11, 23),
+        now=_at("2020-11-23"),
     )
     objection = services.objection_submit(
         publicity=period,

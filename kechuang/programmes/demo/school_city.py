@@ -78,7 +78,11 @@ def _school_city(ctx, demo, enterprises):
             actor=demo.staff2, application=app, to="not_approved", reason="评审排名未进入立项范围。"
         )
     services.publicity_open(
-        actor=demo.staff2, call=call, applications=approved, starts_on=dt.date(2020, 8, 3)
+        actor=demo.staff2,
+        call=call,
+        applications=approved,
+        starts_on=dt.date(2020, 8, 3),
+        now=_at("2020-08-03"),
     )
     for app in approved:
         services.application_decide(actor=demo.staff2, application=app, approve=True, now=_at("2020-08-20"))

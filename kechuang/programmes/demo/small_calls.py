@@ -82,7 +82,11 @@ def _small_calls(ctx, demo):
     )
     services.application_check(actor=demo.staff2, application=app, result="accept")
     services.publicity_open(
-        actor=demo.staff2, call=rd_call, applications=[app], starts_on=dt.date(2020, 7, 13)
+        actor=demo.staff2,
+        call=rd_call,
+        applications=[app],
+        starts_on=dt.date(2020, 7, 13),
+        now=_at("2020-07-13"),
     )
     services.application_decide(
         actor=demo.staff2, application=app, approve=True, now=_at("2020-07-27"), reason="推荐上报省科技厅。"
@@ -115,7 +119,11 @@ def _small_calls(ctx, demo):
     )
     services.application_check(actor=demo.staff, application=app, result="accept")
     services.publicity_open(
-        actor=demo.staff, call=talent_call, applications=[app], starts_on=dt.date(2020, 10, 12)
+        actor=demo.staff,
+        call=talent_call,
+        applications=[app],
+        starts_on=dt.date(2020, 10, 12),
+        now=_at("2020-10-12"),
     )
     services.application_decide(actor=demo.staff, application=app, approve=True, now=_at("2020-10-26"))
 
@@ -145,7 +153,11 @@ def _small_calls(ctx, demo):
         services.application_check(actor=demo.staff, application=app, result="accept")
         foreign_apps.append(app)
     services.publicity_open(
-        actor=demo.staff, call=foreign_call, applications=foreign_apps, starts_on=dt.date(2020, 5, 6)
+        actor=demo.staff,
+        call=foreign_call,
+        applications=foreign_apps,
+        starts_on=dt.date(2020, 5, 6),
+        now=_at("2020-05-06"),
     )
     services.decide_batch(actor=demo.staff, applications=foreign_apps, approve=True, now=_at("2020-05-20"))
 

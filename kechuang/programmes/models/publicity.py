@@ -30,6 +30,13 @@ class Objection(models.Model):
         OPEN = "open", "待答复"
         ANSWERED = "answered", "已答复"
 
+    class Resolution(models.TextChoices):
+        """How an upheld objection (异议成立) was dealt with; approval waits for one."""
+
+        WITHDRAWN = "withdrawn", "撤销申报"
+        RE_REVIEW = "re_review", "退回重新评审"
+        OVERRIDE = "override", "经复核仍予批准"
+
     publicity = models.ForeignKey(PublicityPeriod, models.PROTECT, related_name="objections")
     application = models.ForeignKey(
         "programmes.Application",
@@ -52,6 +59,13 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    receipt = models.CharField("受理回执号", max_length=24, unique=True, null=True, blank=True)
+    resolution = models.CharField("异议成立后的处理", max_length=10, choices=Resolution.choices, blank=True)
+    resolution_reason = models.TextField("处理理由", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -59,6 +73,10 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}的异议"
+
+    @property
+    def awaits_resolution(self) -> bool:
+        return self.upheld and not self.resolution
 
 
 class Decision(models.Model):

@@ -29,6 +29,7 @@ from kechuang.programmes.services.publicity import (
     OBJECTION_LIMIT,
     OBJECTION_WINDOW,
     objection_answer,
+    objection_resolve,
     objection_submit,
     publicity_open,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "programme_type_create",
     "programme_type_update",
     "programme_update",
+    "objection_resolve",
     "publicity_open",
     "review_draw",
     "score_submit",

@@ -153,6 +153,19 @@ def _guard_message(name: str, application: Application, *, reason: str, now: dt.
         )
         if open_count:
             return f"还有{open_count}件公示异议未答复，答复后方可作出决定。"
+    elif name == "objection_resolution":
+        recorded = Objection.objects.filter(
+            application=application, upheld=True, resolution__in=["withdrawn", "re_review"]
+        ).exists()
+        if not recorded:
+            return "公示期间的申报只能在异议经核实成立并记录处理结果后撤销或退回重新评审。"
+    elif name == "upheld_resolved":
+        pending = Objection.objects.filter(application=application, upheld=True, resolution="").count()
+        if pending:
+            return (
+                f"有{pending}件公示异议经核实成立，须先记录处理结果（撤销申报、退回重新评审，"
+                "或由答复人以外的工作人员说明理由后仍予批准），方可批准。"
+            )
     return ""
 
 

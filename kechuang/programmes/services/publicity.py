@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,8 +22,17 @@ OBJECTION_WINDOW = dt.timedelta(hours=1)
 
 
 def publicity_open(
-    *, actor, call: Call, applications: list[Application], starts_on: dt.date, title: str = ""
+    *,
+    actor,
+    call: Call,
+    applications: list[Application],
+    starts_on: dt.date,
+    title: str = "",
+    now: dt.datetime | None = None,
 ) -> PublicityPeriod:
+    """Publish a 公示 from `starts_on` (the publication day or later: the public gets every day of it) for
+    the programme's number of working days. `now` is the moment of publication (the business clock)."""
+    now = now or dates.now()
     if not permissions.calls.allows(actor, "change", call):
         raise ValidationError("无权发布该批次的公示。")
     if not applications:
@@ -35,6 +45,14 @@ def publicity_open(
             raise ValidationError(
                 f"“{application}”当前为“{application.get_status_display()}”，不能列入公示。"
             )
+    published_on = timezone.localdate(now)
+    if starts_on < published_on:
+        raise ValidationError(
+            {
+                "starts_on": f"公示开始日期不能早于发布当日（{published_on:%Y年%m月%d日}）："
+                "公示期须从发布之日起计算，公众才有完整的异议期。"
+            }
+        )
     days = call.programme.publicity_days
     end = add_working_days(starts_on, days, include_start=True)
     with transaction.atomic():
@@ -46,7 +64,7 @@ def publicity_open(
             working_days=days,
             provisional=end.provisional,
             note=end.note,
-            published_at=dates.now(),
+            published_at=now,
             published_by=actor,
         )
         period.full_clean()
@@ -65,6 +83,12 @@ def publicity_open(
         for application in applications:
             application_transition(actor=actor, application=application, to=S.IN_PUBLICITY, publicity=period)
     return period
+
+
+def new_receipt(day: dt.date) -> str:
+    """The objector's receipt number: the day and 8 random hex digits, so that a number cannot be guessed
+    from another one (the public lookup page shows the answer to whoever holds it)."""
+    return f"YY{day:%Y%m%d}-{secrets.token_hex(4).upper()}"
 
 
 @transaction.atomic
@@ -109,6 +133,7 @@ def objection_submit(
         evidence=evidence,
         submitted_at=now,
         source_ip=ip or None,
+        receipt=new_receipt(today),
     )
     objection.full_clean()
     objection.save()
@@ -148,4 +173,50 @@ def objection_answer(*, actor, objection: Objection, answer: str, upheld: bool =
         obj=objection,
         changes={"upheld": upheld, "answer": objection.answer},
     )
+    return objection
+
+
+_RESOLUTION_TARGETS = {
+    Objection.Resolution.WITHDRAWN: S.WITHDRAWN,
+    Objection.Resolution.RE_REVIEW: S.ACCEPTED,
+}
+
+
+def objection_resolve(*, actor, objection: Objection, resolution: str, reason: str) -> Objection:
+    """Record how an upheld objection (异议成立) is dealt with: the application is withdrawn, sent back to
+    re-review, or approved all the same on a written justification by a second person (not the one who
+    answered the objection). Until then the application cannot be approved nor shown on the public list."""
+    if not permissions.objections.allows(actor, "resolve", objection):
+        raise ValidationError("无权处理该异议。")
+    if objection.application_id is None:
+        raise ValidationError("该异议未指向具体申报，无需逐项处理。")
+    if not objection.upheld:
+        raise ValidationError("只有经核实成立的异议需要记录处理结果。")
+    if resolution not in Objection.Resolution.values:
+        raise ValidationError({"resolution": "请选择处理方式：撤销申报、退回重新评审或仍予批准。"})
+    if not reason.strip():
+        raise ValidationError({"resolution_reason": "请填写处理理由。"})
+    if resolution == Objection.Resolution.OVERRIDE and actor.pk == objection.answered_by_id:
+        raise ValidationError("异议成立后仍予批准，须由答复人以外的另一名工作人员复核并说明理由。")
+    with transaction.atomic():
+        updated = Objection.objects.filter(pk=objection.pk, upheld=True, resolution="").update(
+            resolution=resolution,
+            resolution_reason=reason.strip(),
+            resolved_by=actor,
+            resolved_at=dates.now(),
+        )
+        if not updated:
+            raise ValidationError("该异议已记录处理结果。")
+        objection.refresh_from_db()
+        target = _RESOLUTION_TARGETS.get(resolution)
+        if target:
+            application_transition(
+                actor=actor, application=objection.application, to=target, reason=reason.strip()
+            )
+        audit.record(
+            actor=actor,
+            action="objection.resolve",
+            obj=objection,
+            changes={"resolution": resolution, "reason": objection.resolution_reason},
+        )
     return objection

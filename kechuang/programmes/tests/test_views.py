@@ -398,3 +398,49 @@ def test_public_objections_are_limited_per_ip_per_hour_with_a_chinese_message(
     Objection.objects.update(submitted_at=timezone.now() - dt.timedelta(hours=1, minutes=1))
     client.post(url, form, REMOTE_ADDR="203.0.113.7")  # an hour later the address may object again
     assert Objection.objects.count() == 7
+
+
+def test_objector_gets_receipt_and_looks_up_the_answer(client, accepted, staff, expert_pool):
+    from django.utils import timezone
+
+    from kechuang.programmes.models import Objection
+
+    region = accepted.call.region
+    region.contact_office, region.contact_phone = "高新技术科", "0533-1234567"
+    region.save()
+    period = _in_publicity(accepted, staff, timezone.localdate())
+    url = reverse("programmes:public_publicity_detail", args=[period.pk])
+    page = client.get(url).content.decode()
+    assert "高新技术科" in page and "0533-1234567" in page
+    response = client.post(
+        url,
+        {
+            "name": "王五",
+            "contact": "13800000000",
+            "reason": "该企业申报的研发投入数据不实，请核实。",
+            "application": accepted.pk,
+        },
+        follow=True,
+    )
+    objection = Objection.objects.get()
+    assert objection.receipt and objection.receipt in response.content.decode()
+    lookup = reverse("programmes:public_objection_lookup")
+    assert "正在核实中" in client.get(lookup, {"receipt": objection.receipt}).content.decode()
+    services.objection_answer(actor=staff, objection=objection, answer="经核实，数据属实。", upheld=True)
+    page = client.get(lookup, {"receipt": objection.receipt.lower()}).content.decode()
+    assert "异议成立" in page and "经核实，数据属实。" in page and "王五" not in page
+    assert "未找到" in client.get(lookup, {"receipt": "YY20200101-00000000"}).content.decode()
+    client.force_login(staff)
+    detail = client.get(reverse("programmes:application_detail", args=[accepted.pk])).content.decode()
+    assert "公示异议成立" in detail and "处理前不能批准" in detail
+    assert "记录处理结果" in detail
+    resolve = reverse("programmes:objection_resolve", args=[objection.pk])
+    refused = client.post(resolve, {"resolution": "override", "reason": "已和解"}, follow=True)
+    assert "答复人以外" in refused.content.decode()
+    objection.refresh_from_db()
+    assert objection.awaits_resolution
+    from kechuang.core.tests.factories import UserFactory
+
+    client.force_login(UserFactory(region=staff.region))
+    done = client.post(resolve, {"resolution": "override", "reason": "争议已经调解结案。"}, follow=True)
+    assert "已处理：经复核仍予批准" in done.content.decode()

@@ -10,6 +10,8 @@ from kechuang.programmes.models import Decision, Objection
 
 from .conftest import NOW, expert_user
 
+PUBLISHED = NOW.replace(month=9, day=21)  # the day the 公示 of these tests is published
+
 pytestmark = pytest.mark.django_db
 
 
@@ -123,7 +125,7 @@ def test_full_path_to_approval(accepted, staff, expert_pool, calendar_2020_2027)
     app = _through_review(accepted, staff, expert_pool)
     assert app.status == "reviewed"
     period = services.publicity_open(
-        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
     )
     app.refresh_from_db()
     assert app.status == "in_publicity"
@@ -149,7 +151,9 @@ def test_decide_before_publicity_ends_is_refused_and_audited(
     accepted, staff, expert_pool, calendar_2020_2027
 ):
     app = _through_review(accepted, staff, expert_pool)
-    services.publicity_open(actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21))
+    services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
+    )
     with pytest.raises(ValidationError, match="公示期满后"):
         services.application_decide(
             actor=staff, application=app, approve=True, now=NOW.replace(month=9, day=30)
@@ -166,7 +170,7 @@ def test_publicity_over_national_day_week_counts_working_days(
     app = _through_review(accepted, staff, expert_pool)
     # 10 working days from Mon 2020-09-21: 21–25 Sep, 调休 Sun 27 Sep, 28–30 Sep, 1–8 Oct off, Fri 9 Oct is the 10th.
     period = services.publicity_open(
-        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
     )
     assert period.ends_on == dt.date(2020, 10, 9)
     assert not period.provisional
@@ -200,7 +204,7 @@ def test_score_above_criterion_max_is_rejected(accepted, staff, expert_pool):
 def test_objection_outside_period_is_refused(accepted, staff, expert_pool, calendar_2020_2027):
     app = _through_review(accepted, staff, expert_pool)
     period = services.publicity_open(
-        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
     )
     with pytest.raises(ValidationError, match="不在公示期内"):
         services.objection_submit(
@@ -211,7 +215,9 @@ def test_objection_outside_period_is_refused(accepted, staff, expert_pool, calen
 
 def test_batch_decision_refuses_each_early_one_separately(accepted, staff, expert_pool, calendar_2020_2027):
     app = _through_review(accepted, staff, expert_pool)
-    services.publicity_open(actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21))
+    services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
+    )
     decided, refused_map = services.decide_batch(actor=staff, applications=[app], approve=True)
     # "now" is the real clock (after 2020), so the period is long over and the batch goes through.
     assert len(decided) == 1 and not refused_map
@@ -227,7 +233,7 @@ def test_outcome_handler_is_called_on_approval(accepted, staff, expert_pool, cal
     try:
         app = _through_review(accepted, staff, expert_pool)
         services.publicity_open(
-            actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+            actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
         )
         decision = services.application_decide(actor=staff, application=app, approve=True)
     finally:
@@ -244,7 +250,9 @@ def test_hnte_approval_records_the_certificate_in_enterprises(
     ptype.code = "hnte"  # the HNTE handler registered by programmes.handlers
     ptype.save()
     app = _through_review(accepted, staff, expert_pool)
-    services.publicity_open(actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21))
+    services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
+    )
     with pytest.raises(ValidationError, match="证书编号"):
         services.application_decide(actor=staff, application=app, approve=True)
     app.refresh_from_db()
@@ -367,7 +375,7 @@ def test_no_review_programme_goes_from_acceptance_to_publicity(
     with pytest.raises(ValidationError, match="不能变更为“专家评审中”"):
         services.application_transition(actor=staff, application=app, to="under_review")
     period = services.publicity_open(
-        actor=staff, call=call, applications=[app], starts_on=dt.date(2020, 6, 1)
+        actor=staff, call=call, applications=[app], starts_on=dt.date(2020, 6, 1), now=NOW
     )
     assert period.ends_on == dt.date(2020, 6, 5)
     services.application_decide(
@@ -380,7 +388,11 @@ def test_no_review_programme_goes_from_acceptance_to_publicity(
 def test_publicity_refuses_items_not_ready(accepted, staff):
     with pytest.raises(ValidationError, match="不能列入公示"):
         services.publicity_open(
-            actor=staff, call=accepted.call, applications=[accepted], starts_on=dt.date(2020, 9, 21)
+            actor=staff,
+            call=accepted.call,
+            applications=[accepted],
+            starts_on=dt.date(2020, 9, 21),
+            now=PUBLISHED,
         )
     accepted.refresh_from_db()
     assert accepted.status == "accepted"
@@ -391,7 +403,7 @@ def test_general_objection_blocks_every_decision_on_the_list(
 ):
     app = _through_review(accepted, staff, expert_pool)
     period = services.publicity_open(
-        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21)
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
     )
     services.objection_submit(
         publicity=period,
@@ -404,3 +416,118 @@ def test_general_objection_blocks_every_decision_on_the_list(
         services.application_decide(
             actor=staff, application=app, approve=True, now=NOW.replace(month=10, day=20)
         )
+
+
+def test_publicity_cannot_start_before_its_publication_day(accepted, staff, expert_pool, calendar_2020_2027):
+    # Issue 23: a 公示 published on 2020-11-30 to "start" on 2020-09-28 was over before anyone saw it.
+    app = _through_review(accepted, staff, expert_pool)
+    with pytest.raises(ValidationError, match="不能早于发布当日（2020年11月30日）"):
+        services.publicity_open(
+            actor=staff,
+            call=app.call,
+            applications=[app],
+            starts_on=dt.date(2020, 9, 28),
+            now=NOW.replace(month=11, day=30),
+        )
+    app.refresh_from_db()
+    assert app.status == "reviewed"
+    period = services.publicity_open(
+        actor=staff,
+        call=app.call,
+        applications=[app],
+        starts_on=dt.date(2020, 11, 30),
+        now=NOW.replace(month=11, day=30),
+    )
+    # 10 working days from Mon 30 Nov 2020 on the calendar: Fri 11 Dec; no decision until it is over.
+    assert period.ends_on == dt.date(2020, 12, 11)
+    with pytest.raises(ValidationError, match="公示期满后"):
+        services.application_decide(
+            actor=staff, application=app, approve=True, now=NOW.replace(month=12, day=11)
+        )
+
+
+def test_publicity_started_by_default_uses_the_business_clock(
+    accepted, staff, expert_pool, calendar_2020_2027, settings
+):
+    settings.KECHUANG = {**settings.KECHUANG, "AS_OF": dt.date(2020, 11, 30)}
+    app = _through_review(accepted, staff, expert_pool)
+    with pytest.raises(ValidationError, match="不能早于发布当日"):
+        services.publicity_open(
+            actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 11, 27)
+        )
+
+
+def _upheld(accepted, staff, expert_pool):
+    app = _through_review(accepted, staff, expert_pool)
+    period = services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
+    )
+    obj = services.objection_submit(
+        publicity=period,
+        name="张三",
+        contact="13800000000",
+        reason="核心专利权属有争议",
+        application=app,
+        now=NOW.replace(month=9, day=22),
+    )
+    services.objection_answer(actor=staff, objection=obj, answer="经核实，专利权属确有争议。", upheld=True)
+    obj.refresh_from_db()
+    return app, period, obj
+
+
+def test_upheld_objection_blocks_approval_and_the_public_list(
+    accepted, staff, expert_pool, calendar_2020_2027
+):
+    from kechuang.programmes import selectors
+
+    app, period, obj = _upheld(accepted, staff, expert_pool)
+    assert list(selectors.publicity_entries(period)) == []
+    after = NOW.replace(month=10, day=20)
+    with pytest.raises(ValidationError, match="异议经核实成立"):
+        services.application_decide(actor=staff, application=app, approve=True, now=after)
+    app.refresh_from_db()
+    assert app.status == "in_publicity" and not Decision.objects.exists()
+    # The one who answered cannot wave it through himself; a second staff member can, with a reason.
+    with pytest.raises(ValidationError, match="答复人以外"):
+        services.objection_resolve(actor=staff, objection=obj, resolution="override", reason="争议已和解")
+    second = UserFactory(region=staff.region)
+    with pytest.raises(ValidationError, match="处理理由"):
+        services.objection_resolve(actor=second, objection=obj, resolution="override", reason=" ")
+    services.objection_resolve(
+        actor=second, objection=obj, resolution="override", reason="权属争议已经法院调解结案，附调解书。"
+    )
+    assert list(selectors.publicity_entries(period)) == [app]
+    services.application_decide(actor=staff, application=app, approve=True, now=after)
+    app.refresh_from_db()
+    assert app.status == "approved"
+
+
+@pytest.mark.parametrize(("resolution", "status"), [("withdrawn", "withdrawn"), ("re_review", "accepted")])
+def test_upheld_objection_resolved_by_withdrawal_or_re_review(
+    accepted, staff, expert_pool, calendar_2020_2027, resolution, status
+):
+    from kechuang.programmes import selectors
+
+    app, period, obj = _upheld(accepted, staff, expert_pool)
+    services.objection_resolve(actor=staff, objection=obj, resolution=resolution, reason="异议成立。")
+    app.refresh_from_db()
+    assert app.status == status
+    assert list(selectors.publicity_entries(period)) == []
+    with pytest.raises(ValidationError, match="已记录处理结果"):
+        services.objection_resolve(actor=staff, objection=obj, resolution="withdrawn", reason="再次")
+
+
+def test_application_in_publicity_leaves_only_through_an_objection_resolution(
+    accepted, staff, expert_pool, calendar_2020_2027
+):
+    from kechuang.programmes import rules
+
+    app = _through_review(accepted, staff, expert_pool)
+    services.publicity_open(
+        actor=staff, call=app.call, applications=[app], starts_on=dt.date(2020, 9, 21), now=PUBLISHED
+    )
+    with pytest.raises(ValidationError, match="异议经核实成立并记录处理结果后"):
+        services.application_transition(actor=staff, application=app, to="accepted", reason="重新评审")
+    app.refresh_from_db()
+    assert app.status == "in_publicity"
+    assert set(rules.page_steps("default", "in_publicity")) == {"approved", "not_approved"}

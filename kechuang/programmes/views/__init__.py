@@ -14,7 +14,11 @@ from kechuang.programmes.views.applicant import (
 from kechuang.programmes.views.common import S
 from kechuang.programmes.views.config import config_list, programme_edit, programme_type_edit
 from kechuang.programmes.views.expert import review_list, review_score
-from kechuang.programmes.views.public import public_publicity_detail, public_publicity_list
+from kechuang.programmes.views.public import (
+    public_objection_lookup,
+    public_publicity_detail,
+    public_publicity_list,
+)
 from kechuang.programmes.views.staff import (
     call_create,
     call_decide_batch,
@@ -24,6 +28,7 @@ from kechuang.programmes.views.staff import (
     my_tasks,
     objection_answer,
     objection_file,
+    objection_resolve,
 )
 from kechuang.programmes.views.trainings import training_detail, training_list
 
@@ -41,6 +46,7 @@ __all__ = [
     "call_detail",
     "call_list",
     "call_publicity",
+    "objection_resolve",
     "config_list",
     "my_applications",
     "my_tasks",
@@ -48,6 +54,7 @@ __all__ = [
     "objection_file",
     "programme_edit",
     "programme_type_edit",
+    "public_objection_lookup",
     "public_publicity_detail",
     "public_publicity_list",
     "review_list",

@@ -178,7 +178,7 @@ def application_detail(request, pk: int):
         "checklist": rules.checklist(programme.form_schema, app.data),
         "is_staff": permissions.applications.allows(request.user, "check", app),
         "is_applicant": request.user.role == Role.ENTERPRISE,
-        "steps": rules.TRANSITION_TABLES[programme.type.transition_key].get(app.status, {}),
+        "steps": rules.page_steps(programme.type.transition_key, app.status),
         "scores": _labelled(selectors.scores_visible_to(request.user, app), programme.scoring_sheet),
         "summary": selectors.score_summary_for(request.user, app),
         "draw": getattr(app, "draw", None) if hasattr(app, "draw") else None,

@@ -41,7 +41,7 @@ def public_publicity_detail(request, pk: int):
                         kind="objection_evidence",
                         region=period.call.region,
                     )
-                services.objection_submit(
+                objection = services.objection_submit(
                     publicity=period,
                     name=data["name"],
                     contact=data["contact"],
@@ -52,7 +52,11 @@ def public_publicity_detail(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "您的异议已收到，我们将核实后答复。")
+            messages.success(
+                request,
+                f"您的异议已收到，受理回执号：{objection.receipt}。请妥善保存，"
+                "可凭回执号在“异议查询”页面查看办理状态和答复。",
+            )
             return redirect("programmes:public_publicity_detail", period.pk)
     today = dates.today()
     return render(
@@ -63,5 +67,17 @@ def public_publicity_detail(request, pk: int):
             "entries": entries,
             "form": form,
             "is_open": period.starts_on <= today <= period.ends_on,
+            "contact": selectors.publicity_contact(period),
         },
+    )
+
+
+def public_objection_lookup(request):
+    """Objectors look up the status and answer of their objection by receipt number (no account)."""
+    receipt = request.GET.get("receipt", "").strip().upper()
+    objection = selectors.objection_by_receipt(receipt) if receipt else None
+    return render(
+        request,
+        "programmes/public_objection_lookup.html",
+        {"receipt": receipt, "objection": objection, "searched": bool(receipt)},
     )

@@ -135,6 +135,25 @@ def objection_answer(request, pk: int):
 
 
 @login_required
+@require_POST
+def objection_resolve(request, pk: int):
+    """Record how an upheld objection is dealt with (withdraw, re-review, or a second person's override)."""
+    objection = get_object_or_404_for(permissions.objections, request.user, "resolve", pk=pk)
+    try:
+        services.objection_resolve(
+            actor=request.user,
+            objection=objection,
+            resolution=request.POST.get("resolution", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"已记录异议处理结果：{objection.get_resolution_display()}。")
+    return redirect("programmes:application_detail", objection.application_id)
+
+
+@login_required
 def my_tasks(request):
     if request.user.role != Role.STAFF:
         raise PermissionDenied
