@@ -235,6 +235,8 @@ else:
 KECHUANG_TOTP_FOR_STAFF = _env_bool("KECHUANG_TOTP_FOR_STAFF", False)  # default; the 安全管理员 may change it
 SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)  # besides the idle timeout
 SESSION_COOKIE_AGE = _env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Personal API tokens live at most this many days (the owner may choose fewer); then a new one is issued.
+API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 90, minimum=1)
 # Sliding idle timeout without a session write on every request: SessionSecurityMiddleware marks the session
 # modified (so it is saved with a fresh expiry) only when the expiry would move by more than this many seconds.
 SESSION_SAVE_EVERY_REQUEST = False
