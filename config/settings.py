@@ -85,8 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "kechuang.core",  # before django_tasks_db: its `db_worker` command is kechuang's (core.worker)
     "django_tasks_db",
-    "kechuang.core",
     "kechuang.accounts",
     "kechuang.notifications",
     # Domain modules: each mounts its URLs, menu entries, API router and demo data itself.
@@ -172,7 +172,7 @@ if _engine == "django.db.backends.sqlite3":
     # writers queue on busy_timeout instead of failing with "database is locked" half-way through.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _env_int("SQLITE_TIMEOUT_SECONDS", 20, minimum=1),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     # A file, not :memory:, so browser tests' live server threads get their own connections.
@@ -322,6 +322,12 @@ TASKS = {
         )
     }
 }
+
+# Workers and schedulers write a heartbeat row this often (core.resilience).
+PROCESS_HEARTBEAT_SECONDS = _env_int("PROCESS_HEARTBEAT_SECONDS", 15, minimum=1)
+# /readyz: not ready when no task worker has beaten for this long, or a task has waited this long in the queue.
+WORKER_STALE_SECONDS = _env_int("WORKER_STALE_SECONDS", 90, minimum=10)
+QUEUE_STALE_SECONDS = _env_int("QUEUE_STALE_SECONDS", 900, minimum=60)
 
 # --- Mail and notifications ----------------------------------------------------------------------------
 if TESTING:

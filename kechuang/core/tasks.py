@@ -1,5 +1,6 @@
 """Background work of the core module (`django.tasks`; the immediate backend runs it inline in tests)."""
 
+from django.db import InterfaceError, OperationalError
 from django.tasks import task
 from django.utils import timezone
 
@@ -17,6 +18,11 @@ def run_import_job(job_id: int) -> str:
             jobs.run(job)
         except joblease.JobLost:
             return "lost"
+        except (OperationalError, InterfaceError):
+            # The database went away (connection reset, lock timeout): the import's transaction was rolled
+            # back, nothing is wrong with the data. The job stays RUNNING and the worker queues it again
+            # (core.worker), instead of telling the user the import failed.
+            raise
         except Exception as exc:
             # An unexpected failure must still end the job, or its page would poll forever.
             joblease.finish(
