@@ -181,7 +181,13 @@ if _engine == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"kechuang-test-{os.getpid()}.sqlite3")
     }
 elif _engine == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DB_CONN_MAX_AGE", 60)
+    # Persistent connections pay off in gunicorn's fixed set of workers. `runserver` (the `make run` path)
+    # serves every HTTP connection in a new thread and closes that thread's database connection only when
+    # the client hangs up, so with a lifetime each keep-alive client held a connection of its own (99 of
+    # 100; issue 25): there, a connection lives for one request.
+    DATABASES["default"]["CONN_MAX_AGE"] = (
+        0 if sys.argv[1:2] == ["runserver"] else _env_int("DB_CONN_MAX_AGE", 60)
+    )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     _pg_session_settings(DATABASES["default"])
 else:
