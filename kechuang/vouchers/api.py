@@ -15,10 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kechuang.accounts.roles import Role
+from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core import dates
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
@@ -152,7 +153,7 @@ def _redemptions(user):
 
 
 @router.get("/programmes", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def programmes(request, year: int | None = Query(None, ge=1900, le=2100)):
     qs = _programmes(request.auth)
     return [_programme_out(p) for p in (qs.filter(year=year) if year else qs)]
@@ -167,7 +168,7 @@ def programme(request, programme_id: int):
 
 
 @router.get("/vouchers", response=list[VoucherOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def vouchers(request, status: str = "", programme: int | None = None):
     qs = selectors.vouchers_for(request.auth, status=status).order_by("-pk")
     if programme:
@@ -185,7 +186,7 @@ def voucher(request, voucher_id: int):
 
 
 @router.get("/redemptions", response=list[RedemptionOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def redemptions(request, status: str = ""):
     qs = _redemptions(request.auth)
     return [_redemption_out(r) for r in (qs.filter(status=status) if status else qs)]
@@ -201,7 +202,7 @@ def redemption(request, redemption_id: int):
 
 
 @router.get("/balances", response=list[BalanceOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def balances(request, year: int | None = Query(None, ge=1900, le=2100)):
     """Programme pools and support-fund budget lines in the caller's region (bureau staff and leaders)."""
     user = request.auth
