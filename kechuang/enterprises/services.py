@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from kechuang.core import audit, dates
 from kechuang.core import rules as core_rules
@@ -89,7 +88,7 @@ def profile_update(
         setattr(profile, name, value)
     profile.full_clean()
     updated = EnterpriseProfile.objects.filter(pk=profile.pk, version=version).update(
-        **{f: getattr(profile, f) for f in PROFILE_FIELDS}, version=version + 1, updated_at=timezone.now()
+        **{f: getattr(profile, f) for f in PROFILE_FIELDS}, version=version + 1, updated_at=dates.now()
     )
     if not updated:
         raise StaleObject()

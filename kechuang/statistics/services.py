@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from kechuang.core import audit, dates
 from kechuang.core.indicators import Period
@@ -88,7 +87,7 @@ def fact_submit(
     if status not in FactStatus.values:
         raise ValidationError({"status": "数据状态无效。"})
     existing = EnterpriseFact.objects.filter(organisation=organisation, **_period_lookup(period)).first()
-    now = timezone.now()
+    now = dates.now()
     reported_on = reported_on or dates.today()
     if existing is None:
         if expected_version not in (None, 0):
@@ -265,7 +264,7 @@ def remind_missing(*, actor, deadline: SubmissionDeadline, today: dt.date | None
         body=f"{overdue}{deadline.period_label}研发投入、产值等统计数据的报送截止日期为{deadline.due_on:%Y年%m月%d日}，贵单位尚未报送，请尽快在线填报。",
         url=reverse("statistics:fact_edit") + f"?period={deadline.period}",
     )
-    SubmissionDeadline.objects.filter(pk=deadline.pk).update(last_reminded_at=timezone.now())
+    SubmissionDeadline.objects.filter(pk=deadline.pk).update(last_reminded_at=dates.now())
     audit.record(
         actor=actor,
         action="statistics.remind",
