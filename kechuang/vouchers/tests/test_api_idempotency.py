@@ -62,3 +62,16 @@ def test_a_sequential_retry_replays_without_storing_files(client, staff, program
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     assert Attachment.objects.count() == stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("amount", "invoice"), [("1e30", "200000"), ("50000", "1e30")])
+def test_absurd_amounts_are_422_and_keep_no_files(client, staff, programme, amount, invoice):
+    firm = eligible_firm()
+    voucher = delivered_voucher(staff, programme, firm, amount="100000", contract="200000")
+    api = api_for(client, UserFactory(enterprise=True, organisation=firm))
+    before = Attachment.objects.count()
+    response = api.redeem(voucher.pk, amount, key=f"absurd-{amount}-{invoice}", invoice=invoice)
+    assert response.status_code == 422, response.content
+    assert "金额" in response.json()["error"]["message"]
+    assert Attachment.objects.count() == before and not Redemption.objects.exists()
