@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
-    "kechuang.core",  # before django_tasks_db: its `db_worker` command is core's (the worker also seals)
+    "kechuang.core",  # before django_tasks_db: its `db_worker` command is core's (resilient; also seals)
     "django_tasks_db",
     "kechuang.accounts",
     "kechuang.notifications",
@@ -173,7 +173,7 @@ if _engine == "django.db.backends.sqlite3":
     # writers queue on busy_timeout instead of failing with "database is locked" half-way through.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _env_int("SQLITE_TIMEOUT_SECONDS", 20, minimum=1),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     # A file, not :memory:, so browser tests' live server threads get their own connections.
@@ -182,7 +182,13 @@ if _engine == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"kechuang-test-{os.getpid()}.sqlite3")
     }
 elif _engine == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DB_CONN_MAX_AGE", 60)
+    # Persistent connections pay off in gunicorn's fixed set of workers. `runserver` (the `make run` path)
+    # serves every HTTP connection in a new thread and closes that thread's database connection only when
+    # the client hangs up, so with a lifetime each keep-alive client held a connection of its own (99 of
+    # 100; issue 25): there, a connection lives for one request.
+    DATABASES["default"]["CONN_MAX_AGE"] = (
+        0 if sys.argv[1:2] == ["runserver"] else _env_int("DB_CONN_MAX_AGE", 60)
+    )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     _pg_session_settings(DATABASES["default"])
 else:
@@ -236,6 +242,8 @@ else:
 KECHUANG_TOTP_FOR_STAFF = _env_bool("KECHUANG_TOTP_FOR_STAFF", False)  # default; the 安全管理员 may change it
 SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)  # besides the idle timeout
 SESSION_COOKIE_AGE = _env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Personal API tokens live at most this many days (the owner may choose fewer); then a new one is issued.
+API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 90, minimum=1)
 # Sliding idle timeout without a session write on every request: SessionSecurityMiddleware marks the session
 # modified (so it is saved with a fresh expiry) only when the expiry would move by more than this many seconds.
 SESSION_SAVE_EVERY_REQUEST = False
@@ -332,6 +340,12 @@ TASKS = {
         )
     }
 }
+
+# Workers and schedulers write a heartbeat row this often (core.resilience).
+PROCESS_HEARTBEAT_SECONDS = _env_int("PROCESS_HEARTBEAT_SECONDS", 15, minimum=1)
+# /readyz: not ready when no task worker has beaten for this long, or a task has waited this long in the queue.
+WORKER_STALE_SECONDS = _env_int("WORKER_STALE_SECONDS", 90, minimum=10)
+QUEUE_STALE_SECONDS = _env_int("QUEUE_STALE_SECONDS", 900, minimum=60)
 
 # --- Mail and notifications ----------------------------------------------------------------------------
 if TESTING:

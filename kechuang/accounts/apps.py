@@ -29,6 +29,13 @@ class AccountsConfig(AppConfig):
                 description="登录锁定、动态口令、会话时长",
             ),
             NavItem(
+                _("API 令牌"),
+                "accounts:api_tokens",
+                frozenset({Role.SECADMIN}),
+                order=97,
+                description="查看并吊销各账户的接口令牌",
+            ),
+            NavItem(
                 _("登录日志"),
                 "accounts:login_log",
                 frozenset({Role.SECADMIN, Role.AUDITADMIN}),

@@ -104,3 +104,27 @@ class UserCreateForm(UserScopeForm):
         help_text=_("用户首次登录后须修改密码。"),
     )
     field_order = ["username", "display_name", "role", "region", "organisation", "password"]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=60, help_text=_("例如：统计报送对接系统"))
+    days = forms.IntegerField(label=_("有效期（天）"), min_value=1)
+    code = forms.CharField(
+        label=_("动态口令"),
+        max_length=20,
+        required=False,
+        help_text=_("已绑定动态口令的账户须输入手机上当前的动态口令。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, max_days: int, needs_code: bool, **kwargs):
+        kwargs.setdefault("initial", {"days": max_days})
+        super().__init__(*args, **kwargs)
+        from django.core.validators import MaxValueValidator
+
+        self.fields["days"].validators.append(MaxValueValidator(max_days))
+        self.fields["days"].widget.attrs["max"] = max_days
+        if needs_code:
+            self.fields["code"].required = True
+        else:
+            del self.fields["code"]

@@ -107,13 +107,16 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A personal API token; only its SHA-256 is stored, the secret is shown once at creation."""
+    """A personal API token; only its SHA-256 is stored, the secret is shown once at creation. It works
+    until `expires_at` (at most `API_TOKEN_MAX_DAYS` after issue) or until its owner or the security
+    administrator revokes it."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
     name = models.CharField("用途", max_length=60)
     prefix = models.CharField(max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -80,6 +80,26 @@ class SecurityPolicyPolicy(Policy):
         return None
 
 
+class ApiTokenPolicy(Policy):
+    """A user sees and revokes their own API tokens; the security administrator sees and revokes everyone's
+    (a leaked or forgotten token is stopped without waiting for its owner). Nobody reads a secret: only its
+    hash is stored."""
+
+    @property
+    def model(self):
+        from kechuang.accounts.models import ApiToken
+
+        return ApiToken
+
+    def rule(self, user, action):
+        if action not in ("view", "revoke"):
+            return None
+        if user.role == Role.SECADMIN:
+            return models.Q()
+        return models.Q(user=user)
+
+
 users = UserAdminPolicy()
+api_tokens = ApiTokenPolicy()
 login_logs = LoginLogPolicy()
 security_policy = SecurityPolicyPolicy()

@@ -202,17 +202,55 @@ def user_set_active(*, actor, user: User, active: bool) -> None:
 
 
 @transaction.atomic
-def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor, user: User, name: str, days: int | None = None, totp_code: str | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a personal token (the secret is returned once). A token is as strong as the login it stands
+    for: where the account has a second factor — or must have one — a current code is required, so a
+    token never bypasses TOTP. It expires after `days` (at most `API_TOKEN_MAX_DAYS`)."""
+    if _interactive(actor) and actor.pk != user.pk:
+        raise PermissionError("API 令牌只能由本人申请。")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("请填写令牌用途。")
+    limit = settings.API_TOKEN_MAX_DAYS
+    days = limit if days is None else days
+    if not 1 <= days <= limit:
+        raise ValidationError(f"有效期应为 1 至 {limit} 天。")
+    if _interactive(actor):
+        enrolled = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+        if totp_required(user) and not enrolled:
+            raise ValidationError("您的账户须使用动态口令：请先退出并重新登录完成绑定，再申请 API 令牌。")
+        if enrolled and not (totp_code and totp_verify(user=user, code=totp_code)):
+            raise ValidationError("动态口令不正确：申请 API 令牌须输入手机上当前的动态口令。")
     key = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[3:11], key_hash=ApiToken.hash_key(key))
-    audit.record(actor=actor, action="api_token.create", obj=token)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:60],
+        prefix=key[3:11],
+        key_hash=ApiToken.hash_key(key),
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    audit.record(actor=actor, action="api_token.create", obj=token, changes={"days": days})
     return token, key
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit.record(actor=actor, action="api_token.revoke", obj=token)
+def api_token_revoke(*, actor, token: ApiToken) -> bool:
+    """Revoke a token at once: its owner, or the security administrator (any account's token). False when
+    it was already revoked."""
+    from kechuang.accounts import permissions
+
+    if _interactive(actor) and not permissions.api_tokens.allows(actor, "revoke", token):
+        raise PermissionError("无权吊销此令牌。")
+    done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if done:
+        audit.record(actor=actor, action="api_token.revoke", obj=token, changes={"owner": token.user_id})
+    return bool(done)
+
+
+def _revoke_tokens(user: User) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 @transaction.atomic
@@ -415,7 +453,13 @@ def totp_reset(*, actor, user: User) -> None:
     _require(actor, "reset_totp", user, SELF_OR_ADMIN)
     TotpDevice.objects.filter(user=user).delete()
     revoked = _revoke_sessions(user)
-    audit.record(actor=actor, action="totp.reset", obj=user, changes={"sessions_revoked": revoked})
+    tokens = _revoke_tokens(user)  # a lost phone: tokens issued under it go too
+    audit.record(
+        actor=actor,
+        action="totp.reset",
+        obj=user,
+        changes={"sessions_revoked": revoked, "tokens_revoked": tokens},
+    )
 
 
 # --- Security policy (安全管理员) ------------------------------------------------------------------------

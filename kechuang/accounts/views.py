@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from kechuang.accounts import permissions, services
 from kechuang.accounts.forms import (
+    ApiTokenForm,
     KcPasswordChangeForm,
     LoginForm,
     SecurityPolicyForm,
@@ -20,6 +21,7 @@ from kechuang.accounts.forms import (
     UserScopeForm,
 )
 from kechuang.accounts.models import LoginLog, SecurityPolicy, TotpDevice, User
+from kechuang.accounts.roles import Role
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
 
@@ -132,6 +134,63 @@ def profile(request):
             messages.success(request, "密码已修改，其他设备上的登录已全部退出。")
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def api_tokens(request):
+    """Personal API tokens: issue one (the secret is shown once), see and revoke one's own. The security
+    administrator sees every account's tokens here and may revoke any of them."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    needs_code = (
+        services.totp_required(request.user)
+        or TotpDevice.objects.filter(user=request.user, confirmed_at__isnull=False).exists()
+    )
+    form = ApiTokenForm(request.POST or None, max_days=settings.API_TOKEN_MAX_DAYS, needs_code=needs_code)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.api_token_create(
+                actor=request.user,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                totp_code=form.cleaned_data.get("code"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"令牌“{token.name}”已生成，有效期至 {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}。",
+            )
+            form = ApiTokenForm(max_days=settings.API_TOKEN_MAX_DAYS, needs_code=needs_code)
+    tokens = (
+        permissions.api_tokens.queryset(request.user)
+        .select_related("user")
+        .order_by("revoked_at", "-created_at")[:200]
+    )
+    context = {
+        "form": form,
+        "secret": secret,
+        "tokens": tokens,
+        "now": timezone.now(),
+        "all_accounts": request.user.role == Role.SECADMIN,
+    }
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@login_required
+def api_token_revoke(request, pk):
+    if request.method != "POST":
+        return redirect("accounts:api_tokens")
+    token = get_object_or_404_for(permissions.api_tokens, request.user, "revoke", pk=pk)
+    if services.api_token_revoke(actor=request.user, token=token):
+        messages.success(request, f"令牌“{token.name}”已吊销，立即失效。")
+    else:
+        messages.info(request, f"令牌“{token.name}”此前已吊销。")
+    return redirect("accounts:api_tokens")
 
 
 LOG_COLUMNS = [

@@ -3,9 +3,10 @@
 import datetime as dt
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kechuang.achievements import permissions, selectors
+from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.platforms.kit import require
 from kechuang.platforms.models import Level
@@ -64,7 +65,7 @@ def _f(filters: Filter) -> dict:
 
 
 @router.get("/achievements", response=list[AchievementOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def achievement_list(request, filters: Query[Filter]):
     require(permissions.achievements, request.auth, "view")
     return selectors.achievements_for(request.auth, **_f(filters)).order_by("-year", "title", "pk")
@@ -76,7 +77,7 @@ def achievement_detail(request, pk: int):
 
 
 @router.get("/awards", response=list[AwardOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def award_list(request, filters: Query[Filter]):
     require(permissions.awards, request.auth, "view")
     return selectors.awards_for(request.auth, **_f(filters)).order_by("-year", "name", "pk")

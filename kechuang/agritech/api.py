@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kechuang.agritech import permissions, selectors, services
 from kechuang.agritech.models import Pairing
+from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core.permissions import get_object_or_404_for
 
 router = Router(tags=["agritech"])
@@ -52,7 +53,7 @@ def _out(log) -> dict:
 
 
 @router.get("/logs", response=list[LogOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def logs(request, year: int | None = Query(None, ge=1900, le=2100), pairing: int | None = None):
     if not permissions.logs.may(request.auth, "view"):
         raise PermissionDenied

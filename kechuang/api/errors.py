@@ -36,4 +36,9 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc):
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            # Ninja's "Cannot parse request body": the body is not valid JSON (or form data).
+            return error(
+                api, request, 400, "invalid_body", "请求体格式无效：请发送有效的 JSON（UTF-8 编码）。"
+            )
         return error(api, request, exc.status_code, "http_error", str(exc))

@@ -102,6 +102,15 @@ class rows(Sequence):  # noqa: N801 - used like a function
         return counted, counted < bound
 
 
+class BoundedLimitOffset(LimitOffsetPagination):
+    """Ninja's limit/offset with bounds: an offset of 2^63 overflowed the SQL integer and gave a 500 instead
+    of a 422 (issue 25). Every list endpoint paginates with this or with `RowsPagination`."""
+
+    class Input(LimitOffsetPagination.Input):
+        limit: int = Field(LimitOffsetPagination.Input.model_fields["limit"].default, ge=1, le=MAX_WINDOW)
+        offset: int = Field(0, ge=0, le=MAX_WINDOW)
+
+
 class RowsPagination(LimitOffsetPagination):
     class Input(LimitOffsetPagination.Input):
         # Bounded so that offset + limit + 1 stays a valid SQL integer on both databases (no list comes near).

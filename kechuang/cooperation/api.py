@@ -5,10 +5,11 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kechuang.accounts.roles import Role
+from kechuang.api.paging import BoundedLimitOffset
 from kechuang.cooperation import permissions, selectors, services
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
@@ -155,7 +156,7 @@ class ProjectOut(Schema):
 
 
 @router.get("/needs", response=list[NeedOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def need_list(request, filters: Query[Filter]):
     require(permissions.needs, request.auth, "view")
     return selectors.needs_for(request.auth, q=filters.q, status=filters.status).order_by(
@@ -191,7 +192,7 @@ def need_update(request, pk: int, payload: NeedUpdate):
 
 
 @router.get("/contacts", response=list[ContactOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def contact_list(request, status: str = ""):
     require(permissions.contacts, request.auth, "view")
     return selectors.contacts_for(request.auth, status=status).order_by("-created_at", "-pk")
@@ -204,7 +205,7 @@ def contact_detail(request, pk: int):
 
 
 @router.get("/agreements", response=list[AgreementOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def agreement_list(request, filters: Query[YearFilter]):
     require(permissions.agreements, request.auth, "view")
     return selectors.agreements_for(request.auth, **filters.dict()).order_by("-signed_on", "pk")
@@ -216,7 +217,7 @@ def agreement_detail(request, pk: int):
 
 
 @router.get("/transfers", response=list[TransferOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def transfer_list(request, filters: Query[Filter]):
     require(permissions.transfers, request.auth, "view")
     return selectors.transfers_for(request.auth, **filters.dict()).order_by("expected_by", "pk")
@@ -228,7 +229,7 @@ def transfer_detail(request, pk: int):
 
 
 @router.get("/events", response=list[EventOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def event_list(request, filters: Query[YearFilter]):
     require(permissions.events, request.auth, "view")
     return selectors.events_for(request.auth, **filters.dict()).order_by("-starts_on", "pk")
@@ -240,7 +241,7 @@ def event_detail(request, pk: int):
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def project_list(request, filters: Query[YearFilter], status: str = ""):
     require(permissions.projects, request.auth, "view")
     qs = selectors.projects_for(request.auth, status=status, **filters.dict())

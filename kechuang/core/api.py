@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core import permissions, selectors, services
 from kechuang.core.models import Region
 from kechuang.core.permissions import get_object_or_404_for
@@ -85,7 +86,7 @@ def me(request):
 
 
 @router.get("/regions", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def regions(request, parent: str | None = None):
     qs = Region.objects.select_related("parent").order_by("path")
     if parent:
@@ -97,7 +98,7 @@ def regions(request, parent: str | None = None):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def organisations(request, q: str = "", kind: str = ""):
     return [
         _org_out(o) for o in selectors.organisations_for(request.auth, q=q, kind=kind).order_by("name", "pk")

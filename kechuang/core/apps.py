@@ -47,6 +47,13 @@ class CoreConfig(AppConfig):
                 description="法定节假日与调休，用于公示期与办理时限",
             ),
             NavItem(
+                _("后台任务"),
+                "core:background_jobs",
+                frozenset({Role.SYSADMIN}),
+                order=96,
+                description="后台任务进程与定时任务进程的心跳，排队过久未开始的任务",
+            ),
+            NavItem(
                 _("审计日志"),
                 "core:audit_list",
                 frozenset({Role.AUDITADMIN}),

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -38,6 +38,7 @@ log = logging.getLogger("kechuang.jobs")
 
 MAX_ATTEMPTS = 2
 STALE_AFTER = dt.timedelta(minutes=2)
+QUEUE_STALE_AFTER = dt.timedelta(minutes=10)  # queued this long without starting: no worker takes it
 HEARTBEAT_SECONDS = 20.0
 
 
@@ -209,38 +210,67 @@ def reap(
     for job in Job.objects.filter(status=Job.Status.RUNNING).exclude(worker="").order_by("pk"):
         if not _dead(job, now, stale_after):
             continue
-        again = job.attempts < max_attempts and bool(job.task_path)
-        if again:
-            fields = {
-                "status": Job.Status.QUEUED,
-                "message": f"后台进程意外中断，未写入任何数据，已自动重新排队（第 {job.attempts + 1} 次执行）。",
-            }
-        else:
-            fields = {
-                "status": Job.Status.FAILED,
-                "finished_at": now,
-                "message": (
-                    f"后台进程意外中断（已尝试 {job.attempts} 次），未写入任何数据。请稍后重新提交；"
-                    "如反复出现，请联系系统管理员检查后台任务进程。"
-                ),
-            }
-        with transaction.atomic():
-            # Waits for the row lock of an import still committing, then finds it no longer RUNNING.
-            if not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker=job.worker).update(
-                **fields
-            ):
-                continue
-            JobHeartbeat.objects.filter(job_id=job.pk).delete()
-            _fail_task_result(job.task_id, now)
-            action = "requeued" if again else "failed"
-            audit.record(
-                actor=None,
-                action=f"job.{action}",
-                obj=job,
-                changes={"worker": job.worker, "attempts": job.attempts, "kind": job.kind},
-            )
-            if again:
-                transaction.on_commit(lambda pk=job.pk, path=job.task_path: _enqueue_again(pk, path))
-        log.warning("job %s (%s) of dead worker %s %s", job.pk, job.kind, job.worker, action)
-        done.append((job.pk, action))
+        action = _requeue_or_fail(job, now, max_attempts)
+        if action:
+            done.append((job.pk, action))
     return done
+
+
+def release_own(*, worker: str | None = None, max_attempts: int = MAX_ATTEMPTS) -> list[tuple[int, str]]:
+    """After a database error interrupted the task in hand, the worker process is alive but its job is
+    not running any more: queue it again (or fail it) at once instead of leaving it RUNNING under a live
+    process id, which `reap` would never touch."""
+    now = timezone.now()
+    done = []
+    for job in Job.objects.filter(status=Job.Status.RUNNING, worker=worker or worker_id()).order_by("pk"):
+        action = _requeue_or_fail(job, now, max_attempts)
+        if action:
+            done.append((job.pk, action))
+    return done
+
+
+def _requeue_or_fail(job: Job, now: dt.datetime, max_attempts: int) -> str | None:
+    again = job.attempts < max_attempts and bool(job.task_path)
+    if again:
+        fields = {
+            "status": Job.Status.QUEUED,
+            "message": f"后台进程意外中断，未写入任何数据，已自动重新排队（第 {job.attempts + 1} 次执行）。",
+        }
+    else:
+        fields = {
+            "status": Job.Status.FAILED,
+            "finished_at": now,
+            "message": (
+                f"后台进程意外中断（已尝试 {job.attempts} 次），未写入任何数据。请稍后重新提交；"
+                "如反复出现，请联系系统管理员检查后台任务进程。"
+            ),
+        }
+    with transaction.atomic():
+        # Waits for the row lock of an import still committing, then finds it no longer RUNNING.
+        if not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker=job.worker).update(**fields):
+            return None
+        JobHeartbeat.objects.filter(job_id=job.pk).delete()
+        _fail_task_result(job.task_id, now)
+        action = "requeued" if again else "failed"
+        audit.record(
+            actor=None,
+            action=f"job.{action}",
+            obj=job,
+            changes={"worker": job.worker, "attempts": job.attempts, "kind": job.kind},
+        )
+        if again:
+            transaction.on_commit(lambda pk=job.pk, path=job.task_path: _enqueue_again(pk, path))
+    log.warning("job %s (%s) of dead worker %s %s", job.pk, job.kind, job.worker, action)
+    return action
+
+
+def waiting(*, now: dt.datetime | None = None, older_than: dt.timedelta = QUEUE_STALE_AFTER) -> list[Job]:
+    """Jobs queued longer than `older_than` and never started since: no worker is taking them (stopped,
+    crashed, or busy for that long). `kechuang jobs reap` and the staff's job page list them."""
+    now = now or timezone.now()
+    return list(
+        Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=now - older_than)
+        .filter(models.Q(started_at__isnull=True) | models.Q(started_at__lt=now - older_than))
+        .select_related("created_by")
+        .order_by("created_at")
+    )

@@ -50,7 +50,13 @@ class CookieLanguageMiddleware:
 class DatabaseOutageMiddleware:
     """The database going away gives a plain 503 page (no traceback), and the broken connection is
     dropped so the next request reconnects once the database is back. Services run in
-    `transaction.atomic`, so a write interrupted by the outage is rolled back, never half-applied."""
+    `transaction.atomic`, so a write interrupted by the outage is rolled back, never half-applied — but
+    the error may also come after the commit (the session save, a later read), so the page never claims
+    the operation was not carried out.
+
+    A database error raised inside another middleware (the session check reads the session and the user)
+    never reaches `__call__`: Django turns it into a response at that middleware's boundary, through
+    `handler500`, which therefore answers with this page too (`core.views.errors.server_error`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,6 +75,12 @@ class DatabaseOutageMiddleware:
         if isinstance(exception, (OperationalError, InterfaceError)):
             return self._unavailable(request, exception)
         return None
+
+    @staticmethod
+    def is_outage(exc) -> bool:
+        from django.db import InterfaceError, OperationalError
+
+        return isinstance(exc, (OperationalError, InterfaceError))
 
     @staticmethod
     def _unavailable(request, exc):

@@ -250,6 +250,12 @@ def may_see_build_details(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN)
 
 
+def may_see_background_jobs(user) -> bool:
+    """The background-processes page (workers' and schedulers' heartbeats, jobs that wait too long): the
+    instance's system administrator, who runs those processes."""
+    return may_see_build_details(user)
+
+
 def may_read_api_docs(user) -> bool:
     """The API documentation (`/api/docs`, `/api/openapi.json`): any signed-in, active user."""
     return bool(user and user.is_authenticated and user.is_active)

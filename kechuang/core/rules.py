@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -199,6 +200,32 @@ def mask_id_number(number: str | None) -> str:
     if not number:
         return ""
     return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else "*" * len(number)
+
+
+PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ()\-]{4,18}(?:(?:转|-|ext\.?)[0-9]{1,6})?$")
+EARLIEST_FOUNDING = dt.date(1900, 1, 1)
+
+
+def phone_problem(phone: str | None) -> str | None:
+    """None for an empty or plausible phone number (digits, spaces, -, (), an extension after 转)."""
+    if not phone:
+        return None
+    return (
+        None
+        if PHONE_RE.match(phone.strip())
+        else "联系电话只能包含数字、空格、“-”和括号（分机号可写在“转”之后）。"
+    )
+
+
+def founding_problem(day: dt.date | None, *, today: dt.date) -> str | None:
+    """None when an organisation's founding date is plausible: not in the future, not before 1900."""
+    if day is None:
+        return None
+    if day > today:
+        return f"成立日期不能晚于今天（{today:%Y年%m月%d日}）。"
+    if day < EARLIEST_FOUNDING:
+        return f"成立日期不能早于{EARLIEST_FOUNDING:%Y年}。"
+    return None
 
 
 def mask_phone(phone: str | None) -> str:

@@ -138,6 +138,11 @@ def organisation_update(
         setattr(organisation, name, value)
     organisation.full_clean()
     version = organisation.version if expected_version is None else expected_version
+    changes = audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS))
+    if not changes:  # only unknown, empty or unchanged fields: nothing to save, no new version, no event
+        if not Organisation.objects.filter(pk=organisation.pk, version=version).exists():
+            raise StaleObject()
+        return organisation
     updated = Organisation.objects.filter(pk=organisation.pk, version=version).update(
         **{f: getattr(organisation, f) for f in ORGANISATION_FIELDS},
         version=version + 1,
@@ -146,7 +151,6 @@ def organisation_update(
     if not updated:
         raise StaleObject()
     organisation.version = version + 1
-    changes = audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS))
     audit.record(actor=actor, action="organisation.update", obj=organisation, changes=changes)
     return organisation
 

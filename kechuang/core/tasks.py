@@ -1,5 +1,6 @@
 """Background work of the core module (`django.tasks`; the immediate backend runs it inline in tests)."""
 
+from django.db import InterfaceError, OperationalError
 from django.tasks import task
 from django.utils import timezone
 
@@ -18,6 +19,11 @@ def _run_import(job_id: int, step: str, *, message: str, failed: str) -> str:
             getattr(jobs, step)(job)
         except joblease.JobLost:
             return "lost"
+        except (OperationalError, InterfaceError):
+            # The database went away (connection reset, lock timeout): the import's transaction was rolled
+            # back, nothing is wrong with the data. The job stays RUNNING and the worker queues it again
+            # (core.worker), instead of telling the user the import failed.
+            raise
         except MemoryError:
             # Over the worker's memory cap (core.memlimit): the job fails, the worker lives on.
             joblease.finish(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("audit/verify/", records.audit_verify, name="audit_verify"),
     path("calendar/", records.calendar, name="calendar"),
     path("files/<uuid:uid>/", records.attachment_download, name="attachment_download"),
+    path("jobs/", records.background_jobs, name="background_jobs"),
     path("jobs/<int:pk>/", records.job_status, name="job_status"),
     path("imports/", imports.import_index, name="import_index"),
     path("imports/jobs/<int:pk>/", imports.import_job_result, name="import_job_result"),

@@ -3,9 +3,9 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from kechuang.api.paging import paginate_rows, rows
+from kechuang.api.paging import BoundedLimitOffset, paginate_rows, rows
 from kechuang.core import dates
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.enterprises import eligibility, permissions, selectors
@@ -99,7 +99,7 @@ def assessment(request, firm_id: int, date: dt.date | None = None):
 
 
 @router.get("/qualifications", response=list[QualificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def qualifications(request, kind: str = "", firm_id: int | None = None, valid_on: dt.date | None = None):
     qs = selectors.qualifications_for(request.auth, kind=kind, valid_on=valid_on)
     if firm_id is not None:

@@ -3,8 +3,9 @@
 import datetime as dt
 
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.platforms import permissions, selectors
 from kechuang.platforms.kit import require
@@ -92,7 +93,7 @@ class PlatformDetail(PlatformOut):
 
 
 @router.get("/platforms", response=list[PlatformOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def platform_list(request, filters: Query[PlatformFilter]):
     require(permissions.platforms, request.auth, "view")
     f = filters.dict()

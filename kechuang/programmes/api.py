@@ -7,11 +7,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kechuang.accounts.roles import Role
-from kechuang.api.paging import paginate_rows, rows
+from kechuang.api.paging import BoundedLimitOffset, paginate_rows, rows
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.programmes import permissions, precheck, selectors, services
 from kechuang.programmes.models import Application
@@ -175,7 +175,7 @@ def _detail(app) -> dict:
 
 
 @router.get("/calls", response=list[CallOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def open_calls(request):
     """Calls open for applications now (public notices; no login needed)."""
     return [_call(c) for c in selectors.open_calls().order_by("closes_at", "pk")]
@@ -239,7 +239,7 @@ def application_submit(request, application_id: int):
 
 
 @router.get("/reviews", response=list[AssignmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def reviews(request):
     """An expert's assigned applications (only those drawn to them)."""
     if request.auth.role != Role.EXPERT:

@@ -38,6 +38,8 @@ def transition_problem(table: dict[str, set[str]], labels: dict[str, str], curre
     """'' when current → target is allowed, else why not (in Chinese)."""
     if target in table.get(current, set()):
         return ""
+    if target == current:
+        return f"已经是“{labels.get(current, current)}”状态，无需重复操作；请刷新页面查看最新状态。"
     allowed = "、".join(labels.get(s, s) for s in sorted(table.get(current, set()))) or "无"
     return f"不能从“{labels.get(current, current)}”变为“{labels.get(target, target)}”（可变为：{allowed}）。"
 

@@ -2,8 +2,9 @@
 foreign-expert projects and nominations; lists (filtered, limit/offset) and details, policy-scoped."""
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.platforms.kit import require
 from kechuang.talent import permissions, selectors
@@ -147,7 +148,7 @@ def _year(f: YearFilter) -> dict:
 
 
 @router.get("/experts", response=list[ExpertOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def expert_list(request, filters: Query[ExpertFilter]):
     require(permissions.experts, request.auth, "view")
     return selectors.experts_for(request.auth, **filters.dict()).order_by("person__name", "pk")
@@ -160,7 +161,7 @@ def expert_detail(request, pk: int):
 
 
 @router.get("/awards", response=list[AwardOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def award_list(request, filters: Query[YearFilter]):
     require(permissions.awards, request.auth, "view")
     f = filters
@@ -174,7 +175,7 @@ def award_detail(request, pk: int):
 
 
 @router.get("/foreign-experts", response=list[ForeignExpertOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def foreign_list(request, q: str = "", nationality: str = ""):
     require(permissions.foreign_experts, request.auth, "view")
     return selectors.foreign_for(request.auth, q=q, nationality=nationality).order_by("person__name", "pk")
@@ -186,7 +187,7 @@ def foreign_detail(request, pk: int):
 
 
 @router.get("/demands", response=list[DemandOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def demand_list(request, filters: Query[YearFilter]):
     require(permissions.demands, request.auth, "view")
     return selectors.demands_for(request.auth, **_year(filters)).order_by("-year", "pk")
@@ -198,7 +199,7 @@ def demand_detail(request, pk: int):
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def project_list(request, filters: Query[YearFilter], level: str = ""):
     require(permissions.projects, request.auth, "view")
     return selectors.projects_for(request.auth, level=level, **_year(filters)).order_by("-year", "pk")
@@ -210,7 +211,7 @@ def project_detail(request, pk: int):
 
 
 @router.get("/nominations", response=list[NominationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def nomination_list(request, filters: Query[YearFilter]):
     require(permissions.nominations, request.auth, "view")
     return selectors.nominations_for(request.auth, **_year(filters)).order_by("-year", "pk")

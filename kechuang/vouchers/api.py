@@ -12,17 +12,20 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kechuang.accounts.roles import Role
+from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core import dates
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.vouchers import permissions, selectors, services
 from kechuang.vouchers.models import Redemption, Voucher
+from kechuang.vouchers.services.workflow import lock_voucher
 
 router = Router(tags=["vouchers"])
 
@@ -150,7 +153,7 @@ def _redemptions(user):
 
 
 @router.get("/programmes", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def programmes(request, year: int | None = Query(None, ge=1900, le=2100)):
     qs = _programmes(request.auth)
     return [_programme_out(p) for p in (qs.filter(year=year) if year else qs)]
@@ -165,7 +168,7 @@ def programme(request, programme_id: int):
 
 
 @router.get("/vouchers", response=list[VoucherOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def vouchers(request, status: str = "", programme: int | None = None):
     qs = selectors.vouchers_for(request.auth, status=status).order_by("-pk")
     if programme:
@@ -183,7 +186,7 @@ def voucher(request, voucher_id: int):
 
 
 @router.get("/redemptions", response=list[RedemptionOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def redemptions(request, status: str = ""):
     qs = _redemptions(request.auth)
     return [_redemption_out(r) for r in (qs.filter(status=status) if status else qs)]
@@ -199,7 +202,7 @@ def redemption(request, redemption_id: int):
 
 
 @router.get("/balances", response=list[BalanceOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def balances(request, year: int | None = Query(None, ge=1900, le=2100)):
     """Programme pools and support-fund budget lines in the caller's region (bureau staff and leaders)."""
     user = request.auth
@@ -234,6 +237,14 @@ def balances(request, year: int | None = Query(None, ge=1900, le=2100)):
     return rows
 
 
+class _Replay(Exception):
+    """Leave the upload transaction (dropping this request's files) and answer with `redemption`."""
+
+    def __init__(self, redemption: Redemption):
+        super().__init__(redemption.pk)
+        self.redemption = redemption
+
+
 EVIDENCE = {
     "contract_file": "服务合同",
     "invoice_file": "发票",
@@ -251,41 +262,55 @@ def redemption_submit(
     invoice_file: File[UploadedFile],
     payment_file: File[UploadedFile],
     output_file: File[UploadedFile],
+    response: HttpResponse,
 ):
+    """A retry with the same Idempotency-Key is answered 200 with the request filed first (header
+    `Idempotent-Replayed: true`) and stores nothing; only the request that filed it answers 201."""
     user = request.auth
     voucher = get_object_or_404_for(permissions.vouchers, user, "change", pk=voucher_id)
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key or len(key) > 64:
         raise ValidationError("请在请求头 Idempotency-Key 中提供请求标识（1至64个字符），重试时保持不变。")
-    existing = selectors.redemption_by_key(user, key)
-    if existing is not None:
-        if existing.voucher_id != voucher.pk:
-            raise ValidationError("请求标识已被其他兑付申请使用，请换一个新的请求标识。")
-        return Status(200, _redemption_out(existing))
     uploads = {
         "contract_file": contract_file,
         "invoice_file": invoice_file,
         "payment_file": payment_file,
         "output_file": output_file,
     }
-    with core_services.attachments_atomic():  # a refused redemption keeps none of its files
-        evidence = {
-            name: core_services.attachment_store(
+    try:
+        with core_services.attachments_atomic():  # a refused or replayed request keeps none of its files
+            # Same-voucher requests queue on the voucher's lock before anything is stored, so a retry sent
+            # while the first is still running waits for it and then finds it (issue 25: 20 parallel retries
+            # stored 80 evidence files and several answered 201).
+            lock_voucher(voucher)
+            existing = selectors.redemption_by_key(user, key)
+            if existing is not None:
+                raise _Replay(existing)
+            evidence = {
+                name: core_services.attachment_store(
+                    actor=user,
+                    data=upload.read(),
+                    original_name=upload.name or name,
+                    kind=f"兑付-{EVIDENCE[name]}",
+                    organisation=voucher.organisation,
+                )
+                for name, upload in uploads.items()
+            }
+            created = services.redemption_submit(
                 actor=user,
-                data=upload.read(),
-                original_name=upload.name or name,
-                kind=f"兑付-{EVIDENCE[name]}",
-                organisation=voucher.organisation,
+                voucher=voucher,
+                amount=payload.amount,
+                invoice_amount=payload.invoice_amount,
+                idempotency_key=key,
+                on=dates.today(),
+                **evidence,
             )
-            for name, upload in uploads.items()
-        }
-        created = services.redemption_submit(
-            actor=user,
-            voucher=voucher,
-            amount=payload.amount,
-            invoice_amount=payload.invoice_amount,
-            idempotency_key=key,
-            on=dates.today(),
-            **evidence,
-        )
+            if created.contract_file_id != evidence["contract_file"].pk:
+                raise _Replay(created)  # filed meanwhile under this key: its files are the ones kept
+    except _Replay as replay:
+        if replay.redemption.voucher_id != voucher.pk:
+            raise ValidationError("请求标识已被其他兑付申请使用，请换一个新的请求标识。") from None
+        response["Idempotent-Replayed"] = "true"
+        return Status(200, _redemption_out(replay.redemption))
+    created.refresh_from_db()  # as stored, so the first answer and its replays have the same body
     return Status(201, _redemption_out(created))

@@ -9,10 +9,16 @@ from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 
 CENT = Decimal("0.01")
+MAX_MONEY = Decimal("999999999999.99")  # the money columns: DecimalField(max_digits=14, decimal_places=2)
 
 
 def yuan(value: Decimal) -> str:
     return f"{value:,.2f}元"
+
+
+def percent(value: Decimal) -> str:
+    """50.00 → "50%", 12.50 → "12.5%" (never "5E+1%")."""
+    return f"{value.normalize():f}%"
 
 
 def covered_share(contract_amount: Decimal, share_percent: Decimal) -> Decimal:
@@ -21,8 +27,10 @@ def covered_share(contract_amount: Decimal, share_percent: Decimal) -> Decimal:
 
 
 def check_positive(amount: Decimal, what: str = "金额") -> str | None:
-    if amount is None or amount <= 0:
+    if amount is None or not amount.is_finite() or amount <= 0:
         return f"{what}必须大于0。"
+    if amount > MAX_MONEY:  # before quantize, which cannot represent 1e30 to the fen
+        return f"{what}过大：最多 {MAX_MONEY:,} 元。"
     if amount != amount.quantize(CENT):
         return f"{what}最多保留两位小数（精确到分）。"
     return None
@@ -59,7 +67,7 @@ def check_share(
     limit = covered_share(contract_amount, share_percent)
     if already + amount > limit:
         return (
-            f"超过合同金额的补助比例：合同{yuan(contract_amount)}×{share_percent.normalize()}%="
+            f"超过合同金额的补助比例：合同{yuan(contract_amount)}×{percent(share_percent)}="
             f"{yuan(limit)}，此前已申请{yuan(already)}，本次{yuan(amount)}。"
         )
     return None

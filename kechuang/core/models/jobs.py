@@ -45,6 +45,19 @@ class Job(models.Model):
         return int(self.progress * 100 / self.total) if self.total else 0
 
     @property
+    def waits_too_long(self) -> bool:
+        """Queued longer than `joblease.QUEUE_STALE_AFTER` without starting: no worker takes it."""
+        from django.utils import timezone
+
+        from kechuang.core.joblease import QUEUE_STALE_AFTER
+
+        return (
+            self.status == self.Status.QUEUED
+            and timezone.now() - self.created_at > QUEUE_STALE_AFTER
+            and (self.started_at is None or timezone.now() - self.started_at > QUEUE_STALE_AFTER)
+        )
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
@@ -63,6 +76,30 @@ class JobHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.job_id} {self.worker} @ {self.beat_at:%H:%M:%S}"
+
+
+class ProcessHeartbeat(models.Model):
+    """The last sign of life of a long-running process (a task worker, a scheduler), written every few
+    seconds from a thread (`core.resilience.Heartbeat`). `/readyz` reads it: no fresh worker beat means
+    queued jobs would wait forever. A process that stops cleanly deletes its row."""
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", "后台任务进程"
+        SCHEDULER = "scheduler", "定时任务进程"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("进程", max_length=200)  # host:pid
+    state = models.CharField("状态", max_length=60, blank=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    started_at = models.DateTimeField("启动时间")
+    beat_at = models.DateTimeField("最近心跳")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "进程心跳"
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="processheartbeat_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} @ {self.beat_at:%H:%M:%S}"
 
 
 class DemoLoad(models.Model):

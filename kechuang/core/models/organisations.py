@@ -76,3 +76,13 @@ class Organisation(models.Model):
             raise ValidationError({"credit_code": "境内单位必须填写统一社会信用代码。"})
         if self.credit_code == "":
             self.credit_code = None
+        from django.utils import timezone
+
+        problems = {
+            "contact_phone": rules.phone_problem(self.contact_phone),
+            # The calendar's today, not the business clock (a demo dated 2020 holds firms founded later).
+            "established_on": rules.founding_problem(self.established_on, today=timezone.localdate()),
+        }
+        problems = {field: message for field, message in problems.items() if message}
+        if problems:
+            raise ValidationError(problems)

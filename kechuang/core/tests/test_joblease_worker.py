@@ -34,33 +34,35 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _worker(tmp_path, name, *extra) -> subprocess.Popen:
+def spawn(tmp_path, name, *args, **env_extra) -> subprocess.Popen:
+    """`kechuang <args>` in a subprocess on the test database, its output in `tmp_path/<name>.log`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KECHUANG_", "DATABASE_", "REDIS_"))}
     env.update(
         DATABASE_URL=_database_url(),
         DEBUG="1",
         KECHUANG_DATA_DIR=str(tmp_path),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PYTHONUNBUFFERED="1",
+        **env_extra,
     )
     log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 - closed when the test's tmp dir goes
     return subprocess.Popen(  # noqa: S603 - our own interpreter and command
-        [
-            sys.executable,
-            "-m",
-            "kechuang",
-            "db_worker",
-            "--queue-name",
-            "default",
-            "--interval",
-            "0.1",
-            "--no-startup-delay",
-            "--no-reload",
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "kechuang", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def _worker(tmp_path, name, *extra) -> subprocess.Popen:
+    return spawn(
+        tmp_path,
+        name,
+        "db_worker",
+        "--queue-name",
+        "default",
+        "--interval",
+        "0.1",
+        "--no-startup-delay",
+        "--no-reload",
+        *extra,
     )
 
 

@@ -14,10 +14,54 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def _uses_worker() -> bool:
+    from django.conf import settings
+
+    return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+
+
+def _worker_checks(checks: dict) -> None:
+    """The task worker's heartbeat (stale or missing: queued jobs would wait forever) and the age of the
+    oldest task waiting in the queue (issue 25)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from kechuang.core.models import ProcessHeartbeat
+
+    now = timezone.now()
+    stale = getattr(settings, "WORKER_STALE_SECONDS", 90)
+    beat = (
+        ProcessHeartbeat.objects.filter(kind=ProcessHeartbeat.Kind.WORKER)
+        .order_by("-beat_at")
+        .values_list("beat_at", flat=True)
+        .first()
+    )
+    age = None if beat is None else max(0, int((now - beat).total_seconds()))
+    checks["worker"] = "ok" if age is not None and age <= stale else ("missing" if age is None else "stale")
+    checks["worker_heartbeat_age_seconds"] = age
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = (
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    waited = None if oldest is None else max(0, int((now - oldest).total_seconds()))
+    checks["oldest_queued_seconds"] = waited
+    limit = getattr(settings, "QUEUE_STALE_SECONDS", 900)
+    checks["queue"] = "ok" if waited is None or waited <= limit else "stalled"
+
+
+_GATES = ("database", "cache", "worker", "queue")
+
+
 @never_cache
 @require_GET
 def readyz(request):
-    """The database and the cache answer; 503 otherwise, without details of the failure."""
+    """The database and the cache answer, a task worker beats and the queue moves; 503 otherwise, without
+    details of the failure. Ages are reported in seconds (null: no worker beat / nothing queued)."""
     checks = {}
     try:
         with connections["default"].cursor() as cursor:
@@ -31,7 +75,12 @@ def readyz(request):
         checks["cache"] = "ok" if cache.get("kc:readyz") == "1" else "unavailable"
     except Exception:  # noqa: BLE001 - as above
         checks["cache"] = "unavailable"
-    ready = all(v == "ok" for v in checks.values())
+    if checks["database"] == "ok" and _uses_worker():
+        try:
+            _worker_checks(checks)
+        except Exception:  # noqa: BLE001 - as above
+            checks["worker"] = "unavailable"
+    ready = all(checks[k] == "ok" for k in _GATES if k in checks)
     return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
 
 

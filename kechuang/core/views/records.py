@@ -208,6 +208,39 @@ def attachment_download(request, uid):
 
 
 @login_required
+def background_jobs(request):
+    """后台任务: is a task worker and a scheduler alive (their heartbeats), which jobs wait in the queue too
+    long without starting, which run now (issue 25: jobs showed "排队中 0/0" forever unnoticed)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from kechuang.core import joblease
+    from kechuang.core.models import ProcessHeartbeat
+
+    if not permissions.may_see_background_jobs(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    stale = settings.WORKER_STALE_SECONDS
+    processes = [
+        {
+            "beat": beat,
+            "age": int((now - beat.beat_at).total_seconds()),
+            "stale": (now - beat.beat_at).total_seconds() > stale,
+        }
+        for beat in ProcessHeartbeat.objects.order_by("kind", "name")
+    ]
+    context = {
+        "processes": processes,
+        "waiting": joblease.waiting(now=now),
+        "running": Job.objects.filter(status=Job.Status.RUNNING)
+        .select_related("created_by")
+        .order_by("started_at"),
+        "now": now,
+    }
+    return render(request, "core/background_jobs.html", context)
+
+
+@login_required
 def job_status(request, pk: int):
     job = get_object_or_404(Job, created_by=request.user, pk=pk)
     return render(

@@ -265,5 +265,5 @@ def test_starting_a_started_project_shows_why_and_changes_nothing(client, staff)
     services.project_transition(actor=staff, project=project, to="in_progress")
     _login(client, staff)
     resp = client.post(reverse("projects:project_start", args=[project.pk]), follow=True)
-    assert "不能从“实施中”变为“实施中”" in resp.content.decode()
+    assert "已经是“实施中”状态，无需重复操作" in resp.content.decode()
     assert project.status_changes.count() == 1

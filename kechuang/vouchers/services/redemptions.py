@@ -57,6 +57,8 @@ def redemption_submit(
     if existing is not None:
         return _same_request(existing, voucher)
     amount = check_money(amount, "兑付金额")
+    if invoice_amount is not None:
+        invoice_amount = check_money(invoice_amount, "发票金额")
     if None in (contract_file, invoice_file, payment_file, output_file):
         raise ValidationError("兑付申请须附服务合同、发票、付款凭证和服务成果材料。")
     lock_voucher(voucher)

@@ -96,6 +96,8 @@ def transition(obj, to: str, *, actor, note: str = "", **updates) -> None:
     guard = table.get(old, {}).get(to)
     if guard is None:
         labels = type(obj).Status
+        if old == to:  # a repeated click, or two people acting at once
+            raise ValidationError(f"已经是“{labels(old).label}”状态，无需重复操作；请刷新页面查看最新状态。")
         raise ValidationError(f"不能从“{labels(old).label}”变为“{labels(to).label}”。")
     fail(guard(actor))
     if hasattr(obj, "version"):

@@ -273,7 +273,7 @@ def test_void_needs_a_reason(staff, programme):
 
 def test_illegal_transition_is_refused(staff, programme):
     voucher = issued_voucher(staff, programme)
-    with pytest.raises(ValidationError, match="不能从“已发放”变为“已发放”"):
+    with pytest.raises(ValidationError, match="已经是“已发放”状态，无需重复操作"):
         services.voucher_issue(actor=staff, voucher=voucher, on=ISSUE_DAY)
     assert ledger_check().ok
 
