@@ -1,5 +1,5 @@
 """`kechuang db_worker`: django-tasks-db's task worker, kept alive through database errors (core.worker,
-ADR 0015), which also seals the audit log every few seconds (`core.sealing.in_background`, ADR 0003), so a
+ADR 0017), which also seals the audit log every few seconds (`core.sealing.in_background`, ADR 0003), so a
 deployment without the scheduler — `make run` — seals too."""
 
 from django_tasks_db.management.commands import db_worker

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_import_rows'),
+        ('core', '0009_process_heartbeat'),
     ]
 
     operations = [
