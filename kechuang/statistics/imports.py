@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kechuang.core import audit, bulk, dates
+from kechuang.core import audit, bulk, dates, versions
 from kechuang.core import rules as core_rules
 from kechuang.core.imports import (
     ImportColumn,
@@ -198,7 +198,8 @@ def _value_checks() -> tuple:
 
 def _unchanged(fact: EnterpriseFact, values: dict, status: str, town) -> bool:
     same_values = all(getattr(fact, k) == v for k, v in values.items())
-    return same_values and fact.status == status and (town is None or fact.town_id == town.pk)
+    same = same_values and fact.status == status and (town is None or fact.town_id == town.pk)
+    return same and not fact.voided
 
 
 def _existing_facts(rows: list[Row]) -> dict[tuple, EnterpriseFact]:
@@ -211,7 +212,7 @@ def _existing_facts(rows: list[Row]) -> dict[tuple, EnterpriseFact]:
         periods |= Q(year=period.year, quarter=period.quarter, month=period.month)
     for chunk in lookups.chunks(org_ids):
         facts = (
-            EnterpriseFact.objects.filter(periods, organisation_id__any_of=chunk)
+            EnterpriseFact.current.filter(periods, organisation_id__any_of=chunk)  # a voided period too
             .order_by()
             .select_for_update()
         )
@@ -232,6 +233,7 @@ def _checked(row: Row, fact: EnterpriseFact) -> EnterpriseFact:
     return fact
 
 
+VERSION_COLUMNS = ("voided", "change_reason", "recorded_at")
 NEW_COLUMNS = (
     "organisation_id", "town_id", "year", "quarter", "month", "status", "source", "reported_on", "submitted_by_id",
     "submitted_at", "version", *VALUE_KEYS,
@@ -287,7 +289,8 @@ def _changed_fact(row: Row, fact: EnterpriseFact, town, actor, now, today) -> tu
     fact.town = town
     fact.status, fact.source, fact.reported_on = data["status"], FactSource.STAFF_IMPORT, today
     fact.submitted_by = actor if getattr(actor, "pk", None) else None
-    fact.submitted_at = now
+    fact.submitted_at = fact.recorded_at = now
+    fact.voided, fact.change_reason = False, ""  # a new version; the earlier one is kept (`_written`)
     _checked(row, fact)
     fact.version += 1
     return fact, audit.diff(before, audit.snapshot(fact, services.AUDITED_FIELDS))
@@ -300,7 +303,10 @@ def _written(changed: list, new: list, actor, now, today):
             _changed_fact(row, fact, town, actor, now, today)
             for row, fact, town in changed[start : start + BATCH]
         ]
-        EnterpriseFact.objects.bulk_update([fact for fact, _ in batch], [*UPDATED_FIELDS, "version"])
+        versions.archive([fact for fact, _ in batch], today)  # the stored versions, closed as of today
+        EnterpriseFact.versions.bulk_update(
+            [fact for fact, _ in batch], [*UPDATED_FIELDS, "version", *VERSION_COLUMNS]
+        )
         for fact, changes in batch:
             yield "statistics.fact_update", fact, changes
     for start in range(0, len(new), BATCH):

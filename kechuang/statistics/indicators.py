@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, IntegerField, Q, When
 
+from kechuang.core import versions
 from kechuang.core.indicators import Period, Reads, Scope, Status, Value, register
 from kechuang.statistics import selectors
 from kechuang.statistics.models import STATUS_RANK, Target
@@ -386,8 +387,12 @@ def hightech_output_share_change(scope: Scope, q: Reads):
 # --- targets -------------------------------------------------------------------------------------------
 
 
-def target_for(region, year: int, code: str) -> Target | None:
-    return Target.objects.filter(region=region, year=year, indicator=code).first()
+def target_for(region, year: int, code: str, as_of=None) -> Target | None:
+    """The target as known on `as_of` (the current one when None)."""
+    if as_of is None:
+        return Target.objects.filter(region=region, year=year, indicator=code).first()
+    rows = Target.versions.filter(region=region, year=year, indicator=code)
+    return versions.known_on(rows, as_of).first()
 
 
 @register(
@@ -402,7 +407,9 @@ def target_for(region, year: int, code: str) -> Target | None:
 )
 def rd_total_completion(scope: Scope, q: Reads):
     current_plan = rd_total(scope, q)
-    targets = Target.objects.filter(region=scope.region, year=scope.period.year, indicator="rd_total")
+    targets = versions.known_on(
+        Target.versions.filter(region=scope.region, year=scope.period.year, indicator="rd_total"), scope.as_of
+    )
     target_pk, target_value = q.first(targets, "pk"), q.first(targets, "value")
 
     def build():
