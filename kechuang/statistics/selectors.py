@@ -86,17 +86,22 @@ def _names(q: Q):
 def total_candidates(scope: Scope, field: str, extra: Q | None = None):
     """`period_candidates` over the summary (`FactTotal`): the groups of exactly the facts each candidate
     selects, or None when `field` or `extra` is not a condition the summary keeps."""
-    from kechuang.statistics.models import FactTotal
-
     if field not in TOTAL_FILLED or (extra is not None and not set(_names(extra)) <= TOTAL_EXTRA):
         return None
-    towns = Region.objects.filter(path__startswith=scope.region.path).values("pk")
-    base = FactTotal.objects.filter(town__in=towns, reported_on__lte=scope.as_of).filter(
-        Q(superseded_on__isnull=True) | Q(superseded_on__gt=scope.as_of)
-    )
+    base = scope_totals(scope)
     if TOTAL_FILLED[field] is not None:
         base = base.filter(TOTAL_FILLED[field])
     return _candidates(scope.period, base if extra is None else base.filter(extra))
+
+
+def scope_totals(scope: Scope):
+    """`scope_facts` over the summary (`FactTotal`): the groups of the versions known on as_of, every period."""
+    from kechuang.statistics.models import FactTotal
+
+    towns = Region.objects.filter(path__startswith=scope.region.path).values("pk")
+    return FactTotal.objects.filter(town__in=towns, reported_on__lte=scope.as_of).filter(
+        Q(superseded_on__isnull=True) | Q(superseded_on__gt=scope.as_of)
+    )
 
 
 def _candidates(p: Period, base: QuerySet):

@@ -290,17 +290,19 @@ def target_set(
     note: str = "",
     recorded_on: dt.date | None = None,
 ) -> Target:
-    """Set a yearly target: a new version counting from `recorded_on` (default today); figures as of earlier
-    dates keep the earlier target."""
+    """Set a yearly target. The first one counts from `recorded_on`, by default the start of its year (targets
+    are issued then; one entered late is still the year's target); a change adds a version counting from
+    `recorded_on`, by default today, and figures as of earlier dates keep the earlier target."""
     from kechuang.core import indicators
 
     try:
         indicators.get(indicator)
     except KeyError as exc:
         raise ValidationError({"indicator": str(exc.args[0])}) from None
-    recorded_on = recorded_on or dates.today()
     target = Target.current.filter(region=region, year=year, indicator=indicator).first()
     before = None if target is None else {"value": target.value, "note": target.note}
+    if recorded_on is None:
+        recorded_on = dates.today() if target is not None else min(dates.today(), dt.date(year, 1, 1))
     if target is None:
         target = Target(region=region, year=year, indicator=indicator, value=value, note=note)
         target.recorded_on, target.recorded_at = recorded_on, timezone.now()
