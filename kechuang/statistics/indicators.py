@@ -325,7 +325,7 @@ def rd_intensity_city(scope: Scope, q: Reads):
         pk = fact_pk() if fact_pk else None
         found = pk is not None
         rows = (
-            RegionFact.objects.filter(pk=pk).select_related("region") if found else RegionFact.objects.none()
+            RegionFact.versions.filter(pk=pk).select_related("region") if found else RegionFact.objects.none()
         )
         return Value(
             published() if found else None,

@@ -129,6 +129,8 @@ def fact_submit(
         and source == FactSource.ENTERPRISE
     ):
         raise ValidationError("该期数据已由统计部门核定（年报），企业不能修改；如需更正请联系区科技局。")
+    if existing.voided and expected_version == 0:
+        expected_version = existing.version  # the form saw no row: a voided period is filled in anew
     changes = dict(values)  # only the given fields change; the others keep the stored values
     if town is not None:
         changes["town"] = town

@@ -160,6 +160,13 @@ def test_every_indicator_as_of_d_is_unchanged_by_later_dated_changes(scope_data,
         actor=staff, region=district, period=Period(2020), gdp=Decimal(2_500_000), reported_on=later
     )
     stats.target_set(actor=staff, region=district, year=2020, indicator="rd_total", value=Decimal(9000))
+    stats.region_fact_set(
+        actor=staff,
+        region=city,
+        period=Period(2020),
+        rd_intensity_published=Decimal("2.63"),
+        reported_on=later,
+    )
 
     # qualifications
     record(firms[6], "hnte", dt.date(2020, 12, 15), "GR202037000004")  # issued after D

@@ -120,3 +120,15 @@ def test_fact_page_shows_history_and_staff_void_and_correct_there(client, staff,
     url2 = reverse("statistics:fact_detail", args=[fact2.pk])
     assert "作废原因" not in client.get(url2).content.decode()
     assert client.post(url2, {"action": "void", "void-reason": "x"}).status_code == 403
+
+
+def test_the_firms_form_fills_in_a_voided_period_anew(staff):
+    """The form saw no row (version 0) for a voided period: the submission is a new version, not a conflict."""
+    org = OrganisationFactory()
+    fact = _submit(staff, org, dt.date(2020, 11, 20), rd_internal=Decimal(100))
+    services.fact_void(actor=staff, fact=fact, reason="录入错误", on=dt.date(2020, 11, 21))
+    again = services.fact_submit(
+        actor=staff, organisation=org, period=Period(2020), values={"rd_internal": Decimal(7)},
+        reported_on=dt.date(2020, 11, 22), expected_version=0,
+    )  # fmt: skip
+    assert again.pk == fact.pk and again.version == 3 and not again.voided
