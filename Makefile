@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	KECHUANG_TESTING=1 $(VENV)/bin/kechuang makemigrations --check --dry-run
+	$(PY) scripts/check_licences.py
 
 # PostgreSQL + Redis, two gunicorn app servers and a task worker on loopback, with a smoke test through both.
 prod-check: $(STAMP)

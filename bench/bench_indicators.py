@@ -1,19 +1,18 @@
-"""Benchmark 2: every dashboard indicator for a district, a city and the province vs the same SQL raw.
+"""Benchmark 2: the dashboard page cold and warm, for a district, a city and the province.
 
     python bench/bench_indicators.py [--repeat 3] [--requests 10]
 
 For each scope (周村区 370306, 淄博市 370300, 山东省 370000; period 2020, as of 2020-11-30):
-  * ORM: what the dashboard runs — `compute_many` of every registered indicator for the scope (value only;
-    rows stay lazy; under `reporting_reads` like `reports.dashboard.compute`), best of `--repeat`, the SQL it
-    ran captured; for the city also the district comparison (`reports.dashboard.district_comparison`). Each
-    twice: with the plan kept (ADR 0011: what the dashboard pays when the data changed, once the process
-    has planned the scope) and planned afresh (the plans forgotten before each pass: a process's first time);
-  * baseline: the same captured SQL statements run through a raw cursor (no ORM, no Python-side work);
-  * secondary line: every indicator's `compute(scope)` one by one (a drill-down or a work summary computes
-    figures alone), against its own SQL replayed raw;
-  * dashboard page: GET /reports/ as that region's staff with the cache cleared before each request (after
-    one request that saves the fresh login's session) — server time p50/p95 over `--requests` requests and
-    the page's query count (target ≤ 15 … see README).
+  * dashboard page, **cold**: GET /reports/ as that region's staff with the figures cache cleared before each
+    request (after one request that saves the fresh login's session) — p50/p95 over `--requests` requests
+    and the page's query count. Target (issue 26): p95 ≤ 1 s at province scale. Baseline: the warm page.
+  * dashboard page, **warm**: the same request served from the figures cache. Target: p95 ≤ 100 ms.
+    Baseline: the minimal authenticated page `GET /accounts/profile/` of the same client.
+  * `compute_many` of every registered indicator (what the cold page computes; rows stay lazy, under
+    `reporting_reads` like `reports.dashboard.compute`) and, for the city, the district comparison: best of
+    `--repeat` and the query count, against the very SQL it ran replayed through a raw cursor. Reported
+    only: the "ORM within 1.3× of raw SQL" goal is withdrawn (ADR 0014); the figure shows what the ORM's
+    Python side costs.
 """
 
 from __future__ import annotations
@@ -29,13 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common  # noqa: E402
 
 SCOPES = (("district", "370306"), ("city", "370300"), ("province", "370000"))
-
-
-def one_by_one(scope) -> None:
-    from kechuang.core import indicators
-
-    for ind in indicators.all_indicators():
-        ind.compute(scope)
+LAYOUT_URL = "/accounts/profile/"
 
 
 def batched(scope) -> None:
@@ -46,24 +39,10 @@ def batched(scope) -> None:
         indicators.compute_many(indicators.all_indicators(), scope)
 
 
-def batched_afresh(scope) -> None:
-    from kechuang.core import indicators
-
-    indicators.clear_plans()
-    batched(scope)
-
-
 def comparison(scope) -> None:
     from kechuang.reports import dashboard
 
     dashboard.district_comparison(scope)
-
-
-def comparison_afresh(scope) -> None:
-    from kechuang.core import indicators
-
-    indicators.clear_plans()
-    comparison(scope)
 
 
 def indicator_pass(fn, scope) -> tuple[float, list[str]]:
@@ -118,20 +97,13 @@ def main() -> int:
     as_of = dt.date(2020, 11, 30)
     print(f"{len(indicators.all_indicators())} registered indicators", flush=True)
     for label, code in SCOPES:
-        # with its parents, as the dashboard's region field loads it (a plan that walks to the city reads
-        # nothing then, so it can be kept)
-        region = Region.objects.select_related("parent__parent").get(code=code)
+        region = Region.objects.select_related("parent").get(code=code)
         scope = Scope(region, Period(2020), as_of)
         n = len(indicators.all_indicators())
-        passes = [
-            (f"{label}, compute_many of {n}, plan kept", batched, "≤ 1.3×"),
-            (f"{label}, compute_many of {n}, planned afresh", batched_afresh, ""),
-        ]
+        passes = [(f"{label}, compute_many of {n}", batched)]
         if region.level == Region.Level.CITY:
-            passes.append((f"{label}, district comparison, plan kept", comparison, "≤ 1.3×"))
-            passes.append((f"{label}, district comparison, planned afresh", comparison_afresh, ""))
-        passes.append((f"{label}, one by one", one_by_one, ""))
-        for case, fn, target in passes:
+            passes.append((f"{label}, district comparison", comparison))
+        for case, fn in passes:
             orm, raw, count = orm_vs_raw(fn, scope, args.repeat)
             common.report(
                 common.Result(
@@ -140,7 +112,7 @@ def main() -> int:
                     f"ORM {common.ms(orm)}",
                     f"raw cursor {common.ms(raw)}",
                     orm / raw,
-                    target=target,
+                    extra={"queries": count},
                 )
             )
         user = (
@@ -151,28 +123,36 @@ def main() -> int:
         client.force_login(user)
         url = f"/reports/?region={region.pk}&period=2020&as_of={as_of.isoformat()}"
         client.get(url)  # a logged-in user's first request saves the new session; later ones do not
-        times, counts = [], []
+        cold, counts = [], []
         for _ in range(args.requests):
             cache.clear()
             with CaptureQueriesContext(connection) as ctx:
                 start = time.perf_counter()
                 response = client.get(url)
-                times.append(time.perf_counter() - start)
+                cold.append(time.perf_counter() - start)
             assert response.status_code == 200, response.status_code
             counts.append(len(ctx.captured_queries))
-        cached_times = common.samples(lambda c=client, u=url: c.get(u), args.requests)
-        common.report(
-            common.Result(
-                "2 dashboard",
-                f"{label} page, cache cleared",
-                f"p50 {common.ms(common.pct(times, 50))}, p95 {common.ms(common.pct(times, 95))}, "
-                f"{max(counts)} queries",
-                f"cached page p50 {common.ms(common.pct(cached_times, 50))}",
-                common.pct(times, 50) / common.pct(cached_times, 50),
-                target="≤ 15 queries",
-                extra={"queries": max(counts)},
+        warm = common.samples(lambda c=client, u=url: c.get(u), args.requests)
+        client.get(LAYOUT_URL)
+        layout = common.samples(lambda c=client: c.get(LAYOUT_URL), args.requests)
+        p = common.pct
+        cases = [  # (case, times, query count, baseline text, baseline seconds, target)
+            ("cold (figures cache cleared)", cold, max(counts), "warm page", p(warm, 50), "p95 ≤ 1 s"),
+            ("warm (figures cached)", warm, None, LAYOUT_URL, p(layout, 50), "p95 ≤ 100 ms"),
+        ]
+        for case, times, queries, base_label, base, target in cases:
+            counted = "" if queries is None else f", {queries} queries"
+            common.report(
+                common.Result(
+                    "2 dashboard",
+                    f"{label} page, {case}",
+                    f"p50 {common.ms(p(times, 50))}, p95 {common.ms(p(times, 95))}{counted}",
+                    f"{base_label} p50 {common.ms(base)}",
+                    p(times, 95) / base,
+                    target=target,
+                    extra={"queries": queries, "p95_ms": p(times, 95) * 1000},
+                )
             )
-        )
     return 0
 
 

@@ -35,18 +35,18 @@ def main() -> int:
     from kechuang.reports import services, summary
     from kechuang.reports.seed import ensure_seed_template
 
-    template = ensure_seed_template()
     as_of = dt.date(2020, 11, 30)
     for label, code, username in (
         ("district", "370306", "bench_staff_370306"),
         ("province", "370000", "bench_province"),
     ):
         region = Region.objects.get(code=code)
+        template = ensure_seed_template(region)  # the template serving the scope's bureau
         actor = User.objects.get(username=username)
         scope = Scope(region, Period(2020), as_of)
         drafts = []
 
-        def generate(actor=actor, scope=scope, drafts=drafts):
+        def generate(actor=actor, scope=scope, drafts=drafts, template=template):
             drafts.append(services.draft_generate(actor=actor, template=template, scope=scope))
 
         gen = min(common.samples(generate, args.repeat))

@@ -26,7 +26,7 @@ from bench import common  # noqa: E402
 BENCH = Path(__file__).resolve().parent
 PLANS = {
     "tiny": {"import": 300, "requests": 3, "users": 10, "seconds": 5, "ops": 40},
-    "small": {"import": 2000, "requests": 5, "users": 20, "seconds": 15, "ops": 80},
+    "small": {"import": 2000, "requests": 5, "users": 50, "seconds": 15, "ops": 80},
     "medium": {"import": 20000, "requests": 10, "users": 50, "seconds": 30, "ops": 160},
     "full": {"import": 100000, "requests": 20, "users": 50, "seconds": 60, "ops": 160},
 }

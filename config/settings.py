@@ -308,6 +308,17 @@ UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 KECHUANG_PDF_SLOTS = _env_int("KECHUANG_PDF_SLOTS", 2, minimum=1)
 KECHUANG_PDF_WAIT_SECONDS = _env_int("KECHUANG_PDF_WAIT_SECONDS", 20, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# Workbooks are checked against these before an import reads them (core.imports.guard, docs/security.md):
+# rows / columns / valued cells (also the bounding box from A1 the reader allocates, summed over sheets),
+# shared strings, zip parts and decompressed size.
+KECHUANG_XLSX_MAX_ROWS = _env_int("KECHUANG_XLSX_MAX_ROWS", 200_000, minimum=100)
+KECHUANG_XLSX_MAX_COLUMNS = _env_int("KECHUANG_XLSX_MAX_COLUMNS", 500, minimum=10)
+KECHUANG_XLSX_MAX_CELLS = _env_int("KECHUANG_XLSX_MAX_CELLS", 2_000_000, minimum=1000)
+KECHUANG_XLSX_MAX_SHARED_STRINGS = _env_int("KECHUANG_XLSX_MAX_SHARED_STRINGS", 1_000_000, minimum=1000)
+KECHUANG_XLSX_MAX_PARTS = _env_int("KECHUANG_XLSX_MAX_PARTS", 1_000, minimum=10)
+KECHUANG_XLSX_MAX_UNCOMPRESSED_MB = _env_int("KECHUANG_XLSX_MAX_UNCOMPRESSED_MB", 100, minimum=1)
+# Address-space cap (RLIMIT_AS) of `kechuang db_worker`, which parses uploaded imports (core.memlimit); 0 = none.
+KECHUANG_WORKER_MEMORY_MB = _env_int("KECHUANG_WORKER_MEMORY_MB", 2048, minimum=0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Background tasks ----------------------------------------------------------------------------------

@@ -8,15 +8,12 @@ the page's rows are converted.
 The busy lists (firms, applications, projects) go further with `rows(qs, fields, convert)` and
 `@paginate_rows` (ADR 0007):
 
-- `rows` reads the page with `.values(*fields, **expressions)` (dicts, no model instances, no per-row prefetch machinery);
-  `convert` receives the whole page as a list of dicts, so it can fetch what the page needs in one more query
-  (names of related rows, qualifications) and returns the output dicts, each already in the shape and with
-  the Python types of the endpoint's item schema (keys in schema order).
-- `@paginate_rows` is `@paginate(LimitOffsetPagination)` (same query parameters, same `Paged…` response
-  schema in OpenAPI) whose page, when built by `rows`, is rendered straight away by the API's JSON renderer
-  instead of being validated again by pydantic, row by row, through Ninja's attribute getter: the rows are
-  already the declared shape. The endpoint tests check every row against the item schema.
-  Any other return value (a list, `mapped`) goes through the usual validation.
+- `rows` reads the page with `.values(*fields, **expressions)` (dicts, no model instances); `convert` receives
+  the whole page as a list of dicts, so it can fetch what the page needs in one more query (names of related
+  rows, qualifications) — a fixed number of queries whatever the page size.
+- `@paginate_rows` is `@paginate(RowsPagination)`: the query parameters and `Paged…` response schema of
+  `LimitOffsetPagination` plus the capped count below. Every page, whatever built it, is validated against
+  the endpoint's schema by Ninja like any other response (ADR 0014).
 - The count: the page is read with one row more than the limit (the paginator reads the page first); when
   that row is missing the page ends the list, its count is the offset plus its length and no COUNT query
   runs. Otherwise (more rows follow, or an empty page past the start) the count is read in SQL.
@@ -31,18 +28,12 @@ The busy lists (firms, applications, projects) go further with `rows(qs, fields,
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Callable, Sequence
-from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from ninja import Field
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.responses import NinjaJSONEncoder
 
 # A page of at most a few hundred rows needs no count of tens of thousands: at province scale counting the first
 # 10,000 firms took ≈ 2–3.5 ms, more than the rest of the response's SQL together (ADR 0009).
@@ -111,10 +102,6 @@ class rows(Sequence):  # noqa: N801 - used like a function
         return counted, counted < bound
 
 
-class _ServedPage(dict):
-    """A page built by `rows`: already in the response shape."""
-
-
 class RowsPagination(LimitOffsetPagination):
     class Input(LimitOffsetPagination.Input):
         # Bounded so that offset + limit + 1 stays a valid SQL integer on both databases (no list comes near).
@@ -136,38 +123,9 @@ class RowsPagination(LimitOffsetPagination):
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         items = queryset[offset : offset + limit]  # first: the page tells whether the list ends there
         count, exact = queryset.counted(None if pagination.exact_count else COUNT_CAP, stop=offset + limit)
-        return _ServedPage(items=items, count=count, count_exact=exact)
-
-
-class _RowsEncoder(NinjaJSONEncoder):
-    """The API renderer's encoder, with the common row values first: the same text (`DjangoJSONEncoder`
-    writes a Decimal as `str()`, a date as `isoformat()`) without a chain of `isinstance` checks per value."""
-
-    def default(self, o):
-        kind = type(o)
-        if kind is Decimal:
-            return str(o)
-        if kind is dt.date:
-            return o.isoformat()
-        return super().default(o)
+        return {"items": items, "count": count, "count_exact": exact}
 
 
 def paginate_rows(func):
-    """`@paginate(LimitOffsetPagination)` with a capped count (`count_exact`, `?exact_count=true`) that renders a
-    page of `rows` without validating it again."""
-    paged = paginate(RowsPagination)(func)
-
-    @wraps(paged)
-    def view(request, **kwargs):
-        result = paged(request, **kwargs)
-        if isinstance(result, _ServedPage):
-            from kechuang.api.api import api
-
-            renderer = api.renderer  # the same dump as `api.create_response`, with the faster encoder
-            assert renderer.encoder_class is NinjaJSONEncoder and not renderer.json_dumps_params
-            return HttpResponse(
-                json.dumps(dict(result), cls=_RowsEncoder), content_type=api.get_content_type()
-            )
-        return result
-
-    return view
+    """`@paginate(RowsPagination)`: limit/offset paging with a capped count (`count_exact`, `?exact_count=true`)."""
+    return paginate(RowsPagination)(func)

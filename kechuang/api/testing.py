@@ -1,4 +1,4 @@
-"""Test helper for endpoints that serve `paging.rows` pages without validating them again (ADR 0007)."""
+"""Test helper for list endpoints: the rows served equal the reference objects as the item schema serves them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ninja.responses import NinjaJSONEncoder
 
 
 def as_served(schema, data) -> dict:
-    """The JSON Ninja serves for `data` validated by `schema` (the reference a pre-serialised row must equal)."""
+    """The JSON Ninja serves for `data` validated by `schema`."""
     return json.loads(json.dumps(schema.model_validate(data).model_dump(), cls=NinjaJSONEncoder))
 
 

@@ -9,7 +9,12 @@ class CoreConfig(AppConfig):
     url_prefix = None
 
     def ready(self) -> None:
-        from kechuang.core import lookups  # noqa: F401 - registers `__any_of`
+        from kechuang.core import (
+            lookups,  # noqa: F401 - registers `__any_of`
+            memlimit,
+        )
+
+        memlimit.apply_if_worker()  # the task worker (it parses uploads) runs under a memory cap
 
     @property
     def nav(self):

@@ -1,11 +1,10 @@
-"""The reads a planned indicator asks for (see `core.indicators`): run lazily by a `Direct` (the reads on one
-queryset object — counts, filtered counts and aggregates — merged into ONE ordinary `aggregate()` query, so a
-figure alone costs what its hand-written version did) or collected into a `Batch` (`core.indicator_batch`)
-that runs them all in ONE statement (each compiled once; identical ones once).
+"""The reads a planned indicator asks for (see `core.indicators`): ordinary ORM queries, run lazily the first
+time a getter is called. The counts, filtered counts and aggregates asked of one queryset object are merged into
+ONE `aggregate()` query, so figures planned on the same queryset (a `memo`) share it.
 
-Both give the same values: a count is `COUNT(*)` over the queryset as Django would count it, an aggregate is
-the same SQL function over the same column (converted to Python by the same model field), `first` the first
-row's field in the queryset's ordering (pk when unordered), `exists` the same EXISTS.
+A count is `COUNT(*)` over the queryset as Django would count it, an aggregate the SQL function over the column
+(converted to Python by the model field), `first` the first row's field in the queryset's ordering (pk when
+unordered), `exists` an EXISTS.
 """
 
 from __future__ import annotations
@@ -24,42 +23,6 @@ def _field(qs, expr, output_field):
     if isinstance(expr, str) and "__" not in expr:
         return qs.model._meta.get_field(expr)
     raise ValueError("agg() over an expression or a related field needs output_field")
-
-
-class Reads:
-    """`filter` (a Q) narrows a count or an aggregate to some of the queryset's rows: `count(qs, filter=f)`
-    equals `qs.filter(f).count()`, and lets a `Direct` answer it in the same query as the other reads."""
-
-    def count(self, qs, filter=None) -> Getter:  # noqa: A002 - Django's own name for it
-        raise NotImplementedError
-
-    def agg(self, qs, function: str, expr, output_field=None, filter=None) -> Getter:  # noqa: A002
-        raise NotImplementedError
-
-    def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
-        """Getter of {group: count} for every group of `groups` (tuples of `fields` values; 0 when absent)."""
-        raise NotImplementedError
-
-    def exists(self, qs) -> Getter:
-        raise NotImplementedError
-
-    def first(self, qs, field: str) -> Getter:
-        raise NotImplementedError
-
-    def fetch(self, qs) -> list:
-        """The rows of a small queryset the plan itself needs to decide what to read (the qualification
-        kinds' tiers, the scope's city), read now, not a figure. A `Batch` remembers them: a kept plan is
-        reused only while the same read gives the same rows (`Batch.inputs_unchanged`)."""
-        return list(qs)
-
-    def memo(self, key, make: Callable[[], Any]) -> Any:
-        """`make()` once per `key` for this Reads (one figure's `Direct`, or a whole `Batch`): a helper several
-        figures plan alike (the statistics rows of one scope and field) builds its querysets and reads once,
-        not once per figure — the values are the same, the Python work is not repeated."""
-        memos = self.__dict__.setdefault("_memos", {})
-        if key not in memos:
-            memos[key] = make()
-        return memos[key]
 
 
 def _lazy(fn) -> Getter:
@@ -128,12 +91,23 @@ class _Shared:
         return get
 
 
-class Direct(Reads):
+class Reads:
     """Ordinary queries run when a getter is first called; the counts and aggregates asked of the same
-    queryset object share one query. One instance per computed figure (it keeps the querysets)."""
+    queryset object share one query. One instance per scope being computed (it keeps the querysets).
+
+    `filter` (a Q) narrows a count or an aggregate to some of the queryset's rows: `count(qs, filter=f)`
+    equals `qs.filter(f).count()`, and is answered in the same query as the other reads of `qs`."""
 
     def __init__(self) -> None:
         self._shared: dict[int, _Shared] = {}
+        self._memos: dict[Any, Any] = {}
+
+    def memo(self, key, make: Callable[[], Any]) -> Any:
+        """`make()` once per `key` for this Reads: a helper several figures plan alike (the statistics rows
+        of one scope and field) builds its querysets once, so their reads share one query."""
+        if key not in self._memos:
+            self._memos[key] = make()
+        return self._memos[key]
 
     def _on(self, qs) -> _Shared:
         shared = self._shared.get(id(qs))
@@ -158,6 +132,8 @@ class Direct(Reads):
         return values.aggregate(kc_r=aggregate)["kc_r"]
 
     def count_by(self, qs, fields: tuple[str, ...], groups) -> Getter:
+        """Getter of {group: count} for every group of `groups` (tuples of `fields` values; 0 when absent)."""
+
         def run():
             rows = qs.order_by().values(*fields).annotate(kc_n=models.Count("pk"))
             found = {tuple(r[f] for f in fields): r["kc_n"] for r in rows}

@@ -13,12 +13,13 @@ Modules register indicators in their own `indicators.py` (imported by their AppC
 
 Compute functions take a Scope and return a Value; they never format (formatting is the reader's job).
 
-Batched indicators (the dashboard computes ~70 figures; issue #12 wants ≤ 15 queries). A module may register
-a *planned* indicator instead: it takes the scope and a `Reads` object, asks it for the scalars it needs
-(`q.count(qs)`, `q.count(qs, filter=Q(...))`, `q.agg(qs, "sum", "amount")`, `q.count_by(qs, fields, groups)`,
-`q.exists(qs)`, `q.first(qs, "field")`), each of which returns a zero-argument getter, and returns a function
-building the Value from those getters (ask several reads of the SAME queryset object, with `filter=` for
-sub-counts, rather than of `qs.filter(...)` copies: they then share one query):
+Planned indicators. A figure usually needs several counts of the same rows (a total and its parts), and the
+dashboard computes ~70 figures. A module may register a *planned* indicator: it takes the scope and a `Reads`
+object, asks it for the scalars it needs (`q.count(qs)`, `q.count(qs, filter=Q(...))`, `q.agg(qs, "sum",
+"amount")`, `q.count_by(qs, fields, groups)`, `q.exists(qs)`, `q.first(qs, "field")`), each of which returns a
+zero-argument getter, and returns a function building the Value from those getters (ask several reads of the
+SAME queryset object, with `filter=` for sub-counts, rather than of `qs.filter(...)` copies: they then share
+one `aggregate()` query):
 
     @indicators.register(code="hnte_count", ..., planned=True)
     def hnte_count(scope: Scope, q: Reads) -> Callable[[], Value]:
@@ -26,33 +27,21 @@ sub-counts, rather than of `qs.filter(...)` copies: they then share one query):
         n = q.count(rows)
         return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
 
-`Indicator.compute(scope)` runs it with a `Direct`: ordinary ORM queries, the reads of one queryset object
-merged into one `aggregate()` (a figure alone costs what a hand-written one would). `compute_many(indicators,
-scopes)` plans every indicator of every scope into one `Batch`: the aggregates of each distinct queryset (by
-its compiled FROM/WHERE, so identical across figures once) become ONE aggregate SELECT, exists/first reads
-scalar subqueries of a few more one-row SELECTs, and all of them run as ONE statement (a UNION ALL, one tagged
-row each), so the count stays the same whatever the number of figures or scopes (a city's districts). Then it
-builds the Values. Rows stay lazy either way; indicators not planned are computed one by one. The planned
-Batch is kept per process and run again for the same scopes (ADR 0011), so a plan must read what it needs to
-decide its reads through `q.fetch(qs)` (checked before reuse), never by a query of its own.
+There is one way to compute (ADR 0014): `compute_many(indicators, scopes)` plans the planned indicators of a
+scope on one `Reads` (ordinary ORM queries, run when a getter is first asked; figures planned from one
+`q.memo` share their queries), then builds their Values; the others are called one by one. `compute(code,
+scope)` is `compute_many` of one figure. The query count depends on the figures asked, never on the data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import router
-from django.db.models import QuerySet
-from django.utils import timezone
-
-from kechuang.core.indicator_batch import Batch
-from kechuang.core.indicator_reads import Direct, Reads
+from kechuang.core.indicator_reads import Reads
 
 
 class Status:
@@ -136,25 +125,19 @@ class Indicator:
     formula: str
     caliber: str
     module: str
-    compute: Callable[[Scope], Value]
+    function: Callable[[Scope], Value] | None  # a plain indicator
     order: int = 100
-    plan: Callable[[Scope, Reads], Callable[[], Value]] | None = None
+    plan: Callable[[Scope, Reads], Callable[[], Value]] | None = None  # a planned one
     do_not_call_in_templates = True  # templates read its fields; `{{ indicator }}` must not compute it
+
+    def compute(self, scope: Scope) -> Value:
+        return compute_many([self], scope)[(scope, self.code)]
 
     def __call__(self, scope: Scope) -> Value:
         return self.compute(scope)
 
 
 _REGISTRY: dict[str, Indicator] = {}
-
-
-def _direct(plan):
-    def compute(scope: Scope) -> Value:
-        return plan(scope, Direct())()
-
-    compute.__qualname__ = plan.__qualname__
-    compute.__module__ = plan.__module__
-    return compute
 
 
 def register(
@@ -168,16 +151,17 @@ def register(
     order: int = 100,
     planned: bool = False,
 ):
-    """Register `fn(scope) -> Value`, or with `planned=True` `fn(scope, reads) -> (() -> Value)` (batchable).
+    """Register `fn(scope) -> Value`, or with `planned=True` `fn(scope, reads) -> (() -> Value)`.
     The decorated name stays the function as written (a planned one keeps its (scope, q) signature)."""
 
     def decorator(fn):
         module = fn.__module__.split(".")[1] if fn.__module__.startswith("kechuang.") else fn.__module__
-        compute = _direct(fn) if planned else fn
-        if code in _REGISTRY and _REGISTRY[code].compute.__qualname__ != compute.__qualname__:
+        known = _REGISTRY.get(code)
+        if known is not None and (known.plan or known.function).__qualname__ != fn.__qualname__:
             raise ValueError(f"indicator {code!r} is registered twice")
+        plain, plan = (None, fn) if planned else (fn, None)
         _REGISTRY[code] = Indicator(
-            code, name, unit, definition, formula, caliber, module, compute, order, fn if planned else None
+            code, name, unit, definition, formula, caliber, module, plain, order, plan
         )
         return fn
 
@@ -199,100 +183,17 @@ def compute(code: str, scope: Scope) -> Value:
     return get(code).compute(scope)
 
 
-class _Kept:
-    """A planned Batch kept for reuse, with its builders in (scope index, code) order."""
-
-    def __init__(self, batch: Batch, builders: dict[tuple[int, str], Callable[[], Value]]) -> None:
-        self.batch = batch
-        self.builders = builders
-        self.lock = threading.Lock()  # one evaluation at a time: the getters read the batch's last results
-
-
-PLANS_KEPT = 64  # plans per process (a city page keeps two: its cards and its district comparison)
-_plans: OrderedDict[tuple, _Kept] = OrderedDict()
-_plans_lock = threading.Lock()
-
-
-def clear_plans() -> None:
-    """Forget the kept plans (tests that change how indicators plan, e.g. a module flag)."""
-    with _plans_lock:
-        _plans.clear()
-
-
-def _scope_key(scope: Scope) -> tuple:
-    """What a plan may know of the scope without a query: its period and date, its region's fields and those
-    of the region's parents as far as they are loaded (`selectors.city_of` walks them; a parent not loaded
-    is a query, which keeps the plan from being kept)."""
-    chain, node = [], scope.region
-    while node is not None:
-        chain.append(tuple(getattr(node, f.attname) for f in node._meta.concrete_fields))
-        node = node.parent if type(node).parent.is_cached(node) else None
-    return (type(scope.region), tuple(chain), scope.period, scope.as_of)
-
-
-def _fresh_rows(value: Value) -> Value:
-    """A kept plan's Value hands out a fresh copy of its rows' queryset (the kept one may have been
-    evaluated by an earlier caller and would answer from its result cache)."""
-    rows = value.rows
-    if rows is not None:
-
-        def fresh():
-            got = rows()
-            return got.all() if isinstance(got, QuerySet) else got
-
-        value.rows = fresh
-    return value
-
-
 def compute_many(items, scopes) -> dict[tuple[Any, str], Value]:
-    """Every indicator of `items` (codes or Indicators) for every scope of `scopes` (one Scope or several):
-    the planned ones through one Batch, the others one by one. Keys are (scope, code).
-
-    Planning (building ≈ 60 querysets a scope and compiling them) costs more Python than a district's SQL
-    takes to run, and gives the same statements until the code or the plans' own inputs change, so the
-    Batch is kept (ADR 0011): keyed by the database, today's date, the codes and every scope (`_scope_key`),
-    reused while each `fetch()` the plans made reads the same rows, and kept only if planning ran no other
-    query (`Batch.planning`). A kept plan runs its prepared statements again for fresh values; the figures
-    themselves are never kept here (`reports.dashboard` caches those)."""
+    """Every indicator of `items` (codes or Indicators) for every scope of `scopes` (one Scope or several).
+    Keys are (scope, code). Per scope, the planned indicators are planned on one `Reads` and then built (so
+    reads planned from one memo share a query); the others are called."""
     if isinstance(scopes, Scope):
         scopes = [scopes]
     inds = [get(i) if isinstance(i, str) else i for i in items]
-    from kechuang.core.models import Region
-
-    planned = [i for i in inds if i.plan is not None]
-    key = (
-        router.db_for_read(Region) or "default",
-        timezone.localdate(),
-        tuple(i.code for i in planned),
-        tuple(_scope_key(s) for s in scopes),
-    )
-    with _plans_lock:
-        kept = _plans.get(key)
-        if kept is not None:
-            _plans.move_to_end(key)
-    values: dict[tuple[int, str], Value] = {}
-    if kept is not None and planned:
-        with kept.lock:
-            if kept.batch.inputs_unchanged():
-                kept.batch.run()
-                values = {k: _fresh_rows(build()) for k, build in kept.builders.items()}
-    if not values and planned:
-        batch = Batch()
-        builders: dict[tuple[int, str], Callable[[], Value]] = {}
-        with batch.planning():
-            for n, scope in enumerate(scopes):
-                for ind in planned:
-                    builders[(n, ind.code)] = ind.plan(scope, batch)
-        batch.run()
-        values = {k: build() for k, build in builders.items()}
-        if not batch.stray_reads:
-            with _plans_lock:
-                _plans[key] = _Kept(batch, builders)
-                _plans.move_to_end(key)
-                while len(_plans) > PLANS_KEPT:
-                    _plans.popitem(last=False)
     out: dict[tuple[Any, str], Value] = {}
-    for n, scope in enumerate(scopes):
+    for scope in scopes:
+        q = Reads()
+        builders = {ind.code: ind.plan(scope, q) for ind in inds if ind.plan is not None}
         for ind in inds:
-            out[(scope, ind.code)] = values[(n, ind.code)] if ind.plan is not None else ind.compute(scope)
+            out[(scope, ind.code)] = builders[ind.code]() if ind.plan is not None else ind.function(scope)
     return out

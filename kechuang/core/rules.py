@@ -162,7 +162,7 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
-def check_id_number(raw: str | None, *, today: dt.date | None = None) -> CheckResult:
+def check_id_number(raw: str | None, *, today: dt.date) -> CheckResult:
     number = normalise(raw)
     if not number:
         return CheckResult(False, number, "身份证号码不能为空。", "empty")
@@ -176,7 +176,6 @@ def check_id_number(raw: str | None, *, today: dt.date | None = None) -> CheckRe
         return CheckResult(
             False, number, f"身份证号码中的出生日期“{number[6:14]}”不是有效日期。", "birth_date"
         )
-    today = today or dt.date.today()
     if birth > today or birth.year < 1900:
         return CheckResult(False, number, f"身份证号码中的出生日期“{number[6:14]}”不合理。", "birth_date")
     expected = id_check_char(number[:17])

@@ -18,6 +18,7 @@ from django.core.management import call_command, get_commands
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kechuang.core import dates
 from kechuang.core.models import ScheduledRun
 
 log = logging.getLogger("kechuang.scheduler")
@@ -76,7 +77,7 @@ def run_due(
         out = io.StringIO()
         args = list(job.args)
         if job.pass_as_of:
-            args += ["--as-of", timezone.localdate(now).isoformat()]
+            args += ["--as-of", (dates.as_of_override() or timezone.localdate(now)).isoformat()]
         try:
             call_command(job.command, *args, stdout=out, stderr=out)
         except Exception as exc:  # a failing job is recorded and retried next slot, never kills the loop

@@ -40,6 +40,9 @@ def load_regions(text: str, *, Region=None) -> int:
                 if parent is None:
                     errors.append(f"第{line}行：上级区划 {parent_code} 不存在（上级须排在下级之前）。")
                     continue
+                if code in parent.path.split("/"):  # itself, or a region beneath it: a cycle
+                    errors.append(f"第{line}行：区划 {code} 不能以自身或其下级 {parent_code} 为上级。")
+                    continue
             path = (parent.path if parent else "") + code + "/"
             Region.objects.update_or_create(
                 code=code, defaults={"name": name, "level": level, "parent": parent, "path": path}

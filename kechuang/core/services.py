@@ -10,9 +10,8 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.models import Attachment, CalendarDay, CalendarYear, Organisation, Person
 from kechuang.core.uploads import check_upload
 
@@ -87,7 +86,7 @@ def organisation_update(
     updated = Organisation.objects.filter(pk=organisation.pk, version=version).update(
         **{f: getattr(organisation, f) for f in ORGANISATION_FIELDS},
         version=version + 1,
-        updated_at=timezone.now(),
+        updated_at=dates.now(),
     )
     if not updated:
         raise StaleObject()
@@ -148,7 +147,7 @@ def attachment_store(
     region=None,
     allowed: set[str] | None = None,
 ) -> Attachment:
-    checked = check_upload(data, allowed=allowed)
+    checked = check_upload(data, allowed=allowed, filename=original_name)
     attachment = Attachment(
         original_name=original_name[:200],
         content_type=checked.content_type,
@@ -158,7 +157,7 @@ def attachment_store(
         organisation=organisation,
         region=region,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
-        uploaded_at=timezone.now(),
+        uploaded_at=dates.now(),
     )
     attachment.file.save("upload", ContentFile(data), save=False)
     try:

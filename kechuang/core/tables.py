@@ -6,37 +6,19 @@ default; a table over a scope that can hold hundreds of thousands of rows (a pro
 further (`SELECT COUNT(*) FROM (… LIMIT n)`), so it never costs more than the page's own OFFSET, and the
 pagination shows "超过 N 条" with a next link instead of a page total.
 
-`FastSelect` renders a filter's `<select>` in Python: Django's widget templates cost a template include per
-`<option>`, which a filter over the ~800 towns of a province pays on every list request.
-
-A busy list (200 rows × 6–7 cells) may build its `<tbody>` rows in Python the same way: `cell_text(value)` is
-exactly what `{{ value }}` prints (localized, escaped), `url_for("app:detail")` is `{% url "app:detail" pk %}`
-reversed once for the whole page, and `rows_html(rows, row)` joins the rows' markup. Django's template engine
-costs ~100 µs per such row (a variable lookup, filter and escape per cell, a `reverse()` per link).
+Rows and filter widgets are rendered by templates and Django's own widgets (ADR 0014).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import functools
-import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.forms.utils import flatatt
-from django.urls import reverse
-from django.utils import dateformat
 from django.utils.choices import BaseChoiceIterator
-from django.utils.formats import get_format, localize
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
 
 @dataclass(frozen=True)
@@ -116,45 +98,6 @@ def build_table(
     return Table(columns=columns, page=page, sort=sort, querystring=params.urlencode())
 
 
-def _escape(value) -> str:
-    kind = type(value)
-    if kind is str:  # the common label (SafeString is a subclass: below)
-        return html.escape(value)
-    if kind is int:  # the common value: nothing to escape
-        return str(value)
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
-class FastSelect(forms.Select):
-    """`forms.Select` with the same markup, built without a template per option (see the module docstring)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(v) for v in self.format_value(value)}
-        attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            attrs["multiple"] = True
-        parts = [f'<select name="{_escape(name)}"{flatatt(attrs)}>']
-        found = False
-        for option_value, option_label in self.choices:
-            if isinstance(option_label, (list, tuple)):
-                parts.append(f'<optgroup label="{_escape(option_value)}">')
-                for sub_value, sub_label in option_label:
-                    found = self._option(parts, sub_value, sub_label, chosen, found)
-                parts.append("</optgroup>")
-            else:
-                found = self._option(parts, option_value, option_label, chosen, found)
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value and label above is escaped
-
-    def _option(self, parts, value, label, chosen, found) -> bool:
-        value = "" if value is None else str(value)
-        selected = value in chosen and (self.allow_multiple_selected or not found)
-        parts.append(
-            f'<option value="{_escape(value)}"{" selected" if selected else ""}>{_escape(label)}</option>'
-        )
-        return found or selected
-
-
 class ValuesChoices(BaseChoiceIterator):
     """Lazy `(value, label)` choices for a widget, read with `values_list` (no model instance per option).
 
@@ -181,50 +124,3 @@ class ValuesChoices(BaseChoiceIterator):
             yield "", self.empty_label
         rows = self.queryset.values_list(*self.fields)
         yield from rows if self.choice is None else (self.choice(*row) for row in rows)
-
-
-def cell_text(value) -> str:
-    """What `{{ value }}` renders in a template (autoescape on): local time, localized, escaped."""
-    if type(value) is str:  # the common cell: nothing to localize, not marked safe
-        return html.escape(value)
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # localize() prints it as str()
-        return str(value)
-    if type(value) is dt.date:  # localize(): date_format(), the active language's DATE_FORMAT
-        pieces = _date_pieces(get_format("DATE_FORMAT"))
-        if pieces is not None:
-            dated = dateformat.DateFormat(value)
-            return html.escape("".join(str(getattr(dated, p)()) if code else p for p, code in pieces))
-    value = localize(template_localtime(value))
-    return conditional_escape(value if isinstance(value, str) else str(value))
-
-
-@functools.lru_cache(maxsize=16)
-def _date_pieces(fmt: str) -> tuple[tuple[str, bool], ...] | None:
-    """`dateformat.Formatter.format`'s split of a date format, once per format instead of once per date
-    (the split and unescaping were ~60% of a date cell): `(format char, True)` or `(literal, False)`.
-    None for a format with time specifiers: Django's own path raises its error."""
-    pieces = []
-    for i, piece in enumerate(dateformat.re_formatchars.split(str(fmt))):
-        if i % 2:
-            if hasattr(dateformat.TimeFormat, piece):
-                return None
-            pieces.append((piece, True))
-        elif piece:
-            pieces.append((dateformat.re_escaped.sub(r"\1", piece), False))
-    return tuple(pieces)
-
-
-_URL_MARK = 987654321
-
-
-def url_for(viewname: str) -> Callable[[object], str]:
-    """`pk -> {% url viewname pk %}` (one int argument), reversed once instead of once per row."""
-    head, mark, tail = reverse(viewname, args=[_URL_MARK]).rpartition(str(_URL_MARK))
-    assert mark, viewname
-    head, tail = conditional_escape(head), conditional_escape(tail)
-    return lambda pk: f"{head}{int(pk)}{tail}"
-
-
-def rows_html(rows: Iterable, row: Callable[[object], str]) -> SafeString:
-    """The rows' markup joined; `row` must escape every value it inserts (`cell_text`)."""
-    return mark_safe("".join(row(r) for r in rows))  # noqa: S308 - each row escapes its values

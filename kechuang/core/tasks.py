@@ -17,6 +17,15 @@ def run_import_job(job_id: int) -> str:
             jobs.run(job)
         except joblease.JobLost:
             return "lost"
+        except MemoryError:
+            # Over the worker's memory cap (core.memlimit): the job fails, the worker lives on.
+            joblease.finish(
+                job,
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                message="导入失败：处理该文件所需内存超过后台任务的上限，未导入任何数据。请拆分文件后重试。",
+            )
+            return Job.Status.FAILED
         except Exception as exc:
             # An unexpected failure must still end the job, or its page would poll forever.
             joblease.finish(

@@ -163,7 +163,5 @@ def revise(
         obj.voided = voided
     obj.change_reason = reason[:200]
     obj.changed_by = actor if getattr(actor, "pk", None) else None
-    from django.utils import timezone
-
-    obj.recorded_at = timezone.now()
+    obj.recorded_at = dates.now()
     return obj

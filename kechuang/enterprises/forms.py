@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from kechuang.core.models import DictItem, Region
-from kechuang.core.tables import FastSelect, ValuesChoices
+from kechuang.core.tables import ValuesChoices
 from kechuang.core.version_forms import CorrectForm
 from kechuang.enterprises.models import TIER_LABELS, EnterpriseProfile, EnterpriseYear, QualificationKind
 from kechuang.enterprises.services import YEAR_FIELDS
@@ -24,29 +24,25 @@ def _style(form: forms.Form, small: bool = False) -> None:
 
 class FirmFilterForm(forms.Form):
     q = forms.CharField(label="名称或信用代码", required=False)
-    # FastSelect: a province account's area filter lists ~150 regions on every list request (`_area_filter`).
     town = forms.ModelChoiceField(
         label="镇街",
         queryset=Region.objects.none(),
         required=False,
         empty_label="全部镇街",
-        widget=FastSelect,
     )
     industry = forms.ModelChoiceField(
         label="行业",
         queryset=DictItem.objects.filter(dict_type__code="industry", is_active=True).only("pk", "name"),
         required=False,
         empty_label="全部行业",
-        widget=FastSelect,
     )
-    qualification = forms.ChoiceField(label="资质", required=False, widget=FastSelect)
+    qualification = forms.ChoiceField(label="资质", required=False)
     tier = forms.TypedChoiceField(
         label="梯次",
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", "全部梯次"), *[(k, f"{k} {v}") for k, v in TIER_LABELS.items()]],
-        widget=FastSelect,
     )
     date = forms.DateField(label="时点", required=False, widget=DATE)
 

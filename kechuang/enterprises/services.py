@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from kechuang.core import audit, dates, versions
 from kechuang.core import rules as core_rules
@@ -92,7 +91,7 @@ def profile_update(
         setattr(profile, name, value)
     profile.full_clean()
     updated = EnterpriseProfile.objects.filter(pk=profile.pk, version=version).update(
-        **{f: getattr(profile, f) for f in PROFILE_FIELDS}, version=version + 1, updated_at=timezone.now()
+        **{f: getattr(profile, f) for f in PROFILE_FIELDS}, version=version + 1, updated_at=dates.now()
     )
     if not updated:
         raise StaleObject()
@@ -172,7 +171,7 @@ def qualification_record(
         source=source,
         note=note,
         recorded_on=recorded_on or min(issued_on or valid_from, dates.today()),
-        recorded_at=timezone.now(),
+        recorded_at=dates.now(),
     )
     qual.full_clean(validate_constraints=False)
     if number and Qualification.objects.filter(kind=kind, number=number).exists():

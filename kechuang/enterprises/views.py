@@ -17,7 +17,7 @@ from kechuang.core import permissions as core_permissions
 from kechuang.core import services as core_services
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.tables import Column, build_table, cell_text, rows_html, url_for
+from kechuang.core.tables import Column, build_table
 from kechuang.core.version_forms import VoidForm
 from kechuang.enterprises import eligibility, permissions, selectors, services, tasks
 from kechuang.enterprises.forms import (
@@ -90,7 +90,7 @@ def firm_list(request):
     context = {
         "form": form,
         "table": table,
-        "rows_html": _firm_rows_html(list(table.rows), as_of),
+        "rows": _firm_rows(list(table.rows), as_of),
         "as_of": as_of,
         "may_import": _may_import(request.user),
     }
@@ -102,27 +102,16 @@ def firm_list(request):
 
 # The tier and the qualifications come from `selectors.ladder_of` for the page's rows.
 FIRM_ROW_FIELDS = ("id", "name", "credit_code", "region_id", "region__name", "industry_id", "industry__name")
-_QUALIFICATION_BADGE = '<span class="badge text-bg-primary me-1">{}</span>'
 
 
-def _firm_rows_html(rows: list[dict], as_of: dt.date) -> str:
-    """The firm list's `<tr>`s (a page of `FIRM_ROW_FIELDS` rows) built in Python: same cells as the template."""
+def _firm_rows(rows: list[dict], as_of: dt.date) -> list[dict]:
+    """The page's `FIRM_ROW_FIELDS` rows with each firm's tier, its label and its valid qualifications' names
+    (one query for the page); the template renders them."""
     ladder = selectors.ladder_of([r["id"] for r in rows], as_of, field="name")
-    detail = url_for("enterprises:firm_detail")
-
-    def row(r) -> str:
-        tier, names = ladder.get(r["id"], (0, ()))
-        quals = "".join(_QUALIFICATION_BADGE.format(cell_text(n)) for n in names) or "—"
-        return (
-            f'<tr><td><a href="{detail(r["id"])}">{cell_text(r["name"])}</a></td>'
-            f'<td class="font-monospace">{cell_text(r["credit_code"] or "—")}</td>'
-            f"<td>{cell_text(r['region__name']) if r['region_id'] else '—'}</td>"
-            f"<td>{cell_text(r['industry__name']) if r['industry_id'] else '—'}</td>"
-            f'<td><span class="badge text-bg-light">{cell_text(tier)} {cell_text(tier_label(tier))}</span></td>'
-            f"<td>{quals}</td></tr>"
-        )
-
-    return rows_html(rows, row)
+    for r in rows:
+        r["tier"], r["qualifications"] = ladder.get(r["id"], (0, []))
+        r["tier_label"] = tier_label(r["tier"])
+    return rows
 
 
 def _may_import(user) -> bool:

@@ -1,8 +1,7 @@
-from django.utils import timezone
-
+from kechuang.core import dates
 from kechuang.portal.models import Notice
 
 
 def published_notices(category: str = ""):
-    qs = Notice.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())
+    qs = Notice.objects.filter(published_at__isnull=False, published_at__lte=dates.now())
     return qs.filter(category=category) if category else qs

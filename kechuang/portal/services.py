@@ -1,7 +1,6 @@
 from django.db import transaction
-from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.portal.models import Notice
 
 
@@ -15,7 +14,7 @@ def notice_publish(
         region=region,
         category=category,
         created_by=actor,
-        published_at=published_at or timezone.now(),
+        published_at=published_at or dates.now(),
     )
     notice.full_clean()
     notice.save()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from kechuang.core import dates
 from kechuang.core.workdays import add_working_days
 from kechuang.programmes import permissions, rules
 from kechuang.programmes.models import (
@@ -41,7 +42,7 @@ def programmes_for(user):
 
 
 def open_calls(now=None):
-    now = now or timezone.now()
+    now = now or dates.now()
     return Call.objects.select_related("programme__type").filter(opens_at__lte=now, closes_at__gt=now)
 
 
@@ -105,7 +106,7 @@ def publicity_entries(period: PublicityPeriod):
 
 def my_tasks(user, now=None) -> dict:
     """Staff work list across programmes: what to check, draw, decide and answer, and deadlines soon."""
-    now = now or timezone.now()
+    now = now or dates.now()
     today = timezone.localdate(now)
     apps = applications_for(user, "check")
     horizon = add_working_days(today, 7)

@@ -122,21 +122,13 @@ MONEY_FIELDS = (
 )
 
 
-MONEY_CENTS = {f"{name}_cents": selectors.Cents(name) for name in MONEY_FIELDS}
-
-
 def _page(page: list[dict]) -> list[dict]:
-    """`_out` for a page of `.values(*LIST_FIELDS, **MONEY_CENTS)` rows: the units' names in one query."""
+    """`_out` for a page of `.values(*LIST_FIELDS, *MONEY_FIELDS)` rows: the units' names in one query."""
     units = selectors.unit_names(page)
     out = []
     for r in page:
-        # Project.fiscal_total and .disbursed, same arithmetic (in cents)
-        fiscal = (
-            r["fiscal_national_cents"]
-            + r["fiscal_province_cents"]
-            + r["fiscal_city_cents"]
-            + r["fiscal_district_cents"]
-        )
+        # Project.fiscal_total and .disbursed, same arithmetic
+        fiscal = r["fiscal_national"] + r["fiscal_province"] + r["fiscal_city"] + r["fiscal_district"]
         out.append(
             {
                 "id": r["id"],
@@ -153,9 +145,9 @@ def _page(page: list[dict]) -> list[dict]:
                 "ended_on": r["ended_on"],
                 "status": r["status"],
                 "status_label": selectors.STATUS_LABELS.get(r["status"], r["status"]),
-                "fiscal_total": selectors.money(fiscal),
-                "disbursed": selectors.money(fiscal - r["fiscal_remaining_cents"]),
-                "self_raised": selectors.money(r["self_raised_cents"]),
+                "fiscal_total": fiscal,
+                "disbursed": fiscal - r["fiscal_remaining"],
+                "self_raised": r["self_raised"],
             }
         )
     return out
@@ -192,7 +184,7 @@ def project_list(
     if not permissions.projects.may(request.auth, "view"):
         raise PermissionDenied
     qs = selectors.projects_for(request.auth, level=level, status=status, year=year, q=q.strip())
-    return rows(qs.order_by("-year", "number"), LIST_FIELDS, _page, **MONEY_CENTS)
+    return rows(qs.order_by("-year", "number"), (*LIST_FIELDS, *MONEY_FIELDS), _page)
 
 
 @router.get("/projects/{project_id}", response=ProjectDetailOut)

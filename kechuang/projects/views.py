@@ -13,7 +13,7 @@ from kechuang.accounts.roles import Role
 from kechuang.core import exports
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for, organisations
-from kechuang.core.tables import Column, build_table, cell_text, rows_html, url_for
+from kechuang.core.tables import Column, build_table
 from kechuang.projects import documents, forms, permissions, selectors, services
 from kechuang.projects.models import (
     CampaignItem,
@@ -107,27 +107,20 @@ def project_list(request):
         per_page=50,
         count_cap=PROJECT_COUNT_CAP,
     )
-    context = {"table": table, "rows_html": _project_rows_html(list(table.rows))}
+    context = {"table": table, "rows": _project_rows(list(table.rows))}
     context.update(levels=Level.choices, statuses=ProjectStatus.choices, f=g)
     return _render(request, "projects/project_list.html", context)
 
 
-def _project_rows_html(rows: list[dict]) -> str:
-    """The project list's `<tr>`s (a page of `selectors.project_rows`) built in Python, as the template did."""
-    units, detail = selectors.unit_names(rows), url_for("projects:project_detail")
-
-    def row(p) -> str:
-        return (
-            f"<tr><td>{cell_text(p['number'])}</td>"
-            f'<td><a href="{detail(p["id"])}">{cell_text(p["name"])}</a></td>'
-            f"<td>{cell_text(selectors.LEVEL_LABELS.get(p['level'], p['level']))}</td>"
-            f"<td>{cell_text(units[p['undertaking_unit_id']])}</td>"
-            f"<td>{cell_text(p['starts_on'])}～{cell_text(p['ends_on'])}</td>"
-            f"<td>{cell_text(selectors.STATUS_LABELS.get(p['status'], p['status']))}</td>"
-            f"<td>{cell_text(selectors.money(p['fiscal_remaining_cents']))}</td></tr>"
-        )
-
-    return rows_html(rows, row)
+def _project_rows(rows: list[dict]) -> list[dict]:
+    """A page of `selectors.project_rows` with the labels and the undertaking unit's name (one query for the
+    page); the template renders them."""
+    units = selectors.unit_names(rows)
+    for p in rows:
+        p["level_label"] = selectors.LEVEL_LABELS.get(p["level"], p["level"])
+        p["status_label"] = selectors.STATUS_LABELS.get(p["status"], p["status"])
+        p["unit"] = units[p["undertaking_unit_id"]]
+    return rows
 
 
 @login_required

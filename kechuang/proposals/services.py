@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates, workdays
@@ -137,7 +136,7 @@ def co_unit_opinion(*, actor, unit: CoUnit, opinion: str) -> CoUnit:
     if unit.proposal.status not in (rules.DRAFTING, rules.COSIGNING, rules.ASSIGNED):
         raise ValidationError("提案已答复，不能再修改协办意见。")
     before = audit.snapshot(unit, ["opinion"])
-    unit.opinion, unit.submitted_at = opinion.strip(), timezone.now()
+    unit.opinion, unit.submitted_at = opinion.strip(), dates.now()
     unit.full_clean()
     unit.save(update_fields=["opinion", "submitted_at"])
     audit.record(

@@ -1,10 +1,9 @@
 """The leadership dashboard's data: every registered figure for a scope, grouped by module, cached until the data
 changes (the cache key carries `audit.figures_stamp()`).
 
-Every figure is computed through `indicators.compute_many`: the planned (batchable) indicators of every
-module run as scalar subqueries of a few SELECTs, the rest one by one with O(1) queries each (rows stay
-lazy), so the dashboard runs ≤ 15 queries for a scope whatever the data size (test_dashboard_queries…), and
-the city page's district comparison batches all districts at once.
+Every figure is computed through `indicators.compute_many` (ADR 0014): a fixed number of ordinary queries per
+figure (rows stay lazy), so the dashboard's query count depends on the figures shown, never on the data size
+(test_dashboard_queries…); the city page's district comparison runs the same few per district.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from django.forms.models import ModelChoiceIterator
 from kechuang.core import dates
 from kechuang.core.indicators import Period
 from kechuang.core.models import Region
-from kechuang.core.tables import FastSelect
 from kechuang.reports.models import SummaryTemplate
 
 
@@ -41,10 +40,9 @@ class RegionChoiceField(forms.ModelChoiceField):
     """A `ModelChoiceField` whose regions are read ONCE per form, with their parents (`select_related`, the
     rows' own parents linked in Python): validation finds the chosen region among them and the `<select>`
     lists them (Django's field queries for each; a figure's `city_of` then walks up without queries). Same
-    options, labels, markup (`FastSelect`) and error messages."""
+    options, labels, markup and error messages."""
 
     iterator = _ListedChoices
-    widget = FastSelect
 
     def rows(self) -> list:
         rows = getattr(self, "_rows", None)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.permissions import serves
 from kechuang.core.services import StaleObject
@@ -114,7 +113,7 @@ def draft_regenerate(*, actor, draft: SummaryDraft, version: int, as_of=None) ->
         sections=sections,
         changed_count=changed,
         as_of=draft.as_of,
-        regenerated_at=timezone.now(),
+        regenerated_at=dates.now(),
     )
     audit.record(
         actor=actor,
@@ -162,7 +161,7 @@ def template_save(*, actor, template: SummaryTemplate, version: int, fields: dic
     stored = SummaryTemplate.objects.get(pk=template.pk)
     before = {**audit.snapshot(stored, TEMPLATE_FIELDS), "sections": stored.section_data()}
     updated = SummaryTemplate.objects.filter(pk=template.pk, version=version).update(
-        version=version + 1, updated_at=timezone.now(), **{k: fields[k] for k in TEMPLATE_FIELDS}
+        version=version + 1, updated_at=dates.now(), **{k: fields[k] for k in TEMPLATE_FIELDS}
     )
     if not updated:
         raise StaleObject()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from kechuang.core import audit, bulk, dates, versions
 from kechuang.core import rules as core_rules
@@ -357,7 +356,7 @@ def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResu
     keys = {(*_period_key(row), town.pk) for row, town in new}
     keys |= {totals.key_of(fact) for _row, fact, _town in changed}
     keys |= {(*_period_key(row), town.pk) for row, _fact, town in changed}
-    now, today = timezone.now(), dates.today()
+    now, today = dates.now(), dates.today()
     audit.record_many(actor=actor, entries=_written(changed, new, actor, now, today))
     totals.refresh(keys)
     result.created, result.updated = len(new), len(changed)

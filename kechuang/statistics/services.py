@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from kechuang.core import audit, dates, versions
 from kechuang.core.indicators import Period
@@ -90,7 +89,7 @@ def fact_submit(
     if status not in FactStatus.values:
         raise ValidationError({"status": "数据状态无效。"})
     existing = EnterpriseFact.current.filter(organisation=organisation, **_period_lookup(period)).first()
-    now = timezone.now()
+    now = dates.now()
     reported_on = reported_on or dates.today()
     if existing is None:
         if expected_version not in (None, 0):
@@ -248,7 +247,7 @@ def region_fact_set(
     existing = RegionFact.current.filter(region=region, **_period_lookup(period)).first()
     if existing is None:
         fields.setdefault("reported_on", dates.today())
-        fact = RegionFact(region=region, **_period_lookup(period), **fields, recorded_at=timezone.now())
+        fact = RegionFact(region=region, **_period_lookup(period), **fields, recorded_at=dates.now())
         fact.full_clean()
         fact.save()
         audit.record(
@@ -307,7 +306,7 @@ def target_set(
         recorded_on = dates.today() if target is not None else min(dates.today(), dt.date(year, 1, 1))
     if target is None:
         target = Target(region=region, year=year, indicator=indicator, value=value, note=note)
-        target.recorded_on, target.recorded_at = recorded_on, timezone.now()
+        target.recorded_on, target.recorded_at = recorded_on, dates.now()
         target.full_clean()
         target.save()
     else:
@@ -371,7 +370,7 @@ def remind_missing(*, actor, deadline: SubmissionDeadline, today: dt.date | None
         body=f"{overdue}{deadline.period_label}研发投入、产值等统计数据的报送截止日期为{deadline.due_on:%Y年%m月%d日}，贵单位尚未报送，请尽快在线填报。",
         url=reverse("statistics:fact_edit") + f"?period={deadline.period}",
     )
-    SubmissionDeadline.objects.filter(pk=deadline.pk).update(last_reminded_at=timezone.now())
+    SubmissionDeadline.objects.filter(pk=deadline.pk).update(last_reminded_at=dates.now())
     audit.record(
         actor=actor,
         action="statistics.remind",

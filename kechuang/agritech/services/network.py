@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from kechuang.agritech.models import (
     Commissioner,
@@ -18,7 +17,7 @@ from kechuang.agritech.models import (
     Station,
     SupervisionVisit,
 )
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.models import Region
 from kechuang.core.services import StaleObject
 
@@ -73,7 +72,7 @@ def request_answer(
         raise ValidationError({"answer": "请填写答复内容。"})
     if not request.provider.commissioners.filter(pk=commissioner.pk).exists():
         raise ValidationError("答复人须是当前承办服务主体的特派员。")
-    now = timezone.now()
+    now = dates.now()
     updated = ServiceRequest.objects.filter(pk=request.pk, status=ServiceRequest.Status.OPEN).update(
         status=ServiceRequest.Status.ANSWERED,
         answered_by=commissioner,

@@ -36,8 +36,23 @@ def villages_import(*, actor, text: str) -> int:
             code__in={(row.get("parent_code") or "").strip() for row in rows}, level=Region.Level.TOWN
         )
     }
+    codes = {(row.get("code") or "").strip() for row in rows}
+    # A row may add a village or rename one, never turn another level (a 街道, the district) into a village:
+    # that would make a 街道 its own parent, or a parent of a village beneath itself (a cycle).
+    taken = dict(
+        Region.objects.filter(code__in=codes).exclude(level=Region.Level.VILLAGE).values_list("code", "name")
+    )
     errors = []
     for line, row in enumerate(rows, start=2):
+        code = (row.get("code") or "").strip()
+        if code and code == (row.get("parent_code") or "").strip():
+            errors.append(f"第{line}行：区划 {code} 不能以自身为上级。")
+            continue
+        if code in taken:
+            errors.append(
+                f"第{line}行：代码 {code} 已是上级区划“{taken[code]}”，不能作为村居导入（会形成循环上级）。"
+            )
+            continue
         if (row.get("level") or "").strip() != str(Region.Level.VILLAGE):
             errors.append(f"第{line}行：级别须为5（村居）。")
         town = towns.get((row.get("parent_code") or "").strip())
@@ -45,7 +60,6 @@ def villages_import(*, actor, text: str) -> int:
             errors.append(f"第{line}行：上级代码须为已有的乡镇街道。")
         elif scope is None or not town.path.startswith(scope):
             errors.append(f"第{line}行：上级乡镇街道 {town.name} 不在您的管理区划内。")
-        code = (row.get("code") or "").strip()
         if town is not None and not code.startswith(town.code):
             errors.append(f"第{line}行：村居代码 {code} 须以所属乡镇街道代码 {town.code} 开头。")
     if errors:

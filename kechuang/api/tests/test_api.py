@@ -56,22 +56,6 @@ def test_session_writes_need_csrf(enterprise_user):
     assert response.status_code in (401, 403)
 
 
-def test_rows_encoder_writes_what_the_api_renderer_writes():
-    import datetime as dt
-    import json
-    from decimal import Decimal
-
-    from ninja.responses import NinjaJSONEncoder
-
-    from kechuang.api.paging import _RowsEncoder
-
-    when = dt.datetime(2020, 11, 30, 9, 15, 3, 123456, tzinfo=dt.UTC)
-    data = {
-        "items": [{"a": Decimal("1440000.50"), "b": dt.date(2020, 3, 9), "c": when, "d": None, "e": "中"}]
-    }
-    assert json.dumps(data, cls=_RowsEncoder) == json.dumps(data, cls=NinjaJSONEncoder)
-
-
 def test_rows_count_the_last_page_without_a_count_query(django_assert_num_queries):
     from kechuang.accounts.models import User
     from kechuang.api.paging import rows

@@ -74,6 +74,9 @@ class Layout:
 
 
 def read_workbook(data: bytes) -> list[SheetData]:
+    from kechuang.core.imports.guard import check_workbook
+
+    check_workbook(data)  # the reader's memory follows what the file claims: check that first
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of corrupt file
@@ -115,7 +118,7 @@ def _header_candidates(sheet: SheetData, r: int, c: int) -> list[tuple[str, str,
 def _match_row(sheet: SheetData, r: int, spec: ImportSpec) -> Layout:
     names = {c.key: {squash(n) for n in c.names} for c in spec.columns}
     layout = Layout(sheet=sheet, header_row=r)
-    width = max((len(sheet.rows[i]) for i in range(max(0, r - 1), r + 1)), default=0)
+    width = max((len(sheet.rows[i]) for i in range(max(0, r - 1), min(r + 1, len(sheet.rows)))), default=0)
     for c in range(width):
         matched = False
         for text, label, unit in _header_candidates(sheet, r, c):

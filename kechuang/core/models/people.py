@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from kechuang.core import rules
+from kechuang.core import dates, rules
 
 
 def validate_id_number(value: str) -> None:
-    result = rules.check_id_number(value)
+    result = rules.check_id_number(value, today=dates.today())
     if not result:
         raise ValidationError(result.message, code=result.code)
 
@@ -59,7 +59,7 @@ class Person(models.Model):
 
     def clean(self) -> None:
         if self.id_number:
-            result = rules.check_id_number(self.id_number)
+            result = rules.check_id_number(self.id_number, today=dates.today())
             if not result:
                 raise ValidationError({"id_number": result.message})
             self.id_number = result.value

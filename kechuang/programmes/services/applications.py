@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from kechuang.accounts.roles import Role
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.services import StaleObject
 from kechuang.programmes import permissions, precheck, rules
 from kechuang.programmes.models import (
@@ -37,7 +37,7 @@ def _applicant_may(actor, application: Application) -> bool:
 def application_create(
     *, actor, call: Call, title: str, organisation=None, person=None, field_code="", now=None
 ) -> Application:
-    now = now or timezone.now()
+    now = now or dates.now()
     if now >= call.closes_at:
         raise ValidationError(
             f"“{call}”已于{timezone.localtime(call.closes_at):%Y年%m月%d日 %H:%M}截止申报。"
@@ -101,7 +101,7 @@ def application_save_draft(
             data=data,
             title=title or application.title,
             version=expected_version + 1,
-            updated_at=timezone.now(),
+            updated_at=dates.now(),
         )
         if not updated:
             raise StaleObject()
@@ -207,7 +207,7 @@ def application_transition(
     publicity: PublicityPeriod | None = None,
     as_system: bool = False,
 ) -> Application:
-    now = now or timezone.now()
+    now = now or dates.now()
     _check_transition(
         actor=actor,
         application=application,

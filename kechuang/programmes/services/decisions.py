@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.programmes import outcomes, rules
 from kechuang.programmes.models import Application, Decision
 from kechuang.programmes.services.applications import _apply, _check_transition
@@ -22,7 +22,7 @@ def application_decide(
     now=None,
     outcome_data: dict | None = None,
 ) -> Decision:
-    now = now or timezone.now()
+    now = now or dates.now()
     target = S.APPROVED if approve else S.NOT_APPROVED
     # Guards are checked (and a refusal audited) before the decision's own transaction starts.
     _check_transition(

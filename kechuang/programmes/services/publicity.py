@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.context import client_ip
 from kechuang.core.workdays import add_working_days
 from kechuang.programmes import permissions, rules
@@ -46,7 +46,7 @@ def publicity_open(
             working_days=days,
             provisional=end.provisional,
             note=end.note,
-            published_at=timezone.now(),
+            published_at=dates.now(),
             published_by=actor,
         )
         period.full_clean()
@@ -80,7 +80,7 @@ def objection_submit(
 ) -> Objection:
     """A public, real-name objection. At most OBJECTION_LIMIT per hour per client IP address (the
     request's, from `core.context.client_ip`) and 公示."""
-    now = now or timezone.now()
+    now = now or dates.now()
     ip = client_ip.get()
     today = timezone.localdate(now)
     if ip:
@@ -131,7 +131,7 @@ def objection_answer(*, actor, objection: Objection, answer: str, upheld: bool =
         raise ValidationError("无权答复该异议。")
     if not answer.strip():
         raise ValidationError({"answer": "请填写答复内容。"})
-    now = timezone.now()
+    now = dates.now()
     updated = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
         status=Objection.Status.ANSWERED,
         answer=answer.strip(),

@@ -7,10 +7,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from kechuang.accounts.roles import Role
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.services import StaleObject
 from kechuang.programmes import permissions, rules
 from kechuang.programmes.models import Application, Expert, ReviewAssignment, ReviewDraw, Score
@@ -77,7 +76,7 @@ def applicant_org_ids(application: Application) -> frozenset[int]:
 
 def review_draw(*, actor, application: Application, seed: str | None = None, now=None) -> ReviewDraw:
     """Draw the review group for an accepted application, seal the record and start the review."""
-    now = now or timezone.now()
+    now = now or dates.now()
     if not permissions.applications.allows(actor, "draw", application):
         _refuse(
             actor=actor,
@@ -159,7 +158,7 @@ def score_submit(
     now=None,
 ) -> ReviewAssignment:
     """An expert's scores for each criterion of the programme's sheet; only a drawn expert may score."""
-    now = now or timezone.now()
+    now = now or dates.now()
     assignment = ReviewAssignment.objects.filter(
         application=application, expert__person_id=getattr(actor, "person_id", None)
     ).first()

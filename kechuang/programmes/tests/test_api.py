@@ -143,6 +143,9 @@ def test_application_rows_equal_the_validated_detail_conversion_at_any_length(
     add(5)
     with django_assert_num_queries(len(small.captured_queries)):
         items = api.get("/applications").json()["items"]
+    for limit in (2, 5):  # two page sizes, each with rows after it (so each counts): the same queries
+        with django_assert_num_queries(len(small.captured_queries) + 1):
+            assert len(api.get(f"/applications?limit={limit}").json()["items"]) == limit
     expected = Application.objects.select_related("call__programme", "organisation").order_by(
         "-created_at", "-pk"
     )

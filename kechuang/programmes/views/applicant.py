@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import Role
+from kechuang.core import dates
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.programmes import permissions, precheck, rules, selectors, services
@@ -76,7 +76,7 @@ def application_edit(request, pk: int):
         else:
             if request.htmx:
                 return render(
-                    request, "programmes/application_edit.html#saved", {"app": app, "now": timezone.now()}
+                    request, "programmes/application_edit.html#saved", {"app": app, "now": dates.now()}
                 )
             messages.success(request, "草稿已保存。")
             return redirect("programmes:application_detail", app.pk)

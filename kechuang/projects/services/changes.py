@@ -6,9 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.projects import permissions
 from kechuang.projects.models import ChangeRequest, Project, ProjectMember, ProjectStatus
 from kechuang.projects.services.common import FISCAL_FIELDS, _deny, _money, _require
@@ -90,7 +89,7 @@ def change_request_submit(
         payload=clean,
         before=audit.snapshot(project, ["ends_on", *FISCAL_FIELDS, "self_raised", "leader_id", "status"]),
         requested_by=actor,
-        requested_at=timezone.now(),
+        requested_at=dates.now(),
     )
     audit.record(
         actor=actor, action="project.change_request", obj=project, changes={"kind": kind, "payload": clean}
@@ -104,7 +103,7 @@ def change_request_decide(*, actor, change: ChangeRequest, approve: bool, note: 
     with transaction.atomic():
         to = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
         if not ChangeRequest.objects.filter(pk=change.pk, status=ChangeRequest.Status.PENDING).update(
-            status=to, decided_by=actor, decided_at=timezone.now(), decision_note=note
+            status=to, decided_by=actor, decided_at=dates.now(), decision_note=note
         ):
             raise ValidationError("该变更已审批过。")
         if approve:

@@ -5,7 +5,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 
 from kechuang.core import audit, dates
 from kechuang.core import services as core_services
@@ -132,7 +131,7 @@ def project_transition(
             from_status=current,
             to_status=to,
             actor=_user(actor),
-            at=timezone.now(),
+            at=dates.now(),
             reason=reason,
         )
         audit.record(

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kechuang.accounts.roles import Role
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core import services as core_services
 from kechuang.core.workdays import working_days_between
 from kechuang.notifications.services import notify
@@ -43,7 +43,7 @@ def report_submit(
         summary=summary,
         spent=_money(spent, "本期支出"),
         submitted_by=actor,
-        submitted_at=timezone.now(),
+        submitted_at=dates.now(),
     )
     report.full_clean(exclude=["evidence", "reviewed_by"])
     report.save()
@@ -70,7 +70,7 @@ def report_review(*, actor, report: ProgressReport, accept: bool, note: str = ""
     if not accept and not note.strip():
         raise ValidationError({"review_note": "退回时请写明退回理由。"})
     to = ProgressReport.Status.ACCEPTED if accept else ProgressReport.Status.RETURNED
-    now = timezone.now()
+    now = dates.now()
     if not ProgressReport.objects.filter(pk=report.pk, status=ProgressReport.Status.SUBMITTED).update(
         status=to, reviewed_by=actor, reviewed_at=now, review_note=note
     ):

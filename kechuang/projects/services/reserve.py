@@ -3,10 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from kechuang.accounts.roles import Role
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core import services as core_services
 from kechuang.projects import permissions, rules
 from kechuang.projects.models import Project, ReserveProject, ReserveStatusChange
@@ -90,7 +89,7 @@ def reserve_transition(
         ):
             raise ValidationError("储备项目状态已被他人修改，请刷新后重试。")
         ReserveStatusChange.objects.create(
-            reserve=reserve, from_status=current, to_status=to, actor=actor, at=timezone.now(), reason=reason
+            reserve=reserve, from_status=current, to_status=to, actor=actor, at=dates.now(), reason=reason
         )
         audit.record(
             actor=actor,

@@ -4,9 +4,8 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.projects import permissions
 from kechuang.projects.models import Project, ProjectOutcome, ProjectReview, ProjectStatus
 from kechuang.projects.services.common import _money, _require
@@ -27,7 +26,7 @@ def review_draw(*, actor, project: Project, kind: str, seed: str | None = None, 
         raise ValidationError("只有实施中的项目可以组织中期检查或验收。")
     if project.reviews.filter(kind=kind, conclusion="").exists():
         raise ValidationError("该项目已有未出结论的同类评审。")
-    now = now or timezone.now()
+    now = now or dates.now()
     experts = list(
         Expert.objects.filter(region__path__startswith=project.region.path[:4]).prefetch_related("conflicts")
     )
@@ -104,7 +103,7 @@ def review_conclude(
             raise ValidationError({"fiscal_spent": f"财政资金决算不能超过已拨付的 {project.disbursed} 元。"})
     with transaction.atomic():
         if not ProjectReview.objects.filter(pk=review.pk, conclusion="").update(
-            conclusion=conclusion, opinion=opinion, concluded_at=timezone.now(), concluded_by=actor, **values
+            conclusion=conclusion, opinion=opinion, concluded_at=dates.now(), concluded_by=actor, **values
         ):
             raise ValidationError("该评审已有结论。")
         audit.record(

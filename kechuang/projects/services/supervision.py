@@ -5,7 +5,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
 from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates
@@ -67,7 +66,7 @@ def campaign_open(
         period_start=period_start,
         period_end=period_end,
         opened_by=actor,
-        opened_at=timezone.now(),
+        opened_at=dates.now(),
     )
     campaign.full_clean()
     campaign.save()
@@ -131,7 +130,7 @@ def item_inspect(
         raise ValidationError({"progress": "请选择进度对照结论。"})
     before = audit.snapshot(item, ["progress", "funds_spent", "problems", "inspected_at"])
     item.progress, item.funds_spent, item.problems = progress, _money(funds_spent, "资金使用"), problems
-    item.inspected_at = timezone.now()
+    item.inspected_at = dates.now()
     item.save(update_fields=["progress", "funds_spent", "problems", "inspected_at"])
     audit.record(
         actor=actor,
@@ -183,7 +182,7 @@ def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = 
     stamp = f"{dates.today()} {actor.display_name or actor.get_username()}：{follow_up.strip()}"
     finding.follow_up = (finding.follow_up + "\n" + stamp).strip()
     if close:
-        finding.status, finding.closed_at = Finding.Status.CLOSED, timezone.now()
+        finding.status, finding.closed_at = Finding.Status.CLOSED, dates.now()
     finding.save(update_fields=["follow_up", "status", "closed_at"])
     audit.record(
         actor=actor,
@@ -206,7 +205,7 @@ def campaign_close(*, actor, campaign: SupervisionCampaign) -> SupervisionCampai
             f"还有{len(cov['missing'])}个项目未督查（{names}），覆盖率须达到100%才能结束督查。"
         )
     if not SupervisionCampaign.objects.filter(pk=campaign.pk, status="open").update(
-        status="closed", closed_at=timezone.now()
+        status="closed", closed_at=dates.now()
     ):
         raise ValidationError("督查已结束。")
     audit.record(actor=actor, action="campaign.close", obj=campaign, changes={"inspected": cov["inspected"]})

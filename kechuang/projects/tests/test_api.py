@@ -126,6 +126,30 @@ def test_list_rows_equal_the_validated_detail_conversion_and_queries_do_not_grow
     add(5)
     with django_assert_num_queries(len(small.captured_queries)):
         items = api.get("/projects?limit=50").json()["items"]
+    for limit in (2, 5):  # two page sizes, each with rows after it (so each counts): the same queries
+        with django_assert_num_queries(len(small.captured_queries) + 1):
+            assert len(api.get(f"/projects?limit={limit}").json()["items"]) == limit
     expected = Project.objects.select_related("undertaking_unit").order_by("-year", "number")
     assert len(items) == 7
     assert_served_like(items, projects_api.ProjectOut, [projects_api._out(p) for p in expected])
+
+
+def test_list_pages_are_validated_against_the_item_schema(client, staff, monkeypatch):
+    """A page built from rows goes through the schema like any response (ADR 0014): fields the schema does
+    not declare are dropped, values take the declared types, and a row missing a field is refused."""
+    from kechuang.projects import api as projects_api
+
+    make_project(staff, name="校验项目")
+    built = projects_api._page
+
+    def loose(page):
+        return [{**row, "year": str(row["year"]), "internal": "不应出现"} for row in built(page)]
+
+    monkeypatch.setattr(projects_api, "_page", loose)
+    api = _api(client, staff)
+    item = api.get("/projects").json()["items"][0]
+    assert "internal" not in item and isinstance(item["year"], int)
+
+    monkeypatch.setattr(projects_api, "_page", lambda page: [{"id": r["id"]} for r in page])
+    with pytest.raises(Exception, match="validation error"):  # pydantic, raised through Ninja
+        api.get("/projects")

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{path}")
         data = path.read_bytes()
         try:
-            check_upload(data, allowed={XLSX_TYPE})
+            check_upload(data, allowed={XLSX_TYPE}, filename=path.name)
         except UploadRejected as exc:
             raise CommandError(str(exc)) from None
         checked = engine.preview(found, data, actor)
