@@ -64,6 +64,12 @@ def calendar_2020_2027(db):
     seed_from_packages(range(2020, 2028))
 
 
+@pytest.fixture(autouse=True)
+def _audit_seal_log(settings, tmp_path):
+    """Each test seals to its own seal log: the test's database rows are rolled back, a file would stay."""
+    settings.AUDIT_SEAL_LOG = tmp_path / "audit-seals.log"
+
+
 # --- The demo districts, built once per test process -----------------------------------------------------
 class DemoWorld:
     """`kechuang demo --district 370303` (what `make run` loads: 周村区 and 张店区), built once per test process

@@ -5,14 +5,13 @@
 Scale 1.0 (full) is a province: 16 cities, 130 districts, 200k firms with profiles, three years of
 EnterpriseYear and qualifications; three years of annual statistics for every firm plus monthly 快报 rows
 for the 规上 firms (≈ 2M EnterpriseFact rows); 50k programme applications, 20k projects with three milestones
-each, 100k voucher ledger entries that reconcile with their vouchers and allowances, and 1M hash-chained
+each, 100k voucher ledger entries that reconcile with their vouchers and allowances, and 1M sealed
 audit events. Regions are the same at every scale; the rest scales linearly.
 
 Parent tables (organisations, applications, projects, vouchers) go through `bulk_create` in batches so their
 ids come back; the big leaf tables go through `kechuang.core.bulk.insert_rows` (COPY on PostgreSQL, executemany on
-SQLite). The audit events form a valid chain: each hash is computed exactly as `core.audit.record` does,
-continuing from the newest existing event, inserted in chain order, and the head is anchored at the end
-(`--verify` walks the whole chain with `audit.verify()` afterwards).
+SQLite). The audit events carry the fields `core.audit.record` writes and are sealed by the sealer
+(`core.sealing.seal`) at the end (`--verify` walks the whole chain with `audit.verify()` afterwards).
 
 The database is DATABASE_URL (default: var/bench/bench.sqlite3); it is migrated first and must not hold
 earlier bench data (`--fresh` deletes the SQLite file, or drops and recreates the PostgreSQL database).

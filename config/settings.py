@@ -5,6 +5,7 @@ the variable and what it expects, instead of failing later in some request.
 """
 
 import datetime
+import hashlib
 import os
 import sys
 import tempfile
@@ -85,8 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "kechuang.core",  # before django_tasks_db: its `db_worker` command is core's (the worker also seals)
     "django_tasks_db",
-    "kechuang.core",
     "kechuang.accounts",
     "kechuang.notifications",
     # Domain modules: each mounts its URLs, menu entries, API router and demo data itself.
@@ -379,6 +380,30 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
 if _env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Audit seals (docs/adr/0003) -----------------------------------------------------------------------
+# The sealer chains committed audit events with a keyed MAC. The key lives here (the environment), never in
+# the database: someone who can write the database cannot re-seal a changed chain. Previous keys (rotation)
+# stay listed so older seals still verify. A key may name its algorithm: "hmac-sha256:<secret>".
+AUDIT_KEY = _env("KECHUANG_AUDIT_KEY")
+if not AUDIT_KEY:
+    if DEBUG or TESTING:
+        AUDIT_KEY = "dev-audit-key-derived-" + hashlib.sha256(SECRET_KEY.encode()).hexdigest()
+    else:
+        raise ImproperlyConfigured(
+            "未设置环境变量 KECHUANG_AUDIT_KEY（审计封存密钥，至少 32 个字符的随机串，不得存入数据库）。"
+        )
+elif len(AUDIT_KEY.split(":", 1)[-1]) < 32 and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("环境变量 KECHUANG_AUDIT_KEY 过短：至少需要 32 个字符。")
+AUDIT_OLD_KEYS = _env_list("KECHUANG_AUDIT_OLD_KEYS", [])
+# Each seal run is also appended here, outside the database (point it at storage the database's writers
+# cannot rewrite; AUDIT_SEAL_SINK names another `core.sealing.SealLog` class, e.g. for an object store).
+AUDIT_SEAL_LOG = Path(_env("KECHUANG_AUDIT_SEAL_LOG", str(DATA_DIR / "audit-seals.log")))
+AUDIT_SEAL_SINK = _env("KECHUANG_AUDIT_SEAL_SINK", "kechuang.core.sealing.FileSealLog")
+# Events are looked for from the previous run minus this many minutes (transactions open longer than this
+# are sealed by the nightly full sweep); the scheduled archive moves events older than AUDIT_ARCHIVE_DAYS.
+AUDIT_SEAL_HORIZON_MINUTES = _env_int("KECHUANG_AUDIT_SEAL_HORIZON_MINUTES", 60, minimum=1)
+AUDIT_ARCHIVE_DAYS = _env_int("KECHUANG_AUDIT_ARCHIVE_DAYS", 365, minimum=180)
 
 # --- Scale-out: cache, sessions, read replica (docs/adr/0005, deploy/README.md) -------------------------
 REDIS_URL = _env("REDIS_URL")

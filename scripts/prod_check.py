@@ -136,6 +136,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "KECHUANG", "PYTEST"))}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(64),
+        KECHUANG_AUDIT_KEY=secrets.token_urlsafe(48),
         DEBUG="false",
         HTTPS="false",
         ALLOWED_HOSTS="127.0.0.1",

@@ -1,4 +1,4 @@
-"""Scheduled jobs: reminders, expiries, deadline escalations, audit archiving, statistics refresh.
+"""Scheduled jobs: reminders, expiries, deadline escalations, audit sealing and archiving, statistics refresh.
 
 One `kechuang scheduler` process per app server may run; each job runs once per time slot across all of them,
 because starting a run inserts a `ScheduledRun(job, slot)` row under a unique constraint — the server that
@@ -49,7 +49,11 @@ JOBS: tuple[Job, ...] = (
     Job("voucher-expiry", "vouchers", ("expire",), daily_at=dt.time(1, 0)),
     Job("proposal-reminders", "proposals", ("remind",), daily_at=dt.time(8, 45)),
     Job("audit-archive", "audit_archive", (), daily_at=dt.time(2, 0), pass_as_of=False),
-    Job("audit-anchor", "audit", ("anchor",), every_minutes=10, pass_as_of=False),
+    # The sealer takes its own lock (core.sealing): a run that finds another sealer busy skips. The task worker
+    # seals every few seconds as well; the nightly full sweep seals events of transactions open for longer
+    # than settings.AUDIT_SEAL_HORIZON_MINUTES.
+    Job("audit-seal", "audit", ("seal",), every_minutes=5, pass_as_of=False),
+    Job("audit-seal-full", "audit", ("seal", "--full"), daily_at=dt.time(3, 0), pass_as_of=False),
     Job("jobs-reap", "jobs", ("reap",), every_minutes=5, pass_as_of=False),
 )
 

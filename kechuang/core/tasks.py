@@ -4,17 +4,18 @@ from django.tasks import task
 from django.utils import timezone
 
 
-@task()
-def run_import_job(job_id: int) -> str:
+def _run_import(job_id: int, step: str, *, message: str, failed: str) -> str:
+    """Run `imports.jobs.<step>` on the job once this worker holds it; an unexpected failure still ends the
+    job (with `failed` and the error), or its page would poll forever."""
     from kechuang.core import joblease
     from kechuang.core.imports import jobs
     from kechuang.core.models import Job
 
-    with joblease.hold(job_id, message="正在校验数据…") as job:
+    with joblease.hold(job_id, message=message) as job:
         if job is None:
             return "skipped"
         try:
-            jobs.run(job)
+            getattr(jobs, step)(job)
         except joblease.JobLost:
             return "lost"
         except MemoryError:
@@ -23,16 +24,27 @@ def run_import_job(job_id: int) -> str:
                 job,
                 status=Job.Status.FAILED,
                 finished_at=timezone.now(),
-                message="导入失败：处理该文件所需内存超过后台任务的上限，未导入任何数据。请拆分文件后重试。",
+                message=f"{failed}：处理该文件所需内存超过后台任务的上限，未导入任何数据。请拆分文件后重试。",
             )
             return Job.Status.FAILED
         except Exception as exc:
-            # An unexpected failure must still end the job, or its page would poll forever.
             joblease.finish(
                 job,
                 status=Job.Status.FAILED,
                 finished_at=timezone.now(),
-                message=f"导入失败（系统错误）：{exc}",
+                message=f"{failed}（系统错误）：{exc}",
             )
             raise
     return Job.objects.get(pk=job_id).status
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    """Commit a (previewed and confirmed) import file in the worker."""
+    return _run_import(job_id, "run", message="正在校验数据…", failed="导入失败")
+
+
+@task()
+def run_import_preview(job_id: int) -> str:
+    """Check and compare an uploaded file's rows in the worker and store the preview (`imports.jobs`)."""
+    return _run_import(job_id, "run_preview", message="正在生成预览…", failed="预览失败")

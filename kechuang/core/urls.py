@@ -22,7 +22,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", records.job_status, name="job_status"),
     path("imports/", imports.import_index, name="import_index"),
     path("imports/jobs/<int:pk>/", imports.import_job_result, name="import_job_result"),
+    path("imports/jobs/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<slug:spec>/", imports.import_upload, name="import_upload"),
-    path("imports/<slug:spec>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<slug:spec>/template.xlsx", imports.import_template, name="import_template"),
 ]

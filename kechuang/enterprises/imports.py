@@ -4,17 +4,24 @@
 * `qualifications` — qualification lists (高企证书名单, 科技型中小企业入库名单, 培育库名单 …): one row per
   qualification, updated (never duplicated) when the same certificate number — or, without a number, the
   same firm, kind and start date — comes again; a row with a 撤销日期 revokes it.
-Every row goes through this module's services, so each write is validated and audited; a bad row rejects
-the whole file.
+A row writes only the cells it fills: a blank cell keeps the stored value, a cell reading 清空 clears it.
+The preview shows each row as new / changed (old → new) / unchanged / error before anything is written.
+Each file is read and written in bulk through this module's services (a fixed number of queries per file),
+each write validated and audited; a bad row rejects the whole file.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from kechuang.core import services as core_services
 from kechuang.core.imports import lookups
+from kechuang.core.imports import organisations as org_imports
 from kechuang.core.imports.spec import (
+    Diff,
     ImportColumn,
     ImportRejected,
     ImportResult,
@@ -86,12 +93,41 @@ FIRM_LOOKUPS = (  # column → (dictionary, label); the region column is resolve
 )
 
 
-def prepare_firms(rows: list[dict]) -> dict[str, dict]:
-    """Regions and dictionary items of every row, in a few queries (not four per row): column → text → record."""
+@dataclass
+class FirmsPrepared:
+    """What the rows of a firm list refer to, read once for the whole file."""
+
+    found: dict[str, dict]  # column → text as written → region / dictionary item
+    firms: dict[str, Organisation] = field(default_factory=dict)  # credit code → stored firm
+    profiles: dict[int, EnterpriseProfile] = field(default_factory=dict)  # firm → its stored profile
+
+
+def _stored_firms(
+    codes, *, lock: bool = False
+) -> tuple[dict[str, Organisation], dict[int, EnterpriseProfile]]:
+    """The stored firms with these credit codes and their profiles, a query per `lookups.chunks` batch each."""
+    firms = org_imports.existing(codes, lock=lock)
+    profiles: dict[int, EnterpriseProfile] = {}
+    for chunk in lookups.chunks(o.pk for o in firms.values()):
+        found = EnterpriseProfile.objects.filter(organisation_id__in=chunk).select_related(
+            "hnte_field", "key_industry"
+        )
+        profiles.update(
+            (p.organisation_id, p) for p in (found.select_for_update(of=("self",)) if lock else found)
+        )
+    by_pk = {o.pk: o for o in firms.values()}
+    for profile in profiles.values():  # the firm is already at hand: no query for `profile.organisation`
+        profile.organisation = by_pk[profile.organisation_id]
+    return firms, profiles
+
+
+def prepare_firms(rows: list[dict]) -> FirmsPrepared:
+    """Regions, dictionary items, stored firms and profiles of every row, in a few queries per file."""
     found = {"region": lookups.regions(lookups.texts(rows, "region"))}
     for key, dict_type, _ in FIRM_LOOKUPS:
         found[key] = lookups.dict_items(dict_type, lookups.texts(rows, key))
-    return found
+    firms, profiles = _stored_firms(d["credit_code"] for d in rows)
+    return FirmsPrepared(found, firms, profiles)
 
 
 def _resolve(data: dict, context: dict[str, dict], messages: dict[str, str]) -> dict:
@@ -99,10 +135,14 @@ def _resolve(data: dict, context: dict[str, dict], messages: dict[str, str]) -> 
     return lookups.resolve(data, {key: (context[key], message) for key, message in messages.items()})
 
 
-def validate_firm_row(data: dict, context: dict[str, dict]) -> dict:
+def validate_firm_row(data: dict, context: FirmsPrepared) -> dict:
     messages = {"region": "区划“{}”不存在（请填写镇街名称或区划代码）。"}
     messages |= {key: label + "“{}”不在字典中。" for key, _, label in FIRM_LOOKUPS}
-    return _resolve(data, context, messages)
+    data = _resolve(data, context.found, messages)
+    org = context.firms.get(data["credit_code"])
+    if org is not None and org.kind != Organisation.Kind.ENTERPRISE:
+        raise ValidationError({"credit_code": "该信用代码登记的单位不是企业，不能导入企业名单。"})
+    return data
 
 
 def _in_scope(actor, region: Region | None) -> bool:
@@ -110,21 +150,41 @@ def _in_scope(actor, region: Region | None) -> bool:
     return region is None or scope is None or region.path.startswith(scope.path)
 
 
-def commit_firms(rows, *, actor, job=None, context: dict[str, dict]) -> ImportResult:
+def _org_fields(data: dict) -> dict:
+    return lookups.assignable(Organisation, {k: data[k] for k in ("name", *ORG_FIELDS) if k in data})
+
+
+def _profile_fields(data: dict) -> dict:
+    return lookups.assignable(EnterpriseProfile, {k: data[k] for k in PROFILE_KEYS if k in data})
+
+
+def _firm_diff(data: dict, org: Organisation | None, profile: EnterpriseProfile | None) -> Diff:
+    given = _org_fields(data) | _profile_fields(data)
+    if org is None:
+        return Diff("new", {k: (None, v) for k, v in given.items() if v not in (None, "")})
+    changed = lookups.changes(org, _org_fields(data))
+    changed |= lookups.changes(profile or EnterpriseProfile(), _profile_fields(data))
+    return Diff("changed", changed) if changed else Diff("unchanged")
+
+
+def compare_firms(rows, context: FirmsPrepared) -> list[Diff]:
+    out = []
+    for row in rows:
+        org = context.firms.get(row.data["credit_code"])
+        out.append(_firm_diff(row.data, org, context.profiles.get(org.pk) if org else None))
+    return out
+
+
+def commit_firms(rows, *, actor, job=None, context: FirmsPrepared) -> ImportResult:
+    """Scope checks for every row first; then firms and profiles are created and changed in bulk — only the
+    fields each row gives — in a few queries for the whole file, each write audited."""
     result, errors = ImportResult(), []
-    existing: dict[str, Organisation] = {}
-    for chunk in lookups.chunks(r.data["credit_code"] for r in rows):
-        existing.update((o.credit_code, o) for o in Organisation.objects.filter(credit_code__any_of=chunk))
-    allowed: set[int] = set()
-    for chunk in lookups.chunks(o.pk for o in existing.values()):
-        allowed.update(
-            permissions.enterprises.queryset(actor, "change")
-            .filter(pk__any_of=chunk)
-            .values_list("pk", flat=True)
-        )
+    firms, profiles = _stored_firms((r.data["credit_code"] for r in rows), lock=True)
+    allowed = org_imports.allowed(actor, firms.values(), permissions.enterprises)
+    create, update, profile_changes = [], [], []
     for row in rows:
         data = row.data
-        org = existing.get(data["credit_code"])
+        org = firms.get(data["credit_code"])
         if org is not None and org.pk not in allowed:
             errors.append(
                 RowError(
@@ -138,37 +198,72 @@ def commit_firms(rows, *, actor, job=None, context: dict[str, dict]) -> ImportRe
         if not _in_scope(actor, data.get("region")):
             errors.append(RowError(row.number, "所在镇街", data["region"].name, "不在您负责的区划范围内。"))
             continue
-        fields = {k: data[k] for k in ORG_FIELDS if data.get(k) not in (None, "")}
+        fields, given_profile = _org_fields(data), _profile_fields(data)
         if org is None:
             fields.setdefault("region", getattr(actor, "region", None))
-        profile_fields = {k: data[k] for k in PROFILE_KEYS if data.get(k) not in (None, "")}
-        try:
-            org, created = services.firm_upsert(
-                actor=actor, credit_code=data["credit_code"], name=data["name"], **fields
-            )
-            profile = EnterpriseProfile.objects.filter(organisation=org).first()
-            changed = {k: v for k, v in profile_fields.items() if profile is None or getattr(profile, k) != v}
-            if changed:
-                services.profile_update(actor=actor, organisation=org, **changed)
-        except ValidationError as exc:
-            errors.extend(RowError(row.number, "", "", m) for m in exc.messages)
+            org = Organisation(credit_code=data["credit_code"], kind=Organisation.Kind.ENTERPRISE, **fields)
+            create.append(org)
+            profile_changes.append((EnterpriseProfile(organisation=org), given_profile))
             continue
-        if created:
-            result.created += 1
-        elif changed or org.version != existing[data["credit_code"]].version:
+        org_changed = {k: new for k, (_old, new) in lookups.changes(org, fields).items()}
+        profile = profiles.get(org.pk) or EnterpriseProfile(organisation=org)
+        profile.organisation = org
+        changed = {k: new for k, (_old, new) in lookups.changes(profile, given_profile).items()}
+        if org_changed:
+            update.append((org, org_changed))
+        if changed or profile.pk is None:
+            profile_changes.append((profile, changed))
+        if org_changed or changed:
             result.updated += 1
         else:
             result.unchanged += 1
     if errors:
         raise ImportRejected(errors)
+    try:
+        core_services.organisations_write_many(actor=actor, create=create, update=update)
+        services.profiles_write_many(actor=actor, changes=profile_changes)
+    except ValidationError as exc:
+        raise ImportRejected([RowError(0, "", "", m) for m in exc.messages]) from None
+    result.created = len(create)
     return result
 
 
 KIND_ORDER = (*(QualificationKind._meta.ordering or ["pk"]), "pk")  # what `.first()` went by
 
 
-def prepare_qualifications(rows: list[dict]) -> dict[str, dict]:
-    """Qualification kinds and technical fields of every row, in two queries (not two per row)."""
+@dataclass
+class QualsPrepared:
+    """What the rows of a qualification list refer to, read once for the whole file."""
+
+    found: dict[str, dict]  # column → text as written → kind / technical field
+    firms: dict[str, Organisation] = field(default_factory=dict)  # credit code → stored firm
+    by_number: dict[tuple, Qualification] = field(default_factory=dict)  # (kind, number) → stored
+    by_start: dict[tuple, Qualification] = field(default_factory=dict)  # (firm, kind, valid_from) → stored
+
+
+def _stored_qualifications(firms: dict[str, Organisation], rows, *, lock: bool = False):
+    """The stored qualifications the rows may mean — by certificate number, or by firm, kind and start —
+    in a query per `lookups.chunks` batch each."""
+    by_number, by_start = {}, {}
+    numbers = {services.normalise_number(str(d.get("number") or "")) for d in rows} - {""}
+    found = []
+    for chunk in lookups.chunks(numbers):
+        found += Qualification.objects.filter(number__in=chunk).select_related("kind", "field")
+    for chunk in lookups.chunks(o.pk for o in firms.values()):
+        found += Qualification.objects.filter(organisation_id__in=chunk).select_related("kind", "field")
+    if lock and found:
+        ids = sorted({q.pk for q in found})
+        for chunk in lookups.chunks(ids):
+            list(Qualification.objects.filter(pk__in=chunk).select_for_update())
+    for qual in sorted(found, key=lambda q: q.pk):  # the first on file wins, as `.first()` chose
+        if qual.number:
+            by_number.setdefault((qual.kind_id, qual.number), qual)
+        by_start.setdefault((qual.organisation_id, qual.kind_id, qual.valid_from), qual)
+    return by_number, by_start
+
+
+def prepare_qualifications(rows: list[dict]) -> QualsPrepared:
+    """Qualification kinds, technical fields, firms and stored qualifications of every row, a few queries."""
     wanted = lookups.texts(rows, "kind")
     kinds: dict[str, QualificationKind] = {}
     for kind in (
@@ -179,14 +274,16 @@ def prepare_qualifications(rows: list[dict]) -> dict[str, dict]:
         for text in (kind.code, kind.name):  # the kinds' own order: the first match wins, as `.first()` chose
             if text in wanted:
                 kinds.setdefault(text, kind)
-    return {"kind": kinds, "field": lookups.dict_items("hnte_field", lookups.texts(rows, "field"))}
+    found = {"kind": kinds, "field": lookups.dict_items("hnte_field", lookups.texts(rows, "field"))}
+    firms = org_imports.existing(d["credit_code"] for d in rows)
+    return QualsPrepared(found, firms, *_stored_qualifications(firms, rows))
 
 
-def validate_qualification_row(data: dict, context: dict[str, dict]) -> dict:
+def validate_qualification_row(data: dict, context: QualsPrepared) -> dict:
     kind_text = data.get("kind")
     try:
         data = _resolve(
-            data, context, {"kind": "资质类型“{}”不存在，可选：", "field": "技术领域“{}”不在字典中。"}
+            data, context.found, {"kind": "资质类型“{}”不存在，可选：", "field": "技术领域“{}”不在字典中。"}
         )
     except ValidationError as exc:
         if "kind" in exc.message_dict:
@@ -196,8 +293,8 @@ def validate_qualification_row(data: dict, context: dict[str, dict]) -> dict:
             exc.error_dict["kind"] = [ValidationError(f"资质类型“{kind_text}”不存在，可选：{names}。")]
         raise
     data["number"] = services.normalise_number(data.get("number") or "")
-    data["valid_from"] = data.get("valid_from") or data.get("issued_on")
-    if not data["valid_from"]:
+    stored = data["number"] and context.by_number.get((data["kind"].pk, data["number"]))
+    if not (data.get("valid_from") or data.get("issued_on") or stored):  # a stored one keeps its dates
         raise ValidationError({"valid_from": "请填写有效期起或发证日期。"})
     problem = data["kind"].check_number(data["number"]) if data["number"] else None
     if problem:
@@ -207,25 +304,65 @@ def validate_qualification_row(data: dict, context: dict[str, dict]) -> dict:
     return data
 
 
-def _existing_qualification(org, data) -> Qualification | None:
-    qs = Qualification.objects.filter(kind=data["kind"])
+QUAL_FIELDS = ("issued_on", "valid_from", "valid_until", "field")
+
+
+def _stored_qualification(data: dict, org: Organisation | None, context) -> Qualification | None:
+    valid_from = data.get("valid_from") or data.get("issued_on")
     if data["number"]:
-        return qs.filter(number=data["number"]).first()
-    return qs.filter(organisation=org, valid_from=data["valid_from"]).first()
+        return context.by_number.get((data["kind"].pk, data["number"]))
+    return context.by_start.get((org.pk, data["kind"].pk, valid_from)) if org else None
 
 
-def commit_qualifications(rows, *, actor, job=None, context: dict[str, dict]) -> ImportResult:
+def _qual_fields(data: dict, qual: Qualification | None) -> dict:
+    """The qualification's fields the row gives; a new one's start and end default from the issue date and
+    the kind, as `services.qualification_record` sets them."""
+    given = {k: data[k] for k in QUAL_FIELDS if k in data}
+    if qual is None:
+        given.setdefault("valid_from", data.get("issued_on"))
+        if not given.get("valid_until"):
+            given["valid_until"] = data["kind"].default_valid_until(given["valid_from"])
+    return given
+
+
+def _qual_diff(data: dict, qual: Qualification | None) -> Diff:
+    fields = _qual_fields(data, qual)
+    revoke = bool(data.get("revoked_on")) and (qual is None or qual.revoked_on is None)
+    if qual is None:
+        changes = {k: (None, v) for k, v in fields.items() if v is not None}
+        if revoke:
+            changes["revoked_on"] = (None, data["revoked_on"])
+        return Diff("new", changes)
+    changes = lookups.changes(qual, fields)
+    if revoke:
+        changes["revoked_on"] = (None, data["revoked_on"])
+    if not changes:
+        return Diff("unchanged")
+    source = qual.get_source_display() if qual.source != Qualification.Source.IMPORT else "此前导入"
+    return Diff("changed", changes, f"覆盖{source}登记的资质")
+
+
+def compare_qualifications(rows, context: QualsPrepared) -> list[Diff]:
+    out = []
+    for row in rows:
+        org = context.firms.get(row.data["credit_code"])
+        out.append(_qual_diff(row.data, _stored_qualification(row.data, org, context)))
+    return out
+
+
+def commit_qualifications(rows, *, actor, job=None, context: QualsPrepared) -> ImportResult:
+    """Every row checked first (firm in the importer's region, number not another firm's); then the
+    qualifications are recorded, corrected and revoked in bulk — only the fields each row gives."""
     result, errors = ImportResult(), []
-    firms: dict[str, Organisation] = {}
-    for chunk in lookups.chunks(r.data["credit_code"] for r in rows):
-        firms.update(
-            (o.credit_code, o)
-            for o in permissions.enterprises.queryset(actor, "change").filter(credit_code__any_of=chunk)
-        )
+    firms = org_imports.existing(r.data["credit_code"] for r in rows)
+    allowed = org_imports.allowed(actor, firms.values(), permissions.enterprises)
+    stored = QualsPrepared(context.found, firms)
+    stored.by_number, stored.by_start = _stored_qualifications(firms, [r.data for r in rows], lock=True)
+    create, update, revoke, numbers = [], [], [], {}
     for row in rows:
         data = row.data
         org = firms.get(data["credit_code"])
-        if org is None:
+        if org is None or org.pk not in allowed:
             errors.append(
                 RowError(
                     row.number,
@@ -235,53 +372,41 @@ def commit_qualifications(rows, *, actor, job=None, context: dict[str, dict]) ->
                 )
             )
             continue
-        try:
-            qual = _existing_qualification(org, data)
-            if qual is not None and qual.organisation_id != org.pk:
-                errors.append(
-                    RowError(
-                        row.number, "证书编号", data["number"], f"该编号已登记在“{qual.organisation}”名下。"
-                    )
-                )
+        qual = _stored_qualification(data, org, stored)
+        if qual is not None and qual.organisation_id != org.pk:
+            errors.append(
+                RowError(row.number, "证书编号", data["number"], f"该编号已登记在“{qual.organisation}”名下。")
+            )
+            continue
+        if qual is None and data["number"]:
+            first = numbers.setdefault((data["kind"].pk, data["number"]), row.number)
+            if first != row.number:
+                errors.append(RowError(row.number, "证书编号", data["number"], f"与第{first}行的编号相同。"))
                 continue
-            fields = {
-                "issued_on": data.get("issued_on"),
-                "valid_from": data["valid_from"],
-                "valid_until": data.get("valid_until")
-                or data["kind"].default_valid_until(data["valid_from"]),
-                "field": data.get("field") or None,
-            }
-            created = qual is None
-            if created:
-                qual = services.qualification_record(
-                    actor=actor,
-                    organisation=org,
-                    kind=data["kind"],
-                    number=data["number"],
-                    source=Qualification.Source.IMPORT,
-                    **fields,
-                )
-            changed = {} if created else {k: v for k, v in fields.items() if getattr(qual, k) != v}
-            if changed:
-                services.qualification_update(actor=actor, qualification=qual, **changed)
-            revoke = bool(data.get("revoked_on")) and qual.revoked_on is None
-            if revoke:
-                services.qualification_revoke(
-                    actor=actor,
-                    qualification=qual,
-                    revoked_on=data["revoked_on"],
-                    reason=data["revoke_reason"],
-                )
-            if created:
-                result.created += 1
-            elif changed or revoke:
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        except ValidationError as exc:
-            errors.extend(RowError(row.number, "", "", m) for m in exc.messages)
+        diff = _qual_diff(data, qual)
+        if qual is None:
+            qual = Qualification(
+                organisation=org, kind=data["kind"], number=data["number"], source=Qualification.Source.IMPORT,
+                **_qual_fields(data, None),
+            )  # fmt: skip
+            create.append(qual)
+            result.created += 1
+        elif diff.outcome == "unchanged":
+            result.unchanged += 1
+            continue
+        else:
+            fields = {k: new for k, (_old, new) in diff.changes.items() if k in QUAL_FIELDS}
+            if fields:
+                update.append((qual, fields))
+            result.updated += 1
+        if data.get("revoked_on") and qual.revoked_on is None:
+            revoke.append((qual, data["revoked_on"], data["revoke_reason"]))
     if errors:
         raise ImportRejected(errors)
+    try:
+        services.qualifications_write_many(actor=actor, create=create, update=update, revoke=revoke)
+    except ValidationError as exc:
+        raise ImportRejected([RowError(0, "", "", m) for m in exc.messages]) from None
     return result
 
 
@@ -293,6 +418,7 @@ ENTERPRISES = register(
         commit=commit_firms,
         validate_row=validate_firm_row,
         prepare=prepare_firms,
+        compare=compare_firms,
         key=("credit_code",),
         description="按统一社会信用代码批量导入或更新企业及其画像（规模、领域、人员、知识产权）。",
     )
@@ -305,6 +431,7 @@ QUALIFICATIONS = register(
         commit=commit_qualifications,
         validate_row=validate_qualification_row,
         prepare=prepare_qualifications,
+        compare=compare_qualifications,
         key=("credit_code", "kind", "number", "valid_from"),
         description="高新技术企业证书、科技型中小企业入库编号、培育库名单等；同一编号再次导入时更新。",
         notes=(

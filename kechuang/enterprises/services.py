@@ -105,6 +105,43 @@ def profile_update(
     return profile
 
 
+PROFILE_CHECKED_BY_IMPORT = ("organisation", "hnte_field", "key_industry")  # looked up once per file
+
+
+@transaction.atomic
+def profiles_write_many(*, actor, changes: list[tuple[EnterpriseProfile, dict]]) -> None:
+    """Save many firms' profiles in a few queries (imports): each pairs a profile (stored and locked by the
+    caller, or new and unsaved) with only the fields to change; checked as `profile_update` checks them
+    (without the lookups the import made for the whole file) and audited the same way."""
+    now = dates.now()
+    new, old, entries, names = [], [], [], set()
+    for profile, fields in changes:
+        _require_enterprise(profile.organisation)
+        before = audit.snapshot(profile, PROFILE_FIELDS) if profile.pk else dict.fromkeys(PROFILE_FIELDS)
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        profile.clean_fields(exclude=list(PROFILE_CHECKED_BY_IMPORT))
+        profile.clean()
+        if profile.pk:
+            profile.version += 1
+            profile.updated_at = now
+            old.append(profile)
+            names.update(fields)
+        else:
+            new.append(profile)
+        entries.append((profile, before))
+    EnterpriseProfile.objects.bulk_create(new, batch_size=2000)
+    if old:
+        EnterpriseProfile.objects.bulk_update(old, [*sorted(names), "version", "updated_at"], batch_size=2000)
+    audit.record_many(
+        actor=actor,
+        entries=[
+            ("enterprise.profile_update", p, audit.diff(before, audit.snapshot(p, PROFILE_FIELDS)))
+            for p, before in entries
+        ],
+    )
+
+
 @transaction.atomic
 def enterprise_year_save(*, actor, organisation: Organisation, year: int, **fields) -> EnterpriseYear:
     """Create or update one accounting year of the firm's self-reported HNTE-口径 figures."""
@@ -188,6 +225,75 @@ def qualification_record(
         changes=audit.snapshot(qual, QUALIFICATION_FIELDS),
     )
     return qual
+
+
+@transaction.atomic
+def qualifications_write_many(
+    *,
+    actor,
+    create: list[Qualification],
+    update: list[tuple[Qualification, dict]],
+    revoke: list[tuple[Qualification, dt.date, str]],
+) -> None:
+    """Record, correct and revoke many qualifications in a few queries (imports): `create` are new unsaved
+    ones, `update` pairs a stored one with only the fields to change, `revoke` gives the date and reason.
+    Checked as the one-at-a-time services check them (without the lookups the import made for the whole
+    file) and audited the same way."""
+    entries, names = [], set()
+    for qual in create:
+        _require_enterprise(qual.organisation)
+        if qual.recorded_on is None:  # known from its issue date, as `qualification_record` defaults it
+            qual.recorded_on = min(qual.issued_on or qual.valid_from, dates.today())
+        qual.clean_fields(exclude=["organisation", "kind", "field", "evidence"])
+        qual.clean()
+    for qual, fields in update:
+        before = audit.snapshot(qual, QUALIFICATION_FIELDS)
+        for name, value in fields.items():
+            setattr(qual, name, value)
+        qual.clean_fields(exclude=["organisation", "kind", "field", "evidence"])
+        qual.clean()
+        names.update(fields)
+        entries.append(
+            (
+                "enterprise.qualification_update",
+                qual,
+                audit.diff(before, audit.snapshot(qual, QUALIFICATION_FIELDS)),
+            )
+        )
+    for qual, revoked_on, reason in revoke:
+        if revoked_on < qual.valid_from:
+            raise ValidationError({"revoked_on": "撤销日期不能早于有效期起始日期。"})
+        qual.status, qual.revoked_on, qual.revoke_reason = (
+            Qualification.Status.REVOKED,
+            revoked_on,
+            reason[:200],
+        )
+        names.update(("status", "revoked_on", "revoke_reason"))
+        entries.append(
+            ("enterprise.qualification_revoke", qual, {"revoked_on": revoked_on, "reason": reason})
+        )
+    try:
+        with transaction.atomic():
+            Qualification.objects.bulk_create(create, batch_size=2000)
+    except IntegrityError:
+        raise ValidationError("导入期间有人登记了相同的证书编号，本次未保存任何数据，请重新导入。") from None
+    changed = list({id(q): q for q in [*(q for q, _ in update), *(q for q, _, _ in revoke)]}.values())
+    if changed:  # a new version each (`core.versions`): the stored state is kept as a closed version
+        today, revoked = dates.today(), {id(q): d for q, d, _ in revoke}
+        by_day: dict[dt.date, list[Qualification]] = {}
+        for qual in changed:
+            on = max(revoked.get(id(qual), today), qual.recorded_on)
+            by_day.setdefault(on, []).append(qual)
+        for on, quals in by_day.items():
+            versions.archive(quals, on)
+            for qual in quals:
+                qual.recorded_on, qual.version, qual.recorded_at = on, qual.version + 1, dates.now()
+        names.update(("recorded_on", "version", "recorded_at"))
+        Qualification.versions.bulk_update(changed, sorted(names), batch_size=2000)
+    created = [
+        ("enterprise.qualification_record", q, audit.snapshot(q, QUALIFICATION_FIELDS)) for q in create
+    ]
+    audit.record_many(actor=actor, entries=[*created, *entries])
 
 
 def _qual_revise(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kechuang.core.demo import DEMO_TODAY, DemoContext
-from kechuang.proposals import services
+from kechuang.proposals import rules, services
 from kechuang.proposals.models import Proposal, ResultClass
 
 SESSION = "区政协十三届四次会议"
@@ -28,6 +28,11 @@ def build(ctx: DemoContext) -> None:
         assigned_on=dt.date(2020, 9, 1),  # deadline 2020-12-01: the reply quotes figures as of 2020-11-30
         contact="区科技局办公室 0533-6418888",
     )
+    # The handler confirms the requests the platform splits from the text; the reply answers each.
+    services.proposal_items_save(
+        actor=staff, proposal=main, version=main.version, texts=rules.split_items(main.text)
+    )
+    main.refresh_from_db()
     services.proposal_transition(actor=staff, proposal=main, to="drafting")
     services.proposal_draft_reply(actor=staff, proposal=main, as_of=DEMO_TODAY)
     services.co_unit_opinion(

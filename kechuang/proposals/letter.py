@@ -11,7 +11,11 @@ from kechuang.reports import documents
 from kechuang.reports import docx_layout as L
 from kechuang.reports.formatting import cn_date
 
-THANKS = "感谢您对科技工作的关心和支持，欢迎继续提出宝贵意见和建议。"
+# The closing of a reply differs by the body it answers (DOMAIN.md §9): a 政协委员's 提案, a 人大代表's 建议.
+THANKS = {
+    "cppcc": "感谢您对科技工作的关心和支持，欢迎继续提出宝贵意见和建议。",
+    "npc": "衷心感谢您对科技工作的关心和监督，恳请继续对我局工作提出批评和建议。",
+}
 
 
 def letter_parts(proposal) -> dict:
@@ -22,10 +26,21 @@ def letter_parts(proposal) -> dict:
         "title": f"关于{proposal.session}第{proposal.number}号{kind_word}的答复",
         "salutation": f"{proposal.member_name}{'委员' if proposal.kind == 'cppcc' else '代表'}：",
         "received": f"您提出的《{proposal.title}》收悉，现答复如下：",
+        "thanks": THANKS["cppcc" if proposal.kind == "cppcc" else "npc"],
+        "signature": signature_for(proposal),
     }
 
 
-def to_docx(proposal, *, date: dt.date, signature: str) -> bytes:
+def signature_for(proposal) -> str:
+    """The bureau of the proposal's region signs (never another bureau's name)."""
+    from kechuang.reports.bureau import identity
+
+    if proposal.reply_draft_id:
+        return documents.signature_for(proposal.reply_draft)
+    return identity(proposal.region).signature
+
+
+def to_docx(proposal, *, date: dt.date, signature: str = "") -> bytes:
     parts = letter_parts(proposal)
     document = L.new_document()
     if parts["number"] or parts["result_class"]:
@@ -42,9 +57,9 @@ def to_docx(proposal, *, date: dt.date, signature: str) -> bytes:
     L.body(document, parts["received"])
     if proposal.reply_draft_id:
         documents.write_body(document, documents.as_dict(proposal.reply_draft))
-    L.body(document, THANKS)
+    L.body(document, parts["thanks"])
     L.blank(document)
-    L.right_aligned(document, signature)
+    L.right_aligned(document, signature or parts["signature"])
     L.right_aligned(document, cn_date(date))
     if proposal.contact:
         L.blank(document)

@@ -104,6 +104,23 @@ class CoUnit(models.Model):
         return self.name
 
 
+class ProposalItem(models.Model):
+    """One request (建议事项) of a proposal; the reply answers each in its own part."""
+
+    proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField("顺序")
+    text = models.TextField("建议事项")
+
+    class Meta:
+        verbose_name = "建议事项"
+        verbose_name_plural = verbose_name
+        ordering = ["proposal", "order"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "order"], name="proposal_item_order")]
+
+    def __str__(self):
+        return self.text[:30]
+
+
 class StatusChange(models.Model):
     proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=Proposal.Status.choices)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ class Facts:
     reply_number: str
     feedback: str
     round: int
+    claims_failed: int = 0  # sentences of the reply draft that no longer hold (checked before replying)
 
 
 def _need_reply(f: Facts) -> str:
@@ -32,6 +34,8 @@ def _need_reply(f: Facts) -> str:
         return "请填写答复文号。"
     if f.co_units_with_opinion < f.co_units:
         return f"还有{f.co_units - f.co_units_with_opinion}个协办单位未提交意见，不能答复。"
+    if f.claims_failed:
+        return f"答复稿中有{f.claims_failed}句与现有记录不符，请重新取数或修改后再答复。"
     return ""
 
 
@@ -103,3 +107,48 @@ def sections_for_topic(topic: str, keywords: dict[str, list[str]]) -> list[str]:
 
 def reply_number(prefix: str, year: int, n: int) -> str:
     return f"{prefix}〔{year}〕{n}号"
+
+
+ITEM_MARKERS = re.compile(
+    r"(?:^|(?<=[。；;\n]))\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、）)])"
+)
+
+
+def split_items(text: str) -> list[str]:
+    """A suggested split of a proposal's text into its requests: numbered parts (一是/一、/（一）/1.) when the
+    text has them, else the sentences that ask for something (建议/希望/应当/要…), else the whole text. The
+    handler confirms or corrects the suggestion before it is saved."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    parts = [p.strip(" ，,。；;\n") for p in ITEM_MARKERS.split(text)]
+    parts = [p for p in parts if len(p) >= 4]
+    if len(parts) >= 2:
+        return parts
+    sentences = [s.strip(" ，,\n") for s in re.split(r"[。；;\n]", text) if s.strip(" ，,\n")]
+    asks = [s for s in sentences if re.search(r"建议|希望|应当|应该|要|加大|加强|完善|推动|支持", s)]
+    if len(asks) >= 2:
+        return asks
+    # One sentence listing several requests joined by 、 after 建议加大…/加强…: split the list of objects.
+    only = asks[0] if asks else text.rstrip("。")
+    match = re.match(r"^(建议)?(加大|加强|完善|推动|支持|扩大)(.+?)(力度|建设|服务|覆盖)?，(.+)$", only)
+    if match and "、" in match.group(3):
+        verb, tail = match.group(2), match.group(4) or ""
+        objects = [o for obj in match.group(3).split("、") for o in _split_and(obj)]
+        rest = [r for r in re.split(r"，", match.group(5)) if r]
+        return [f"{verb}{o.strip()}{tail}" for o in objects if o.strip()] + rest
+    return [only]
+
+
+def _split_and(obj: str) -> list[str]:
+    """创新平台和人才引进 → 创新平台, 人才引进 (only when both sides are words of their own)."""
+    left, sep, right = obj.partition("和")
+    return [left, right] if sep and len(left) >= 2 and len(right) >= 2 else [obj]
+
+
+def result_class_for(answered: int, items: int) -> str:
+    """The A/B/C class a reply suggests: A when every request is answered with recorded work, B when some
+    are, C when none is (the handler confirms)."""
+    if items <= 0 or answered <= 0:
+        return "C"
+    return "A" if answered >= items else "B"

@@ -3,6 +3,7 @@ opinions, reply details, reply draft from the work-summary generator, reminders.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from kechuang.core import audit, dates, workdays
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.services import StaleObject
 from kechuang.proposals import rules
-from kechuang.proposals.models import CoUnit, Proposal, ResultClass, StatusChange
+from kechuang.proposals.models import CoUnit, Proposal, ProposalItem, ResultClass, StatusChange
 
 DEFAULT_MONTHS = 3
 
@@ -105,7 +106,12 @@ def proposal_transition(
         if feedback not in Proposal.Feedback.values:
             raise ValidationError({"feedback": "请选择委员的满意度。"})
         proposal.feedback = feedback
-    reason = rules.check(old, to, facts(proposal))
+    f = facts(proposal)
+    if to == rules.REPLIED and proposal.reply_draft_id:
+        from kechuang.reports.claims import check_draft
+
+        f = dataclasses.replace(f, claims_failed=len(check_draft(proposal.reply_draft).failures))
+    reason = rules.check(old, to, f)
     if reason:
         raise ValidationError(reason)
     updates: dict = {"status": to, "version": proposal.version + 1}
@@ -177,8 +183,33 @@ def proposal_reply_details(
 
 
 @transaction.atomic
+def proposal_items_save(*, actor, proposal: Proposal, version: int, texts: list[str]) -> Proposal:
+    """Record the proposal's requests (建议事项), in order, replacing those saved before."""
+    items = [t.strip() for t in texts if t.strip()]
+    if not items:
+        raise ValidationError({"items": "请至少填写一项建议事项。"})
+    if len(items) > 20:
+        raise ValidationError({"items": "建议事项最多20项，请合并相近的事项。"})
+    if proposal.status not in (rules.ASSIGNED, rules.DRAFTING, rules.SECOND_ROUND):
+        raise ValidationError("提案已进入会签或答复，建议事项不能再修改。")
+    before = list(proposal.items.values_list("text", flat=True))
+    if not Proposal.objects.filter(pk=proposal.pk, version=version).update(version=version + 1):
+        raise StaleObject()
+    proposal.version = version + 1
+    proposal.items.all().delete()
+    ProposalItem.objects.bulk_create(
+        [ProposalItem(proposal=proposal, order=n, text=t) for n, t in enumerate(items, start=1)]
+    )
+    audit.record(actor=actor, action="proposal.items", obj=proposal, changes={"items": [before, items]})
+    return proposal
+
+
+@transaction.atomic
 def proposal_draft_reply(*, actor, proposal: Proposal, as_of: dt.date, template=None) -> Proposal:
-    """A reply body from the work-summary generator; the proposal's topic selects the sections."""
+    """A reply body from the drafting engine: one part per recorded request (the title when none is
+    recorded), the opening naming the body the reply goes to, the next steps; the A/B/C class it suggests
+    is kept on the draft for the handler to confirm."""
+    from kechuang.proposals import reply
     from kechuang.reports.seed import ensure_seed_template
     from kechuang.reports.services import draft_generate
 
@@ -186,17 +217,48 @@ def proposal_draft_reply(*, actor, proposal: Proposal, as_of: dt.date, template=
         raise ValidationError("只有交办或办理中的提案可以生成答复稿。")
     template = template or ensure_seed_template(proposal.region)
     scope = Scope(proposal.region, Period(as_of.year), as_of)
+    sections, answered = reply.build(proposal, scope, style=template.style)
+    kind_word = "提案" if proposal.kind == Proposal.Kind.CPPCC else "建议"
     draft = draft_generate(
         actor=actor,
         template=template,
         scope=scope,
-        topic=f"{proposal.title}\n{proposal.text}",
-        title=f"对{proposal.session}第{proposal.number}号提案的答复",
+        title=f"对{proposal.session}第{proposal.number}号{kind_word}的答复",
+        audience=proposal.kind,
+        sections=sections,
     )
+    items = max(proposal.items.count(), 1)
     Proposal.objects.filter(pk=proposal.pk).update(reply_draft=draft, version=proposal.version + 1)
     proposal.reply_draft, proposal.version = draft, proposal.version + 1
-    audit.record(actor=actor, action="proposal.draft_reply", obj=proposal, changes={"draft": draft.pk})
+    audit.record(
+        actor=actor,
+        action="proposal.draft_reply",
+        obj=proposal,
+        changes={"draft": draft.pk, "answered": [answered, items]},
+    )
     return proposal
+
+
+def suggested_reply_number(proposal: Proposal, year: int) -> str:
+    """The bureau's next 函 number of the year (周科函〔2020〕16号 after 15), for the handler to confirm."""
+    from kechuang.reports.bureau import bureau_region, identity
+
+    bureau = identity(proposal.region)
+    stem = f"{bureau.number_prefix}函〔{year}〕"
+    used = Proposal.objects.filter(
+        region__path__startswith=bureau_region(proposal.region).path, reply_number__startswith=stem
+    ).values_list("reply_number", flat=True)
+    serials = [int(n[len(stem) : -1]) for n in used if n.endswith("号") and n[len(stem) : -1].isdigit()]
+    return bureau.number("函", year, max(serials, default=0) + 1)
+
+
+def suggested_result_class(proposal: Proposal) -> tuple[str, int, int]:
+    """(A/B/C, requests answered from records, requests) read from the reply draft's parts."""
+    if not proposal.reply_draft_id:
+        return "", 0, 0
+    parts = [s for s in proposal.reply_draft.sections if str(s.get("key", "")).startswith("item-")]
+    answered = sum(1 for s in parts if any(b["kind"] == "computed" for b in s["blocks"]))
+    return rules.result_class_for(answered, len(parts)), answered, len(parts)
 
 
 def due_soon(region, today: dt.date, within_working_days: int = 10):

@@ -21,8 +21,8 @@ from kechuang.proposals.forms import (
 )
 from kechuang.proposals.models import Proposal
 from kechuang.proposals.permissions import co_units, proposals
-from kechuang.reports import docx_layout
-from kechuang.reports.views import pdf_unavailable
+from kechuang.reports import claims, docx_layout
+from kechuang.reports.views import claims_failed, pdf_unavailable
 
 BUTTONS = {
     rules.DRAFTING: "开始办理",
@@ -70,6 +70,7 @@ def proposal_create(request):
 
 def _detail_context(request, proposal, errors=()):
     may_change = proposals.allows(request.user, "change", proposal)
+    items = list(proposal.items.all())
     f = services.facts(proposal)
     actions = [
         {
@@ -89,7 +90,8 @@ def _detail_context(request, proposal, errors=()):
             initial={
                 "version": proposal.version,
                 "result_class": proposal.result_class_id,
-                "reply_number": proposal.reply_number,
+                "reply_number": proposal.reply_number
+                or services.suggested_reply_number(proposal, dates.today().year),
                 "contact": proposal.contact,
             }
         ),
@@ -98,6 +100,12 @@ def _detail_context(request, proposal, errors=()):
         "changes": proposal.status_changes.select_related("actor"),
         "units": proposal.co_units.all(),
         "letter": letter.letter_parts(proposal),
+        "items": items,
+        "items_text": "\n".join(i.text for i in items)
+        if items
+        else "\n".join(rules.split_items(proposal.text)),
+        "items_editable": proposal.status in (rules.ASSIGNED, rules.DRAFTING, rules.SECOND_ROUND),
+        "suggested": services.suggested_result_class(proposal),
         "pdf_available": docx_layout.office_binary() is not None,
     }
 
@@ -191,6 +199,30 @@ def proposal_draft(request, pk: int):
 
 @login_required
 @require_POST
+def proposal_items(request, pk: int):
+    """The handler confirms (or corrects) the requests of the proposal, one a line."""
+    proposal = _get(request, pk, "change")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return render(
+            request,
+            "proposals/detail.html",
+            _detail_context(request, proposal, ["提交的数据不完整。"]),
+            status=400,
+        )
+    texts = request.POST.get("items", "").replace("\r\n", "\n").split("\n")
+    return _run(
+        request,
+        proposal,
+        lambda: services.proposal_items_save(
+            actor=request.user, proposal=proposal, version=version, texts=texts
+        ),
+    )
+
+
+@login_required
+@require_POST
 def co_unit_opinion(request, pk: int):
     unit = get_object_or_404_for(co_units, request.user, "change", qs=None, pk=pk)
     form = OpinionForm(request.POST)
@@ -213,14 +245,18 @@ def co_unit_opinion(request, pk: int):
 def proposal_letter(request, pk: int, fmt: str = "docx"):
     proposal = _get(request, pk, "export")
     date = proposal.replied_on or dates.today()
-    signature = proposal.reply_draft.template.signature if proposal.reply_draft_id else proposal.lead_unit
-    data = letter.to_docx(proposal, date=date, signature=signature or proposal.lead_unit)
+    back = reverse("proposals:detail", args=[proposal.pk])
+    if proposal.reply_draft_id:
+        report = claims.check_draft(proposal.reply_draft)
+        if not report.ok:
+            return claims_failed(request, report, back)
+    data = letter.to_docx(proposal, date=date)
     content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     if fmt == "pdf":
         try:
             data, content_type = docx_layout.to_pdf(data), "application/pdf"
         except docx_layout.PdfUnavailable as exc:
-            return pdf_unavailable(request, str(exc), reverse("proposals:detail", args=[proposal.pk]))
+            return pdf_unavailable(request, str(exc), back)
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="reply-{proposal.number}.{fmt}"'
     exports.record_download(

@@ -90,18 +90,18 @@ def compute(scope: Scope) -> dict:
     }
 
 
-def _key(kind: str, scope: Scope, stamp: int) -> str:
+def _key(kind: str, scope: Scope, stamp: str) -> str:
     return f"reports:{kind}:{stamp}:{scope.region.pk}:{scope.period}:{scope.as_of.isoformat()}"
 
 
-def figures_stamp() -> int:
+def figures_stamp() -> str:
     """`audit.figures_stamp()` read where the figures are read (the reporting replica, when there is one), so a
     cached figure is never older than the data its key names."""
     with reporting_reads():
         return audit.figures_stamp()
 
 
-def cached(scope: Scope, *, stamp: int | None = None) -> dict:
+def cached(scope: Scope, *, stamp: str | None = None) -> dict:
     """The cards for `scope`, computed once per data change: the key carries `figures_stamp()`, so any write
     that may change a figure makes the next request compute afresh; CACHE_SECONDS only bounds memory."""
     key = _key("dashboard", scope, figures_stamp() if stamp is None else stamp)
@@ -112,7 +112,7 @@ def cached(scope: Scope, *, stamp: int | None = None) -> dict:
     return data
 
 
-def cached_comparison(scope: Scope, *, stamp: int | None = None) -> tuple[list[str], list[dict]]:
+def cached_comparison(scope: Scope, *, stamp: str | None = None) -> tuple[list[str], list[dict]]:
     """`district_comparison` cached like the cards (a city page computes its key figures for every district)."""
     key = _key("compare", scope, figures_stamp() if stamp is None else stamp)
     data = cache.get(key)

@@ -9,6 +9,17 @@ from kechuang.reports import summary
 from kechuang.reports.formatting import cn_date
 
 
+def signature_for(draft) -> str:
+    """发文机关署名 of a draft: the template's signature when the template is the draft's own bureau's, else
+    the name of the bureau serving the draft's region (never another bureau's name)."""
+    from kechuang.reports.bureau import bureau_region, identity
+
+    own = bureau_region(draft.region)
+    if draft.template.region_id == own.pk and draft.template.signature:
+        return draft.template.signature
+    return identity(draft.region).signature
+
+
 def as_dict(draft) -> dict:
     return {
         "title": draft.title,
@@ -33,6 +44,7 @@ def to_json(doc: dict, *, region, period, as_of: dt.date) -> dict:
                 k: f.get(k, "")
                 for k in ("code", "part", "name", "value", "unit", "status", "status_label", "style", "text")
             }
+            | {"source": f.get("source", "indicator"), "scope": f.get("scope", {})}
             for f in summary.all_figures(doc["sections"])
         ],
     }

@@ -21,6 +21,13 @@ class SummaryTemplate(models.Model):
     opening = models.TextField("开头段", blank=True)
     closing = models.TextField("结束语", blank=True)
     signature = models.CharField("落款单位", max_length=100, blank=True)
+    style = models.CharField(
+        "行文风格",
+        max_length=10,
+        choices=[("plain", "通用（中性）"), ("seed", "答复函（提案答复范文风格）")],
+        default="plain",
+        help_text="平台生成句子的措辞风格",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(null=True, blank=True)

@@ -19,13 +19,24 @@ def scope_of(draft: SummaryDraft) -> Scope:
 
 @transaction.atomic
 def draft_generate(
-    *, actor, template: SummaryTemplate, scope: Scope, topic: str | None = None, title: str = ""
+    *,
+    actor,
+    template: SummaryTemplate,
+    scope: Scope,
+    topic: str | None = None,
+    title: str = "",
+    audience: str = "",
+    sections: list[dict] | None = None,
 ) -> SummaryDraft:
+    """A draft written by the drafting engine from `template` for `scope`; `sections` (already built, e.g. a
+    proposal reply's parts) replaces the template's sections."""
     if scope.as_of < scope.period.start:
         raise ValidationError({"as_of": "截至日期早于统计期开始，无法生成。"})
     if not serves(template.region.path, scope.region.path):
         raise ValidationError({"template": "只能使用本区或上级科技局的工作总结模板。"})
-    doc = summary.build(template, scope, topic=topic)
+    doc = summary.build(template, scope, topic=topic, audience=audience)
+    if sections is not None:
+        doc["sections"] = sections
     draft = SummaryDraft(
         template=template,
         region=scope.region,
@@ -74,7 +85,10 @@ def draft_edit(
     opening: str,
     closing: str,
 ) -> SummaryDraft:
-    """Replace the free-text blocks (addressed by (section, block) index); computed blocks cannot be edited."""
+    """Replace the text of blocks (addressed by (section, block) index). A computed sentence may be edited
+    too: it keeps the sources of the figures and words it still prints, or becomes manual (`drafting.edit_block`)."""
+    from kechuang.reports.drafting import edit_block
+
     if not title.strip():
         raise ValidationError({"title": "标题不能为空。"})
     sections = [dict(s, blocks=[dict(b) for b in s["blocks"]]) for s in draft.sections]
@@ -84,8 +98,11 @@ def draft_edit(
             block = sections[si]["blocks"][bi]
         except (IndexError, TypeError):
             raise ValidationError("要修改的文字块不存在，请刷新页面。") from None
-        if block["kind"] != "text":
-            raise ValidationError("计算得出的句子不能直接修改，请修改其前后的文字。")
+        if block["kind"] == "computed":
+            if summary.block_text(block) != text:
+                sections[si]["blocks"][bi] = edit_block(block, text)
+                edited += 1
+            continue
         if block["text"] != text:
             block["text"], block["edited"] = text, True
             edited += 1
@@ -140,15 +157,23 @@ def draft_acknowledge(*, actor, draft: SummaryDraft, version: int) -> None:
 TEMPLATE_FIELDS = ("name", "title", "opening", "closing", "signature")
 
 
+def _stored_block(block: dict) -> dict:
+    if block["kind"] == "generated":
+        return {"kind": "generated", "generator": block["generator"]}
+    return {"kind": block["kind"], "text": block["text"]}
+
+
 @transaction.atomic
 def template_save(*, actor, template: SummaryTemplate, version: int, fields: dict, sections: list[dict]):
     """Replace a summary template's wording and sections (in the given order); every placeholder must name
     a registered indicator. Audited with the before/after of what changed; drafts already written keep
     their own copy of the sentences."""
     problems = summary.title_problems(fields["title"])
+    from kechuang.reports.template_forms import block_line
+
     for section in sections:
         for block in section["blocks"]:
-            problems += summary.check_template_text(block["text"])
+            problems += summary.check_template_text(block_line(block))
     if problems:
         raise ValidationError(sorted(set(problems)))
     if not sections:
@@ -176,7 +201,7 @@ def template_save(*, actor, template: SummaryTemplate, version: int, fields: dic
             key=s["key"],
             heading=s["heading"],
             keywords=s["keywords"],
-            blocks=[{"kind": b["kind"], "text": b["text"]} for b in s["blocks"]],
+            blocks=[_stored_block(b) for b in s["blocks"]],
         )
         for n, s in enumerate(sections, start=1)
     ]

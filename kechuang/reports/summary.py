@@ -39,6 +39,14 @@ def check_template_text(text: str) -> list[str]:
     """Chinese problems with a sentence template (unknown indicator or style, unbalanced or malformed
     braces); empty when fine."""
     problems = []
+    stripped = text.strip()
+    if stripped.startswith("@"):
+        from kechuang.reports.drafting import GENERATED_LINE, GENERATORS
+
+        match = GENERATED_LINE.match(stripped)
+        if match is None:
+            return [f"生成器写法不正确：{stripped}（应为 @生成器代码）"]
+        return [] if match.group(1) in GENERATORS else [f"未注册的句子生成器：{match.group(1)}"]
     known = {i.code for i in indicators.all_indicators()}
     for braced in BRACED.finditer(text):
         match = PLACEHOLDER.fullmatch(braced.group(0))
@@ -148,49 +156,71 @@ def select_sections(sections, topic: str | None) -> list:
     sections = list(sections)
     if not topic:
         return sections
-    chosen = [s for s in sections if s.key == "next" or any(k in topic for k in s.keyword_list())]
-    return chosen if any(s.key != "next" for s in chosen) else sections
+    chosen = [
+        s for s in sections if s.key in ("next", "opening") or any(k in topic for k in s.keyword_list())
+    ]
+    return chosen if any(s.key not in ("next", "opening") for s in chosen) else sections
 
 
-def build(template, scope: Scope, *, topic: str | None = None, sections=None) -> dict:
+def build(template, scope: Scope, *, topic: str | None = None, sections=None, audience: str = "") -> dict:
     """The whole document as plain data (what a SummaryDraft stores). `sections` (objects with key,
-    heading, blocks and keyword_list) replaces the template's saved sections, for a preview of an edit."""
-    source = FigureSource(scope)
+    heading, blocks and keyword_list) replaces the template's saved sections, for a preview of an edit.
+    Generated blocks are written by the drafting engine (`reports/drafting.py`) and left out when their
+    data is empty; `audience` ("cppcc"/"npc") lets the opening name the body the reply goes to."""
+    from kechuang.reports import drafting
+
+    ctx = drafting.Context(scope, style=getattr(template, "style", "plain"), audience=audience)
     with reporting_reads():
-        sections = [
-            {"key": s.key, "heading": s.heading, "blocks": render_blocks(s.blocks, source)}
-            for s in select_sections(template.sections.all() if sections is None else sections, topic)
-        ]
+        chosen = select_sections(template.sections.all() if sections is None else sections, topic)
+        raw = [{"key": s.key, "heading": s.heading, "blocks": s.blocks} for s in chosen]
+        built = drafting.build_sections(raw, ctx)
     return {
         "title": safe_text.fill(template.title, {"region": scope.region.name, "year": scope.period.year}),
         "opening": template.opening,
         "closing": template.closing,
-        "sections": sections,
+        "sections": built,
     }
 
 
 def regenerate_sections(old_sections: list[dict], scope: Scope) -> tuple[list[dict], int]:
-    """Recompute the figures of computed blocks; text blocks stay exactly as staff left them.
+    """Recompute the figures of computed blocks; text blocks and sentences staff edited stay as they are
+    (the claim checker flags an edited sentence whose figures changed).
 
     A block whose figure values changed is flagged (`changed`, with the previous texts) until staff
-    acknowledge it; returns the new sections and how many blocks changed.
+    acknowledge it; a generated sentence whose data has become empty is left out (and counted). Returns the
+    new sections and how many blocks changed.
     """
+    from kechuang.reports import drafting
+
     source = FigureSource(scope)
+    contexts: dict[tuple[str, str], drafting.Context] = {}
     changed = 0
     new_sections = []
     with reporting_reads():
         for section in old_sections:
             blocks = []
             for block in section["blocks"]:
-                if block["kind"] != "computed":
+                if block["kind"] != "computed" or block.get("edited"):
                     blocks.append(block)
                     continue
-                fresh = render_sentence(block["template"], source)
+                if block.get("generator"):
+                    key = (block.get("style", "plain"), block.get("audience", ""))
+                    if key not in contexts:
+                        contexts[key] = drafting.Context(scope, style=key[0], audience=key[1], source=source)
+                    if block["generator"] not in drafting.GENERATORS:
+                        blocks.append(block)
+                        continue
+                    fresh = drafting.generate(block["generator"], contexts[key])
+                    if fresh is None:
+                        changed += 1
+                        continue
+                else:
+                    fresh = render_sentence(block["template"], source)
                 before = [(f["code"], f.get("part", ""), f["value"]) for f in block["figures"]]
                 after = [(f["code"], f.get("part", ""), f["value"]) for f in fresh["figures"]]
                 if before != after:
                     fresh["changed"] = True
-                    fresh["previous"] = [f["text"] for f in block["figures"]]
+                    fresh["previous"] = [f["text"] for f in block["figures"] if f["text"]]
                     changed += 1
                 elif block.get("changed"):
                     fresh["changed"], fresh["previous"] = True, block.get("previous", [])

@@ -1,8 +1,9 @@
 """Forms of the summary-template editor.
 
 A section's blocks are edited as one text box, one block a line (blank lines between them are only for
-reading): a line with `{indicator}` placeholders is a computed sentence, a line without is the bureau's
-own wording. Moving lines reorders blocks; adding or deleting lines adds or removes blocks. Sections are a
+reading): `@生成器代码` (e.g. `@hnte_totals`) is a sentence the drafting engine writes from records (left out
+when its data is empty), `【分项】…` a lead-in numbered 一是/二是, a line with `{indicator}` placeholders is
+the bureau's own sentence with figures, any other line is the bureau's own wording. Moving lines reorders blocks; adding or deleting lines adds or removes blocks. Sections are a
 formset: the 顺序 number reorders them, 删除 removes one, the empty form at the end adds one.
 """
 
@@ -19,15 +20,34 @@ from kechuang.reports.models import SummaryTemplate
 KEY = re.compile(r"^[a-z0-9_-]{1,30}$")
 
 
+LEAD = "【分项】"
+
+
+def block_line(block: dict) -> str:
+    if block.get("kind") == "generated":
+        return f"@{block.get('generator', '')}"
+    if block.get("kind") == "lead":
+        return LEAD + block.get("text", "").replace("\n", " ")
+    return block.get("text", "").replace("\n", " ")
+
+
 def blocks_to_text(blocks: list[dict]) -> str:
-    return "\n\n".join(b.get("text", "").replace("\n", " ") for b in blocks)
+    return "\n\n".join(block_line(b) for b in blocks)
+
+
+def line_block(line: str) -> dict:
+    from kechuang.reports.drafting import GENERATED_LINE
+
+    if match := GENERATED_LINE.match(line):
+        return {"kind": "generated", "generator": match.group(1)}
+    if line.startswith(LEAD):
+        return {"kind": "lead", "text": line[len(LEAD) :].strip()}
+    return {"kind": "computed" if summary.placeholders(line) else "text", "text": line}
 
 
 def text_to_blocks(text: str) -> list[dict]:
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
-    return [
-        {"kind": "computed" if summary.placeholders(line) else "text", "text": line} for line in lines if line
-    ]
+    return [line_block(line) for line in lines if line]
 
 
 def _no_placeholders(value: str, what: str) -> str:
@@ -73,7 +93,8 @@ class SectionForm(BootstrapMixin, forms.Form):
         label="句子与文字块（每行一块）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="含 {指标代码} 的行由平台计算，其余行为固定文字；调整行的顺序即调整块的顺序。",
+        help_text="“@生成器代码”一行由平台按记录写出（无数据时自动略去）；“【分项】”开头为一是、二是引导语；"
+        "含 {指标代码} 的行为本局句子中的数字；其余行为固定文字；调整行的顺序即调整块的顺序。",
     )
 
     def clean_key(self):

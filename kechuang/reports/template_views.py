@@ -94,7 +94,7 @@ def template_edit(request, pk: int):
                 else:
                     return redirect(f"{request.path}?saved=1")
             # 预览 fills the unsaved wording; the template in the database is untouched.
-            preview = _preview(SimpleNamespace(**form.cleaned_data), sections, scope)
+            preview = _preview(SimpleNamespace(**form.cleaned_data, style=template.style), sections, scope)
         else:
             preview = None
             errors = ["有错误，请按提示修改（尚未保存）。"] + _error_summary(form, formset)

@@ -13,8 +13,8 @@ from kechuang.core import exports, indicators
 from kechuang.core.indicators import Scope
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.routers import reporting_reads
+from kechuang.reports import claims, documents, docx_layout, permissions, services, summary
 from kechuang.reports import dashboard as dash
-from kechuang.reports import documents, docx_layout, permissions, services
 from kechuang.reports import drill as drilling
 from kechuang.reports.forms import DraftCreateForm, RegenerateForm, ScopeForm
 from kechuang.reports.seed import ensure_seed_template
@@ -120,11 +120,15 @@ def preview_sections(raw_sections: list[dict], scope) -> list[dict]:
             blocks.append({**block, "si": si, "bi": bi, "name": f"b-{si}-{bi}"})
             if block["kind"] == "computed":
                 blocks[-1]["segments"] = [
-                    {"text": p["text"]} if "text" in p else {"figure": block["figures"][p["figure"]]}
+                    {"text": p["text"], "claim": p.get("claim")}
+                    if "text" in p
+                    else {"figure": block["figures"][p["figure"]]}
                     for p in block["pieces"]
                 ]
                 for f in block["figures"]:
-                    f["url"] = dash.drill_url(f["code"], scope) if f["unit"] else ""
+                    f["url"] = (
+                        dash.drill_url(f["code"], scope) if f.get("source") != "records" and f["unit"] else ""
+                    )
         sections.append({**section, "blocks": blocks})
     return sections
 
@@ -161,9 +165,19 @@ def draft_detail(request, pk: int):
 
 
 def _detail_context(draft, may_change, errors=()):
+    report = claims.check_draft(draft)
+    failing = report.by_block()
+    sections = _blocks_view(draft)
+    for section in sections:
+        for block in section["blocks"]:
+            failure = failing.get((block["si"], block["bi"]))
+            block["problems"] = failure.problems if failure else []
+            if block["kind"] == "computed":
+                block["plain"] = summary.block_text(block)
     return {
         "draft": draft,
-        "sections": _blocks_view(draft),
+        "claims": report,
+        "sections": sections,
         "may_change": may_change,
         "errors": errors,
         "regen_form": RegenerateForm(initial={"version": draft.version}),
@@ -218,23 +232,27 @@ def draft_acknowledge(request, pk: int):
 @login_required
 def draft_download(request, pk: int, fmt: str):
     draft = get_object_or_404_for(permissions.drafts, request.user, "export", pk=pk)
+    report = claims.check_draft(draft)
+    if not report.ok:
+        return claims_failed(request, report, reverse("reports:draft_detail", args=[draft.pk]))
     doc = documents.as_dict(draft)
     name = f"summary-{draft.pk}"
+    signature = documents.signature_for(draft)
     if fmt in ("json", "md", "docx", "pdf"):
         exports.record_download(request, action="file.download", filename=f"{name}.{fmt}", obj=draft)
     if fmt == "json":
         data = documents.to_json(doc, region=draft.region, period=draft.period, as_of=draft.as_of)
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     if fmt == "md":
-        text = documents.to_markdown(doc, date=draft.as_of, signature=draft.template.signature)
+        text = documents.to_markdown(doc, date=draft.as_of, signature=signature)
         response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     elif fmt == "docx":
-        data = documents.to_docx(doc, date=draft.as_of, signature=draft.template.signature)
+        data = documents.to_docx(doc, date=draft.as_of, signature=signature)
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
     elif fmt == "pdf":
-        data = documents.to_docx(doc, date=draft.as_of, signature=draft.template.signature)
+        data = documents.to_docx(doc, date=draft.as_of, signature=signature)
         try:
             data = docx_layout.to_pdf(data)
         except docx_layout.PdfUnavailable as exc:
@@ -245,6 +263,12 @@ def draft_download(request, pk: int, fmt: str):
         raise Http404("不支持的格式。")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def claims_failed(request, report, back: str):
+    """A draft whose figures or words no longer hold is not handed out: the sentences and what the records
+    say now, and the way back to 重新取数."""
+    return render(request, "reports/claims_failed.html", {"report": report, "back": back}, status=409)
 
 
 def pdf_unavailable(request, message: str, back: str):

@@ -1,21 +1,23 @@
 """The statistics import: staff load a whole district's periodic facts from one spreadsheet.
 
 One row = one firm × one period (年度 "2020", 季度 "2020Q3" or 月份 "2020-10"). Re-importing the same
-firm and period updates that row (audited, compare-and-set on its version), so nothing is duplicated.
+firm and period updates that row (audited, under a row lock), so nothing is duplicated. A row writes only
+the cells it fills — a blank cell keeps the stored value, 清空 clears it — and its consistency rules are
+checked on the fact as it would leave it. The preview flags a change over a fact another source entered.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from kechuang.core import audit, bulk, dates, versions
-from kechuang.core import rules as core_rules
 from kechuang.core.imports import (
+    Diff,
     ImportColumn,
     ImportRejected,
     ImportResult,
@@ -24,7 +26,6 @@ from kechuang.core.imports import (
     RowError,
     lookups,
     register,
-    values,
 )
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
@@ -57,13 +58,16 @@ COLUMNS = (
         "town",
         "所在镇街",
         aliases=("镇街", "乡镇街道"),
-        help="该期所在镇街名称或代码；空则取企业当前所在镇街",
+        help="该期所在镇街名称或代码；新数据空则取企业当前所在镇街，已有数据空则不变",
+        clearable=False,
     ),
     ImportColumn("status", "数据状态", choices=FactStatus.choices, kind="choice", required=True),
     _money("rd_internal", "R&D经费内部支出", "研发经费内部支出", "R&D经费"),
     _money("rd_hnte", "研发费用（高企口径）", "高企研发费用"),
     _money("rd_super_deduction", "研发费用加计扣除额", "加计扣除额"),
-    ImportColumn("has_rd_projects", "有无研发项目", aliases=("有研发项目",), kind="bool"),
+    ImportColumn(
+        "has_rd_projects", "有无研发项目", aliases=("有研发项目",), kind="bool", help="空则按研发项目数判断"
+    ),
     ImportColumn("rd_project_count", "研发项目数", aliases=("研发项目数量",), kind="int"),
     _money("operating_revenue", "营业收入", "营业收入合计"),
     _money("sales_revenue", "销售收入", "主营业务收入"),
@@ -104,6 +108,7 @@ class Prepared:
     firms: dict[str, Firm] = field(default_factory=dict)  # credit code → firm
     towns: dict[str, Region] = field(default_factory=dict)  # text written in 所在镇街 → town
     periods: dict[str, tuple[Period, str]] = field(default_factory=dict)  # text → (period, canonical text)
+    facts: dict[tuple, EnterpriseFact] = field(default_factory=dict)  # (firm, year, quarter, month) → stored
 
     def period(self, text) -> tuple[Period, str]:
         key = str(text)
@@ -137,13 +142,12 @@ def _parse_period(text) -> Period:
 
 
 def prepare(rows: list[dict]) -> Prepared:
-    """Resolve every credit code and town of the file at once (a query per `lookups.chunks` batch of firms,
-    one for towns)."""
+    """Resolve every credit code, town and stored fact of the file at once (a query per `lookups.chunks`
+    batch of firms and of facts, one for towns). The credit codes are already clean (the column's kind)."""
     prepared = Prepared()
-    codes = sorted({core_rules.normalise(d["credit_code"]) for d in rows if d.get("credit_code")})
     found: list[tuple] = []
-    for chunk in lookups.chunks(codes):
-        found += Organisation.objects.filter(credit_code__any_of=chunk).values_list(
+    for chunk in lookups.chunks(d["credit_code"] for d in rows):
+        found += Organisation.objects.filter(credit_code__in=chunk).values_list(
             "pk", "credit_code", "name", "region_id"
         )
     texts = sorted({str(d["town"]).strip() for d in rows if d.get("town")})
@@ -153,9 +157,9 @@ def prepare(rows: list[dict]) -> Prepared:
         else ()
     )
     regions = {town.pk: town for town in towns}
-    wanted = sorted({region_id for *_, region_id in found if region_id and region_id not in regions})
+    wanted = {region_id for *_, region_id in found if region_id and region_id not in regions}
     for chunk in lookups.chunks(wanted):
-        regions.update((r.pk, r) for r in Region.objects.filter(pk__any_of=chunk))
+        regions.update((r.pk, r) for r in Region.objects.filter(pk__in=chunk))
     for pk, code, name, region_id in found:
         prepared.firms[code] = Firm(pk, name, regions.get(region_id))
     # A code beats a name; among towns of the same name the first in region order wins (as `.first()` did).
@@ -163,26 +167,35 @@ def prepare(rows: list[dict]) -> Prepared:
         prepared.towns.setdefault(town.name, town)
     for town in towns:
         prepared.towns[town.code] = town
+    periods = set()
+    for d in rows:
+        try:
+            periods.add(prepared.period(d["period"])[0])
+        except ValidationError:
+            continue  # the row's own error, from `validate_row`
+    prepared.facts = _existing_facts([f.pk for f in prepared.firms.values()], periods)
     return prepared
 
 
 def validate_row(data: dict, context: Prepared) -> dict:
+    """The row's references resolved, and its values checked together with the stored ones it keeps (a row
+    giving only some columns is checked as the fact it would leave)."""
     data["period_obj"], data["period"] = context.period(data["period"])
-    firm = context.firms.get(data["credit_code"])  # the column's kind already normalised it
+    firm = context.firms.get(data["credit_code"])
     if firm is None:
         raise ValidationError({"credit_code": "单位库中没有该信用代码的企业，请先登记企业。"})
     data["organisation"] = firm
-    data["town_obj"] = context.town(data.get("town"))
-    if data.get("has_rd_projects") is None:
-        data["has_rd_projects"] = bool(data.get("rd_project_count"))
-    data["above_size"] = bool(data.get("above_size"))
-    errors = rules.check_fact(data)  # it reads value keys only (tested), so no copy of them is needed
-    for name, check in _value_checks():
+    if "town" in data:
+        data["town_obj"] = context.town(data["town"])
+    if "has_rd_projects" not in data and "rd_project_count" in data:
+        data["has_rd_projects"] = bool(data["rd_project_count"])
+    errors = rules.check_fact(_after(data, context.facts.get(_fact_key(data))))
+    for name in VALUE_KEYS:
         # The model's own validators (digits, integer range), so the preview shows what the write would refuse.
         value = data.get(name)
         if value is not None:
             try:
-                check(value)
+                EnterpriseFact._meta.get_field(name).run_validators(value)
             except ValidationError as exc:
                 errors.setdefault(name, []).extend(exc.messages)
     if errors:
@@ -190,32 +203,63 @@ def validate_row(data: dict, context: Prepared) -> dict:
     return data
 
 
-@functools.cache
-def _value_checks() -> tuple:
-    return tuple((name, values.field_check(EnterpriseFact._meta.get_field(name))) for name in VALUE_KEYS)
+NEW_DEFAULTS = {"has_rd_projects": False, "above_size": False}  # what a new fact holds for a column not given
 
 
-def _unchanged(fact: EnterpriseFact, values: dict, status: str, town) -> bool:
-    same_values = all(getattr(fact, k) == v for k, v in values.items())
-    same = same_values and fact.status == status and (town is None or fact.town_id == town.pk)
-    return same and not fact.voided
+def _fact_key(data: dict) -> tuple:
+    period = data["period_obj"]
+    return (data["organisation"].pk, period.year, period.quarter, period.month)
 
 
-def _existing_facts(rows: list[Row]) -> dict[tuple, EnterpriseFact]:
-    """The stored facts for the rows' (firm, period) pairs, locked until the import commits (so the changes
-    below cannot overwrite a concurrent edit), in a query per `lookups.chunks` batch of firms."""
+def _after(data: dict, fact: EnterpriseFact | None) -> dict:
+    """The values the fact holds once the row is written: the stored ones (or a new fact's defaults) with
+    the row's given values over them."""
+    if fact is None:
+        before = dict.fromkeys(VALUE_KEYS) | NEW_DEFAULTS
+    else:
+        before = {k: getattr(fact, k) for k in VALUE_KEYS}
+    return before | {k: data[k] for k in VALUE_KEYS if k in data}
+
+
+def _diff(data: dict, fact: EnterpriseFact | None) -> Diff:
+    """What writing the row does to the stored fact (`fact`, None for a new one)."""
+    given = {k: data[k] for k in VALUE_KEYS if k in data}
+    if fact is None:
+        changes = {k: (None, v) for k, v in given.items()} | {"status": (None, data["status"])}
+        if "town_obj" in data:
+            changes["town"] = (None, data["town_obj"])
+        return Diff("new", changes)
+    changes = {k: (getattr(fact, k), v) for k, v in given.items() if getattr(fact, k) != v}
+    if fact.status != data["status"]:
+        changes["status"] = (fact.get_status_display(), FactStatus(data["status"]).label)
+    town = data.get("town_obj")
+    if town is not None and fact.town_id != town.pk:
+        changes["town"] = (fact.town_id, town)
+    if not changes:
+        return Diff("unchanged")
+    source = "此前导入" if fact.source == FactSource.STAFF_IMPORT else fact.get_source_display()
+    when = f"，{timezone.localdate(fact.submitted_at):%Y-%m-%d}" if fact.submitted_at else ""
+    return Diff("changed", changes, f"覆盖{source}的数据（第{fact.version}版{when}）")
+
+
+def compare(rows: list[Row], context: Prepared) -> list[Diff]:
+    return [_diff(row.data, context.facts.get(_fact_key(row.data))) for row in rows]
+
+
+def _existing_facts(org_ids, periods, *, lock: bool = False) -> dict[tuple, EnterpriseFact]:
+    """The stored facts of these firms for these periods, in a query per `lookups.chunks` batch of firms;
+    with `lock`, locked until the import commits (so its changes cannot overwrite a concurrent edit)."""
     found: dict[tuple, EnterpriseFact] = {}
-    org_ids = sorted({row.data["organisation"].pk for row in rows})
-    periods = Q()
-    for period in {row.data["period_obj"] for row in rows}:
-        periods |= Q(year=period.year, quarter=period.quarter, month=period.month)
+    if not periods:
+        return found
+    when = Q()
+    for period in periods:
+        when |= Q(year=period.year, quarter=period.quarter, month=period.month)
     for chunk in lookups.chunks(org_ids):
-        facts = (
-            EnterpriseFact.current.filter(periods, organisation_id__any_of=chunk)  # a voided period too
-            .order_by()
-            .select_for_update()
-        )
-        for fact in facts:
+        facts = EnterpriseFact.current.filter(
+            when, organisation_id__in=chunk
+        ).order_by()  # a voided period too
+        for fact in facts.select_for_update() if lock else facts:
             found[(fact.organisation_id, fact.year, fact.quarter, fact.month)] = fact
     return found
 
@@ -232,7 +276,6 @@ def _checked(row: Row, fact: EnterpriseFact) -> EnterpriseFact:
     return fact
 
 
-VERSION_COLUMNS = ("voided", "change_reason", "recorded_at")
 NEW_COLUMNS = (
     "organisation_id", "town_id", "year", "quarter", "month", "status", "source", "reported_on", "submitted_by_id",
     "submitted_at", "version", *VALUE_KEYS,
@@ -251,7 +294,7 @@ def _new_facts(batch: list[tuple[Row, Region]], actor, now, today):
         rows.append(
             (
                 data["organisation"].pk, town.pk, period.year, period.quarter, period.month, data["status"],
-                FactSource.STAFF_IMPORT, today, submitted_by, now, 1, *map(data.get, VALUE_KEYS),
+                FactSource.STAFF_IMPORT, today, submitted_by, now, 1, *map(_after(data, None).get, VALUE_KEYS),
             )
         )  # fmt: skip
     try:
@@ -283,9 +326,14 @@ def _changed_fact(row: Row, fact: EnterpriseFact, town, actor, now, today) -> tu
     data = row.data
     fact.organisation = data["organisation"].as_organisation()  # its name labels the audit event
     before = audit.snapshot(fact, services.AUDITED_FIELDS)
+    errors = rules.check_fact(_after(data, fact))  # against the fact as locked now, not as previewed
+    if errors:
+        raise ImportRejected([RowError(row.number, "", "", m) for ms in errors.values() for m in ms])
     for name in VALUE_KEYS:
-        setattr(fact, name, data.get(name))
-    fact.town = town
+        if name in data:  # only the columns the row filled: a blank cell keeps the stored value
+            setattr(fact, name, data[name])
+    if "town_obj" in data:
+        fact.town = town
     fact.status, fact.source, fact.reported_on = data["status"], FactSource.STAFF_IMPORT, today
     fact.submitted_by = actor if getattr(actor, "pk", None) else None
     fact.submitted_at = fact.recorded_at = now
@@ -304,7 +352,8 @@ def _written(changed: list, new: list, actor, now, today):
         ]
         versions.archive([fact for fact, _ in batch], today)  # the stored versions, closed as of today
         EnterpriseFact.versions.bulk_update(
-            [fact for fact, _ in batch], [*UPDATED_FIELDS, "version", *VERSION_COLUMNS]
+            [fact for fact, _ in batch],
+            [*UPDATED_FIELDS, "version", "voided", "change_reason", "recorded_at"],
         )
         for fact, changes in batch:
             yield "statistics.fact_update", fact, changes
@@ -326,7 +375,7 @@ def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResu
     towns = []
     for row in rows:
         data = row.data
-        town = data["town_obj"] or data["organisation"].region
+        town = data.get("town_obj") or data["organisation"].region
         if region is None or town is None or not town.path.startswith(region.path):
             raise ImportRejected(
                 [
@@ -339,15 +388,16 @@ def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResu
                 ]
             )
         towns.append(town)
-    existing_facts = _existing_facts(rows)
+    existing_facts = _existing_facts(
+        {row.data["organisation"].pk for row in rows}, {row.data["period_obj"] for row in rows}, lock=True
+    )
     new, changed = [], []
     for row, town in zip(rows, towns, strict=True):
-        data = row.data
-        period = data["period_obj"]
-        existing = existing_facts.get((data["organisation"].pk, period.year, period.quarter, period.month))
-        if existing is None:
+        existing = existing_facts.get(_fact_key(row.data))
+        outcome = _diff(row.data, existing).outcome
+        if outcome == "new":
             new.append((row, town))
-        elif _unchanged(existing, {k: data.get(k) for k in VALUE_KEYS}, data["status"], data["town_obj"]):
+        elif outcome == "unchanged":
             result.unchanged += 1
         else:
             changed.append((row, existing, town))
@@ -355,7 +405,10 @@ def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResu
     # the summary groups the file touches: each new fact's, and each changed fact's before and after (its town)
     keys = {(*_period_key(row), town.pk) for row, town in new}
     keys |= {totals.key_of(fact) for _row, fact, _town in changed}
-    keys |= {(*_period_key(row), town.pk) for row, _fact, town in changed}
+    keys |= {
+        (*_period_key(row), town.pk if "town_obj" in row.data else fact.town_id)
+        for row, fact, town in changed
+    }
     now, today = dates.now(), dates.today()
     audit.record_many(actor=actor, entries=_written(changed, new, actor, now, today))
     totals.refresh(keys)
@@ -371,11 +424,13 @@ SPEC = register(
         commit=commit,
         validate_row=validate_row,
         prepare=prepare,
+        compare=compare,
         key=("credit_code", "period"),
         description="按企业、统计期导入研发投入、产值、人员等统计数据；同一企业同一统计期再次导入为更新。",
         notes=(
             "金额单位为万元，保留两位小数（表头或表上方注明“单位：元/亿元”的将自动换算并四舍五入）。",
-            "同一企业同一统计期再次导入将更新原数据，并记入审计日志。",
+            "同一企业同一统计期再次导入将更新原数据，并记入审计日志：只改写填了值的列，空白单元格保留原值；"
+            "要清除某项已有的值，请在该单元格填写“清空”。",
             "“所在镇街”为企业在该统计期所在的镇街，企业迁址后历史期仍填原镇街。",
         ),
     )

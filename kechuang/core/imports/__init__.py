@@ -3,17 +3,21 @@
 A module declares an `ImportSpec` in its own `imports.py` and calls `register(spec)`; the registry
 discovers those modules itself. Then:
 
-- `preview(spec, data, user) -> Preview` parses and validates every row, writing nothing (in two passes:
-  convert every row, then the spec's optional `prepare(rows)` resolves what they refer to in a few
-  queries, then each row is checked with that context; the query count does not grow with the rows);
+- `preview(spec, data, user) -> Preview` parses and validates every row and compares it with the stored
+  records (`Preview.diffs`: new / changed old → new / unchanged), writing nothing, in a fixed number of
+  queries: convert every row, then the spec's `prepare(rows)` reads what they refer to at once, then each
+  row is checked with that context and the spec's `compare` gives its diff;
 - `commit(spec, data, actor=...) -> ImportResult` re-validates and writes in one transaction
   (raises `ImportRejected` with `RowError`s otherwise);
-- `import_job_start(...)` runs a large file as a background job; `template_workbook(spec)` builds the
-  downloadable template. Pages: `/imports/<spec>/`; CLI: `kechuang import` / `kechuang template`.
+- a row carries only the cells it fills: a blank cell keeps the stored value, `清空` clears it;
+- pages run both in the worker (`imports.jobs`: the preview is stored row by row and paged, the commit runs
+  once the user confirms); `template_workbook(spec)` builds the downloadable template. Pages:
+  `/imports/<spec>/`; CLI: `kechuang import` / `kechuang template`.
 """
 
-from kechuang.core.imports.engine import BACKGROUND_ROWS, Preview, commit, preview
+from kechuang.core.imports.engine import Preview, commit, preview
 from kechuang.core.imports.spec import (
+    Diff,
     ImportColumn,
     ImportRejected,
     ImportResult,
@@ -27,7 +31,7 @@ from kechuang.core.imports.spec import (
 from kechuang.core.imports.template import template_workbook
 
 __all__ = [
-    "BACKGROUND_ROWS",
+    "Diff",
     "ImportColumn",
     "ImportRejected",
     "ImportResult",

@@ -1,4 +1,5 @@
-"""The engine: preview (parse + validate every row) and commit (one transaction, audited).
+"""The engine: preview (parse + validate every row, compare it with the stored records) and commit (one
+transaction, audited).
 
 Nothing is written unless every row is valid; rows that are not data (empty, 合计, 栏次, notes) are
 skipped but listed as warnings, so nothing disappears silently.
@@ -16,11 +17,18 @@ from django.db import transaction
 
 from kechuang.core import audit
 from kechuang.core.imports import parse, values
-from kechuang.core.imports.spec import ImportRejected, ImportResult, ImportSpec, Row, RowError
+from kechuang.core.imports.spec import (
+    OUTCOMES,
+    Diff,
+    ImportRejected,
+    ImportResult,
+    ImportSpec,
+    Row,
+    RowError,
+)
 
-BACKGROUND_ROWS = 2000  # above this many data rows the commit runs as a background job
-PREVIEW_ROWS = 20  # ok rows shown on the preview page
 PROGRESS_EVERY = 200
+CANNOT_CLEAR = "该列不能清空（必填项、是/否项不能为空）；不改请留空，要改请填写新值。"
 
 SKIP_REASONS = {
     "empty": "空行",
@@ -41,6 +49,16 @@ class Preview:
     summary: dict[str, Any] = field(default_factory=dict)
     sheet: str = ""
     context: Any = None  # what the spec's `prepare` returned for these rows (passed on to its commit)
+    diffs: list[Diff] = field(default_factory=list)  # the spec's `compare`, one per ok row (same order)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows by outcome: new / changed / unchanged (from `diffs`) and error (rows with an error)."""
+        out = dict.fromkeys(OUTCOMES, 0)
+        for diff in self.diffs:
+            out[diff.outcome] += 1
+        out["error"] = self.summary.get("error_rows", 0)
+        return out
 
     @property
     def ok(self) -> bool:
@@ -64,26 +82,32 @@ def _form_errors(spec: ImportSpec, number: int, data: dict, error_dict: dict) ->
 
 
 def _row_converter(spec: ImportSpec, layout: parse.Layout, converters: dict[str, Callable]):
-    """A function converting one sheet row to its columns' kinds: (data, []) or (None, errors). `data` has every
-    column of the spec in order (None for a column the sheet lacks); a cell past the row's end reads as "",
-    as `SheetData.cell` gives it."""
-    order = [
-        (c.key, c.label, converters[c.key], layout.columns.get(c.key)) for c in spec.columns
-    ]  # a column absent from the sheet has index None: its value is None
+    """A function converting one sheet row to its columns' kinds: (data, []) or (None, errors). `data` holds
+    only the columns the row filled (a blank cell keeps the stored value); a cell reading 清空 gives None
+    (clear it). A cell past the row's end reads as "", as `SheetData.cell` gives it."""
+    order = [(c, converters[c.key], layout.columns[c.key]) for c in spec.columns if c.key in layout.columns]
 
     def convert(number: int, row: list):
         data: dict[str, Any] = {}
         errors: list[RowError] = []
         width = len(row)
-        for key, label, fn, index in order:
-            if index is None:
-                data[key] = None
-                continue
+        for column, fn, index in order:
             value = row[index] if index < width else ""
+            if values.is_clear(value):
+                if column.required or not column.clearable or column.kind == "bool":
+                    errors.append(RowError(number, column.label, value, CANNOT_CLEAR))
+                else:
+                    data[column.key] = None
+                continue
             try:
-                data[key] = fn(value)
+                converted = fn(value)
             except values.CellError as exc:
-                errors.append(RowError(number, label, values.as_text(value) if value != "" else "", str(exc)))
+                errors.append(
+                    RowError(number, column.label, values.as_text(value) if value != "" else "", str(exc))
+                )
+                continue
+            if converted is not None:
+                data[column.key] = converted
         if errors:
             return None, errors
         return data, []
@@ -149,8 +173,24 @@ def preview(
                     f"缺少必填列「{column.label}」（可用列名：{names}）。",
                 )
             )
+    for key, texts in layout.ambiguous:
+        names = "".join(f"「{t}」" for t in texts)
+        result.errors.append(
+            RowError(
+                result.header_row,
+                spec.column(key).label,
+                "",
+                f"表头有歧义：{names}这几列都对应「{spec.column(key).label}」，无法确定取哪一列，未导入任何数据。"
+                "请删除多余的列，或在其下一行注明“本期”“上年同期”。",
+            )
+        )
+    for key, texts in layout.prior.items():
+        names = "".join(f"「{t}」" for t in texts)
+        result.warnings.append(
+            f"{names}为上年同期数，本模板没有对应的上年同期项，该列未导入；「{spec.column(key).label}」取「本期」列。"
+        )
     if layout.unknown:
-        result.warnings.append(f"以下列未识别，未导入：{'、'.join(layout.unknown)}。")
+        result.warnings.append(f"以下列未识别，不会导入：{'、'.join(layout.unknown)}。")
     units = {}
     for column in spec.columns:
         if column.kind == "money" and column.key in layout.columns:
@@ -216,6 +256,10 @@ def preview(
         if progress and position % PROGRESS_EVERY == 0:
             progress((total + total * position // len(converted)) // 2, total)
     del converted, seen_keys
+    if spec.compare is None:  # a spec that cannot compare with its records: every row is written as given
+        result.diffs = [Diff("new") for _ in result.ok_rows]
+    elif result.ok_rows:
+        result.diffs = spec.compare(result.ok_rows, context) if spec.prepare else spec.compare(result.ok_rows)
     result.errors.sort(key=lambda e: e.row_number)
     for kind, numbers in skipped.items():
         shown = "、".join(str(n) for n in numbers[:30]) + ("…" if len(numbers) > 30 else "")

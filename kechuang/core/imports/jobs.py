@@ -1,6 +1,18 @@
-"""Imports too large to commit during a request run as a `django.tasks` job with a `core.Job` row."""
+"""Imports run in the worker, in two jobs: the preview, then — once the user confirms it — the commit.
+
+- `preview_job_start` queues the preview of an uploaded file. The worker (`run_preview`) parses and checks
+  every row and compares it with the stored records (`engine.preview`), and stores one `ImportRow` per row
+  (new / changed old → new / unchanged / error) with the counts in the job's result; the page reads them a
+  page at a time, so the web process never holds the file's rows.
+- `import_job_start` queues the commit of a previewed file (only one without errors). The worker (`run`)
+  checks the file again, refuses it if what it would write is no longer what the user saw (someone changed
+  the records meanwhile: the digest differs), and writes it in one transaction.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import json
 
 from django.db import transaction
 from django.urls import reverse
@@ -9,36 +21,69 @@ from django.utils import timezone
 from kechuang.core import audit, joblease
 from kechuang.core.imports import engine
 from kechuang.core.imports.spec import ImportRejected, ImportSpec, get
-from kechuang.core.models import Attachment, Job
+from kechuang.core.models import Attachment, ImportRow, Job
 
 MAX_ERRORS_KEPT = 500
+ROW_BATCH = 2000
+PREVIEW_KIND = "import_preview"
+STALE_PREVIEW = (
+    "预览之后相关记录已被修改（与您确认的预览不一致），未导入任何数据。请重新上传文件，核对新的预览后再确认。"
+)
 
 
-@transaction.atomic
-def import_job_start(*, actor, spec: ImportSpec, attachment: Attachment, rows: int = 0) -> Job:
-    """Create the job and queue the task once the job row is committed."""
-    from kechuang.core.tasks import run_import_job
-
-    job = Job.objects.create(
-        kind="import",
-        title=f"导入：{spec.title}（{attachment.original_name}）"[:120],
-        total=rows,
-        params={"spec": spec.name, "attachment": attachment.uid.hex},
-        created_by=actor,
-    )
+def _start(*, actor, kind: str, title: str, params: dict, rows: int, attachment: Attachment, task) -> Job:
+    job = Job.objects.create(kind=kind, title=title[:120], total=rows, params=params, created_by=actor)
     audit.record(
         actor=actor,
-        action="import.enqueue",
+        action="import.enqueue" if kind == "import" else "import.preview",
         obj=job,
         changes={
-            "spec": spec.name,
+            "spec": params["spec"],
             "file": attachment.original_name,
             "sha256": attachment.sha256,
             "rows": rows,
         },
     )
-    transaction.on_commit(lambda: joblease.enqueue(job, run_import_job))
+    transaction.on_commit(lambda: joblease.enqueue(job, task))
     return job
+
+
+@transaction.atomic
+def preview_job_start(*, actor, spec: ImportSpec, attachment: Attachment) -> Job:
+    """Queue the preview of an uploaded file (the job is created now, the task once it is committed)."""
+    from kechuang.core.tasks import run_import_preview
+
+    return _start(
+        actor=actor,
+        kind=PREVIEW_KIND,
+        title=f"导入预览：{spec.title}（{attachment.original_name}）",
+        params={"spec": spec.name, "attachment": attachment.uid.hex},
+        rows=0,
+        attachment=attachment,
+        task=run_import_preview,
+    )
+
+
+@transaction.atomic
+def import_job_start(
+    *, actor, spec: ImportSpec, attachment: Attachment, rows: int = 0, preview: Job | None = None
+) -> Job:
+    """Queue the commit of a file; with `preview`, the commit refuses a file whose rows would now change
+    other than as that preview showed."""
+    from kechuang.core.tasks import run_import_job
+
+    params = {"spec": spec.name, "attachment": attachment.uid.hex}
+    if preview is not None:
+        params |= {"preview": preview.pk, "digest": preview.result.get("digest", "")}
+    return _start(
+        actor=actor,
+        kind="import",
+        title=f"导入：{spec.title}（{attachment.original_name}）",
+        params=params,
+        rows=rows,
+        attachment=attachment,
+        task=run_import_job,
+    )
 
 
 def _update(job: Job, **fields) -> None:
@@ -47,16 +92,110 @@ def _update(job: Job, **fields) -> None:
         setattr(job, name, value)
 
 
+def _read(job: Job) -> tuple[ImportSpec, Attachment, bytes]:
+    attachment = Attachment.objects.get(uid=job.params["attachment"])
+    with attachment.file.open("rb") as fh:
+        return get(job.params["spec"]), attachment, fh.read()
+
+
+def shown(value) -> str:
+    """A stored or imported value as the preview shows it."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if hasattr(value, "normalize") and callable(value.normalize):  # Decimal
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _label(spec: ImportSpec, data: dict) -> str:
+    parts = [shown(data.get(k)) for k in spec.key if data.get(k) not in (None, "")]
+    if data.get("name") and "name" not in spec.key:
+        parts.append(str(data["name"]))
+    return " · ".join(parts)[:200]
+
+
+def _preview_rows(job: Job, checked: engine.Preview):
+    """The `ImportRow`s of a preview, in sheet order: each valid row with its diff, each row with errors."""
+    spec = checked.spec
+    labels = {c.key: c.label for c in spec.columns}
+    errors: dict[int, list[str]] = {}
+    for error in checked.errors:
+        errors.setdefault(error.row_number, []).append(str(error))
+    for row, diff in zip(checked.ok_rows, checked.diffs, strict=True):
+        changes = [[labels.get(k, k), shown(old), shown(new)] for k, (old, new) in diff.changes.items()]
+        yield ImportRow(
+            job=job, number=row.number, outcome=diff.outcome, label=_label(spec, row.data), changes=changes,
+            note=diff.note,
+        )  # fmt: skip
+    for number, messages in sorted(errors.items()):
+        yield ImportRow(job=job, number=number, outcome="error", note="\n".join(messages))
+
+
+def digest(checked: engine.Preview) -> str:
+    """What committing the file would write, row by row (outcome and each field's old → new), as a hash."""
+    h = hashlib.sha256()
+    for row, diff in zip(checked.ok_rows, checked.diffs, strict=True):
+        changes = sorted((k, shown(old), shown(new)) for k, (old, new) in diff.changes.items())
+        h.update(json.dumps([row.number, diff.outcome, changes], ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def run_preview(job: Job) -> None:
+    """Check and compare every row of the job's file (claimed by `joblease.hold`) and store the preview."""
+    spec, attachment, data = _read(job)
+    if not spec.may_import(job.created_by):
+        joblease.finish(
+            job, status=Job.Status.FAILED, finished_at=timezone.now(), message="您没有导入该数据的权限。"
+        )
+        return
+    checked = engine.preview(
+        spec, data, progress=lambda done, total: _update(job, progress=done, total=total)
+    )
+    batch: list[ImportRow] = []
+    with transaction.atomic():
+        joblease.lock(job)
+        ImportRow.objects.filter(job=job).delete()  # a preview run again after its worker died
+        for row in _preview_rows(job, checked):
+            batch.append(row)
+            if len(batch) >= ROW_BATCH:
+                ImportRow.objects.bulk_create(batch)
+                batch = []
+        ImportRow.objects.bulk_create(batch)
+        counts = checked.counts
+        ready = not checked.errors and (counts["new"] or counts["changed"])
+        joblease.finish(
+            job,
+            status=Job.Status.SUCCEEDED,
+            progress=job.total,
+            finished_at=timezone.now(),
+            message=(
+                f"预览完成：新增 {counts['new']} 行，修改 {counts['changed']} 行，未变化 {counts['unchanged']} 行，"
+                f"有错误 {counts['error']} 行。" + ("请核对后确认导入。" if ready else "")
+            ),
+            result={
+                "url": reverse("core:import_job_result", args=[job.pk]),
+                "counts": counts,
+                "warnings": checked.warnings,
+                "sheet": checked.sheet,
+                "header_row": checked.header_row,
+                "columns": [spec.column(k).label for k in checked.column_map],
+                "data_rows": checked.data_rows,
+                "ready": bool(ready),
+                "digest": digest(checked) if ready else "",
+                "file": attachment.original_name,
+            },
+        )
+
+
 def run(job: Job) -> None:
     """Validate and commit the job's file (claimed by `joblease.hold`), recording progress.
 
     The import, the job's success and its audit record commit in ONE transaction that first locks the job
     row: a worker killed at any point leaves no imported rows, and a job reaped and queued again is never
     also committed by its first worker (`joblease.JobLost`)."""
-    attachment = Attachment.objects.get(uid=job.params["attachment"])
-    spec = get(job.params["spec"])
-    with attachment.file.open("rb") as fh:
-        data = fh.read()
+    spec, attachment, data = _read(job)
     actor = job.created_by
     url = reverse("core:import_job_result", args=[job.pk])
     try:
@@ -67,6 +206,8 @@ def run(job: Job) -> None:
         )
         if checked.errors:
             raise ImportRejected(checked.errors)
+        if "digest" in job.params and digest(checked) != job.params["digest"]:
+            raise ImportRejected([engine.RowError(0, "", "", STALE_PREVIEW)])
         _update(job, message="校验通过，正在写入…")
         with transaction.atomic():
             joblease.lock(job)

@@ -15,17 +15,14 @@ from django.db.models import Q
 from kechuang.core.models import DictItem, Region
 
 CHUNK = 2000  # values per IN (…) list: under every backend's parameter limit
-# Values per `= ANY(%s)` on PostgreSQL, where `__any_of` sends a list as ONE array parameter
-# (`core.lookups`): no parameter limit, so a file's 100k credit codes are one query (0.43 s at province
-# scale) instead of fifty of 2,000 placeholders each (1.80 s, most of it preparing and parsing them).
-ARRAY_CHUNK = 50_000
+PG_CHUNK = 20_000  # PostgreSQL takes up to 65,535 parameters a statement: fewer, longer lists there
 
 
 def chunks(values: Iterable) -> list[list]:
-    """`values` sorted and cut into lists short enough for one `__any_of` lookup each (callers filter with
-    `field__any_of=chunk`): one list per `ARRAY_CHUNK` values on PostgreSQL, per `CHUNK` elsewhere."""
+    """`values` sorted and cut into lists short enough for one `__in` lookup each (callers filter with
+    `field__in=chunk`): a file's lookups take a query per chunk, not one per row."""
     values = sorted(set(values))
-    size = ARRAY_CHUNK if connection.vendor == "postgresql" else CHUNK
+    size = PG_CHUNK if connection.vendor == "postgresql" else CHUNK
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
@@ -38,7 +35,7 @@ def regions(wanted: set[str]) -> dict[str, Region]:
     """Active regions by code or name; where several match, the most specific (deepest level), then the oldest."""
     found: list[Region] = []
     for chunk in chunks(wanted):
-        found += Region.objects.filter(Q(code__any_of=chunk) | Q(name__any_of=chunk), is_active=True)
+        found += Region.objects.filter(Q(code__in=chunk) | Q(name__in=chunk), is_active=True)
     out: dict[str, Region] = {}
     for region in sorted(found, key=lambda r: (-r.level, r.pk)):
         for text in (region.code, region.name):
@@ -53,7 +50,7 @@ def dict_items(dict_type: str, wanted: set[str], *, active_only: bool = False) -
     out: dict[str, DictItem] = {}
     for chunk in chunks(wanted):
         items = DictItem.objects.filter(dict_type__code=dict_type).filter(
-            Q(code__any_of=chunk) | Q(name__any_of=chunk)
+            Q(code__in=chunk) | Q(name__in=chunk)
         )
         if active_only:
             items = items.filter(is_active=True)
@@ -79,3 +76,27 @@ def resolve(data: dict, columns: dict[str, tuple[dict, str]]) -> dict:
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def changes(record, given: dict) -> dict[str, tuple]:
+    """The fields of `given` (column key → value from the file) that differ from `record`'s: key → (stored,
+    new). Foreign keys compare as records (select them with the record, or each costs a query); a clear
+    (None) over an empty text is no change."""
+    out = {}
+    for key, new in given.items():
+        old = getattr(record, key)
+        if old == new or (old in (None, "") and new in (None, "")):
+            continue
+        out[key] = (old, new)
+    return out
+
+
+def assignable(model, fields: dict) -> dict:
+    """`fields` ready to set on a `model` instance: a clear (None) becomes "" for a text column that cannot
+    be NULL."""
+    out = {}
+    for key, value in fields.items():
+        if value is None and not model._meta.get_field(key).null:
+            value = model._meta.get_field(key).get_default()
+        out[key] = value
+    return out

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from kechuang.core.imports.spec import MONEY_UNITS, ImportSpec
@@ -21,6 +22,9 @@ HEADER_SEARCH_ROWS = 30
 UNIT_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]?\s*(亿元|万元|元)")
 LABEL_UNIT_RE = re.compile(r"[（(\[【]\s*(?:单位\s*[:：]?\s*)?(亿元|万元|元)\s*[)）\]】]|(亿元|万元)$")
 TOTAL_WORDS = ("合计", "总计", "小计")
+# 合计 / 总计 / 小计 / 共计 with up to six characters before (全区、全市、本页、其中：…) and an optional bracket or
+# colon after: "全区合计", "全市总计（万元）", "其中：小计". A firm name holds more after the word.
+TOTAL_RE = re.compile(r"^[^\d]{0,6}?(?:合计|总计|小计|共计)(?:[(（\[【].*|[:：].*)?$")
 NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "负责人", "联系人", "统计人")
 
 
@@ -70,6 +74,8 @@ class Layout:
     units: dict[str, str] = field(default_factory=dict)  # money column key → unit found in the sheet
     sheet_unit: str = ""
     unknown: list[str] = field(default_factory=list)  # header cells that match no column
+    ambiguous: list[tuple[str, list[str]]] = field(default_factory=list)  # key → headers that all name it
+    prior: dict[str, list[str]] = field(default_factory=dict)  # key → its 上年同期 columns, not imported
     score: int = 0
 
 
@@ -119,22 +125,66 @@ def _match_row(sheet: SheetData, r: int, spec: ImportSpec) -> Layout:
     names = {c.key: {squash(n) for n in c.names} for c in spec.columns}
     layout = Layout(sheet=sheet, header_row=r)
     width = max((len(sheet.rows[i]) for i in range(max(0, r - 1), min(r + 1, len(sheet.rows)))), default=0)
+    found: dict[str, list[tuple[int, str, str]]] = {}  # key → every (column, header text, unit) naming it
     for c in range(width):
         matched = False
         for text, label, unit in _header_candidates(sheet, r, c):
-            key = next((k for k, ns in names.items() if label in ns and k not in layout.columns), None)
+            key = next((k for k, ns in names.items() if label in ns), None)
             if key:
-                layout.columns[key] = c
-                layout.headers[key] = text
-                if unit:
-                    layout.units[key] = unit
+                found.setdefault(key, []).append((c, text, unit))
                 matched = True
                 break
         own = str(sheet.cell(r, c)).strip()
         if not matched and own and not UNIT_RE.search(unicodedata.normalize("NFKC", own)):
             layout.unknown.append(own)
+    for key, columns in found.items():
+        chosen = columns[0] if len(columns) == 1 else _by_sub_header(sheet, r, key, columns, layout)
+        if chosen is not None:
+            c, text, unit = chosen
+            layout.columns[key] = c
+            layout.headers[key] = text
+            if unit:
+                layout.units[key] = unit
     layout.score = len(layout.columns)
     return layout
+
+
+CURRENT_WORDS = {
+    "本期",
+    "本期数",
+    "本年",
+    "本年实际",
+    "本期累计",
+    "本年累计",
+    "当期",
+    "本月",
+    "本季",
+    "本期值",
+}
+PRIOR_WORDS = {"上年同期", "上年同期数", "上年", "去年同期", "上年同期累计", "同期", "上期", "上年同期值"}
+
+
+def _by_sub_header(sheet: SheetData, r: int, key: str, columns: list, layout: Layout):
+    """Several columns name one field (e.g. 工业总产值 merged over 上年同期 | 本期): the one whose own cell
+    says 本期 is the field, 上年同期 columns are set aside (`layout.prior`); anything else is never guessed
+    (`layout.ambiguous`, which refuses the file)."""
+    current, prior = [], []
+    for column in columns:
+        sub = squash(sheet.cell(r, column[0]))
+        (current if sub in CURRENT_WORDS else prior if sub in PRIOR_WORDS else []).append(column)
+    if len(current) == 1 and len(current) + len(prior) == len(columns):
+        if prior:
+            layout.prior[key] = [_named(sheet, r, c) for c, _, _ in prior]
+        return current[0]
+    layout.ambiguous.append((key, [_named(sheet, r, c) for c, _, _ in columns]))
+    return None
+
+
+def _named(sheet: SheetData, r: int, c: int) -> str:
+    """A column as the user finds it: "E列 工业总产值 / 上年同期" (its header cells, top to bottom)."""
+    cells = [str(sheet.cell(i, c)).strip() for i in range(max(0, r - 1), r + 1)]
+    parts = [t for i, t in enumerate(cells) if t and (i == 0 or t != cells[i - 1])]
+    return f"{get_column_letter(c + 1)}列 {' / '.join(parts)}"
 
 
 def find_layout(sheets: list[SheetData], spec: ImportSpec) -> Layout | None:
@@ -148,8 +198,9 @@ def find_layout(sheets: list[SheetData], spec: ImportSpec) -> Layout | None:
     if best is None:
         return None
     # A second header row directly below (e.g. 内部/外部 under a merged 研发费用) belongs to the header.
+    # So does a row of 本期 / 上年同期 under fields merged over two columns.
     below = _match_row(best.sheet, best.header_row + 1, spec)
-    if below.score > best.score:
+    if below.score > best.score or (best.ambiguous and len(below.ambiguous) < len(best.ambiguous)):
         best = below
     best.sheet_unit = _sheet_unit(best)
     return best
@@ -183,7 +234,7 @@ def row_kind(values: list, first_row: bool) -> str:
     if not cells:
         return "empty"
     texts = [squash(v) for v in [c for c in cells if isinstance(c, str)][:3]]  # only these decide
-    if any(t.startswith(TOTAL_WORDS) for t in texts):
+    if any(t.startswith(TOTAL_WORDS) or TOTAL_RE.match(t) for t in texts):
         return "total"
     first = texts[0] if texts and isinstance(cells[0], str) else ""
     if len(cells) <= 2 and first and any(first.startswith(p) for p in NOTE_PREFIXES):

@@ -40,6 +40,9 @@ class ImportColumn:
     unit: str = "元"  # money only: the unit the spec wants values in (元 or 万元)
     max_length: int | None = None
     places: int | None = None  # money only: decimal places kept (default 2 for 元, 6 for 万元)
+    clearable: bool = (
+        True  # may a cell say 清空 (clear the stored value)? not for fields that cannot be empty
+    )
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -61,10 +64,28 @@ class ImportColumn:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """A validated row: `number` is the Excel row number the user sees, `data` the cleaned values."""
+    """A validated row: `number` is the Excel row number the user sees, `data` the cleaned values.
+
+    `data` holds only the columns the row filled: a blank cell is absent (the stored value stays), a cell
+    reading 清空 is None (the stored value is cleared). Commits write only the keys present."""
 
     number: int
     data: dict[str, Any]
+
+
+OUTCOMES = {"new": "新增", "changed": "修改", "unchanged": "未变化", "error": "错误"}
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """What committing one valid row would do: `outcome` "new", "changed" or "unchanged"; `changes` maps a
+    column key to (stored value, value in the file) for every field the row sets to something new (for a new
+    record: every field it gives, stored value None); `note` flags a change over a value another source
+    entered (the online form, an earlier import), as far as the records tell."""
+
+    outcome: str
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +144,8 @@ class ImportSpec:
     - `commit(rows, *, actor, job=None) -> ImportResult`: writes every row through the module's
       services; the engine wraps it in ONE transaction, so raising anything writes nothing.
       Raise `ImportRejected([...RowError...])` for problems only visible at write time.
+    - `compare(rows, context) -> [Diff]`: one `Diff` per validated row (same order), from the stored
+      records `prepare` read: the preview shows it row by row before anything is written. Optional.
     - `key`: column keys that identify a record, so re-importing updates rather than duplicates; the
       engine also rejects a file that repeats a key.
     - `may_import(user)`: who may use it (default: bureau staff).
@@ -135,6 +158,7 @@ class ImportSpec:
     form: type | None = None
     validate_row: Callable[..., dict[str, Any]] | None = None
     prepare: Callable[[list[dict[str, Any]]], Any] | None = None
+    compare: Callable[..., list[Diff]] | None = None
     key: tuple[str, ...] = ()
     may_import: Callable[[Any], bool] = _bureau_staff
     description: str = ""

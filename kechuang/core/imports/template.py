@@ -9,10 +9,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kechuang.core.imports import values
 from kechuang.core.imports.spec import KIND_LABELS, ImportSpec
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+RULES = (
+    f"空白单元格：已有记录的该项保留原值，不会被清空。要清除某项原有的值，请在单元格中填写“{values.CLEAR}”"
+    "（必填项和“是/否”项不能清空）。",
+    "上传后先生成预览：逐行列出新增、修改（原值 → 新值）、未变化和有错误的行；核对无误并确认后才写入。",
+    "同一项出现两列时（如合并表头下分“上年同期 | 本期”），取“本期”列；无法判断取哪一列时拒绝导入并指明是哪几列。"
+    "未识别的列会在预览中列出，不会导入。",
+)
 
 
 def template_workbook(spec: ImportSpec) -> bytes:
@@ -55,6 +63,8 @@ def template_workbook(spec: ImportSpec) -> bytes:
     notes.append(
         ["标 * 的列为必填。表头可以带标题行、合并单元格、单位说明（如“单位：万元”）；合计行会被跳过。"]
     )
+    for line in RULES:
+        notes.append([line])
     for line in spec.notes:
         notes.append([line])
     if spec.key:

@@ -6,13 +6,13 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
 
 from kechuang.core import rules
 from kechuang.core.imports.spec import MONEY_UNITS, ImportColumn
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # 1900 date system, Lotus leap-year bug included
 BLANKS = {"", "-", "—", "–", "——", "/", "／", "\\", "none", "null", "n/a"}
+CLEAR = "清空"  # written in a cell, clears the stored value; a blank cell keeps it
 TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有", "对"}
 FALSE = {"否", "n", "no", "false", "0", "×", "✗", "无", "不是"}
 DATE_RE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
@@ -30,6 +30,11 @@ def is_blank(value) -> bool:
     if isinstance(value, str):
         return unicodedata.normalize("NFKC", value).strip().lower() in BLANKS
     return False
+
+
+def is_clear(value) -> bool:
+    """The cell asks to clear the stored value (`清空`, spaces and full-width forms allowed)."""
+    return isinstance(value, str) and unicodedata.normalize("NFKC", value).replace(" ", "").strip() == CLEAR
 
 
 def _half(value: str) -> str:
@@ -171,146 +176,11 @@ def convert(value, column: ImportColumn, *, source_unit: str = ""):
     return as_choice(value, column)
 
 
-def field_check(model_field):
-    """`model_field.run_validators` for import rows, with a fast path for the common field kinds.
-
-    A Decimal within the field's digits and places, or an int within its validators' bounds, certainly
-    passes, so the validators (a few µs each, times every cell of a 100k-row file) only run for values that
-    might fail — and then give the field's own message."""
-    from django.core import validators as dv
-    from django.db import models
-
-    run = model_field.run_validators
-    if isinstance(model_field, models.DecimalField):
-        places = model_field.decimal_places
-        bound = Decimal(10) ** (model_field.max_digits - places)
-        quantum = Decimal(1).scaleb(-places)
-
-        def check(value):
-            # `same_quantum` (exponent exactly -places, as the money converter leaves every value) answers the
-            # exponent test without building `as_tuple()`; any other exponent is compared as before.
-            if not (
-                isinstance(value, Decimal)
-                and value.is_finite()
-                and (value.same_quantum(quantum) or value.as_tuple().exponent >= -places)
-                and -bound < value < bound
-            ):
-                run(value)
-
-        return check
-    if isinstance(model_field, models.IntegerField):
-        low = max(
-            (v.limit_value for v in model_field.validators if isinstance(v, dv.MinValueValidator)),
-            default=None,
-        )
-        high = min(
-            (v.limit_value for v in model_field.validators if isinstance(v, dv.MaxValueValidator)),
-            default=None,
-        )
-        others = [
-            v
-            for v in model_field.validators
-            if not isinstance(v, dv.MinValueValidator | dv.MaxValueValidator)
-        ]
-        if others or callable(low) or callable(high):
-            return run
-
-        def check(value):
-            if not (type(value) is int and (low is None or value >= low) and (high is None or value <= high)):
-                run(value)
-
-        return check
-    return run
-
-
 def converter(column: ImportColumn, *, source_unit: str = ""):
-    """`convert(value, column, source_unit=…)` as a function of the value alone, with the column's kind, unit
-    and places resolved once: numbers read by the spreadsheet reader (most cells of a statistics file) take a
-    short path; every other value goes through `convert`, so results and messages are the same."""
-    kind = column.kind
+    """`convert(value, column, source_unit=…)` as a function of the value alone: the one path every cell of
+    the column goes through."""
 
-    def general(value):
+    def convert_cell(value):
         return convert(value, column, source_unit=source_unit)
 
-    if kind == "money":
-        unit = source_unit or column.unit
-        places = column.places if column.places is not None else (2 if column.unit == "元" else 6)
-        quantum = QUANTA[places]
-        factor = Decimal(MONEY_UNITS[unit]) / MONEY_UNITS[column.unit] if unit != column.unit else None
-
-        def money(value):
-            kind_of = type(value)
-            if kind_of is float or kind_of is int:
-                number = Decimal(repr(value)) if kind_of is float else Decimal(value)
-                if factor is not None:
-                    number = number * factor
-                return _quantize(number, quantum)
-            return general(value)
-
-        return money
-    if kind == "int":
-
-        def integer(value):
-            kind_of = type(value)
-            if kind_of is int:
-                return value
-            if kind_of is float and value.is_integer():
-                return int(value)
-            return general(value)
-
-        return integer
-    if kind == "text":
-        limit = column.max_length
-
-        def text(value):
-            # A printable string without doubled or edge spaces is what `as_text` would return unchanged;
-            # blank markers ("-", "／", "none") still go the general way.
-            if (
-                type(value) is str
-                and value.isprintable()
-                and "  " not in value
-                and value.strip() == value
-                and not is_blank(value)
-            ):
-                if limit and len(value) > limit:
-                    return general(value)  # the message
-                return value
-            return general(value)
-
-        return text
-    if kind in ("bool", "choice"):
-        # Cells written exactly as an accepted spelling map straight to the value; the rest go through
-        # `convert`. Only spellings `convert` itself reads unchanged are keys (fixed points of its clean-up).
-        exact: dict[str, Any] = {}
-        if kind == "bool":
-            spellings = [(t, True) for t in TRUE] + [(f, False) for f in FALSE]
-        else:
-            spellings = [
-                (text, stored)
-                for stored, label in column.choices
-                for text in (str(stored), _half(str(label)))
-            ]
-        for spelling, result in spellings:
-            if spelling and _half(as_text(spelling)) == spelling and not is_blank(spelling):
-                exact.setdefault(spelling, result)
-
-        def lookup(value):
-            if type(value) is str and value in exact:
-                return exact[value]
-            return general(value)
-
-        return lookup
-    if kind == "credit_code":
-        code_chars = frozenset(rules.CREDIT_CODE_CHARS)
-
-        def credit_code(value):
-            # 18 code characters: not blank, and `as_text` returns it unchanged (no space to collapse or trim).
-            if type(value) is str and len(value) == 18 and code_chars.issuperset(value):
-                result = rules.check_credit_code(value)
-                if not result:
-                    raise CellError(result.message)
-                return result.value
-            return general(value)
-
-        return credit_code
-    return general
+    return convert_cell

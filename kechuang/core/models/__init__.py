@@ -1,8 +1,8 @@
 from .attachments import Attachment
-from .audit import AuditChainHead, AuditEvent
+from .audit import AuditChainHead, AuditEvent, AuditSeal
 from .calendar import CalendarDay, CalendarYear
 from .dictionaries import DictItem, DictType
-from .jobs import DemoLoad, Job, JobHeartbeat, ScheduledRun
+from .jobs import DemoLoad, ImportRow, Job, JobHeartbeat, ScheduledRun
 from .organisations import Organisation
 from .people import Person
 from .regions import Region
@@ -11,11 +11,13 @@ __all__ = [
     "Attachment",
     "AuditChainHead",
     "AuditEvent",
+    "AuditSeal",
     "CalendarDay",
     "CalendarYear",
     "DemoLoad",
     "DictItem",
     "DictType",
+    "ImportRow",
     "Job",
     "JobHeartbeat",
     "Organisation",

@@ -102,3 +102,29 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.slot}"
+
+
+class ImportRow(models.Model):
+    """One row of an import's preview, computed by the worker and stored so the page shows it a page at a
+    time: what committing the file would do to that row (new / changed old → new / unchanged / error)."""
+
+    class Outcome(models.TextChoices):
+        NEW = "new", "新增"
+        CHANGED = "changed", "修改"
+        UNCHANGED = "unchanged", "未变化"
+        ERROR = "error", "错误"
+
+    job = models.ForeignKey(Job, models.CASCADE, related_name="import_rows")
+    number = models.PositiveIntegerField("行号")  # as Excel shows it; 0 for the sheet as a whole
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
+    label = models.CharField("记录", max_length=200, blank=True)  # the row's key values, e.g. its credit code
+    changes = models.JSONField("变化", default=list, blank=True)  # [[column, stored, in the file], …]
+    note = models.TextField("说明", blank=True)  # errors, or a change over another source's value
+
+    class Meta:
+        ordering = ["number", "pk"]
+        verbose_name = verbose_name_plural = "导入预览行"
+        indexes = [models.Index(fields=["job", "outcome", "number"], name="core_importrow_job_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} 第{self.number}行 {self.get_outcome_display()}"

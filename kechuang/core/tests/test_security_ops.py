@@ -5,12 +5,13 @@ from importlib import metadata
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kechuang.core import audit
-from kechuang.core.models import AuditChainHead, AuditEvent, Organisation
+from kechuang.core import archiving, audit, sealing
+from kechuang.core.models import AuditChainHead, AuditEvent, AuditSeal, Organisation
+from kechuang.core.models.audit import EPOCH
 from kechuang.core.tests.factories import UserFactory, _credit_code
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +25,12 @@ def old_and_new_events(monkeypatch):
         with transaction.atomic():
             audit.record(actor=None, action="test.write", object_type="x", object_id=str(n))
     monkeypatch.undo()
+    sealing.seal()
     return now
 
 
 def test_archive_moves_only_old_events_and_verify_still_passes(old_and_new_events, tmp_path):
-    before_count = AuditEvent.objects.count()
+    sealed = AuditSeal.objects.count()
     out = tmp_path / "a.jsonl"
     call_command(
         "audit_archive",
@@ -39,11 +41,13 @@ def test_archive_moves_only_old_events_and_verify_still_passes(old_and_new_event
         stdout=io.StringIO(),
     )
     assert AuditEvent.objects.filter(action="test.write").count() == 2  # 10 and 1 days old stay online
-    assert len(out.read_text().splitlines()) == before_count - 2
-    assert audit.verify().ok
-    assert audit.verify_archive_file(out).ok
+    moved = len(out.read_text().splitlines())
+    assert moved >= 3 and AuditSeal.objects.count() == sealed - moved
     head = AuditChainHead.objects.get()
-    assert head.archived_through_id > 0 and AuditEvent.objects.filter(action="audit.archive").exists()
+    assert head.archived_through_seq == moved and AuditEvent.objects.filter(action="audit.archive").exists()
+    sealing.seal()  # the archive's own event
+    assert audit.verify().ok
+    assert archiving.verify_archive_file(out, start_mac=sealing.GENESIS).ok
 
 
 def test_archive_refuses_a_date_inside_the_retention_period(old_and_new_events, tmp_path):
@@ -60,9 +64,53 @@ def test_archive_refuses_a_date_inside_the_retention_period(old_and_new_events, 
 
 def test_tampered_archive_file_fails_verification(old_and_new_events, tmp_path):
     out = tmp_path / "a.jsonl"
-    audit.archive(before=timezone.now() - dt.timedelta(days=190), path=out)
+    archiving.archive(before=timezone.now() - dt.timedelta(days=190), path=out)
     out.write_text(out.read_text().replace("test.write", "test.forge", 1))
-    assert not audit.verify_archive_file(out).ok
+    assert not archiving.verify_archive_file(out).ok
+
+
+def test_the_scheduled_archive_runs_with_its_default_cut_off(old_and_new_events, settings, tmp_path):
+    """Issue 25: the job was called without the required --before and failed every night."""
+    from kechuang.core import scheduling
+    from kechuang.core.models import ScheduledRun
+
+    settings.DATA_DIR = tmp_path
+    job = next(j for j in scheduling.JOBS if j.name == "audit-archive")
+    night = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(2, 30)))
+    assert scheduling.run_due(night, jobs=(job,)) == ["audit-archive"]
+    run = ScheduledRun.objects.get(job="audit-archive")
+    assert run.status == ScheduledRun.Status.SUCCEEDED, run.output
+    # settings.AUDIT_ARCHIVE_DAYS (365) before today: only the 400-day-old event goes
+    assert sorted(AuditEvent.objects.filter(action="test.write").values_list("object_id", flat=True)) == [
+        "1", "2", "3", "4"
+    ]  # fmt: skip
+    assert len(list((tmp_path / "audit-archive").glob("audit-before-*.jsonl"))) == 1
+
+
+def test_the_scheduled_sealer_seals(staff):
+    from kechuang.core import scheduling
+    from kechuang.core.models import ScheduledRun
+
+    with transaction.atomic():
+        audit.record(actor=staff, action="test.write", object_type="x", object_id="1")
+    job = next(j for j in scheduling.JOBS if j.name == "audit-seal")
+    assert scheduling.run_due(timezone.now(), jobs=(job,)) == ["audit-seal"]
+    assert ScheduledRun.objects.get(job="audit-seal").status == ScheduledRun.Status.SUCCEEDED
+    assert not sealing.unsealed(EPOCH).exists() and audit.verify().ok
+
+
+def test_the_database_lets_only_archived_rows_go(old_and_new_events):
+    """The archive's path: rows at or below the head's archive mark may be deleted, no others."""
+    first = AuditSeal.objects.order_by("seq").first()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [first.event_id])
+    AuditChainHead.objects.filter(pk=1).update(archived_through_seq=first.seq, archived_hash=first.mac)
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [first.event_id])
+        cur.execute("DELETE FROM core_auditseal WHERE seq = %s", [first.seq])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditseal WHERE seq = %s", [first.seq + 1])
+    assert audit.verify().ok
 
 
 def test_healthz_answers_without_login(client):

@@ -30,6 +30,11 @@ def _check(env: dict, *args) -> subprocess.CompletedProcess:
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DEBUG": "false", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
         ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "x"}, "KECHUANG_AUDIT_KEY"),
+        (
+            {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "x", "KECHUANG_AUDIT_KEY": "short"},
+            "KECHUANG_AUDIT_KEY",
+        ),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"),
         ({"DEBUG": "true", "SESSION_IDLE_SECONDS": "abc"}, "SESSION_IDLE_SECONDS"),
         ({"DEBUG": "true", "KECHUANG_STORAGE": "ftp"}, "KECHUANG_STORAGE"),
@@ -47,6 +52,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
     result = _check(
         {
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "KECHUANG_AUDIT_KEY": secrets.token_urlsafe(40),
             "ALLOWED_HOSTS": "kc.example.gov.cn",
             "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
         },
@@ -61,6 +67,7 @@ def test_demo_clock_is_refused_outside_debug(tmp_path):
     result = _check(
         {
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "KECHUANG_AUDIT_KEY": secrets.token_urlsafe(40),
             "ALLOWED_HOSTS": "x",
             "KECHUANG_AS_OF": "2020-11-30",
             "KECHUANG_DATA_DIR": str(tmp_path),

@@ -1,20 +1,23 @@
-"""Import pages: upload → preview (row errors) → confirm → result, or a background job for big files."""
-
-import uuid
+"""Import pages: upload → preview (computed by the worker, shown a page at a time) → confirm → commit (the
+worker again) → result. The web process stores the file and reads stored preview rows; it never parses."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from kechuang.core import imports, permissions, services
+from kechuang.core import imports, services
 from kechuang.core.exports import XLSX_TYPE
-from kechuang.core.imports import engine, jobs
-from kechuang.core.models import Attachment, Job
+from kechuang.core.imports import jobs
+from kechuang.core.models import Attachment, ImportRow, Job
 from kechuang.core.uploads import UploadRejected
+
+PAGE_ROWS = 50
 
 
 class UploadForm(forms.Form):
@@ -35,11 +38,6 @@ def _spec_for(request, name: str) -> imports.ImportSpec:
     if not spec.may_import(request.user):
         raise PermissionDenied("您没有导入该数据的权限。")
     return spec
-
-
-def _read(attachment: Attachment) -> bytes:
-    with attachment.file.open("rb") as fh:
-        return fh.read()
 
 
 @login_required
@@ -66,55 +64,58 @@ def import_upload(request, spec: str):
         except UploadRejected as exc:
             form.add_error("file", str(exc))
         else:
-            checked = engine.preview(spec, _read(attachment), request.user)
-            return _preview_page(request, spec, attachment, checked)
+            job = jobs.preview_job_start(actor=request.user, spec=spec, attachment=attachment)
+            return redirect("core:job_status", job.pk)
     return render(request, "core/import_upload.html", {"spec": spec, "form": form})
 
 
-def _preview_page(request, spec, attachment, checked):
-    columns = [c for c in spec.columns if c.key in checked.column_map]
+@login_required
+def import_job_result(request, pk: int):
+    """A preview (its counts and rows, a page at a time, filtered by outcome) or a commit's result."""
+    job = get_object_or_404(Job, created_by=request.user, kind__in=("import", jobs.PREVIEW_KIND), pk=pk)
+    if job.kind != jobs.PREVIEW_KIND:
+        return render(request, "core/import_job_result.html", {"job": job})
+    spec = imports.get(job.params["spec"])
+    outcome = request.GET.get("outcome", "")
+    rows = ImportRow.objects.filter(job=job).order_by("number", "pk")
+    if outcome in ImportRow.Outcome.values:
+        rows = rows.filter(outcome=outcome)
+    page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
     context = {
+        "job": job,
         "spec": spec,
-        "attachment": attachment,
-        "preview": checked,
-        "sample": [
-            (r.number, [r.data.get(c.key) for c in columns]) for r in checked.ok_rows[: engine.PREVIEW_ROWS]
-        ],
-        "columns": columns,
-        "background": checked.data_rows > engine.BACKGROUND_ROWS,
+        "page": page,
+        "outcome": outcome,
+        "outcomes": ImportRow.Outcome.choices,
+        "committed": Job.objects.filter(pk=job.result.get("commit_job")).first(),
     }
     return render(request, "core/import_preview.html", context)
 
 
 @login_required
 @require_POST
-def import_confirm(request, spec: str):
-    spec = _spec_for(request, spec)
-    try:
-        uid = uuid.UUID(request.POST.get("attachment", ""))
-    except ValueError:
-        raise Http404 from None
-    mine = Attachment.objects.filter(uploaded_by=request.user, kind="import")
-    attachment = permissions.get_object_or_404_for(
-        permissions.attachments, request.user, "view", qs=mine, uid=uid
-    )
-    data = _read(attachment)
-    checked = engine.preview(spec, data, request.user)
-    if checked.errors:
-        return _preview_page(request, spec, attachment, checked)
-    if checked.data_rows > engine.BACKGROUND_ROWS:
+def import_confirm(request, pk: int):
+    """Commit a previewed file that had no errors, once: the worker writes it (and refuses it if the
+    records changed since the preview)."""
+    with transaction.atomic():  # the preview row locked: a second click cannot queue a second commit
+        preview = get_object_or_404(
+            Job.objects.select_for_update(), created_by=request.user, kind=jobs.PREVIEW_KIND, pk=pk
+        )
+        spec = _spec_for(request, preview.params["spec"])
+        if preview.status != Job.Status.SUCCEEDED or not preview.result.get("ready"):
+            raise Http404
+        if preview.result.get("commit_job"):
+            return redirect("core:job_status", preview.result["commit_job"])
+        attachment = get_object_or_404(Attachment, uid=preview.params["attachment"], uploaded_by=request.user)
         job = jobs.import_job_start(
-            actor=request.user, spec=spec, attachment=attachment, rows=checked.data_rows
+            actor=request.user,
+            spec=spec,
+            attachment=attachment,
+            rows=preview.result.get("data_rows", 0),
+            preview=preview,
         )
-        return redirect("core:job_status", job.pk)
-    try:
-        result = engine.commit(
-            spec, data, actor=request.user, filename=attachment.original_name, checked=checked
-        )
-    except imports.ImportRejected as exc:
-        checked.errors = exc.errors
-        return _preview_page(request, spec, attachment, checked)
-    return render(request, "core/import_result.html", {"spec": spec, "result": result, "preview": checked})
+        Job.objects.filter(pk=preview.pk).update(result={**preview.result, "commit_job": job.pk})
+    return redirect("core:job_status", job.pk)
 
 
 @login_required
@@ -123,9 +124,3 @@ def import_template(request, spec: str):
     response = HttpResponse(imports.template_workbook(spec), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{spec.title}导入模板.xlsx")
     return response
-
-
-@login_required
-def import_job_result(request, pk: int):
-    job = get_object_or_404(Job, created_by=request.user, kind="import", pk=pk)
-    return render(request, "core/import_job_result.html", {"job": job})

@@ -14,9 +14,10 @@ def scope(district):
 
 @pytest.fixture
 def template(district):
-    from kechuang.reports.seed import ensure_seed_template
+    """周村区's own template in the seed reply's style (headings, 一是/二是 lead-ins, generated sentences)."""
+    from kechuang.reports.seed import ensure_seed_style_template
 
-    return ensure_seed_template(district)
+    return ensure_seed_style_template(district)
 
 
 @pytest.fixture

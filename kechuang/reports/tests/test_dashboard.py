@@ -322,16 +322,28 @@ def test_a_cached_dashboard_shows_a_recorded_change_at_once_and_ignores_sign_ins
     assert dashboard.figures_stamp() == stamp  # reading and signing in change no figure
 
 
-def test_the_stamp_moves_even_when_only_non_figure_events_fill_the_window(staff):
+def test_the_stamp_does_not_rely_on_commit_order(staff):
+    """Transactions commit in any order: an event with a lower id than ones already counted (a long import
+    committing late) still moves the stamp; sealing moves it once more; a run with nothing new does not."""
     from django.db import transaction
+    from django.utils import timezone
 
-    from kechuang.core import audit
+    from kechuang.core import audit, sealing
+    from kechuang.core.models import AuditEvent
 
     with transaction.atomic():
-        audit.record(actor=staff, action="organisation.update", obj=staff)
-    figure = audit.figures_stamp(window=3)
+        early = audit.record(actor=staff, action="organisation.update", obj=staff)
+        far = early.id + 10**6  # ids the sequence will not reach during the test
+        AuditEvent.objects.create(id=far + 2, occurred_at=timezone.now(), action="organisation.update")
+    stamp = audit.figures_stamp()
+    with transaction.atomic():  # committed last, numbered between the two
+        AuditEvent.objects.create(id=far + 1, occurred_at=timezone.now(), action="organisation.update")
+    late = audit.figures_stamp()
+    assert late != stamp
+    sealing.seal()
+    sealed = audit.figures_stamp()
+    assert sealed not in (stamp, late)
+    sealing.seal()
     with transaction.atomic():
-        for _ in range(5):
-            audit.record(actor=staff, action="notification.mark_all_read", obj=staff)
-    later = audit.figures_stamp(window=3)
-    assert later != figure and later > figure  # recomputed (never stale), though nothing changed
+        audit.record(actor=staff, action="notification.mark_all_read", obj=staff)
+    assert audit.figures_stamp() == sealed

@@ -74,14 +74,15 @@ def test_regenerate_keeps_staff_edits_and_flags_changed_figures(staff, template,
     assert draft.changed_count == 0 and not _computed_with(draft, "hnte_count")[2].get("changed")
 
 
-def test_computed_sentences_cannot_be_edited_and_stale_versions_are_refused(staff, template, scope):
+def test_stale_versions_are_refused(staff, template, scope, hnte_firms):
+    hnte_firms(2)
     draft = services.draft_generate(actor=staff, template=template, scope=scope)
     si, bi, _ = _computed_with(draft, "hnte_count")
-    with pytest.raises(Exception, match="计算得出的句子不能直接修改"):
+    with pytest.raises(Exception, match="已被他人修改"):
         services.draft_edit(
             actor=staff,
             draft=draft,
-            version=draft.version,
+            version=draft.version + 1,
             texts={(si, bi): "47"},
             title="t",
             opening="",
@@ -92,13 +93,15 @@ def test_computed_sentences_cannot_be_edited_and_stale_versions_are_refused(staf
     assert SummaryDraft.objects.get(pk=draft.pk).version == 1
 
 
-def test_topic_selects_sections_by_keywords_and_keeps_next_steps(template, scope):
-    doc = summary.build(template, scope, topic="关于加强农业科技特派员服务的建议")
-    assert [s["key"] for s in doc["sections"]] == ["agritech", "next"]
-    assert len(summary.build(template, scope, topic="关于进一步加大科技创新力度的提案")["sections"]) == 6
+def test_topic_selects_sections_by_keywords_and_keeps_next_steps(template):
+    sections = template.sections.all()
+    chosen = summary.select_sections(sections, "关于加强农业科技特派员服务的建议")
+    assert [s.key for s in chosen] == ["opening", "agritech", "next"]
+    assert len(summary.select_sections(sections, "关于进一步加大科技创新力度的提案")) == 7
 
 
-def test_docx_follows_gbt_9704_layout(staff, template, scope):
+def test_docx_follows_gbt_9704_layout(staff, template, scope, hnte_firms):
+    hnte_firms(2)
     draft = services.draft_generate(actor=staff, template=template, scope=scope)
     data = documents.to_docx(
         documents.as_dict(draft), date=dt.date(2020, 11, 30), signature="周村区科学技术局"
@@ -114,7 +117,7 @@ def test_docx_follows_gbt_9704_layout(staff, template, scope):
     assert title.text == draft.title and title.alignment == 1  # centred
     assert title.runs[0].font.size == Pt(22)
     assert title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
-    body = next(p for p in document.paragraphs if p.text.startswith("今年以来"))
+    body = next(p for p in document.paragraphs if p.text.startswith("下一步"))
     assert body.runs[0].font.size == Pt(16)
     assert body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert body.paragraph_format.first_line_indent == Pt(32)

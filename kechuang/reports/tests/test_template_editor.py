@@ -8,7 +8,7 @@ from django.urls import reverse
 from kechuang.core.models import AuditEvent
 from kechuang.reports import services, summary
 from kechuang.reports.models import SummaryTemplate
-from kechuang.reports.template_forms import blocks_to_text, section_initial
+from kechuang.reports.template_forms import block_line, blocks_to_text, section_initial
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def _post_data(template, **overrides):
 
 def _lines(template, key):
     section = template.sections.get(key=key)
-    return [b["text"] for b in section.blocks]
+    return [block_line(b) for b in section.blocks]
 
 
 def test_staff_reword_add_remove_and_reorder_then_save_with_audit(client, staff, template, scope, hnte_firms):
@@ -52,13 +52,13 @@ def test_staff_reword_add_remove_and_reorder_then_save_with_audit(client, staff,
     data = _post_data(
         template,
         **{
-            "s-0-blocks_text": "\n\n".join(blocks),
+            "s-1-blocks_text": "\n\n".join(blocks),
             f"s-{talent.order - 1}-DELETE": "on",  # remove the talent section
-            "s-1-order": "9",  # platforms moves to the end (before the new section)
-            "s-6-order": "",
-            "s-6-key": "",
-            "s-6-heading": "六、新增的章节。",
-            "s-6-blocks_text": "全区科技型中小企业{tech_sme_count}家。",
+            "s-2-order": "9",  # platforms moves to the end (before the new section)
+            "s-7-order": "",
+            "s-7-key": "",
+            "s-7-heading": "六、新增的章节。",
+            "s-7-blocks_text": "全区科技型中小企业{tech_sme_count}家。",
             "action": "save",
         },
     )
@@ -67,7 +67,7 @@ def test_staff_reword_add_remove_and_reorder_then_save_with_audit(client, staff,
 
     template.refresh_from_db()
     keys = list(template.sections.values_list("key", flat=True))
-    assert keys == ["enterprises", "cooperation", "agritech", "next", "platforms", "section6"]
+    assert keys == ["opening", "enterprises", "cooperation", "agritech", "next", "platforms", "section7"]
     assert _lines(template, "enterprises")[:2] == [new_first, "这是新增的一段固定文字。"]
     assert len(_lines(template, "enterprises")) == len(enterprises)  # one added, one removed
     kinds = [b["kind"] for b in template.sections.get(key="enterprises").blocks[:2]]
@@ -93,12 +93,16 @@ def test_unknown_placeholder_is_refused_in_chinese_and_nothing_is_saved(client, 
     before = blocks_to_text(template.sections.get(key="enterprises").blocks)
     data = _post_data(
         template,
-        **{"s-0-blocks_text": before + "\n\n我区共有{hnte_cuont}家高企，{高企数}家。", "action": "save"},
+        **{
+            "s-1-blocks_text": before + "\n\n我区共有{hnte_cuont}家高企，{高企数}家。\n\n@no_such_generator",
+            "action": "save",
+        },
     )
     response = client.post(url, data)
     assert response.status_code == 400
     page = response.content.decode()
     assert "未注册的指标：hnte_cuont" in page and "占位符格式不正确：{高企数}" in page
+    assert "未注册的句子生成器：no_such_generator" in page
     template.refresh_from_db()
     assert template.version == 1
     assert blocks_to_text(template.sections.get(key="enterprises").blocks) == before
@@ -111,13 +115,14 @@ def test_preview_fills_the_unsaved_wording_for_the_users_district(client, staff,
     url = reverse("reports:template_edit", args=[template.pk])
     data = _post_data(
         template,
-        **{"s-0-blocks_text": "预览：高企{hnte_count}家。", "action": "preview"},
+        **{"s-1-blocks_text": "预览：高企{hnte_count}家。\n\n@hnte_totals", "action": "preview"},
         **{"p-region": staff.region_id, "p-period": "2020", "p-as_of": "2020-11-30"},
     )
     response = client.post(url, data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "预览：高企<mark" in page and ">4</mark>家。" in page
+    assert "我区共有<mark" in page  # the generated sentence is previewed too
     assert staff.region.name in page
     template.refresh_from_db()
     assert template.version == 1 and "预览：" not in blocks_to_text(

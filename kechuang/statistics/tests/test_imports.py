@@ -182,8 +182,10 @@ def test_a_period_created_by_someone_else_meanwhile_rejects_the_import(spec, sta
     data = workbook([[a.credit_code, a.name, "2020-09", "", "快报", 12, "是", 1, 50, 20, "是"]])
     real = statistics_imports._existing_facts
 
-    def racing(rows):
-        found = real(rows)  # read before the other writer commits its row
+    def racing(*args, lock=False):
+        found = real(*args, lock=lock)  # read before the other writer commits its row
+        if not lock:
+            return found
         EnterpriseFact.objects.create(
             organisation=a, town=a.region, year=2020, month=9, source=FactSource.ENTERPRISE,
             reported_on="2020-10-05", submitted_at="2020-10-05T08:00:00Z",
@@ -324,14 +326,14 @@ def test_an_import_resolved_in_many_lookup_batches_writes_what_one_batch_writes(
     spec, staff, monkeypatch, size
 ):
     """The file's firms, their regions and existing facts are read in `lookups.chunks` batches
-    (`__any_of`): cut into batches of 1 or 3, a file of 7 firms (new facts, then changed ones) gives what
+    (`__in`): cut into batches of 1 or 3, a file of 7 firms (new facts, then changed ones) gives what
     it gives in one."""
     from kechuang.core.imports import lookups
 
     firms = _firms_in_town(7)
     rows = [_row(f, "2020-11", 10 + i, "南郊镇") for i, f in enumerate(firms)]
     monkeypatch.setattr(lookups, "CHUNK", size)
-    monkeypatch.setattr(lookups, "ARRAY_CHUNK", size)
+    monkeypatch.setattr(lookups, "PG_CHUNK", size)
     assert len(lookups.chunks(f.credit_code for f in firms)) == -(-7 // size)
     created = imports.commit(spec, workbook(rows), actor=staff)
     rows[2][5] = 99
@@ -339,3 +341,85 @@ def test_an_import_resolved_in_many_lookup_batches_writes_what_one_batch_writes(
     assert (created.created, again.updated, again.unchanged) == (7, 1, 6)
     stored = dict(EnterpriseFact.objects.filter(month=11).values_list("organisation_id", "rd_internal"))
     assert stored == {f.pk: Decimal(99 if i == 2 else 10 + i) for i, f in enumerate(firms)}
+
+
+FULL_HEADER = [
+    "统一社会信用代码", "统计期", "数据状态", "R&D经费内部支出", "研发费用（高企口径）", "研发费用加计扣除额",
+    "有无研发项目", "研发项目数", "工业总产值", "高新技术产业产值", "是否规上",
+]  # fmt: skip
+
+
+def full_sheet(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位：万元"])
+    ws.append(FULL_HEADER)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _stored(firm):
+    fact = EnterpriseFact.objects.get(organisation=firm, year=2020, quarter=None, month=None)
+    return (
+        fact.rd_internal, fact.rd_hnte, fact.rd_super_deduction, fact.has_rd_projects, fact.rd_project_count,
+        fact.industrial_output, fact.hightech_output, fact.above_size,
+    )  # fmt: skip
+
+
+def test_a_partial_reimport_keeps_what_its_blank_cells_leave_out_and_qingkong_clears_one_field(
+    spec, staff, firms
+):
+    """Issue 21: re-importing rows with only the R&D columns filled blanked their output columns, cleared
+    高企口径 and 加计扣除 and flipped 规上 to 否. Blank cells keep the stored value; 清空 clears exactly one."""
+    a, b = firms
+    full = [
+        [a.credit_code, "2020", "年报", 100, 90, 80, "是", 3, 500, 260, "是"],
+        [b.credit_code, "2020", "年报", 40, 30, 20, "是", 1, 300, 100, "是"],
+    ]
+    imports.commit(spec, full_sheet(full), actor=staff)
+    before_b = _stored(b)
+    rd_only = [
+        [a.credit_code, "2020", "年报", 120, None, None, None, 4, None, None, None],
+        [b.credit_code, "2020", "年报", None, None, None, None, None, None, "清空", None],
+    ]
+    checked = imports.preview(spec, full_sheet(rd_only), staff)
+    assert not checked.errors, checked.errors
+    diff_a, diff_b = checked.diffs
+    assert diff_a.outcome == "changed"
+    assert diff_a.changes == {
+        "rd_internal": (Decimal("100.00"), Decimal("120.00")),
+        "rd_project_count": (3, 4),
+    }
+    assert "此前导入" in diff_a.note
+    assert diff_b.changes == {"hightech_output": (Decimal("100.00"), None)}
+    assert checked.counts == {"new": 0, "changed": 2, "unchanged": 0, "error": 0}
+
+    result = imports.commit(spec, full_sheet(rd_only), actor=staff, checked=checked)
+    assert (result.created, result.updated) == (0, 2)
+    assert _stored(a) == (
+        Decimal("120.00"), Decimal("90.00"), Decimal("80.00"), True, 4, Decimal("500.00"), Decimal("260.00"), True,
+    )  # fmt: skip
+    assert _stored(b) == (*before_b[:6], None, True)
+    assert AuditEvent.objects.filter(action="statistics.fact_update").count() == 2
+
+
+def test_a_change_over_a_firms_online_form_is_flagged_and_qingkong_is_refused_where_it_cannot_apply(
+    spec, staff, firms
+):
+    from kechuang.core.indicators import Period
+    from kechuang.statistics import services
+
+    a, _ = firms
+    services.fact_submit(
+        actor=staff, organisation=a, period=Period(2020), values={"rd_internal": Decimal(50)}
+    )  # source: the firm's online form
+    checked = imports.preview(spec, full_sheet([[a.credit_code, "2020", "快报", 60] + [None] * 7]), staff)
+    assert "企业在线填报" in checked.diffs[0].note
+    refused = imports.preview(
+        spec, full_sheet([[a.credit_code, "2020", "快报", 60, None, None, "清空"] + [None] * 4]), staff
+    )
+    assert [e.column for e in refused.errors] == ["有无研发项目"]
+    assert "不能清空" in refused.errors[0].message

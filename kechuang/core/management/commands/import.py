@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.core import imports
 from kechuang.core.exports import XLSX_TYPE
-from kechuang.core.imports import engine
+from kechuang.core.imports import engine, jobs
 from kechuang.core.uploads import UploadRejected, check_upload
 
 
@@ -40,6 +40,20 @@ class Command(BaseCommand):
         checked = engine.preview(found, data, actor)
         for warning in checked.warnings:
             self.stdout.write(f"提示：{warning}")
+        counts = checked.counts
+        self.stdout.write(
+            f"预览：新增 {counts['new']} 行，修改 {counts['changed']} 行，未变化 {counts['unchanged']} 行，"
+            f"有错误 {counts['error']} 行。"
+        )
+        for row, diff in zip(checked.ok_rows, checked.diffs, strict=True):
+            if diff.outcome == "changed":
+                fields = "；".join(
+                    f"{found.column(k).label}：{jobs.shown(old)} → {jobs.shown(new)}"
+                    for k, (old, new) in diff.changes.items()
+                )
+                self.stdout.write(
+                    f"第{row.number}行 修改 {fields}" + (f"（{diff.note}）" if diff.note else "")
+                )
         if checked.errors:
             for error in checked.errors:
                 self.stderr.write(str(error))
