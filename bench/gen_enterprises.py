@@ -89,6 +89,7 @@ class EnterpriseData:
                         "manual",
                         "active",
                         "",
+                        start,
                     )
                 )
             if roll < 0.25 and "tech_sme" in kinds:
@@ -103,6 +104,7 @@ class EnterpriseData:
                         "manual",
                         "active",
                         "",
+                        dt.date(2020, 5, 1),
                     )
                 )
         insert(
@@ -161,6 +163,7 @@ class EnterpriseData:
                 "source",
                 "status",
                 "note",
+                "recorded_on",  # known from the issue date, as `qualification_record` defaults it
             ],
             quals,
         )

@@ -104,7 +104,11 @@ def main() -> int:
     )
     tech_sme = QualificationKind.objects.get(code="tech_sme")
     Qualification.objects.create(
-        organisation=firm, kind=tech_sme, valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2020, 12, 31)
+        organisation=firm,
+        kind=tech_sme,
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=dt.date(2020, 12, 31),
+        recorded_on=dt.date(2020, 1, 1),
     )
     total = Decimal(args.ops * 2 * 10)
     programme = services.programme_create(

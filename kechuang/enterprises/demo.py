@@ -211,6 +211,18 @@ def build(ctx) -> None:
                 numbers.sme_number(year),
             )
 
+    # A registration entered for the wrong firm and voided as 录入错误 (作废): counted as of 2020-06-15…30 as
+    # it was known then, never from 2020-07-01; its versions show on the firm's page.
+    wrong = next((o for o in small_pool if o not in sme_2020), None)
+    if wrong is not None:
+        mistaken = record(wrong, "tech_sme", dt.date(2020, 6, 15), numbers.sme_number(2020))
+        services.qualification_void(
+            actor=ctx.system,
+            qualification=mistaken,
+            reason="录入错误：应为另一企业的入库编号",
+            on=dt.date(2020, 7, 1),
+        )
+
     # 市级高企培育库 2020 (incl. 金宇钢构 and 隆之智), 创新型高成长, 领军, 专精特新, 瞪羚.
     for org in pool + others[50:58]:
         record(org, "city_hnte_pool", dt.date(2020, 7, 10), note="2020年市级高新技术企业培育库入库")

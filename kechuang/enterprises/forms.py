@@ -4,6 +4,7 @@ from django import forms
 
 from kechuang.core.models import DictItem, Region
 from kechuang.core.tables import ValuesChoices
+from kechuang.core.version_forms import CorrectForm
 from kechuang.enterprises.models import TIER_LABELS, EnterpriseProfile, EnterpriseYear, QualificationKind
 from kechuang.enterprises.services import YEAR_FIELDS
 
@@ -166,3 +167,13 @@ class RevokeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class QualificationCorrectForm(CorrectForm):
+    """更正 of a qualification record: the fields to change (blank keeps the stored value)."""
+
+    number = forms.CharField(label="证书/入库编号", max_length=40, required=False)
+    issued_on = forms.DateField(label="发证（入库）日期", required=False, widget=DATE)
+    valid_from = forms.DateField(label="有效期起", required=False, widget=DATE)
+    valid_until = forms.DateField(label="有效期止", required=False, widget=DATE)
+    note = forms.CharField(label="备注", max_length=200, required=False)

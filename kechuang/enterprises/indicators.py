@@ -28,7 +28,7 @@ def _holding(scope: Scope, firms, qualifications):
 
 def _valid_holders(scope: Scope, kind: str, day: dt.date):
     firms = selectors.firms_in_region(scope.region)
-    holders = _holding(scope, firms, Qualification.objects.valid_on(day).of_kind(kind))
+    holders = _holding(scope, firms, Qualification.versions.held_on(day).of_kind(kind))
     return holders.select_related("region").order_by("name")
 
 
@@ -53,18 +53,21 @@ def hnte_count(scope: Scope, q: Reads):
     name="科技型中小企业入库数",
     unit="家",
     caliber="科技型中小企业信息库当年度入库登记编号",
-    definition="统计年度内取得有效入库登记编号（纳入科技部科技型中小企业信息库管理）的企业数",
-    formula="count(企业 where 入库编号有效期与统计年度相交 且 未在年初前撤销)",
+    definition="统计年度内取得有效入库登记编号（纳入科技部科技型中小企业信息库管理）的企业数；"
+    "截至日期早于年末时，只计截至日期已入库（已登记）且截至日期未撤销、未作废的编号",
+    formula="count(企业 where 入库编号有效期与[年初, min(年末, 截至日期)]相交 且 截至日期所知未撤销、未作废)",
     order=11,
     planned=True,
 )
 def tech_sme_count(scope: Scope, q: Reads):
     firms = selectors.firms_in_region(scope.region)
-    start, end = scope.period.start, scope.period.end
+    # as known on the as-of date, and only what was issued and not revoked by then (or by the year's end)
+    start, cut = scope.period.start, min(scope.period.end, scope.as_of)
     regs = (
-        Qualification.objects.of_kind("tech_sme")
-        .filter(valid_from__lte=end, valid_until__gte=start)
-        .exclude(revoked_on__lte=start)
+        Qualification.versions.known_on(scope.as_of)
+        .of_kind("tech_sme")
+        .filter(valid_from__lte=cut, valid_until__gte=start)
+        .exclude(revoked_on__lte=cut)
     )
     rows = _holding(scope, firms, regs).select_related("region").order_by("name")
     n = q.count(rows)

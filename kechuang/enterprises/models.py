@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from kechuang.core.versions import CurrentManager, LiveManager, Versioned
+
 TIER_LABELS = {
     0: "未入梯次",
     1: "科技型中小企业",
@@ -232,11 +234,27 @@ class QualificationQuerySet(models.QuerySet):
             Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
         )
 
+    def known_on(self, day: dt.date) -> QualificationQuerySet:
+        """The version of each record as known on `day` (`core.versions`); use on `Qualification.versions`."""
+        from kechuang.core.versions import known_on_q
+
+        return self.filter(known_on_q(self.model, day))
+
+    def held_on(self, day: dt.date) -> QualificationQuerySet:
+        """As known on `day` and valid that day: what a figure "as of `day`" counts."""
+        return self.known_on(day).valid_on(day)
+
     def of_kind(self, code: str) -> QualificationQuerySet:
         return self.filter(kind__code=code)
 
 
-class Qualification(models.Model):
+class Qualification(Versioned):
+    """One title held by one firm. Versioned (`core.versions`): a correction (更正), void (作废) or revocation
+    keeps the earlier state as a closed version; `recorded_on` is the date from which a version counts in "as
+    of" figures (by default the issue date, or the revocation date for a revocation)."""
+
+    KNOWN_FROM = "recorded_on"
+
     class Source(models.TextChoices):
         MANUAL = "manual", "手工录入"
         IMPORT = "import", "批量导入"
@@ -274,19 +292,25 @@ class Qualification(models.Model):
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
     revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
+    recorded_on = models.DateField("计入日期", help_text="自该日起计入“截至日期”口径（默认发证日期）")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = QualificationQuerySet.as_manager()
+    objects = LiveManager.from_queryset(QualificationQuerySet)()
+    current = CurrentManager.from_queryset(QualificationQuerySet)()
+    versions = models.Manager.from_queryset(QualificationQuerySet)()
 
     class Meta:
         ordering = ["organisation", "-valid_from"]
         verbose_name = verbose_name_plural = "企业资质"
+        base_manager_name = "versions"
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gte=models.F("valid_from")), name="qual_valid_range"
             ),
-            models.UniqueConstraint(
-                fields=["kind", "number"], condition=~Q(number=""), name="qual_unique_number"
+            models.UniqueConstraint(  # among live, not voided records; versions repeat the number
+                fields=["kind", "number"],
+                condition=~Q(number="") & Q(superseded_on__isnull=True, voided=False),
+                name="qual_unique_number",
             ),
             models.CheckConstraint(
                 condition=Q(status="active", revoked_on__isnull=True)

@@ -30,8 +30,11 @@ class EnterprisePolicy(RegionScopedPolicy):
 
 
 class QualificationPolicy(RegionScopedPolicy):
+    """Staff record, revoke, correct (更正) and void (作废) qualifications of firms in their region."""
+
     region_path = "organisation__region__"
     organisation_field = "organisation"
+    staff_actions = RegionScopedPolicy.staff_actions | {"void", "correct"}
     enterprise_actions = frozenset({"view"})
 
     @property

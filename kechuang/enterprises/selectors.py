@@ -33,7 +33,7 @@ from kechuang.enterprises.models import TIER_LABELS, Qualification, Qualificatio
 def tier_expression(day: dt.date):
     """The ladder tier of the outer firm on `day`: the highest tier among its valid qualifications, or 0."""
     best = (
-        Qualification.objects.valid_on(day)
+        Qualification.versions.held_on(day)
         .filter(organisation=OuterRef("pk"))
         .order_by("-kind__tier")
         .values("kind__tier")[:1]
@@ -82,7 +82,7 @@ def firm_scope(
     if industry is not None:
         qs = qs.filter(industry=industry)
     if qualification:
-        holders = Qualification.objects.valid_on(as_of).of_kind(qualification).values("organisation_id")
+        holders = Qualification.versions.held_on(as_of).of_kind(qualification).values("organisation_id")
         qs = qs.filter(pk__in=holders)
     if tier is not None:
         qs = qs.filter(tier=tier)
@@ -111,7 +111,7 @@ def firms_for(user, *, as_of: dt.date, **filters) -> QuerySet[Organisation]:
 
 def current_qualifications(as_of: dt.date) -> QuerySet[Qualification]:
     """Qualifications valid on `as_of`, highest tier first: a firm's `current_qualifications`."""
-    return Qualification.objects.valid_on(as_of).order_by("-kind__tier")
+    return Qualification.versions.held_on(as_of).order_by("-kind__tier")
 
 
 def ladder_of(organisation_ids, as_of: dt.date, field: str = "code") -> dict[int, tuple[int, list[str]]]:
@@ -130,7 +130,7 @@ def ladder_of(organisation_ids, as_of: dt.date, field: str = "code") -> dict[int
 
 def tier_of(organisation: Organisation, day: dt.date) -> int:
     best = (
-        Qualification.objects.valid_on(day).filter(organisation=organisation).aggregate(m=Max("kind__tier"))
+        Qualification.versions.held_on(day).filter(organisation=organisation).aggregate(m=Max("kind__tier"))
     )
     return best["m"] or 0
 
@@ -171,7 +171,7 @@ def ladder_plan(firms: QuerySet[Organisation], day: dt.date, q: Reads) -> Callab
     holding nothing (or only tier-0 kinds) are tier 0."""
     kinds = QualificationKind.objects.order_by("tier").values_list("tier", flat=True).distinct()
     tiers = sorted(set(TIER_LABELS) | set(kinds), reverse=True)
-    held = Qualification.objects.valid_on(day).filter(organisation__in=firms)
+    held = Qualification.versions.held_on(day).filter(organisation__in=firms)
     at_least = {
         t: q.agg(held, "count_distinct", "organisation_id", filter=Q(kind__tier__gte=t))
         for t in sorted({t for t in tiers if t > 0} | {t + 1 for t in tiers})
@@ -225,11 +225,17 @@ def hnte_expiring(
     """HNTE certificates valid on `as_of` that end within the next `days` days (12 months by default),
     for firms that do not already hold a newer HNTE certificate starting after the old one."""
     end = as_of + dt.timedelta(days=days)
-    renewed = Qualification.objects.of_kind("hnte").filter(
-        organisation=OuterRef("organisation"), valid_from__gt=OuterRef("valid_from"), revoked_on__isnull=True
+    renewed = (
+        Qualification.versions.known_on(as_of)
+        .of_kind("hnte")
+        .filter(
+            organisation=OuterRef("organisation"),
+            valid_from__gt=OuterRef("valid_from"),
+            revoked_on__isnull=True,
+        )
     )
     return (
-        Qualification.objects.valid_on(as_of)
+        Qualification.versions.held_on(as_of)
         .of_kind("hnte")
         .filter(organisation__in=firms, valid_until__lte=end)
         .exclude(Exists(renewed))
@@ -251,7 +257,7 @@ def pipeline_candidates(
 
     Ordered: eligible first, then undecided (depends on expert points or data), then the rest by score.
     """
-    holders = Qualification.objects.valid_on(as_of).of_kind(kind).values("organisation_id")
+    holders = Qualification.versions.held_on(as_of).of_kind(kind).values("organisation_id")
     pool = (
         firms.exclude(pk__in=holders)
         .filter(enterprise_years__year__lt=as_of.year)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from kechuang.core import audit, dates
+from kechuang.core import audit, dates, versions
 from kechuang.core import rules as core_rules
 from kechuang.core import services as core_services
 from kechuang.core.models import Organisation
@@ -45,6 +45,7 @@ YEAR_FIELDS = (
     "st_staff",
     "conversions",
 )
+VERSION_FIELDS = ("recorded_on", "status", "revoked_on", "voided", "change_reason")
 QUALIFICATION_FIELDS = (
     "organisation_id",
     "kind_id",
@@ -62,8 +63,10 @@ __all__ = [
     "StaleObject",
     "enterprise_year_save",
     "profile_update",
+    "qualification_correct",
     "qualification_record",
     "qualification_revoke",
+    "qualification_void",
 ]
 
 
@@ -183,8 +186,12 @@ def qualification_record(
     evidence=None,
     source: str = Qualification.Source.MANUAL,
     note: str = "",
+    recorded_on: dt.date | None = None,
 ) -> Qualification:
-    """Record a qualification the firm holds; the validity end defaults from the kind (e.g. HNTE 3 years)."""
+    """Record a qualification the firm holds; the validity end defaults from the kind (e.g. HNTE 3 years).
+
+    `recorded_on` — from when it counts in "as of" figures: by default the issue date (else the start of
+    validity), never later than today: a certificate is known from the day it is issued and published."""
     _require_enterprise(organisation)
     number = normalise_number(number)
     if kind.number_pattern and not number:
@@ -200,6 +207,8 @@ def qualification_record(
         evidence=evidence,
         source=source,
         note=note,
+        recorded_on=recorded_on or min(issued_on or valid_from, dates.today()),
+        recorded_at=dates.now(),
     )
     qual.full_clean(validate_constraints=False)
     if number and Qualification.objects.filter(kind=kind, number=number).exists():
@@ -233,6 +242,8 @@ def qualifications_write_many(
     entries, names = [], set()
     for qual in create:
         _require_enterprise(qual.organisation)
+        if qual.recorded_on is None:  # known from its issue date, as `qualification_record` defaults it
+            qual.recorded_on = min(qual.issued_on or qual.valid_from, dates.today())
         qual.clean_fields(exclude=["organisation", "kind", "field", "evidence"])
         qual.clean()
     for qual, fields in update:
@@ -267,54 +278,135 @@ def qualifications_write_many(
     except IntegrityError:
         raise ValidationError("导入期间有人登记了相同的证书编号，本次未保存任何数据，请重新导入。") from None
     changed = list({id(q): q for q in [*(q for q, _ in update), *(q for q, _, _ in revoke)]}.values())
-    if changed:
-        Qualification.objects.bulk_update(changed, sorted(names), batch_size=2000)
+    if changed:  # a new version each (`core.versions`): the stored state is kept as a closed version
+        today, revoked = dates.today(), {id(q): d for q, d, _ in revoke}
+        by_day: dict[dt.date, list[Qualification]] = {}
+        for qual in changed:
+            on = max(revoked.get(id(qual), today), qual.recorded_on)
+            by_day.setdefault(on, []).append(qual)
+        for on, quals in by_day.items():
+            versions.archive(quals, on)
+            for qual in quals:
+                qual.recorded_on, qual.version, qual.recorded_at = on, qual.version + 1, dates.now()
+        names.update(("recorded_on", "version", "recorded_at"))
+        Qualification.versions.bulk_update(changed, sorted(names), batch_size=2000)
     created = [
         ("enterprise.qualification_record", q, audit.snapshot(q, QUALIFICATION_FIELDS)) for q in create
     ]
     audit.record_many(actor=actor, entries=[*created, *entries])
 
 
-@transaction.atomic
-def qualification_update(*, actor, qualification: Qualification, **fields) -> Qualification:
-    """Correct a recorded qualification (used by imports re-sending the same certificate number)."""
-    before = audit.snapshot(qualification, QUALIFICATION_FIELDS)
-    for name, value in fields.items():
-        setattr(qualification, name, value)
-    qualification.full_clean()
-    qualification.save()
+def _qual_revise(
+    *, actor, qualification: Qualification, on: dt.date, action: str, reason="", voided=None, **fields
+):
+    """A new version of the qualification known from `on` (`core.versions.revise`), checked and audited."""
+    live = Qualification.current.select_for_update().get(pk=qualification.version_of_id or qualification.pk)
+    if live.version != qualification.version:
+        raise StaleObject()
+    if on < live.recorded_on:
+        raise ValidationError(
+            {
+                "on": f"变更日期不能早于当前版本的计入日期（{live.recorded_on:%Y-%m-%d}）：已计入的历史版本不能改写。"
+            }
+        )
+    before = audit.snapshot(live, QUALIFICATION_FIELDS + VERSION_FIELDS)
+    versions.revise(live, on=on, actor=actor, reason=reason, voided=voided, **fields)
+    live.version += 1
+    live.full_clean(validate_constraints=False)
+    duplicate = Qualification.objects.filter(kind=live.kind, number=live.number).exclude(pk=live.pk)
+    if "number" in fields and live.number and not live.voided and duplicate.exists():
+        raise ValidationError({"number": f"{live.kind.name}编号“{live.number}”已登记，不能重复录入。"})
+    live.save()
     audit.record(
         actor=actor,
-        action="enterprise.qualification_update",
-        obj=qualification,
-        changes=audit.diff(before, audit.snapshot(qualification, QUALIFICATION_FIELDS)),
+        action=action,
+        obj=live,
+        changes=audit.diff(before, audit.snapshot(live, QUALIFICATION_FIELDS + VERSION_FIELDS)),
     )
+    qualification.__dict__.update({k: v for k, v in live.__dict__.items() if k != "_state"})
     return qualification
 
 
 @transaction.atomic
-def qualification_revoke(
-    *, actor, qualification: Qualification, revoked_on: dt.date, reason: str
+def qualification_update(
+    *, actor, qualification: Qualification, on: dt.date | None = None, reason: str = "", **fields
 ) -> Qualification:
-    """Revoke (撤销/取消) a qualification from `revoked_on`: it is no longer valid on that day or after."""
+    """Correct a recorded qualification (imports re-sending the same certificate number): a new version known
+    from `on` (default today, not before the current version), the earlier one kept."""
+    unknown = {f.removesuffix("_id") for f in fields} - {f.removesuffix("_id") for f in QUALIFICATION_FIELDS}
+    if unknown:
+        raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    live_on = qualification.recorded_on
+    return _qual_revise(
+        actor=actor,
+        qualification=qualification,
+        on=on or max(dates.today(), live_on),
+        action="enterprise.qualification_update",
+        reason=reason,
+        **fields,
+    )
+
+
+@transaction.atomic
+def qualification_correct(
+    *, actor, qualification: Qualification, reason: str, on: dt.date | None = None, **fields
+) -> Qualification:
+    """更正: new values from `on` (default today); a reason is required."""
+    if qualification.voided:
+        raise ValidationError("已作废的资质不能更正。")
+    return _qual_revise(
+        actor=actor,
+        qualification=qualification,
+        on=on or dates.today(),
+        action="enterprise.qualification_correct",
+        reason=versions.required_reason(reason),
+        **fields,
+    )
+
+
+@transaction.atomic
+def qualification_void(
+    *, actor, qualification: Qualification, reason: str, on: dt.date | None = None
+) -> Qualification:
+    """作废: the record was a mistake (e.g. 录入错误) and counts for nothing from the start of its validity, in
+    every figure as known from `on` (default today); figures as of earlier dates keep it as they were known."""
+    if qualification.voided:
+        raise ValidationError("该资质已作废。")
+    return _qual_revise(
+        actor=actor,
+        qualification=qualification,
+        on=on or dates.today(),
+        action="enterprise.qualification_void",
+        reason=versions.required_reason(reason),
+        voided=True,
+    )
+
+
+@transaction.atomic
+def qualification_revoke(
+    *, actor, qualification: Qualification, revoked_on: dt.date, reason: str, on: dt.date | None = None
+) -> Qualification:
+    """Revoke (撤销/取消) a qualification from `revoked_on`: it is no longer valid on that day or after.
+
+    A new version, known from `on` — by default the revocation date (a revocation is known when it takes
+    effect), not before the current version's date. A mistaken record is voided (`qualification_void`)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写撤销原因。"})
     if revoked_on < qualification.valid_from:
         raise ValidationError({"revoked_on": "撤销日期不能早于有效期起始日期。"})
-    updated = Qualification.objects.filter(pk=qualification.pk, status=Qualification.Status.ACTIVE).update(
-        status=Qualification.Status.REVOKED, revoked_on=revoked_on, revoke_reason=reason[:200]
-    )
-    if not updated:
+    if qualification.status != Qualification.Status.ACTIVE or qualification.voided:
         raise ValidationError("该资质已被撤销，不能重复撤销。")
-    qualification.refresh_from_db()
-    audit.record(
+    return _qual_revise(
         actor=actor,
+        qualification=qualification,
+        on=on or max(revoked_on, qualification.recorded_on),
         action="enterprise.qualification_revoke",
-        obj=qualification,
-        changes={"revoked_on": revoked_on, "reason": reason},
+        reason=reason,
+        status=Qualification.Status.REVOKED,
+        revoked_on=revoked_on,
+        revoke_reason=reason[:200],
     )
-    return qualification
 
 
 @transaction.atomic

@@ -17,6 +17,11 @@ urlpatterns = [
     path("firms/<int:pk>/years/<int:year>/", views.year_edit, name="year_edit"),
     path("firms/<int:pk>/qualifications/new/", views.qualification_add, name="qualification_add"),
     path(
+        "firms/<int:pk>/qualifications/<int:qpk>/",
+        views.qualification_detail,
+        name="qualification_detail",
+    ),
+    path(
         "firms/<int:pk>/qualifications/<int:qpk>/revoke/",
         views.qualification_revoke,
         name="qualification_revoke",

@@ -12,22 +12,24 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.roles import BUREAU_ROLES, Role
-from kechuang.core import dates, exports
+from kechuang.core import dates, exports, versions
 from kechuang.core import permissions as core_permissions
 from kechuang.core import services as core_services
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, build_table
+from kechuang.core.version_forms import VoidForm
 from kechuang.enterprises import eligibility, permissions, selectors, services, tasks
 from kechuang.enterprises.forms import (
     AsOfForm,
     FirmFilterForm,
     ProfileForm,
+    QualificationCorrectForm,
     QualificationForm,
     RevokeForm,
     YearForm,
 )
-from kechuang.enterprises.models import TIER_LABELS, EnterpriseProfile, EnterpriseYear
+from kechuang.enterprises.models import TIER_LABELS, EnterpriseProfile, EnterpriseYear, Qualification
 from kechuang.enterprises.templatetags.enterprises_tags import tier_label
 
 FIRM_COLUMNS = [
@@ -294,6 +296,56 @@ def qualification_revoke(request, pk: int, qpk: int):
             return redirect("enterprises:firm_detail", pk=pk)
     title = f"撤销资质：{qual}"
     return render(request, "enterprises/form.html", {"form": form, "org": qual.organisation, "title": title})
+
+
+@login_required
+def qualification_detail(request, pk: int, qpk: int):
+    """A qualification's versions (更正, 撤销, 作废 each add one) and, for staff, the 作废 / 更正 forms."""
+    qs = Qualification.versions.select_related("kind", "organisation", "field", "changed_by")
+    qual = get_object_or_404_for(
+        permissions.qualifications, request.user, "view", qs=qs, pk=qpk, organisation_id=pk
+    )
+    live = qual if qual.version_of_id is None else qual.version_of
+    open_ = qual.pk == live.pk and not live.voided  # the forms act on the live row, from its own page
+    may_void = open_ and permissions.qualifications.allows(request.user, "void", live)
+    may_correct = open_ and permissions.qualifications.allows(request.user, "correct", live)
+    void_form = VoidForm(request.POST if request.POST.get("action") == "void" else None)
+    correct_form = QualificationCorrectForm(request.POST if request.POST.get("action") == "correct" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if not {"void": may_void, "correct": may_correct}.get(action):
+            raise PermissionDenied
+        form = void_form if action == "void" else correct_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "void":
+                    services.qualification_void(
+                        actor=request.user, qualification=live, reason=data["reason"], on=data["on"]
+                    )
+                else:
+                    services.qualification_correct(
+                        actor=request.user, qualification=live, reason=data["reason"], on=data["on"],
+                        **form.changes(),
+                    )  # fmt: skip
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(
+                    request, "资质已作废。" if action == "void" else "资质已更正，原记录保留为历史版本。"
+                )
+                return redirect("enterprises:qualification_detail", pk=pk, qpk=live.pk)
+    context = {
+        "qual": qual,
+        "live": live,
+        "org": qual.organisation,
+        "history": versions.history(qual).select_related("changed_by", "kind"),
+        "may_void": may_void,
+        "may_correct": may_correct,
+        "void_form": void_form,
+        "correct_form": correct_form,
+    }
+    return render(request, "enterprises/qualification_detail.html", context)
 
 
 @login_required

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 
 from kechuang.core.indicators import Period
+from kechuang.core.version_forms import CorrectForm
 from kechuang.statistics import rules
 from kechuang.statistics.models import EnterpriseFact, FactStatus
 from kechuang.statistics.services import VALUE_FIELDS
@@ -158,3 +159,24 @@ class TargetForm(forms.Form):
             field.widget.attrs.setdefault(
                 "class", "form-select" if name in ("region", "indicator") else "form-control"
             )
+
+
+class FactCorrectForm(CorrectForm):
+    """更正 of one firm's facts: the figures to change (blank keeps the stored value)."""
+
+    rd_internal = forms.DecimalField(
+        label="R&D经费内部支出（万元）", required=False, max_digits=14, decimal_places=2
+    )
+    rd_hnte = forms.DecimalField(
+        label="研发费用（高企口径，万元）", required=False, max_digits=14, decimal_places=2
+    )
+    industrial_output = forms.DecimalField(
+        label="工业总产值（万元）", required=False, max_digits=14, decimal_places=2
+    )
+    hightech_output = forms.DecimalField(
+        label="高新技术产业产值（万元）", required=False, max_digits=14, decimal_places=2
+    )
+    operating_revenue = forms.DecimalField(
+        label="营业收入（万元）", required=False, max_digits=14, decimal_places=2
+    )
+    status = forms.ChoiceField(label="数据状态", required=False, choices=[("", "不变"), *FactStatus.choices])

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kechuang.core import audit, bulk, dates
+from kechuang.core import audit, bulk, dates, versions
 from kechuang.core.imports import (
     Diff,
     ImportColumn,
@@ -256,7 +256,9 @@ def _existing_facts(org_ids, periods, *, lock: bool = False) -> dict[tuple, Ente
     for period in periods:
         when |= Q(year=period.year, quarter=period.quarter, month=period.month)
     for chunk in lookups.chunks(org_ids):
-        facts = EnterpriseFact.objects.filter(when, organisation_id__in=chunk).order_by()
+        facts = EnterpriseFact.current.filter(
+            when, organisation_id__in=chunk
+        ).order_by()  # a voided period too
         for fact in facts.select_for_update() if lock else facts:
             found[(fact.organisation_id, fact.year, fact.quarter, fact.month)] = fact
     return found
@@ -334,7 +336,8 @@ def _changed_fact(row: Row, fact: EnterpriseFact, town, actor, now, today) -> tu
         fact.town = town
     fact.status, fact.source, fact.reported_on = data["status"], FactSource.STAFF_IMPORT, today
     fact.submitted_by = actor if getattr(actor, "pk", None) else None
-    fact.submitted_at = now
+    fact.submitted_at = fact.recorded_at = now
+    fact.voided, fact.change_reason = False, ""  # a new version; the earlier one is kept (`_written`)
     _checked(row, fact)
     fact.version += 1
     return fact, audit.diff(before, audit.snapshot(fact, services.AUDITED_FIELDS))
@@ -347,7 +350,11 @@ def _written(changed: list, new: list, actor, now, today):
             _changed_fact(row, fact, town, actor, now, today)
             for row, fact, town in changed[start : start + BATCH]
         ]
-        EnterpriseFact.objects.bulk_update([fact for fact, _ in batch], [*UPDATED_FIELDS, "version"])
+        versions.archive([fact for fact, _ in batch], today)  # the stored versions, closed as of today
+        EnterpriseFact.versions.bulk_update(
+            [fact for fact, _ in batch],
+            [*UPDATED_FIELDS, "version", "voided", "change_reason", "recorded_at"],
+        )
         for fact, changes in batch:
             yield "statistics.fact_update", fact, changes
     for start in range(0, len(new), BATCH):

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, IntegerField, Q, When
 
+from kechuang.core import versions
 from kechuang.core.indicators import Period, Reads, Scope, Status, Value, register
 from kechuang.statistics import selectors
 from kechuang.statistics.models import STATUS_RANK, Target
@@ -121,6 +122,43 @@ def _shifted(scope: Scope, years: int) -> Scope:
     return Scope(scope.region, Period(p.year + years, quarter=p.quarter, month=p.month), scope.as_of)
 
 
+# --- completeness ------------------------------------------------------------------------------------
+
+
+def _completeness(scope: Scope, q: Reads):
+    """Getter of (n, m): firms of the scope with a row of exactly the period as known on as_of (n), and the
+    firms expected to report it (m) — those that reported the same period a year before, at least n. The R&D
+    figures need the period's own rows (the year's estimates or final data for a year); with fewer than m the
+    figure is incomplete (数据未齐), and what compares it with something else is withheld. One read (both years
+    filtered aggregates of one queryset), from the summary (one summary row per fact: its `rows`) or the facts."""
+    return q.memo(("statistics.completeness", scope), lambda: _completeness_once(scope, q))
+
+
+def _completeness_once(scope: Scope, q: Reads):
+    p = scope.period
+    now = Q(year=p.year, quarter=p.quarter, month=p.month)
+    before = Q(year=p.year - 1, quarter=p.quarter, month=p.month)
+    if FROM_TOTALS:
+        rows = selectors.scope_totals(scope).filter(now | before)
+        got = [q.agg(rows, "sum", "rows", filter=f) for f in (now, before)]
+    else:
+        rows = selectors.scope_facts(scope).filter(now | before)
+        got = [q.agg(rows, "count_distinct", "organisation_id", filter=f) for f in (now, before)]
+
+    def get():
+        n, m = (g() or 0 for g in got)
+        return n, max(n, m)
+
+    return get
+
+
+def _incomplete_note(n: int, m: int) -> str:
+    return f"数据未齐：已报 {n}/{m} 家" if n < m else ""
+
+
+WITHHELD = "，比较值暂不计算"
+
+
 # --- R&D ---------------------------------------------------------------------------------------------
 
 
@@ -138,10 +176,12 @@ def rd_firm_count(scope: Scope, q: Reads):
     plan = _plan_rows(
         scope, q, "has_rd_projects", Q(has_rd_projects=True), n=("count_distinct", "organisation_id")
     )
+    done = _completeness(scope, q)
 
     def build():
         rows, basis, v = plan()
-        note = _basis_note(basis, v["last_month"])
+        n, m = done()
+        note = _incomplete_note(n, m) or _basis_note(basis, v["last_month"])
         return Value(v["n"], status=_status_of(v["rank"]), rows=lambda: rows, note=note)
 
     return build
@@ -152,10 +192,13 @@ def _rd_sum(scope: Scope, q: Reads):
     plan = _plan_rows(
         scope, q, "rd_internal", total=("sum", "rd_internal"), firms=("count_distinct", "organisation_id")
     )
+    done = _completeness(scope, q)
 
     def get():
         rows, basis, v = plan()
-        status, note = _status_of(v["rank"]), _basis_note(basis, v["last_month"])
+        n, m = done()
+        status = _status_of(v["rank"])
+        note = _incomplete_note(n, m) or _basis_note(basis, v["last_month"])
         return rows, v["rank"], v["total"], v["firms"], status, note
 
     return get
@@ -199,14 +242,25 @@ def rd_total_yoy(scope: Scope, q: Reads):
     return lambda: _yoy(now(), before())
 
 
+def _incomplete(*values: Value) -> str:
+    """The first 数据未齐 note among `values` (or a 1—N月 basis against a period's own rows), else ""."""
+    for v in values:
+        if v.note.startswith("数据未齐"):
+            return v.note
+    bases = {"months" if "累计" in v.note else "period" for v in values}
+    return "本期与比较期口径不一致（月度累计与年度数据）" if len(bases) > 1 else ""
+
+
 def _yoy(current: Value, previous: Value) -> Value:
     value = None
-    if current.value is not None and previous.value:
+    withheld = _incomplete(current, previous)
+    if current.value is not None and previous.value and not withheld:
         value = percent(current.value - previous.value, previous.value)
     return Value(
         value,
         status=least_final([current.status, previous.status]),
         rows=current.rows,
+        note=withheld + WITHHELD if withheld else "",
         parts={"本期（万元）": current.value, "上年同期（万元）": previous.value},
     )
 
@@ -227,13 +281,16 @@ def rd_intensity(scope: Scope, q: Reads):
     gdp_pk, gdp_value, gdp_status = (q.first(facts, f) for f in ("pk", "gdp", "status"))
 
     def build():
-        rows, rank, total, _firms, _status, _note = rd()
+        rows, rank, total, _firms, _status, rd_note = rd()
         value = gdp_value() if gdp_pk() is not None else None
         statuses = [RANK_STATUS[rank]] if rank is not None else []
         statuses += [gdp_status()] if gdp_pk() is not None else []
         note = "" if value else "缺少该期地区生产总值，无法计算"
+        withheld = rd_note if rd_note.startswith("数据未齐") else ""
+        if withheld:
+            note = withheld + WITHHELD
         return Value(
-            percent(total, value),
+            None if withheld else percent(total, value),
             status=least_final(statuses),
             rows=lambda: rows,
             note=note,
@@ -268,7 +325,7 @@ def rd_intensity_city(scope: Scope, q: Reads):
         pk = fact_pk() if fact_pk else None
         found = pk is not None
         rows = (
-            RegionFact.objects.filter(pk=pk).select_related("region") if found else RegionFact.objects.none()
+            RegionFact.versions.filter(pk=pk).select_related("region") if found else RegionFact.objects.none()
         )
         return Value(
             published() if found else None,
@@ -301,6 +358,7 @@ def rd_intensity_vs_city(scope: Scope, q: Reads):
             value,
             status=least_final([own.status, city.status]),
             rows=own.rows,
+            note=own.note if own.note.startswith("数据未齐") else "",
             parts={"本区域（%）": own.value, "全市（%）": city.value},
         )
 
@@ -386,8 +444,12 @@ def hightech_output_share_change(scope: Scope, q: Reads):
 # --- targets -------------------------------------------------------------------------------------------
 
 
-def target_for(region, year: int, code: str) -> Target | None:
-    return Target.objects.filter(region=region, year=year, indicator=code).first()
+def target_for(region, year: int, code: str, as_of=None) -> Target | None:
+    """The target as known on `as_of` (the current one when None)."""
+    if as_of is None:
+        return Target.objects.filter(region=region, year=year, indicator=code).first()
+    rows = Target.versions.filter(region=region, year=year, indicator=code)
+    return versions.known_on(rows, as_of).first()
 
 
 @register(
@@ -402,17 +464,21 @@ def target_for(region, year: int, code: str) -> Target | None:
 )
 def rd_total_completion(scope: Scope, q: Reads):
     current_plan = rd_total(scope, q)
-    targets = Target.objects.filter(region=scope.region, year=scope.period.year, indicator="rd_total")
+    targets = versions.known_on(
+        Target.versions.filter(region=scope.region, year=scope.period.year, indicator="rd_total"), scope.as_of
+    )
     target_pk, target_value = q.first(targets, "pk"), q.first(targets, "value")
 
     def build():
         current = current_plan()
         value = target_value() if target_pk() is not None else None
+        withheld = _incomplete(current)
+        note = "" if target_pk() is not None else "未设定年度目标"
         return Value(
-            percent(current.value, value),
+            None if withheld else percent(current.value, value),
             status=current.status,
             rows=current.rows,
-            note="" if target_pk() is not None else "未设定年度目标",
+            note=withheld + WITHHELD if withheld else note,
             parts={"研发投入（万元）": current.value, "年度目标（万元）": value},
         )
 

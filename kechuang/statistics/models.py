@@ -5,12 +5,15 @@ Each row carries its status (预计 / 快报 / 年报), source and submission me
 (`kechuang.statistics.services`), and editable rows carry `version` for optimistic locking.
 """
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
 from kechuang.core.indicators import Period, Status
+from kechuang.core.versions import Versioned
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 
@@ -60,8 +63,14 @@ class PeriodFields(models.Model):
         return f"{self.year}年"
 
 
-class EnterpriseFact(PeriodFields):
-    """One firm's figures for one period. Monthly rows hold that month's amounts (当月), not year-to-date."""
+class EnterpriseFact(PeriodFields, Versioned):
+    """One firm's figures for one period. Monthly rows hold that month's amounts (当月), not year-to-date.
+
+    Versioned (`core.versions`): a revision, correction (更正) or void (作废) keeps the earlier figures as a
+    closed version; `reported_on` is the date from which a version counts in "as of" figures.
+    """
+
+    KNOWN_FROM = "reported_on"
 
     organisation = models.ForeignKey(
         "core.Organisation",
@@ -104,17 +113,18 @@ class EnterpriseFact(PeriodFields):
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="报送人"
     )
     submitted_at = models.DateTimeField("报送时间")
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-year", "-quarter", "-month", "organisation__name"]
         verbose_name = verbose_name_plural = "企业统计数据"
+        base_manager_name = "versions"
         constraints = [
-            models.UniqueConstraint(
+            models.UniqueConstraint(  # one live row per firm and period; closed versions beside it
                 F("organisation"),
                 F("year"),
                 Coalesce("quarter", Value(0)),
                 Coalesce("month", Value(0)),
+                condition=Q(superseded_on__isnull=True),
                 name="fact_unique_period",
             ),
             models.CheckConstraint(
@@ -133,8 +143,11 @@ class EnterpriseFact(PeriodFields):
         return str(self.period)
 
 
-class RegionFact(PeriodFields):
-    """A region's published or estimated figures (GDP, city averages) for one period."""
+class RegionFact(PeriodFields, Versioned):
+    """A region's published or estimated figures (GDP, city averages) for one period; versioned like the
+    firms' facts (`core.versions`), `reported_on` being the date a version counts from."""
+
+    KNOWN_FROM = "reported_on"
 
     region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="区划")
     gdp = models.DecimalField("地区生产总值（万元）", **MONEY)
@@ -151,17 +164,18 @@ class RegionFact(PeriodFields):
     )
     source = models.CharField("来源", max_length=200, blank=True, help_text="如：淄博市统计公报")
     reported_on = models.DateField("发布日期")
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["region__path", "-year", "-quarter", "-month"]
         verbose_name = verbose_name_plural = "区域统计数据"
+        base_manager_name = "versions"
         constraints = [
             models.UniqueConstraint(
                 F("region"),
                 F("year"),
                 Coalesce("quarter", Value(0)),
                 Coalesce("month", Value(0)),
+                condition=Q(superseded_on__isnull=True),
                 name="regionfact_unique_period",
             ),
         ]
@@ -170,20 +184,29 @@ class RegionFact(PeriodFields):
         return f"{self.region} · {self.period_label}"
 
 
-class Target(models.Model):
-    """A yearly target of the bureau for one registered indicator in one region."""
+class Target(Versioned):
+    """A yearly target of the bureau for one registered indicator in one region; versioned (`core.versions`):
+    a changed target counts from its `recorded_on`, figures as of earlier dates keep the earlier target."""
+
+    KNOWN_FROM = "recorded_on"
 
     region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="区划")
     year = models.PositiveSmallIntegerField("年度")
     indicator = models.CharField("指标代码", max_length=60)
     value = models.DecimalField("目标值", max_digits=16, decimal_places=2)
     note = models.CharField("说明", max_length=200, blank=True)
+    recorded_on = models.DateField("下达日期", help_text="自该日起计入“截至日期”口径")
 
     class Meta:
         ordering = ["region__path", "-year", "indicator"]
         verbose_name = verbose_name_plural = "年度目标"
+        base_manager_name = "versions"
         constraints = [
-            models.UniqueConstraint(fields=["region", "year", "indicator"], name="target_unique"),
+            models.UniqueConstraint(
+                fields=["region", "year", "indicator"],
+                condition=Q(superseded_on__isnull=True),
+                name="target_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +263,7 @@ class FactTotal(models.Model):
     month = models.PositiveSmallIntegerField("月份", null=True, blank=True)
     town = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="镇街")
     reported_on = models.DateField("报送日期")
+    superseded_on = models.DateField("被取代日期", null=True)
     status = models.CharField("数据状态", max_length=12, choices=FactStatus.choices)
     has_rd_projects = models.BooleanField("有研发项目")
     above_size = models.BooleanField("规模以上工业企业")
@@ -266,6 +290,7 @@ class FactTotal(models.Model):
                 Coalesce("month", Value(0)),
                 F("town"),
                 F("reported_on"),
+                Coalesce("superseded_on", Value(dt.date(9999, 12, 31))),
                 F("status"),
                 F("has_rd_projects"),
                 F("above_size"),

@@ -8,8 +8,11 @@ from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
 
 
 class FactPolicy(RegionScopedPolicy):
+    """Staff also void (作废) and correct (更正) facts of their region; a firm only submits its own."""
+
     region_path = "town__"
     organisation_field = "organisation"
+    staff_actions = RegionScopedPolicy.staff_actions | {"void", "correct"}
     enterprise_actions = frozenset({"view", "change"})
 
     @property

@@ -46,7 +46,7 @@ def lines(scope: Scope, *, urls: bool = True) -> list[Line]:
     out = []
     for ind in indicators.all_indicators():
         value = ind.compute(scope)
-        target = target_for(scope.region, scope.period.year, ind.code)
+        target = target_for(scope.region, scope.period.year, ind.code, scope.as_of)
         completion = percent(value.value, target.value) if target and value.value is not None else None
         url = reverse("statistics:drill", args=[ind.code]) + "?" + scope_query(scope) if urls else ""
         out.append(Line(info(ind), value, url, target.value if target else None, completion))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, Q, QuerySet
 
+from kechuang.core import versions
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.models import Organisation, Region
 from kechuang.statistics import permissions
@@ -30,12 +31,13 @@ def deadlines_for(user) -> QuerySet[SubmissionDeadline]:
 
 
 def scope_facts(scope: Scope) -> QuerySet[EnterpriseFact]:
-    """Facts counted in the scope's region (by the town the firm was in for that period) and known by as_of."""
+    """Facts counted in the scope's region (by the town the firm was in for that period): of each firm and
+    period, the version known on as_of (`core.versions.known_on`; none when it was voided by then)."""
     # `town IN (regions under the path)` rather than a join on the town's path: PostgreSQL then reads a city's or
     # a district's facts through the (period, town) index instead of every fact of the period (province scale:
     # a city's R&D sum 200 → 20 ms). The same rows.
     towns = Region.objects.filter(path__startswith=scope.region.path).values("pk")
-    return EnterpriseFact.objects.filter(town__in=towns, reported_on__lte=scope.as_of).select_related(
+    return versions.known_on(EnterpriseFact.versions.filter(town__in=towns), scope.as_of).select_related(
         *FACT_RELATED
     )
 
@@ -84,15 +86,22 @@ def _names(q: Q):
 def total_candidates(scope: Scope, field: str, extra: Q | None = None):
     """`period_candidates` over the summary (`FactTotal`): the groups of exactly the facts each candidate
     selects, or None when `field` or `extra` is not a condition the summary keeps."""
-    from kechuang.statistics.models import FactTotal
-
     if field not in TOTAL_FILLED or (extra is not None and not set(_names(extra)) <= TOTAL_EXTRA):
         return None
-    towns = Region.objects.filter(path__startswith=scope.region.path).values("pk")
-    base = FactTotal.objects.filter(town__in=towns, reported_on__lte=scope.as_of)
+    base = scope_totals(scope)
     if TOTAL_FILLED[field] is not None:
         base = base.filter(TOTAL_FILLED[field])
     return _candidates(scope.period, base if extra is None else base.filter(extra))
+
+
+def scope_totals(scope: Scope):
+    """`scope_facts` over the summary (`FactTotal`): the groups of the versions known on as_of, every period."""
+    from kechuang.statistics.models import FactTotal
+
+    towns = Region.objects.filter(path__startswith=scope.region.path).values("pk")
+    return FactTotal.objects.filter(town__in=towns, reported_on__lte=scope.as_of).filter(
+        Q(superseded_on__isnull=True) | Q(superseded_on__gt=scope.as_of)
+    )
 
 
 def _candidates(p: Period, base: QuerySet):
@@ -107,9 +116,11 @@ def _candidates(p: Period, base: QuerySet):
 
 
 def region_fact_rows(region: Region, period: Period, as_of) -> QuerySet[RegionFact]:
-    return RegionFact.objects.filter(
-        region=region, year=period.year, quarter=period.quarter, month=period.month, reported_on__lte=as_of
-    ).select_related("region")
+    """The version of the region's figures for the period known on `as_of` (at most one)."""
+    rows = RegionFact.versions.filter(
+        region=region, year=period.year, quarter=period.quarter, month=period.month
+    )
+    return versions.known_on(rows, as_of).select_related("region")
 
 
 def region_fact(region: Region, period: Period, as_of) -> RegionFact | None:

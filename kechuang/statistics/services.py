@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from kechuang.core import audit, dates
+from kechuang.core import audit, dates, versions
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
 from kechuang.core.services import StaleObject
@@ -41,6 +41,8 @@ VALUE_FIELDS = (
     "total_costs",
 )
 AUDITED_FIELDS = (*VALUE_FIELDS, "town_id", "status", "source", "reported_on")
+VERSION_FIELDS = ("voided", "change_reason")
+VERSION_COLUMNS = ("voided", "change_reason", "changed_by", "recorded_at", "reported_on")
 REGION_FACT_FIELDS = (
     "gdp",
     "industrial_output_above_size",
@@ -86,7 +88,7 @@ def fact_submit(
         raise ValidationError(errors)
     if status not in FactStatus.values:
         raise ValidationError({"status": "数据状态无效。"})
-    existing = EnterpriseFact.objects.filter(organisation=organisation, **_period_lookup(period)).first()
+    existing = EnterpriseFact.current.filter(organisation=organisation, **_period_lookup(period)).first()
     now = dates.now()
     reported_on = reported_on or dates.today()
     if existing is None:
@@ -100,6 +102,7 @@ def fact_submit(
             reported_on=reported_on,
             submitted_by=actor if getattr(actor, "pk", None) else None,
             submitted_at=now,
+            recorded_at=now,
             **_period_lookup(period),
             **values,
         )
@@ -125,48 +128,126 @@ def fact_submit(
         and source == FactSource.ENTERPRISE
     ):
         raise ValidationError("该期数据已由统计部门核定（年报），企业不能修改；如需更正请联系区科技局。")
-    version = existing.version if expected_version is None else expected_version
-    before = audit.snapshot(existing, AUDITED_FIELDS)
-    old_key = totals.key_of(existing)  # a change of town moves the fact out of this group
-    for name, value in values.items():
-        setattr(existing, name, value)
+    if existing.voided and expected_version == 0:
+        expected_version = existing.version  # the form saw no row: a voided period is filled in anew
+    changes = dict(values)  # only the given fields change; the others keep the stored values
     if town is not None:
-        existing.town = town
-    existing.status, existing.source, existing.reported_on = status, source, reported_on
-    existing.submitted_by = actor if getattr(actor, "pk", None) else None
-    existing.submitted_at = now
-    existing.full_clean(validate_constraints=False)
-    updated = EnterpriseFact.objects.filter(pk=existing.pk, version=version).update(
+        changes["town"] = town
+    changes.update(status=status, source=source)
+    return _revise(
+        actor=actor,
+        fact=existing,
+        on=reported_on,
+        expected_version=expected_version,
+        action="statistics.fact_update",
+        voided=False,  # a new submission for a voided period counts again, as a new version
+        **changes,
+    )
+
+
+def _revise(
+    *, actor, fact, on, expected_version, action, reason="", voided=None, **changes
+) -> EnterpriseFact:
+    """Add a version of `fact` known from `on` (`core.versions.revise`), refusing a concurrent change."""
+    if on < fact.reported_on:
+        raise ValidationError(
+            {
+                "reported_on": f"报送日期（{on:%Y-%m-%d}）不能早于该期现有数据的报送日期"
+                f"（{fact.reported_on:%Y-%m-%d}）：已计入的历史版本不能改写。"
+            }
+        )
+    version = fact.version if expected_version is None else expected_version
+    before = audit.snapshot(fact, AUDITED_FIELDS + VERSION_FIELDS)
+    old_key = totals.key_of(fact)  # a change of town moves the fact out of this group
+    versions.revise(fact, on=on, actor=actor, reason=reason, voided=voided, **changes)
+    fact.submitted_by = actor if getattr(actor, "pk", None) else None
+    fact.submitted_at = fact.recorded_at
+    fact.full_clean(validate_constraints=False)
+    updated = EnterpriseFact.versions.filter(pk=fact.pk, version=version, superseded_on__isnull=True).update(
         **{
-            name: getattr(existing, name)
+            name: getattr(fact, name)
             for name in (*VALUE_FIELDS, "town_id", "status", "source", "reported_on")
         },
-        submitted_by=existing.submitted_by,
-        submitted_at=now,
+        **{name: getattr(fact, name) for name in ("voided", "change_reason", "changed_by", "recorded_at")},
+        submitted_by=fact.submitted_by,
+        submitted_at=fact.submitted_at,
         version=version + 1,
     )
     if not updated:
         raise StaleObject()
-    existing.version = version + 1
-    changes = audit.diff(before, audit.snapshot(existing, AUDITED_FIELDS))
-    audit.record(actor=actor, action="statistics.fact_update", obj=existing, changes=changes)
-    totals.refresh([old_key, totals.key_of(existing)])
-    return existing
+    fact.version = version + 1
+    changes = audit.diff(before, audit.snapshot(fact, AUDITED_FIELDS + VERSION_FIELDS))
+    audit.record(actor=actor, action=action, obj=fact, changes=changes)
+    totals.refresh([old_key, totals.key_of(fact)])
+    return fact
+
+
+@transaction.atomic
+def fact_void(*, actor, fact: EnterpriseFact, reason: str, on: dt.date | None = None, expected_version=None):
+    """作废: the fact was a mistake and counts for nothing from the start. Figures as of dates before `on` (the
+    day it is voided, default today) keep it, as they were known then; nothing is deleted."""
+    reason = versions.required_reason(reason)
+    if fact.voided:
+        raise ValidationError("该数据已作废。")
+    return _revise(
+        actor=actor,
+        fact=fact,
+        on=on or dates.today(),
+        expected_version=expected_version,
+        action="statistics.fact_void",
+        reason=reason,
+        voided=True,
+    )
+
+
+@transaction.atomic
+def fact_correct(
+    *,
+    actor,
+    fact: EnterpriseFact,
+    values: dict,
+    reason: str,
+    on: dt.date | None = None,
+    expected_version=None,
+) -> EnterpriseFact:
+    """更正: new values (only the given fields) counting from `on` (default today), the earlier version kept
+    for the dates before; a reason is required."""
+    reason = versions.required_reason(reason)
+    if fact.voided:
+        raise ValidationError("已作废的数据不能更正。")
+    unknown = set(values) - set(VALUE_FIELDS) - {"status"}
+    if unknown:
+        raise ValidationError(f"未知的统计字段：{', '.join(sorted(unknown))}")
+    errors = rules.check_fact({**{n: getattr(fact, n) for n in VALUE_FIELDS}, **values})
+    if errors:
+        raise ValidationError(errors)
+    return _revise(
+        actor=actor,
+        fact=fact,
+        on=on or dates.today(),
+        expected_version=expected_version,
+        action="statistics.fact_correct",
+        reason=reason,
+        **values,
+    )
 
 
 @transaction.atomic
 def region_fact_set(
     *, actor, region: Region, period: Period, expected_version: int | None = None, **fields
 ) -> RegionFact:
+    """Create a region's figures for a period, or add a version (only the given fields change; the earlier
+    version keeps counting as of dates before the new `reported_on`, default today)."""
     unknown = set(fields) - set(REGION_FACT_FIELDS)
     if unknown:
         raise ValidationError(f"未知的区域统计字段：{', '.join(sorted(unknown))}")
     for name in ("gdp", "industrial_output_above_size", "rd_published", "rd_intensity_published"):
         if fields.get(name) is not None and fields[name] < 0:
             raise ValidationError({name: "区域统计数据不能为负数。"})
-    existing = RegionFact.objects.filter(region=region, **_period_lookup(period)).first()
+    existing = RegionFact.current.filter(region=region, **_period_lookup(period)).first()
     if existing is None:
-        fact = RegionFact(region=region, **_period_lookup(period), **fields)
+        fields.setdefault("reported_on", dates.today())
+        fact = RegionFact(region=region, **_period_lookup(period), **fields, recorded_at=dates.now())
         fact.full_clean()
         fact.save()
         audit.record(
@@ -176,13 +257,17 @@ def region_fact_set(
             changes=audit.snapshot(fact, REGION_FACT_FIELDS),
         )
         return fact
+    on = fields.pop("reported_on", None) or max(dates.today(), existing.reported_on)
+    if on < existing.reported_on:
+        raise ValidationError(
+            {"reported_on": "发布日期不能早于该期现有数据的发布日期：已计入的历史版本不能改写。"}
+        )
     before = audit.snapshot(existing, REGION_FACT_FIELDS)
     version = existing.version if expected_version is None else expected_version
-    for name, value in fields.items():
-        setattr(existing, name, value)
+    versions.revise(existing, on=on, actor=actor, voided=False, **fields)
     existing.full_clean(validate_constraints=False)
-    if not RegionFact.objects.filter(pk=existing.pk, version=version).update(
-        **{n: getattr(existing, n) for n in REGION_FACT_FIELDS}, version=version + 1
+    if not RegionFact.versions.filter(pk=existing.pk, version=version, superseded_on__isnull=True).update(
+        **{n: getattr(existing, n) for n in (*REGION_FACT_FIELDS, *VERSION_COLUMNS)}, version=version + 1
     ):
         raise StaleObject()
     existing.version = version + 1
@@ -196,25 +281,46 @@ def region_fact_set(
 
 
 @transaction.atomic
-def target_set(*, actor, region: Region, year: int, indicator: str, value: Decimal, note: str = "") -> Target:
+def target_set(
+    *,
+    actor,
+    region: Region,
+    year: int,
+    indicator: str,
+    value: Decimal,
+    note: str = "",
+    recorded_on: dt.date | None = None,
+) -> Target:
+    """Set a yearly target. The first one counts from `recorded_on`, by default the start of its year (targets
+    are issued then; one entered late is still the year's target); a change adds a version counting from
+    `recorded_on`, by default today, and figures as of earlier dates keep the earlier target."""
     from kechuang.core import indicators
 
     try:
         indicators.get(indicator)
     except KeyError as exc:
         raise ValidationError({"indicator": str(exc.args[0])}) from None
-    before = (
-        Target.objects.filter(region=region, year=year, indicator=indicator).values("value", "note").first()
-    )
-    target, _ = Target.objects.update_or_create(
-        region=region, year=year, indicator=indicator, defaults={"value": value, "note": note}
-    )
-    target.full_clean()
+    target = Target.current.filter(region=region, year=year, indicator=indicator).first()
+    before = None if target is None else {"value": target.value, "note": target.note}
+    if recorded_on is None:
+        recorded_on = dates.today() if target is not None else min(dates.today(), dt.date(year, 1, 1))
+    if target is None:
+        target = Target(region=region, year=year, indicator=indicator, value=value, note=note)
+        target.recorded_on, target.recorded_at = recorded_on, dates.now()
+        target.full_clean()
+        target.save()
+    else:
+        if recorded_on < target.recorded_on:
+            raise ValidationError({"recorded_on": "下达日期不能早于现有目标的下达日期。"})
+        versions.revise(target, on=recorded_on, actor=actor, voided=False, value=value, note=note)
+        target.version += 1
+        target.full_clean(validate_constraints=False)
+        target.save()
     audit.record(
         actor=actor,
         action="statistics.target_set",
         obj=target,
-        changes={"before": before, "after": {"value": value, "note": note}},
+        changes={"before": before, "after": {"value": value, "note": note, "recorded_on": recorded_on}},
     )
     return target
 

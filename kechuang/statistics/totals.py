@@ -6,6 +6,11 @@ INSERT … SELECT … GROUP BY (per 5,000 keys), on SQLite and PostgreSQL alike.
 another town or period passes the old key and the new one. Bulk loaders that write whole periods use
 `refresh_periods`; `rebuild()` recomputes everything and `differences()` compares (`kechuang stats totals`).
 
+Versions (`core.versions`): the summary groups every version of the facts but the voided ones, with
+`superseded_on` in the grain, so the as-of cut (`reported_on ≤ D < superseded_on`) selects whole groups and
+picks, as over the facts, one version per firm and period. A revision changes the closed copy's group and the
+live row's: both in the fact's (period, town) key, which the writer refreshes.
+
 Concurrency: refreshes of the whole table are serialised in PostgreSQL by a transaction-level advisory lock
 (taken before the DELETE, so the second of two concurrent writers deletes what the first inserted and counts
 both facts — READ COMMITTED gives each statement a fresh snapshot); SQLite serialises writers already
@@ -24,7 +29,9 @@ from django.db.models import Count, ExpressionWrapper, Q, Sum
 from kechuang.core.indicators import Period
 from kechuang.statistics.models import EnterpriseFact, FactTotal
 
-GRAIN = ("year", "quarter", "month", "town_id", "reported_on", "status", "has_rd_projects", "above_size")
+GRAIN = (
+    "year", "quarter", "month", "town_id", "reported_on", "superseded_on", "status", "has_rd_projects", "above_size"
+)  # fmt: skip
 CONDITIONS = {"has_rd_internal": "rd_internal", "has_industrial_output": "industrial_output"}  # IS NOT NULL
 SUMS = ("rd_internal", "hightech_output", "industrial_output")
 COLUMNS = (*GRAIN, *CONDITIONS, "rows", *SUMS)
@@ -73,9 +80,10 @@ def _replace(cursor, where: str, params: list) -> None:
     select = ", ".join([*map(q, GRAIN), *(f"{q(column)} IS NOT NULL" for column in CONDITIONS.values())])
     measures = ", ".join(["COUNT(*)", *(f"SUM({q(column)})" for column in SUMS)])
     cursor.execute(f"DELETE FROM {totals} WHERE {where}", params)  # noqa: S608 - fixed names, values as params
+    # every version (live and closed) but the voided ones: the as-of cut picks one version per firm and period
     cursor.execute(
         f"INSERT INTO {totals} ({', '.join(map(q, COLUMNS))}) "  # noqa: S608 - fixed names, values as params
-        f"SELECT {select}, {measures} FROM {facts} WHERE {where} GROUP BY {select}",
+        f"SELECT {select}, {measures} FROM {facts} WHERE ({where}) AND NOT {q('voided')} GROUP BY {select}",
         params,
     )
 
@@ -146,7 +154,8 @@ def expected() -> dict[tuple, tuple]:
         for name, column in CONDITIONS.items()
     }
     rows = (
-        EnterpriseFact.objects.order_by()
+        EnterpriseFact.versions.filter(voided=False)
+        .order_by()
         .annotate(**flags)
         .values(*GRAIN, *CONDITIONS)
         .annotate(rows=Count("pk"), **{s: Sum(s, output_field=money) for s in SUMS})

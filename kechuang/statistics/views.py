@@ -8,14 +8,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from kechuang.core import dates, indicators
+from kechuang.core import dates, indicators, versions
 from kechuang.core.exports import xlsx_response
 from kechuang.core.indicators import Scope
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.tables import Column, Table, build_table
+from kechuang.core.version_forms import VoidForm
 from kechuang.statistics import permissions, reporting, selectors, services
 from kechuang.statistics.forms import (
     DeadlineForm,
+    FactCorrectForm,
     FactForm,
     IndicatorFilterForm,
     RegionFactForm,
@@ -243,10 +245,51 @@ def fact_edit(request):
 
 @login_required
 def fact_detail(request, pk: int):
-    fact = get_object_or_404_for(
-        permissions.facts, request.user, "view", qs=selectors.facts_for(request.user), pk=pk
-    )
-    return render(request, "statistics/fact_detail.html", {"fact": fact})
+    """One version of a firm's facts for a period (a drill-down may show an earlier one), every version of
+    them, and — for staff of its region — the 作废 / 更正 forms (POST action=void / correct) on the live row."""
+    qs = EnterpriseFact.versions.select_related(*selectors.FACT_RELATED, "changed_by", "submitted_by")
+    fact = get_object_or_404_for(permissions.facts, request.user, "view", qs=qs, pk=pk)
+    live = fact if fact.version_of_id is None else fact.version_of
+    open_ = fact.pk == live.pk and not live.voided  # the forms act on the live row, from its own page
+    may_void = open_ and permissions.facts.allows(request.user, "void", live)
+    may_correct = open_ and permissions.facts.allows(request.user, "correct", live)
+    void_form = VoidForm(request.POST if request.POST.get("action") == "void" else None)
+    correct_form = FactCorrectForm(request.POST if request.POST.get("action") == "correct" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if not {"void": may_void, "correct": may_correct}.get(action):
+            raise PermissionDenied
+        form = void_form if action == "void" else correct_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "void":
+                    services.fact_void(actor=request.user, fact=live, reason=data["reason"], on=data["on"])
+                else:
+                    services.fact_correct(
+                        actor=request.user,
+                        fact=live,
+                        values=form.changes(),
+                        reason=data["reason"],
+                        on=data["on"],
+                    )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)  # messages of fields this form may not have
+            else:
+                messages.success(
+                    request, "已作废。" if action == "void" else "已更正，原数值保留为历史版本。"
+                )
+                return redirect("statistics:fact_detail", pk=live.pk)
+    context = {
+        "fact": fact,
+        "live": live,
+        "history": versions.history(fact).select_related("changed_by"),
+        "may_void": may_void,
+        "may_correct": may_correct,
+        "void_form": void_form,
+        "correct_form": correct_form,
+    }
+    return render(request, "statistics/fact_detail.html", context)
 
 
 @login_required

@@ -53,6 +53,9 @@ class QualificationFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"GR201937{n:06d}")
     valid_from = dt.date(2019, 11, 28)
     valid_until = factory.LazyAttribute(lambda o: o.kind.default_valid_until(o.valid_from))
+    recorded_on = factory.LazyAttribute(
+        lambda o: getattr(o, "issued_on", None) or o.valid_from
+    )  # as the service
 
     class Params:
         tech_sme = factory.Trait(

@@ -164,7 +164,9 @@ def test_year_on_year_growth_of_rd(district):
 
 def test_target_completion_rate(district):
     EnterpriseFactFactory(rd_internal=D("637"))
-    Target.objects.create(region=district, year=2020, indicator="rd_total", value=D("650"))
+    Target.objects.create(
+        region=district, year=2020, indicator="rd_total", value=D("650"), recorded_on=dt.date(2020, 1, 1)
+    )
     assert value("rd_total_completion", scope(district)).value == D("98.00")
 
 
