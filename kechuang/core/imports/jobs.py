@@ -75,7 +75,7 @@ def import_job_start(
     params = {"spec": spec.name, "attachment": attachment.uid.hex}
     if preview is not None:
         params |= {"preview": preview.pk, "digest": preview.result.get("digest", "")}
-    return _start(
+    job = _start(
         actor=actor,
         kind="import",
         title=f"导入：{spec.title}（{attachment.original_name}）",
@@ -84,6 +84,9 @@ def import_job_start(
         attachment=attachment,
         task=run_import_job,
     )
+    if preview is not None:  # the preview remembers its commit, so a second confirm finds it
+        _update(preview, result={**preview.result, "commit_job": job.pk})
+    return job
 
 
 def _update(job: Job, **fields) -> None:

@@ -114,7 +114,6 @@ def import_confirm(request, pk: int):
             rows=preview.result.get("data_rows", 0),
             preview=preview,
         )
-        Job.objects.filter(pk=preview.pk).update(result={**preview.result, "commit_job": job.pk})
     return redirect("core:job_status", job.pk)
 
 

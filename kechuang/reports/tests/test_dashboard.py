@@ -202,7 +202,8 @@ def test_staff_of_another_district_cannot_open_a_draft(client, staff, template, 
     assert client.get(reverse("reports:draft_detail", args=[draft.pk])).status_code == 404
 
 
-def test_staff_generate_edit_and_regenerate_through_the_pages(client, staff, district, template):
+def test_staff_generate_edit_and_regenerate_through_the_pages(client, staff, district, template, hnte_firms):
+    hnte_firms(2)  # a sentence is written only where records stand behind it
     client.force_login(staff)
     response = client.post(
         reverse("reports:draft_create"),
