@@ -48,6 +48,7 @@ class VoucherFilterForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)  # one-time: a resubmit claims nothing more
     programme = forms.ModelChoiceField(
         label="创新券项目",
         queryset=VoucherProgramme.objects.none(),
@@ -59,6 +60,7 @@ class ClaimForm(forms.Form):
     )
 
     def __init__(self, *args, programmes=None, **kwargs):
+        kwargs.setdefault("initial", {"key": uuid.uuid4().hex})
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = (
             programmes if programmes is not None else VoucherProgramme.objects.none()

@@ -52,6 +52,13 @@ def check_pool(*, remaining: Decimal, amount: Decimal) -> str | None:
     return None
 
 
+def check_not_future(*, on: dt.date, today: dt.date, what: str) -> str | None:
+    """A contract is signed, a service delivered, on a day that has come: a later date unlocks nothing."""
+    if on > today:
+        return f"{what}（{on:%Y年%m月%d日}）不能晚于今天（{today:%Y年%m月%d日}）。"
+    return None
+
+
 def check_validity(*, valid_until: dt.date | None, on: dt.date) -> str | None:
     if valid_until is None:
         return "创新券尚未发放。"

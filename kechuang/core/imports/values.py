@@ -92,7 +92,12 @@ def as_money(value, *, source_unit: str, target_unit: str, places: int | None = 
         number = number * MONEY_UNITS[unit] / MONEY_UNITS[target_unit]
     if places is None:
         places = 2 if target_unit == "元" else 6
-    return _quantize(number, QUANTA[places])
+    rounded = _quantize(number, QUANTA[places])
+    if number and not rounded:  # e.g. -30元 read as 万元 to two places: never a silent 0
+        raise CellError(
+            f"{number.normalize():f}{unit}换算为{target_unit}并保留{places}位小数后为0，请检查数值和单位。"
+        )
+    return rounded
 
 
 TOO_LARGE = "数值过大，请检查单位（元/万元/亿元）和位数。"

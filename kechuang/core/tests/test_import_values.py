@@ -164,3 +164,14 @@ def test_a_money_cell_too_large_for_its_unit_is_a_cell_error_not_a_crash():
         ):  # > 28 digits as 元
             with pytest.raises(values.CellError, match="数值过大"):
                 fn(cell)
+
+
+def test_an_amount_that_rounds_to_zero_in_the_stored_unit_is_refused_not_kept_as_zero():
+    column = ImportColumn("m", "研发投入", kind="money", unit="万元", places=2)
+    convert = values.converter(column, source_unit="元")
+    assert convert(150) == Decimal("0.02")  # 150元 = 0.015万元, kept to two places
+    assert convert(0) == Decimal("0.00")
+    for cell in (-30, "-30", "(30)", 30, "40元"):  # the sign or the amount would vanish
+        with pytest.raises(values.CellError, match="换算为万元并保留2位小数后为0"):
+            convert(cell)
+    assert convert("-3万元") == Decimal("-3.00")  # kept negative: the module's rules refuse it with a reason

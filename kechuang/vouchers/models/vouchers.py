@@ -65,6 +65,10 @@ class Voucher(models.Model):
     contract_signed_on = models.DateField("合同签订日期", null=True, blank=True)
     delivered_on = models.DateField("服务完成日期", null=True, blank=True)
     reason = models.CharField("不予发放/作废原因", max_length=200, blank=True)
+    # The claim form's one-time key: the same form sent again (a resubmit, a retry) finds this voucher.
+    claim_key = models.CharField(
+        "申领请求标识", max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

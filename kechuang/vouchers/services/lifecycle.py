@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from kechuang.accounts.roles import Role
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.permissions import serves
 from kechuang.enterprises.models import Qualification
 from kechuang.vouchers import rules
@@ -65,11 +65,21 @@ def voucher_claim(
     on: dt.date,
     purpose: str = "",
     batch: VoucherBatch | None = None,
+    key: str | None = None,
 ) -> Voucher:
+    """A firm's claim. With `key` (the claim form's one-time key) a second submission of the same form
+    returns the voucher the first one created instead of claiming again."""
     if actor.role == Role.ENTERPRISE and actor.organisation_id != organisation.pk:
         raise ValidationError("企业用户只能为本企业申领创新券。")
     if actor.role not in (Role.ENTERPRISE, Role.STAFF):
         raise ValidationError("无权申领创新券。")
+    if key:
+        Voucher.objects.select_for_update().filter(claim_key=key).first()  # wait for a concurrent twin
+        earlier = Voucher.objects.filter(claim_key=key).first()
+        if earlier is not None:
+            if earlier.organisation_id != organisation.pk or earlier.programme_id != programme.pk:
+                raise ValidationError("申领表单已用于另一次申领，请刷新页面后重新填写。")
+            return earlier
     amount = check_money(amount, "申领金额")
     if not programme.is_active:
         raise ValidationError(f"{programme}已停止申领。")
@@ -93,6 +103,7 @@ def voucher_claim(
         purpose=purpose[:200],
         claimed_on=on,
         claimed_by=actor,
+        claim_key=key or None,
     )
     voucher.number = f"KJQ{programme.year}{voucher.pk:06d}"
     Voucher.objects.filter(pk=voucher.pk).update(number=voucher.number)
@@ -222,6 +233,7 @@ def voucher_contract(
 ) -> Voucher:
     own_firm(actor, voucher)
     contract_amount = check_money(contract_amount, "合同金额")
+    fail(rules.check_not_future(on=signed_on, today=dates.today(), what="合同签订日期"))
     fail(contract_problem(voucher, provider, service_item, signed_on))
     transition(
         voucher,
@@ -245,6 +257,7 @@ def voucher_contract(
 @transaction.atomic
 def voucher_deliver(*, actor, voucher: Voucher, delivered_on: dt.date) -> Voucher:
     own_firm(actor, voucher)
+    fail(rules.check_not_future(on=delivered_on, today=dates.today(), what="服务完成日期"))
     if voucher.contract_signed_on and delivered_on < voucher.contract_signed_on:
         raise ValidationError("服务完成日期不能早于合同签订日期。")
     fail(rules.check_validity(valid_until=voucher.valid_until, on=delivered_on))

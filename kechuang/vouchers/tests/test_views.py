@@ -68,11 +68,22 @@ def test_enterprise_user_sees_own_voucher_and_claims_for_own_firm(client, staff,
     own = issued_voucher(staff, programme, firm, amount="1000")
     client.force_login(user)
     assert client.get(reverse("vouchers:voucher_detail", args=[own.pk])).status_code == 200
-    response = client.post(
-        reverse("vouchers:mine"), {"programme": programme.pk, "amount": "2000", "purpose": "检测"}
-    )
+    page = client.get(reverse("vouchers:mine"))
+    key = page.context["form"].initial["key"]
+    assert f'value="{key}"' in page.content.decode()  # the form carries its one-time key
+    claim = {"key": key, "programme": programme.pk, "amount": "2000", "purpose": "检测"}
+    response = client.post(reverse("vouchers:mine"), claim)
     assert response.status_code == 302
-    assert Voucher.objects.filter(organisation=firm, status="claimed", requested_amount=D("2000")).exists()
+    assert (
+        Voucher.objects.filter(organisation=firm, status="claimed", requested_amount=D("2000")).count() == 1
+    )
+    # the same form sent again (a double click, a browser resubmit) claims nothing more
+    assert client.post(reverse("vouchers:mine"), claim).status_code == 302
+    assert Voucher.objects.filter(organisation=firm, status="claimed").count() == 1
+    # a new form is a new claim
+    claim["key"] = client.get(reverse("vouchers:mine")).context["form"].initial["key"]
+    assert client.post(reverse("vouchers:mine"), claim).status_code == 302
+    assert Voucher.objects.filter(organisation=firm, status="claimed").count() == 2
 
 
 def test_enterprise_user_cannot_use_bureau_pages(client, enterprise_user):
