@@ -9,10 +9,7 @@ class CoreConfig(AppConfig):
     url_prefix = None
 
     def ready(self) -> None:
-        from kechuang.core import (
-            lookups,  # noqa: F401 - registers `__any_of`
-            memlimit,
-        )
+        from kechuang.core import memlimit
 
         memlimit.apply_if_worker()  # the task worker (it parses uploads) runs under a memory cap
 
