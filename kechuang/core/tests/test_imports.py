@@ -398,7 +398,10 @@ def test_money_column_places_round_once(db):
     from kechuang.core.imports import values
 
     column = imports.ImportColumn("rd", "研发", kind="money", unit="万元", places=2)
-    assert values.convert("49.99996", column, source_unit="元") == Decimal("0.00")
+    # rounded once: 50049.996元 = 5.0049996万元 → 5.00 (rounding to 分 first would give 5.01)
+    assert values.convert("50049.996", column, source_unit="元") == Decimal("5.00")
+    with pytest.raises(values.CellError, match="后为0"):  # 49.99996元 would be kept as 0.00万元
+        values.convert("49.99996", column, source_unit="元")
     assert values.convert("123456", column, source_unit="元") == Decimal("12.35")
     assert values.convert("1.5", imports.ImportColumn("x", "x", kind="money"), source_unit="万元") == Decimal(
         "15000.00"
