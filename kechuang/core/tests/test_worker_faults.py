@@ -110,7 +110,13 @@ def test_worker_and_scheduler_outlive_a_sqlite_lock_held_past_the_timeout(staff,
         assert Organisation.objects.filter(name__startswith="锁库测试企业").count() == 20
         assert "database error, retrying" in (tmp_path / "worker.log").read_text()
         assert "database error, retrying" in (tmp_path / "scheduler.log").read_text()
-        assert _beats(ProcessHeartbeat.Kind.WORKER) and _beats(ProcessHeartbeat.Kind.SCHEDULER)
+        _wait(  # the scheduler beats after its loop's pass, which may end just after the check above
+            lambda: _beats(ProcessHeartbeat.Kind.WORKER) and _beats(ProcessHeartbeat.Kind.SCHEDULER),
+            60,
+            "both processes to beat",
+            scheduler,
+            tmp_path / "scheduler.log",
+        )
     finally:
         _stop(worker, scheduler)
 
