@@ -516,7 +516,7 @@ def join(items: list[str]) -> str:
     return "、".join(items)
 
 
-# The generators live in reports/generators.py (imported here so that the registry is complete).
+# The generators live in reports/generators/, a module per section (imported so the registry is complete).
 from kechuang.reports import generators as _generators  # noqa: E402, F401
 
 # --- documents ------------------------------------------------------------------------------------------
