@@ -129,6 +129,18 @@ def workbook() -> bytes:
     return buf.getvalue()
 
 
+def wait_for_page(browser, url: str, pattern: re.Pattern, what: str, seconds: int = 300) -> re.Match:
+    """Poll a page until `pattern` appears in it; fail with `what` if it never does."""
+    deadline = time.monotonic() + seconds
+    page = ""
+    while time.monotonic() < deadline:
+        _, _, page = browser.request(url)
+        if match := pattern.search(page):
+            return match
+        time.sleep(1)
+    fail(f"{what}: {page[:1000]}")
+
+
 def main() -> None:
     if not shutil.which("psql"):
         fail("psql not found (apt-get install postgresql-client)")
@@ -233,13 +245,17 @@ def main() -> None:
         status, url, html = browser.upload(
             f"{b}/imports/organisations/", "企业名录.xlsx", workbook(), referer=f"{b}/imports/organisations/"
         )
-        match = re.search(r'name="attachment" value="([0-9a-f-]{36})"', html)
-        if not match:
-            fail(f"the import preview did not offer a confirmation ({status}); page starts: {html[:500]}")
+        preview = re.search(r"/jobs/(\d+)/", url)
+        if not preview:
+            fail(f"the upload did not start a preview job ({status} {url}); page starts: {html[:500]}")
+        confirm = wait_for_page(
+            browser,
+            f"{b}/imports/jobs/{preview.group(1)}/",
+            re.compile(r'action="(/imports/jobs/\d+/confirm/)"'),
+            "the worker did not offer a confirmation for the preview",
+        )
         status, url, html = browser.post(
-            f"{b}/imports/organisations/confirm/",
-            {"attachment": match.group(1)},
-            referer=f"{b}/imports/organisations/",
+            f"{b}{confirm.group(1)}", {}, referer=f"{b}/imports/jobs/{preview.group(1)}/"
         )
         job = re.search(r"/jobs/(\d+)/", url)
         if not job:
