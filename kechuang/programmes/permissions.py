@@ -26,7 +26,7 @@ class ApplicationPolicy(Policy):
             return region_rule(user, "call__region__")
         if user.role == Role.LEADER and action == "view":
             return region_rule(user, "call__region__")
-        if user.role == Role.ENTERPRISE and action in {"view", "change"} and user.organisation_id:
+        if user.role == Role.ENTERPRISE and action in {"view", "change", "submit"} and user.organisation_id:
             return models.Q(organisation_id=user.organisation_id)
         if user.role == Role.EXPERT and action in {"view", "review"} and user.person_id:
             from kechuang.programmes.models import ReviewAssignment

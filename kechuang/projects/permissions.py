@@ -17,7 +17,8 @@ class ProjectPolicy(RegionScopedPolicy):
     region_path = "region__"
     organisation_field = "undertaking_unit"
     staff_actions = frozenset({"view", "change", "create", "export", "disburse", "review", "transition"})
-    leader_actions = frozenset({"view", "export"})
+    # "oversee": leadership is shown what has been escalated to it (overdue milestones, core.todos).
+    leader_actions = frozenset({"view", "export", "oversee"})
     enterprise_actions = frozenset({"view", "report", "request_change"})
 
     @property
@@ -91,6 +92,7 @@ class FindingPolicy(Policy):
         "view": ("view",),
         "follow_up": ("inspect", "change", "rectify"),
         "close": ("inspect", "change"),
+        "rectify": ("rectify",),
     }
 
     @property
@@ -135,6 +137,7 @@ projects = ProjectPolicy()
 reviews = ProjectPartPolicy("ProjectReview")
 reports = ProjectPartPolicy("ProgressReport")
 changes = ProjectPartPolicy("ChangeRequest")
+milestones = ProjectPartPolicy("Milestone")
 reserve = ReservePolicy()
 campaigns = CampaignPolicy()
 campaign_items = CampaignItemPolicy()
