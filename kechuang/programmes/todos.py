@@ -109,7 +109,7 @@ KINDS = (
             status__in=[S.DRAFT, S.RETURNED], call__closes_at__date__gte=ctx.today
         ),
         due=Due("call__closes_at"),
-        url=lambda a: reverse("programmes:application_edit", args=[a.pk]),
+        url=_application,
         title=lambda a: f"{a.title}（{a.get_status_display()}）",
         related=("call",),
         order=16,
