@@ -94,7 +94,14 @@ class ObjectionPolicy(Policy):
 
 
 class TrainingPolicy(RegionScopedPolicy):
+    """Staff plan and run the trainings of their region, leaders read them; a firm sees the trainings it is
+    invited to or registered for, and registers ("register", also its to-do while it has not)."""
+
     organisation_field = "participants__organisation"
+    enterprise_actions = frozenset({"view", "register"})
+
+    def allows_create(self, user, **context) -> bool:
+        return user.is_authenticated and user.role == Role.STAFF and user.region_id is not None
 
     @property
     def model(self):

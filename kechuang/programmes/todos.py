@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kechuang.core.todos import Due, TaskKind
 from kechuang.programmes import permissions
-from kechuang.programmes.models import Application, Objection
+from kechuang.programmes.models import Application, Objection, Training
 
 S = Application.Status
 
@@ -113,5 +113,24 @@ KINDS = (
         title=lambda a: f"{a.title}（{a.get_status_display()}）",
         related=("call",),
         order=16,
+    ),
+    TaskKind(
+        key="programmes.training_register",
+        label="待报名的培训",
+        description="邀请本单位参加的培训与宣讲，请在举办日前报名",
+        policy=permissions.trainings,
+        action="register",
+        pending=lambda qs, ctx: qs.filter(
+            held_on__gte=ctx.today,
+            pk__in=Training.objects.filter(
+                participants__organisation_id=ctx.user.organisation_id,
+                participants__invited=True,
+                participants__registered=False,
+            ).values("pk"),
+        ),
+        due=Due("held_on"),
+        url=lambda t: reverse("programmes:training_detail", args=[t.pk]),
+        title=lambda t: f"{t.title}（{t.get_mode_display()}，{t.place}）" if t.place else t.title,
+        order=17,
     ),
 )
