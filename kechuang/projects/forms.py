@@ -116,8 +116,18 @@ class AssignForm(BootstrapForm):
     def __init__(self, *args, inspectors, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspector"].queryset = inspectors
-        self.fields["items"].queryset = items
-        self.fields["items"].widget.attrs["class"] = "form-check-input"
+        self.fields["inspector"].label_from_instance = lambda u: u.display_name or u.username
+        self.fields["items"].queryset = items.select_related("project__undertaking_unit", "inspector")
+        self.fields["items"].label_from_instance = _item_label
+        # One class for the list and its boxes (Django puts the widget's class on both): a bordered,
+        # scrolling list inside the card, each project's name on its own wrapped line.
+        self.fields["items"].widget.attrs["class"] = "kc-checks"
+
+
+def _item_label(item) -> str:
+    project = item.project
+    who = f"现督查人：{item.inspector.display_name or item.inspector.username}" if item.inspector_id else "未指派"
+    return f"{project.number} {project.name}（{project.undertaking_unit.name}）· {who}"
 
 
 class ReserveForm(BootstrapForm):
