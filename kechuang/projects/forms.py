@@ -126,8 +126,21 @@ class AssignForm(BootstrapForm):
 
 def _item_label(item) -> str:
     project = item.project
-    who = f"现督查人：{item.inspector.display_name or item.inspector.username}" if item.inspector_id else "未指派"
+    who = (
+        f"现督查人：{item.inspector.display_name or item.inspector.username}"
+        if item.inspector_id
+        else "未指派"
+    )
     return f"{project.number} {project.name}（{project.undertaking_unit.name}）· {who}"
+
+
+class ExcuseForm(BootstrapForm):
+    reason = forms.CharField(
+        label="未督查原因",
+        max_length=200,
+        help_text="如：项目已于督查期间前终止；承担单位已注销。原因列入督查报告的例外清单。",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReserveForm(BootstrapForm):

@@ -71,7 +71,7 @@ KINDS = (
         policy=permissions.campaign_items,
         action="inspect",
         pending=lambda qs, ctx: qs.filter(
-            inspected_at__isnull=True, campaign__status=SupervisionCampaign.Status.OPEN
+            inspected_at__isnull=True, exception_reason="", campaign__status=SupervisionCampaign.Status.OPEN
         ),
         due=Due("campaign__period_end"),
         url=lambda i: reverse("projects:item_inspect", args=[i.pk]),

@@ -31,6 +31,7 @@ from kechuang.projects.services.supervision import (
     campaign_sync,
     finding_add,
     finding_follow_up,
+    item_excuse,
     item_inspect,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "document_add",
     "finding_add",
     "finding_follow_up",
+    "item_excuse",
     "item_inspect",
     "milestone_add",
     "outcome_add",

@@ -120,6 +120,28 @@ def campaign_assign(*, actor, campaign: SupervisionCampaign, item_ids, inspector
 
 
 @transaction.atomic
+def item_excuse(*, actor, item: CampaignItem, reason: str) -> CampaignItem:
+    """Record why a project of the campaign cannot be inspected (an exception listed in the report)."""
+    _require(permissions.campaign_items, actor, "change", item, "只有本区科技局工作人员可以说明未督查原因。")
+    reason = (reason or "").strip()
+    if item.campaign.status != SupervisionCampaign.Status.OPEN:
+        raise ValidationError("督查已结束。")
+    if item.inspected_at is not None:
+        raise ValidationError("该项目已督查，无需说明未督查原因。")
+    if len(reason) < 4:
+        raise ValidationError({"reason": "请具体说明无法督查的原因（至少4个字）。"})
+    item.exception_reason = reason[:200]
+    item.save(update_fields=["exception_reason"])
+    audit.record(
+        actor=actor,
+        action="campaign.excuse",
+        obj=item.campaign,
+        changes={"project": item.project_id, "reason": reason},
+    )
+    return item
+
+
+@transaction.atomic
 def item_inspect(
     *, actor, item: CampaignItem, progress: str, funds_spent, problems: str = ""
 ) -> CampaignItem:
@@ -130,8 +152,8 @@ def item_inspect(
         raise ValidationError({"progress": "请选择进度对照结论。"})
     before = audit.snapshot(item, ["progress", "funds_spent", "problems", "inspected_at"])
     item.progress, item.funds_spent, item.problems = progress, _money(funds_spent, "资金使用"), problems
-    item.inspected_at = dates.now()
-    item.save(update_fields=["progress", "funds_spent", "problems", "inspected_at"])
+    item.inspected_at, item.exception_reason = dates.now(), ""
+    item.save(update_fields=["progress", "funds_spent", "problems", "inspected_at", "exception_reason"])
     audit.record(
         actor=actor,
         action="campaign.inspect",
@@ -201,8 +223,11 @@ def campaign_close(*, actor, campaign: SupervisionCampaign) -> SupervisionCampai
     cov = campaign_coverage(campaign)
     if cov["missing"]:
         names = "、".join(p.name for p in cov["missing"][:10])
+        late = len(cov["not_in_campaign"])
         raise ValidationError(
-            f"还有{len(cov['missing'])}个项目未督查（{names}），覆盖率须达到100%才能结束督查。"
+            f"还有{len(cov['missing'])}个项目未督查（{names}）：覆盖率须达到100%，"
+            "确实无法督查的项目须逐个说明原因后才能结束督查"
+            + (f"；其中{late}个期内在实施的项目尚未纳入本次督查，请先纳入迟登记项目。" if late else "。")
         )
     if not SupervisionCampaign.objects.filter(pk=campaign.pk, status="open").update(
         status="closed", closed_at=dates.now()
