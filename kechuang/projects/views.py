@@ -10,10 +10,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import Role
 from kechuang.core import exports, files
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for, organisations
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 from kechuang.projects import documents, forms, permissions, selectors, services
 from kechuang.projects.models import (

@@ -15,4 +15,4 @@ def test_skip_link_and_current_menu_entry(client, staff):
     assert 'kc-side-home active" aria-current="page"' in html
     html = client.get(reverse("statistics:indicators")).content.decode()
     assert html.count('aria-current="page"') == 1
-    assert 'kc-side-home active' not in html
+    assert "kc-side-home active" not in html
