@@ -134,6 +134,14 @@ def _item_label(item) -> str:
     return f"{project.number} {project.name}（{project.undertaking_unit.name}）· {who}"
 
 
+class AcceptanceForm(BootstrapForm):
+    summary = forms.CharField(
+        label="任务书目标完成情况",
+        help_text="简要说明各阶段目标、考核指标的完成情况与资金使用情况；任务书阶段目标须已全部完成。",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
 class ExcuseForm(BootstrapForm):
     reason = forms.CharField(
         label="未督查原因",

@@ -14,12 +14,14 @@ from kechuang.projects.models import (
     Milestone,
     MilestoneWarning,
     ProgressReport,
+    ProjectReview,
     ProjectStatus,
     SupervisionCampaign,
 )
 
 REPORT_REVIEW_DAYS = 10  # a progress report reviewed after it is submitted
 CHANGE_DECIDE_DAYS = 10  # a change request decided after it is filed
+ACCEPTANCE_ORGANISE_DAYS = 20  # the 验收 panel drawn after the firm applies
 MILESTONE_AHEAD_DAYS = 20  # a firm sees a milestone this many working days before it is due
 
 ACTIVE = [ProjectStatus.APPROVED, ProjectStatus.IN_PROGRESS]
@@ -138,5 +140,18 @@ KINDS = (
         title=lambda m: f"{m.project}：{m.title}",
         related=("project",),
         order=36,
+    ),
+    TaskKind(
+        key="projects.acceptance_organise",
+        label="验收申请待组织",
+        description=f"承担单位已申请验收的项目，{ACCEPTANCE_ORGANISE_DAYS} 个工作日内抽取专家组织验收",
+        policy=permissions.projects,
+        action="review",
+        pending=lambda qs, ctx: qs.filter(
+            status=ProjectStatus.IN_PROGRESS, acceptance_requested_on__isnull=False
+        ).exclude(reviews__kind=ProjectReview.Kind.ACCEPTANCE, reviews__conclusion=""),
+        due=Due("acceptance_requested_on", ACCEPTANCE_ORGANISE_DAYS),
+        url=lambda p: reverse("projects:project_detail", args=[p.pk]),
+        order=37,
     ),
 )

@@ -38,6 +38,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/sync/", vc.campaign_sync, name="campaign_sync"),
     path("campaigns/<int:pk>/close/", vc.campaign_close, name="campaign_close"),
     path("items/<int:pk>/excuse/", vc.item_excuse, name="item_excuse"),
+    path("<int:pk>/acceptance/", vc.acceptance_apply, name="acceptance_apply"),
     path("campaigns/<int:pk>/summary.docx", views.campaign_docx, name="campaign_docx"),
     path("items/<int:pk>/inspect/", views.item_inspect, name="item_inspect"),
     path("items/<int:pk>/finding/", views.finding_add, name="finding_add"),

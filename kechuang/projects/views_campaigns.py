@@ -1,5 +1,5 @@
-"""督查 campaign routine: take in late-registered projects, explain the projects that cannot be inspected,
-and close the campaign (100% coverage, or every gap explained)."""
+"""Routine project jobs: the 督查 campaign (take in late-registered projects, explain the projects that
+cannot be inspected, close with 100% coverage or every gap explained) and the firm's 验收 application."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.projects import forms, permissions, services
-from kechuang.projects.views import _error, _form_page
+from kechuang.projects.views import _error, _form_page, _project_action
 
 
 def _message(exc: ValidationError) -> str:
@@ -59,3 +59,15 @@ def item_excuse(request, pk):
             messages.success(request, "已记录未督查原因。")
             return redirect("projects:campaign_detail", item.campaign_id)
     return _form_page(request, form, f"未督查原因：{item.project.number} {item.project.name}")
+
+
+@login_required
+def acceptance_apply(request, pk):
+    return _project_action(
+        request,
+        pk,
+        "report",
+        forms.AcceptanceForm,
+        "申请验收",
+        lambda p, d: services.acceptance_apply(actor=request.user, project=p, **d),
+    )

@@ -27,6 +27,7 @@ EXPECTED = {
     "projects.rectify": Role.ENTERPRISE,
     "projects.milestone": Role.ENTERPRISE,
     "projects.escalated": Role.LEADER,
+    "projects.acceptance_organise": Role.STAFF,
     "vouchers.claim_review": Role.STAFF,
     "vouchers.redemption_review": Role.STAFF,
     "vouchers.publicity_close": Role.STAFF,
@@ -105,6 +106,7 @@ def _fill_in_what_the_demo_leaves_empty(users) -> None:
         opened_at=now,
     )
     CampaignItem.objects.create(campaign=campaign, project=project, inspector=staff)
+    Project.objects.filter(pk=project.pk).update(status="in_progress", acceptance_requested_on=dates.today())
     redemption = (
         Redemption.objects.filter(voucher__programme__region=zc)
         .exclude(status__in=["submitted", "publicity", "payout_requested"])

@@ -22,7 +22,13 @@ from kechuang.projects.services.reserve import (
     reserve_transition,
     reserve_update,
 )
-from kechuang.projects.services.reviews import PANEL_RULES, outcome_add, review_conclude, review_draw
+from kechuang.projects.services.reviews import (
+    PANEL_RULES,
+    acceptance_apply,
+    outcome_add,
+    review_conclude,
+    review_draw,
+)
 from kechuang.projects.services.supervision import (
     active_projects,
     campaign_assign,
@@ -36,6 +42,7 @@ from kechuang.projects.services.supervision import (
 )
 
 __all__ = [
+    "acceptance_apply",
     "FISCAL_FIELDS",
     "LEVEL_PREFIX",
     "PANEL_RULES",
