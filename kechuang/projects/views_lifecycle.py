@@ -111,7 +111,9 @@ def reserve_move(request, pk):
     form = forms.ReserveMoveForm(
         request.POST or None,
         targets=targets,
-        projects=selectors.projects_for(request.user, action="change").order_by("-year", "number"),
+        projects=selectors.projects_for(request.user, action="change")
+        .filter(undertaking_unit_id=reserve.organisation_id)  # the same firm's projects only
+        .order_by("-year", "number"),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,9 +6,9 @@ import datetime as dt
 from collections import defaultdict
 
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import Role
 from kechuang.core import dates, todos
 from kechuang.core.models import Region
+from kechuang.core.roles import Role
 from kechuang.core.tests.factories import OrganisationFactory
 
 EXPECTED = {
