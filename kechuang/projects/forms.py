@@ -224,6 +224,9 @@ class DocumentForm(BootstrapForm):
 
 class FollowUpForm(BootstrapForm):
     follow_up = forms.CharField(label="整改或跟踪情况", widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(
+        label="整改佐证材料", required=False, help_text="整改报告、现场照片等（PDF、图片或 Office 文件）"
+    )
     close = forms.BooleanField(label="整改已完成，销号", required=False)
 
     def __init__(self, *args, may_close, **kwargs):

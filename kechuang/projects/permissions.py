@@ -82,6 +82,8 @@ class CampaignItemPolicy(Policy):
             return models.Q(project__undertaking_unit_id=user.organisation_id)
         if action == "change" and user.role == Role.STAFF:
             return region_rule(user, "campaign__region__")
+        if action == "oversee" and user.role == Role.LEADER:  # overdue rectification escalates to leadership
+            return region_rule(user, "campaign__region__")
         return None
 
 
@@ -93,6 +95,7 @@ class FindingPolicy(Policy):
         "follow_up": ("inspect", "change", "rectify"),
         "close": ("inspect", "change"),
         "rectify": ("rectify",),
+        "oversee": ("oversee",),
     }
 
     @property

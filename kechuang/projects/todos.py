@@ -154,4 +154,20 @@ KINDS = (
         url=lambda p: reverse("projects:project_detail", args=[p.pk]),
         order=37,
     ),
+    TaskKind(
+        key="projects.rectify_escalated",
+        label="整改逾期升级督办",
+        description=f"整改期限过后 {rules.ESCALATE_AFTER_WORKING_DAYS} 个工作日仍未销号的督查问题",
+        policy=permissions.findings,
+        action="oversee",
+        pending=lambda qs, ctx: qs.filter(
+            status=Finding.Status.OPEN,
+            deadline__lt=ctx.cutoff(Due("deadline", rules.ESCALATE_AFTER_WORKING_DAYS)),
+        ),
+        due=Due("deadline"),
+        url=lambda f: reverse("projects:finding_list") + "?state=overdue",
+        title=lambda f: f"{f.item.project}：{f}",
+        related=("item__project",),
+        order=38,
+    ),
 )

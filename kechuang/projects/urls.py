@@ -31,6 +31,7 @@ urlpatterns = [
     path("reserve/<int:pk>/move/", lc.reserve_move, name="reserve_move"),
     path("findings/", lc.finding_list, name="finding_list"),
     path("findings/<int:pk>/", lc.finding_follow_up, name="finding_follow_up"),
+    path("findings/<int:pk>/files/<uuid:uid>/", lc.finding_file, name="finding_file"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -28,6 +28,7 @@ EXPECTED = {
     "projects.milestone": Role.ENTERPRISE,
     "projects.escalated": Role.LEADER,
     "projects.acceptance_organise": Role.STAFF,
+    "projects.rectify_escalated": Role.LEADER,
     "vouchers.claim_review": Role.STAFF,
     "vouchers.redemption_review": Role.STAFF,
     "vouchers.publicity_close": Role.STAFF,

@@ -83,6 +83,9 @@ class Finding(models.Model):
     deadline = models.DateField("整改期限")
     status = models.CharField("状态", max_length=6, choices=Status.choices, default=Status.OPEN)
     follow_up = models.TextField("跟踪情况", blank=True)
+    evidence = models.ManyToManyField(
+        "core.Attachment", blank=True, related_name="+", verbose_name="整改佐证材料"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)

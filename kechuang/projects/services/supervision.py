@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from kechuang.core import audit, dates
+from kechuang.core import services as core_services
 from kechuang.core.roles import Role
 from kechuang.notifications.services import notify
 from kechuang.projects import permissions
@@ -192,7 +193,10 @@ def finding_add(*, actor, item: CampaignItem, problem: str, demand: str, deadlin
 
 
 @transaction.atomic
-def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = False) -> Finding:
+def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = False, files=()) -> Finding:
+    """Record rectification (the firm) or follow-up (inspector, staff), with evidence files (photos, reports)
+    stored through core; closing (销号) is for the inspector or staff. Call inside
+    `core.services.attachments_atomic()` so a refused follow-up keeps no file."""
     item = finding.item
     allowed = any(permissions.campaign_items.allows(actor, a, item) for a in ("inspect", "change", "rectify"))
     if not allowed:
@@ -206,11 +210,23 @@ def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = 
     if close:
         finding.status, finding.closed_at = Finding.Status.CLOSED, dates.now()
     finding.save(update_fields=["follow_up", "status", "closed_at"])
+    project = item.project
+    for name, data in files:
+        finding.evidence.add(
+            core_services.attachment_store(
+                actor=actor,
+                data=data,
+                original_name=name,
+                kind="整改佐证",
+                organisation=project.undertaking_unit,
+                region=project.region,
+            )
+        )
     audit.record(
         actor=actor,
         action="campaign.finding_follow_up",
         obj=item.campaign,
-        changes={"finding": finding.pk, "closed": close},
+        changes={"finding": finding.pk, "closed": close, "files": [name for name, _ in files]},
     )
     return finding
 
