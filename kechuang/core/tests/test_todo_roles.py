@@ -9,7 +9,7 @@ from kechuang.accounts.models import User
 from kechuang.core import dates, todos
 from kechuang.core.models import Region
 from kechuang.core.roles import Role
-from kechuang.core.tests.factories import OrganisationFactory
+from kechuang.core.tests.factories import OrganisationFactory, UserFactory
 
 EXPECTED = {
     "programmes.check": Role.STAFF,
@@ -42,7 +42,19 @@ EXPECTED = {
 
 def _fill_in_what_the_demo_leaves_empty(users) -> None:
     """One waiting record for each kind the demo has none of (records as the workflows leave them)."""
-    from kechuang.programmes.models import Application, Call, Expert, Objection, ReviewAssignment, ReviewDraw
+    from kechuang.enterprises.models import QualificationKind
+    from kechuang.enterprises.services import qualification_record
+    from kechuang.programmes.models import (
+        Application,
+        Call,
+        Expert,
+        Objection,
+        PublicityPeriod,
+        ReviewAssignment,
+        ReviewDraw,
+        Training,
+        TrainingParticipant,
+    )
     from kechuang.projects.models import (
         CampaignItem,
         ChangeRequest,
@@ -71,19 +83,49 @@ def _fill_in_what_the_demo_leaves_empty(users) -> None:
 
     application(S.ACCEPTED)
     application(S.REVIEWED)
-    open_call = (
-        Call.objects.filter(closes_at__gt=now).exclude(applications__organisation=qiye.organisation).first()
+    open_call = Call.objects.create(
+        programme=call.programme,
+        name="待办测试批次",
+        opens_at=now - dt.timedelta(days=10),
+        closes_at=now + dt.timedelta(days=20),
+        region=zc,
     )
     Application.objects.create(
         call=open_call, organisation=qiye.organisation, title="方达电子申报草稿", created_by=qiye
     )
-    objection = Objection.objects.filter(publicity__call__region=zc).first()
-    Objection.objects.filter(pk=objection.pk).update(status=Objection.Status.OPEN, answered_at=None)
+    Objection.objects.create(
+        publicity=PublicityPeriod.objects.filter(call__region=zc).first(),
+        name="张三",
+        contact="13800001111",
+        reason="请核实该企业知识产权权属",
+        submitted_at=now,
+    )
+    training = Training.objects.create(
+        title="待办测试培训",
+        topic="高企认定",
+        held_on=dates.today() + dt.timedelta(days=10),
+        region=zc,
+        created_by=staff,
+    )
+    TrainingParticipant.objects.create(training=training, organisation=qiye.organisation, invited=True)
+    renewing = UserFactory(enterprise=True, organisation=OrganisationFactory(region=town)).organisation
+    valid_from = dates.today() - dt.timedelta(days=900)
+    qualification_record(
+        actor=staff,
+        organisation=renewing,
+        kind=QualificationKind.objects.get(code="hnte"),
+        valid_from=valid_from,
+        valid_until=dates.today() + dt.timedelta(days=100),
+        number=f"GR{valid_from.year}37987654",
+    )
     under_review = application(S.UNDER_REVIEW)
     ReviewDraw.objects.create(
         application=under_review, record={}, seed="s", hash="h", drawn_at=now, drawn_by=staff
     )
-    ReviewAssignment.objects.create(application=under_review, expert=Expert.objects.get(person=expert.person))
+    panel_member, _ = Expert.objects.get_or_create(
+        person=expert.person, defaults={"category": Expert.Category.TECHNICAL, "region": zc}
+    )
+    ReviewAssignment.objects.create(application=under_review, expert=panel_member)
 
     project = Project.objects.filter(region=zc, undertaking_unit=qiye.organisation).first()
     ProgressReport.objects.create(
