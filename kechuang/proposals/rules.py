@@ -23,6 +23,7 @@ class Facts:
     feedback: str
     round: int
     claims_failed: int = 0  # sentences of the reply draft that no longer hold (checked before replying)
+    signed: bool = False  # the reply draft went through 核稿 and 签发 (which gave it its 文号)
 
 
 def _need_reply(f: Facts) -> str:
@@ -30,8 +31,10 @@ def _need_reply(f: Facts) -> str:
         return "请先生成或上传答复稿。"
     if not f.result_class:
         return "请选择办理结果分类（A/B/C）。"
+    if not f.signed:
+        return "答复稿须经核稿、签发后才能正式答复（签发时编发文字号）。"
     if not f.reply_number.strip():
-        return "请填写答复文号。"
+        return "答复稿签发后才有发文字号。"
     if f.co_units_with_opinion < f.co_units:
         return f"还有{f.co_units - f.co_units_with_opinion}个协办单位未提交意见，不能答复。"
     if f.claims_failed:

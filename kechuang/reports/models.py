@@ -198,7 +198,9 @@ class SignedDocument(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["-signed_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "kind", "year", "serial"], name="signed_document_serial"),
+            models.UniqueConstraint(
+                fields=["region", "kind", "year", "serial"], name="signed_document_serial"
+            ),
             models.UniqueConstraint(fields=["region", "number"], name="signed_document_number"),
         ]
 

@@ -28,7 +28,11 @@ class Facts:
 
 
 def _submit(f: Facts) -> str:
-    return "" if not f.claims_failed else f"稿中有{f.claims_failed}句与现有记录不符，请重新取数或修改后再送核稿。"
+    return (
+        ""
+        if not f.claims_failed
+        else f"稿中有{f.claims_failed}句与现有记录不符，请重新取数或修改后再送核稿。"
+    )
 
 
 def _check(f: Facts) -> str:
@@ -47,7 +51,12 @@ def _sign(f: Facts) -> str:
     return ""
 
 
-GUARDS: dict[str, Callable[[Facts], str]] = {"submit": _submit, "check": _check, "return": _return, "sign": _sign}
+GUARDS: dict[str, Callable[[Facts], str]] = {
+    "submit": _submit,
+    "check": _check,
+    "return": _return,
+    "sign": _sign,
+}
 
 
 def check(action: str, facts: Facts) -> str:

@@ -153,7 +153,7 @@ def draft_comment(*, actor, draft: SummaryDraft, text: str) -> DraftComment:
 
 
 def issuer_name(user) -> str:
-    return (user.get_full_name() or user.get_username()).strip()
+    return (getattr(user, "display_name", "") or user.get_full_name() or user.get_username()).strip()
 
 
 @transaction.atomic

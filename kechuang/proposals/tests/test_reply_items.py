@@ -140,13 +140,15 @@ def test_a_reply_whose_figures_no_longer_hold_cannot_be_sent(client, staff, prop
         proposal=proposal,
         version=proposal.version,
         result_class=ResultClass.objects.get(code="A"),
-        reply_number="周科函〔2020〕15号",
         contact="",
     )
-    assert services.suggested_reply_number(proposal, 2020) == "周科函〔2020〕16号"
     services.proposal_transition(actor=staff, proposal=proposal, to="cosigning")
     QualificationFactory(organisation=OrganisationFactory(region=town), valid_from=dt.date(2020, 3, 1))
-    with pytest.raises(ValidationError, match="答复稿中有1句与现有记录不符"):
+    from kechuang.reports import signoff
+
+    with pytest.raises(ValidationError, match="稿中有1句与现有记录不符"):
+        signoff.draft_submit(actor=staff, draft=proposal.reply_draft, version=proposal.reply_draft.version)
+    with pytest.raises(ValidationError, match="答复稿须经核稿、签发"):
         services.proposal_transition(actor=staff, proposal=proposal, to="replied", today=AS_OF)
     client.force_login(staff)
     assert client.get(reverse("proposals:letter", args=[proposal.pk])).status_code == 409

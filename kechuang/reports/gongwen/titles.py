@@ -22,7 +22,9 @@ jieba.setLogLevel(60)
 NO_LINE_START = frozenset("的之和与及或等了着地得暨")
 NO_LINE_END = ("关于", "对于", "对", "就", "在", "为", "和", "与", "及", "暨", "第", "《", "“", "（")
 # Pieces kept whole whatever the segmenter says: 第134092号, 〔2020〕15号, (…), 《…》 up to 12 characters.
-KEEP_WHOLE = re.compile(r"第[0-9０-９一二三四五六七八九十百千]+[号条项次批届]|〔\d{4}〕\d*号?|\d+(?:\.\d+)?[%号年月日]?")
+KEEP_WHOLE = re.compile(
+    r"第[0-9０-９一二三四五六七八九十百千]+[号条项次批届]|〔\d{4}〕\d*号?|\d+(?:\.\d+)?[%号年月日]?"
+)
 
 
 def width(text: str) -> float:
