@@ -31,12 +31,12 @@ def _need_reply(f: Facts) -> str:
         return "请先生成或上传答复稿。"
     if not f.result_class:
         return "请选择办理结果分类（A/B/C）。"
+    if f.co_units_with_opinion < f.co_units:
+        return f"还有{f.co_units - f.co_units_with_opinion}个协办单位未提交意见，不能答复。"
     if not f.signed:
         return "答复稿须经核稿、签发后才能正式答复（签发时编发文字号）。"
     if not f.reply_number.strip():
         return "答复稿签发后才有发文字号。"
-    if f.co_units_with_opinion < f.co_units:
-        return f"还有{f.co_units - f.co_units_with_opinion}个协办单位未提交意见，不能答复。"
     if f.claims_failed:
         return f"答复稿中有{f.claims_failed}句与现有记录不符，请重新取数或修改后再答复。"
     return ""

@@ -96,6 +96,12 @@ def _failures(draft: SummaryDraft) -> int:
     return len(check_draft(draft).failures)
 
 
+def _sync(original: SummaryDraft, fresh: SummaryDraft) -> SummaryDraft:
+    """The caller's instance sees the step (its stage and version), as after any other service."""
+    original.stage, original.version = fresh.stage, fresh.version
+    return original
+
+
 def _move(actor, draft, action: str, comment: str, version_row=None, **extra) -> SummaryDraft:
     to = rules.target(action)
     old = draft.stage
@@ -117,26 +123,26 @@ def _move(actor, draft, action: str, comment: str, version_row=None, **extra) ->
 @transaction.atomic
 def draft_submit(*, actor, draft: SummaryDraft, version: int, comment: str = "") -> SummaryDraft:
     """拟稿人 sends the draft to 核稿: its text becomes a numbered version."""
-    draft = _locked(draft, version)
-    _step(actor, draft, "submit", comment, _failures(draft))
-    kept = _keep_version(draft, actor, rules.CHECKING)
-    return _move(actor, draft, "submit", comment, kept, version_number=kept.number)
+    fresh = _locked(draft, version)
+    _step(actor, fresh, "submit", comment, _failures(fresh))
+    kept = _keep_version(fresh, actor, rules.CHECKING)
+    return _sync(draft, _move(actor, fresh, "submit", comment, kept, version_number=kept.number))
 
 
 @transaction.atomic
 def draft_check(*, actor, draft: SummaryDraft, version: int, comment: str = "") -> SummaryDraft:
     """核稿人 passes the version sent to 核稿 on to 签发."""
-    draft = _locked(draft, version)
-    _step(actor, draft, "check", comment)
-    return _move(actor, draft, "check", comment)
+    fresh = _locked(draft, version)
+    _step(actor, fresh, "check", comment)
+    return _sync(draft, _move(actor, fresh, "check", comment))
 
 
 @transaction.atomic
 def draft_return(*, actor, draft: SummaryDraft, version: int, comment: str) -> SummaryDraft:
     """核稿人 or 签发人 send the draft back to 拟稿 with what to change."""
-    draft = _locked(draft, version)
-    _step(actor, draft, "return", comment)
-    return _move(actor, draft, "return", comment)
+    fresh = _locked(draft, version)
+    _step(actor, fresh, "return", comment)
+    return _sync(draft, _move(actor, fresh, "return", comment))
 
 
 @transaction.atomic
@@ -162,7 +168,7 @@ def draft_sign(*, actor, draft: SummaryDraft, version: int, comment: str = "", o
     the version signed (the PDF is converted from that .docx on first download and kept). The draft is
     frozen from now on; its claims are still checked on its page (a figure
     that changes later is flagged there), the signed file stays as it was."""
-    draft = _locked(draft, version)
+    original, draft = draft, _locked(draft, version)
     _step(actor, draft, "sign", comment, _failures(draft))
     on = on or dates.today()
     composer = documents.composer_for(draft)
@@ -191,7 +197,7 @@ def draft_sign(*, actor, draft: SummaryDraft, version: int, comment: str = "", o
         docx=data,
         docx_sha256=hashlib.sha256(data).hexdigest(),
     )
-    _move(actor, draft, "sign", comment, kept, number=number, version_number=kept.number)
+    _sync(original, _move(actor, draft, "sign", comment, kept, number=number, version_number=kept.number))
     if composer.after_sign is not None:
         composer.after_sign(signed=signed, actor=actor)
     return signed
