@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kechuang.reports import docx_layout as L
 from kechuang.reports import summary
 from kechuang.reports.formatting import cn_date
 
@@ -64,27 +63,6 @@ def to_markdown(doc: dict, *, date: dt.date, signature: str = "") -> str:
         lines += [signature, ""]
     lines.append(cn_date(date))
     return "\n".join(lines) + "\n"
-
-
-def write_body(document, doc: dict) -> None:
-    if doc["opening"]:
-        L.body(document, doc["opening"])
-    for heading, text in summary.paragraphs(doc):
-        L.body(document, text, heading=heading)
-    if doc["closing"]:
-        L.body(document, doc["closing"])
-
-
-def to_docx(doc: dict, *, date: dt.date, signature: str = "") -> bytes:
-    document = L.new_document()
-    L.title(document, doc["title"])
-    L.blank(document)
-    write_body(document, doc)
-    L.blank(document)
-    if signature:
-        L.right_aligned(document, signature)
-    L.right_aligned(document, cn_date(date))
-    return L.to_bytes(document)
 
 
 DRAFT_MARK = "草稿（未签发）"
