@@ -108,10 +108,6 @@ def sections_for_topic(topic: str, keywords: dict[str, list[str]]) -> list[str]:
     return [key for key, words in keywords.items() if any(w and w in topic for w in words)]
 
 
-def reply_number(prefix: str, year: int, n: int) -> str:
-    return f"{prefix}〔{year}〕{n}号"
-
-
 ITEM_MARKERS = re.compile(
     r"(?:^|(?<=[。；;\n]))\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、）)])"
 )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from docx import Document
 
 from kechuang.core.tests.factories import UserFactory
-from kechuang.reports import gongwen, services, signoff
+from kechuang.reports import docx_layout, gongwen, services, signoff
 from kechuang.reports.gongwen.titles import break_title, width
 from kechuang.reports.models import DocumentCounter, SignedDocument
 from kechuang.reports.seed import ensure_seed_template
@@ -100,6 +100,8 @@ def test_a_claim_changed_after_signing_is_flagged_and_the_signed_file_is_unchang
     client.force_login(staff)
     page = client.get(reverse("reports:draft_detail", args=[draft.pk])).content.decode()
     assert "data-signed-changed" not in page and "周科字〔2020〕1号" in page
+    pdf_url = reverse("reports:signed_download", args=[draft.pk, "pdf"])
+    pdf = client.get(pdf_url).content if docx_layout.office_binary() else None
 
     hnte_firms(1)  # a certificate recorded after signing, valid on the draft's as-of date
     page = client.get(reverse("reports:draft_detail", args=[draft.pk])).content.decode()
@@ -109,6 +111,8 @@ def test_a_claim_changed_after_signing_is_flagged_and_the_signed_file_is_unchang
     redirect = client.get(reverse("reports:draft_download", args=[draft.pk, "docx"]))
     assert redirect.status_code == 302  # the draft's Word download is the signed file, not a 409
     assert SignedDocument.objects.get(pk=signed.pk).docx_sha256 == signed.docx_sha256
+    if pdf is not None:  # the PDF was converted once, from the stored .docx, and is served as kept
+        assert pdf.startswith(b"%PDF") and client.get(pdf_url).content == pdf
 
 
 def test_other_districts_get_404_on_the_sign_off(client, draft, other_district):
@@ -160,3 +164,30 @@ def test_a_gongwen_has_its_parts():
     imprint = [c.text for row in document.tables[0].rows for c in row.cells]
     assert "抄送：张店区人大常委会代表工作委员会。" in imprint and "2021年3月5日印发" in imprint
     assert gongwen.Gongwen.from_dict(doc.as_dict()) == doc
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_signings_never_share_a_number(district):
+    """Eight signings at once (PostgreSQL: each in its own connection and transaction) get eight numbers."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every write; the row lock is what PostgreSQL needs")
+    numbers, barrier = [], threading.Barrier(8)
+
+    def sign():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                numbers.append(signoff.number_allocate(region=district, kind="函", year=2020)[0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(numbers) == list(range(1, 9))
