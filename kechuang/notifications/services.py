@@ -169,3 +169,31 @@ def retry_delivery(*, actor, delivery: Delivery) -> Delivery:
     transaction.on_commit(lambda: deliver_notifications.enqueue([delivery.pk]))
     delivery.refresh_from_db()
     return delivery
+
+
+@transaction.atomic
+def record_sms_receipts(*, actor, receipts) -> int:
+    """The SMS gateway's delivery receipts (a signed callback): `[{"message_id", "status", "error"}]`, status
+    DELIVERED or anything else (not delivered, with the error); returns the deliveries updated."""
+    from kechuang.notifications import delivery
+
+    if isinstance(receipts, dict):
+        receipts = [receipts]
+    if not isinstance(receipts, list) or not all(
+        isinstance(r, dict) and r.get("message_id") for r in receipts
+    ):
+        raise ValidationError("回执应为 JSON 对象或数组，每条须含 message_id。")
+    updated = sum(
+        delivery.record_receipt(
+            provider_id=str(r["message_id"]),
+            delivered=str(r.get("status", "")).upper() == "DELIVERED",
+            error=str(r.get("error", "")),
+        )
+        for r in receipts
+    )
+    audit.record(
+        actor=actor,
+        action="notification.sms_receipt",
+        changes={"receipts": len(receipts), "updated": updated},
+    )
+    return updated

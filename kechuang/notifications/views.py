@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kechuang.core.tables import Column, build_table
-from kechuang.notifications import channels, delivery, permissions, rules, selectors, services
+from kechuang.notifications import channels, permissions, rules, selectors, services
 from kechuang.notifications.kinds import KINDS
 from kechuang.notifications.models import Delivery, Notification
 
@@ -137,15 +137,8 @@ def sms_receipt(request):
         receipts = json.loads(request.body.decode())
     except (UnicodeDecodeError, json.JSONDecodeError):
         return HttpResponse("请求体应为 JSON", status=400)
-    if isinstance(receipts, dict):
-        receipts = [receipts]
-    updated = 0
-    for receipt in receipts if isinstance(receipts, list) else []:
-        if not isinstance(receipt, dict) or not receipt.get("message_id"):
-            return HttpResponse("每条回执须含 message_id", status=400)
-        updated += delivery.record_receipt(
-            provider_id=str(receipt["message_id"]),
-            delivered=str(receipt.get("status", "")).upper() == "DELIVERED",
-            error=str(receipt.get("error", "")),
-        )
+    try:
+        updated = services.record_sms_receipts(actor="短信网关", receipts=receipts)
+    except ValidationError as exc:
+        return HttpResponse("；".join(exc.messages), status=400)
     return JsonResponse({"code": "OK", "updated": updated})
