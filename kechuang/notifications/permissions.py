@@ -1,7 +1,7 @@
 """Who may do what with notices: everyone reads and configures their own; the system administrator sees and
 retries the deliveries through outside channels (通知投递), as they run the gateways and the worker."""
 
-from kechuang.accounts.roles import Role
+from kechuang.core.roles import Role
 
 
 def may_manage_deliveries(user) -> bool:

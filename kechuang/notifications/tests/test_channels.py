@@ -10,7 +10,7 @@ import urllib.parse
 import pytest
 from django.urls import reverse
 
-from kechuang.accounts.roles import Role
+from kechuang.core.roles import Role
 from kechuang.core.tests.factories import UserFactory
 from kechuang.notifications import delivery, rules, services
 from kechuang.notifications.models import Delivery
