@@ -37,9 +37,8 @@ class _RobotChannel(Channel):
             return now + dt.timedelta(minutes=1)
         return None
 
-    def text(self, note, address: str) -> str:
-        text = rules.chat_text(note.title, note.body, absolute(note.url))
-        return text
+    def text(self, note) -> str:
+        return rules.chat_text(note.title, note.body, absolute(note.url))
 
     def post(self, url: str, payload: dict) -> str:
         if getattr(settings, self.url_setting) == CONSOLE:
@@ -59,7 +58,7 @@ class WecomChannel(_RobotChannel):
     per_minute_setting = "NOTIFY_WECOM_PER_MINUTE"
 
     def send(self, note, address: str) -> str:
-        text = {"content": self.text(note, address)}
+        text = {"content": self.text(note)}
         if address != GROUP:
             text["mentioned_mobile_list"] = [address]
         return self.post(settings.NOTIFY_WECOM_URL, {"msgtype": "text", "text": text})
@@ -72,7 +71,7 @@ class DingtalkChannel(_RobotChannel):
     per_minute_setting = "NOTIFY_DINGTALK_PER_MINUTE"
 
     def send(self, note, address: str) -> str:
-        content = self.text(note, address)
+        content = self.text(note)
         mobiles = [] if address == GROUP else [address]
         if mobiles:
             content += f"\n@{address}"  # 钉钉 shows the mention only when the text carries it
