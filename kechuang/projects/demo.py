@@ -179,6 +179,9 @@ def build(ctx: DemoContext) -> None:
     items = list(now.items.order_by("pk"))
     _inspect(staff, now, items[: len(items) * 2 // 3])
     services.warn_overdue(as_of=dt.date(2020, 11, 30))
+    from kechuang.notifications import digest
+
+    digest.send_daily(dt.date(2020, 11, 30))  # the day's digest of overdue items (issue 24.2)
     assert SupervisionCampaign.objects.filter(status="open").count() == 1
 
 
