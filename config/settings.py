@@ -395,6 +395,12 @@ SECURE_HSTS_PRELOAD = _HTTPS
 if _env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- 国密 (docs/adr/0022): intl = HMAC-SHA-256 seals and AES-256-GCM fields; gm = HMAC-SM3 and SM4-GCM. Either
+# suite verifies and decrypts what the other wrote (each seal and token names its algorithm).
+KECHUANG_CRYPTO = _env("KECHUANG_CRYPTO", "intl").lower()
+if KECHUANG_CRYPTO not in ("intl", "gm"):
+    raise ImproperlyConfigured(f"环境变量 KECHUANG_CRYPTO={KECHUANG_CRYPTO!r} 无效：应为 intl 或 gm（国密）。")
+
 # --- Audit seals (docs/adr/0003) -----------------------------------------------------------------------
 # The sealer chains committed audit events with a keyed MAC. The key lives here (the environment), never in
 # the database: someone who can write the database cannot re-seal a changed chain. Previous keys (rotation)
