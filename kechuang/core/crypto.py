@@ -100,7 +100,9 @@ def load_key(text: str | None = None, cipher: FieldCipher | None = None) -> byte
             f"{cipher.key_setting} 必须是 base64 编码的 {cipher.key_bytes} 字节密钥。"
         ) from None
     if len(key) != cipher.key_bytes:
-        raise ImproperlyConfigured(f"{cipher.key_setting} 必须是 {cipher.key_bytes} 字节（{cipher.name}）密钥。")
+        raise ImproperlyConfigured(
+            f"{cipher.key_setting} 必须是 {cipher.key_bytes} 字节（{cipher.name}）密钥。"
+        )
     return key
 
 
@@ -112,7 +114,9 @@ def cipher_of(token: str) -> FieldCipher:
     return CIPHERS[token[: len(PREFIX)]]
 
 
-def encrypt(plaintext: str, *, context: str, key: bytes | None = None, cipher: FieldCipher | None = None) -> str:
+def encrypt(
+    plaintext: str, *, context: str, key: bytes | None = None, cipher: FieldCipher | None = None
+) -> str:
     cipher = cipher or current()
     key = key or load_key(cipher=cipher)
     nonce = os.urandom(NONCE_BYTES)

@@ -47,6 +47,7 @@ DEFAULT_ALG = "hmac-sha256"
 LOCK_ID = 0x6B63_6175_6469_7401  # "kcaudit": the sealer's PostgreSQL advisory lock
 WORKER_SEAL_SECONDS = 15
 
+
 # --- Keys --------------------------------------------------------------------------------------------------
 # An algorithm is a function (key, message) -> hex digest. Each seal records its algorithm and key id, so seals
 # of either algorithm verify side by side: a deployment moves to HMAC-SM3 (国密, `KECHUANG_CRYPTO=gm`) without

@@ -156,7 +156,9 @@ def test_sm4_gcm_round_trip_fresh_nonce_and_the_prefix_names_the_cipher(settings
     settings.KECHUANG_CRYPTO, settings.KECHUANG_FIELD_SM4_KEY = "gm", SM4_KEY
     a = crypto.encrypt("370306198001010012", context="core.person.id_number")
     b = crypto.encrypt("370306198001010012", context="core.person.id_number")
-    assert a != b and a.startswith("sm4:") and len(a) == len(crypto.encrypt("370306198001010012", context="x"))
+    assert (
+        a != b and a.startswith("sm4:") and len(a) == len(crypto.encrypt("370306198001010012", context="x"))
+    )
     assert crypto.decrypt(a, context="core.person.id_number") == "370306198001010012"
     settings.KECHUANG_FIELD_KEY = AES_KEY
     aes = crypto.encrypt("370306198001010012", context="c", cipher=crypto.AES)
