@@ -22,7 +22,9 @@ def idp(settings):
         cache.clear()
 
 
-def test_a_firm_signs_on_at_the_provider_and_lands_in_its_own_scope(browser, live_server, idp, screenshot_dir):
+def test_a_firm_signs_on_at_the_provider_and_lands_in_its_own_scope(
+    browser, live_server, idp, screenshot_dir
+):
     from kechuang.core.models import Region
 
     town = Region.objects.get(code="370306001")
