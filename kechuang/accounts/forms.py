@@ -84,7 +84,7 @@ class SecurityPolicyForm(forms.ModelForm):
 
 def _assignable_roles():
     from kechuang.accounts.permissions import SYSADMIN_ASSIGNABLE_ROLES
-    from kechuang.accounts.roles import Role
+    from kechuang.core.roles import Role
 
     return [(value, label) for value, label in Role.choices if value in SYSADMIN_ASSIGNABLE_ROLES]
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from kechuang.accounts.roles import BUREAU_ROLES, Role
+from kechuang.core.roles import BUREAU_ROLES, Role
 
 
 class Department(models.Model):

@@ -2,8 +2,8 @@
 
 from django.db import models
 
-from kechuang.accounts.roles import BUREAU_ROLES, THREE_ADMINS, Role
 from kechuang.core.permissions import Policy
+from kechuang.core.roles import BUREAU_ROLES, THREE_ADMINS, Role
 
 # 三员分立: the system administrator manages ordinary accounts only; the three administrator accounts are
 # provisioned on the command line at installation, so the sysadmin can never mint an audit administrator

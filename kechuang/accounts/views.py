@@ -21,8 +21,8 @@ from kechuang.accounts.forms import (
     UserScopeForm,
 )
 from kechuang.accounts.models import LoginLog, SecurityPolicy, TotpDevice, User
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 
 PENDING = "kc_2fa_pending"

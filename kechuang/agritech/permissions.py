@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import Policy, region_rule
+from kechuang.core.roles import Role
 
 
 def own_commissioner_ids(user):

@@ -240,10 +240,11 @@ def attachment_store(
 def _may_change_calendar(actor) -> None:
     """The calendar is the instance's: a user changes it only when the policy says so (the command line,
     `kechuang calendar seed`, acts for the instance)."""
-    from kechuang.accounts.models import User
+    from django.contrib.auth import get_user_model
+
     from kechuang.core.permissions import calendar
 
-    if isinstance(actor, User) and not calendar.may(actor, "change"):
+    if isinstance(actor, get_user_model()) and not calendar.may(actor, "change"):
         raise ValidationError("工作日历为全平台共用，只能由系统管理员维护。")
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import BureauConfigPolicy, Policy, RegionScopedPolicy, region_rule
+from kechuang.core.roles import Role
 
 
 class ApplicationPolicy(Policy):

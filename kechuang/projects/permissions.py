@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+from kechuang.core.roles import Role
 
 
 class ProjectPolicy(RegionScopedPolicy):

@@ -12,10 +12,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from kechuang.accounts.models import Team, User
-from kechuang.accounts.roles import Role
 from kechuang.core import dates
 from kechuang.core.models import DictItem, Organisation
 from kechuang.core.permissions import get_object_or_404_for, organisations
+from kechuang.core.roles import Role
 from kechuang.core.uploads import UploadRejected
 from kechuang.projects import forms, permissions, rules, selectors, services
 from kechuang.projects.models import Finding, ProjectReview, ReserveProject

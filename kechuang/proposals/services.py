@@ -9,9 +9,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates, workdays
 from kechuang.core.indicators import Period, Scope
+from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.proposals import rules
 from kechuang.proposals.models import CoUnit, Proposal, ProposalItem, ResultClass, StatusChange

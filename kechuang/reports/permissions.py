@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import BureauConfigPolicy, Policy, region_rule
+from kechuang.core.roles import Role
 
 
 class DraftPolicy(Policy):

@@ -15,9 +15,9 @@ from django.utils import timezone
 from kechuang.accounts import permissions
 from kechuang.accounts import services as accounts
 from kechuang.accounts.models import LoginLog, User
-from kechuang.accounts.roles import Role
 from kechuang.core import audit
 from kechuang.core.models import Organisation
+from kechuang.core.roles import Role
 from kechuang.signon import rules
 from kechuang.signon.models import Identity
 

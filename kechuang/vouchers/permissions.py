@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import BureauConfigPolicy, RegionScopedPolicy
+from kechuang.core.roles import Role
 
 
 class StaffCreates:

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates
+from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.programmes import permissions, precheck, rules
 from kechuang.programmes.models import (

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates
 from kechuang.core import services as core_services
+from kechuang.core.roles import Role
 from kechuang.core.workdays import working_days_between
 from kechuang.notifications.services import notify
 from kechuang.projects import permissions, rules

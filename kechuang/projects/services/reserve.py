@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates
 from kechuang.core import services as core_services
+from kechuang.core.roles import Role
 from kechuang.projects import permissions, rules
 from kechuang.projects.models import Project, ReserveProject, ReserveStatusChange
 from kechuang.projects.services.common import _deny, _require

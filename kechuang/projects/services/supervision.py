@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates
+from kechuang.core.roles import Role
 from kechuang.notifications.services import notify
 from kechuang.projects import permissions
 from kechuang.projects.models import CampaignItem, Disbursement, Finding, Project, SupervisionCampaign

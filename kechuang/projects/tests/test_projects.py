@@ -307,3 +307,13 @@ def test_project_list_rows_show_escaped_names_labels_dates_and_unpaid_funds(clie
     assert "氢能&lt;储运&gt; &amp; &quot;中试&quot;" in rows and "金宇&lt;钢构&gt;" in rows
     assert f'href="{reverse("projects:project_detail", args=[hydrogen.pk])}"' in rows
     assert "市级" in rows and "2020年3月9日" in rows and "123456.78" in rows
+
+
+def test_public_list_serves_the_deployments_home_region_and_refuses_an_unknown_one(client, staff, settings):
+    make_project(staff, name="周村公开项目")
+    settings.KECHUANG = {**settings.KECHUANG, "HOME_REGION_CODE": "370303"}  # a 张店区 deployment
+    page = client.get(reverse("projects:public_list")).content.decode()
+    assert "张店区" in page and "周村公开项目" not in page
+    page = client.get(reverse("projects:public_list") + "?region=370306").content.decode()
+    assert "周村公开项目" in page
+    assert client.get(reverse("projects:public_list") + "?region=999999").status_code == 404

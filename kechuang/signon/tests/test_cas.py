@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import Role
+from kechuang.core.roles import Role
 from kechuang.core.tests.factories import OrganisationFactory, UserFactory
 from kechuang.signon import services
 from kechuang.signon.models import Identity

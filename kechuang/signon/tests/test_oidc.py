@@ -5,8 +5,8 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from kechuang.accounts.models import LoginLog, User
-from kechuang.accounts.roles import Role
 from kechuang.core import permissions as core_permissions
+from kechuang.core.roles import Role
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 from kechuang.signon import services
 from kechuang.signon.models import Identity
