@@ -50,8 +50,8 @@ def test_a_firm_signs_on_at_the_provider_and_lands_in_its_own_scope(
     page.goto(f"{live_server.url}/enterprises/mine/")
     body = page.content()
     assert "淄博方达电子有限公司" in body and "淄博金宇钢构有限公司" not in body
+    page.screenshot(path=str(screenshot_dir / "signon-firm-mine.png"), full_page=True)
     assert page.goto(f"{live_server.url}/organisations/{other.pk}/").status == 404
-    page.screenshot(path=str(screenshot_dir / "signon-firm-home.png"), full_page=True)
 
     phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
     phone.goto(f"{live_server.url}/accounts/login/")

@@ -6,13 +6,13 @@ import io
 import json
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, models
+from django.db import connection
 
 from kechuang.core import audit, crypto, sealing, services
 from kechuang.core.models import AuditEvent, AuditSeal
+from kechuang.core.tests.encrypted_table import encrypted_table
 from kechuang.core.tests.factories import OrganisationFactory
 from kechuang.core.tests.tampering import as_database_writer
 
@@ -199,30 +199,8 @@ def test_the_sm4_key_must_be_16_bytes(settings):
 
 @pytest.fixture
 def secret_model():
-    """A model with an encrypted column, on a table made for the test (the real models use none yet)."""
-    from kechuang.core.fields import EncryptedCharField
-
-    class GuomiSecret(models.Model):
-        value = EncryptedCharField(max_length=18, blank=True)
-
-        class Meta:
-            app_label = "core"
-            db_table = "test_guomi_secret"
-
-        def __str__(self):
-            return str(self.pk)
-
-    apps.clear_cache()
-    column = GuomiSecret._meta.get_field("value").db_type(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE test_guomi_secret (id integer PRIMARY KEY, value {column})")
-    try:
-        yield GuomiSecret
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE test_guomi_secret")
-        apps.all_models["core"].pop("guomisecret", None)
-        apps.clear_cache()
+    with encrypted_table("GuomiSecret") as model:
+        yield model
 
 
 def _raw(pk):
