@@ -237,6 +237,10 @@ def expire_overdue(*, today=None, application=None) -> int:
     """Mark drawn experts who let the deadline pass (逾期未确认) and replace them; run daily by the scheduler
     and lazily when a panel is shown. Returns how many were replaced. Idempotent."""
     today = today or dates.today()
+    clock = dates.now()
+    at = clock.replace(
+        year=today.year, month=today.month, day=today.day
+    )  # the run's day: new deadlines from it
     overdue = ReviewAssignment.objects.filter(
         response=R.PENDING,
         submitted_at__isnull=True,
@@ -259,7 +263,7 @@ def expire_overdue(*, today=None, application=None) -> int:
                 obj=assignment.application,
                 changes={"expert": assignment.expert_id},
             )
-        if replace(actor=None, assignment=assignment, reason="expired", now=dates.now()) is None:
+        if replace(actor=None, assignment=assignment, reason="expired", now=at) is None:
             log.warning("no replacement could be drawn for assignment %s", assignment.pk)
             continue
         replaced += 1
