@@ -10,7 +10,6 @@ from kechuang.accounts.models import User
 from kechuang.core.models import AuditEvent
 from kechuang.core.tests.factories import OrganisationFactory, UserFactory
 from kechuang.notifications.models import Notification
-from kechuang.programmes import services
 from kechuang.programmes.models import Expert, ReviewAssignment
 from kechuang.programmes.tests.conftest import expert_user
 
