@@ -24,6 +24,10 @@ class ProgrammesConfig(AppConfig):
             ),
             NavItem("我的待办", "programmes:my_tasks", frozenset({Role.STAFF}), order=5),
             NavItem("评审任务", "programmes:review_list", frozenset({Role.EXPERT}), order=20),
+            NavItem("我的专家信息", "programmes:my_expert_profile", frozenset({Role.EXPERT}), order=21),
+            NavItem(
+                "专家库", "programmes:expert_list", bureau, order=22, description="评审专家的维护、邀请与停用"
+            ),
             NavItem("培训与宣讲", "programmes:training_list", bureau, order=25),
         )
 

@@ -97,6 +97,10 @@ class ExpertPolicy(Policy):
     def base_queryset(self):
         return self.model.objects.select_related("person", "employer", "region")
 
+    def may_list(self, user) -> bool:
+        """The pool list: bureau staff and leaders (an expert has only their own page)."""
+        return user.role in (Role.STAFF, Role.LEADER)
+
     def may_add(self, user) -> bool:
         """Staff add experts to their own region's pool (and import them)."""
         return user.role == Role.STAFF and user.region_id is not None

@@ -42,9 +42,7 @@ def _errors(request, form, exc) -> None:
 
 @login_required
 def expert_list(request):
-    if not permissions.experts.queryset(request.user, "view").exists() and not permissions.experts.may_add(
-        request.user
-    ):
+    if not permissions.experts.may_list(request.user):
         raise PermissionDenied
     q = request.GET.get("q", "").strip()
     context = {
