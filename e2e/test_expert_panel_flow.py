@@ -156,11 +156,11 @@ def test_draw_with_experts_without_accounts_decline_replacement_scores_and_proxy
     )
     staff.get_by_role("button", name="保存代录评分").click()
     expect(staff.locator("h1")).to_have_text("智能传感器研发")
-    panel = staff.locator("table").last
+    panel = staff.locator(".kc-card", has=staff.locator("h2", has_text="评审专家组"))
     expect(panel).to_contain_text("代录")
     expect(panel).to_contain_text("纸质评分表：市场分析充分。")  # overall comments shown to staff
     expect(panel).to_contain_text("已谢绝")
-    expect(staff.locator(".badge").first).to_have_text("评审完成")
+    expect(staff.locator("dd .badge")).to_have_text("评审完成")
     staff.screenshot(path=str(screenshot_dir / "panel-3-staff-proxy.png"), full_page=True)
     assert Application.objects.get(pk=app.pk).status == "reviewed"
 
