@@ -44,6 +44,7 @@ urlpatterns = [
     path("experts/<int:pk>/", views.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/<slug:action>/", views.expert_action, name="expert_action"),
     path("trainings/", views.training_list, name="training_list"),
+    path("trainings/new/", views.training_create, name="training_create"),
     path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
     path("public/publicity/", views.public_publicity_list, name="public_publicity_list"),
     path("public/publicity/<int:pk>/", views.public_publicity_detail, name="public_publicity_detail"),

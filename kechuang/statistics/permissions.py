@@ -3,8 +3,8 @@ an enterprise user only its own organisation's facts."""
 
 from __future__ import annotations
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+from kechuang.core.roles import Role
 
 
 class FactPolicy(RegionScopedPolicy):

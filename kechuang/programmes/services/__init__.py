@@ -60,6 +60,7 @@ from kechuang.programmes.services.trainings import (
     training_create,
     training_import_attendance,
     training_invite,
+    training_invite_lines,
     training_mark_attendance,
     training_register,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "training_create",
     "training_import_attendance",
     "training_invite",
+    "training_invite_lines",
     "training_mark_attendance",
     "training_register",
 ]
