@@ -122,7 +122,7 @@ class UserScopeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        from kechuang.accounts.roles import Role
+        from kechuang.core.roles import Role
 
         if data.get("expert") is not None and data.get("role") != Role.EXPERT:
             self.add_error("expert", _("只有评审专家角色的账户可以关联专家。"))

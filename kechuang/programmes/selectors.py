@@ -227,7 +227,7 @@ def expert_pool(user, q: str = ""):
     from django.db.models import Exists, OuterRef
 
     from kechuang.accounts.models import User
-    from kechuang.accounts.roles import Role
+    from kechuang.core.roles import Role
 
     qs = permissions.experts.queryset(user, "view").annotate(
         has_account=Exists(User.objects.filter(person_id=OuterRef("person_id"), role=Role.EXPERT))

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates
+from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.notifications import kinds
 from kechuang.programmes import permissions

@@ -9,8 +9,8 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates, workdays
+from kechuang.core.roles import Role
 from kechuang.notifications import kinds
 from kechuang.programmes import permissions, replacement, rules
 from kechuang.programmes.models import DrawReplacement, ReviewAssignment, ReviewDraw
