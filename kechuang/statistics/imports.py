@@ -459,6 +459,7 @@ SPEC = register(
         file_defaults=("period", "status"),
         canonical=lambda key, value: str(_parse_period(value)) if key == "period" else value,
         undo_policy=permissions.facts,
+        undo_compare=(*VALUE_KEYS, "town_id", "status"),
         after_undo=lambda before, after: totals.refresh(
             {*map(totals.key_of, before), *map(totals.key_of, after)}
         ),

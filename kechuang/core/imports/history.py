@@ -8,7 +8,8 @@ import through the versions model (`core.versions`) — never deleting anything.
   (作废). Figures as of any date before the undo keep what was known then; after it they are those before
   the import.
 - Refused (`undo_refusal`, a Chinese reason) when a record no longer holds what the import left — a later
-  change touched it (an edit, a void, a later import not undone). A later change that was itself undone
+  change touched it (an edit, a void, a later import not undone); the spec's `undo_compare` names the fields
+  that count (a statistics fact: its figures, status, town — not who last saved them). A later change that was itself undone
   restored the import's values, so undoing imports in reverse order always works (ADR 0024).
 - Permitted to users who may import the spec and whom the module's policy lets `undo_action` every record.
 """
@@ -132,7 +133,7 @@ def _permitted(spec: ImportSpec, job: Job, user) -> bool:
 
 def _blockers(spec: ImportSpec, job: Job, loaded=None) -> str:
     records, live, earlier = loaded or _load(spec, job)
-    fields = restored_fields(spec.undo_policy.model)
+    fields = spec.undo_compare or restored_fields(spec.undo_policy.model)
     blocked = []
     for r in records:
         obj, left = live.get(r.record_id), earlier.get((r.record_id, r.version_after))

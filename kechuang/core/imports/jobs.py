@@ -315,3 +315,27 @@ def run_undo(job: Job) -> None:
             job, status=Job.Status.FAILED, finished_at=timezone.now(), message=f"未撤销：{message}",
             result={"url": url},
         )  # fmt: skip
+
+
+@transaction.atomic
+def import_now(*, actor, spec: ImportSpec, data: bytes, filename: str, defaults: dict | None = None) -> Job:
+    """Check and commit a file in this process (the demo, scripts), kept in the history like a page's import:
+    the file stored, a finished `import` job, what it touched. Raises ImportRejected (nothing kept)."""
+    from kechuang.core import services
+    from kechuang.core.exports import XLSX_TYPE
+
+    attachment = services.attachment_store(
+        actor=actor, data=data, original_name=filename, kind="import", region=getattr(actor, "region", None),
+        allowed={XLSX_TYPE},
+    )  # fmt: skip
+    job = Job.objects.create(
+        kind="import", title=f"导入：{spec.title}（{filename}）"[:120], created_by=actor, status=Job.Status.RUNNING,
+        params={"spec": spec.name, "attachment": attachment.uid.hex, "defaults": defaults or {}},
+        started_at=timezone.now(),
+    )  # fmt: skip
+    result = engine.commit(spec, data, actor=actor, job=job, filename=filename, defaults=defaults)
+    _update(
+        job, status=Job.Status.SUCCEEDED, finished_at=timezone.now(), message=f"导入完成：{result}。",
+        result={"url": reverse("core:import_job_result", args=[job.pk]), **result.as_dict()},
+    )  # fmt: skip
+    return job

@@ -43,6 +43,7 @@ class ImportColumn:
     clearable: bool = (
         True  # may a cell say 清空 (clear the stored value)? not for fields that cannot be empty
     )
+    dictionary: str = ""  # a `DictType` code: the template lists its active items as a drop-down
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -177,6 +178,7 @@ class ImportSpec:
     canonical: Callable[[str, Any], Any] | None = None
     undo_policy: Any = None
     undo_action: str = "void"
+    undo_compare: tuple[str, ...] = ()  # fields a later change blocks undo by changing (default: every field)
     after_undo: Callable[[list, list], None] | None = None
 
     def __post_init__(self):
