@@ -148,6 +148,11 @@ def _period_text(text) -> str:
     return text
 
 
+def canonical(key: str, value):
+    """A file-level or row value in comparable form: a period as `Period` writes it (2020年 → 2020)."""
+    return str(_parse_period(value)) if key == "period" else value
+
+
 def _parse_period(text) -> Period:
     try:
         period = Period.parse(_period_text(text))
@@ -457,7 +462,7 @@ SPEC = register(
         compare=compare,
         key=("credit_code", "period"),
         file_defaults=("period", "status"),
-        canonical=lambda key, value: str(_parse_period(value)) if key == "period" else value,
+        canonical=canonical,
         undo_policy=permissions.facts,
         undo_compare=(*VALUE_KEYS, "town_id", "status"),
         after_undo=lambda before, after: totals.refresh(
@@ -472,3 +477,5 @@ SPEC = register(
         ),
     )
 )
+
+from kechuang.statistics import region_imports  # noqa: E402, F401  the regional figures' spec registers too

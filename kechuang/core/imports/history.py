@@ -23,11 +23,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from kechuang.core import audit, dates, versions
+from kechuang.core.imports import lookups
 from kechuang.core.imports.spec import ImportSpec, get
 from kechuang.core.models import ImportRecord, Job
 
 UNDO_KIND = "import_undo"
 SHOWN_BLOCKERS = 10
+PAGE_CHECK = 2000  # records: up to this many, pages check for later changes before offering undo
 HISTORY_FIELDS = {"id", "version_of", "superseded_on", "voided", "change_reason", "changed_by", "recorded_at"}
 HISTORY_FIELDS |= {"version"}
 
@@ -81,29 +83,30 @@ def _state(obj, fields) -> tuple:
 
 
 def _load(spec: ImportSpec, job: Job, *, lock: bool = False):
-    """(records, live rows by pk, versions by (pk, version)) of what the import touched."""
+    """(records, live rows by pk, versions by (pk, version)) of what the import touched, a few queries per
+    `lookups.chunks` batch of records."""
     model = spec.undo_policy.model
     records = list(ImportRecord.objects.filter(job=job).order_by("pk"))
-    ids = [r.record_id for r in records]
-    live_qs = model.current.filter(pk__in=ids).order_by("pk")
-    live = {o.pk: o for o in (live_qs.select_for_update() if lock else live_qs)}
-    wanted = Q()
-    for r in records:
-        for number in (r.version_before, r.version_after):
-            if number is not None:
-                wanted |= Q(version_of_id=r.record_id, version=number)
-    earlier = {}
-    if records:
-        for o in model.versions.filter(wanted):
-            earlier[(o.version_of_id, o.version)] = o
+    by_id = {r.record_id: r for r in records}
+    live, earlier = {}, {}
+    for chunk in lookups.chunks(by_id):
+        live_qs = model.current.filter(pk__in=chunk).order_by("pk")
+        live.update((o.pk, o) for o in (live_qs.select_for_update() if lock else live_qs))
+        wanted = Q()
+        for pk in chunk:
+            r = by_id[pk]
+            numbers = [n for n in (r.version_before, r.version_after) if n is not None]
+            wanted |= Q(version_of_id=pk, version__in=numbers)
+        earlier.update(((o.version_of_id, o.version), o) for o in model.versions.filter(wanted))
     for o in live.values():
         earlier[(o.pk, o.version)] = o
     return records, live, earlier
 
 
-def undo_refusal(job: Job, user=None, *, running: Job | None = None) -> str:
+def undo_refusal(job: Job, user=None, *, running: Job | None = None, quick: bool = False) -> str:
     """Why the import cannot be undone (a Chinese sentence), or "" when it can (`running`: the undo job
-    asking, which is not "another undo in progress")."""
+    asking, which is not "another undo in progress"). `quick` (pages): the later-change check only for
+    imports of up to `PAGE_CHECK` records — a larger one is checked by the undo job, which fails with it."""
     try:
         spec = get(job.params.get("spec", ""))
     except KeyError:
@@ -119,16 +122,18 @@ def undo_refusal(job: Job, user=None, *, running: Job | None = None) -> str:
         return "撤销正在进行中。"
     if user is not None and not _permitted(spec, job, user):
         return "您没有撤销该导入的权限。"
+    if quick and (job.result or {}).get("created", 0) + (job.result or {}).get("updated", 0) > PAGE_CHECK:
+        return ""
     return _blockers(spec, job)
 
 
 def _permitted(spec: ImportSpec, job: Job, user) -> bool:
     if not spec.may_import(user):
         return False
-    ids = list(ImportRecord.objects.filter(job=job).values_list("record_id", flat=True))
+    touched = ImportRecord.objects.filter(job=job).values("record_id")
     policy, model = spec.undo_policy, spec.undo_policy.model
-    allowed = policy.queryset(user, spec.undo_action, model.current.all()).filter(pk__in=ids).count()
-    return allowed == len(set(ids))
+    allowed = policy.queryset(user, spec.undo_action, model.current.all()).filter(pk__in=touched).count()
+    return allowed == touched.count()
 
 
 def _blockers(spec: ImportSpec, job: Job, loaded=None) -> str:

@@ -282,7 +282,7 @@ def undo_job_start(*, actor, job: Job) -> Job:
     from kechuang.core.tasks import run_import_undo
 
     job = Job.objects.select_for_update().get(pk=job.pk)
-    refusal = history.undo_refusal(job, actor)
+    refusal = history.undo_refusal(job, actor, quick=True)
     if refusal:
         raise ValidationError(refusal)
     undo = Job.objects.create(
@@ -318,9 +318,12 @@ def run_undo(job: Job) -> None:
 
 
 @transaction.atomic
-def import_now(*, actor, spec: ImportSpec, data: bytes, filename: str, defaults: dict | None = None) -> Job:
-    """Check and commit a file in this process (the demo, scripts), kept in the history like a page's import:
-    the file stored, a finished `import` job, what it touched. Raises ImportRejected (nothing kept)."""
+def import_now(
+    *, actor, spec: ImportSpec, data: bytes, filename: str, defaults: dict | None = None, checked=None
+) -> Job:
+    """Check (unless `checked` is this file's preview) and commit a file in this process (the CLI, the demo),
+    kept in the history like a page's import: the file stored, a finished `import` job, what it touched.
+    Raises ImportRejected (nothing kept)."""
     from kechuang.core import services
     from kechuang.core.exports import XLSX_TYPE
 
@@ -333,7 +336,9 @@ def import_now(*, actor, spec: ImportSpec, data: bytes, filename: str, defaults:
         params={"spec": spec.name, "attachment": attachment.uid.hex, "defaults": defaults or {}},
         started_at=timezone.now(),
     )  # fmt: skip
-    result = engine.commit(spec, data, actor=actor, job=job, filename=filename, defaults=defaults)
+    result = engine.commit(
+        spec, data, actor=actor, job=job, filename=filename, defaults=defaults, checked=checked
+    )
     _update(
         job, status=Job.Status.SUCCEEDED, finished_at=timezone.now(), message=f"导入完成：{result}。",
         result={"url": reverse("core:import_job_result", args=[job.pk]), **result.as_dict()},

@@ -33,7 +33,7 @@ def import_history(request, spec: str):
     page = Paginator(_entries(spec, request.user), PAGE).get_page(request.GET.get("page"))
     rows = []
     for job in page:
-        refusal = history.undo_refusal(job, request.user) if job.kind == "import" else ""
+        refusal = history.undo_refusal(job, request.user, quick=True) if job.kind == "import" else ""
         rows.append({"job": job, "undo": history.undo_of(job), "refusal": refusal})
     return render(request, "core/import_history.html", {"spec": spec, "page": page, "rows": rows})
 
