@@ -32,8 +32,8 @@ USERNAME, PASSWORD = "bench-signin", "Bench-signin-2026!"
 
 def _user():
     from kechuang.accounts.models import User
-    from kechuang.accounts.roles import Role
     from kechuang.core.models import Region
+    from kechuang.core.roles import Role
 
     user, _ = User.objects.get_or_create(
         username=USERNAME, defaults={"role": Role.STAFF, "region": Region.objects.get(code="370306")}

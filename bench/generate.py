@@ -107,7 +107,7 @@ class Generator(EnterpriseData, Activity, AuditChain):
 
     def users(self):
         from kechuang.accounts.models import User
-        from kechuang.accounts.roles import Role
+        from kechuang.core.roles import Role
 
         def make(username, role, region, org=None):
             user, _ = User.objects.get_or_create(

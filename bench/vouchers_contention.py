@@ -85,9 +85,9 @@ def main() -> int:
     from django.db.models import F
 
     from kechuang.accounts.models import User
-    from kechuang.accounts.roles import Role
     from kechuang.core import services as core_services
     from kechuang.core.models import Organisation, Region
+    from kechuang.core.roles import Role
     from kechuang.core.rules import make_credit_code
     from kechuang.enterprises.models import Qualification, QualificationKind
     from kechuang.vouchers import services

@@ -10,8 +10,8 @@ class AccountsConfig(AppConfig):
     def nav(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kechuang.accounts.roles import Role
         from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import Role
 
         return (
             NavItem(

@@ -24,9 +24,9 @@ from kechuang.accounts.models import (
     User,
     UserSession,
 )
-from kechuang.accounts.roles import THREE_ADMINS, Role
 from kechuang.core import audit
 from kechuang.core.context import client_ip
+from kechuang.core.roles import THREE_ADMINS, Role
 
 PASSWORD_HISTORY_KEEP = 10
 

@@ -21,8 +21,8 @@ from kechuang.accounts.forms import (
     UserScopeForm,
 )
 from kechuang.accounts.models import LoginLog, SecurityPolicy, TotpDevice, User
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 
 PENDING = "kc_2fa_pending"
@@ -33,6 +33,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from kechuang.signon import selectors as signon
+
+        context = super().get_context_data(**kwargs)
+        context.update(methods=signon.external_methods(), local_for_all=signon.enabled("local"))
+        return context
 
     def form_valid(self, form):
         user = form.get_user()

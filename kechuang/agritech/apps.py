@@ -8,9 +8,15 @@ class AgritechConfig(AppConfig):
     url_prefix = "agritech"
 
     @property
+    def todos(self):
+        from kechuang.agritech.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
-        from kechuang.accounts.roles import Role
         from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import Role
 
         bureau = frozenset({Role.STAFF, Role.LEADER})
         commissioner = frozenset({Role.COMMISSIONER})

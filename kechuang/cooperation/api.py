@@ -8,12 +8,12 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from kechuang.accounts.roles import Role
 from kechuang.api.paging import BoundedLimitOffset
 from kechuang.cooperation import permissions, selectors, services
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.permissions import organisations as org_policy
+from kechuang.core.roles import Role
 from kechuang.platforms.kit import require
 
 router = Router(tags=["cooperation"])

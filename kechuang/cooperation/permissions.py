@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import Policy
+from kechuang.core.roles import Role
 from kechuang.platforms.kit import CarrierPolicy, PublishedPolicy
 
 

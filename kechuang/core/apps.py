@@ -17,8 +17,8 @@ class CoreConfig(AppConfig):
     def nav(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kechuang.accounts.roles import Role
         from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import Role
 
         return (
             NavItem(_("工作台"), "core:home", order=0),

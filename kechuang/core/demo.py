@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from kechuang.accounts.models import Department, Team, User
-from kechuang.accounts.roles import Role
 from kechuang.core import rules, services
 from kechuang.core.models import DictItem, Organisation, Person, Region
+from kechuang.core.roles import Role
 
 DEMO_PASSWORD = "Kechuang@2026"  # noqa: S105 - documented demo credential, printed by `make run`
 DEMO_TODAY = dt.date(2020, 11, 30)  # the as-of date of the seed reply (the demo year is 2020)

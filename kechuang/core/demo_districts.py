@@ -24,10 +24,10 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from kechuang.accounts.models import Department, User
-from kechuang.accounts.roles import Role
 from kechuang.core import services
 from kechuang.core.demo import DEMO_PASSWORD, DemoContext, _person_name, generated_firm_names
 from kechuang.core.models import DemoLoad, DictItem, Organisation, Region
+from kechuang.core.roles import Role
 
 
 @dataclass(frozen=True)

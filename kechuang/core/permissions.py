@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.http import Http404
 
-from kechuang.accounts.roles import Role
+from kechuang.core.roles import Role
 
 
 class Policy:
@@ -161,9 +161,9 @@ class OrganisationPolicy(RegionScopedPolicy):
 
         A caller that is not a user (the command line, the demo, a background job acting for the system)
         is not limited here; its callers check scope themselves."""
-        from kechuang.accounts.models import User
+        from django.contrib.auth import get_user_model
 
-        if not isinstance(user, User):
+        if not isinstance(user, get_user_model()):
             return ORGANISATION_STAFF_FIELDS
         if self.allows(user, "change", organisation):
             return ORGANISATION_STAFF_FIELDS

@@ -13,9 +13,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, rules
 from kechuang.core.permissions import PersonPolicy
+from kechuang.core.roles import Role
 
 DEFAULT_ROLES = frozenset({Role.STAFF})
 

@@ -11,9 +11,15 @@ class EnterprisesConfig(AppConfig):
     url_prefix = "enterprises"
 
     @property
+    def todos(self):
+        from kechuang.enterprises.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
-        from kechuang.accounts.roles import Role
         from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import Role
 
         bureau = frozenset({Role.STAFF, Role.LEADER})
         return (

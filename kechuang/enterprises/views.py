@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import BUREAU_ROLES, Role
 from kechuang.core import dates, exports, versions
 from kechuang.core import permissions as core_permissions
 from kechuang.core import services as core_services
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import BUREAU_ROLES, Role
 from kechuang.core.tables import Column, build_table
 from kechuang.core.version_forms import VoidForm
 from kechuang.enterprises import eligibility, permissions, selectors, services, tasks

@@ -15,11 +15,11 @@ from django.db import models, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit
 from kechuang.core.exports import xlsx_response
 from kechuang.core.forms import form_error  # noqa: F401 - re-exported for this module's views
 from kechuang.core.permissions import Policy, region_rule
+from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.core.tables import Column, build_table
 

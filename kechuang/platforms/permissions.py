@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.accounts.roles import Role
+from kechuang.core.roles import Role
 from kechuang.platforms.kit import CarrierPolicy, PublishedPolicy
 
 

@@ -10,9 +10,9 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from kechuang.accounts.roles import Role
 from kechuang.api.paging import BoundedLimitOffset, paginate_rows, rows
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.programmes import permissions, precheck, selectors, services
 from kechuang.programmes.models import Application
 

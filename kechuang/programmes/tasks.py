@@ -8,7 +8,7 @@ from django.tasks import task
 
 def remind_staff(*, now=None) -> int:
     from kechuang.accounts.models import User
-    from kechuang.accounts.roles import Role
+    from kechuang.core.roles import Role
     from kechuang.notifications.services import notify
     from kechuang.programmes.selectors import my_tasks
 

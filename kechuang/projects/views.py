@@ -1,18 +1,19 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import Role
 from kechuang.core import exports, files
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for, organisations
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 from kechuang.projects import documents, forms, permissions, selectors, services
 from kechuang.projects.models import (
@@ -458,13 +459,10 @@ def dashboard(request):
 
 
 def public_list(request):
-    region = (
-        Region.objects.get(code="370306")
-        if not request.GET.get("region")
-        else Region.objects.filter(code=request.GET["region"]).first()
-    )
-    if region is None:
-        region = Region.objects.get(code="370306")
+    """The public list of a region's projects: the deployment's home region unless `?region=` names another
+    (an unknown code is a 404, never silently the home region)."""
+    code = request.GET.get("region") or settings.KECHUANG["HOME_REGION_CODE"]
+    region = get_object_or_404(Region, code=code)
     cols = [
         Column("number", "编号", "number"),
         Column("name", "项目名称", "name"),

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from kechuang.core.forms import RegionPicker
 from kechuang.core.indicators import Period
 from kechuang.core.version_forms import CorrectForm
 from kechuang.statistics import rules
@@ -29,7 +30,7 @@ class PeriodField(forms.CharField):
 
 
 class IndicatorFilterForm(forms.Form):
-    region = forms.ModelChoiceField(label="区域", queryset=None, empty_label=None)
+    region = RegionPicker(label="区域", queryset=None)
     period = PeriodField(label="统计期", help_text="2020、2020Q3 或 2020-10")
     as_of = forms.DateField(label="截至日期", widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -40,9 +41,13 @@ class IndicatorFilterForm(forms.Form):
             field.widget.attrs.setdefault(
                 "class",
                 "form-select form-select-sm"
-                if isinstance(field, forms.ModelChoiceField)
+                if isinstance(field, RegionPicker)
                 else "form-control form-control-sm",
             )
+
+    def full_clean(self):
+        super().full_clean()
+        self.fields["region"].around_cleaned(self)
 
     @classmethod
     def bound(cls, data, *, regions, default_region, today: dt.date):

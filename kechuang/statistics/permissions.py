@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+from kechuang.core.roles import Role
 
 
 class FactPolicy(RegionScopedPolicy):

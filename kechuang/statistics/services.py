@@ -351,7 +351,7 @@ def remind_missing(*, actor, deadline: SubmissionDeadline, today: dt.date | None
     from django.urls import reverse
 
     from kechuang.accounts.models import User
-    from kechuang.accounts.roles import Role
+    from kechuang.core.roles import Role
     from kechuang.notifications.services import notify
     from kechuang.statistics.selectors import missing_firms
 

@@ -9,8 +9,8 @@ class TalentConfig(AppConfig):
 
     @property
     def nav(self):
-        from kechuang.accounts.roles import Role
         from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import Role
 
         return (
             NavItem(

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit
+from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject, person_create
 from kechuang.platforms.kit import save_edit
 from kechuang.talent.models import (

@@ -18,11 +18,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from kechuang.accounts.roles import Role
 from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core import dates
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.vouchers import permissions, selectors, services
 from kechuang.vouchers.models import Redemption, Voucher
 from kechuang.vouchers.services.workflow import lock_voucher

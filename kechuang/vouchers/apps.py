@@ -9,9 +9,15 @@ class VouchersConfig(AppConfig):
     url_prefix = "vouchers"
 
     @property
+    def todos(self):
+        from kechuang.vouchers.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
-        from kechuang.accounts.roles import Role
         from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import Role
 
         bureau = frozenset({Role.STAFF, Role.LEADER})
         return (

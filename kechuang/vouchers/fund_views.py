@@ -11,9 +11,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
 from kechuang.core import dates, exports
 from kechuang.core.permissions import get_object_or_404_for, organisations, people
+from kechuang.core.roles import Role
 from kechuang.vouchers import permissions, services
 from kechuang.vouchers.forms import ReasonForm
 from kechuang.vouchers.models import Instalment, StatusChange

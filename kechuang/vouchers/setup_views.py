@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
 from kechuang.core import dates, exports
 from kechuang.core.forms import form_error  # noqa: F401 - re-exported for this module's views
 from kechuang.core.permissions import get_object_or_404_for, organisations
+from kechuang.core.roles import Role
 from kechuang.vouchers import permissions, selectors, services
 from kechuang.vouchers.models import ServiceItem
 from kechuang.vouchers.setup_forms import (

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
 from kechuang.core import dates, exports, files
 from kechuang.core import services as core_services
 from kechuang.core.indicators import Period
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 from kechuang.vouchers import forms, permissions, selectors, services
 from kechuang.vouchers.models import LedgerEntry, Redemption, StatusChange

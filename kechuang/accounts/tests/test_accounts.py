@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from kechuang.accounts import services
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import THREE_ADMINS, Role
 from kechuang.core.models import AuditEvent
+from kechuang.core.roles import THREE_ADMINS, Role
 from kechuang.core.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

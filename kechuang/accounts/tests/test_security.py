@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from kechuang.accounts import services
 from kechuang.accounts.models import LoginLock, LoginLog, SecurityPolicy, TotpDevice, User, UserSession
-from kechuang.accounts.roles import Role
 from kechuang.core.models import AuditEvent
+from kechuang.core.roles import Role
 from kechuang.core.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kechuang.accounts.roles import Role
 from kechuang.agritech import rules
 from kechuang.agritech.models import (
     Commissioner,
@@ -20,6 +19,7 @@ from kechuang.agritech.permissions import own_commissioner_ids
 from kechuang.agritech.services.records import store_image
 from kechuang.core import audit, dates
 from kechuang.core.models import Organisation, Region
+from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 
 LOG_FIELDS = ("date", "place", "content", "people_trained", "technologies")

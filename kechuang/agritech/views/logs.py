@@ -5,12 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from kechuang.accounts.roles import Role
 from kechuang.agritech import forms, permissions, selectors, services
 from kechuang.agritech.models import Pairing
 from kechuang.agritech.views.common import form_error, render_list, require, uploaded_files
 from kechuang.core import dates
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 
 

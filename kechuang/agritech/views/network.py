@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
 from kechuang.agritech import forms, permissions, selectors, services
 from kechuang.agritech.models import ServiceProvider
 from kechuang.agritech.views.common import form_error, region_of, render_list, require
 from kechuang.core import dates
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 
 

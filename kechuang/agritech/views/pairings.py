@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
 from kechuang.agritech import forms, permissions, selectors, services
 from kechuang.agritech.models import Pairing
 from kechuang.agritech.views.common import AGRI_ORG_KINDS, form_error, region_of, render_list, require
@@ -17,6 +16,7 @@ from kechuang.core import dates
 from kechuang.core import permissions as core_permissions
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 
 

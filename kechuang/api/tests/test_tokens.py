@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from kechuang.accounts import services as account_services
 from kechuang.accounts.models import ApiToken, TotpDevice
-from kechuang.accounts.roles import Role
 from kechuang.core.models import AuditEvent
+from kechuang.core.roles import Role
 from kechuang.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from kechuang.accounts.roles import Role
 from kechuang.cooperation import rules, selectors
 from kechuang.cooperation.models import (
     Contact,
@@ -16,6 +15,7 @@ from kechuang.cooperation.models import (
 )
 from kechuang.cooperation.services.common import PARTNER_KINDS, _user
 from kechuang.core import audit
+from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.platforms.kit import save_edit
 

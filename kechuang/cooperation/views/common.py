@@ -4,7 +4,7 @@ small helpers."""
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from kechuang.accounts.roles import Role
+from kechuang.core.roles import Role
 
 TABS = [
     ("技术需求", "cooperation:need_list"),

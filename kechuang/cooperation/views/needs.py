@@ -7,13 +7,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
 from kechuang.cooperation import forms, permissions, selectors, services
 from kechuang.cooperation.models import Contact
 from kechuang.cooperation.views.common import TABS, _tabs
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.permissions import organisations as org_policy
+from kechuang.core.roles import Role
 from kechuang.platforms.kit import (
     Action,
     Col,

@@ -128,7 +128,7 @@ class ImportRejected(Exception):
 
 
 def _bureau_staff(user) -> bool:
-    from kechuang.accounts.roles import Role
+    from kechuang.core.roles import Role
 
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) == Role.STAFF
 

@@ -1,9 +1,9 @@
 import factory
 
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import Role
 from kechuang.core import rules
 from kechuang.core.models import Organisation, Person, Region
+from kechuang.core.roles import Role
 
 TEST_PASSWORD = "Test@Pass2026"
 

@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, rules
 from kechuang.core.models import DemoLoad, Organisation
+from kechuang.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from kechuang.accounts.roles import Role
 from kechuang.core import joblease
 from kechuang.core.models import Job, ProcessHeartbeat
+from kechuang.core.roles import Role
 from kechuang.core.tasks import run_import_job
 from kechuang.core.tests.factories import UserFactory
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from kechuang.accounts.roles import Role
 from kechuang.core.demo import DEMO_PASSWORD, DemoContext, _person_name
 from kechuang.core.models import Organisation
+from kechuang.core.roles import Role
 from kechuang.programmes import services
 from kechuang.programmes.models import Expert
 

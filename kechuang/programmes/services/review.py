@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates
+from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.programmes import permissions, rules
 from kechuang.programmes.models import Application, Expert, ReviewAssignment, ReviewDraw, Score

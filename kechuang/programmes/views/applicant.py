@@ -11,10 +11,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
 from kechuang.core import dates, files
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.programmes import permissions, precheck, rules, selectors, services
 from kechuang.programmes.forms import ApplicationDataForm, ReasonForm
 from kechuang.programmes.views.common import S, _fail

@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from kechuang.accounts.roles import Role
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.programmes import permissions, selectors, services
 from kechuang.programmes.forms import ScoreForm
 from kechuang.programmes.views.common import _fail

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.roles import Role
 from kechuang.core import dates, files
 from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 from kechuang.programmes import permissions, selectors, services
 from kechuang.programmes.forms import AnswerForm, CallForm, PublicityForm
@@ -155,13 +155,15 @@ def objection_resolve(request, pk: int):
 
 @login_required
 def my_tasks(request):
-    if request.user.role != Role.STAFF:
+    """公示异议答复: the open objections to answer (a kind of 我的待办, core.todos, links here)."""
+    if not permissions.objections.may(request.user, "answer"):
         raise PermissionDenied
-    tasks = selectors.my_tasks(request.user)
-    tasks["objections"] = list(tasks["objections"].select_related("evidence"))
-    for objection in tasks["objections"]:  # rows for components/attachments.html
+    objections = list(selectors.objections_to_answer(request.user))
+    for objection in objections:  # rows for components/attachments.html
         objection.evidence_files = [objection.evidence] if objection.evidence_id else []
-    return render(request, "programmes/my_tasks.html", {"tasks": tasks, "answer_form": AnswerForm()})
+    return render(
+        request, "programmes/my_tasks.html", {"objections": objections, "answer_form": AnswerForm()}
+    )
 
 
 @login_required

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from kechuang.accounts.models import User
-from kechuang.accounts.roles import Role
+from kechuang.core.roles import Role
 from kechuang.notifications import kinds
 from kechuang.projects.models import Project
 

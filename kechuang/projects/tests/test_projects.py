@@ -105,7 +105,10 @@ def test_overdue_counts_working_days_and_escalation_fires_once(staff, leader, ca
     assert services.warn_overdue(as_of=dt.date(2020, 11, 30)) == {"warning": 0, "escalation": 0}
     assert MilestoneWarning.objects.count() == 2
     assert Notification.objects.filter(user=leader, kind="project_warning").count() == 1
-    assert Notification.objects.filter(user=firm_user, kind="project_warning").count() == 2
+    # One notice per person and milestone: the escalation updated the warning (unread again), no second one.
+    [note] = Notification.objects.filter(user=firm_user, kind="project_warning")
+    assert note.title.startswith("【升级】阶段目标逾期10个工作日") and note.read_at is None
+    assert Notification.objects.filter(user=staff, kind="project_warning").count() == 1
 
 
 def test_warn_command_is_idempotent(staff, calendar_2020_2027):
@@ -307,3 +310,13 @@ def test_project_list_rows_show_escaped_names_labels_dates_and_unpaid_funds(clie
     assert "氢能&lt;储运&gt; &amp; &quot;中试&quot;" in rows and "金宇&lt;钢构&gt;" in rows
     assert f'href="{reverse("projects:project_detail", args=[hydrogen.pk])}"' in rows
     assert "市级" in rows and "2020年3月9日" in rows and "123456.78" in rows
+
+
+def test_public_list_serves_the_deployments_home_region_and_refuses_an_unknown_one(client, staff, settings):
+    make_project(staff, name="周村公开项目")
+    settings.KECHUANG = {**settings.KECHUANG, "HOME_REGION_CODE": "370303"}  # a 张店区 deployment
+    page = client.get(reverse("projects:public_list")).content.decode()
+    assert "张店区" in page and "周村公开项目" not in page
+    page = client.get(reverse("projects:public_list") + "?region=370306").content.decode()
+    assert "周村公开项目" in page
+    assert client.get(reverse("projects:public_list") + "?region=999999").status_code == 404

@@ -1,6 +1,6 @@
 """What the talent pages share: the tabs (a firm sees only its 引智需求)."""
 
-from kechuang.accounts.roles import Role
+from kechuang.core.roles import Role
 
 TABS = [
     ("专家库", "talent:expert_list"),

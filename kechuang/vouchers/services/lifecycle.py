@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit, dates
 from kechuang.core.permissions import serves
+from kechuang.core.roles import Role
 from kechuang.enterprises.models import Qualification
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import lock, post, take

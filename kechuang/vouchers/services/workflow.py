@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
-from kechuang.accounts.roles import Role
 from kechuang.core import audit
+from kechuang.core.roles import Role
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import give, lock, post, take
 from kechuang.vouchers.models import (

@@ -1,3 +1,6 @@
+"""Roles of accounts. They live in core because core's permission policies and scopes decide by them; accounts
+stores which role a user holds (one per account)."""
+
 from django.db import models
 
 
