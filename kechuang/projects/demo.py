@@ -182,6 +182,9 @@ def build(ctx: DemoContext) -> None:
     rest = items[len(items) * 2 // 3 :]
     services.campaign_assign(actor=staff, campaign=now, item_ids=[i.pk for i in rest], inspector=staff)
     services.warn_overdue(as_of=dt.date(2020, 11, 30))
+    from kechuang.notifications import digest
+
+    digest.send_daily(dt.date(2020, 11, 30))  # the day's digest of overdue items (issue 24.2)
     assert SupervisionCampaign.objects.filter(status="open").count() == 1
 
 
