@@ -156,12 +156,28 @@ def _fill_in_what_the_demo_leaves_empty(users) -> None:
     )
     CampaignItem.objects.create(campaign=campaign, project=project, inspector=staff)
     Project.objects.filter(pk=project.pk).update(status="in_progress", acceptance_requested_on=dates.today())
-    redemption = (
-        Redemption.objects.filter(voucher__programme__region=zc)
-        .exclude(status__in=["submitted", "publicity", "payout_requested"])
-        .first()
+    reds = list(Redemption.objects.filter(voucher__programme__region=zc).order_by("pk")[:4])
+    assert len(reds) == 4, "the demo has redemptions in 周村区"
+    R = Redemption.Status
+    Redemption.objects.filter(pk=reds[0].pk).update(status=R.APPROVED)
+    Redemption.objects.filter(pk=reds[1].pk).update(status=R.SUBMITTED)
+    Redemption.objects.filter(pk=reds[2].pk).update(
+        status=R.PUBLICITY, publicity_until=dates.today() - dt.timedelta(days=5)
     )
-    Redemption.objects.filter(pk=redemption.pk).update(status=Redemption.Status.APPROVED)
+    Redemption.objects.filter(pk=reds[3].pk).update(status=R.PAYOUT_REQUESTED, payout_requested_by=staff)
+    claimed = Voucher.objects.filter(programme__region=zc).exclude(organisation=qiye.organisation).first()
+    Voucher.objects.filter(pk=claimed.pk).update(status=Voucher.Status.CLAIMED)
+    application(S.SUBMITTED)
+    ended = PublicityPeriod.objects.create(
+        call=call,
+        title="待办测试公示",
+        starts_on=dates.today() - dt.timedelta(days=20),
+        ends_on=dates.today() - dt.timedelta(days=6),
+        working_days=10,
+        published_at=now,
+        published_by=staff,
+    )
+    Application.objects.filter(pk=application(S.IN_PUBLICITY).pk).update(publicity=ended)
     voucher = (
         Voucher.objects.filter(organisation=qiye.organisation).first()
         or Voucher.objects.filter(programme__region=zc).first()

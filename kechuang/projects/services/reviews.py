@@ -30,7 +30,7 @@ def review_draw(*, actor, project: Project, kind: str, seed: str | None = None, 
     experts = list(
         Expert.objects.filter(region__path__startswith=project.region.path[:4]).prefetch_related("conflicts")
     )
-    candidates = [_candidate(e) for e in experts]
+    candidates = [_candidate(e, {}, now.date()) for e in experts]  # no platform relations for projects
     orgs = frozenset(
         {project.undertaking_unit_id, *project.partners.values_list("organisation_id", flat=True)}
     )
