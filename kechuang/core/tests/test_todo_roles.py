@@ -179,8 +179,8 @@ def _fill_in_what_the_demo_leaves_empty(users) -> None:
     )
     Application.objects.filter(pk=application(S.IN_PUBLICITY).pk).update(publicity=ended)
     voucher = (
-        Voucher.objects.filter(organisation=qiye.organisation).first()
-        or Voucher.objects.filter(programme__region=zc).first()
+        Voucher.objects.filter(organisation=qiye.organisation).exclude(pk=claimed.pk).first()
+        or Voucher.objects.filter(programme__region=zc).exclude(pk=claimed.pk).first()
     )
     Voucher.objects.filter(pk=voucher.pk).update(
         status=Voucher.Status.ISSUED, organisation=qiye.organisation, valid_until=dates.today()
