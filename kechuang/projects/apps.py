@@ -8,6 +8,12 @@ class ProjectsConfig(AppConfig):
     url_prefix = "projects"
 
     @property
+    def todos(self):
+        from kechuang.projects.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.roles import Role
