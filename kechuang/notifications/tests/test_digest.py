@@ -84,3 +84,24 @@ def test_nobody_gets_a_digest_without_overdue_items(staff, calendar_2020_2027):
     _overdue_project(staff)
     call_command("notifications", "digest", "--as-of", "2020-09-30")
     assert not Notification.objects.filter(kind="digest").exists()
+
+
+def test_overdue_tasks_of_the_todo_list_are_in_the_digest(staff, calendar_2020_2027, settings):
+    firm_user = UserFactory(enterprise=True)
+    project = make_project(staff, unit=firm_user.organisation, name="智能传感器研发")
+    milestone = projects.milestone_add(
+        actor=staff,
+        project=project,
+        title="样机",
+        due_on=dt.date(2020, 12, 30),
+        deliverable="样机",
+        target="测试",
+    )
+    settings.KECHUANG = {**settings.KECHUANG, "AS_OF": dt.date(2020, 10, 9)}
+    projects.report_submit(
+        actor=firm_user, project=project, kind="milestone", milestone=milestone, summary="完成"
+    )
+    call_command("notifications", "digest", "--as-of", "2020-11-30")  # 10 working days to review have passed
+    [digest] = Notification.objects.filter(user=staff, kind="digest")
+    assert "进展报告待审核：智能传感器研发" in digest.body and "前完成" in digest.body
+    assert not Notification.objects.filter(user=firm_user, kind="digest").exists()
