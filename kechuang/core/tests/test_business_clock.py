@@ -42,7 +42,10 @@ SYSTEM_CLOCK = {
     "notifications/services.py": "when a notice was read (system record)",
     "notifications/tasks.py": "when a notice was e-mailed (system record)",
 }
-SYSTEM_PACKAGES = {"accounts": "login security, passwords, lockouts, TOTP, tokens"}
+SYSTEM_PACKAGES = {
+    "accounts": "login security, passwords, lockouts, TOTP, tokens",
+    "signon": "login security: when an identity last signed on",
+}
 
 REAL_CLOCK_CALLS = {
     ("timezone", "now"),
