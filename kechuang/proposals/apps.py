@@ -27,3 +27,7 @@ class ProposalsConfig(AppConfig):
         from kechuang.proposals import indicators  # noqa: F401
 
         kinds.register("proposal_due", "建议提案到期提醒")
+        from kechuang.proposals.services import reply_composer
+        from kechuang.reports.documents import register_composer
+
+        register_composer(reply_composer)

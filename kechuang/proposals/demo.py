@@ -1,5 +1,6 @@
-"""Proposals of 2020: 134092 (郭帅) replied from the platform's figures and rated 满意, plus others in
-other states."""
+"""Proposals of 2020: 134092 (郭帅) replied from the platform's figures — drafted by 王敏, checked (核稿) by
+李建国, signed (签发) by 刘志强, which gave it 周科函〔2020〕1号 — and rated 满意; 134118 (李明) with its reply at
+核稿; 人大建议 20 (王丽) with its reply at 拟稿."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from kechuang.core.demo import DEMO_TODAY, DemoContext
 from kechuang.proposals import rules, services
 from kechuang.proposals.models import Proposal, ResultClass
+from kechuang.reports import signoff
 
 SESSION = "区政协十三届四次会议"
 
@@ -46,16 +48,24 @@ def build(ctx: DemoContext) -> None:
         proposal=main,
         version=main.version,
         result_class=ResultClass.objects.get(code="A"),
-        reply_number="周科函〔2020〕15号",
         contact=main.contact,
     )
     services.proposal_transition(actor=staff, proposal=main, to="cosigning")
+    draft = main.reply_draft
+    signoff.draft_submit(actor=staff, draft=draft, version=draft.version, comment="请核稿。")
+    signoff.draft_check(
+        actor=ctx.users["staff2"], draft=draft, version=draft.version, comment="数字已与台账核对，同意。"
+    )
+    signoff.draft_sign(
+        actor=ctx.users["leader"], draft=draft, version=draft.version, comment="同意。", on=DEMO_TODAY
+    )
+    main.refresh_from_db()
     services.proposal_transition(actor=staff, proposal=main, to="replied", today=DEMO_TODAY)
     services.proposal_transition(
         actor=staff, proposal=main, to="feedback", feedback="satisfied", note="电话回访"
     )
 
-    services.proposal_register(
+    npc = services.proposal_register(
         actor=staff,
         region=ctx.district,
         kind=Proposal.Kind.NPC,
@@ -67,7 +77,7 @@ def build(ctx: DemoContext) -> None:
         lead_unit="周村区科学技术局",
         assigned_on=dt.date(2020, 9, 15),
     )
-    services.proposal_register(
+    talent = services.proposal_register(
         actor=staff,
         region=ctx.district,
         kind=Proposal.Kind.CPPCC,
@@ -79,4 +89,18 @@ def build(ctx: DemoContext) -> None:
         lead_unit="周村区科学技术局",
         co_units=["周村区人力资源和社会保障局"],
         assigned_on=dt.date(2020, 6, 1),
+    )
+    # 人大建议 20: a reply at 拟稿 (drafted from the records, not yet sent to 核稿).
+    services.proposal_transition(actor=staff, proposal=npc, to="drafting")
+    services.proposal_draft_reply(actor=staff, proposal=npc, as_of=DEMO_TODAY)
+    # 提案 134118: a reply at 核稿 (sent by 王敏, waiting for a colleague's check).
+    services.proposal_items_save(
+        actor=staff, proposal=talent, version=talent.version, texts=rules.split_items(talent.text)
+    )
+    talent.refresh_from_db()
+    services.proposal_transition(actor=staff, proposal=talent, to="drafting")
+    services.proposal_draft_reply(actor=staff, proposal=talent, as_of=DEMO_TODAY)
+    draft = talent.reply_draft
+    signoff.draft_submit(
+        actor=staff, draft=draft, version=draft.version, comment="请核稿，人才工作室数据截至11月底。"
     )

@@ -40,9 +40,6 @@ class ReplyDetailsForm(BootstrapMixin, forms.Form):
     result_class = forms.ModelChoiceField(
         label="办理结果", queryset=ResultClass.objects.filter(is_active=True), required=False
     )
-    reply_number = forms.CharField(
-        label="答复文号", max_length=40, required=False, help_text="如 周科函〔2020〕15号"
-    )
     contact = forms.CharField(label="联系人及电话", max_length=100, required=False)
 
 

@@ -23,6 +23,7 @@ class Facts:
     feedback: str
     round: int
     claims_failed: int = 0  # sentences of the reply draft that no longer hold (checked before replying)
+    signed: bool = False  # the reply draft went through 核稿 and 签发 (which gave it its 文号)
 
 
 def _need_reply(f: Facts) -> str:
@@ -30,10 +31,12 @@ def _need_reply(f: Facts) -> str:
         return "请先生成或上传答复稿。"
     if not f.result_class:
         return "请选择办理结果分类（A/B/C）。"
-    if not f.reply_number.strip():
-        return "请填写答复文号。"
     if f.co_units_with_opinion < f.co_units:
         return f"还有{f.co_units - f.co_units_with_opinion}个协办单位未提交意见，不能答复。"
+    if not f.signed:
+        return "答复稿须经核稿、签发后才能正式答复（签发时编发文字号）。"
+    if not f.reply_number.strip():
+        return "答复稿签发后才有发文字号。"
     if f.claims_failed:
         return f"答复稿中有{f.claims_failed}句与现有记录不符，请重新取数或修改后再答复。"
     return ""
@@ -103,10 +106,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def sections_for_topic(topic: str, keywords: dict[str, list[str]]) -> list[str]:
     """Section keys whose keywords occur in the topic."""
     return [key for key, words in keywords.items() if any(w and w in topic for w in words)]
-
-
-def reply_number(prefix: str, year: int, n: int) -> str:
-    return f"{prefix}〔{year}〕{n}号"
 
 
 ITEM_MARKERS = re.compile(

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from kechuang.core import audit, dates, workdays
 from kechuang.core.indicators import Period, Scope
@@ -86,6 +87,7 @@ def facts(proposal: Proposal) -> rules.Facts:
         reply_number=proposal.reply_number,
         feedback=proposal.feedback,
         round=proposal.round,
+        signed=proposal.reply_draft_id is not None and proposal.reply_draft.stage == "signed",
     )
 
 
@@ -107,7 +109,7 @@ def proposal_transition(
             raise ValidationError({"feedback": "请选择委员的满意度。"})
         proposal.feedback = feedback
     f = facts(proposal)
-    if to == rules.REPLIED and proposal.reply_draft_id:
+    if to == rules.REPLIED and proposal.reply_draft_id and not f.signed:
         from kechuang.reports.claims import check_draft
 
         f = dataclasses.replace(f, claims_failed=len(check_draft(proposal.reply_draft).failures))
@@ -161,21 +163,21 @@ def proposal_reply_details(
     proposal: Proposal,
     version: int,
     result_class: ResultClass | None,
-    reply_number: str,
     contact: str,
 ) -> Proposal:
+    """办理结果 and contact; the 文号 is not typed: signing the reply allocates it (`reply_signed`)."""
     if proposal.status not in (rules.ASSIGNED, rules.DRAFTING, rules.COSIGNING):
         raise ValidationError("提案已答复，答复信息不能再修改。")
     if result_class is not None and not result_class.is_active:
         raise ValidationError({"result_class": "该结果分类已停用。"})
-    fields = {"result_class": result_class, "reply_number": reply_number.strip(), "contact": contact.strip()}
-    before = audit.snapshot(proposal, ["result_class_id", "reply_number", "contact"])
+    fields = {"result_class": result_class, "contact": contact.strip()}
+    before = audit.snapshot(proposal, ["result_class_id", "contact"])
     if not Proposal.objects.filter(pk=proposal.pk, version=version).update(version=version + 1, **fields):
         raise StaleObject()
     for k, v in fields.items():
         setattr(proposal, k, v)
     proposal.version = version + 1
-    after = audit.snapshot(proposal, ["result_class_id", "reply_number", "contact"])
+    after = audit.snapshot(proposal, ["result_class_id", "contact"])
     audit.record(
         actor=actor, action="proposal.reply_details", obj=proposal, changes=audit.diff(before, after)
     )
@@ -239,17 +241,31 @@ def proposal_draft_reply(*, actor, proposal: Proposal, as_of: dt.date, template=
     return proposal
 
 
-def suggested_reply_number(proposal: Proposal, year: int) -> str:
-    """The bureau's next 函 number of the year (周科函〔2020〕16号 after 15), for the handler to confirm."""
-    from kechuang.reports.bureau import bureau_region, identity
+def reply_composer(draft):
+    """The reply letter is how a proposal's reply draft becomes a 公文 (registered with reports)."""
+    from kechuang.proposals import letter
+    from kechuang.reports.documents import Composer
 
-    bureau = identity(proposal.region)
-    stem = f"{bureau.number_prefix}函〔{year}〕"
-    used = Proposal.objects.filter(
-        region__path__startswith=bureau_region(proposal.region).path, reply_number__startswith=stem
-    ).values_list("reply_number", flat=True)
-    serials = [int(n[len(stem) : -1]) for n in used if n.endswith("号") and n[len(stem) : -1].isdigit()]
-    return bureau.number("函", year, max(serials, default=0) + 1)
+    proposal = Proposal.objects.select_related("region", "result_class", "reply_draft").filter(
+        reply_draft=draft
+    )
+    proposal = proposal.first()
+    if proposal is None:
+        return None
+    return Composer(
+        kind="函",
+        compose=lambda **kw: letter.compose(proposal, **kw),
+        after_sign=lambda *, signed, actor: reply_signed(
+            actor=actor, proposal=proposal, number=signed.number
+        ),
+    )
+
+
+def reply_signed(*, actor, proposal: Proposal, number: str) -> None:
+    """The signed reply's 文号 is the proposal's 答复文号 (in the signing's transaction)."""
+    Proposal.objects.filter(pk=proposal.pk).update(reply_number=number, version=F("version") + 1)
+    proposal.refresh_from_db(fields=["reply_number", "version"])
+    audit.record(actor=actor, action="proposal.reply_signed", obj=proposal, changes={"reply_number": number})
 
 
 def suggested_result_class(proposal: Proposal) -> tuple[str, int, int]:
@@ -288,6 +304,15 @@ def send_reminders(*, today: dt.date) -> int:
         title = f"{'已超期' if overdue else '即将到期'}：{proposal.session}第{proposal.number}号提案"
         body = f"答复期限 {proposal.deadline:%Y-%m-%d}，当前状态：{proposal.get_status_display()}。"
         sent += len(
-            notify(users=staff, kind="proposal_due", title=title, body=body, url=f"/proposals/{proposal.pk}/")
+            # One notice per proposal and person, updated when it turns overdue: no daily repeats.
+            notify(
+                users=staff,
+                kind="proposal_due",
+                title=title,
+                body=body,
+                url=f"/proposals/{proposal.pk}/",
+                about=proposal,
+                reason="deadline",
+            )
         )
     return sent

@@ -21,7 +21,7 @@ from kechuang.proposals.forms import (
 )
 from kechuang.proposals.models import Proposal
 from kechuang.proposals.permissions import co_units, proposals
-from kechuang.reports import claims, docx_layout
+from kechuang.reports import claims, docx_layout, signoff
 from kechuang.reports.views import claims_failed, pdf_unavailable
 
 BUTTONS = {
@@ -90,8 +90,6 @@ def _detail_context(request, proposal, errors=()):
             initial={
                 "version": proposal.version,
                 "result_class": proposal.result_class_id,
-                "reply_number": proposal.reply_number
-                or services.suggested_reply_number(proposal, dates.today().year),
                 "contact": proposal.contact,
             }
         ),
@@ -170,7 +168,6 @@ def proposal_details(request, pk: int):
             proposal=proposal,
             version=c["version"],
             result_class=c["result_class"],
-            reply_number=c["reply_number"],
             contact=c["contact"],
         ),
     )
@@ -244,9 +241,12 @@ def co_unit_opinion(request, pk: int):
 @login_required
 def proposal_letter(request, pk: int, fmt: str = "docx"):
     proposal = _get(request, pk, "export")
+    """The signed letter as stored at signing (its claims are not re-checked: it says what was true on the
+    signing date); before signing, a draft render (marked 草稿, no 文号), refused while a claim fails."""
     date = proposal.replied_on or dates.today()
     back = reverse("proposals:detail", args=[proposal.pk])
-    if proposal.reply_draft_id:
+    signed = letter.signed_document(proposal)
+    if proposal.reply_draft_id and signed is None:
         report = claims.check_draft(proposal.reply_draft)
         if not report.ok:
             return claims_failed(request, report, back)
@@ -254,9 +254,10 @@ def proposal_letter(request, pk: int, fmt: str = "docx"):
     content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     if fmt == "pdf":
         try:
-            data, content_type = docx_layout.to_pdf(data), "application/pdf"
+            data = signoff.signed_pdf(signed.pk) if signed else docx_layout.to_pdf(data)
         except docx_layout.PdfUnavailable as exc:
             return pdf_unavailable(request, str(exc), back)
+        content_type = "application/pdf"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="reply-{proposal.number}.{fmt}"'
     exports.record_download(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from kechuang.reports import docx_layout as L
 from kechuang.reports import summary
 from kechuang.reports.formatting import cn_date
 
@@ -64,22 +65,58 @@ def to_markdown(doc: dict, *, date: dt.date, signature: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_body(document, doc: dict) -> None:
-    if doc["opening"]:
-        L.body(document, doc["opening"])
-    for heading, text in summary.paragraphs(doc):
-        L.body(document, text, heading=heading)
-    if doc["closing"]:
-        L.body(document, doc["closing"])
+DRAFT_MARK = "草稿（未签发）"
 
 
-def to_docx(doc: dict, *, date: dt.date, signature: str = "") -> bytes:
-    document = L.new_document()
-    L.title(document, doc["title"])
-    L.blank(document)
-    write_body(document, doc)
-    L.blank(document)
-    if signature:
-        L.right_aligned(document, signature)
-    L.right_aligned(document, cn_date(date))
-    return L.to_bytes(document)
+def body_paras(doc: dict) -> list:
+    from kechuang.reports.gongwen import Para
+
+    paras = [Para(doc["opening"])] if doc["opening"] else []
+    paras += [Para(text, heading=heading) for heading, text in summary.paragraphs(doc)]
+    return paras + ([Para(doc["closing"])] if doc["closing"] else [])
+
+
+def summary_gongwen(draft, *, date: dt.date, number: str = "", issuer: str = "", draft_mark: str = ""):
+    """A work-summary draft as a 公文 of its bureau (a 报告 goes up: it names its 签发人)."""
+    from kechuang.reports import gongwen
+
+    return gongwen.for_bureau(
+        draft.region,
+        title=draft.title,
+        body=body_paras(as_dict(draft)),
+        signature=signature_for(draft),
+        date=date,
+        number=number,
+        issuer=issuer,
+        printed_on=date,
+        seal=not draft_mark,
+        draft_mark=draft_mark,
+    )
+
+
+@dataclass(frozen=True)
+class Composer:
+    """How a kind of draft becomes a 公文: its 文种代字 (函, 字…) and the 公文 for a 文号/签发人/date; an app
+    whose drafts are letters (proposals) registers one with `register_composer`, and `after_sign` lets it
+    record the signed number on its own object."""
+
+    kind: str
+    compose: Callable[..., object]  # (number=, issuer=, date=, draft_mark=) → Gongwen
+    after_sign: Callable[..., None] | None = None  # (signed=, actor=)
+
+
+_FINDERS: list[Callable] = []
+
+
+def register_composer(finder: Callable) -> None:
+    """`finder(draft)` returns a Composer for the drafts the registering app owns, else None."""
+    if finder not in _FINDERS:
+        _FINDERS.append(finder)
+
+
+def composer_for(draft) -> Composer:
+    for finder in _FINDERS:
+        found = finder(draft)
+        if found is not None:
+            return found
+    return Composer(kind="字", compose=lambda **kw: summary_gongwen(draft, **kw))

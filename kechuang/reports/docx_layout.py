@@ -74,6 +74,11 @@ def _page_number_paragraph(footer, align) -> None:
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.first_line_indent = Pt(0)
+    # 单页码居右空一字，双页码居左空一字 (one 4号 character from the type area's edge)
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = PAGE_NUMBER_SIZE
+    else:
+        paragraph.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     pieces = ["— ", None, " —"]
     for piece in pieces:
         if piece is not None:

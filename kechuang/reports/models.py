@@ -76,6 +76,15 @@ class SummarySection(models.Model):
         return [k.strip() for k in self.keywords.replace("，", ",").split(",") if k.strip()]
 
 
+class Stage(models.TextChoices):
+    """Sign-off of a draft (拟稿 → 核稿 → 签发); the transitions are `reports/rules.py`."""
+
+    DRAFTING = "drafting", "拟稿"
+    CHECKING = "checking", "核稿中"
+    CHECKED = "checked", "待签发"
+    SIGNED = "signed", "已签发"
+
+
 class SummaryDraft(models.Model):
     template = models.ForeignKey(SummaryTemplate, models.PROTECT, related_name="drafts")
     region = models.ForeignKey("core.Region", models.PROTECT, related_name="+")
@@ -86,6 +95,7 @@ class SummaryDraft(models.Model):
     closing = models.TextField("结束语", blank=True)
     sections = models.JSONField("章节", default=list)  # [{"key", "heading", "blocks": [...]}]
     changed_count = models.PositiveIntegerField("数据有变化的句子", default=0)
+    stage = models.CharField("签发流程", max_length=10, choices=Stage.choices, default=Stage.DRAFTING)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -98,3 +108,101 @@ class SummaryDraft(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DraftVersion(models.Model):
+    """The draft's text as it was sent to 核稿 (and as signed): numbered 1, 2, … per draft, never changed."""
+
+    draft = models.ForeignKey(SummaryDraft, models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本")
+    stage = models.CharField("送出时", max_length=10, choices=Stage.choices)
+    title = models.CharField("标题", max_length=200)
+    opening = models.TextField("开头段", blank=True)
+    closing = models.TextField("结束语", blank=True)
+    sections = models.JSONField("章节", default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "稿件版本"
+        verbose_name_plural = verbose_name
+        ordering = ["draft", "number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="draft_version_number")]
+
+    def __str__(self):
+        return f"{self.draft} 第{self.number}稿"
+
+
+class DraftComment(models.Model):
+    """A note of 拟稿人, 核稿人 or 签发人 on a draft (a return to 拟稿 needs one)."""
+
+    draft = models.ForeignKey(SummaryDraft, models.CASCADE, related_name="comments")
+    version = models.ForeignKey(DraftVersion, models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    action = models.CharField("操作", max_length=20, blank=True)
+    text = models.TextField("意见")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "核签意见"
+        verbose_name_plural = verbose_name
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:30]
+
+
+class DocumentCounter(models.Model):
+    """The last 发文顺序号 a bureau gave for a kind of document (函, 字…) in a year: numbers are allocated from
+    it at signing only, one at a time (the row is locked by its update), and never given back."""
+
+    region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="发文机关")
+    kind = models.CharField("文种代字", max_length=10)
+    year = models.PositiveSmallIntegerField("年份")
+    last = models.PositiveIntegerField("已用至", default=0)
+
+    class Meta:
+        verbose_name = "发文字号计数"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "year"], name="document_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.region_id} {self.kind}〔{self.year}〕{self.last}"
+
+
+class SignedDocument(models.Model):
+    """A signed 公文: its 文号, who checked and signed it, the frozen text (`version`) with every figure's
+    source and scope, the 公文 as data (`gongwen`) and the rendered files. Never changed after signing."""
+
+    draft = models.OneToOneField(SummaryDraft, models.PROTECT, related_name="signed")
+    version = models.OneToOneField(DraftVersion, models.PROTECT, related_name="+")
+    region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="发文机关")
+    kind = models.CharField("文种代字", max_length=10)
+    year = models.PositiveSmallIntegerField("年份")
+    serial = models.PositiveIntegerField("顺序号")
+    number = models.CharField("发文字号", max_length=40)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    issuer_name = models.CharField("签发人", max_length=60)
+    signed_on = models.DateField("签发日期")
+    gongwen = models.JSONField("公文要素")
+    docx = models.BinaryField("Word 文件")
+    docx_sha256 = models.CharField(max_length=64)
+    pdf = models.BinaryField("PDF 文件", null=True, blank=True)
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已签发公文"
+        verbose_name_plural = verbose_name
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "year", "serial"], name="signed_document_serial"
+            ),
+            models.UniqueConstraint(fields=["region", "number"], name="signed_document_number"),
+        ]
+
+    def __str__(self):
+        return self.number

@@ -9,10 +9,20 @@ from kechuang.core.roles import Role
 
 
 class DraftPolicy(Policy):
+    """Staff write drafts and check (核稿) them; leaders read them, may check them too, and sign (签发) those
+    of their own bureau — a city leader does not sign a district bureau's document. That the checker is not
+    the drafter, nor the signer either of them, is a guard of `reports/rules.py`."""
+
+    STAFF = frozenset({"view", "change", "create", "export", "submit", "check", "return", "comment"})
+    LEADER = frozenset({"view", "export", "check", "return", "sign", "comment"})
+
     def rule(self, user, action):
-        if user.role == Role.STAFF and action in {"view", "change", "create", "export"}:
+        if user.role == Role.STAFF and action in self.STAFF:
             return region_rule(user)
-        if user.role == Role.LEADER and action in {"view", "export"}:
+        if user.role == Role.LEADER and action == "sign" and user.region_id:
+            own_bureau = models.Q(region__path__startswith=user.region.path, region__level__gt=3)
+            return models.Q(region=user.region_id) | own_bureau if user.region.level <= 3 else None
+        if user.role == Role.LEADER and action in self.LEADER:
             return region_rule(user)
         return None
 

@@ -64,8 +64,12 @@ def draft_generate(
 
 
 def _save(draft: SummaryDraft, expected_version: int, **fields) -> None:
+    from kechuang.reports.rules import editable
+
+    if not editable(draft.stage):
+        raise ValidationError(f"稿件{draft.get_stage_display()}，不能修改；如需修改请由核稿人或签发人退回。")
     updated = SummaryDraft.objects.filter(pk=draft.pk, version=expected_version).update(
-        version=expected_version + 1, **fields
+        version=expected_version + 1, stage="drafting", **fields
     )
     if not updated:
         raise StaleObject()

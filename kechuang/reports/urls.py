@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.reports import template_views, views
+from kechuang.reports import signoff_views, template_views, views
 
 app_name = "reports"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("summaries/<int:pk>/regenerate/", views.draft_regenerate, name="draft_regenerate"),
     path("summaries/<int:pk>/acknowledge/", views.draft_acknowledge, name="draft_acknowledge"),
     path("summaries/<int:pk>/download.<str:fmt>", views.draft_download, name="draft_download"),
+    path("summaries/<int:pk>/signoff/", signoff_views.draft_signoff, name="draft_signoff"),
+    path("summaries/<int:pk>/signed.<str:fmt>", signoff_views.signed_download, name="signed_download"),
     path("templates/", template_views.template_list, name="template_list"),
     path("templates/<int:pk>/", template_views.template_edit, name="template_edit"),
 ]

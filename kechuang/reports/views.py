@@ -158,14 +158,26 @@ def draft_detail(request, pk: int):
         except (ValidationError, ValueError) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else ["提交的数据不完整。"]
             return render(
-                request, "reports/draft_detail.html", _detail_context(draft, may_change, messages), status=400
+                request,
+                "reports/draft_detail.html",
+                _detail_context(draft, may_change, messages, user=request.user),
+                status=400,
             )
         return redirect("reports:draft_detail", draft.pk)
-    return render(request, "reports/draft_detail.html", _detail_context(draft, may_change))
+    return render(request, "reports/draft_detail.html", _detail_context(draft, may_change, user=request.user))
 
 
-def _detail_context(draft, may_change, errors=()):
+def detail_error(request, draft, messages, *, status: int):
+    may_change = permissions.drafts.allows(request.user, "change", draft)
+    context = _detail_context(draft, may_change, messages, user=request.user)
+    return render(request, "reports/draft_detail.html", context, status=status)
+
+
+def _detail_context(draft, may_change, errors=(), *, user=None):
+    from kechuang.reports import rules, signoff_views
+
     report = claims.check_draft(draft)
+    may_change = may_change and rules.editable(draft.stage)
     failing = report.by_block()
     sections = _blocks_view(draft)
     for section in sections:
@@ -182,6 +194,7 @@ def _detail_context(draft, may_change, errors=()):
         "errors": errors,
         "regen_form": RegenerateForm(initial={"version": draft.version}),
         "pdf_available": docx_layout.office_binary() is not None,
+        "signoff": signoff_views.panel(user, draft, len(report.failures)) if user is not None else None,
     }
 
 
@@ -194,7 +207,7 @@ def draft_regenerate(request, pk: int):
         return render(
             request,
             "reports/draft_detail.html",
-            _detail_context(draft, True, ["请检查截至日期。"]),
+            _detail_context(draft, True, ["请检查截至日期。"], user=request.user),
             status=400,
         )
     try:
@@ -206,7 +219,10 @@ def draft_regenerate(request, pk: int):
         )
     except ValidationError as exc:
         return render(
-            request, "reports/draft_detail.html", _detail_context(draft, True, exc.messages), status=409
+            request,
+            "reports/draft_detail.html",
+            _detail_context(draft, True, exc.messages, user=request.user),
+            status=409,
         )
     return redirect("reports:draft_detail", draft.pk)
 
@@ -223,7 +239,7 @@ def draft_acknowledge(request, pk: int):
         return render(
             request,
             "reports/draft_detail.html",
-            _detail_context(draft, True, ["该稿已被他人修改，请刷新。"]),
+            _detail_context(draft, True, ["该稿已被他人修改，请刷新。"], user=request.user),
             status=409,
         )
     return redirect("reports:draft_detail", draft.pk)
@@ -232,6 +248,8 @@ def draft_acknowledge(request, pk: int):
 @login_required
 def draft_download(request, pk: int, fmt: str):
     draft = get_object_or_404_for(permissions.drafts, request.user, "export", pk=pk)
+    if fmt in ("docx", "pdf") and hasattr(draft, "signed"):  # the signed file, as it was signed
+        return redirect("reports:signed_download", draft.pk, fmt)
     report = claims.check_draft(draft)
     if not report.ok:
         return claims_failed(request, report, reverse("reports:draft_detail", args=[draft.pk]))
@@ -247,12 +265,12 @@ def draft_download(request, pk: int, fmt: str):
         text = documents.to_markdown(doc, date=draft.as_of, signature=signature)
         response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     elif fmt == "docx":
-        data = documents.to_docx(doc, date=draft.as_of, signature=signature)
+        data = _draft_docx(draft)
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
     elif fmt == "pdf":
-        data = documents.to_docx(doc, date=draft.as_of, signature=signature)
+        data = _draft_docx(draft)
         try:
             data = docx_layout.to_pdf(data)
         except docx_layout.PdfUnavailable as exc:
@@ -263,6 +281,15 @@ def draft_download(request, pk: int, fmt: str):
         raise Http404("不支持的格式。")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def _draft_docx(draft) -> bytes:
+    """An unsigned draft as its 公文 would look (its own composer: a reply is a letter), marked 草稿, without
+    文号 or 签发人."""
+    from kechuang.reports import gongwen
+
+    composer = documents.composer_for(draft)
+    return gongwen.render_docx(composer.compose(date=draft.as_of, draft_mark=documents.DRAFT_MARK))
 
 
 def claims_failed(request, report, back: str):

@@ -39,12 +39,12 @@ SYSTEM_CLOCK = {
     "core/middleware.py": "request timing",
     "enterprises/tasks.py": "job bookkeeping",
     "api/auth.py": "token last-used time (security)",
-    "notifications/services.py": "when a notice was read (system record)",
-    "notifications/tasks.py": "when a notice was e-mailed (system record)",
+    "notifications/services.py": "when a notice was read or re-sent (system record)",
+    "notifications/delivery.py": "delivery attempts, retry back-off and rate windows (system records)",
 }
 SYSTEM_PACKAGES = {
     "accounts": "login security, passwords, lockouts, TOTP, tokens",
-    "signon": "login security: when an identity last signed on",
+    "signon": "sign-on security: when an identity last logged in",
 }
 
 REAL_CLOCK_CALLS = {

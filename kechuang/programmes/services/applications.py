@@ -22,6 +22,7 @@ from kechuang.programmes.models import (
     ReviewDraw,
     StatusChange,
 )
+from kechuang.programmes.models.review import ACTIVE_RESPONSES
 from kechuang.programmes.services.common import S, _refuse
 
 
@@ -133,8 +134,9 @@ def _guard_message(name: str, application: Application, *, reason: str, now: dt.
         if not ReviewDraw.objects.filter(application=application).exists():
             return "尚未抽取评审专家。"
     elif name == "all_scored":
-        pending = application.assignments.filter(submitted_at__isnull=True).count()
-        if pending or not application.assignments.exists():
+        panel = application.assignments.filter(response__in=ACTIVE_RESPONSES)
+        pending = panel.filter(submitted_at__isnull=True).count()
+        if pending or not panel.exists():
             return f"还有{pending}位专家未提交评分。"
     elif name == "has_publicity":
         if publicity is None:
@@ -298,6 +300,23 @@ def _apply(*, actor, application, current, to, reason, now, publicity, eligibili
     audit.record(actor=actor, action="application.transition", obj=application, changes=changes)
     if to in (S.RETURNED, S.ACCEPTED, S.REJECTED, S.APPROVED, S.NOT_APPROVED):
         transaction.on_commit(lambda: _notify_applicant(application, to, reason))
+    if to == S.SUBMITTED:
+        transaction.on_commit(lambda: _notify_staff_submitted(application))
+
+
+def _notify_staff_submitted(application: Application) -> None:
+    """The call's region staff: a (re)submitted application awaits 形式审查 (one notice per application)."""
+    from kechuang.notifications.selectors import bureau_users
+    from kechuang.notifications.services import notify
+
+    notify(
+        users=bureau_users(application.call.region),
+        kind="programmes.task",
+        title=f"新申报待形式审查：{application.call}：{application.title}",
+        url=f"/programmes/applications/{application.pk}/",
+        about=application,
+        reason="to_check",
+    )
 
 
 def _notify_applicant(application: Application, to: str, reason: str) -> None:

@@ -15,6 +15,7 @@ def test_staff_take_a_reply_from_assignment_to_satisfaction(browser, live_server
     from kechuang.core.workdays import seed_from_packages
     from kechuang.proposals import services
     from kechuang.proposals.models import Proposal
+    from kechuang.reports.tests.signing import sign_off
 
     seed_from_packages(range(2020, 2022))
     staff = UserFactory(username="ti_staff", staff=True)
@@ -39,13 +40,16 @@ def test_staff_take_a_reply_from_assignment_to_satisfaction(browser, live_server
     page.get_by_role("button", name="开始办理").click()
     page.fill("input[name=as_of]", "2020-11-30")
     page.get_by_role("button", name="由平台数据生成答复稿").click()
-    assert page.get_by_role("link", name="查看与修改答复正文").is_visible()
+    assert page.get_by_role("link", name="查看、修改与核稿签发答复稿").is_visible()
     page.fill("textarea[name=opinion]", "同意答复意见。")
     page.get_by_role("button", name="登记协办意见").click()
     page.select_option("select[name=result_class]", label="A类（已解决或基本解决）")
-    page.fill("input[name=reply_number]", "周科函〔2020〕15号")
     page.get_by_role("button", name="保存").click()
     page.get_by_role("button", name="送协办单位会签").click()
+    proposal.refresh_from_db()
+    sign_off(proposal.reply_draft, staff, on=dt.date(2020, 12, 1))  # 核稿 and 签发 by two colleagues
+    page.reload()
+    assert "周科函〔2020〕1号" in page.content()
     page.get_by_role("button", name="正式答复").click()
     page.select_option("select[name=feedback]", label="满意")
     page.get_by_role("button", name="登记委员意见").click()

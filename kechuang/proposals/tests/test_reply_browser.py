@@ -58,7 +58,7 @@ def test_a_three_request_reply_in_the_browser_and_in_word(browser, live_server, 
     page.get_by_role("button", name="由平台数据生成答复稿").click()
     assert page.locator("[data-suggested-class]").inner_text().startswith("建议办理结果：B类")
     page.screenshot(path=str(screenshot_dir / "proposal-reply-items.png"), full_page=True)
-    page.get_by_role("link", name="查看与修改答复正文").click()
+    page.get_by_role("link", name="查看、修改与核稿签发答复稿").click()
     body = page.locator("form.kc-card").last.inner_text()
     assert (
         "一、关于加大高新技术企业培育力度的建议。" in body and "三、关于设立产业转型专项资金的建议。" in body

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from docx import Document
 
-from kechuang.core import dates
 from kechuang.core.tests.factories import UserFactory
 from kechuang.proposals import letter, rules, services
 from kechuang.reports import summary
@@ -78,8 +77,8 @@ def test_three_requests_get_three_answering_parts(client, staff, proposal, hnte_
     assert services.suggested_result_class(proposal) == ("B", 1, 3)
     page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert "建议办理结果：<strong>B类</strong>" in page
-    year = dates.today().year
-    assert f'value="周科函〔{year}〕1号"' in page  # the bureau's next 函 number, for the handler to confirm
+    assert 'name="reply_number"' not in page  # the 文号 is not typed: signing allocates it
+    assert "经核稿、签发后编发文字号" in page
     # The items cannot change once the reply is in 会签.
     services.co_unit_opinion(actor=staff, unit=proposal.co_units.get(), opinion="同意。")
     proposal.refresh_from_db()
@@ -140,13 +139,15 @@ def test_a_reply_whose_figures_no_longer_hold_cannot_be_sent(client, staff, prop
         proposal=proposal,
         version=proposal.version,
         result_class=ResultClass.objects.get(code="A"),
-        reply_number="周科函〔2020〕15号",
         contact="",
     )
-    assert services.suggested_reply_number(proposal, 2020) == "周科函〔2020〕16号"
     services.proposal_transition(actor=staff, proposal=proposal, to="cosigning")
     QualificationFactory(organisation=OrganisationFactory(region=town), valid_from=dt.date(2020, 3, 1))
-    with pytest.raises(ValidationError, match="答复稿中有1句与现有记录不符"):
+    from kechuang.reports import signoff
+
+    with pytest.raises(ValidationError, match="稿中有1句与现有记录不符"):
+        signoff.draft_submit(actor=staff, draft=proposal.reply_draft, version=proposal.reply_draft.version)
+    with pytest.raises(ValidationError, match="答复稿须经核稿、签发"):
         services.proposal_transition(actor=staff, proposal=proposal, to="replied", today=AS_OF)
     client.force_login(staff)
     assert client.get(reverse("proposals:letter", args=[proposal.pk])).status_code == 409

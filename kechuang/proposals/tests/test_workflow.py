@@ -13,6 +13,7 @@ from kechuang.core.tests.factories import UserFactory
 from kechuang.notifications.models import Notification
 from kechuang.proposals import letter, rules, services
 from kechuang.proposals.models import Proposal, ResultClass, StatusChange
+from kechuang.reports.tests.signing import sign_off
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 11, 30)
@@ -28,10 +29,13 @@ def _reply(staff, proposal):
         proposal=proposal,
         version=proposal.version,
         result_class=ResultClass.objects.get(code="A"),
-        reply_number="周科函〔2020〕15号",
         contact="王敏 0533-6418888",
     )
     services.proposal_transition(actor=staff, proposal=proposal, to="cosigning")
+    with pytest.raises(ValidationError, match="答复稿须经核稿、签发后才能正式答复"):
+        services.proposal_transition(actor=staff, proposal=proposal, to="replied", today=dt.date(2020, 8, 10))
+    sign_off(proposal.reply_draft, staff, on=dt.date(2020, 8, 10))
+    proposal.refresh_from_db()
     services.proposal_transition(actor=staff, proposal=proposal, to="replied", today=dt.date(2020, 8, 10))
     return proposal
 
@@ -83,7 +87,6 @@ def test_reply_is_refused_while_a_co_handling_unit_has_not_given_its_opinion(sta
         proposal=proposal,
         version=proposal.version,
         result_class=ResultClass.objects.get(code="B"),
-        reply_number="周科函〔2020〕1号",
         contact="",
     )
     with pytest.raises(ValidationError, match="协办单位未提交意见"):
@@ -133,12 +136,12 @@ def test_generated_reply_carries_the_platforms_figures_and_a_gbt_letter(staff, p
         parts["received"]
         == "您提出的《关于进一步加大科技创新力度，促进产业转型发展的提案》收悉，现答复如下："
     )
-    document = Document(
-        io.BytesIO(letter.to_docx(proposal, date=dt.date(2020, 8, 10), signature="周村区科学技术局"))
-    )
+    assert proposal.reply_number == "周科函〔2020〕1号"  # allocated at signing, the bureau's first 函 of 2020
+    document = Document(io.BytesIO(letter.to_docx(proposal, date=dt.date(2020, 8, 10))))
     texts = [p.text for p in document.paragraphs]
-    assert texts[0].startswith("周科函〔2020〕15号") and "A类" in texts[0]
-    assert "关于区政协十三届四次会议第134092号提案的答复" in texts
+    assert texts[0] == "A" and texts[1] == "周村区科学技术局文件"
+    assert any(t.startswith("周科函〔2020〕1号") and "签发人：" in t for t in texts)
+    assert "关于区政协十三届四次会议\n第134092号提案的答复" in texts  # broken between words
     assert "2020年8月10日" in texts and any("我区共有3家高新技术企业" in t for t in texts)
     assert abs(document.sections[0].top_margin - Mm(37)) < Mm(0.1)
 
@@ -152,6 +155,7 @@ def test_reply_letter_downloads_as_pdf_or_says_why_not(client, staff, proposal, 
     _reply(staff, proposal)
     client.force_login(staff)
     url = reverse("proposals:letter_pdf", args=[proposal.pk])
+    first = None
     if docx_layout.office_binary() is not None and shutil.which("pdftotext"):
         response = client.get(url)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -164,9 +168,14 @@ def test_reply_letter_downloads_as_pdf_or_says_why_not(client, staff, proposal, 
         flat = text.replace(" ", "").replace("\n", "")
         assert "第134092号提案的答复" in flat and "郭帅委员：" in flat
         assert "下载答复函（PDF）" in client.get(reverse("proposals:detail", args=[proposal.pk])).text
+        first = response.content
     monkeypatch.setattr(docx_layout.shutil, "which", lambda name: None)
     response = client.get(url)
-    assert response.status_code == 503 and "本机未安装 LibreOffice" in response.text
+    if first is not None:
+        # The signed letter's PDF was converted once and kept: the same bytes without LibreOffice.
+        assert response.status_code == 200 and response.content == first
+    else:
+        assert response.status_code == 503 and "本机未安装 LibreOffice" in response.text
     assert "暂不能生成" in client.get(reverse("proposals:detail", args=[proposal.pk])).text
 
 
@@ -199,6 +208,8 @@ def test_overdue_list_and_reminders_reach_the_districts_staff(client, staff, pro
     assert "已超期" in note.title
     outsider = UserFactory(staff=True, region=Region.objects.get(code="370303"))
     assert not Notification.objects.filter(user=outsider).exists()
+    assert services.send_reminders(today=today + dt.timedelta(days=1)) == 0  # the next day: no repeat
+    assert Notification.objects.filter(user=staff, kind="proposal_due").count() == 1
 
 
 def test_enterprise_users_and_other_districts_have_no_access(client, enterprise_user, proposal):

@@ -8,7 +8,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from kechuang.core.models import AuditEvent
-from kechuang.reports import documents, services, summary
+from kechuang.reports import documents, gongwen, services, summary
 from kechuang.reports.models import SummaryDraft
 
 pytestmark = pytest.mark.django_db
@@ -103,18 +103,19 @@ def test_topic_selects_sections_by_keywords_and_keeps_next_steps(template):
 def test_docx_follows_gbt_9704_layout(staff, template, scope, hnte_firms):
     hnte_firms(2)
     draft = services.draft_generate(actor=staff, template=template, scope=scope)
-    data = documents.to_docx(
-        documents.as_dict(draft), date=dt.date(2020, 11, 30), signature="周村区科学技术局"
+    doc = documents.summary_gongwen(
+        draft, date=dt.date(2020, 11, 30), number="周科字〔2020〕3号", issuer="刘志强"
     )
-    document = Document(io.BytesIO(data))
+    document = Document(io.BytesIO(gongwen.render_docx(doc)))
     section = document.sections[0]
     # Word stores lengths in twips, so values read back within a fraction of a millimetre.
     assert abs(section.page_width - Mm(210)) < Mm(0.1) and abs(section.page_height - Mm(297)) < Mm(0.1)
     assert abs(section.top_margin - Mm(37)) < Mm(0.1) and abs(section.left_margin - Mm(28)) < Mm(0.1)
     assert abs(section.page_width - section.left_margin - section.right_margin - Mm(156)) < Mm(0.1)
     assert abs(section.page_height - section.top_margin - section.bottom_margin - Mm(225)) < Mm(0.1)
-    title = document.paragraphs[0]
-    assert title.text == draft.title and title.alignment == 1  # centred
+    assert document.paragraphs[0].text == "周村区科学技术局文件"
+    title = next(p for p in document.paragraphs if p.text == draft.title)
+    assert title.alignment == 1  # centred
     assert title.runs[0].font.size == Pt(22)
     assert title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     body = next(p for p in document.paragraphs if p.text.startswith("下一步"))
@@ -127,7 +128,8 @@ def test_docx_follows_gbt_9704_layout(staff, template, scope, hnte_firms):
     assert heading.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
     footer_xml = section.footer._element.xml
     assert "PAGE" in footer_xml and "— " in footer_xml
-    assert document.paragraphs[-1].text == "2020年11月30日"
+    texts = [p.text for p in document.paragraphs]
+    assert texts.index("周村区科学技术局") + 1 == texts.index("2020年11月30日")  # 署名 over 成文日期
 
 
 def test_command_line_writes_markdown_and_docx_of_the_same_document(tmp_path, hnte_firms, template):

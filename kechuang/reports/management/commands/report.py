@@ -1,4 +1,7 @@
-"""`kechuang report summary --region 370306 --period 2020 --as-of 2020-11-30 --format json|md|docx|pdf -o F`."""
+"""`kechuang report summary --region 370306 --period 2020 --as-of 2020-11-30 --format json|md|docx|pdf -o F`.
+
+The command writes drafts only: a Word/PDF file is the 公文 marked 草稿（未签发）, without 文号, 签发人 or
+署名. A document is signed on the draft page, through 核稿 and 签发 (`reports/signoff.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.models import Region
 from kechuang.core.permissions import ancestor_paths
-from kechuang.reports import documents, docx_layout, summary
+from kechuang.reports import documents, docx_layout, gongwen, summary
 from kechuang.reports.models import SummaryTemplate
 from kechuang.reports.seed import SEED_CODE, ensure_seed_template
 
@@ -56,7 +59,17 @@ class Command(BaseCommand):
         if fmt in ("docx", "pdf"):
             if not out:
                 raise CommandError(f"{fmt} 格式须用 -o 指定输出文件。")
-            data = documents.to_docx(doc, date=as_of, signature=template.signature)
+            data = gongwen.render_docx(
+                gongwen.for_bureau(
+                    region,
+                    title=doc["title"],
+                    body=documents.body_paras(doc),
+                    signature="",
+                    date=as_of,
+                    seal=False,
+                    draft_mark=documents.DRAFT_MARK,
+                )
+            )
             if fmt == "pdf":
                 try:
                     data = docx_layout.to_pdf(data)
@@ -69,7 +82,7 @@ class Command(BaseCommand):
             data = documents.to_json(doc, region=region, period=period, as_of=as_of)
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         else:
-            text = documents.to_markdown(doc, date=as_of, signature=template.signature)
+            text = f"（{documents.DRAFT_MARK}）\n\n" + documents.to_markdown(doc, date=as_of)
         if out:
             Path(out).write_text(text, encoding="utf-8")
             self.stderr.write(f"已写入 {out}")
