@@ -118,11 +118,17 @@ def signature_block(document, doc: Gongwen) -> None:
     else:
         date_right = 4.0
         sig_right = max(date_right + (w_date - w_sig) / 2, 0)
-    L.blank(document)
+    # The last body paragraph, the seal's lines, 署名 and date stay on one page (a page with only a date and
+    # a seal is not allowed): each keeps with the next.
+    if document.paragraphs:
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
+    L.blank(document).paragraph_format.keep_with_next = True
     if doc.seal:
-        L.blank(document)  # the seal's top sits within a line of the body; 署名 and date under its centre
+        # the seal's top sits within a line of the body; 署名 and date under its centre
+        L.blank(document).paragraph_format.keep_with_next = True
     if doc.signature:
         p = _para(document, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=sig_right)
+        p.paragraph_format.keep_with_next = True
         L.set_font(p.add_run(doc.signature), L.BODY_FONT, L.BODY_SIZE)
     p = _para(document, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=date_right)
     L.set_font(p.add_run(date_text), L.BODY_FONT, L.BODY_SIZE)
