@@ -15,47 +15,12 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.env import env as _env
+from config.env import env_bool as _env_bool
+from config.env import env_int as _env_int
+from config.env import env_list as _env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def _env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 无效：应为 true/false（或 1/0）。")
-
-
-def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 无效：应为整数。") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"环境变量 {name}={value} 无效：不得小于 {minimum}。")
-    return value
-
-
-def _env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
 
 TESTING = "pytest" in sys.modules or _env_bool("KECHUANG_TESTING", False)
 DEBUG = _env_bool("DEBUG", False)
@@ -89,6 +54,8 @@ INSTALLED_APPS = [
     "kechuang.core",  # before django_tasks_db: its `db_worker` command is core's (resilient; also seals)
     "django_tasks_db",
     "kechuang.accounts",
+    "django_cas_ng",  # CAS tickets of signed-on sessions (single logout)
+    "kechuang.signon",
     "kechuang.notifications",
     # Domain modules: each mounts its URLs, menu entries, API router and demo data itself.
     "kechuang.enterprises",
@@ -251,6 +218,9 @@ SESSION_TOUCH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Unified sign-on: login methods, OpenID Connect and CAS (config/signon.py, docs/adr/0022).
+from config.signon import *  # noqa: E402, F403
+
 # --- i18n ----------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -367,6 +337,48 @@ else:
 MAILERS = {"default": _MAILER}
 DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", "kechuang@localhost")
 
+# Outside notice channels (kechuang.notifications.channels; deploy/README.md has examples). In-app messages
+# are always on. A channel's URL "console" prints what would be sent (the demo's default).
+_NOTIFY_ALL = ("email", "sms", "wecom", "dingtalk")
+NOTIFY_CHANNELS = _env_list("NOTIFY_CHANNELS", list(_NOTIFY_ALL) if DEBUG and not TESTING else ["email"])
+for _channel in NOTIFY_CHANNELS:
+    if _channel not in _NOTIFY_ALL:
+        raise ImproperlyConfigured(
+            f"环境变量 NOTIFY_CHANNELS 含未知渠道 {_channel!r}：可选 {', '.join(_NOTIFY_ALL)}。"
+        )
+# Channels a user receives a kind of notice on until they choose otherwise.
+NOTIFY_DEFAULT_CHANNELS = _env_list("NOTIFY_DEFAULT_CHANNELS", ["in_app", "email"])
+NOTIFY_SITE_URL = _env("NOTIFY_SITE_URL")  # e.g. https://kc.example.gov.cn: links in e-mail, SMS and chat
+NOTIFY_MAX_ATTEMPTS = _env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+_console_default = "console" if DEBUG or TESTING else ""
+NOTIFY_SMS_URL = _env("NOTIFY_SMS_URL", _console_default)
+NOTIFY_SMS_KEY = _env("NOTIFY_SMS_KEY")
+NOTIFY_SMS_SIGN_NAME = _env("NOTIFY_SMS_SIGN_NAME", "科创平台")
+try:
+    from kechuang.notifications.rules import parse_templates as _parse_templates
+
+    NOTIFY_SMS_TEMPLATES = _parse_templates(_env("NOTIFY_SMS_TEMPLATES", "default=KC_NOTICE"))
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"环境变量 NOTIFY_SMS_TEMPLATES 无效：{_exc}") from None
+NOTIFY_SMS_PER_PHONE_PER_HOUR = _env_int("NOTIFY_SMS_PER_PHONE_PER_HOUR", 5, minimum=1)
+NOTIFY_SMS_PER_MINUTE = _env_int("NOTIFY_SMS_PER_MINUTE", 100, minimum=1)
+NOTIFY_WECOM_URL = _env("NOTIFY_WECOM_URL", _console_default)
+NOTIFY_WECOM_PER_MINUTE = _env_int("NOTIFY_WECOM_PER_MINUTE", 20, minimum=1)
+NOTIFY_DINGTALK_URL = _env("NOTIFY_DINGTALK_URL", _console_default)
+NOTIFY_DINGTALK_SECRET = _env("NOTIFY_DINGTALK_SECRET")
+NOTIFY_DINGTALK_PER_MINUTE = _env_int("NOTIFY_DINGTALK_PER_MINUTE", 20, minimum=1)
+for _channel, _url in (
+    ("sms", NOTIFY_SMS_URL),
+    ("wecom", NOTIFY_WECOM_URL),
+    ("dingtalk", NOTIFY_DINGTALK_URL),
+):
+    if _channel in NOTIFY_CHANNELS and not _url:
+        raise ImproperlyConfigured(
+            f"已在 NOTIFY_CHANNELS 中启用 {_channel}，但未设置 NOTIFY_{_channel.upper()}_URL（网关或机器人地址）。"
+        )
+if "sms" in NOTIFY_CHANNELS and NOTIFY_SMS_URL != "console" and not NOTIFY_SMS_KEY:
+    raise ImproperlyConfigured("已启用短信渠道，但未设置 NOTIFY_SMS_KEY（与短信网关约定的签名密钥）。")
+
 # --- Security ------------------------------------------------------------------------------------------
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -394,6 +406,14 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
 if _env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- 国密 (docs/adr/0022): intl = HMAC-SHA-256 seals and AES-256-GCM fields; gm = HMAC-SM3 and SM4-GCM. Either
+# suite verifies and decrypts what the other wrote (each seal and token names its algorithm).
+KECHUANG_CRYPTO = _env("KECHUANG_CRYPTO", "intl").lower()
+if KECHUANG_CRYPTO not in ("intl", "gm"):
+    raise ImproperlyConfigured(
+        f"环境变量 KECHUANG_CRYPTO={KECHUANG_CRYPTO!r} 无效：应为 intl 或 gm（国密）。"
+    )
 
 # --- Audit seals (docs/adr/0003) -----------------------------------------------------------------------
 # The sealer chains committed audit events with a keyed MAC. The key lives here (the environment), never in

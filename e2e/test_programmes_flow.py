@@ -149,7 +149,7 @@ def test_firm_applies_staff_review_experts_score_publicity_objection_and_decisio
 
     # 2. Staff return it for correction with a reason.
     staff = _page_as(browser, base, "e2e_staff")
-    staff.goto(f"{base}/programmes/tasks/")
+    staff.goto(f"{base}/todo/")
     staff.get_by_role("link", name=re.compile("方达电子高新技术企业认定申报")).click()
     expect(staff.locator("#precheck")).to_contain_text("提交时的结果")
     staff.fill("textarea[name=reason]", "知识产权证明不清晰，请上传专利证书扫描件。")
@@ -226,7 +226,7 @@ def test_firm_applies_staff_review_experts_score_publicity_objection_and_decisio
     staff.get_by_role("button", name="批准", exact=True).click()
     assert "公示期满后方可作出决定" in _alert(staff)
 
-    # 9. Staff answer the objection from 我的待办.
+    # 9. Staff answer the objection (公示异议答复, linked from 我的待办).
     staff.goto(f"{base}/programmes/tasks/")
     expect(staff.locator("body")).to_contain_text("张建国")
     staff.fill("textarea[name=answer]", "经核实，该专利权属清晰，异议不成立。")

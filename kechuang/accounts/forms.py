@@ -33,6 +33,23 @@ class LoginForm(AuthenticationForm):
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
 
+    def confirm_login_allowed(self, user):
+        """Where unified sign-on replaces local accounts, the password form is for the three administrators."""
+        from django.conf import settings
+        from django.core.exceptions import ValidationError
+
+        from kechuang.accounts import permissions, services
+        from kechuang.accounts.models import LoginLog
+
+        super().confirm_login_allowed(user)
+        if not permissions.may_log_in_locally(user, settings.KECHUANG_LOGIN_METHODS):
+            services.record_login(
+                user=user, username=user.get_username(), success=False, reason=LoginLog.Reason.LOCAL_OFF
+            )
+            raise ValidationError(
+                _("本平台已启用统一身份认证：请点击上方按钮登录。本地账号仅供三员管理员使用。")
+            )
+
 
 class KcPasswordChangeForm(PasswordChangeForm):
     pass

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from kechuang.accounts import services
+from kechuang.signon.selectors import signed_on_externally
 
 # Paths a user with an expired password may still reach (to change it, or to leave).
 _EXEMPT_PREFIXES = ("/static/", "/accounts/profile/", "/accounts/logout/", "/accounts/login/", "/i18n/")
@@ -52,6 +53,7 @@ class SessionSecurityMiddleware:
                 user.is_authenticated
                 and not path.startswith(_EXEMPT_PREFIXES)
                 and path not in _EXEMPT_EXACT
+                and not signed_on_externally(request)  # no local password in play
                 and services.password_expired(user)
             ):
                 messages.warning(request, "您的密码已过期或须在首次登录后修改，请先修改密码。")

@@ -161,6 +161,8 @@ class LoginLog(models.Model):
         IP_THROTTLED = "ip_throttled", "来源 IP 尝试过于频繁"
         BAD_TOTP = "bad_totp", "动态口令错误"
         LOCKED_NOW = "locked_now", "连续失败，账户已锁定"
+        SSO_REFUSED = "sso_refused", "统一身份认证：无可登录的账户"
+        LOCAL_OFF = "local_off", "本地登录未开放（须统一身份认证）"
 
     occurred_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     username = models.CharField("用户名", max_length=150, db_index=True)

@@ -3,7 +3,7 @@
 from django.db import models
 
 from kechuang.core.permissions import Policy
-from kechuang.core.roles import THREE_ADMINS, Role
+from kechuang.core.roles import BUREAU_ROLES, THREE_ADMINS, Role
 
 # 三员分立: the system administrator manages ordinary accounts only; the three administrator accounts are
 # provisioned on the command line at installation, so the sysadmin can never mint an audit administrator
@@ -12,7 +12,7 @@ SYSADMIN_ASSIGNABLE_ROLES = frozenset(
     {Role.STAFF, Role.LEADER, Role.ENTERPRISE, Role.EXPERT, Role.COMMISSIONER}
 )
 # What may be done to an account besides reading it.
-ACCOUNT_ACTIONS = frozenset({"change", "set_active", "reset_totp"})
+ACCOUNT_ACTIONS = frozenset({"change", "set_active", "reset_totp", "link_identity"})
 
 
 class UserAdminPolicy(Policy):
@@ -97,6 +97,29 @@ class ApiTokenPolicy(Policy):
         if user.role == Role.SECADMIN:
             return models.Q()
         return models.Q(user=user)
+
+
+# --- Unified sign-on (docs/adr/0022) -------------------------------------------------------------------------
+# Officials are found by the staff number the system administrator recorded on their account; firms are found
+# by credit code and get the enterprise role for that organisation. Role and scope are granted in Kechuang
+# only: sign-on never creates an official's account nor changes a role, region or organisation.
+STAFF_NUMBER_ROLES = BUREAU_ROLES
+
+
+def may_sign_on(user) -> bool:
+    """Whether `user` may log in through the unified sign-on service. The three administrators never do: they
+    keep the local password and TOTP, so the external service can never hand out an administrator session."""
+    return bool(user and user.is_active and user.role not in THREE_ADMINS)
+
+
+def may_log_in_locally(user, methods) -> bool:
+    """The password form: everyone where `local` is a configured login method, else the three administrators."""
+    return "local" in methods or user.role in THREE_ADMINS
+
+
+def may_record_staff_number(actor, target) -> bool:
+    """The system administrator records an official's staff number on an ordinary bureau account."""
+    return users.allows(actor, "link_identity", target) and target.role in STAFF_NUMBER_ROLES
 
 
 users = UserAdminPolicy()

@@ -34,6 +34,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from kechuang.signon import selectors as signon
+
+        context = super().get_context_data(**kwargs)
+        context.update(methods=signon.external_methods(), local_for_all=signon.enabled("local"))
+        return context
+
     def form_valid(self, form):
         user = form.get_user()
         if not services.totp_required(user):

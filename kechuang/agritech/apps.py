@@ -8,6 +8,12 @@ class AgritechConfig(AppConfig):
     url_prefix = "agritech"
 
     @property
+    def todos(self):
+        from kechuang.agritech.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.roles import Role

@@ -73,7 +73,9 @@ class ServiceRequestPolicy(_AgriPolicy):
     """Commissioners see and answer the requests waiting at a provider they serve in."""
 
     region_path = "village__"
-    commissioner_actions = frozenset({"view", "change"})
+    # "answer": the commissioners serving at the request's provider answer it (core.todos); staff may
+    # answer too ("change") but the request waits on the commissioners.
+    commissioner_actions = frozenset({"view", "change", "answer"})
 
     def rule(self, user, action):
         from kechuang.agritech.models import ServiceProvider

@@ -141,12 +141,12 @@ def verify_archive_file(path, *, start_mac: str | None = None) -> sealing.Verify
                 return sealing.VerifyResult(False, checked, row["id"], f"归档封存 #{seq} 与上一条不相连。")
             prev = row_prev
             alg, key_id = row.pop("alg"), row.pop("key_id")
-            key = keys.get(key_id)
+            key = sealing.seal_key(keys, alg, key_id)
             if expected is not None and seq != expected:
                 return sealing.VerifyResult(False, checked, row["id"], f"归档文件缺少封存 #{expected}。")
-            if key is None or key.alg != alg:
+            if key is None:
                 return sealing.VerifyResult(False, checked, row["id"], f"归档封存 #{seq} 的密钥未配置。")
-            if not hmac.compare_digest(key.mac(sealing.message(prev, seq, row)), mac):
+            if not hmac.compare_digest(key.mac(sealing.message(prev, seq, row), alg), mac):
                 return sealing.VerifyResult(
                     False, checked, row["id"], f"归档记录 #{row['id']} 与封存值不符。"
                 )

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, connections, transaction
@@ -45,12 +47,23 @@ DEFAULT_ALG = "hmac-sha256"
 LOCK_ID = 0x6B63_6175_6469_7401  # "kcaudit": the sealer's PostgreSQL advisory lock
 WORKER_SEAL_SECONDS = 15
 
+
 # --- Keys --------------------------------------------------------------------------------------------------
-# An algorithm is a function (key, message) -> hex digest. HMAC-SM3 (国密, issue 30) is one more entry here,
-# e.g. with gmssl's SM3; seals record their algorithm and key id, so old and new seals verify side by side.
+# An algorithm is a function (key, message) -> hex digest. Each seal records its algorithm and key id, so seals
+# of either algorithm verify side by side: a deployment moves to HMAC-SM3 (国密, `KECHUANG_CRYPTO=gm`) without
+# touching the seals made before (docs/adr/0022).
+def _hmac_sm3(key: bytes, message_: bytes) -> str:
+    mac = crypto_hmac.HMAC(key, hashes.SM3())
+    mac.update(message_)
+    return mac.finalize().hex()
+
+
 MACS: dict[str, Callable[[bytes, bytes], str]] = {
-    "hmac-sha256": lambda key, message: hmac.new(key, message, hashlib.sha256).hexdigest(),
+    "hmac-sha256": lambda key, message_: hmac.new(key, message_, hashlib.sha256).hexdigest(),
+    "hmac-sm3": _hmac_sm3,
 }
+# The algorithm a key without one (`KECHUANG_AUDIT_KEY=<secret>`) seals with, by crypto suite.
+SUITE_ALGS = {"intl": DEFAULT_ALG, "gm": "hmac-sm3"}
 
 
 @dataclass(frozen=True)
@@ -60,21 +73,23 @@ class Key:
 
     @property
     def key_id(self) -> str:
-        """A short fingerprint naming the key in each seal (it reveals nothing usable about the key)."""
+        """A short fingerprint naming the key's secret in each seal (it reveals nothing usable about the key).
+        It does not depend on the algorithm: a seal names its algorithm itself."""
         return hmac.new(self.secret, b"kechuang-audit-key-id", hashlib.sha256).hexdigest()[:16]
 
-    def mac(self, message: bytes) -> str:
-        return MACS[self.alg](self.secret, message)
+    def mac(self, message_: bytes, alg: str | None = None) -> str:
+        return MACS[alg or self.alg](self.secret, message_)
 
 
 def parse_key(spec: str) -> Key:
-    """`secret` or `algorithm:secret` (e.g. `hmac-sha256:…`)."""
+    """`secret` or `algorithm:secret` (e.g. `hmac-sm3:…`); a bare secret seals with the deployment's suite
+    (`KECHUANG_CRYPTO`: intl → HMAC-SHA-256, gm → HMAC-SM3)."""
     alg, sep, secret = spec.strip().partition(":")
     if sep and alg.startswith("hmac-"):
         if alg not in MACS:
             raise ImproperlyConfigured(f"审计封存算法 {alg} 尚未实现（可用：{'、'.join(MACS)}）。")
         return Key(alg, secret.encode())
-    return Key(DEFAULT_ALG, spec.strip().encode())
+    return Key(SUITE_ALGS[getattr(settings, "KECHUANG_CRYPTO", "intl")], spec.strip().encode())
 
 
 def current_key() -> Key:
@@ -85,6 +100,12 @@ def known_keys() -> dict[str, Key]:
     """The current key and the previous ones (KECHUANG_AUDIT_OLD_KEYS), by key id."""
     keys = [current_key(), *(parse_key(spec) for spec in settings.AUDIT_OLD_KEYS)]
     return {key.key_id: key for key in reversed(keys)}
+
+
+def seal_key(keys: dict[str, Key], alg: str, key_id: str) -> Key | None:
+    """The configured key a seal names, if its algorithm is one we compute; None otherwise."""
+    key = keys.get(key_id)
+    return key if key is not None and alg in MACS else None
 
 
 # --- What a seal covers ------------------------------------------------------------------------------------
@@ -361,15 +382,15 @@ def _check(s: AuditSeal, expected: int, prev: str, keys: dict, event, outside: d
     """What is wrong with seal `s` (expected to be number `expected`, chained after `prev`), or ""."""
     if s.seq != expected:
         return f"封存 #{expected} 缺失：封存记录被删除。"
-    key = keys.get(s.key_id)
-    if key is None or key.alg != s.alg:
+    key = seal_key(keys, s.alg, s.key_id)
+    if key is None:
         return (
             f"封存 #{s.seq} 使用的密钥（{s.alg} {s.key_id}）未配置：密钥不对，或封存被伪造。"
             "请检查 KECHUANG_AUDIT_KEY 与 KECHUANG_AUDIT_OLD_KEYS。"
         )
     if event is None:
         return f"记录 #{s.event_id}（封存 #{s.seq}）已被删除。"
-    if not hmac.compare_digest(key.mac(message(prev, s.seq, content(event))), s.mac):
+    if not hmac.compare_digest(key.mac(message(prev, s.seq, content(event)), s.alg), s.mac):
         return f"记录 #{event.id}（封存 #{s.seq}）与封存值不符：记录被篡改，或封存链被重算。"
     seen = outside.get(s.seq)
     if seen is not None and seen["mac"] != s.mac:

@@ -279,3 +279,59 @@ def calendar_confirm_year(*, actor, year: int, source: str) -> CalendarYear:
     )
     audit.record(actor=actor, action="calendar.confirm_year", obj=cal, changes={"source": source})
     return cal
+
+
+# --- Encrypted fields: moving to another cipher (国密, docs/adr/0022) ---------------------------------------
+def encrypted_columns():
+    """(model, field) for every `EncryptedCharField` of every installed model."""
+    from django.apps import apps
+
+    from kechuang.core.fields import EncryptedCharField
+
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedCharField):
+                yield model, field
+
+
+def fields_reencrypt(*, actor, batch: int = 500) -> dict[str, int]:
+    """Rewrite every encrypted column with the configured cipher (`KECHUANG_CRYPTO`): tokens of another cipher
+    are decrypted with their own key and encrypted again, plain values written before encryption was switched
+    on are encrypted; tokens already on the configured cipher are left alone, so a second run changes nothing.
+    `batch` rows per transaction; one audit event per column. Returns rows rewritten per column."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from kechuang.core import crypto
+
+    cipher = crypto.current()
+    key = crypto.load_key(cipher=cipher)
+    rewritten: dict[str, int] = {}
+    for model, field in encrypted_columns():
+        context, done, after = field._context(), 0, None
+        while True:
+            with transaction.atomic():
+                rows = model._base_manager.order_by("pk").annotate(_raw=Cast(field.attname, TextField()))
+                if after is not None:
+                    rows = rows.filter(pk__gt=after)
+                rows = list(rows.values_list("pk", "_raw")[:batch])
+                for pk, raw in rows:
+                    if raw in (None, "") or (crypto.is_token(raw) and crypto.cipher_of(raw) is cipher):
+                        continue
+                    plain = crypto.decrypt(raw, context=context) if crypto.is_token(raw) else raw
+                    token = crypto.encrypt(plain, context=context, key=key, cipher=cipher)
+                    model._base_manager.filter(pk=pk).update(**{field.attname: token})
+                    done += 1
+            if len(rows) < batch:
+                break
+            after = rows[-1][0]
+        with transaction.atomic():
+            audit.record(
+                actor=actor,
+                action="crypto.reencrypt",
+                object_type=context,
+                object_repr=context,
+                changes={"cipher": cipher.name, "rows": done},
+            )
+        rewritten[context] = done
+    return rewritten

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from kechuang.core.views import health, home, imports, records
+from kechuang.core.views import health, home, imports, records, todo
 from kechuang.core.views import pii as pii_views
 
 app_name = "core"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("todo/", todo.todo_list, name="todo"),
+    path("todo/<str:key>/", todo.todo_kind, name="todo_kind"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("version", health.version, name="version"),

@@ -78,6 +78,42 @@ def add_working_days(start: dt.date, count: int, *, include_start: bool = False)
     return WorkdayResult(day, bool(years), years)
 
 
+def add_working_days_each(starts, count: int) -> dict[dt.date, dt.date]:
+    """`add_working_days(start, count).date` for many starts at once, from one calendar load (a to-do list
+    shows a due date on every row without a query per row)."""
+    starts = sorted(set(starts))
+    if not starts:
+        return {}
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    span = count * 2 + _SCAN_MARGIN_DAYS
+    calendar = _Calendar(starts[0], starts[-1] + dt.timedelta(days=span))
+    due = {}
+    for start in starts:
+        day, seen = start, 0
+        while seen < count:
+            day += dt.timedelta(days=1)
+            seen += calendar.is_workday(day)
+        due[start] = day
+    return due
+
+
+def working_day_back(end: dt.date, count: int) -> dt.date:
+    """The `count`-th working day counting back from `end` (`end` itself counts when it is one).
+
+    Its use: a task started on `start` and due `count` working days later is overdue on `today` exactly
+    when `start < working_day_back(today - 1 day, count)` — one date to compare in SQL."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    span = count * 2 + _SCAN_MARGIN_DAYS
+    calendar = _Calendar(end - dt.timedelta(days=span), end)
+    day, seen = end, calendar.is_workday(end)
+    while seen < count:
+        day -= dt.timedelta(days=1)
+        seen += calendar.is_workday(day)
+    return day
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]: how many working days have passed since `start` by `end`."""
     if end <= start:

@@ -11,6 +11,12 @@ class EnterprisesConfig(AppConfig):
     url_prefix = "enterprises"
 
     @property
+    def todos(self):
+        from kechuang.enterprises.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.roles import Role

@@ -34,8 +34,9 @@ class QualificationPolicy(RegionScopedPolicy):
 
     region_path = "organisation__region__"
     organisation_field = "organisation"
-    staff_actions = RegionScopedPolicy.staff_actions | {"void", "correct"}
-    enterprise_actions = frozenset({"view"})
+    # "renew": a certificate ending soon is the firm's to renew and its bureau's to follow up (core.todos).
+    staff_actions = RegionScopedPolicy.staff_actions | {"void", "correct", "renew"}
+    enterprise_actions = frozenset({"view", "renew"})
 
     @property
     def model(self):

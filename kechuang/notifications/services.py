@@ -1,36 +1,121 @@
-"""`notify()` is how every module reaches people: in-app always (unless switched off), e-mail by choice."""
+"""`notify()` is how every module reaches people: in-app always (unless switched off), and the outside
+channels the deployment turned on (e-mail, SMS, 企业微信, 钉钉) as each user chose. docs/notifications.md."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kechuang.core import audit
-from kechuang.notifications.models import Notification, Preference
-from kechuang.notifications.tasks import send_notification_emails
+from kechuang.notifications import channels, permissions, rules, selectors
+from kechuang.notifications.models import Delivery, Notification, Preference
+
+CHANNEL_FIELDS = ("in_app", "email", "sms", "wecom", "dingtalk")
 
 
 @transaction.atomic
-def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
-    users = [u for u in users if u is not None and u.is_active]
+def notify(
+    *,
+    users: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    about=None,
+    reason: str = "",
+) -> list[Notification]:
+    """Tell `users` something of `kind`; return the notices created or changed.
+
+    `about` (a model instance or a key string) makes the notice one per recipient, object and `reason`
+    (default: the kind): notifying again with the same text changes nothing and sends nothing; with new text
+    (an escalation) it updates that one notice, marks it unread and sends it again. Outside channels are
+    delivered by the task worker after the transaction commits."""
+    seen: set[int] = set()
+    users = [u for u in users if u is not None and u.is_active and not (u.pk in seen or seen.add(u.pk))]
     prefs = {p.user_id: p for p in Preference.objects.filter(user__in=users, kind=kind)}
-    created: list[Notification] = []
-    email_ids: list[int] = []
+    key = rules.object_key(about)
+    reason = (reason or kind)[:60] if key else ""
+    title = title[:200]
+    now = timezone.now()
+    changed: list[Notification] = []
+    fresh: list[Notification] = []
     for user in users:
-        pref = prefs.get(user.pk)
-        if pref is None or pref.in_app or pref.email:
-            note = Notification(user=user, kind=kind, title=title[:200], body=body, url=url)
-            created.append(note)
-    Notification.objects.bulk_create(created)
-    for note in created:
-        pref = prefs.get(note.user_id)
-        if (pref is None or pref.email) and note.user.email:
-            email_ids.append(note.pk)
-    if email_ids:
-        transaction.on_commit(lambda: send_notification_emails.enqueue(email_ids))
-    return created
+        wanted = selectors.wanted_channels(prefs.get(user.pk))
+        if not wanted:
+            continue
+        # Switched off in the inbox but wanted elsewhere: kept as the record of what was sent, already read.
+        read_at = None if "in_app" in wanted else now
+        note = Notification(
+            user=user,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+            object_key=key,
+            reason=reason,
+            read_at=read_at,
+        )
+        if not key:
+            fresh.append(note)
+            continue
+        note = _upsert(note)
+        if note is not None:
+            changed.append(note)
+    Notification.objects.bulk_create(fresh)
+    changed += fresh
+    _queue_deliveries(changed, prefs)
+    return changed
+
+
+def _upsert(note: Notification) -> Notification | None:
+    """Create the one notice for (user, object, reason), or update it when its text changed; None = a repeat."""
+    try:
+        with transaction.atomic():
+            note.save()
+            return note
+    except IntegrityError:
+        pass  # the notice exists (maybe written a moment ago by a concurrent run)
+    current = Notification.objects.select_for_update().get(
+        user=note.user, object_key=note.object_key, reason=note.reason
+    )
+    if (current.title, current.body, current.url, current.kind) == (
+        note.title,
+        note.body,
+        note.url,
+        note.kind,
+    ):
+        return None
+    Notification.objects.filter(pk=current.pk).update(
+        title=note.title,
+        body=note.body,
+        url=note.url,
+        kind=note.kind,
+        read_at=note.read_at,
+        created_at=timezone.now(),
+    )
+    current.refresh_from_db()
+    return current
+
+
+def _queue_deliveries(notes: list[Notification], prefs: dict) -> list[Delivery]:
+    outside = channels.enabled()
+    deliveries = []
+    for note in notes:
+        wanted = selectors.wanted_channels(prefs.get(note.user_id))
+        for channel in outside:
+            address = channel.address(note.user) if channel.name in wanted else ""
+            if address:
+                deliveries.append(Delivery(notification=note, channel=channel.name, address=address))
+    Delivery.objects.bulk_create(deliveries)
+    ids = [d.pk for d in deliveries]
+    if ids:
+        from kechuang.notifications.tasks import deliver_notifications
+
+        transaction.on_commit(lambda: deliver_notifications.enqueue(ids))
+    return deliveries
 
 
 def mark_read(*, user, notification: Notification) -> None:
@@ -47,15 +132,68 @@ def mark_all_read(*, actor) -> int:
 
 
 @transaction.atomic
-def set_preference(*, actor, kind: str, in_app: bool, email: bool) -> Preference:
+def set_preference(
+    *,
+    actor,
+    kind: str,
+    in_app: bool,
+    email: bool,
+    sms: bool = False,
+    wecom: bool = False,
+    dingtalk: bool = False,
+) -> Preference:
     """A user's own choice of what to receive (users change only their own preferences)."""
-    pref, _ = Preference.objects.update_or_create(
-        user=actor, kind=kind, defaults={"in_app": in_app, "email": email}
+    choice = {"in_app": in_app, "email": email, "sms": sms, "wecom": wecom, "dingtalk": dingtalk}
+    pref, _ = Preference.objects.update_or_create(user=actor, kind=kind, defaults=choice)
+    audit.record(
+        actor=actor, action="notification.set_preference", obj=pref, changes={"kind": kind, **choice}
+    )
+    return pref
+
+
+@transaction.atomic
+def retry_delivery(*, actor, delivery: Delivery) -> Delivery:
+    """The administrator sends a failed delivery again (after fixing the gateway or the address)."""
+    if not permissions.may_manage_deliveries(actor):
+        raise PermissionDenied
+    if delivery.status != Delivery.Status.FAILED:
+        raise ValidationError("只有发送失败的投递可以重新发送。")
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.PENDING, attempts=0, next_try_at=None
+    )
+    audit.record(
+        actor=actor, action="notification.retry_delivery", obj=delivery, changes={"channel": delivery.channel}
+    )
+    from kechuang.notifications.tasks import deliver_notifications
+
+    transaction.on_commit(lambda: deliver_notifications.enqueue([delivery.pk]))
+    delivery.refresh_from_db()
+    return delivery
+
+
+@transaction.atomic
+def record_sms_receipts(*, actor, receipts) -> int:
+    """The SMS gateway's delivery receipts (a signed callback): `[{"message_id", "status", "error"}]`, status
+    DELIVERED or anything else (not delivered, with the error); returns the deliveries updated."""
+    from kechuang.notifications import delivery
+
+    if isinstance(receipts, dict):
+        receipts = [receipts]
+    if not isinstance(receipts, list) or not all(
+        isinstance(r, dict) and r.get("message_id") for r in receipts
+    ):
+        raise ValidationError("回执应为 JSON 对象或数组，每条须含 message_id。")
+    updated = sum(
+        delivery.record_receipt(
+            provider_id=str(r["message_id"]),
+            delivered=str(r.get("status", "")).upper() == "DELIVERED",
+            error=str(r.get("error", "")),
+        )
+        for r in receipts
     )
     audit.record(
         actor=actor,
-        action="notification.set_preference",
-        obj=pref,
-        changes={"kind": kind, "in_app": in_app, "email": email},
+        action="notification.sms_receipt",
+        changes={"receipts": len(receipts), "updated": updated},
     )
-    return pref
+    return updated

@@ -22,10 +22,15 @@ class ProgrammesConfig(AppConfig):
                 order=20,
                 description="申报、形式审查、评审、公示与决定",
             ),
-            NavItem("我的待办", "programmes:my_tasks", frozenset({Role.STAFF}), order=5),
             NavItem("评审任务", "programmes:review_list", frozenset({Role.EXPERT}), order=20),
             NavItem("培训与宣讲", "programmes:training_list", bureau, order=25),
         )
+
+    @property
+    def todos(self):
+        from kechuang.programmes.todos import KINDS
+
+        return KINDS
 
     @property
     def public_nav(self):

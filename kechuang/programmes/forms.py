@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from kechuang.programmes.models import Application, Programme, ProgrammeType
+from kechuang.programmes.models import Application, Programme, ProgrammeType, Training
 
 
 def _widget_attrs(field: forms.Field) -> forms.Field:
@@ -180,6 +180,34 @@ class ObjectionForm(forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
     upheld = forms.BooleanField(label="异议成立", required=False)
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = ["title", "topic", "held_on", "mode", "place", "programme"]
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "form-control"}),
+            "topic": forms.TextInput(attrs={"class": "form-control"}),
+            "held_on": forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+            "mode": forms.Select(attrs={"class": "form-select"}),
+            "place": forms.TextInput(attrs={"class": "form-control"}),
+            "programme": forms.Select(attrs={"class": "form-select"}),
+        }
+        labels = {"programme": "相关申报项目"}
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["programme"].required = False
+
+
+class InviteForm(forms.Form):
+    invite_lines = forms.CharField(
+        label="邀请企业",
+        help_text="每行一个单位名称或统一社会信用代码（须是本区单位库中的单位）",
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
 
 
 class AttendanceImportForm(forms.Form):

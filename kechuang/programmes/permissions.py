@@ -26,7 +26,7 @@ class ApplicationPolicy(Policy):
             return region_rule(user, "call__region__")
         if user.role == Role.LEADER and action == "view":
             return region_rule(user, "call__region__")
-        if user.role == Role.ENTERPRISE and action in {"view", "change"} and user.organisation_id:
+        if user.role == Role.ENTERPRISE and action in {"view", "change", "submit"} and user.organisation_id:
             return models.Q(organisation_id=user.organisation_id)
         if user.role == Role.EXPERT and action in {"view", "review"} and user.person_id:
             from kechuang.programmes.models import ReviewAssignment
@@ -94,7 +94,14 @@ class ObjectionPolicy(Policy):
 
 
 class TrainingPolicy(RegionScopedPolicy):
+    """Staff plan and run the trainings of their region, leaders read them; a firm sees the trainings it is
+    invited to or registered for, and registers ("register", also its to-do while it has not)."""
+
     organisation_field = "participants__organisation"
+    enterprise_actions = frozenset({"view", "register"})
+
+    def allows_create(self, user, **context) -> bool:
+        return user.is_authenticated and user.role == Role.STAFF and user.region_id is not None
 
     @property
     def model(self):

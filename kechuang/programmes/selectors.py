@@ -137,9 +137,7 @@ def my_tasks(user, now=None) -> dict:
         "to_draw": apps.filter(status=S.ACCEPTED, call__programme__type__transition_key="default"),
         "to_publicise": apps.filter(status=S.REVIEWED),
         "to_decide": apps.filter(status=S.IN_PUBLICITY, publicity__ends_on__lt=today),
-        "objections": permissions.objections.queryset(user, "answer")
-        .filter(status=Objection.Status.OPEN)
-        .select_related("publicity", "application__organisation"),
+        "objections": objections_to_answer(user),
         "closing_calls": permissions.calls.queryset(user, "change").filter(
             closes_at__gte=now, closes_at__date__lte=horizon.date
         ),
@@ -148,6 +146,15 @@ def my_tasks(user, now=None) -> dict:
         ),
         "horizon": horizon,
     }
+
+
+def objections_to_answer(user):
+    return (
+        permissions.objections.queryset(user, "answer")
+        .filter(status=Objection.Status.OPEN)
+        .select_related("publicity", "application__organisation", "evidence")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def expert_assignments(user):

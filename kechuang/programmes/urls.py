@@ -33,6 +33,7 @@ urlpatterns = [
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/<int:pk>/", views.review_score, name="review_score"),
     path("trainings/", views.training_list, name="training_list"),
+    path("trainings/new/", views.training_create, name="training_create"),
     path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
     path("public/publicity/", views.public_publicity_list, name="public_publicity_list"),
     path("public/publicity/<int:pk>/", views.public_publicity_detail, name="public_publicity_detail"),

@@ -8,6 +8,12 @@ class ProjectsConfig(AppConfig):
     url_prefix = "projects"
 
     @property
+    def todos(self):
+        from kechuang.projects.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.roles import Role
@@ -50,8 +56,11 @@ class ProjectsConfig(AppConfig):
         )
 
     def ready(self):
+        from kechuang.notifications import digest
         from kechuang.programmes.outcomes import register_outcome
         from kechuang.projects import indicators  # noqa: F401
         from kechuang.projects.handlers import project_from_application
+        from kechuang.projects.services.progress import overdue_digest
 
         register_outcome("project", project_from_application)
+        digest.register("projects.milestones", overdue_digest)

@@ -178,7 +178,13 @@ def build(ctx: DemoContext) -> None:
     )
     items = list(now.items.order_by("pk"))
     _inspect(staff, now, items[: len(items) * 2 // 3])
+    # The rest are assigned and still to inspect: they are on the inspector's 我的待办 (待督查的项目).
+    rest = items[len(items) * 2 // 3 :]
+    services.campaign_assign(actor=staff, campaign=now, item_ids=[i.pk for i in rest], inspector=staff)
     services.warn_overdue(as_of=dt.date(2020, 11, 30))
+    from kechuang.notifications import digest
+
+    digest.send_daily(dt.date(2020, 11, 30))  # the day's digest of overdue items (issue 24.2)
     assert SupervisionCampaign.objects.filter(status="open").count() == 1
 
 

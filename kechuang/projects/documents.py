@@ -53,6 +53,14 @@ def campaign_docx(campaign, coverage: dict, items) -> bytes:
     )
     if coverage["missing"]:
         doc.add_paragraph("尚未督查的项目：" + "、".join(f"{p.number} {p.name}" for p in coverage["missing"]))
+    if coverage.get("exceptions"):
+        doc.add_paragraph(
+            "无法督查的项目（例外）："
+            + "；".join(
+                f"{i.project.number} {i.project.name}，原因：{i.exception_reason}"
+                for i in coverage["exceptions"]
+            )
+        )
     else:
         doc.add_paragraph("全部项目均已督查，无遗漏。")
     behind = [i for i in items if i.progress in ("behind", "stalled")]

@@ -116,8 +116,39 @@ class AssignForm(BootstrapForm):
     def __init__(self, *args, inspectors, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspector"].queryset = inspectors
-        self.fields["items"].queryset = items
-        self.fields["items"].widget.attrs["class"] = "form-check-input"
+        self.fields["inspector"].label_from_instance = lambda u: u.display_name or u.username
+        self.fields["items"].queryset = items.select_related("project__undertaking_unit", "inspector")
+        self.fields["items"].label_from_instance = _item_label
+        # One class for the list and its boxes (Django puts the widget's class on both): a bordered,
+        # scrolling list inside the card, each project's name on its own wrapped line.
+        self.fields["items"].widget.attrs["class"] = "kc-checks"
+
+
+def _item_label(item) -> str:
+    project = item.project
+    who = (
+        f"现督查人：{item.inspector.display_name or item.inspector.username}"
+        if item.inspector_id
+        else "未指派"
+    )
+    return f"{project.number} {project.name}（{project.undertaking_unit.name}）· {who}"
+
+
+class AcceptanceForm(BootstrapForm):
+    summary = forms.CharField(
+        label="任务书目标完成情况",
+        help_text="简要说明各阶段目标、考核指标的完成情况与资金使用情况；任务书阶段目标须已全部完成。",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ExcuseForm(BootstrapForm):
+    reason = forms.CharField(
+        label="未督查原因",
+        max_length=200,
+        help_text="如：项目已于督查期间前终止；承担单位已注销。原因列入督查报告的例外清单。",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReserveForm(BootstrapForm):
@@ -193,6 +224,9 @@ class DocumentForm(BootstrapForm):
 
 class FollowUpForm(BootstrapForm):
     follow_up = forms.CharField(label="整改或跟踪情况", widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(
+        label="整改佐证材料", required=False, help_text="整改报告、现场照片等（PDF、图片或 Office 文件）"
+    )
     close = forms.BooleanField(label="整改已完成，销号", required=False)
 
     def __init__(self, *args, may_close, **kwargs):

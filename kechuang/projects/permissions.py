@@ -17,7 +17,8 @@ class ProjectPolicy(RegionScopedPolicy):
     region_path = "region__"
     organisation_field = "undertaking_unit"
     staff_actions = frozenset({"view", "change", "create", "export", "disburse", "review", "transition"})
-    leader_actions = frozenset({"view", "export"})
+    # "oversee": leadership is shown what has been escalated to it (overdue milestones, core.todos).
+    leader_actions = frozenset({"view", "export", "oversee"})
     enterprise_actions = frozenset({"view", "report", "request_change"})
 
     @property
@@ -81,6 +82,8 @@ class CampaignItemPolicy(Policy):
             return models.Q(project__undertaking_unit_id=user.organisation_id)
         if action == "change" and user.role == Role.STAFF:
             return region_rule(user, "campaign__region__")
+        if action == "oversee" and user.role == Role.LEADER:  # overdue rectification escalates to leadership
+            return region_rule(user, "campaign__region__")
         return None
 
 
@@ -91,6 +94,8 @@ class FindingPolicy(Policy):
         "view": ("view",),
         "follow_up": ("inspect", "change", "rectify"),
         "close": ("inspect", "change"),
+        "rectify": ("rectify",),
+        "oversee": ("oversee",),
     }
 
     @property
@@ -135,6 +140,7 @@ projects = ProjectPolicy()
 reviews = ProjectPartPolicy("ProjectReview")
 reports = ProjectPartPolicy("ProgressReport")
 changes = ProjectPartPolicy("ChangeRequest")
+milestones = ProjectPartPolicy("Milestone")
 reserve = ReservePolicy()
 campaigns = CampaignPolicy()
 campaign_items = CampaignItemPolicy()

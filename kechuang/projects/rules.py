@@ -80,3 +80,20 @@ def half_year_period(year: int, half: int) -> tuple[dt.date, dt.date]:
     if half == 1:
         return dt.date(year, 1, 1), dt.date(year, 6, 30)
     return dt.date(year, 7, 1), dt.date(year, 12, 31)
+
+
+def acceptance_problem(open_milestones: list[str]) -> str:
+    """Why a project cannot pass 验收 (or apply for it) while milestones of its 任务书 are open; "" when none."""
+    if not open_milestones:
+        return ""
+    shown = "、".join(open_milestones[:5]) + ("等" if len(open_milestones) > 5 else "")
+    return f"任务书还有{len(open_milestones)}个阶段目标未完成（{shown}），完成并报送阶段目标报告后才能验收。"
+
+
+def reserve_link_problem(
+    *, reserve_firm_id: int, reserve_firm: str, project_firm_id: int, project_firm: str
+) -> str:
+    """A reserve entry becomes a plan project of the same firm only; "" when it is the same firm."""
+    if reserve_firm_id == project_firm_id:
+        return ""
+    return f"储备项目的实施单位是“{reserve_firm}”，所选计划项目的承担单位是“{project_firm}”：只能关联同一单位的项目。"

@@ -149,18 +149,17 @@ def campaign_coverage(campaign) -> dict:
         .exclude(campaign_items__campaign=campaign)
         .select_related("undertaking_unit")
     )
-    uninspected = [
-        i.project
-        for i in items.filter(inspected_at__isnull=True).select_related(
-            "project", "project__undertaking_unit"
-        )
-    ]
+    gaps = list(
+        items.filter(inspected_at__isnull=True).select_related("project", "project__undertaking_unit")
+    )
+    uninspected = [i.project for i in gaps if not i.exception_reason]
     in_scope = in_campaign + len(not_in_campaign)
     return {
         "in_scope": in_scope,
         "inspected": inspected,
         "percent": rules.coverage(inspected, in_scope),
         "missing": uninspected + not_in_campaign,
+        "exceptions": [i for i in gaps if i.exception_reason],
         "not_in_campaign": not_in_campaign,
         "by_level": list(
             items.values("project__level")

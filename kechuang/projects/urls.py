@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kechuang.projects import views
+from kechuang.projects import views_campaigns as vc
 from kechuang.projects import views_lifecycle as lc
 
 app_name = "projects"
@@ -30,10 +31,15 @@ urlpatterns = [
     path("reserve/<int:pk>/move/", lc.reserve_move, name="reserve_move"),
     path("findings/", lc.finding_list, name="finding_list"),
     path("findings/<int:pk>/", lc.finding_follow_up, name="finding_follow_up"),
+    path("findings/<int:pk>/files/<uuid:uid>/", lc.finding_file, name="finding_file"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/assign/", views.campaign_assign, name="campaign_assign"),
+    path("campaigns/<int:pk>/sync/", vc.campaign_sync, name="campaign_sync"),
+    path("campaigns/<int:pk>/close/", vc.campaign_close, name="campaign_close"),
+    path("items/<int:pk>/excuse/", vc.item_excuse, name="item_excuse"),
+    path("<int:pk>/acceptance/", vc.acceptance_apply, name="acceptance_apply"),
     path("campaigns/<int:pk>/summary.docx", views.campaign_docx, name="campaign_docx"),
     path("items/<int:pk>/inspect/", views.item_inspect, name="item_inspect"),
     path("items/<int:pk>/finding/", views.finding_add, name="finding_add"),

@@ -12,7 +12,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from kechuang.accounts.models import Team, User
-from kechuang.core import dates
+from kechuang.core import dates, files
+from kechuang.core import services as core_services
 from kechuang.core.models import DictItem, Organisation
 from kechuang.core.permissions import get_object_or_404_for, organisations
 from kechuang.core.roles import Role
@@ -111,7 +112,9 @@ def reserve_move(request, pk):
     form = forms.ReserveMoveForm(
         request.POST or None,
         targets=targets,
-        projects=selectors.projects_for(request.user, action="change").order_by("-year", "number"),
+        projects=selectors.projects_for(request.user, action="change")
+        .filter(undertaking_unit_id=reserve.organisation_id)  # the same firm's projects only
+        .order_by("-year", "number"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,20 +262,33 @@ def finding_follow_up(request, pk):
     may_close = request.user.role != Role.ENTERPRISE and permissions.findings.allows(
         request.user, "close", finding
     )
-    form = forms.FollowUpForm(request.POST or None, may_close=may_close)
+    form = forms.FollowUpForm(request.POST or None, request.FILES or None, may_close=may_close)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("evidence")
         try:
-            services.finding_follow_up(
-                actor=request.user,
-                finding=finding,
-                follow_up=form.cleaned_data["follow_up"],
-                close=form.cleaned_data.get("close", False),
-            )
+            with core_services.attachments_atomic():  # a refused follow-up keeps no file
+                services.finding_follow_up(
+                    actor=request.user,
+                    finding=finding,
+                    follow_up=form.cleaned_data["follow_up"],
+                    close=form.cleaned_data.get("close", False),
+                    files=[(upload.name, upload.read())] if upload else [],
+                )
             return redirect("projects:finding_list")
+        except UploadRejected as exc:
+            form.add_error("evidence", str(exc))
         except ValidationError as exc:
             _error(form, exc)
     return render(
         request,
         "projects/finding_follow_up.html",
-        {"form": form, "finding": finding, "today": dates.today()},
+        {"form": form, "finding": finding, "today": dates.today(), "files": finding.evidence.all()},
+    )
+
+
+@login_required
+def finding_file(request, pk, uid):
+    """A rectification's evidence, for whoever may see the finding."""
+    return files.record_file(
+        request, policy=permissions.findings, pk=pk, uid=uid, files_of=lambda f: f.evidence.all()
     )

@@ -304,6 +304,15 @@ def send_reminders(*, today: dt.date) -> int:
         title = f"{'已超期' if overdue else '即将到期'}：{proposal.session}第{proposal.number}号提案"
         body = f"答复期限 {proposal.deadline:%Y-%m-%d}，当前状态：{proposal.get_status_display()}。"
         sent += len(
-            notify(users=staff, kind="proposal_due", title=title, body=body, url=f"/proposals/{proposal.pk}/")
+            # One notice per proposal and person, updated when it turns overdue: no daily repeats.
+            notify(
+                users=staff,
+                kind="proposal_due",
+                title=title,
+                body=body,
+                url=f"/proposals/{proposal.pk}/",
+                about=proposal,
+                reason="deadline",
+            )
         )
     return sent

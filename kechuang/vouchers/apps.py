@@ -9,6 +9,12 @@ class VouchersConfig(AppConfig):
     url_prefix = "vouchers"
 
     @property
+    def todos(self):
+        from kechuang.vouchers.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.roles import Role

@@ -43,7 +43,9 @@ class ProgrammePolicy(StaffCreates, RegionScopedPolicy):
 class VoucherPolicy(RegionScopedPolicy):
     region_path = "programme__region__"
     organisation_field = "organisation"
-    enterprise_actions = frozenset({"view", "change"})
+    # "review": staff decide a claim; "use": the firm signs a contract with a provider (core.todos).
+    staff_actions = RegionScopedPolicy.staff_actions | {"review"}
+    enterprise_actions = frozenset({"view", "change", "use"})
 
     @property
     def model(self):
@@ -55,6 +57,14 @@ class VoucherPolicy(RegionScopedPolicy):
 class RedemptionPolicy(RegionScopedPolicy):
     region_path = "voucher__programme__region__"
     organisation_field = "voucher__organisation"
+    # "review": staff review a redemption; "approve_payout": a second staff member checks a payout.
+    staff_actions = RegionScopedPolicy.staff_actions | {"review", "approve_payout"}
+
+    def rule(self, user, action):
+        q = super().rule(user, action)
+        if action == "approve_payout" and q is not None:
+            return q & ~Q(payout_requested_by=user)  # 四眼: never the one who requested it
+        return q
 
     @property
     def model(self):

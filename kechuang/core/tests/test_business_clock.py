@@ -39,8 +39,8 @@ SYSTEM_CLOCK = {
     "core/middleware.py": "request timing",
     "enterprises/tasks.py": "job bookkeeping",
     "api/auth.py": "token last-used time (security)",
-    "notifications/services.py": "when a notice was read (system record)",
-    "notifications/tasks.py": "when a notice was e-mailed (system record)",
+    "notifications/services.py": "when a notice was read or re-sent (system record)",
+    "notifications/delivery.py": "delivery attempts, retry back-off and rate windows (system records)",
 }
 SYSTEM_PACKAGES = {"accounts": "login security, passwords, lockouts, TOTP, tokens"}
 

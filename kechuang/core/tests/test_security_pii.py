@@ -5,13 +5,13 @@ import base64
 import os
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.urls import reverse
 
 from kechuang.core import crypto, pii
 from kechuang.core.models import AuditEvent
+from kechuang.core.tests.encrypted_table import encrypted_table
 from kechuang.core.tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,47 +158,22 @@ def test_malformed_key_is_a_configuration_error(settings, bad):
 
 
 def test_encrypted_field_stores_ciphertext_and_reads_plain_text(settings):
-    from django.db import models
-
-    from kechuang.core.fields import EncryptedCharField
-
-    class Secret(models.Model):
-        value = EncryptedCharField(max_length=18, blank=True)
-
-        class Meta:
-            app_label = "core"
-            db_table = "test_security_secret"
-
-        def __str__(self):
-            return str(self.pk)
-
     settings.KECHUANG_FIELD_KEY = KEY
-    with (
-        connection.cursor() as cursor
-    ):  # raw DDL: the SQLite schema editor refuses to run inside the test transaction
-        cursor.execute(
-            f"CREATE TABLE test_security_secret (id integer PRIMARY KEY, value {Secret._meta.get_field('value').db_type(connection)})"
-        )
-    try:
+    with encrypted_table("Secret") as Secret:
         row = Secret.objects.create(pk=1, value="370306198001010012")
         with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM test_security_secret WHERE id = %s", [row.pk])
+            cursor.execute("SELECT value FROM test_secret WHERE id = %s", [row.pk])
             stored = cursor.fetchone()[0]
         assert stored.startswith("kc1:") and "370306198001010012" not in stored
         assert Secret.objects.get(pk=row.pk).value == "370306198001010012"
         # rows written before the key was set stay readable
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO test_security_secret (id, value) VALUES (2, %s)", ["13800000000"])
+            cursor.execute("INSERT INTO test_secret (id, value) VALUES (2, %s)", ["13800000000"])
         assert Secret.objects.filter(value__isnull=False).count() == 2
         assert {s.value for s in Secret.objects.all()} == {"370306198001010012", "13800000000"}
         settings.KECHUANG_FIELD_KEY = OTHER_KEY
         with pytest.raises(crypto.DecryptionError):
             Secret.objects.get(pk=row.pk)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE test_security_secret")
-        apps.all_models["core"].pop("secret", None)
-        apps.clear_cache()
 
 
 def test_without_a_key_encryption_is_off(settings):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -45,3 +47,27 @@ def test_opening_marks_read_and_refuses_offsite_redirects(client, staff):
     assert response["Location"] == reverse("notifications:inbox")
     note.refresh_from_db()
     assert note.read_at is not None
+
+
+def test_preferences_page_saves_each_channel_and_disables_unreachable_ones(client, staff, settings):
+    settings.NOTIFY_CHANNELS = ["email", "sms", "wecom"]
+    staff.email, staff.phone = "a@example.gov.cn", ""
+    staff.save()
+    client.force_login(staff)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "未登记手机号，无法接收" in page
+    assert re.search(r'name="sms_system"[^>]*disabled', page)  # no phone: SMS cannot be chosen
+    assert not re.search(r'name="email_system"[^>]*disabled', page)
+    assert "钉钉" not in page  # not turned on in this deployment
+    client.post(reverse("notifications:preferences"), {"in_app_system": "on", "wecom_system": "on"})
+    pref = staff.notification_preferences.get(kind="system")
+    assert (pref.in_app, pref.email, pref.sms, pref.wecom, pref.dingtalk) == (True, False, False, True, False)
+
+
+def test_switching_the_inbox_off_keeps_the_record_read(staff, settings):
+    settings.NOTIFY_CHANNELS = ["email"]
+    staff.email = "a@example.gov.cn"
+    staff.save()
+    services.set_preference(actor=staff, kind="system", in_app=False, email=True)
+    [note] = services.notify(users=[staff], kind="system", title="只发邮件")
+    assert note.read_at is not None and note.deliveries.get().channel == "email"

@@ -13,7 +13,7 @@ from kechuang.programmes.demo.experts import _expert_pool
 from kechuang.programmes.demo.hnte import _hnte
 from kechuang.programmes.demo.school_city import _school_city
 from kechuang.programmes.demo.small_calls import _small_calls
-from kechuang.programmes.demo.training import _training
+from kechuang.programmes.demo.training import _planned_training, _training
 
 __all__ = ["build"]
 
@@ -29,4 +29,5 @@ def build(ctx: DemoContext) -> None:
     _school_city(ctx, demo, enterprises)
     _small_calls(ctx, demo)
     _training(ctx, demo, enterprises)
+    _planned_training(ctx, demo, enterprises)
     del experts

@@ -45,6 +45,7 @@ from kechuang.programmes.services.trainings import (
     training_create,
     training_import_attendance,
     training_invite,
+    training_invite_lines,
     training_mark_attendance,
     training_register,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "training_create",
     "training_import_attendance",
     "training_invite",
+    "training_invite_lines",
     "training_mark_attendance",
     "training_register",
 ]

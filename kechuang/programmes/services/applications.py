@@ -298,6 +298,23 @@ def _apply(*, actor, application, current, to, reason, now, publicity, eligibili
     audit.record(actor=actor, action="application.transition", obj=application, changes=changes)
     if to in (S.RETURNED, S.ACCEPTED, S.REJECTED, S.APPROVED, S.NOT_APPROVED):
         transaction.on_commit(lambda: _notify_applicant(application, to, reason))
+    if to == S.SUBMITTED:
+        transaction.on_commit(lambda: _notify_staff_submitted(application))
+
+
+def _notify_staff_submitted(application: Application) -> None:
+    """The call's region staff: a (re)submitted application awaits 形式审查 (one notice per application)."""
+    from kechuang.notifications.selectors import bureau_users
+    from kechuang.notifications.services import notify
+
+    notify(
+        users=bureau_users(application.call.region),
+        kind="programmes.task",
+        title=f"新申报待形式审查：{application.call}：{application.title}",
+        url=f"/programmes/applications/{application.pk}/",
+        about=application,
+        reason="to_check",
+    )
 
 
 def _notify_applicant(application: Application, to: str, reason: str) -> None:

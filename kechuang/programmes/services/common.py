@@ -12,6 +12,7 @@ from kechuang.programmes.models import Application
 kinds.register("programmes.status", "申报状态变化")
 kinds.register("programmes.review", "评审任务")
 kinds.register("programmes.reminder", "申报待办提醒")
+kinds.register("programmes.task", "新申报与异议待办")
 
 S = Application.Status
 

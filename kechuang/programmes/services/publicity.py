@@ -147,7 +147,25 @@ def objection_submit(
             "name": objection.name,
         },
     )
+    transaction.on_commit(lambda: _notify_staff_objection(objection))
     return objection
+
+
+def _notify_staff_objection(objection: Objection) -> None:
+    """The call's region staff: a new objection awaits an answer."""
+    from kechuang.notifications.selectors import bureau_users
+    from kechuang.notifications.services import notify
+
+    call = objection.publicity.call
+    notify(
+        users=bureau_users(call.region),
+        kind="programmes.task",
+        title=f"新异议待答复：{call}（受理号 {objection.receipt}）",
+        body=objection.reason[:200],
+        url="/programmes/tasks/",
+        about=objection,
+        reason="to_answer",
+    )
 
 
 @transaction.atomic

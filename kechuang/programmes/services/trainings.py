@@ -102,8 +102,9 @@ def training_mark_attendance(*, actor, training: Training, organisation_ids: lis
     return count
 
 
-def training_import_attendance(*, actor, training: Training, lines: list[str]) -> int:
-    """A sign-in list, one firm per line (name or 统一社会信用代码). Nothing is saved if any line is unknown."""
+def _resolve_lines(training: Training, lines: list[str]) -> list[int]:
+    """One firm per line (name or 统一社会信用代码) among the training region's organisations; every unknown
+    line is reported and none is resolved then (nothing half-saved)."""
     from kechuang.core import rules as core_rules
 
     local = _local(training)
@@ -120,6 +121,22 @@ def training_import_attendance(*, actor, training: Training, lines: list[str]) -
             found.append(org.pk)
     if errors:
         raise ValidationError(errors)
+    if not found:
+        raise ValidationError("请至少填写一个单位（每行一个单位名称或统一社会信用代码）。")
+    return found
+
+
+def training_invite_lines(*, actor, training: Training, lines: list[str]) -> int:
+    """Invite the firms of a list (one per line); nothing is saved if any line is unknown."""
+    ids = _resolve_lines(training, lines)
+    return training_invite(
+        actor=actor, training=training, organisations=list(_local(training).filter(pk__in=ids))
+    )
+
+
+def training_import_attendance(*, actor, training: Training, lines: list[str]) -> int:
+    """A sign-in list, one firm per line (name or 统一社会信用代码). Nothing is saved if any line is unknown."""
+    found = _resolve_lines(training, lines)
     existing = set(
         TrainingParticipant.objects.filter(training=training, attended=True).values_list(
             "organisation_id", flat=True

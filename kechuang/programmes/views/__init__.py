@@ -30,7 +30,7 @@ from kechuang.programmes.views.staff import (
     objection_file,
     objection_resolve,
 )
-from kechuang.programmes.views.trainings import training_detail, training_list
+from kechuang.programmes.views.trainings import training_create, training_detail, training_list
 
 __all__ = [
     "ACTIONS",
@@ -59,6 +59,7 @@ __all__ = [
     "public_publicity_list",
     "review_list",
     "review_score",
+    "training_create",
     "training_detail",
     "training_list",
 ]

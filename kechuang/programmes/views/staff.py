@@ -155,13 +155,15 @@ def objection_resolve(request, pk: int):
 
 @login_required
 def my_tasks(request):
-    if request.user.role != Role.STAFF:
+    """公示异议答复: the open objections to answer (a kind of 我的待办, core.todos, links here)."""
+    if not permissions.objections.may(request.user, "answer"):
         raise PermissionDenied
-    tasks = selectors.my_tasks(request.user)
-    tasks["objections"] = list(tasks["objections"].select_related("evidence"))
-    for objection in tasks["objections"]:  # rows for components/attachments.html
+    objections = list(selectors.objections_to_answer(request.user))
+    for objection in objections:  # rows for components/attachments.html
         objection.evidence_files = [objection.evidence] if objection.evidence_id else []
-    return render(request, "programmes/my_tasks.html", {"tasks": tasks, "answer_form": AnswerForm()})
+    return render(
+        request, "programmes/my_tasks.html", {"objections": objections, "answer_form": AnswerForm()}
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.roles import Role
 from kechuang.programmes import permissions, selectors, services
-from kechuang.programmes.forms import AttendanceImportForm
+from kechuang.programmes.forms import AttendanceImportForm, InviteForm, TrainingForm
 from kechuang.programmes.views.common import _fail
 
 
@@ -24,8 +24,29 @@ def training_list(request):
         {
             "trainings": selectors.trainings_for(request.user),
             "per_topic": selectors.firms_trained(request.user.region),
+            "may_create": permissions.trainings.allows_create(request.user),
         },
     )
+
+
+@login_required
+def training_create(request):
+    """Plan a training (培训与宣讲) in the staff member's region; firms are invited on its page."""
+    if not permissions.trainings.allows_create(request.user):
+        raise PermissionDenied
+    programmes = permissions.programmes.queryset(request.user, "view")
+    form = TrainingForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training = services.training_create(
+                actor=request.user, region=request.user.region, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "培训已创建，请邀请参训企业。")
+            return redirect("programmes:training_detail", training.pk)
+    return render(request, "programmes/training_form.html", {"form": form})
 
 
 @login_required
@@ -33,10 +54,21 @@ def training_detail(request, pk: int):
     training = get_object_or_404_for(permissions.trainings, request.user, "view", pk=pk)
     if request.user.role == Role.ENTERPRISE:
         return _training_for_firm(request, training)
-    form = AttendanceImportForm(request.POST or None)
+    form = AttendanceImportForm(request.POST if "lines" in request.POST else None)
+    invite_form = InviteForm(request.POST if "invite_lines" in request.POST else None)
     if request.method == "POST":
         training = get_object_or_404_for(permissions.trainings, request.user, "change", pk=pk)
         try:
+            if invite_form.is_bound:
+                if not invite_form.is_valid():
+                    raise ValidationError("请填写要邀请的企业。")
+                n = services.training_invite_lines(
+                    actor=request.user,
+                    training=training,
+                    lines=invite_form.cleaned_data["invite_lines"].splitlines(),
+                )
+                messages.success(request, f"已邀请，新增 {n} 家企业。")
+                return redirect("programmes:training_detail", training.pk)
             if "material" in request.FILES:
                 upload = request.FILES["material"]
                 services.training_add_material(
@@ -59,7 +91,14 @@ def training_detail(request, pk: int):
     return render(
         request,
         "programmes/training_detail.html",
-        {"training": training, "participants": participants, "form": form, "materials": materials},
+        {
+            "training": training,
+            "participants": participants,
+            "form": form,
+            "invite_form": invite_form,
+            "materials": materials,
+            "may_change": permissions.trainings.allows(request.user, "change", training),
+        },
     )
 
 

@@ -75,6 +75,9 @@ class Project(models.Model):
         related_name="+",
         verbose_name="科室责任人",
     )
+    # The firm's 验收 application (services.acceptance_apply): only with every milestone met.
+    acceptance_requested_on = models.DateField("申请验收日期", null=True, blank=True)
+    acceptance_summary = models.TextField("验收申请说明", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -60,13 +60,16 @@ class CampaignItem(models.Model):
     )
     problems = models.TextField("存在问题", blank=True)
     inspected_at = models.DateTimeField("督查时间", null=True, blank=True)
+    # A project that cannot be inspected (e.g. terminated, firm closed) is an exception with a reason: the
+    # coverage report lists it, and the campaign may close without 100% only when every gap has one.
+    exception_reason = models.CharField("未督查原因", max_length=200, blank=True)
 
     class Meta:
         ordering = ["campaign", "project__level", "project__number"]
         constraints = [models.UniqueConstraint(fields=["campaign", "project"], name="campaign_item_once")]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id} 项目{self.project_id}"
+        return f"{self.campaign_id} 项目{self.project_id}"  # labels on pages name the project (forms)
 
 
 class Finding(models.Model):
@@ -80,6 +83,9 @@ class Finding(models.Model):
     deadline = models.DateField("整改期限")
     status = models.CharField("状态", max_length=6, choices=Status.choices, default=Status.OPEN)
     follow_up = models.TextField("跟踪情况", blank=True)
+    evidence = models.ManyToManyField(
+        "core.Attachment", blank=True, related_name="+", verbose_name="整改佐证材料"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)

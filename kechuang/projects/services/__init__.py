@@ -22,7 +22,13 @@ from kechuang.projects.services.reserve import (
     reserve_transition,
     reserve_update,
 )
-from kechuang.projects.services.reviews import PANEL_RULES, outcome_add, review_conclude, review_draw
+from kechuang.projects.services.reviews import (
+    PANEL_RULES,
+    acceptance_apply,
+    outcome_add,
+    review_conclude,
+    review_draw,
+)
 from kechuang.projects.services.supervision import (
     active_projects,
     campaign_assign,
@@ -31,10 +37,12 @@ from kechuang.projects.services.supervision import (
     campaign_sync,
     finding_add,
     finding_follow_up,
+    item_excuse,
     item_inspect,
 )
 
 __all__ = [
+    "acceptance_apply",
     "FISCAL_FIELDS",
     "LEVEL_PREFIX",
     "PANEL_RULES",
@@ -51,6 +59,7 @@ __all__ = [
     "document_add",
     "finding_add",
     "finding_follow_up",
+    "item_excuse",
     "item_inspect",
     "milestone_add",
     "outcome_add",

@@ -83,6 +83,14 @@ def reserve_transition(
         if to == ReserveProject.Status.APPROVED:
             if project is None:
                 raise ValidationError("转为已立项须关联立项的计划项目。")
+            problem = rules.reserve_link_problem(
+                reserve_firm_id=reserve.organisation_id,
+                reserve_firm=reserve.organisation.name,
+                project_firm_id=project.undertaking_unit_id,
+                project_firm=project.undertaking_unit.name,
+            )
+            if problem:
+                raise ValidationError({"project": problem})
             extra["project"] = project
         if not ReserveProject.objects.filter(pk=reserve.pk, status=current).update(
             status=to, version=F("version") + 1, **extra

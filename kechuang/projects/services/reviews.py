@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kechuang.core import audit, dates
-from kechuang.projects import permissions
-from kechuang.projects.models import Project, ProjectOutcome, ProjectReview, ProjectStatus
+from kechuang.projects import permissions, rules
+from kechuang.projects.models import Milestone, Project, ProjectOutcome, ProjectReview, ProjectStatus
 from kechuang.projects.services.common import _money, _require
 from kechuang.projects.services.lifecycle import project_transition
 
@@ -101,6 +101,9 @@ def review_conclude(
         }
         if values["fiscal_spent"] > project.disbursed:
             raise ValidationError({"fiscal_spent": f"财政资金决算不能超过已拨付的 {project.disbursed} 元。"})
+        problem = rules.acceptance_problem(open_milestones(project))
+        if conclusion == ProjectReview.Conclusion.PASSED and problem:
+            raise ValidationError({"conclusion": problem})
     with transaction.atomic():
         if not ProjectReview.objects.filter(pk=review.pk, conclusion="").update(
             conclusion=conclusion, opinion=opinion, concluded_at=dates.now(), concluded_by=actor, **values
@@ -136,3 +139,30 @@ def outcome_add(*, actor, project: Project, kind: str, description: str, quantit
     row.save()
     audit.record(actor=actor, action="project.outcome_add", obj=project, changes=audit.snapshot(row))
     return row
+
+
+def open_milestones(project: Project) -> list[str]:
+    return list(project.milestones.filter(status=Milestone.Status.OPEN).values_list("title", flat=True))
+
+
+@transaction.atomic
+def acceptance_apply(*, actor, project: Project, summary: str) -> Project:
+    """The undertaking firm applies for 验收 once every milestone of its 任务书 is met; staff organise it
+    (their 我的待办: 验收申请待组织)."""
+    _require(permissions.projects, actor, "report", project, "只有承担单位可以申请验收。")
+    if project.status != ProjectStatus.IN_PROGRESS:
+        raise ValidationError(f"项目当前为“{project.get_status_display()}”，实施中的项目才能申请验收。")
+    if project.acceptance_requested_on:
+        raise ValidationError(
+            f"已于{project.acceptance_requested_on:%Y年%m月%d日}申请验收，请等待科技局组织。"
+        )
+    if problem := rules.acceptance_problem(open_milestones(project)):
+        raise ValidationError(problem)
+    summary = (summary or "").strip()
+    if len(summary) < 10:
+        raise ValidationError({"summary": "请简要说明任务书目标完成情况（至少10个字）。"})
+    today = dates.today()
+    Project.objects.filter(pk=project.pk).update(acceptance_requested_on=today, acceptance_summary=summary)
+    audit.record(actor=actor, action="project.acceptance_apply", obj=project, changes={"summary": summary})
+    project.refresh_from_db()
+    return project

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from kechuang.core import audit, dates
+from kechuang.core import services as core_services
 from kechuang.core.roles import Role
 from kechuang.notifications.services import notify
 from kechuang.projects import permissions
@@ -120,6 +121,28 @@ def campaign_assign(*, actor, campaign: SupervisionCampaign, item_ids, inspector
 
 
 @transaction.atomic
+def item_excuse(*, actor, item: CampaignItem, reason: str) -> CampaignItem:
+    """Record why a project of the campaign cannot be inspected (an exception listed in the report)."""
+    _require(permissions.campaign_items, actor, "change", item, "只有本区科技局工作人员可以说明未督查原因。")
+    reason = (reason or "").strip()
+    if item.campaign.status != SupervisionCampaign.Status.OPEN:
+        raise ValidationError("督查已结束。")
+    if item.inspected_at is not None:
+        raise ValidationError("该项目已督查，无需说明未督查原因。")
+    if len(reason) < 4:
+        raise ValidationError({"reason": "请具体说明无法督查的原因（至少4个字）。"})
+    item.exception_reason = reason[:200]
+    item.save(update_fields=["exception_reason"])
+    audit.record(
+        actor=actor,
+        action="campaign.excuse",
+        obj=item.campaign,
+        changes={"project": item.project_id, "reason": reason},
+    )
+    return item
+
+
+@transaction.atomic
 def item_inspect(
     *, actor, item: CampaignItem, progress: str, funds_spent, problems: str = ""
 ) -> CampaignItem:
@@ -130,8 +153,8 @@ def item_inspect(
         raise ValidationError({"progress": "请选择进度对照结论。"})
     before = audit.snapshot(item, ["progress", "funds_spent", "problems", "inspected_at"])
     item.progress, item.funds_spent, item.problems = progress, _money(funds_spent, "资金使用"), problems
-    item.inspected_at = dates.now()
-    item.save(update_fields=["progress", "funds_spent", "problems", "inspected_at"])
+    item.inspected_at, item.exception_reason = dates.now(), ""
+    item.save(update_fields=["progress", "funds_spent", "problems", "inspected_at", "exception_reason"])
     audit.record(
         actor=actor,
         action="campaign.inspect",
@@ -170,7 +193,10 @@ def finding_add(*, actor, item: CampaignItem, problem: str, demand: str, deadlin
 
 
 @transaction.atomic
-def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = False) -> Finding:
+def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = False, files=()) -> Finding:
+    """Record rectification (the firm) or follow-up (inspector, staff), with evidence files (photos, reports)
+    stored through core; closing (销号) is for the inspector or staff. Call inside
+    `core.services.attachments_atomic()` so a refused follow-up keeps no file."""
     item = finding.item
     allowed = any(permissions.campaign_items.allows(actor, a, item) for a in ("inspect", "change", "rectify"))
     if not allowed:
@@ -184,11 +210,23 @@ def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = 
     if close:
         finding.status, finding.closed_at = Finding.Status.CLOSED, dates.now()
     finding.save(update_fields=["follow_up", "status", "closed_at"])
+    project = item.project
+    for name, data in files:
+        finding.evidence.add(
+            core_services.attachment_store(
+                actor=actor,
+                data=data,
+                original_name=name,
+                kind="整改佐证",
+                organisation=project.undertaking_unit,
+                region=project.region,
+            )
+        )
     audit.record(
         actor=actor,
         action="campaign.finding_follow_up",
         obj=item.campaign,
-        changes={"finding": finding.pk, "closed": close},
+        changes={"finding": finding.pk, "closed": close, "files": [name for name, _ in files]},
     )
     return finding
 
@@ -201,8 +239,11 @@ def campaign_close(*, actor, campaign: SupervisionCampaign) -> SupervisionCampai
     cov = campaign_coverage(campaign)
     if cov["missing"]:
         names = "、".join(p.name for p in cov["missing"][:10])
+        late = len(cov["not_in_campaign"])
         raise ValidationError(
-            f"还有{len(cov['missing'])}个项目未督查（{names}），覆盖率须达到100%才能结束督查。"
+            f"还有{len(cov['missing'])}个项目未督查（{names}）：覆盖率须达到100%，"
+            "确实无法督查的项目须逐个说明原因后才能结束督查"
+            + (f"；其中{late}个期内在实施的项目尚未纳入本次督查，请先纳入迟登记项目。" if late else "。")
         )
     if not SupervisionCampaign.objects.filter(pk=campaign.pk, status="open").update(
         status="closed", closed_at=dates.now()

@@ -105,7 +105,10 @@ def test_overdue_counts_working_days_and_escalation_fires_once(staff, leader, ca
     assert services.warn_overdue(as_of=dt.date(2020, 11, 30)) == {"warning": 0, "escalation": 0}
     assert MilestoneWarning.objects.count() == 2
     assert Notification.objects.filter(user=leader, kind="project_warning").count() == 1
-    assert Notification.objects.filter(user=firm_user, kind="project_warning").count() == 2
+    # One notice per person and milestone: the escalation updated the warning (unread again), no second one.
+    [note] = Notification.objects.filter(user=firm_user, kind="project_warning")
+    assert note.title.startswith("【升级】阶段目标逾期10个工作日") and note.read_at is None
+    assert Notification.objects.filter(user=staff, kind="project_warning").count() == 1
 
 
 def test_warn_command_is_idempotent(staff, calendar_2020_2027):

@@ -208,6 +208,8 @@ def test_overdue_list_and_reminders_reach_the_districts_staff(client, staff, pro
     assert "已超期" in note.title
     outsider = UserFactory(staff=True, region=Region.objects.get(code="370303"))
     assert not Notification.objects.filter(user=outsider).exists()
+    assert services.send_reminders(today=today + dt.timedelta(days=1)) == 0  # the next day: no repeat
+    assert Notification.objects.filter(user=staff, kind="proposal_due").count() == 1
 
 
 def test_enterprise_users_and_other_districts_have_no_access(client, enterprise_user, proposal):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from kechuang.core import audit, workdays
+from kechuang.notifications import kinds
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import lock, post, take
 from kechuang.vouchers.models import (
@@ -30,6 +31,8 @@ from kechuang.vouchers.services.workflow import (
     reverse_paid,
     transition,
 )
+
+kinds.register("vouchers.task", "创新券兑付与拨付待办")
 
 # --- redemption (兑付) --------------------------------------------------------------------------------
 
@@ -109,7 +112,26 @@ def redemption_submit(
         memo="兑付申请冻结",
     )
     audit.record(actor=actor, action="vouchers.redemption_submit", obj=redemption, changes={"amount": amount})
+    _tell_staff(redemption, "to_review", f"兑付申请待审核：{voucher.number}（{amount}元）")
     return redemption
+
+
+def _tell_staff(redemption: Redemption, reason: str, title: str, *, exclude=None) -> None:
+    """The programme region's staff (but `exclude`): a redemption awaits their step, once per step."""
+    from kechuang.notifications.selectors import bureau_users
+    from kechuang.notifications.services import notify
+
+    region = redemption.voucher.programme.region
+    transaction.on_commit(
+        lambda: notify(
+            users=bureau_users(region, exclude=exclude),
+            kind="vouchers.task",
+            title=title,
+            url="/vouchers/redemptions/",
+            about=redemption,
+            reason=reason,
+        )
+    )
 
 
 def _same_request(existing: Redemption, voucher: Voucher) -> Redemption:
@@ -194,6 +216,9 @@ def redemption_request_payout(*, actor, redemption: Redemption) -> Redemption:
     audit.record(
         actor=actor, action="vouchers.payout_request", obj=redemption, changes={"amount": redemption.amount}
     )
+    # Four eyes: every other staff member may approve the payout; the requester cannot.
+    title = f"拨付待复核：{redemption.voucher.number}（{redemption.amount}元）"
+    _tell_staff(redemption, "payout_approve", title, exclude=actor)
     return redemption
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SignonConfig(AppConfig):
+    """Unified sign-on (统一身份认证): OpenID Connect and CAS beside local accounts (docs/adr/0022)."""
+
+    name = "kechuang.signon"
+    label = "signon"
+    verbose_name = "统一身份认证"
+
+    url_prefix = "signon"
