@@ -96,15 +96,43 @@ class UserScopeForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=_assignable_roles)
     region = forms.ModelChoiceField(label=_("数据范围（区划）"), queryset=None, required=False)
     organisation = forms.ModelChoiceField(label=_("所属单位（企业用户）"), queryset=None, required=False)
+    expert = forms.ModelChoiceField(
+        label=_("对应评审专家（专家账户）"),
+        queryset=None,
+        required=False,
+        help_text=_("专家账户须关联专家库中的专家，才能收到抽取通知、确认任务和评分。"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.apps import apps
+
         from kechuang.core.models import Organisation, Region
 
         self.fields["region"].queryset = Region.objects.filter(level__lte=3).order_by("path")
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["organisation"].widget.attrs["class"] = "form-select"
+        expert = apps.get_model("programmes", "Expert")
+        self.fields["expert"].queryset = expert.objects.select_related("person", "employer").order_by(
+            "person__name"
+        )
+        self.fields["expert"].label_from_instance = lambda e: f"{e.person.name}（{e.employer or '无单位'}）"
+        self.fields["expert"].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        from kechuang.core.roles import Role
+
+        if data.get("expert") is not None and data.get("role") != Role.EXPERT:
+            self.add_error("expert", _("只有评审专家角色的账户可以关联专家。"))
+        return data
+
+    @property
+    def person(self):
+        """The person the account stands for (the linked expert's), or None."""
+        expert = self.cleaned_data.get("expert")
+        return expert.person if expert is not None else None
 
 
 class UserCreateForm(UserScopeForm):
@@ -120,7 +148,7 @@ class UserCreateForm(UserScopeForm):
         widget=forms.PasswordInput,
         help_text=_("用户首次登录后须修改密码。"),
     )
-    field_order = ["username", "display_name", "role", "region", "organisation", "password"]
+    field_order = ["username", "display_name", "role", "region", "organisation", "expert", "password"]
 
 
 class ApiTokenForm(forms.Form):

@@ -149,26 +149,39 @@ def user_set_password(*, actor, user: User, password: str) -> None:
     audit.record(actor=actor, action="user.password_change", obj=user, changes={"sessions_revoked": revoked})
 
 
-SCOPE_FIELDS = ["display_name", "role", "region_id", "organisation_id"]
+SCOPE_FIELDS = ["display_name", "role", "region_id", "organisation_id", "person_id"]
+_KEEP = object()
 
 
 @transaction.atomic
 def user_update_scope(
-    *, actor, user: User, expected_version: int, display_name: str, role: str, region=None, organisation=None
+    *,
+    actor,
+    user: User,
+    expected_version: int,
+    display_name: str,
+    role: str,
+    region=None,
+    organisation=None,
+    person=_KEEP,
 ) -> User:
-    """Role and data scope of an account; a changed role or scope also ends the user's sessions."""
+    """Role and data scope of an account; a changed role or scope also ends the user's sessions. `person`
+    links the account to a person (an expert account to its expert); omitted, the link is kept."""
     _require(actor, "change", user, "不能修改自己或三员账户的角色和数据范围。")
     _require_role(actor, role)
     before = audit.snapshot(user, SCOPE_FIELDS)
     user.display_name, user.role = display_name, role
     user.region = region if role in (Role.STAFF, Role.LEADER) else None
     user.organisation = organisation if role == Role.ENTERPRISE else None
+    if person is not _KEEP:
+        user.person = person
     user.full_clean(exclude=["password"])
     updated = User.objects.filter(pk=user.pk, version=expected_version).update(
         display_name=user.display_name,
         role=user.role,
         region=user.region,
         organisation=user.organisation,
+        person=user.person,
         version=expected_version + 1,
     )
     if not updated:
@@ -177,7 +190,9 @@ def user_update_scope(
         raise StaleObject
     user.version = expected_version + 1
     changes = audit.diff(before, audit.snapshot(user, SCOPE_FIELDS))
-    revoked = _revoke_sessions(user) if {"role", "region_id", "organisation_id"} & set(changes) else 0
+    revoked = (
+        _revoke_sessions(user) if {"role", "region_id", "organisation_id", "person_id"} & set(changes) else 0
+    )
     audit.record(
         actor=actor, action="user.update_scope", obj=user, changes={**changes, "sessions_revoked": revoked}
     )

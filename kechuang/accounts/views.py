@@ -280,6 +280,7 @@ def user_create(request):
                 display_name=data["display_name"],
                 region=data["region"],
                 organisation=data["organisation"],
+                person=form.person,
                 must_change_password=True,
             )
         except (ValidationError, PermissionError) as exc:
@@ -302,6 +303,7 @@ def user_edit(request, pk):
         "role": target.role,
         "region": target.region_id,
         "organisation": target.organisation_id,
+        "expert": _expert_of(target),
         "version": target.version,
     }
     form = UserScopeForm(request.POST or None, initial=initial) if may["change"] else None
@@ -319,6 +321,7 @@ def user_edit(request, pk):
                     role=data["role"],
                     region=data["region"],
                     organisation=data["organisation"],
+                    person=form.person,
                 )
             except (ValidationError, PermissionError) as exc:
                 form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
@@ -327,6 +330,16 @@ def user_edit(request, pk):
                 return redirect("accounts:user_edit", target.pk)
     context = {"form": form, "target": target, "title": target.label, "may": may}
     return render(request, "accounts/user_form.html", context)
+
+
+def _expert_of(user):
+    """The pk of the expert an account is linked to (through its person), or None."""
+    from django.apps import apps
+
+    if user.person_id is None:
+        return None
+    expert = apps.get_model("programmes", "Expert")
+    return expert.objects.filter(person_id=user.person_id).values_list("pk", flat=True).first()
 
 
 ACCOUNT_ACTIONS = {"disable": "set_active", "enable": "set_active", "reset_totp": "reset_totp"}

@@ -23,6 +23,10 @@ class ProgrammesConfig(AppConfig):
                 description="申报、形式审查、评审、公示与决定",
             ),
             NavItem("评审任务", "programmes:review_list", frozenset({Role.EXPERT}), order=20),
+            NavItem("我的专家信息", "programmes:my_expert_profile", frozenset({Role.EXPERT}), order=21),
+            NavItem(
+                "专家库", "programmes:expert_list", bureau, order=22, description="评审专家的维护、邀请与停用"
+            ),
             NavItem("培训与宣讲", "programmes:training_list", bureau, order=25),
         )
 

@@ -71,10 +71,47 @@ class AssignmentPolicy(Policy):
         return self.model.objects.select_related("application__call__programme", "expert__person")
 
     def rule(self, user, action):
-        if user.role == Role.EXPERT and action in {"view", "review"} and user.person_id:
+        # "respond": accept or decline the draw; "proxy": staff enter a paper score sheet (代录).
+        if user.role == Role.EXPERT and action in {"view", "review", "respond"} and user.person_id:
             return models.Q(expert__person_id=user.person_id)
         if user.role in (Role.STAFF, Role.LEADER) and action == "view":
             return region_rule(user, "application__call__region__")
+        if user.role == Role.STAFF and action in {"proxy", "replace"}:
+            return region_rule(user, "application__call__region__")
+        return None
+
+
+class ExpertPolicy(Policy):
+    """The 专家库: staff maintain the experts of their region subtree (add, edit, invite, suspend) and leaders
+    read them; an expert sees and maintains only their own profile (confirm, conflicts, availability)."""
+
+    STAFF_ACTIONS = frozenset({"view", "change", "invite", "suspend"})
+    SELF_ACTIONS = frozenset({"view", "self"})
+
+    @property
+    def model(self):
+        from kechuang.programmes.models import Expert
+
+        return Expert
+
+    def base_queryset(self):
+        return self.model.objects.select_related("person", "employer", "region")
+
+    def may_list(self, user) -> bool:
+        """The pool list: bureau staff and leaders (an expert has only their own page)."""
+        return user.role in (Role.STAFF, Role.LEADER)
+
+    def may_add(self, user) -> bool:
+        """Staff add experts to their own region's pool (and import them)."""
+        return user.role == Role.STAFF and user.region_id is not None
+
+    def rule(self, user, action):
+        if user.role == Role.STAFF and action in self.STAFF_ACTIONS:
+            return region_rule(user, "region__")
+        if user.role == Role.LEADER and action == "view":
+            return region_rule(user, "region__")
+        if user.role == Role.EXPERT and action in self.SELF_ACTIONS and user.person_id:
+            return models.Q(person_id=user.person_id)
         return None
 
 
@@ -151,7 +188,14 @@ def sees_own_scores_only(user) -> bool:
     return user.role == Role.EXPERT
 
 
+def sees_panel(user, application) -> bool:
+    """Who was drawn, their answers, replacements and overall comments: the application's staff and leaders
+    (at once after the draw, before any score), never the firm nor the other experts."""
+    return user.role in (Role.STAFF, Role.LEADER) and applications.allows(user, "view", application)
+
+
 applications = ApplicationPolicy()
+experts = ExpertPolicy()
 programme_types = ProgrammeTypePolicy()
 programmes = ProgrammePolicy()
 calls = CallPolicy()

@@ -261,6 +261,10 @@ class Candidate:
     conflict_org_ids: tuple[int, ...] = ()
     fields: tuple[str, ...] = ()
     active: bool = True
+    # Organisations the expert (or their employer) worked with: cooperation projects, agreements, projects,
+    # consultations (`programmes.relations`); and whether the expert declared the review period free.
+    related_org_ids: tuple[int, ...] = ()
+    available: bool = True
 
 
 @dataclass
@@ -280,6 +284,10 @@ def exclusion_reason(
         return "任职于申报单位，回避"
     if applicant_org_ids & set(c.conflict_org_ids):
         return "已申报与申报单位存在利益冲突，回避"
+    if applicant_org_ids & set(c.related_org_ids):
+        return "与申报单位有合作、协议或项目往来，回避"
+    if not c.available:
+        return "本人申报该期间不能参加评审"
     if rules.field_match and field_code and c.category == "technical" and field_code not in c.fields:
         return f"专业领域不含 {field_code}"
     return ""
@@ -355,14 +363,19 @@ def make_record(
     return record
 
 
+def candidates_of(record: dict) -> list[Candidate]:
+    """The candidate snapshot of a sealed record (records sealed before a field existed get its default)."""
+    tuples = ("conflict_org_ids", "fields", "related_org_ids")
+    return [
+        Candidate(**{k: tuple(v) if k in tuples else v for k, v in c.items()}) for c in record["candidates"]
+    ]
+
+
 def verify_draw(record: dict) -> tuple[bool, str]:
     """Recompute a sealed draw from its seed and candidates; (ok, explanation)."""
     if seal(record) != record.get("hash"):
         return False, "抽取记录的校验值不符，记录已被改动。"
-    candidates = [
-        Candidate(**{**c, "conflict_org_ids": tuple(c["conflict_org_ids"]), "fields": tuple(c["fields"])})
-        for c in record["candidates"]
-    ]
+    candidates = candidates_of(record)
     result = draw_experts(
         candidates=candidates,
         applicant_org_ids=frozenset(record["applicant_org_ids"]),

@@ -220,3 +220,34 @@ def objection_files(objection):
     from kechuang.core.models import Attachment
 
     return Attachment.objects.filter(pk=objection.evidence_id)
+
+
+def expert_pool(user, q: str = ""):
+    """The 专家库 the user maintains or reads, with whether each expert has an account."""
+    from django.db.models import Exists, OuterRef
+
+    from kechuang.accounts.models import User
+    from kechuang.core.roles import Role
+
+    qs = permissions.experts.queryset(user, "view").annotate(
+        has_account=Exists(User.objects.filter(person_id=OuterRef("person_id"), role=Role.EXPERT))
+    )
+    if q:
+        qs = qs.filter(Q(person__name__contains=q) | Q(employer__name__contains=q) | Q(title__contains=q))
+    return qs.order_by("-is_active", "person__name")
+
+
+def own_expert(user):
+    """The expert record of the signed-in expert, or None."""
+    return permissions.experts.queryset(user, "self").first()
+
+
+def panel(application):
+    """Everyone drawn for an application in draw order, with answers, 代录 and replacement links."""
+    return (
+        application.assignments.select_related(
+            "expert__person", "expert__employer", "entered_by", "paper_sheet", "replacement", "replacing"
+        )
+        .prefetch_related("expert__person__accounts")
+        .order_by("pk")
+    )

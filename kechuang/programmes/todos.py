@@ -87,12 +87,27 @@ KINDS = (
         order=14,
     ),
     TaskKind(
+        key="programmes.respond",
+        label="待确认的评审任务",
+        description="抽取到您的申报，请在确认截止日前接受、谢绝或回避（逾期将另行补抽）",
+        policy=permissions.assignments,
+        action="respond",
+        pending=lambda qs, ctx: qs.filter(response="pending", application__status=S.UNDER_REVIEW),
+        due=Due("respond_by"),
+        url=lambda a: reverse("programmes:review_score", args=[a.pk]),
+        title=lambda a: a.application.title,
+        related=("application",),
+        order=15,
+    ),
+    TaskKind(
         key="programmes.review",
         label="待评审打分",
         description=f"抽取到您的申报，抽取后 {REVIEW_DAYS} 个工作日内提交评分",
         policy=permissions.assignments,
         action="review",
-        pending=lambda qs, ctx: qs.filter(submitted_at__isnull=True, application__status=S.UNDER_REVIEW),
+        pending=lambda qs, ctx: qs.filter(
+            submitted_at__isnull=True, response="accepted", application__status=S.UNDER_REVIEW
+        ),
         due=Due("application__draw__drawn_at", REVIEW_DAYS),
         url=lambda a: reverse("programmes:review_score", args=[a.pk]),
         title=lambda a: a.application.title,

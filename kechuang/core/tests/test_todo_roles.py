@@ -18,6 +18,7 @@ EXPECTED = {
     "programmes.decide": Role.STAFF,
     "programmes.objection": Role.STAFF,
     "programmes.review": Role.EXPERT,
+    "programmes.respond": Role.EXPERT,
     "programmes.submit": Role.ENTERPRISE,
     "programmes.training_register": Role.ENTERPRISE,
     "projects.report_review": Role.STAFF,
@@ -83,7 +84,13 @@ def _fill_in_what_the_demo_leaves_empty(users) -> None:
     ReviewDraw.objects.create(
         application=under_review, record={}, seed="s", hash="h", drawn_at=now, drawn_by=staff
     )
-    ReviewAssignment.objects.create(application=under_review, expert=Expert.objects.get(person=expert.person))
+    drawn = Expert.objects.get(person=expert.person)
+    ReviewAssignment.objects.create(application=under_review, expert=drawn, response="accepted")
+    to_answer = application(S.UNDER_REVIEW)  # drawn, not yet accepted or declined
+    ReviewDraw.objects.create(
+        application=to_answer, record={}, seed="s", hash="h", drawn_at=now, drawn_by=staff
+    )
+    ReviewAssignment.objects.create(application=to_answer, expert=drawn, respond_by=dates.today())
 
     project = Project.objects.filter(region=zc, undertaking_unit=qiye.organisation).first()
     ProgressReport.objects.create(

@@ -1,7 +1,7 @@
 from .applications import Application, ApplicationVersion, StatusChange
 from .config import Call, Programme, ProgrammeType
 from .publicity import Decision, Objection, PublicityPeriod
-from .review import Expert, ReviewAssignment, ReviewDraw, Score
+from .review import DrawReplacement, Expert, ReviewAssignment, ReviewDraw, Score
 from .trainings import Training, TrainingParticipant
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "ApplicationVersion",
     "Call",
     "Decision",
+    "DrawReplacement",
     "Expert",
     "Objection",
     "Programme",

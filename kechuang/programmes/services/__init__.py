@@ -25,6 +25,20 @@ from kechuang.programmes.services.config import (
     programme_update,
 )
 from kechuang.programmes.services.decisions import DEFAULT_LETTER, application_decide, decide_batch
+from kechuang.programmes.services.experts import (
+    expert_add,
+    expert_confirm_profile,
+    expert_invite,
+    expert_set_active,
+    expert_set_availability,
+    expert_set_conflicts,
+    expert_update,
+)
+from kechuang.programmes.services.invitations import (
+    assignment_recuse,
+    assignment_respond,
+    expire_overdue,
+)
 from kechuang.programmes.services.publicity import (
     OBJECTION_LIMIT,
     OBJECTION_WINDOW,
@@ -38,6 +52,7 @@ from kechuang.programmes.services.review import (
     expert_create,
     expert_declare_conflict,
     review_draw,
+    score_enter_on_behalf,
     score_submit,
 )
 from kechuang.programmes.services.trainings import (
@@ -59,6 +74,17 @@ __all__ = [
     "S",
     "TransitionRefused",
     "applicant_org_ids",
+    "assignment_recuse",
+    "assignment_respond",
+    "expert_add",
+    "expert_confirm_profile",
+    "expert_invite",
+    "expert_set_active",
+    "expert_set_availability",
+    "expert_set_conflicts",
+    "expert_update",
+    "expire_overdue",
+    "score_enter_on_behalf",
     "application_check",
     "application_create",
     "application_remove_file",

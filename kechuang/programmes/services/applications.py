@@ -22,6 +22,7 @@ from kechuang.programmes.models import (
     ReviewDraw,
     StatusChange,
 )
+from kechuang.programmes.models.review import ACTIVE_RESPONSES
 from kechuang.programmes.services.common import S, _refuse
 
 
@@ -133,8 +134,9 @@ def _guard_message(name: str, application: Application, *, reason: str, now: dt.
         if not ReviewDraw.objects.filter(application=application).exists():
             return "尚未抽取评审专家。"
     elif name == "all_scored":
-        pending = application.assignments.filter(submitted_at__isnull=True).count()
-        if pending or not application.assignments.exists():
+        panel = application.assignments.filter(response__in=ACTIVE_RESPONSES)
+        pending = panel.filter(submitted_at__isnull=True).count()
+        if pending or not panel.exists():
             return f"还有{pending}位专家未提交评分。"
     elif name == "has_publicity":
         if publicity is None:

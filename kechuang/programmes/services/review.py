@@ -13,8 +13,12 @@ from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.programmes import permissions, rules
 from kechuang.programmes.models import Application, Expert, ReviewAssignment, ReviewDraw, Score
+from kechuang.programmes.models.review import ACTIVE_RESPONSES
+from kechuang.programmes.relations import related_orgs_by_expert
 from kechuang.programmes.services.applications import application_transition
 from kechuang.programmes.services.common import S, _refuse
+from kechuang.programmes.services.experts import available_on
+from kechuang.programmes.services.invitations import notify_drawn, response_deadline
 
 
 @transaction.atomic
@@ -54,7 +58,7 @@ def expert_declare_conflict(*, actor, expert: Expert, organisation) -> None:
     )
 
 
-def _candidate(expert: Expert) -> rules.Candidate:
+def _candidate(expert: Expert, related: dict, day) -> rules.Candidate:
     return rules.Candidate(
         id=expert.pk,
         category=expert.category,
@@ -62,7 +66,22 @@ def _candidate(expert: Expert) -> rules.Candidate:
         conflict_org_ids=tuple(sorted(o.pk for o in expert.conflicts.all())),
         fields=tuple(expert.fields),
         active=expert.is_active,
+        related_org_ids=related.get(expert.pk, ()),
+        available=available_on(expert, day),
     )
+
+
+def pool_candidates(application: Application, day) -> list[rules.Candidate]:
+    """The snapshot of the pool for a draw on `day`: the province's expert library with each expert's
+    declared conflicts, their relations to the applicant from the platform's records, and availability."""
+    programme = application.call.programme
+    # The pool is the province's expert library (districts share the provincial/city pools).
+    province_path = programme.region.path.split("/")[0] + "/"
+    experts = list(
+        Expert.objects.filter(region__path__startswith=province_path).prefetch_related("conflicts")
+    )
+    related = related_orgs_by_expert(experts, applicant_org_ids(application))
+    return [_candidate(e, related, day) for e in experts]
 
 
 def applicant_org_ids(application: Application) -> frozenset[int]:
@@ -94,12 +113,7 @@ def review_draw(*, actor, application: Application, seed: str | None = None, now
             details={"status": application.status},
         )
     programme = application.call.programme
-    # The pool is the province's expert library (districts share the provincial/city pools).
-    province_path = programme.region.path.split("/")[0] + "/"
-    experts = list(
-        Expert.objects.filter(region__path__startswith=province_path).prefetch_related("conflicts")
-    )
-    candidates = [_candidate(e) for e in experts]
+    candidates = pool_candidates(application, now.date())
     seed = seed or secrets.token_hex(16)
     orgs = applicant_org_ids(application)
     try:
@@ -130,8 +144,12 @@ def review_draw(*, actor, application: Application, seed: str | None = None, now
             drawn_at=now,
             drawn_by=actor,
         )
+        respond_by = response_deadline(now)
         ReviewAssignment.objects.bulk_create(
-            [ReviewAssignment(application=application, expert_id=eid) for eid in result.chosen]
+            [
+                ReviewAssignment(application=application, expert_id=eid, respond_by=respond_by)
+                for eid in result.chosen
+            ]
         )
         audit.record(
             actor=actor,
@@ -145,6 +163,8 @@ def review_draw(*, actor, application: Application, seed: str | None = None, now
             },
         )
         application_transition(actor=actor, application=application, to=S.UNDER_REVIEW, now=now)
+        for assignment in application.assignments.select_related("expert__person"):
+            notify_drawn(actor=actor, assignment=assignment)
     return draw
 
 
@@ -158,11 +178,14 @@ def score_submit(
     now=None,
 ) -> ReviewAssignment:
     """An expert's scores for each criterion of the programme's sheet; only a drawn expert may score."""
-    now = now or dates.now()
-    assignment = ReviewAssignment.objects.filter(
-        application=application, expert__person_id=getattr(actor, "person_id", None)
-    ).first()
-    if actor.role != Role.EXPERT or assignment is None:
+    assignment = (
+        ReviewAssignment.objects.filter(
+            application=application, expert__person_id=getattr(actor, "person_id", None)
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if actor.role != Role.EXPERT or assignment is None or not assignment.active:
         _refuse(
             actor=actor,
             action="review.score_refused",
@@ -170,16 +193,20 @@ def score_submit(
             message="您不是该申报的抽取评审专家，不能评分。",
             details={},
         )
-    if application.status != S.UNDER_REVIEW or assignment.submitted_at is not None:
-        _refuse(
-            actor=actor,
-            action="review.score_refused",
-            obj=application,
-            message="评分已提交或该申报不在评审阶段，不能再修改。",
-            details={"status": application.status},
-        )
-    comments = comments or {}
-    sheet = application.call.programme.scoring_sheet
+    assignment.application = application  # the caller's instance sees the status change
+    return write_scores(
+        actor=actor,
+        assignment=assignment,
+        points=points,
+        comments=comments,
+        comment=comment,
+        now=now,
+        action="review.score",
+    )
+
+
+def score_values(sheet: list[dict], points: dict) -> dict:
+    """The points of each criterion, checked against the sheet (ValidationError per criterion)."""
     errors, values = {}, {}
     for criterion in sheet:
         code, raw = criterion["code"], points.get(criterion["code"])
@@ -193,6 +220,26 @@ def score_submit(
         values[code] = value
     if errors:
         raise ValidationError(errors)
+    return values
+
+
+def write_scores(
+    *, actor, assignment, points, comments, comment, now, action: str, entered_by=None, sheet=None
+) -> ReviewAssignment:
+    """Store one expert's scores (their own, or 代录 by staff with `entered_by` and the scanned `sheet`);
+    the last active panel member's scores move the application to 评审完成."""
+    now = now or dates.now()
+    application = assignment.application
+    if application.status != S.UNDER_REVIEW or assignment.submitted_at is not None:
+        _refuse(
+            actor=actor,
+            action=f"{action}_refused",
+            obj=application,
+            message="评分已提交或该申报不在评审阶段，不能再修改。",
+            details={"status": application.status, "expert": assignment.expert_id},
+        )
+    comments = comments or {}
+    values = score_values(application.call.programme.scoring_sheet, points)
     with transaction.atomic():
         Score.objects.bulk_create(
             [
@@ -200,20 +247,92 @@ def score_submit(
                 for c, v in values.items()
             ]
         )
-        updated = ReviewAssignment.objects.filter(pk=assignment.pk, submitted_at__isnull=True).update(
-            submitted_at=now, comment=comment
+        extra = {"entered_by": entered_by, "paper_sheet": sheet} if entered_by else {}
+        updated = ReviewAssignment.objects.filter(
+            pk=assignment.pk, submitted_at__isnull=True, response__in=ACTIVE_RESPONSES
+        ).update(
+            submitted_at=now,
+            comment=comment,
+            response=ReviewAssignment.Response.ACCEPTED,  # scoring is accepting the task
+            responded_at=assignment.responded_at or now,
+            **extra,
         )
         if not updated:
             raise StaleObject()
         audit.record(
             actor=actor,
-            action="review.score",
+            action=action,
             obj=application,
-            changes={"expert": assignment.expert_id, "points": {k: str(v) for k, v in values.items()}},
+            changes={
+                "expert": assignment.expert_id,
+                "points": {k: str(v) for k, v in values.items()},
+                **({"paper_sheet": str(sheet.uid)} if sheet else {}),
+            },
         )
-        if not application.assignments.filter(submitted_at__isnull=True).exists():
+        panel = application.assignments.filter(response__in=ACTIVE_RESPONSES)
+        if not panel.filter(submitted_at__isnull=True).exists():
             application_transition(
                 actor=actor, application=application, to=S.REVIEWED, now=now, as_system=True
             )
     assignment.refresh_from_db()
     return assignment
+
+
+SHEET_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def score_enter_on_behalf(
+    *,
+    actor,
+    assignment: ReviewAssignment,
+    points: dict[str, object],
+    sheet_data: bytes,
+    sheet_name: str,
+    comments: dict[str, str] | None = None,
+    comment: str = "",
+    now=None,
+) -> ReviewAssignment:
+    """代录: bureau staff enter an expert's paper score sheet on the expert's behalf, with the signed sheet
+    scanned (PDF or image, required); audited as `review.score_proxy` with who entered it."""
+    from kechuang.core import services as core_services
+
+    application = assignment.application
+    if not permissions.assignments.allows(actor, "proxy", assignment):
+        _refuse(
+            actor=actor,
+            action="review.score_proxy_refused",
+            obj=application,
+            message="无权代录该专家的评分。",
+            details={"assignment": assignment.pk},
+        )
+    if not assignment.active:
+        _refuse(
+            actor=actor,
+            action="review.score_proxy_refused",
+            obj=application,
+            message=f"该专家{assignment.get_response_display()}，已不在评审组，不能代录。",
+            details={"assignment": assignment.pk},
+        )
+    if not sheet_data:
+        raise ValidationError({"sheet": "代录评分须上传专家签字的纸质评分表扫描件（PDF或图片）。"})
+    score_values(application.call.programme.scoring_sheet, points)  # refuse bad points before storing a file
+    with transaction.atomic():
+        sheet = core_services.attachment_store(
+            actor=actor,
+            data=sheet_data,
+            original_name=sheet_name,
+            kind="paper_score_sheet",
+            region=application.call.region,
+            allowed=SHEET_TYPES,
+        )
+        return write_scores(
+            actor=actor,
+            assignment=assignment,
+            points=points,
+            comments=comments,
+            comment=comment,
+            now=now,
+            action="review.score_proxy",
+            entered_by=actor,
+            sheet=sheet,
+        )

@@ -53,3 +53,17 @@ def test_demo_lives_on_its_business_date(demo, demo_clock):
         .values_list("pk", flat=True)
     )
     assert live_after and still == live_after
+
+
+def test_demo_round_with_declined_expert_replacement_and_proxy_score(demo, demo_clock):
+    from kechuang.programmes import replacement
+    from kechuang.programmes.models import DrawReplacement, Expert, ReviewAssignment
+
+    link = DrawReplacement.objects.select_related("draw", "replaced").get(reason="declined")
+    draw = link.draw
+    assert replacement.verify_chain(draw.record, [link.record])[0]
+    assert link.replaced.response == "declined" and link.replaced.expert.invited_at
+    assert ReviewAssignment.objects.filter(application=draw.application, entered_by__isnull=False).exists()
+    # the demo's business day is before the replacement's deadline: the lazy check replaces nobody
+    assert services.expire_overdue() == 0
+    assert Expert.objects.filter(invited_at__isnull=False, person__accounts__last_login__isnull=True).exists()

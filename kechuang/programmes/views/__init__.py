@@ -14,6 +14,21 @@ from kechuang.programmes.views.applicant import (
 from kechuang.programmes.views.common import S
 from kechuang.programmes.views.config import config_list, programme_edit, programme_type_edit
 from kechuang.programmes.views.expert import review_list, review_score
+from kechuang.programmes.views.experts import (
+    expert_action,
+    expert_create,
+    expert_detail,
+    expert_invitation,
+    expert_list,
+    my_profile,
+)
+from kechuang.programmes.views.panel import (
+    draw_record,
+    review_proxy,
+    review_recuse,
+    review_respond,
+    review_sheet,
+)
 from kechuang.programmes.views.public import (
     public_objection_lookup,
     public_publicity_detail,
@@ -46,6 +61,17 @@ __all__ = [
     "call_detail",
     "call_list",
     "call_publicity",
+    "draw_record",
+    "expert_action",
+    "expert_create",
+    "expert_detail",
+    "expert_invitation",
+    "expert_list",
+    "my_profile",
+    "review_proxy",
+    "review_recuse",
+    "review_respond",
+    "review_sheet",
     "objection_resolve",
     "config_list",
     "my_applications",

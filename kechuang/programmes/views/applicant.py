@@ -15,7 +15,8 @@ from kechuang.core import dates, files
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.roles import Role
-from kechuang.programmes import permissions, precheck, rules, selectors, services
+from kechuang.programmes import permissions, precheck, replacement, rules, selectors, services
+from kechuang.programmes.expert_forms import ReasonForm as RecuseForm
 from kechuang.programmes.forms import ApplicationDataForm, ReasonForm
 from kechuang.programmes.views.common import S, _fail
 
@@ -170,7 +171,10 @@ def application_file_remove(request, pk: int, uid):
 @login_required
 def application_detail(request, pk: int):
     app = get_object_or_404_for(permissions.applications, request.user, "view", pk=pk)
+    if app.status == S.UNDER_REVIEW and services.expire_overdue(application=app):
+        messages.info(request, "有专家逾期未确认，已按抽取记录补抽。")
     programme = app.call.programme
+    sees_panel = permissions.sees_panel(request.user, app)
     context = {
         "app": app,
         "fields": _fields(app),
@@ -183,10 +187,13 @@ def application_detail(request, pk: int):
         "summary": selectors.score_summary_for(request.user, app),
         "draw": getattr(app, "draw", None) if hasattr(app, "draw") else None,
         "reason_form": ReasonForm(),
+        "panel": selectors.panel(app) if sees_panel and hasattr(app, "draw") else None,
+        "recuse_form": RecuseForm(),
         **_precheck_context(app),
     }
     if context["draw"]:
-        context["draw_ok"] = rules.verify_draw(context["draw"].record)
+        links = [link.record for link in context["draw"].replacements.order_by("sequence")]
+        context["draw_ok"] = replacement.verify_chain(context["draw"].record, links)
     return render(request, "programmes/application_detail.html", context)
 
 

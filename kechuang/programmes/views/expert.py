@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.roles import Role
 from kechuang.programmes import permissions, selectors, services
+from kechuang.programmes.expert_forms import RespondForm
 from kechuang.programmes.forms import ScoreForm
 from kechuang.programmes.views.common import _fail
 
@@ -27,6 +28,13 @@ def review_list(request):
 def review_score(request, pk: int):
     assignment = get_object_or_404_for(permissions.assignments, request.user, "review", pk=pk)
     app = assignment.application
+    if services.expire_overdue(application=app):  # a lazy check of the answer deadline
+        assignment.refresh_from_db()
+    if assignment.response == assignment.Response.PENDING and request.method == "GET":
+        context = {"assignment": assignment, "app": app, "respond_form": RespondForm()}
+        return render(request, "programmes/review_score.html", context)
+    if not assignment.active:
+        return render(request, "programmes/review_score.html", {"assignment": assignment, "app": app})
     form = ScoreForm(request.POST or None, sheet=app.call.programme.scoring_sheet)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
