@@ -118,6 +118,14 @@ def _queue_deliveries(notes: list[Notification], prefs: dict) -> list[Delivery]:
     return deliveries
 
 
+def settle(*, about, reason: str) -> int:
+    """The step a notice asked for is done (by whoever did it): everyone's unread notice about `about` for
+    `reason` is marked read, so the others' inboxes do not keep asking. Returns the notices settled."""
+    return Notification.objects.filter(
+        object_key=rules.object_key(about), reason=reason, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
 def mark_read(*, user, notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(
         read_at=timezone.now()

@@ -12,6 +12,7 @@ from django.db.models import F
 
 from kechuang.core import audit, workdays
 from kechuang.notifications import kinds
+from kechuang.notifications.services import settle
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import lock, post, take
 from kechuang.vouchers.models import (
@@ -121,16 +122,14 @@ def _tell_staff(redemption: Redemption, reason: str, title: str, *, exclude=None
     from kechuang.notifications.selectors import bureau_users
     from kechuang.notifications.services import notify
 
-    region = redemption.voucher.programme.region
-    transaction.on_commit(
-        lambda: notify(
-            users=bureau_users(region, exclude=exclude),
-            kind="vouchers.task",
-            title=title,
-            url="/vouchers/redemptions/",
-            about=redemption,
-            reason=reason,
-        )
+    # In the caller's transaction (a rollback takes the notice with it); outside channels go after commit.
+    notify(
+        users=bureau_users(redemption.voucher.programme.region, exclude=exclude),
+        kind="vouchers.task",
+        title=title,
+        url="/vouchers/redemptions/",
+        about=redemption,
+        reason=reason,
     )
 
 
@@ -174,6 +173,7 @@ def redemption_review(
     redemption.refresh_from_db()
     if redemption.submitted_by_id == actor.pk:
         raise ValidationError("兑付申请人不能审核自己提交的申请。")
+    settle(about=redemption, reason="to_review")
     if not approve:
         if not reason.strip():
             raise ValidationError("不予兑付必须填写原因。")
@@ -235,6 +235,7 @@ def redemption_pay(*, actor, redemption: Redemption, on: dt.date) -> Redemption:
     if redemption.payout_requested_by_id == actor.pk:
         raise ValidationError("拨付须由经办人以外的另一名工作人员复核（不能复核自己经办的拨付）。")
     transition(redemption, R.PAID, actor=actor, payout_approved_by=actor, paid_on=on)
+    settle(about=redemption, reason="payout_approve")
     if not take(
         Voucher, voucher.pk, "held", redemption.amount, paid_total=F("paid_total") + redemption.amount
     ):
