@@ -113,7 +113,9 @@ def redemption_submit(
         memo="兑付申请冻结",
     )
     audit.record(actor=actor, action="vouchers.redemption_submit", obj=redemption, changes={"amount": amount})
-    _tell_staff(redemption, "to_review", f"兑付申请待审核：{voucher.number}（{amount}元）")
+    _tell_staff(
+        redemption, "to_review", f"兑付申请待审核：{voucher.number}（{rules.yuan(redemption.amount)}）"
+    )
     return redemption
 
 
@@ -217,7 +219,7 @@ def redemption_request_payout(*, actor, redemption: Redemption) -> Redemption:
         actor=actor, action="vouchers.payout_request", obj=redemption, changes={"amount": redemption.amount}
     )
     # Four eyes: every other staff member may approve the payout; the requester cannot.
-    title = f"拨付待复核：{redemption.voucher.number}（{redemption.amount}元）"
+    title = f"拨付待复核：{redemption.voucher.number}（{rules.yuan(redemption.amount)}）"
     _tell_staff(redemption, "payout_approve", title, exclude=actor)
     return redemption
 

@@ -19,7 +19,7 @@ def test_review_and_four_eyes_payout_reach_the_right_staff(
     key = f"vouchers.redemption:{redemption.pk}"
     to_review = Notification.objects.filter(object_key=key, reason="to_review")
     assert {n.user for n in to_review} == {staff, staff2}
-    assert to_review[0].title.startswith("兑付申请待审核")
+    assert to_review[0].title == f"兑付申请待审核：{voucher.number}（50,000.00元）"
     services.redemption_review(actor=staff2, redemption=redemption, approve=True, on=redemption.submitted_on)
     with django_capture_on_commit_callbacks(execute=True):
         services.redemption_request_payout(actor=staff, redemption=redemption)
