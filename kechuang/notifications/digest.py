@@ -34,6 +34,32 @@ def register(name: str, source: Callable[[dt.date], Iterable[DigestItem]]) -> No
     SOURCES[name] = source
 
 
+def overdue_todos(as_of: dt.date, *, per_kind: int = 5):
+    """The built-in source: each user's overdue tasks from the one to-do list (core.todos), at most
+    `per_kind` named per kind and a count of the rest."""
+    from kechuang.accounts.models import User
+    from kechuang.core import todos
+
+    if not todos.kinds():
+        return
+    for user in User.objects.filter(is_active=True).order_by("pk"):
+        for count in todos.counts(user, today=as_of):
+            if not count.overdue:
+                break  # counts() lists the kinds with overdue tasks first
+            late = [t for t in todos.tasks(user, count.kind, today=as_of, limit=per_kind) if t.overdue]
+            for task in late:
+                yield DigestItem(
+                    user=user, text=f"{count.kind.label}：{task.title}（应于{task.due}前完成）", url=task.url
+                )
+            if count.overdue > len(late):
+                yield DigestItem(
+                    user=user, text=f"{count.kind.label}：另有{count.overdue - len(late)}项已逾期"
+                )
+
+
+register("todos", overdue_todos)
+
+
 def collect(as_of: dt.date) -> dict[object, list[DigestItem]]:
     """Every registered source's overdue items, grouped by recipient."""
     by_user: dict[object, list[DigestItem]] = defaultdict(list)

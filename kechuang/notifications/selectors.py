@@ -57,13 +57,17 @@ def delivery_counts() -> dict[str, int]:
 
 
 def bureau_users(region, *, roles=("staff",), exclude=None) -> list:
-    """Active bureau users whose scope covers `region` (their region is it or one of its ancestors): who a
-    module tells that something in that region awaits the bureau's action."""
+    """Active bureau users of the bureau responsible for `region`: who a module tells that something there
+    awaits the bureau's action. That is the region's own bureau; only where it has no such users (a town, a
+    district without accounts) the nearest bureau above it — a city's staff are not told of every district's
+    steps, which they may see but are not theirs to take."""
     from kechuang.accounts.models import User
 
     parts = [p for p in region.path.split("/") if p]
     paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    qs = User.objects.filter(role__in=roles, is_active=True, region__path__in=paths)
+    qs = User.objects.filter(role__in=roles, is_active=True, region__path__in=paths).select_related("region")
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return list(qs)
+    users = list(qs)
+    nearest = max((len(u.region.path) for u in users), default=0)
+    return [u for u in users if len(u.region.path) == nearest]

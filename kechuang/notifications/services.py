@@ -7,9 +7,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.notifications import channels, permissions, rules, selectors
 from kechuang.notifications.models import Delivery, Notification, Preference
 
@@ -39,7 +38,7 @@ def notify(
     key = rules.object_key(about)
     reason = (reason or kind)[:60] if key else ""
     title = title[:200]
-    now = timezone.now()
+    now = dates.now()
     changed: list[Notification] = []
     fresh: list[Notification] = []
     for user in users:
@@ -94,7 +93,7 @@ def _upsert(note: Notification) -> Notification | None:
         url=note.url,
         kind=note.kind,
         read_at=note.read_at,
-        created_at=timezone.now(),
+        created_at=dates.now(),
     )
     current.refresh_from_db()
     return current
@@ -118,15 +117,23 @@ def _queue_deliveries(notes: list[Notification], prefs: dict) -> list[Delivery]:
     return deliveries
 
 
+def settle(*, about, reason: str) -> int:
+    """The step a notice asked for is done (by whoever did it): everyone's unread notice about `about` for
+    `reason` is marked read, so the others' inboxes do not keep asking. Returns the notices settled."""
+    return Notification.objects.filter(
+        object_key=rules.object_key(about), reason=reason, read_at__isnull=True
+    ).update(read_at=dates.now())
+
+
 def mark_read(*, user, notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
+        read_at=dates.now()
     )
 
 
 @transaction.atomic
 def mark_all_read(*, actor) -> int:
-    count = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+    count = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=dates.now())
     audit.record(actor=actor, action="notification.mark_all_read", obj=actor, changes={"count": count})
     return count
 

@@ -56,11 +56,8 @@ class ProjectsConfig(AppConfig):
         )
 
     def ready(self):
-        from kechuang.notifications import digest
         from kechuang.programmes.outcomes import register_outcome
         from kechuang.projects import indicators  # noqa: F401
         from kechuang.projects.handlers import project_from_application
-        from kechuang.projects.services.progress import overdue_digest
 
         register_outcome("project", project_from_application)
-        digest.register("projects.milestones", overdue_digest)

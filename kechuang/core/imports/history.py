@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from kechuang.core import audit, dates, versions
+from kechuang.core import audit, bulk, dates, versions
 from kechuang.core.imports import lookups
 from kechuang.core.imports.spec import ImportSpec, get
 from kechuang.core.models import ImportRecord, Job
@@ -44,12 +44,11 @@ def record(job, touched) -> None:
     """Keep what a committed import touched (`ImportResult.touched`) with its job."""
     if job is None or not touched:
         return
-    ImportRecord.objects.bulk_create(
-        (
-            ImportRecord(job=job, record_id=pk, version_before=before, version_after=after)
-            for pk, before, after in touched
-        ),
-        batch_size=2000,
+    # COPY on PostgreSQL: a 100k-row import keeps 100k records without a round trip each
+    bulk.insert_rows(
+        ImportRecord,
+        ("job_id", "record_id", "version_before", "version_after"),
+        ((job.pk, pk, before, after) for pk, before, after in touched),
     )
 
 

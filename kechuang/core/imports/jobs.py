@@ -60,7 +60,12 @@ def preview_job_start(
         actor=actor,
         kind=PREVIEW_KIND,
         title=f"导入预览：{spec.title}（{attachment.original_name}）",
-        params={"spec": spec.name, "attachment": attachment.uid.hex, "defaults": defaults or {}},
+        params={
+            "spec": spec.name,
+            "attachment": attachment.uid.hex,
+            "defaults": defaults or {},
+            "file": attachment.original_name,
+        },  # fmt: skip
         rows=0,
         attachment=attachment,
         task=run_import_preview,
@@ -75,7 +80,7 @@ def import_job_start(
     other than as that preview showed."""
     from kechuang.core.tasks import run_import_job
 
-    params = {"spec": spec.name, "attachment": attachment.uid.hex}
+    params = {"spec": spec.name, "attachment": attachment.uid.hex, "file": attachment.original_name}
     if preview is not None:
         params |= {
             "preview": preview.pk, "digest": preview.result.get("digest", ""),
@@ -333,7 +338,9 @@ def import_now(
     )  # fmt: skip
     job = Job.objects.create(
         kind="import", title=f"导入：{spec.title}（{filename}）"[:120], created_by=actor, status=Job.Status.RUNNING,
-        params={"spec": spec.name, "attachment": attachment.uid.hex, "defaults": defaults or {}},
+        params={
+            "spec": spec.name, "attachment": attachment.uid.hex, "defaults": defaults or {}, "file": filename,
+        },
         started_at=timezone.now(),
     )  # fmt: skip
     result = engine.commit(

@@ -39,7 +39,6 @@ SYSTEM_CLOCK = {
     "core/middleware.py": "request timing",
     "enterprises/tasks.py": "job bookkeeping",
     "api/auth.py": "token last-used time (security)",
-    "notifications/services.py": "when a notice was read or re-sent (system record)",
     "notifications/delivery.py": "delivery attempts, retry back-off and rate windows (system records)",
 }
 SYSTEM_PACKAGES = {

@@ -40,6 +40,7 @@ KNOWN_SERVICE_GAPS: dict[str, str] = {}
 NOT_AUDITED_BY_DESIGN = {
     "notifications.notify": "a message is a side effect of the audited service that sends it",
     "notifications.mark_read": "opening one's own message; bulk marking (mark_all_read) is audited",
+    "notifications.settle": "marks task notices read once their step is done; the step itself is audited",
     "accounts.track_session": "session index row; the login itself is audited (login.success)",
     "accounts.untrack_session": "session index row; logout/revocation are audited by their callers",
     "accounts.totp_begin_enrolment": "a pending, inactive secret; activation is audited (totp.enrol)",

@@ -50,37 +50,43 @@ def test_the_database_refuses_a_second_notice_for_the_same_object_and_reason(sta
     assert Notification.objects.filter(user=staff, object_key="").count() == 2
 
 
-def _overdue_project(staff):
+def _overdue_report(staff, settings):
+    """A firm's progress report submitted on 2020-10-09 and still not reviewed: overdue for its staff after
+    the 10 working days of `projects.report_review` (the to-do list)."""
     firm_user = UserFactory(enterprise=True)
     project = make_project(staff, unit=firm_user.organisation, name="智能传感器研发")
-    projects.milestone_add(
+    milestone = projects.milestone_add(
         actor=staff,
         project=project,
         title="样机",
-        due_on=dt.date(2020, 9, 30),
+        due_on=dt.date(2020, 12, 30),
         deliverable="样机",
         target="测试",
+    )
+    settings.KECHUANG = {**settings.KECHUANG, "AS_OF": dt.date(2020, 10, 9)}
+    projects.report_submit(
+        actor=firm_user, project=project, kind="milestone", milestone=milestone, summary="完成"
     )
     return firm_user
 
 
 def test_daily_digest_is_sent_once_a_day_under_the_scheduler_lock(staff, calendar_2020_2027, settings):
-    settings.KECHUANG = {**settings.KECHUANG, "AS_OF": dt.date(2020, 10, 21)}
-    firm_user = _overdue_project(staff)
+    firm_user = _overdue_report(staff, settings)
+    settings.KECHUANG = {**settings.KECHUANG, "AS_OF": dt.date(2020, 11, 30)}
     job = next(j for j in scheduling.JOBS if j.name == "notification-digest")
-    morning = timezone.make_aware(dt.datetime(2020, 10, 21, 7, 45))
+    morning = timezone.make_aware(dt.datetime(2020, 11, 30, 7, 45))
     assert scheduling.run_due(morning, jobs=(job,), host="a") == ["notification-digest"]
     assert scheduling.run_due(morning + dt.timedelta(hours=3), jobs=(job,), host="b") == []  # slot taken
-    call_command("notifications", "digest", "--as-of", "2020-10-21")  # by hand: keyed by the day, no repeat
-    for user in (staff, firm_user):
-        [digest] = Notification.objects.filter(user=user, kind="digest")
-        assert digest.title == "每日逾期事项汇总（2020-10-21）：1项"
-        assert "智能传感器研发：阶段目标“样机”已逾期10个工作日" in digest.body
-    call_command("notifications", "digest", "--as-of", "2020-10-22")
-    assert Notification.objects.filter(user=firm_user, kind="digest").count() == 2
+    call_command("notifications", "digest", "--as-of", "2020-11-30")  # by hand: keyed by the day, no repeat
+    [digest] = Notification.objects.filter(user=staff, kind="digest")
+    assert digest.title == "每日逾期事项汇总（2020-11-30）：1项"
+    assert "进展报告待审核：" in digest.body and "智能传感器研发" in digest.body
+    assert not Notification.objects.filter(user=firm_user, kind="digest").exists()
+    call_command("notifications", "digest", "--as-of", "2020-12-01")
+    assert Notification.objects.filter(user=staff, kind="digest").count() == 2
 
 
-def test_nobody_gets_a_digest_without_overdue_items(staff, calendar_2020_2027):
-    _overdue_project(staff)
-    call_command("notifications", "digest", "--as-of", "2020-09-30")
+def test_nobody_gets_a_digest_without_overdue_items(staff, calendar_2020_2027, settings):
+    _overdue_report(staff, settings)
+    call_command("notifications", "digest", "--as-of", "2020-10-12")  # within the 10 working days
     assert not Notification.objects.filter(kind="digest").exists()

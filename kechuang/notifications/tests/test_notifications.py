@@ -71,3 +71,17 @@ def test_switching_the_inbox_off_keeps_the_record_read(staff, settings):
     services.set_preference(actor=staff, kind="system", in_app=False, email=True)
     [note] = services.notify(users=[staff], kind="system", title="只发邮件")
     assert note.read_at is not None and note.deliveries.get().channel == "email"
+
+
+def test_the_responsible_bureau_is_told_not_every_bureau_above_it(db, district, town):
+    """A district's step goes to the district's staff; the city's staff (who may see it) are not told. A
+    region without staff of its own (a town) falls back to the nearest bureau above it."""
+    from kechuang.core.tests.factories import UserFactory
+    from kechuang.notifications.selectors import bureau_users
+
+    zhoucun = UserFactory(staff=True)
+    city = UserFactory(city=True)
+    assert bureau_users(district) == [zhoucun]
+    assert bureau_users(town) == [zhoucun]
+    assert bureau_users(district, exclude=zhoucun) == [city]  # nobody left in the district: the city
+    assert bureau_users(city.region) == [city]

@@ -301,7 +301,11 @@ def _apply(*, actor, application, current, to, reason, now, publicity, eligibili
     if to in (S.RETURNED, S.ACCEPTED, S.REJECTED, S.APPROVED, S.NOT_APPROVED):
         transaction.on_commit(lambda: _notify_applicant(application, to, reason))
     if to == S.SUBMITTED:
-        transaction.on_commit(lambda: _notify_staff_submitted(application))
+        _notify_staff_submitted(application)  # in this transaction; outside channels go after commit
+    elif current == S.SUBMITTED:
+        from kechuang.notifications.services import settle
+
+        settle(about=application, reason="to_check")  # checked: the other staff's notices are done too
 
 
 def _notify_staff_submitted(application: Application) -> None:

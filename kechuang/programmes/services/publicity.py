@@ -147,7 +147,7 @@ def objection_submit(
             "name": objection.name,
         },
     )
-    transaction.on_commit(lambda: _notify_staff_objection(objection))
+    _notify_staff_objection(objection)  # in this transaction; outside channels go after commit
     return objection
 
 
@@ -191,6 +191,9 @@ def objection_answer(*, actor, objection: Objection, answer: str, upheld: bool =
         obj=objection,
         changes={"upheld": upheld, "answer": objection.answer},
     )
+    from kechuang.notifications.services import settle
+
+    settle(about=objection, reason="to_answer")
     return objection
 
 

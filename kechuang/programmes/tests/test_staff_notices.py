@@ -23,6 +23,9 @@ def test_submitting_tells_the_calls_staff_once(
     assert note.title.startswith("新申报待形式审查") and "高企认定申报" in note.title
     assert note.url == f"/programmes/applications/{application.pk}/"
     assert not Notification.objects.filter(user=enterprise_user, kind="programmes.task").exists()
+    services.application_check(actor=staff, application=application, result="accept")
+    note.refresh_from_db()
+    assert note.read_at is not None  # checked: the notice no longer asks
 
 
 def test_a_new_objection_tells_the_staff(accepted, staff, expert_pool, django_capture_on_commit_callbacks):
@@ -33,3 +36,6 @@ def test_a_new_objection_tells_the_staff(accepted, staff, expert_pool, django_ca
         )
     [note] = Notification.objects.filter(user=staff, reason="to_answer")
     assert objection.receipt in note.title and note.body == "核实知识产权"
+    services.objection_answer(actor=staff, objection=objection, answer="经核实异议不成立")
+    note.refresh_from_db()
+    assert note.read_at is not None

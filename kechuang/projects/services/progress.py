@@ -106,22 +106,6 @@ def overdue_milestones(as_of: dt.date):
     ).select_related("project", "project__region", "project__owner")
 
 
-def overdue_digest(as_of: dt.date):
-    """The daily digest's project lines (notifications.digest): each open overdue milestone, for the
-    undertaking firm's users and the project's owner (or the region's staff when it has none)."""
-    from kechuang.notifications.digest import DigestItem
-
-    for milestone in overdue_milestones(as_of):
-        project = milestone.project
-        days = working_days_between(milestone.due_on, as_of)
-        text = (
-            f"{project.name}：阶段目标“{milestone.title}”已逾期{days}个工作日（应于{milestone.due_on}完成）"
-        )
-        staff = [project.owner] if project.owner_id else _region_users(project, Role.STAFF)
-        for user in _firm_users(project) + staff:
-            yield DigestItem(user=user, text=text, url=f"/projects/{project.pk}/")
-
-
 def warn_overdue(*, as_of: dt.date, actor=None) -> dict[str, int]:
     """Warn about open milestones overdue by working days; each stage fires once per milestone (the
     unique (milestone, stage) row), so running daily — or twice the same day — never repeats a warning."""

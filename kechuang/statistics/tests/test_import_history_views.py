@@ -61,6 +61,7 @@ def test_import_history_file_and_undo(client, staff, firm_a, django_capture_on_c
 
     page = client.get(reverse("core:import_history", args=["statistics"])).content.decode()
     assert reverse("core:import_file", args=[job.pk]) in page and "撤销导入" in page
+    assert "研发.xlsx" in page and "统计期 2020" in page
     kept = client.get(reverse("core:import_file", args=[job.pk]))
     assert kept.status_code == 200 and b"".join(kept.streaming_content) == data
 

@@ -12,6 +12,7 @@ from django.db.models import F
 
 from kechuang.core import audit, workdays
 from kechuang.notifications import kinds
+from kechuang.notifications.services import settle
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import lock, post, take
 from kechuang.vouchers.models import (
@@ -112,7 +113,9 @@ def redemption_submit(
         memo="兑付申请冻结",
     )
     audit.record(actor=actor, action="vouchers.redemption_submit", obj=redemption, changes={"amount": amount})
-    _tell_staff(redemption, "to_review", f"兑付申请待审核：{voucher.number}（{amount}元）")
+    _tell_staff(
+        redemption, "to_review", f"兑付申请待审核：{voucher.number}（{rules.yuan(redemption.amount)}）"
+    )
     return redemption
 
 
@@ -121,16 +124,14 @@ def _tell_staff(redemption: Redemption, reason: str, title: str, *, exclude=None
     from kechuang.notifications.selectors import bureau_users
     from kechuang.notifications.services import notify
 
-    region = redemption.voucher.programme.region
-    transaction.on_commit(
-        lambda: notify(
-            users=bureau_users(region, exclude=exclude),
-            kind="vouchers.task",
-            title=title,
-            url="/vouchers/redemptions/",
-            about=redemption,
-            reason=reason,
-        )
+    # In the caller's transaction (a rollback takes the notice with it); outside channels go after commit.
+    notify(
+        users=bureau_users(redemption.voucher.programme.region, exclude=exclude),
+        kind="vouchers.task",
+        title=title,
+        url="/vouchers/redemptions/",
+        about=redemption,
+        reason=reason,
     )
 
 
@@ -174,6 +175,7 @@ def redemption_review(
     redemption.refresh_from_db()
     if redemption.submitted_by_id == actor.pk:
         raise ValidationError("兑付申请人不能审核自己提交的申请。")
+    settle(about=redemption, reason="to_review")
     if not approve:
         if not reason.strip():
             raise ValidationError("不予兑付必须填写原因。")
@@ -217,7 +219,7 @@ def redemption_request_payout(*, actor, redemption: Redemption) -> Redemption:
         actor=actor, action="vouchers.payout_request", obj=redemption, changes={"amount": redemption.amount}
     )
     # Four eyes: every other staff member may approve the payout; the requester cannot.
-    title = f"拨付待复核：{redemption.voucher.number}（{redemption.amount}元）"
+    title = f"拨付待复核：{redemption.voucher.number}（{rules.yuan(redemption.amount)}）"
     _tell_staff(redemption, "payout_approve", title, exclude=actor)
     return redemption
 
@@ -235,6 +237,7 @@ def redemption_pay(*, actor, redemption: Redemption, on: dt.date) -> Redemption:
     if redemption.payout_requested_by_id == actor.pk:
         raise ValidationError("拨付须由经办人以外的另一名工作人员复核（不能复核自己经办的拨付）。")
     transition(redemption, R.PAID, actor=actor, payout_approved_by=actor, paid_on=on)
+    settle(about=redemption, reason="payout_approve")
     if not take(
         Voucher, voucher.pk, "held", redemption.amount, paid_total=F("paid_total") + redemption.amount
     ):
