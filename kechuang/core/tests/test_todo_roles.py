@@ -9,7 +9,7 @@ from kechuang.accounts.models import User
 from kechuang.core import dates, todos
 from kechuang.core.models import Region
 from kechuang.core.roles import Role
-from kechuang.core.tests.factories import OrganisationFactory
+from kechuang.core.tests.factories import OrganisationFactory, UserFactory
 
 EXPECTED = {
     "programmes.check": Role.STAFF,
@@ -43,7 +43,19 @@ EXPECTED = {
 
 def _fill_in_what_the_demo_leaves_empty(users) -> None:
     """One waiting record for each kind the demo has none of (records as the workflows leave them)."""
-    from kechuang.programmes.models import Application, Call, Expert, Objection, ReviewAssignment, ReviewDraw
+    from kechuang.enterprises.models import QualificationKind
+    from kechuang.enterprises.services import qualification_record
+    from kechuang.programmes.models import (
+        Application,
+        Call,
+        Expert,
+        Objection,
+        PublicityPeriod,
+        ReviewAssignment,
+        ReviewDraw,
+        Training,
+        TrainingParticipant,
+    )
     from kechuang.projects.models import (
         CampaignItem,
         ChangeRequest,
@@ -72,19 +84,48 @@ def _fill_in_what_the_demo_leaves_empty(users) -> None:
 
     application(S.ACCEPTED)
     application(S.REVIEWED)
-    open_call = (
-        Call.objects.filter(closes_at__gt=now).exclude(applications__organisation=qiye.organisation).first()
+    open_call = Call.objects.create(
+        programme=call.programme,
+        name="待办测试批次",
+        opens_at=now - dt.timedelta(days=10),
+        closes_at=now + dt.timedelta(days=20),
+        region=zc,
     )
     Application.objects.create(
         call=open_call, organisation=qiye.organisation, title="方达电子申报草稿", created_by=qiye
     )
-    objection = Objection.objects.filter(publicity__call__region=zc).first()
-    Objection.objects.filter(pk=objection.pk).update(status=Objection.Status.OPEN, answered_at=None)
+    Objection.objects.create(
+        publicity=PublicityPeriod.objects.filter(call__region=zc).first(),
+        name="张三",
+        contact="13800001111",
+        reason="请核实该企业知识产权权属",
+        submitted_at=now,
+    )
+    training = Training.objects.create(
+        title="待办测试培训",
+        topic="高企认定",
+        held_on=dates.today() + dt.timedelta(days=10),
+        region=zc,
+        created_by=staff,
+    )
+    TrainingParticipant.objects.create(training=training, organisation=qiye.organisation, invited=True)
+    renewing = UserFactory(enterprise=True, organisation=OrganisationFactory(region=town)).organisation
+    valid_from = dates.today() - dt.timedelta(days=900)
+    qualification_record(
+        actor=staff,
+        organisation=renewing,
+        kind=QualificationKind.objects.get(code="hnte"),
+        valid_from=valid_from,
+        valid_until=dates.today() + dt.timedelta(days=100),
+        number=f"GR{valid_from.year}37987654",
+    )
     under_review = application(S.UNDER_REVIEW)
     ReviewDraw.objects.create(
         application=under_review, record={}, seed="s", hash="h", drawn_at=now, drawn_by=staff
     )
-    drawn = Expert.objects.get(person=expert.person)
+    drawn, _ = Expert.objects.get_or_create(
+        person=expert.person, defaults={"category": Expert.Category.TECHNICAL, "region": zc}
+    )
     ReviewAssignment.objects.create(application=under_review, expert=drawn, response="accepted")
     to_answer = application(S.UNDER_REVIEW)  # drawn, not yet accepted or declined
     ReviewDraw.objects.create(
@@ -115,15 +156,31 @@ def _fill_in_what_the_demo_leaves_empty(users) -> None:
     )
     CampaignItem.objects.create(campaign=campaign, project=project, inspector=staff)
     Project.objects.filter(pk=project.pk).update(status="in_progress", acceptance_requested_on=dates.today())
-    redemption = (
-        Redemption.objects.filter(voucher__programme__region=zc)
-        .exclude(status__in=["submitted", "publicity", "payout_requested"])
-        .first()
+    reds = list(Redemption.objects.filter(voucher__programme__region=zc).order_by("pk")[:4])
+    assert len(reds) == 4, "the demo has redemptions in 周村区"
+    R = Redemption.Status
+    Redemption.objects.filter(pk=reds[0].pk).update(status=R.APPROVED)
+    Redemption.objects.filter(pk=reds[1].pk).update(status=R.SUBMITTED)
+    Redemption.objects.filter(pk=reds[2].pk).update(
+        status=R.PUBLICITY, publicity_until=dates.today() - dt.timedelta(days=5)
     )
-    Redemption.objects.filter(pk=redemption.pk).update(status=Redemption.Status.APPROVED)
+    Redemption.objects.filter(pk=reds[3].pk).update(status=R.PAYOUT_REQUESTED, payout_requested_by=staff)
+    claimed = Voucher.objects.filter(programme__region=zc).exclude(organisation=qiye.organisation).first()
+    Voucher.objects.filter(pk=claimed.pk).update(status=Voucher.Status.CLAIMED)
+    application(S.SUBMITTED)
+    ended = PublicityPeriod.objects.create(
+        call=call,
+        title="待办测试公示",
+        starts_on=dates.today() - dt.timedelta(days=20),
+        ends_on=dates.today() - dt.timedelta(days=6),
+        working_days=10,
+        published_at=now,
+        published_by=staff,
+    )
+    Application.objects.filter(pk=application(S.IN_PUBLICITY).pk).update(publicity=ended)
     voucher = (
-        Voucher.objects.filter(organisation=qiye.organisation).first()
-        or Voucher.objects.filter(programme__region=zc).first()
+        Voucher.objects.filter(organisation=qiye.organisation).exclude(pk=claimed.pk).first()
+        or Voucher.objects.filter(programme__region=zc).exclude(pk=claimed.pk).first()
     )
     Voucher.objects.filter(pk=voucher.pk).update(
         status=Voucher.Status.ISSUED, organisation=qiye.organisation, valid_until=dates.today()
@@ -145,6 +202,7 @@ def _seen() -> dict[str, dict[str, set[int]]]:
 def test_every_kind_reaches_its_role_and_no_other_within_scope(demo):
     users = {u.username: u for u in User.objects.all()}
     _fill_in_what_the_demo_leaves_empty(users)
+    users = {u.username: u for u in User.objects.select_related("region")}  # with the ones just added
     assert {k.key for k in todos.kinds()} == set(EXPECTED), "a new kind needs its expected role here"
     seen = _seen()
     zd = Region.objects.get(code="370303").path
@@ -166,7 +224,7 @@ def test_every_kind_reaches_its_role_and_no_other_within_scope(demo):
                 assert not holders[a] & holders[b], f"{key}: {a} and {b} share a task"
     for key in ("programmes.submit", "programmes.training_register", "vouchers.use", "projects.milestone"):
         assert "qiye" in seen[key]
-    assert "programmes.review" in seen and set(seen["programmes.review"]) == {"expert"}
+    assert "expert" in seen["programmes.review"]  # each expert only their own (checked above)
     # 四眼: the one who asked for a payout is not the one to check it
     requested = {r for r in seen["vouchers.payout_check"].values() for r in r}
     from kechuang.vouchers.models import Redemption

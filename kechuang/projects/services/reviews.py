@@ -4,6 +4,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kechuang.core import audit, dates
 from kechuang.projects import permissions, rules
@@ -30,7 +31,7 @@ def review_draw(*, actor, project: Project, kind: str, seed: str | None = None, 
     experts = list(
         Expert.objects.filter(region__path__startswith=project.region.path[:4]).prefetch_related("conflicts")
     )
-    candidates = [_candidate(e) for e in experts]
+    candidates = [_candidate(e, {}, timezone.localdate(now)) for e in experts]  # no relation records here
     orgs = frozenset(
         {project.undertaking_unit_id, *project.partners.values_list("organisation_id", flat=True)}
     )
