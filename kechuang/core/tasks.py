@@ -54,3 +54,9 @@ def run_import_job(job_id: int) -> str:
 def run_import_preview(job_id: int) -> str:
     """Check and compare an uploaded file's rows in the worker and store the preview (`imports.jobs`)."""
     return _run_import(job_id, "run_preview", message="正在生成预览…", failed="预览失败")
+
+
+@task()
+def run_import_undo(job_id: int) -> str:
+    """Undo a committed import in the worker (`imports.history.undo`)."""
+    return _run_import(job_id, "run_undo", message="正在撤销导入…", failed="撤销失败")

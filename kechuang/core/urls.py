@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.core.views import health, home, imports, records, todo
+from kechuang.core.views import health, home, import_history, imports, records, todo
 from kechuang.core.views import pii as pii_views
 
 app_name = "core"
@@ -26,6 +26,10 @@ urlpatterns = [
     path("imports/", imports.import_index, name="import_index"),
     path("imports/jobs/<int:pk>/", imports.import_job_result, name="import_job_result"),
     path("imports/jobs/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("imports/jobs/<int:pk>/file/", import_history.import_file, name="import_file"),
+    path("imports/jobs/<int:pk>/errors.xlsx", import_history.import_error_file, name="import_error_file"),
+    path("imports/jobs/<int:pk>/undo/", import_history.import_undo, name="import_undo"),
+    path("imports/<slug:spec>/history/", import_history.import_history, name="import_history"),
     path("imports/<slug:spec>/", imports.import_upload, name="import_upload"),
     path("imports/<slug:spec>/template.xlsx", imports.import_template, name="import_template"),
 ]

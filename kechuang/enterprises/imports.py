@@ -48,7 +48,13 @@ FIRM_COLUMNS = (
         aliases=("镇街", "镇（街道）", "所属镇街", "区划代码"),
         help="镇街名称或区划代码",
     ),
-    ImportColumn("industry", "行业", aliases=("所属行业", "国民经济行业"), help="国民经济行业门类名称或代码"),
+    ImportColumn(
+        "industry",
+        "行业",
+        aliases=("所属行业", "国民经济行业"),
+        help="国民经济行业门类名称或代码",
+        dictionary="industry",
+    ),
     ImportColumn("established_on", "成立日期", aliases=("成立时间", "注册日期"), kind="date"),
     ImportColumn("address", "地址", aliases=("注册地址",), max_length=200),
     ImportColumn("legal_representative", "法定代表人", aliases=("法人代表", "法人"), max_length=40),
@@ -56,8 +62,20 @@ FIRM_COLUMNS = (
         "scale", "企业规模", aliases=("规模",), kind="choice", choices=EnterpriseProfile.Scale.choices
     ),
     ImportColumn("above_size", "规模以上", aliases=("是否规上", "规上企业", "规上"), kind="bool"),
-    ImportColumn("hnte_field", "高新技术领域", aliases=("技术领域", "领域"), help="如：电子信息、新材料"),
-    ImportColumn("key_industry", "重点产业", aliases=("产业",), help="如：新材料、高端装备制造"),
+    ImportColumn(
+        "hnte_field",
+        "高新技术领域",
+        aliases=("技术领域", "领域"),
+        help="如：电子信息、新材料",
+        dictionary="hnte_field",
+    ),
+    ImportColumn(
+        "key_industry",
+        "重点产业",
+        aliases=("产业",),
+        help="如：新材料、高端装备制造",
+        dictionary="key_industry",
+    ),
     ImportColumn("main_products", "主要产品", aliases=("主营产品", "主要产品（服务）"), max_length=500),
     ImportColumn("staff_count", "职工总数", aliases=("职工人数", "从业人员"), kind="int"),
     ImportColumn("st_staff_count", "科技人员数", aliases=("科技人员",), kind="int"),
@@ -80,7 +98,7 @@ QUAL_COLUMNS = (
     ImportColumn(
         "valid_until", "有效期止", aliases=("有效期至", "到期日期"), kind="date", help="留空按资质类型计算"
     ),
-    ImportColumn("field", "技术领域", aliases=("高新技术领域", "领域")),
+    ImportColumn("field", "技术领域", aliases=("高新技术领域", "领域"), dictionary="hnte_field"),
     ImportColumn("revoked_on", "撤销日期", aliases=("取消日期",), kind="date"),
     ImportColumn("revoke_reason", "撤销原因", aliases=("取消原因",), max_length=200),
 )

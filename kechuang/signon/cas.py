@@ -58,6 +58,11 @@ class CasBackend(CASBackend):
 class CasLogin(LoginView):
     """Sends the browser to the CAS server, and takes the ticket it comes back with."""
 
+    def post(self, request):  # the CAS server's single-logout request
+        if not selectors.enabled("cas"):
+            return redirect("accounts:login")
+        return super().post(request)
+
     def get(self, request):
         if not selectors.enabled("cas"):
             messages.error(request, "本平台未启用统一认证中心（CAS）登录。")

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
-from kechuang.statistics import services
+from kechuang.statistics import demo_imports, services
 from kechuang.statistics.models import FactSource, FactStatus
 
 CENT = Decimal("0.01")
@@ -95,6 +95,7 @@ def build(ctx) -> None:
         due_on=dt.date(2020, 11, 25),
         note="2020年研发投入预计数",
     )
+    demo_imports.build(staff, district)  # the import history: one import kept, one undone
 
 
 EARLY_ESTIMATES_ON = dt.date(2020, 11, 12)

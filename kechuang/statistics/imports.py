@@ -8,6 +8,7 @@ checked on the fact as it would leave it. The preview flags a change over a fact
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ from kechuang.core.imports import (
 )
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
-from kechuang.statistics import rules, services, totals
+from kechuang.statistics import permissions, rules, services, totals
 from kechuang.statistics.models import EnterpriseFact, FactSource, FactStatus
 
 
@@ -57,13 +58,15 @@ COLUMNS = (
     ImportColumn(
         "town",
         "所在镇街",
-        aliases=("镇街", "乡镇街道"),
+        aliases=("镇街", "乡镇街道", "所在镇街（该期）"),
         help="该期所在镇街名称或代码；新数据空则取企业当前所在镇街，已有数据空则不变",
         clearable=False,
     ),
-    ImportColumn("status", "数据状态", choices=FactStatus.choices, kind="choice", required=True),
+    ImportColumn(
+        "status", "数据状态", aliases=("状态",), choices=FactStatus.choices, kind="choice", required=True
+    ),
     _money("rd_internal", "R&D经费内部支出", "研发经费内部支出", "R&D经费"),
-    _money("rd_hnte", "研发费用（高企口径）", "高企研发费用"),
+    _money("rd_hnte", "研发费用（高企口径）", "高企研发费用", "研发费用高企口径"),
     _money("rd_super_deduction", "研发费用加计扣除额", "加计扣除额"),
     ImportColumn(
         "has_rd_projects", "有无研发项目", aliases=("有研发项目",), kind="bool", help="空则按研发项目数判断"
@@ -74,7 +77,7 @@ COLUMNS = (
     _money("hightech_income", "高新技术产品收入", "高新技术产品（服务）收入"),
     _money("industrial_output", "工业总产值", "工业总产值（当期）"),
     _money("hightech_output", "高新技术产业产值", "高新产值"),
-    ImportColumn("above_size", "是否规上", aliases=("规模以上", "规上企业"), kind="bool"),
+    ImportColumn("above_size", "是否规上", aliases=("规模以上", "规上企业", "规上"), kind="bool"),
     ImportColumn("staff", "从业人员", aliases=("从业人员数", "职工人数"), kind="int"),
     ImportColumn("st_staff", "科技人员", aliases=("科技人员数", "研发人员"), kind="int"),
     _money("net_assets", "净资产"),
@@ -127,9 +130,32 @@ class Prepared:
         return town
 
 
+CN_PERIOD = (
+    (re.compile(r"^(\d{4})年?$"), "{0}"),
+    (re.compile(r"^(\d{4})年(?:第)?([1-4一二三四])季度?$"), "{0}Q{1}"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(?:份)?$"), "{0}-{1:0>2}"),
+)
+CN_DIGITS = str.maketrans("一二三四", "1234")
+
+
+def _period_text(text) -> str:
+    """The period as `Period.parse` reads it: also 2020年, 2020年第3季度, 2020年10月 (the exports' labels)."""
+    text = re.sub(r"\s+", "", str(text)).translate(CN_DIGITS)
+    for pattern, form in CN_PERIOD:
+        match = pattern.match(text)
+        if match:
+            return form.format(*match.groups())
+    return text
+
+
+def canonical(key: str, value):
+    """A file-level or row value in comparable form: a period as `Period` writes it (2020年 → 2020)."""
+    return str(_parse_period(value)) if key == "period" else value
+
+
 def _parse_period(text) -> Period:
     try:
-        period = Period.parse(str(text))
+        period = Period.parse(_period_text(text))
     except (ValueError, TypeError):
         raise ValidationError({"period": "统计期格式应为 2020、2020Q3 或 2020-10。"}) from None
     if (
@@ -236,10 +262,17 @@ def _diff(data: dict, fact: EnterpriseFact | None) -> Diff:
     if town is not None and fact.town_id != town.pk:
         changes["town"] = (fact.town_id, town)
     if not changes:
-        return Diff("unchanged")
+        return Diff("unchanged", note=VOIDED_UNCHANGED if fact.voided else "")
     source = "此前导入" if fact.source == FactSource.STAFF_IMPORT else fact.get_source_display()
     when = f"，{timezone.localdate(fact.submitted_at):%Y-%m-%d}" if fact.submitted_at else ""
-    return Diff("changed", changes, f"覆盖{source}的数据（第{fact.version}版{when}）")
+    note = f"覆盖{source}的数据（第{fact.version}版{when}）" + (VOIDED_CHANGED if fact.voided else "")
+    return Diff("changed", changes, note)
+
+
+VOIDED_UNCHANGED = (
+    "该期数据已作废；本行与作废的数据相同，导入后仍为作废（要重新计入请在记录页面处理或填写新值）。"
+)
+VOIDED_CHANGED = "；该期数据已作废，导入后以新值重新计入"
 
 
 def compare(rows: list[Row], context: Prepared) -> list[Diff]:
@@ -282,7 +315,7 @@ NEW_COLUMNS = (
 )  # fmt: skip
 
 
-def _new_facts(batch: list[tuple[Row, Region]], actor, now, today):
+def _new_facts(batch: list[tuple[Row, Region]], actor, now, today, touched: list):
     """Create the facts of rows whose firm and period have none yet — the same fields `services.fact_submit`
     writes — as plain rows (`core.bulk`), and yield each one's audit entry, with the snapshot `fact_submit`
     records. The values were checked in `validate_row` (the rules and the model fields' own validators) and
@@ -306,6 +339,7 @@ def _new_facts(batch: list[tuple[Row, Region]], actor, now, today):
     native, first_value = audit.native, len(NEW_COLUMNS) - len(VALUE_KEYS)
     source, reported_on = str(FactSource.STAFF_IMPORT), today.isoformat()
     for pk, (row, town), values_row in zip(ids, batch, rows, strict=True):
+        touched.append((pk, None, 1))
         data, period = row.data, row.data["period_obj"]
         if period not in labels:
             labels[period] = EnterpriseFact(
@@ -343,7 +377,7 @@ def _changed_fact(row: Row, fact: EnterpriseFact, town, actor, now, today) -> tu
     return fact, audit.diff(before, audit.snapshot(fact, services.AUDITED_FIELDS))
 
 
-def _written(changed: list, new: list, actor, now, today):
+def _written(changed: list, new: list, actor, now, today, touched: list):
     """Write the changed facts, then the new ones, a batch at a time, yielding their audit entries in order."""
     for start in range(0, len(changed), BATCH):
         batch = [
@@ -358,7 +392,7 @@ def _written(changed: list, new: list, actor, now, today):
         for fact, changes in batch:
             yield "statistics.fact_update", fact, changes
     for start in range(0, len(new), BATCH):
-        yield from _new_facts(new[start : start + BATCH], actor, now, today)
+        yield from _new_facts(new[start : start + BATCH], actor, now, today, touched)
 
 
 def _period_key(row: Row) -> tuple:
@@ -410,7 +444,8 @@ def commit(rows: list[Row], *, actor, job=None, context: Prepared) -> ImportResu
         for row, fact, town in changed
     }
     now, today = dates.now(), dates.today()
-    audit.record_many(actor=actor, entries=_written(changed, new, actor, now, today))
+    result.touched = [(fact.pk, fact.version, fact.version + 1) for _row, fact, _town in changed]
+    audit.record_many(actor=actor, entries=_written(changed, new, actor, now, today, result.touched))
     totals.refresh(keys)
     result.created, result.updated = len(new), len(changed)
     return result
@@ -426,6 +461,13 @@ SPEC = register(
         prepare=prepare,
         compare=compare,
         key=("credit_code", "period"),
+        file_defaults=("period", "status"),
+        canonical=canonical,
+        undo_policy=permissions.facts,
+        undo_compare=(*VALUE_KEYS, "town_id", "status"),
+        after_undo=lambda before, after: totals.refresh(
+            {*map(totals.key_of, before), *map(totals.key_of, after)}
+        ),
         description="按企业、统计期导入研发投入、产值、人员等统计数据；同一企业同一统计期再次导入为更新。",
         notes=(
             "金额单位为万元，保留两位小数（表头或表上方注明“单位：元/亿元”的将自动换算并四舍五入）。",
@@ -435,3 +477,5 @@ SPEC = register(
         ),
     )
 )
+
+from kechuang.statistics import region_imports  # noqa: E402, F401  the regional figures' spec registers too

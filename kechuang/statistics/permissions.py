@@ -3,6 +3,8 @@ an enterprise user only its own organisation's facts."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
 from kechuang.core.roles import Role
 
@@ -63,3 +65,24 @@ def may_enter_facts(user) -> bool:
 
 
 __all__ = ["deadlines", "facts", "may_enter_facts", "regions"]
+
+
+class RegionFactPolicy(Policy):
+    """Regional figures (GDP, published figures): staff keep, correct and void (作废) those of the regions
+    they keep (`selectors.editable_regions`: their subtree and their city's published figures)."""
+
+    @property
+    def model(self):
+        from kechuang.statistics.models import RegionFact
+
+        return RegionFact
+
+    def rule(self, user, action):
+        from kechuang.statistics import selectors
+
+        if user.role == Role.STAFF and action in {"view", "change", "void", "correct"}:
+            return Q(region__in=selectors.editable_regions(user).values("pk"))
+        return None
+
+
+region_facts = RegionFactPolicy()

@@ -7,6 +7,7 @@ skipped but listed as warnings, so nothing disappears silently.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kechuang.core import audit
-from kechuang.core.imports import parse, values
+from kechuang.core.imports import history, parse, values
 from kechuang.core.imports.spec import (
     OUTCOMES,
     Diff,
@@ -115,6 +116,31 @@ def _row_converter(spec: ImportSpec, layout: parse.Layout, converters: dict[str,
     return convert
 
 
+def _file_defaults(spec: ImportSpec, number: int, data: dict, file_values: dict):
+    """The row with the file's chosen values where it leaves them blank; (None, errors) where the row states
+    another value than the file's."""
+    same = spec.canonical or (lambda _key, value: value)
+    errors = []
+    for key, value in file_values.items():
+        if key not in data or data[key] is None:
+            data[key] = value
+            continue
+        try:
+            differs = same(key, data[key]) != same(key, value)
+        except ValidationError:
+            continue  # the row's own value is wrong: its check says so
+        if differs:
+            column = spec.column(key)
+            label, shown = column.label, dict(column.choices or ()).get(value, values.as_text(value))
+            errors.append(
+                RowError(
+                    number, label, values.as_text(data[key]),
+                    f"与上传时为整个文件选择的{label}“{shown}”不一致；请删去本行的值或改选后重新上传。",
+                )
+            )  # fmt: skip
+    return (None, errors) if errors else (data, [])
+
+
 def _check_row(spec: ImportSpec, number: int, data: dict[str, Any], context: Any):
     """The spec's form and `validate_row` on converted data: (cleaned data, []) or (None, errors)."""
     if spec.form is not None:
@@ -141,9 +167,16 @@ def preview(
     user=None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> Preview:
     """Parse and validate a whole workbook. Writes nothing. `user=None` skips the permission check
-    (for code that has already authorised, e.g. the background job)."""
+    (for code that has already authorised, e.g. the background job).
+
+    `defaults`: what the user chose for the whole file on the upload page — values of the spec's
+    `file_defaults` columns, given to rows that leave them blank (a row stating another value is refused,
+    naming both), and "unit", the money unit of columns whose sheet states none (a sheet stating another
+    unit is refused)."""
+    defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
     if user is not None and not spec.may_import(user):
         raise PermissionDenied("您没有导入该数据的权限。")
     result = Preview(spec=spec)
@@ -163,7 +196,7 @@ def preview(
     result.header_row = layout.header_row + 1
     result.column_map = dict(layout.headers)
     for column in spec.columns:
-        if column.required and column.key not in layout.columns:
+        if column.required and column.key not in layout.columns and column.key not in defaults:
             names = "、".join(column.names)
             result.errors.append(
                 RowError(
@@ -194,7 +227,16 @@ def preview(
     units = {}
     for column in spec.columns:
         if column.kind == "money" and column.key in layout.columns:
-            units[column.key] = layout.units.get(column.key) or layout.sheet_unit or column.unit
+            stated = layout.units.get(column.key) or layout.sheet_unit
+            if stated and defaults.get("unit") and stated != defaults["unit"]:
+                result.errors.append(
+                    RowError(
+                        result.header_row, column.label, stated,
+                        f"表中注明的单位为{stated}，与上传时选择的“{defaults['unit']}”不一致，未导入任何数据。"
+                        "请改选单位，或改正表中的单位。",
+                    )
+                )  # fmt: skip
+            units[column.key] = stated or defaults.get("unit") or column.unit
             if units[column.key] != column.unit:
                 result.warnings.append(
                     f"「{column.label}」在表中的单位为{units[column.key]}，已换算为{column.unit}。"
@@ -202,7 +244,25 @@ def preview(
     if result.errors:
         return result
 
-    converters = {c.key: values.converter(c, source_unit=units.get(c.key, "")) for c in spec.columns}
+    converters = {
+        # a column the file's choice fills is not required in the cells: a blank cell takes the file's value
+        c.key: values.converter(
+            dataclasses.replace(c, required=False) if c.key in defaults else c,
+            source_unit=units.get(c.key, ""),
+        )
+        for c in spec.columns
+    }
+    file_values = {}
+    for key in spec.file_defaults:
+        if key in defaults:
+            try:
+                file_values[key] = converters[key](defaults[key])
+            except values.CellError as exc:
+                result.errors.append(
+                    RowError(0, spec.column(key).label, defaults[key], f"上传时选择的值有误：{exc}")
+                )
+    if result.errors:
+        return result
     convert_row = _row_converter(spec, layout, converters)
     rows = layout.sheet.rows
     start = layout.header_row + 1
@@ -222,6 +282,8 @@ def preview(
         data_rows += 1
         data, errors = convert_row(number, rows[index])
         rows[index] = None
+        if data is not None and file_values:
+            data, errors = _file_defaults(spec, number, data, file_values)
         if errors:
             result.errors.extend(errors)
         else:
@@ -285,12 +347,13 @@ def commit(
     job=None,
     filename: str = "",
     checked: Preview | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> ImportResult:
     """Validate (again, unless `checked` is this data's preview) and write everything in ONE transaction.
 
     Raises ImportRejected with the row errors when anything is wrong; nothing is written then.
     """
-    checked = checked or preview(spec, data, actor)
+    checked = checked or preview(spec, data, actor, defaults=defaults)
     if checked.errors:
         raise ImportRejected(checked.errors)
     with transaction.atomic():
@@ -298,6 +361,7 @@ def commit(
             result = spec.commit(checked.ok_rows, actor=actor, job=job, context=checked.context)
         else:
             result = spec.commit(checked.ok_rows, actor=actor, job=job)
+        history.record(job, result.touched)
         audit.record(
             actor=actor,
             action="import.commit",

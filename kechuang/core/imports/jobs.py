@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.core import audit, joblease
-from kechuang.core.imports import engine
+from kechuang.core.imports import engine, errorfile, history
 from kechuang.core.imports.spec import ImportRejected, ImportSpec, get
 from kechuang.core.models import Attachment, ImportRow, Job
 
@@ -49,15 +49,23 @@ def _start(*, actor, kind: str, title: str, params: dict, rows: int, attachment:
 
 
 @transaction.atomic
-def preview_job_start(*, actor, spec: ImportSpec, attachment: Attachment) -> Job:
-    """Queue the preview of an uploaded file (the job is created now, the task once it is committed)."""
+def preview_job_start(
+    *, actor, spec: ImportSpec, attachment: Attachment, defaults: dict | None = None
+) -> Job:
+    """Queue the preview of an uploaded file (the job is created now, the task once it is committed);
+    `defaults`: the period / status / unit chosen for the whole file (`engine.preview`)."""
     from kechuang.core.tasks import run_import_preview
 
     return _start(
         actor=actor,
         kind=PREVIEW_KIND,
         title=f"导入预览：{spec.title}（{attachment.original_name}）",
-        params={"spec": spec.name, "attachment": attachment.uid.hex},
+        params={
+            "spec": spec.name,
+            "attachment": attachment.uid.hex,
+            "defaults": defaults or {},
+            "file": attachment.original_name,
+        },  # fmt: skip
         rows=0,
         attachment=attachment,
         task=run_import_preview,
@@ -72,9 +80,12 @@ def import_job_start(
     other than as that preview showed."""
     from kechuang.core.tasks import run_import_job
 
-    params = {"spec": spec.name, "attachment": attachment.uid.hex}
+    params = {"spec": spec.name, "attachment": attachment.uid.hex, "file": attachment.original_name}
     if preview is not None:
-        params |= {"preview": preview.pk, "digest": preview.result.get("digest", "")}
+        params |= {
+            "preview": preview.pk, "digest": preview.result.get("digest", ""),
+            "defaults": preview.params.get("defaults", {}),
+        }  # fmt: skip
     job = _start(
         actor=actor,
         kind="import",
@@ -154,8 +165,9 @@ def run_preview(job: Job) -> None:
         )
         return
     checked = engine.preview(
-        spec, data, progress=lambda done, total: _update(job, progress=done, total=total)
-    )
+        spec, data, progress=lambda done, total: _update(job, progress=done, total=total),
+        defaults=job.params.get("defaults"),
+    )  # fmt: skip
     batch: list[ImportRow] = []
     with transaction.atomic():
         joblease.lock(job)
@@ -167,6 +179,7 @@ def run_preview(job: Job) -> None:
                 batch = []
         ImportRow.objects.bulk_create(batch)
         counts = checked.counts
+        error_file = _error_file(job, attachment, data, checked) if checked.errors else ""
         ready = not checked.errors and (counts["new"] or counts["changed"])
         joblease.finish(
             job,
@@ -188,8 +201,26 @@ def run_preview(job: Job) -> None:
                 "ready": bool(ready),
                 "digest": digest(checked) if ready else "",
                 "file": attachment.original_name,
+                "error_file": error_file,
             },
         )
+
+
+def _error_file(job: Job, attachment: Attachment, data: bytes, checked: engine.Preview) -> str:
+    """Store the uploaded workbook with the error messages beside its rows (`errorfile`); its uid."""
+    from kechuang.core import services
+    from kechuang.core.exports import XLSX_TYPE
+
+    name = attachment.original_name.rsplit(".", 1)[0]
+    stored = services.attachment_store(
+        actor=job.created_by,
+        data=errorfile.workbook(data, checked.errors, sheet=checked.sheet, header_row=checked.header_row),
+        original_name=f"{name}（错误说明）.xlsx",
+        kind="import_errors",
+        region=attachment.region,
+        allowed={XLSX_TYPE},
+    )
+    return stored.uid.hex
 
 
 def run(job: Job) -> None:
@@ -205,8 +236,9 @@ def run(job: Job) -> None:
         if not spec.may_import(actor):
             raise ImportRejected([engine.RowError(0, "", "", "您已没有导入该数据的权限。")])
         checked = engine.preview(
-            spec, data, progress=lambda done, total: _update(job, progress=done, total=total)
-        )
+            spec, data, progress=lambda done, total: _update(job, progress=done, total=total),
+            defaults=job.params.get("defaults"),
+        )  # fmt: skip
         if checked.errors:
             raise ImportRejected(checked.errors)
         if "digest" in job.params and digest(checked) != job.params["digest"]:
@@ -245,3 +277,77 @@ def run(job: Job) -> None:
             },
         )
         return
+
+
+@transaction.atomic
+def undo_job_start(*, actor, job: Job) -> Job:
+    """Queue the undo of a committed import (refused with the reason when it cannot be undone)."""
+    from django.core.exceptions import ValidationError
+
+    from kechuang.core.tasks import run_import_undo
+
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    refusal = history.undo_refusal(job, actor, quick=True)
+    if refusal:
+        raise ValidationError(refusal)
+    undo = Job.objects.create(
+        kind=history.UNDO_KIND, title=f"撤销{job.title}"[:120], params={"spec": job.params["spec"], "import": job.pk},
+        created_by=actor,
+    )  # fmt: skip
+    _update(job, result={**job.result, "undo_job": undo.pk})
+    transaction.on_commit(lambda: joblease.enqueue(undo, run_import_undo))
+    return undo
+
+
+def run_undo(job: Job) -> None:
+    """Undo the import the job names (claimed by `joblease.hold`); a refusal fails the job with its reason."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    target = Job.objects.get(pk=job.params["import"])
+    url = reverse("core:import_history", args=[target.params["spec"]])
+    try:
+        with transaction.atomic():
+            joblease.lock(job)
+            count = history.undo(target, actor=job.created_by, running=job)
+            joblease.finish(
+                job, status=Job.Status.SUCCEEDED, progress=count, total=count, finished_at=timezone.now(),
+                message=f"已撤销导入：{count} 条记录恢复为导入前的版本（新增的记录已作废），历史版本均保留。",
+                result={"url": url, "records": count},
+            )  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        joblease.finish(
+            job, status=Job.Status.FAILED, finished_at=timezone.now(), message=f"未撤销：{message}",
+            result={"url": url},
+        )  # fmt: skip
+
+
+@transaction.atomic
+def import_now(
+    *, actor, spec: ImportSpec, data: bytes, filename: str, defaults: dict | None = None, checked=None
+) -> Job:
+    """Check (unless `checked` is this file's preview) and commit a file in this process (the CLI, the demo),
+    kept in the history like a page's import: the file stored, a finished `import` job, what it touched.
+    Raises ImportRejected (nothing kept)."""
+    from kechuang.core import services
+    from kechuang.core.exports import XLSX_TYPE
+
+    attachment = services.attachment_store(
+        actor=actor, data=data, original_name=filename, kind="import", region=getattr(actor, "region", None),
+        allowed={XLSX_TYPE},
+    )  # fmt: skip
+    job = Job.objects.create(
+        kind="import", title=f"导入：{spec.title}（{filename}）"[:120], created_by=actor, status=Job.Status.RUNNING,
+        params={
+            "spec": spec.name, "attachment": attachment.uid.hex, "defaults": defaults or {}, "file": filename,
+        },
+        started_at=timezone.now(),
+    )  # fmt: skip
+    result = engine.commit(
+        spec, data, actor=actor, job=job, filename=filename, defaults=defaults, checked=checked
+    )
+    _update(
+        job, status=Job.Status.SUCCEEDED, finished_at=timezone.now(), message=f"导入完成：{result}。",
+        result={"url": reverse("core:import_job_result", args=[job.pk]), **result.as_dict()},
+    )  # fmt: skip
+    return job

@@ -19,8 +19,10 @@ from python_calamine import CalamineWorkbook
 from kechuang.core.imports.spec import MONEY_UNITS, ImportSpec
 
 HEADER_SEARCH_ROWS = 30
-UNIT_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]?\s*(亿元|万元|元)")
-LABEL_UNIT_RE = re.compile(r"[（(\[【]\s*(?:单位\s*[:：]?\s*)?(亿元|万元|元)\s*[)）\]】]|(亿元|万元)$")
+UNIT_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]?\s*(亿元|万元|千元|元)")
+LABEL_UNIT_RE = re.compile(
+    r"[（(\[【]\s*(?:单位\s*[:：]?\s*)?(亿元|万元|千元|元)\s*[)）\]】]|(亿元|万元|千元)$"
+)
 TOTAL_WORDS = ("合计", "总计", "小计")
 # 合计 / 总计 / 小计 / 共计 with up to six characters before (全区、全市、本页、其中：…) and an optional bracket or
 # colon after: "全区合计", "全市总计（万元）", "其中：小计". A firm name holds more after the word.

@@ -23,7 +23,7 @@ KIND_LABELS = {
     "credit_code": "18位统一社会信用代码",
     "choice": "从下列选项中选择",
 }
-MONEY_UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+MONEY_UNITS = {"元": 1, "千元": 1_000, "万元": 10_000, "亿元": 100_000_000}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class ImportColumn:
     clearable: bool = (
         True  # may a cell say 清空 (clear the stored value)? not for fields that cannot be empty
     )
+    dictionary: str = ""  # a `DictType` code: the template lists its active items as a drop-down
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -107,6 +108,9 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # (record pk, version before or None when created, version after) of every record of the spec's
+    # `undo_policy` model the commit created or changed: kept as `core.ImportRecord`s for undo
+    touched: list[tuple[int, int | None, int]] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
@@ -149,6 +153,11 @@ class ImportSpec:
     - `key`: column keys that identify a record, so re-importing updates rather than duplicates; the
       engine also rejects a file that repeats a key.
     - `may_import(user)`: who may use it (default: bureau staff).
+    - `undo_policy`: the module's policy over the versioned model (`core.versions.Versioned`) the commit
+      writes; with it, the commit lists what it touched (`ImportResult.touched`) and a whole import can be
+      undone by whoever the policy lets `undo_action` every record it touched (`imports.history`).
+      `after_undo(before, after)` (optional) refreshes what the module derives from those records (e.g. the
+      statistics summary), given the records as they were and as they are after the undo.
     """
 
     name: str
@@ -163,6 +172,14 @@ class ImportSpec:
     may_import: Callable[[Any], bool] = _bureau_staff
     description: str = ""
     notes: tuple[str, ...] = field(default=())  # extra lines for the template's notes sheet
+    # column keys the upload page lets the user set for the whole file (e.g. 统计期, 数据状态), applied to rows
+    # that leave them blank; `canonical(key, value)` (optional) gives the comparable form of such a value
+    file_defaults: tuple[str, ...] = ()
+    canonical: Callable[[str, Any], Any] | None = None
+    undo_policy: Any = None
+    undo_action: str = "void"
+    undo_compare: tuple[str, ...] = ()  # fields a later change blocks undo by changing (default: every field)
+    after_undo: Callable[[list, list], None] | None = None
 
     def __post_init__(self):
         keys = [c.key for c in self.columns]
@@ -171,6 +188,10 @@ class ImportSpec:
         missing = set(self.key) - set(keys)
         if missing:
             raise ValueError(f"import spec {self.name!r}: key columns {sorted(missing)} are not columns")
+
+    @property
+    def undoable(self) -> bool:
+        return self.undo_policy is not None
 
     def column(self, key: str) -> ImportColumn:
         return next(c for c in self.columns if c.key == key)

@@ -23,6 +23,26 @@ RULES = (
 )
 
 
+def _allowed(column) -> list[str]:
+    """The values a column's drop-down offers: its choices, 是/否, or its dictionary's active item names."""
+    if column.kind == "choice":
+        return [str(label) for _, label in column.choices]
+    if column.kind == "bool":
+        return ["是", "否"]
+    if column.dictionary:
+        from kechuang.core.models import DictItem
+
+        items = DictItem.objects.filter(dict_type__code=column.dictionary, is_active=True)
+        return list(items.order_by("sort", "code").values_list("name", flat=True))
+    return []
+
+
+def _dictionary_name(code: str) -> str:
+    from kechuang.core.models import DictType
+
+    return DictType.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
 def template_workbook(spec: ImportSpec) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -43,13 +63,15 @@ def template_workbook(spec: ImportSpec) -> bytes:
         elif column.kind == "date":
             for row in range(2, 1002):
                 sheet.cell(row=row, column=col).number_format = "yyyy-mm-dd"
-        if column.kind in ("choice", "bool"):
-            labels = [str(label) for _, label in column.choices] if column.kind == "choice" else ["是", "否"]
+        labels = _allowed(column)
+        if labels:
             for r, label in enumerate(labels, start=1):
                 choices.cell(row=r, column=col, value=label)
             ref = f"{quote_sheetname('选项')}!${letter}$1:${letter}${len(labels)}"
             validation = DataValidation(type="list", formula1=ref, allow_blank=not column.required)
-            validation.error = f"请从下拉列表中选择{column.label}。"
+            validation.error = f"请从下拉列表中选择{column.label}。" + (
+                "如需新增选项，请联系管理字典的工作人员。" if column.dictionary else ""
+            )
             validation.errorTitle = "输入无效"
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}1001")
@@ -77,7 +99,9 @@ def template_workbook(spec: ImportSpec) -> bytes:
         cell.font = Font(bold=True)
     for column in spec.columns:
         fmt = KIND_LABELS[column.kind] + (f"，单位：{column.unit}" if column.kind == "money" else "")
-        allowed = "、".join(str(label) for _, label in column.choices) if column.choices else ""
+        allowed = "、".join(_allowed(column)[:60]) if column.kind != "bool" else ""
+        if column.dictionary:
+            allowed = f"字典“{_dictionary_name(column.dictionary)}”中的名称或代码：{allowed}"
         notes.append(
             [
                 column.label,

@@ -17,7 +17,7 @@ TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有", "对"}
 FALSE = {"否", "n", "no", "false", "0", "×", "✗", "无", "不是"}
 DATE_RE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-NUMBER_UNIT_RE = re.compile(r"(亿元|万元|元)$")
+NUMBER_UNIT_RE = re.compile(r"(亿元|万元|千元|元)$")
 
 
 class CellError(ValueError):
@@ -100,7 +100,7 @@ def as_money(value, *, source_unit: str, target_unit: str, places: int | None = 
     return rounded
 
 
-TOO_LARGE = "数值过大，请检查单位（元/万元/亿元）和位数。"
+TOO_LARGE = "数值过大，请检查单位（元/千元/万元/亿元）和位数。"
 
 
 def _quantize(number: Decimal, quantum: Decimal) -> Decimal:

@@ -2,7 +2,7 @@ from .attachments import Attachment
 from .audit import AuditChainHead, AuditEvent, AuditSeal
 from .calendar import CalendarDay, CalendarYear
 from .dictionaries import DictItem, DictType
-from .jobs import DemoLoad, ImportRow, Job, JobHeartbeat, ProcessHeartbeat, ScheduledRun
+from .jobs import DemoLoad, ImportRecord, ImportRow, Job, JobHeartbeat, ProcessHeartbeat, ScheduledRun
 from .organisations import Organisation
 from .people import Person
 from .regions import Region
@@ -17,6 +17,7 @@ __all__ = [
     "DemoLoad",
     "DictItem",
     "DictType",
+    "ImportRecord",
     "ImportRow",
     "Job",
     "JobHeartbeat",

@@ -165,3 +165,20 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id} 第{self.number}行 {self.get_outcome_display()}"
+
+
+class ImportRecord(models.Model):
+    """One record a committed import created or changed, and its version before and after: what undoing the
+    import restores (`imports.history`). Kept with the import's job, so the history lists what it touched."""
+
+    job = models.ForeignKey(Job, models.CASCADE, related_name="import_records")
+    record_id = models.BigIntegerField("记录")
+    version_before = models.PositiveIntegerField("导入前版本", null=True, blank=True)  # None: created
+    version_after = models.PositiveIntegerField("导入后版本")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入涉及的记录"
+        indexes = [models.Index(fields=["job", "record_id"], name="core_importrecord_job_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} #{self.record_id} v{self.version_before}→v{self.version_after}"

@@ -42,7 +42,10 @@ SYSTEM_CLOCK = {
     "notifications/services.py": "when a notice was read or re-sent (system record)",
     "notifications/delivery.py": "delivery attempts, retry back-off and rate windows (system records)",
 }
-SYSTEM_PACKAGES = {"accounts": "login security, passwords, lockouts, TOTP, tokens"}
+SYSTEM_PACKAGES = {
+    "accounts": "login security, passwords, lockouts, TOTP, tokens",
+    "signon": "sign-on security: when an identity last logged in",
+}
 
 REAL_CLOCK_CALLS = {
     ("timezone", "now"),

@@ -205,7 +205,7 @@ def secret_model():
 
 def _raw(pk):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM test_guomi_secret WHERE id = %s", [pk])
+        cursor.execute("SELECT value FROM test_guomisecret WHERE id = %s", [pk])
         return cursor.fetchone()[0]
 
 
@@ -214,7 +214,7 @@ def test_reencrypt_moves_aes_and_plain_values_to_sm4_and_is_idempotent(settings,
     for pk, value in [(1, "370306198001010012"), (2, "13800000000"), (3, "")]:
         secret_model.objects.create(pk=pk, value=value)
     with connection.cursor() as cursor:  # written before encryption was switched on
-        cursor.execute("INSERT INTO test_guomi_secret (id, value) VALUES (4, %s)", ["13900000000"])
+        cursor.execute("INSERT INTO test_guomisecret (id, value) VALUES (4, %s)", ["13900000000"])
     assert _raw(1).startswith("kc1:")
     settings.KECHUANG_CRYPTO, settings.KECHUANG_FIELD_SM4_KEY = "gm", SM4_KEY
     # Before the re-encryption old AES tokens still read, new writes are SM4.

@@ -3,7 +3,7 @@ worker again) → result. The web process stores the file and reads stored previ
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core import imports, services
 from kechuang.core.exports import XLSX_TYPE
 from kechuang.core.imports import jobs
+from kechuang.core.imports.spec import MONEY_UNITS
 from kechuang.core.models import Attachment, ImportRow, Job
 from kechuang.core.uploads import UploadRejected
 
@@ -25,9 +26,54 @@ class UploadForm(forms.Form):
         label="Excel 文件（.xlsx）", help_text="可直接上传原始报表：标题行、合并单元格、合计行会自动识别。"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, spec: imports.ImportSpec, **kwargs):
         super().__init__(*args, **kwargs)
+        self.spec = spec
         self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx"})
+        for key in spec.file_defaults:  # e.g. 统计期, 数据状态 for the whole file
+            column = spec.column(key)
+            help_text = f"只用于本列空白的行；某行填写了不同的{column.label}时，该行不导入并说明原因。"
+            if column.choices:
+                field = forms.ChoiceField(
+                    choices=[("", "（按表中每行填写）"), *column.choices], required=False
+                )
+            else:
+                field = forms.CharField(max_length=40, required=False, help_text=column.help)
+            field.label, field.help_text = (
+                f"整个文件的{column.label}",
+                f"{field.help_text} {help_text}".strip(),
+            )
+            field.widget.attrs["class"] = "form-select" if column.choices else "form-control"
+            self.fields[key] = field
+        if any(c.kind == "money" for c in spec.columns):
+            self.fields["unit"] = forms.ChoiceField(
+                label="金额单位",
+                choices=[("", "（按表中注明，未注明为模板单位）"), *((u, u) for u in MONEY_UNITS)],
+                required=False,
+                help_text="表中没有注明单位时按此换算；表中注明了不同的单位时不导入并说明原因。",
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for key in self.spec.file_defaults:
+            value = data.get(key)
+            if value and self.spec.canonical is not None:
+                try:
+                    data[key] = self.spec.canonical(key, value)
+                except ValidationError as exc:
+                    self.add_error(
+                        key,
+                        exc.message_dict.get(key, exc.messages)
+                        if hasattr(exc, "error_dict")
+                        else exc.messages,
+                    )
+        return data
+
+    def defaults(self) -> dict:
+        return {
+            k: self.cleaned_data[k] for k in (*self.spec.file_defaults, "unit") if self.cleaned_data.get(k)
+        }
 
 
 def _spec_for(request, name: str) -> imports.ImportSpec:
@@ -49,7 +95,7 @@ def import_index(request):
 @login_required
 def import_upload(request, spec: str):
     spec = _spec_for(request, spec)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, spec=spec)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -64,7 +110,9 @@ def import_upload(request, spec: str):
         except UploadRejected as exc:
             form.add_error("file", str(exc))
         else:
-            job = jobs.preview_job_start(actor=request.user, spec=spec, attachment=attachment)
+            job = jobs.preview_job_start(
+                actor=request.user, spec=spec, attachment=attachment, defaults=form.defaults()
+            )
             return redirect("core:job_status", job.pk)
     return render(request, "core/import_upload.html", {"spec": spec, "form": form})
 

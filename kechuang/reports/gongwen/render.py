@@ -87,7 +87,9 @@ def masthead(document, doc: Gongwen) -> None:
 def title_and_addressee(document, doc: Gongwen) -> None:
     L.blank(document)
     L.blank(document)
-    limit = int(TYPE_WIDTH_PT // L.TITLE_SIZE.pt)
+    # One character less than the type area holds at 2号: digits and Latin letters of the fonts in use are
+    # wider than half a character, and a title never runs to the margin.
+    limit = int(TYPE_WIDTH_PT // L.TITLE_SIZE.pt) - 1
     L.title(document, "\n".join(break_title(doc.title, limit)))
     L.blank(document)
     if doc.addressee:
@@ -118,11 +120,17 @@ def signature_block(document, doc: Gongwen) -> None:
     else:
         date_right = 4.0
         sig_right = max(date_right + (w_date - w_sig) / 2, 0)
-    L.blank(document)
+    # The last body paragraph, the seal's lines, 署名 and date stay on one page (a page with only a date and
+    # a seal is not allowed): each keeps with the next.
+    if document.paragraphs:
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
+    L.blank(document).paragraph_format.keep_with_next = True
     if doc.seal:
-        L.blank(document)  # the seal's top sits within a line of the body; 署名 and date under its centre
+        # the seal's top sits within a line of the body; 署名 and date under its centre
+        L.blank(document).paragraph_format.keep_with_next = True
     if doc.signature:
         p = _para(document, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=sig_right)
+        p.paragraph_format.keep_with_next = True
         L.set_font(p.add_run(doc.signature), L.BODY_FONT, L.BODY_SIZE)
     p = _para(document, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=date_right)
     L.set_font(p.add_run(date_text), L.BODY_FONT, L.BODY_SIZE)
@@ -177,6 +185,8 @@ def imprint(document, doc: Gongwen) -> None:
             fmt = p.paragraph_format
             fmt.first_line_indent = Pt(0)
             fmt.left_indent = NOTE_SIZE if c == 0 else Pt(0)  # 左右各空一字
+            if c == 0 and text.startswith("抄送："):  # a second line aligns with the first unit's name
+                fmt.left_indent, fmt.first_line_indent = Pt(NOTE_SIZE.pt * 4), Pt(-NOTE_SIZE.pt * 3)
             fmt.right_indent = NOTE_SIZE if c == 1 else Pt(0)
             fmt.line_spacing = ROW_HEIGHT
             if text:

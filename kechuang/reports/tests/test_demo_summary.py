@@ -106,6 +106,11 @@ def test_demo_summary_figures_match_an_independent_count_of_the_rows(demo, tmp_p
     parts = [s for s in reply.reply_draft.sections if s["key"].startswith("item-")]
     assert len(parts) == reply.items.count() == 6  # one answering part per request
     assert Proposal.objects.exclude(status__in=["feedback", "closed"]).count() >= 2
+    # A reply in each stage of the sign-off; the replied one was signed, which gave it its 文号.
+    assert reply.reply_draft.stage == "signed" and reply.reply_number == "周科函〔2020〕1号"
+    assert reply.reply_draft.signed.issuer_name == "刘志强"
+    stages = set(Proposal.objects.exclude(reply_draft=None).values_list("reply_draft__stage", flat=True))
+    assert {"drafting", "checking", "signed"} <= stages
 
     _pdf_of_the_demo_summary(tmp_path, capsys, screenshot_dir)
 

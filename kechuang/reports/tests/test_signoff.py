@@ -32,6 +32,11 @@ def test_titles_break_between_words_never_inside_one():
         "关于区政协十三届四次会议",
         "第134092号提案的答复",
     ]
+    # The renderer's limit at 2号 in 156 mm: the 人大 session's name stays whole, the break is before 第20号.
+    assert break_title("关于区十八届人大四次会议第20号建议的答复", 19) == [
+        "关于区十八届人大四次会议",
+        "第20号建议的答复",
+    ]
     lines = break_title("关于进一步加大科技创新力度促进产业转型发展的提案的答复意见")
     assert lines == ["关于进一步加大科技创新力度", "促进产业转型发展的提案的答复意见"]
     for title in (

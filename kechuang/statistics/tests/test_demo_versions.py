@@ -37,4 +37,15 @@ def test_before_the_estimates_are_in_the_rd_figures_are_incomplete_not_absurd(de
     assert indicators.compute("rd_total", done).value == Decimal("63700.00")
     assert indicators.compute("rd_firm_count", done).value == 67
     assert indicators.compute("rd_total_yoy", done).value == Decimal("10.09")
-    assert EnterpriseFact.versions.filter(version_of__isnull=False, year=2020).count() == 8
+    assert EnterpriseFact.versions.filter(version_of__isnull=False, year=2020, month=None).count() == 8
+
+
+def test_the_demo_import_history_shows_an_import_kept_and_one_undone(demo, client):
+    from kechuang.core.models import Job
+
+    done = Job.objects.filter(kind="import", params__spec="statistics", status=Job.Status.SUCCEEDED)
+    undone = [job for job in done if job.result.get("undone_on")]
+    assert len(undone) == 1 and done.count() >= 2
+    client.force_login(UserFactory(staff=True, region=Region.objects.get(code="370306")))
+    html = client.get(reverse("core:import_history", args=["statistics"])).text
+    assert "已撤销" in html and "撤销导入</button>" in html  # the kept import can still be undone

@@ -62,9 +62,9 @@ class Command(BaseCommand):
             self.stdout.write(f"校验通过：{len(checked.ok_rows)} 行可导入（试运行，未写入）。")
             return
         try:
-            result = engine.commit(found, data, actor=actor, filename=path.name, checked=checked)
+            job = jobs.import_now(actor=actor, spec=found, data=data, filename=path.name, checked=checked)
         except imports.ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"发现 {len(exc.errors)} 处错误，未导入任何数据。") from None
-        self.stdout.write(f"导入完成：{result}。")
+        self.stdout.write(f"{job.message}（导入记录 #{job.pk}，可在页面上查看和撤销）")

@@ -1,0 +1,160 @@
+"""The regional figures import (issue 21 item 6): GDP, 规上工业总产值 and the published R&D figures of a region
+and period, from one spreadsheet — with the same preview, history and undo as the firms' facts.
+
+One row = one region (区县/市, by name or code) × one period. A row writes only the cells it fills (through
+`services.region_fact_set`, which adds a version to figures already stored), so re-importing changes nothing
+and a later revision keeps the earlier figures for the dates before it. Only regions the importer keeps
+(`selectors.editable_regions`: their subtree and their city's published figures) are accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from kechuang.core.imports import (
+    Diff,
+    ImportColumn,
+    ImportRejected,
+    ImportResult,
+    ImportSpec,
+    RowError,
+    register,
+)
+from kechuang.core.indicators import Period
+from kechuang.core.models import Region
+from kechuang.statistics import permissions, selectors, services
+from kechuang.statistics.imports import _parse_period, canonical
+from kechuang.statistics.models import FactStatus, RegionFact
+
+VALUE_KEYS = tuple(k for k in services.REGION_FACT_FIELDS if k != "reported_on")
+
+
+def _money(key: str, label: str, *aliases: str) -> ImportColumn:
+    return ImportColumn(key, label, aliases=aliases, kind="money", unit="万元", places=2)
+
+
+COLUMNS = (
+    ImportColumn("region", "区划", aliases=("地区", "区域", "区划代码", "区县"), required=True, help="区县、市的名称或区划代码"),
+    ImportColumn("period", "统计期", aliases=("报告期", "年度"), required=True, help="年度 2020、季度 2020Q3 或月份 2020-10"),
+    ImportColumn("status", "数据状态", aliases=("状态",), choices=FactStatus.choices, kind="choice", required=True),
+    _money("gdp", "地区生产总值", "GDP", "地区生产总值（GDP）"),
+    _money("industrial_output_above_size", "规上工业总产值", "规模以上工业总产值"),
+    _money("rd_published", "R&D经费支出（公布数）", "R&D经费支出", "研发经费支出"),
+    ImportColumn("rd_intensity_published", "R&D经费投入强度（%）", aliases=("R&D经费投入强度", "研发投入强度"), kind="decimal"),
+    ImportColumn("hightech_share_published", "高新技术产业产值占比（%）", aliases=("高新技术产业产值占比",), kind="decimal"),
+    ImportColumn("source", "来源", aliases=("数据来源",), max_length=200, help="如：淄博市2020年统计公报"),
+)  # fmt: skip
+
+
+@dataclass
+class Prepared:
+    regions: dict[str, Region] = field(default_factory=dict)  # name or code → region (district level or up)
+    stored: dict[tuple, RegionFact] = field(default_factory=dict)  # (region, year, quarter, month) → live row
+
+
+def prepare(rows: list[dict]) -> Prepared:
+    texts = sorted({str(d["region"]).strip() for d in rows if d.get("region")})
+    prepared = Prepared()
+    for region in (
+        Region.objects.filter(level__lte=3).filter(Q(code__in=texts) | Q(name__in=texts)).order_by("path")
+    ):
+        prepared.regions.setdefault(region.name, region)
+        prepared.regions[region.code] = region
+    ids = {r.pk for r in prepared.regions.values()}
+    for fact in RegionFact.current.filter(region_id__in=ids):
+        prepared.stored[(fact.region_id, fact.year, fact.quarter, fact.month)] = fact
+    return prepared
+
+
+def _key(data: dict) -> tuple:
+    period: Period = data["period_obj"]
+    return (data["region_obj"].pk, period.year, period.quarter, period.month)
+
+
+def validate_row(data: dict, context: Prepared) -> dict:
+    region = context.regions.get(str(data["region"]).strip())
+    if region is None:
+        raise ValidationError(
+            {"region": f"未找到区划「{data['region']}」（请填写区县、市的名称或区划代码）。"}
+        )
+    data["region_obj"] = region
+    data["period_obj"] = _parse_period(data["period"])
+    data["period"] = str(data["period_obj"])
+    for name in ("gdp", "industrial_output_above_size", "rd_published"):
+        if data.get(name) is not None and data[name] < 0:
+            raise ValidationError({name: "区域统计数据不能为负数。"})
+    return data
+
+
+def _diff(data: dict, stored: RegionFact | None) -> Diff:
+    given = {k: data[k] for k in VALUE_KEYS if k in data}
+    if stored is None:
+        return Diff("new", {k: (None, v) for k, v in given.items()})
+    changes = {k: (getattr(stored, k), v) for k, v in given.items() if getattr(stored, k) != v}
+    if not changes:
+        return Diff("unchanged", note="该期数据已作废，导入后仍为作废。" if stored.voided else "")
+    return Diff("changed", changes, f"覆盖第{stored.version}版（{stored.reported_on:%Y-%m-%d}发布）")
+
+
+def compare(rows, context: Prepared) -> list[Diff]:
+    return [_diff(row.data, context.stored.get(_key(row.data))) for row in rows]
+
+
+def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
+    """Each row through `services.region_fact_set` (a few dozen rows per file), refused as a whole when a region
+    is not one the importer keeps."""
+    keeps = set(selectors.editable_regions(actor).values_list("pk", flat=True))
+    errors = [
+        RowError(row.number, "区划", row.data["region"], "不在您维护的区划范围内。")
+        for row in rows
+        if row.data["region_obj"].pk not in keeps
+    ]
+    if errors:
+        raise ImportRejected(errors)
+    result = ImportResult()
+    for row in rows:
+        data = row.data
+        stored = RegionFact.current.filter(pk=getattr(context.stored.get(_key(data)), "pk", None)).first()
+        diff = _diff(data, stored)
+        if diff.outcome == "unchanged":
+            result.unchanged += 1
+            continue
+        fields = {k: data[k] if data[k] is not None or k != "source" else "" for k in VALUE_KEYS if k in data}
+        try:
+            fact = services.region_fact_set(
+                actor=actor, region=data["region_obj"], period=data["period_obj"], **fields
+            )
+        except ValidationError as exc:
+            raise ImportRejected([RowError(row.number, "", "", m) for m in exc.messages]) from None
+        result.touched.append((fact.pk, stored.version if stored else None, fact.version))
+        if stored is None:
+            result.created += 1
+        else:
+            result.updated += 1
+    return result
+
+
+SPEC = register(
+    ImportSpec(
+        name="region_facts",
+        title="区域统计数据",
+        columns=COLUMNS,
+        commit=commit,
+        validate_row=validate_row,
+        prepare=prepare,
+        compare=compare,
+        key=("region", "period"),
+        file_defaults=("period", "status"),
+        canonical=canonical,
+        undo_policy=permissions.region_facts,
+        undo_compare=(*VALUE_KEYS, "region_id"),
+        description="按区划、统计期导入地区生产总值、规上工业总产值和公布的R&D经费支出、投入强度等；再次导入为新版本。",
+        notes=(
+            "金额单位为万元；投入强度、占比填百分数（如 2.63）。",
+            "同一区划同一统计期再次导入将新增一个版本（此前的数据在更早的日期仍按当时所知计算），只改写填了值的列。",
+        ),
+    )
+)
