@@ -179,13 +179,18 @@ def test_firm_applies_staff_review_experts_score_publicity_objection_and_decisio
     expect(staff.locator("dl .badge")).to_have_text("专家评审中")
     expect(staff.locator("body")).to_contain_text("抽中 3 人")
 
-    # 5. Each drawn expert scores through the scoring sheet.
+    # 5. Each drawn expert accepts the task, then scores through the scoring sheet.
     drawn = Expert.objects.filter(assignments__application=app).select_related("person")
     assert drawn.count() == 3
     for n, expert in enumerate(drawn):
         page = _page_as(browser, base, expert.person.accounts.get().username)
         page.goto(f"{base}/programmes/reviews/")
         page.get_by_role("link", name=re.compile("淄博方达电子")).click()
+        # A drawn expert first accepts the task (or declines, and a replacement is drawn).
+        expect(page.locator("h2").first).to_have_text("确认评审任务")
+        page.check("input[name=answer][value=accept]")
+        page.get_by_role("button", name="提交确认").click()
+        expect(page.locator(".alert").first).to_contain_text("已接受评审任务")
         for code, points in {"ip": 25, "transfer": 24 + n, "org": 15, "growth": 14}.items():
             page.fill(f"input[name=p_{code}]", str(points))
         page.fill("input[name=c_ip]", "专利与主营产品关联度高。")
