@@ -1,15 +1,11 @@
-"""Writes on accounts. Every function is keyword-only, atomic and audited."""
+"""Accounts, passwords, sessions, API tokens, logins and lockouts, the security policy."""
 
 import datetime as dt
-import hashlib
-import secrets
 import time
 
-import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,42 +20,19 @@ from kechuang.accounts.models import (
     User,
     UserSession,
 )
+from kechuang.accounts.services.common import (
+    SELF_OR_ADMIN,
+    _interactive,
+    _require,
+    _require_role,
+    _revoke_sessions,
+)
+from kechuang.accounts.services.totp import totp_required, totp_verify
 from kechuang.core import audit
 from kechuang.core.context import client_ip
-from kechuang.core.roles import THREE_ADMINS, Role
+from kechuang.core.roles import Role
 
 PASSWORD_HISTORY_KEEP = 10
-
-
-def _interactive(actor) -> bool:
-    """A real user acting through a page or the API; the CLI and the demo (`actor=None` or a system
-    label) provision any account at installation."""
-    return isinstance(actor, User)
-
-
-def _require(actor, action: str, target: User | None, message: str) -> None:
-    """Refuse unless the policy lets `actor` do `action` to `target` (三员分立, `UserAdminPolicy`)."""
-    from kechuang.accounts import permissions
-
-    if not _interactive(actor):
-        return
-    allowed = (
-        permissions.users.allows_create(actor)
-        if target is None
-        else permissions.users.allows(actor, action, target)
-    )
-    if not allowed:
-        raise PermissionError(message)
-
-
-def _require_role(actor, role: str) -> None:
-    from kechuang.accounts import permissions
-
-    if _interactive(actor) and not permissions.users.may_assign(actor, role):
-        raise PermissionError("三员账户（系统、安全、审计管理员）只能在安装时通过命令行设置。")
-
-
-SELF_OR_ADMIN = "不能操作自己的账户；三员账户的停用、启用和动态口令重置须由安全管理员办理。"
 
 
 @transaction.atomic
@@ -100,14 +73,6 @@ def user_create(
     user.save()
     audit.record(actor=actor, action="user.create", obj=user, changes={"role": role, "username": username})
     return user
-
-
-def _revoke_sessions(user: User) -> int:
-    """Delete every session of `user`: an indexed lookup through `UserSession`, never a scan."""
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
-    UserSession.objects.filter(user=user).delete()
-    return len(keys)
 
 
 def track_session(request, user) -> None:
@@ -264,10 +229,6 @@ def api_token_revoke(*, actor, token: ApiToken) -> bool:
     return bool(done)
 
 
-def _revoke_tokens(user: User) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
 @transaction.atomic
 def record_logout(*, actor: User) -> None:
     """A user ends their session (the session row goes with Django's logout signal)."""
@@ -369,112 +330,6 @@ def login_succeeded(*, request, user: User) -> None:
     request.session["kc_auth_until"] = int(time.time()) + policy.session_absolute_hours * 3600
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     record_login(user=user, username=user.get_username(), success=True, user_agent=user_agent)
-
-
-# --- TOTP second factor -----------------------------------------------------------------------------------
-TOTP_ISSUER = "科创平台"
-RECOVERY_CODE_COUNT = 10
-
-
-def totp_required(user: User) -> bool:
-    if user.role in THREE_ADMINS:
-        return True
-    return user.role == Role.STAFF and SecurityPolicy.current().totp_for_staff
-
-
-def _hash_code(code: str) -> str:
-    return hashlib.sha256(code.strip().replace("-", "").lower().encode()).hexdigest()
-
-
-def totp_begin_enrolment(*, user: User) -> TotpDevice:
-    """A fresh unconfirmed secret (replacing an unconfirmed one); confirmed devices are left alone."""
-    device = TotpDevice.objects.filter(user=user).first()
-    if device and device.confirmed_at:
-        return device
-    secret = pyotp.random_base32()
-    device, _ = TotpDevice.objects.update_or_create(
-        user=user,
-        defaults={"secret": secret, "confirmed_at": None, "recovery_hashes": [], "last_used_step": 0},
-    )
-    return device
-
-
-def totp_uri(device: TotpDevice) -> str:
-    return pyotp.TOTP(device.secret).provisioning_uri(
-        name=device.user.get_username(), issuer_name=TOTP_ISSUER
-    )
-
-
-def _totp_step(device: TotpDevice, code: str) -> int | None:
-    code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
-        return None
-    totp = pyotp.TOTP(device.secret)
-    now = timezone.now()
-    current = totp.timecode(now)
-    for offset in (0, -1, 1):  # one step of clock drift either way
-        step = current + offset
-        if secrets.compare_digest(totp.generate_otp(step), code) and step > device.last_used_step:
-            return step
-    return None
-
-
-@transaction.atomic
-def totp_confirm(*, actor, user: User, code: str) -> list[str]:
-    """Confirm enrolment with a first code; returns the recovery codes (shown once)."""
-    device = TotpDevice.objects.select_for_update().get(user=user)
-    if device.confirmed_at:
-        raise ValidationError("动态口令已绑定。")
-    step = _totp_step(device, code)
-    if step is None:
-        raise ValidationError("动态口令不正确，请核对手机时间后重试。")
-    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
-    device.recovery_hashes = [_hash_code(c) for c in codes]
-    device.confirmed_at = timezone.now()
-    device.last_used_step = step
-    device.save()
-    audit.record(actor=actor, action="totp.enrol", obj=user)
-    return codes
-
-
-@transaction.atomic
-def totp_verify(*, user: User, code: str) -> bool:
-    """A current code (once only) or an unused recovery code (consumed)."""
-    device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
-    if device is None:
-        return False
-    step = _totp_step(device, code)
-    if step is not None:
-        TotpDevice.objects.filter(pk=device.pk).update(last_used_step=step)
-        return True
-    hashed = _hash_code(code)
-    if hashed in device.recovery_hashes:
-        device.recovery_hashes = [h for h in device.recovery_hashes if h != hashed]
-        device.save(update_fields=["recovery_hashes"])
-        audit.record(
-            actor=user,
-            action="totp.recovery_code_used",
-            obj=user,
-            changes={"remaining": len(device.recovery_hashes)},
-        )
-        return True
-    return False
-
-
-@transaction.atomic
-def totp_reset(*, actor, user: User) -> None:
-    """Remove a lost device (the user enrols again at the next login): the system administrator for
-    ordinary accounts, the security administrator for the three administrators', nobody for their own."""
-    _require(actor, "reset_totp", user, SELF_OR_ADMIN)
-    TotpDevice.objects.filter(user=user).delete()
-    revoked = _revoke_sessions(user)
-    tokens = _revoke_tokens(user)  # a lost phone: tokens issued under it go too
-    audit.record(
-        actor=actor,
-        action="totp.reset",
-        obj=user,
-        changes={"sessions_revoked": revoked, "tokens_revoked": tokens},
-    )
 
 
 # --- Security policy (安全管理员) ------------------------------------------------------------------------
