@@ -70,11 +70,18 @@ def magnitude(value, unit: str = "") -> str:
 def precise(value, threshold, places: int = 2) -> str:
     """`value` with `places` decimals, or more (up to 6) while rounding would make it look equal to
     `threshold` though it is not (4.996 against 5 → "4.996")."""
-    number, limit = _dec(value), _dec(threshold)
+    return precise_among(value, (threshold,), places)
+
+
+def precise_among(value, thresholds, places: int = 2) -> str:
+    """`precise` against several band edges at once: enough decimals that the value never reads as any edge
+    it does not equal."""
+    number = _dec(value)
     if number is None:
         return EMPTY
+    edges = [e for e in (_dec(t) for t in thresholds) if e is not None and e != number]
     for digits in range(places, 7):
         shown = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-        if limit is None or number == limit or shown != limit:
+        if shown not in edges:
             return f"{shown:f}"
     return f"{number.normalize():f}"
