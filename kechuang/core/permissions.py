@@ -284,6 +284,21 @@ class DictionaryPolicy(Policy):
         return bool(home_path) and home_path.startswith(user.region.path)
 
 
+def is_bureau_staff(user) -> bool:
+    """科室工作人员 of a bureau (a region): who keeps the bureau's records."""
+    return bool(user.is_authenticated and user.role == Role.STAFF and user.region_id is not None)
+
+
+def is_bureau_user(user) -> bool:
+    """Staff or leadership of a bureau (a region): who reads the bureau's records."""
+    return bool(user.is_authenticated and user.role in (Role.STAFF, Role.LEADER) and user.region_id is not None)
+
+
+def is_firm_user(user) -> bool:
+    """An enterprise account: it sees and acts for its own organisation only."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.ENTERPRISE)
+
+
 def may_see_build_details(user) -> bool:
     """`/version` in full (package versions, commit, pending migrations): the instance's system
     administrator; everyone else, anonymous callers included, sees only the opaque build id."""
