@@ -226,10 +226,11 @@ def test_firm_applies_staff_review_experts_score_publicity_objection_and_decisio
     assert Objection.objects.get().status == "open"
 
     # 8. Deciding now is refused: the period runs and the objection is open.
-    staff.goto(f"{base}/programmes/applications/{app.pk}/")
-    staff.fill("#certificate_number", number)
-    staff.get_by_role("button", name="批准", exact=True).click()
-    assert "公示期满后方可作出决定" in _alert(staff)
+    staff.goto(f"{base}/programmes/applications/{app.pk}/decision/")
+    staff.get_by_label("批准", exact=True).check()
+    staff.fill("input[name=certificate_number]", number)
+    staff.get_by_role("button", name="确定决定").click()
+    expect(staff.locator(".alert-danger")).to_contain_text("公示期满后方可作出决定")
 
     # 9. Staff answer the objection (公示异议答复, linked from 我的待办).
     staff.goto(f"{base}/programmes/tasks/")
@@ -245,8 +246,10 @@ def test_firm_applies_staff_review_experts_score_publicity_objection_and_decisio
     assert end.date < timezone.localdate()
     PublicityPeriod.objects.filter(pk=period.pk).update(starts_on=start, ends_on=end.date)
     staff.goto(f"{base}/programmes/applications/{app.pk}/")
-    staff.fill("#certificate_number", number)
-    staff.get_by_role("button", name="批准", exact=True).click()
+    staff.get_by_role("link", name="作出决定（批准/不予批准）").click()
+    staff.get_by_label("批准", exact=True).check()
+    staff.fill("input[name=certificate_number]", number)
+    staff.get_by_role("button", name="确定决定").click()
     expect(staff.locator("dl .badge")).to_have_text("已批准")
     expect(staff.locator(".kc-letter")).to_contain_text("予以认定")
     staff.screenshot(path=str(screenshot_dir / "programmes-5-decision.png"), full_page=True)

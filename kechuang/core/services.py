@@ -335,3 +335,27 @@ def fields_reencrypt(*, actor, batch: int = 500) -> dict[str, int]:
             )
         rewritten[context] = done
     return rewritten
+
+
+def region_set_contact(*, actor, region, office: str, phone: str):
+    """The bureau's contact office and phone (named on its 公示 and decision letters); audited."""
+    from kechuang.core import rules
+    from kechuang.core.models import Region
+
+    office, phone = office.strip(), phone.strip()
+    if not phone:
+        raise ValidationError({"contact_phone": "请填写联系电话。"})
+    if problem := rules.phone_problem(phone):
+        raise ValidationError({"contact_phone": problem})
+    with transaction.atomic():
+        fresh = Region.objects.select_for_update().get(pk=region.pk)
+        before = {"contact_office": fresh.contact_office, "contact_phone": fresh.contact_phone}
+        Region.objects.filter(pk=region.pk).update(contact_office=office, contact_phone=phone)
+        region.contact_office, region.contact_phone = office, phone
+        audit.record(
+            actor=actor,
+            action="region.contact",
+            obj=region,
+            changes={"before": before, "after": {"contact_office": office, "contact_phone": phone}},
+        )
+    return region

@@ -20,6 +20,13 @@ urlpatterns = [
         views.application_file_remove,
         name="application_file_remove",
     ),
+    path("applications/<int:pk>/decision/", views.decision_form, name="decision_form"),
+    path(
+        "applications/<int:pk>/decision/letter.<str:fmt>",
+        views.decision_letter,
+        name="decision_letter",
+    ),
+    path("calls/<int:pk>/decisions.xlsx", views.call_decisions_export, name="call_decisions_export"),
     path("applications/<int:pk>/draw/record/", views.draw_record, name="draw_record"),
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"),
     path("objections/<int:pk>/files/<uuid:uid>/", views.objection_file, name="objection_file"),

@@ -24,7 +24,12 @@ from kechuang.programmes.services.config import (
     programme_type_update,
     programme_update,
 )
-from kechuang.programmes.services.decisions import DEFAULT_LETTER, application_decide, decide_batch
+from kechuang.programmes.services.decisions import (
+    DEFAULT_LETTER,
+    application_decide,
+    decide_batch,
+    decision_pdf,
+)
 from kechuang.programmes.services.experts import (
     expert_add,
     expert_confirm_profile,
@@ -93,6 +98,7 @@ __all__ = [
     "application_transition",
     "call_create",
     "decide_batch",
+    "decision_pdf",
     "expert_create",
     "expert_declare_conflict",
     "objection_answer",

@@ -13,6 +13,7 @@ from kechuang.programmes.views.applicant import (
 )
 from kechuang.programmes.views.common import S
 from kechuang.programmes.views.config import config_list, programme_edit, programme_type_edit
+from kechuang.programmes.views.decisions import call_decisions_export, decision_form, decision_letter
 from kechuang.programmes.views.expert import review_list, review_score
 from kechuang.programmes.views.experts import (
     expert_action,
@@ -58,6 +59,9 @@ __all__ = [
     "application_file_remove",
     "call_create",
     "call_decide_batch",
+    "call_decisions_export",
+    "decision_form",
+    "decision_letter",
     "call_detail",
     "call_list",
     "call_publicity",

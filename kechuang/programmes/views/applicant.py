@@ -189,6 +189,8 @@ def application_detail(request, pk: int):
         "reason_form": ReasonForm(),
         "panel": selectors.panel(app) if sees_panel and hasattr(app, "draw") else None,
         "recuse_form": RecuseForm(),
+        "may_decide": permissions.may_decide(request.user, app),
+        "sees_letter": permissions.sees_letter(request.user, app),
         **_precheck_context(app),
     }
     if context["draw"]:
@@ -231,16 +233,7 @@ def application_action(request, pk: int, action: str):
     app = get_object_or_404_for(permissions.applications, request.user, "view", pk=pk)
     reason = request.POST.get("reason", "")
     try:
-        if action in ("approve", "decide_reject"):
-            number = request.POST.get("certificate_number", "").strip()
-            services.application_decide(
-                actor=request.user,
-                application=app,
-                approve=action == "approve",
-                reason=reason,
-                outcome_data={"number": number} if number else None,
-            )
-        elif action == "draw":
+        if action == "draw":
             services.review_draw(actor=request.user, application=app)
         elif action in ACTIONS:
             services.application_transition(
