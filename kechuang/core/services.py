@@ -205,8 +205,17 @@ def attachment_store(
     organisation=None,
     region=None,
     allowed: set[str] | None = None,
+    max_bytes: int | None = None,
+    label: str = "",
 ) -> Attachment:
-    checked = check_upload(data, allowed=allowed, filename=original_name)
+    """Store a checked upload; `allowed`/`max_bytes` narrow the instance's limits (a form's file slot), and
+    `label` names the slot in a refusal ("“营业执照”：文件过大…")."""
+    try:
+        checked = check_upload(data, allowed=allowed, max_bytes=max_bytes, filename=original_name)
+    except ValidationError as exc:
+        if not label:
+            raise
+        raise type(exc)(f"“{label}”：{'；'.join(exc.messages)}") from None
     attachment = Attachment(
         original_name=original_name[:200],
         content_type=checked.content_type,

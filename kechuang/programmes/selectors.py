@@ -285,3 +285,17 @@ def call_applications(call: Call):
         .select_related("organisation", "person")
         .order_by("submitted_at", "pk")
     )
+
+
+def public_calls(now=None):
+    """Calls shown on the portal: every call already open (open ones first, then the latest closed)."""
+    now = now or dates.now()
+    return (
+        Call.objects.select_related("programme__type", "region")
+        .filter(opens_at__lte=now, programme__is_active=True)
+        .prefetch_related("guides")
+    )
+
+
+def call_guide_files(call: Call):
+    return call.guides.all()

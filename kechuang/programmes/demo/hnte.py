@@ -23,7 +23,22 @@ HNTE_FORM = [
             {"key": "number", "label": "编号"},
         ],
     },
-    {"key": "audit_report", "label": "专项审计报告", "type": "attachment", "required": True},
+    {
+        "key": "tech_field",
+        "label": "技术领域（国家重点支持的高新技术领域）",
+        "type": "choice",
+        "choices": ["1", "2", "3", "4", "5", "6", "7", "8"],
+        "required": True,
+        "route": "field_code",
+    },
+    {
+        "key": "audit_report",
+        "label": "专项审计报告",
+        "type": "attachment",
+        "required": True,
+        "accept": ["pdf"],
+        "max_mb": 20,
+    },
     {"key": "summary", "label": "企业创新能力简述", "type": "text"},
 ]
 HNTE_SHEET = [
@@ -98,6 +113,7 @@ def _hnte(ctx, demo, enterprises):
             "ip": [
                 {"name": f"一种{org.name[2:6]}相关装置", "kind": "发明专利", "number": f"ZL2019{n:04d}1234.5"}
             ],
+            "tech_field": str(n % 8 + 1),
             "audit_report": [f"demo-audit-{n}"],
             "summary": f"{org.name}长期坚持自主研发，建有市级企业技术中心。",
         }

@@ -14,6 +14,13 @@ from kechuang.programmes.services.applications import (
     application_save_draft,
     application_transition,
 )
+from kechuang.programmes.services.calls import (
+    call_add_guide,
+    call_close,
+    call_extend,
+    call_remove_guide,
+    call_update,
+)
 from kechuang.programmes.services.common import S, TransitionRefused
 from kechuang.programmes.services.config import (
     PROGRAMME_FIELDS,
@@ -96,7 +103,12 @@ __all__ = [
     "application_decide",
     "application_save_draft",
     "application_transition",
+    "call_add_guide",
+    "call_close",
     "call_create",
+    "call_extend",
+    "call_remove_guide",
+    "call_update",
     "decide_batch",
     "decision_pdf",
     "expert_create",

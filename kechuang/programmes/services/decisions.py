@@ -46,6 +46,8 @@ def application_decide(
         as_system=False,
     )
     with transaction.atomic():
+        if approve:
+            _check_quota(application)
         _apply(
             actor=actor,
             application=application,
@@ -103,6 +105,19 @@ def application_decide(
             },
         )
     return decision
+
+
+def _check_quota(application: Application) -> None:
+    """名额: a call approves at most `quota` applications (the call's row is locked while counting, so two
+    staff approving the last place at once cannot both succeed)."""
+    from kechuang.programmes.models import Call
+
+    call = Call.objects.select_for_update().get(pk=application.call_id)
+    if call.quota is None:
+        return
+    approved = call.applications.filter(status=S.APPROVED).count()
+    if approved >= call.quota:
+        raise ValidationError(f"本批次名额{call.quota}项已满（已批准{approved}项），不能再批准。")
 
 
 def _issue_letter(decision: Decision, *, date) -> None:

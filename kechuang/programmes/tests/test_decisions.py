@@ -173,3 +173,23 @@ def test_decisions_export_is_for_the_bureau_only(in_publicity, client, enterpris
     client.force_login(enterprise_user)
     url = reverse("programmes:call_decisions_export", args=[in_publicity.call_id])
     assert client.get(url).status_code in (403, 404)
+
+
+def test_the_quota_caps_approvals(in_publicity, staff):
+    from kechuang.core.tests.factories import OrganisationFactory
+    from kechuang.programmes.models import Application
+
+    call = in_publicity.call
+    Application.objects.create(
+        call=call, organisation=OrganisationFactory(), title="已批准", status="approved", created_by=staff
+    )
+    call.quota = 1
+    call.save()
+    with pytest.raises(Exception, match="名额1项已满"):
+        services.application_decide(actor=staff, application=in_publicity, approve=True, now=AFTER)
+    in_publicity.refresh_from_db()
+    assert in_publicity.status == "in_publicity" and not Decision.objects.exists()
+    refusal = services.application_decide(
+        actor=staff, application=in_publicity, approve=False, reason="名额已满。", now=AFTER
+    )
+    assert refusal.result == Decision.Result.NOT_APPROVED

@@ -11,6 +11,17 @@ from kechuang.programmes.views.applicant import (
     application_file_remove,
     my_applications,
 )
+from kechuang.programmes.views.calls import (
+    call_applications_export,
+    call_close,
+    call_edit,
+    call_extend,
+    call_guide_add,
+    call_guide_remove,
+    public_call_detail,
+    public_call_file,
+    public_call_list,
+)
 from kechuang.programmes.views.common import S
 from kechuang.programmes.views.config import config_list, programme_edit, programme_type_edit
 from kechuang.programmes.views.decisions import call_decisions_export, decision_form, decision_letter
@@ -49,6 +60,15 @@ from kechuang.programmes.views.staff import (
 from kechuang.programmes.views.trainings import training_create, training_detail, training_list
 
 __all__ = [
+    "call_applications_export",
+    "call_close",
+    "call_edit",
+    "call_extend",
+    "call_guide_add",
+    "call_guide_remove",
+    "public_call_detail",
+    "public_call_file",
+    "public_call_list",
     "ACTIONS",
     "S",
     "application_action",

@@ -15,7 +15,7 @@ from kechuang.core import dates, files
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.roles import Role
-from kechuang.programmes import permissions, precheck, replacement, rules, selectors, services
+from kechuang.programmes import form_rules, permissions, precheck, replacement, rules, selectors, services
 from kechuang.programmes.expert_forms import ReasonForm as RecuseForm
 from kechuang.programmes.forms import ApplicationDataForm, ReasonForm
 from kechuang.programmes.views.common import S, _fail
@@ -124,6 +124,9 @@ def _store_uploads(request, app, schema) -> dict[str, list[str]]:
                 original_name=upload.name,
                 kind=f["key"],
                 organisation=app.organisation,
+                allowed=form_rules.slot_types(f),
+                max_bytes=f["max_mb"] * 1024 * 1024 if f.get("max_mb") else None,
+                label=f["label"],
             )
             uids[f["key"]] = [str(attachment.uid)]
     return uids
