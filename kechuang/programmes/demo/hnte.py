@@ -60,6 +60,21 @@ SEED_HNTE = [
 ]
 
 
+def _audit_report(ctx, demo, org) -> str:
+    """A stored (small) PDF as the firm's 专项审计报告, so the officer, the experts and the firm open a real file."""
+    from kechuang.core import services as core_services
+
+    attachment = core_services.attachment_store(
+        actor=demo.firm_user(org),
+        data=f"%PDF-1.4\n% {org.name} 近三年研究开发费用专项审计报告\n".encode(),
+        original_name=f"{org.name}专项审计报告.pdf",
+        kind="audit_report",
+        organisation=org,
+        allowed={"application/pdf"},
+    )
+    return str(attachment.uid)
+
+
 def _hnte(ctx, demo, enterprises):
     programme = demo.programme(
         type_code="hnte",
@@ -114,7 +129,7 @@ def _hnte(ctx, demo, enterprises):
                 {"name": f"一种{org.name[2:6]}相关装置", "kind": "发明专利", "number": f"ZL2019{n:04d}1234.5"}
             ],
             "tech_field": str(n % 8 + 1),
-            "audit_report": [f"demo-audit-{n}"],
+            "audit_report": [_audit_report(ctx, demo, org)],
             "summary": f"{org.name}长期坚持自主研发，建有市级企业技术中心。",
         }
         apps.append(
