@@ -117,7 +117,7 @@ def test_a_whole_round_with_an_upheld_objection_to_the_letter(browser, live_serv
     staff.get_by_role("button", name="上传").click()
     expect(staff.locator(".alert-success")).to_contain_text("已上传“申报指南.pdf”")
     public = _page_as(browser, base, None, PHONE)
-    public.goto(f"{base}/")
+    public.goto(f"{base}/public/")
     public.get_by_role("link", name=re.compile("申报通知")).click()
     public.get_by_role("link", name=re.compile("2026年第一批")).click()
     expect(public.locator("body")).to_contain_text("申报指南.pdf")

@@ -11,7 +11,7 @@ class DecisionForm(forms.Form):
     result = forms.ChoiceField(
         label="决定",
         choices=[("approve", "批准"), ("reject", "不予批准")],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
     )
     amount = forms.DecimalField(
         label="支持资金（元）",

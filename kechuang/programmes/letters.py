@@ -48,8 +48,8 @@ def body_of(decision, *, date: dt.date) -> list[Para]:
 def contact_note(contact: dict | None) -> str:
     if not contact:
         return ""
-    office = contact.get("office") or ""
-    return f"联系科室及电话：{contact['bureau_name']}{office}，{contact['phone']}"
+    office = contact.get("office") or contact["bureau_name"]  # the sender's own office; else the bureau
+    return f"联系科室及电话：{office}，{contact['phone']}"
 
 
 def compose(decision, *, number: str, contact: dict | None, date: dt.date) -> gongwen.Gongwen:

@@ -297,5 +297,12 @@ def public_calls(now=None):
     )
 
 
+def assignment_sheet_files(assignment):
+    """The scanned paper score sheet of a 代录 entry (an Attachment queryset: empty when none)."""
+    from kechuang.core.models import Attachment
+
+    return Attachment.objects.filter(pk=assignment.paper_sheet_id)
+
+
 def call_guide_files(call: Call):
     return call.guides.all()

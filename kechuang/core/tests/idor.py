@@ -63,12 +63,14 @@ FILE_ROUTES = {
     "programmes:application_file_remove": "kechuang.programmes.selectors.application_files",
     "programmes:objection_file": "kechuang.programmes.selectors.objection_files",
     "programmes:call_guide_remove": "kechuang.programmes.selectors.call_guide_files",
+    "programmes:review_sheet": "kechuang.programmes.selectors.assignment_sheet_files",
     "projects:project_file": "kechuang.projects.selectors.project_files",
     "vouchers:redemption_file": "kechuang.vouchers.selectors.redemption_files",
 }
 # Parameter names that name a model outside the view's app.
 ALIASES = {"org": "core.Organisation", "organisation": "core.Organisation", "person": "core.Person"}
 CALL = re.compile(r"get_object_or_404_for\(\s*([\w.]+)\s*,")
+RECORD_FILE = re.compile(r"record_file\(\s*request,\s*policy=([\w.]+),\s*pk=pk")
 
 
 @dataclass
@@ -139,6 +141,15 @@ def infer_model(route: Route) -> None:
         model = getattr(obj, "model", None)
         if isinstance(model, type) and issubclass(model, models.Model):
             route.model, route.key = model, key
+            return
+    # A file route: `files.record_file(request, policy=<policy>, pk=pk, …)` names the record's policy.
+    for match in RECORD_FILE.finditer(source):
+        obj = module
+        for part in match.group(1).split("."):
+            obj = getattr(obj, part, None)
+        model = getattr(obj, "model", None)
+        if isinstance(model, type) and issubclass(model, models.Model) and "pk" in route.params:
+            route.model, route.key = model, "pk"
             return
     # Fallback: the URL segment just before the first object parameter names the model.
     for pname, conv in route.params.items():

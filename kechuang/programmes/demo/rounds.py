@@ -120,9 +120,19 @@ def _upheld_objection(demo) -> None:
     app = period.applications.filter(objections__isnull=True).order_by("-pk").first()
     if app is None:
         return
+    from kechuang.core import services as core_services
+
+    evidence = core_services.attachment_store(
+        actor=None,
+        data=GUIDE_PDF.format(title="专利登记簿副本").encode(),
+        original_name="专利登记簿副本.pdf",
+        kind="objection_evidence",
+        allowed={"application/pdf"},
+    )
     objection = services.objection_submit(
         publicity=period,
         application=app,
+        evidence=evidence,
         name="李秀梅",
         contact="13953312876",
         reason="该企业申报的核心专利已于2020年8月转让给其他公司，不应再作为本企业的知识产权。",

@@ -56,7 +56,7 @@ def test_approval_records_amount_conditions_and_issues_a_numbered_letter(in_publ
     doc = Gongwen.from_dict(decision.gongwen)
     assert doc.addressee == in_publicity.organisation.name
     assert "予以认定" in doc.title
-    assert doc.note == "联系科室及电话：周村区科学技术局高新技术科，0533-6418888"
+    assert doc.note == "联系科室及电话：高新技术科，0533-6418888"
     texts = [p.text for p in doc.body]
     assert "支持资金30万元。" in texts and "2021年12月底前完成中期检查。" in texts
     xml = _docx_text(bytes(decision.docx))
