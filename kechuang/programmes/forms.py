@@ -54,7 +54,7 @@ class ApplicationDataForm(forms.Form):
                 )
             field.required = False
             field.label = label
-            field.help_text = help_text
+            field.help_text = f"{f['help']} {help_text}".strip() if f.get("help") else help_text
             if kind != "attachment":
                 field.initial = initial_data.get(key)
             self.fields[f"f_{key}"] = _widget_attrs(field)

@@ -11,6 +11,7 @@ from kechuang.programmes.views.applicant import (
     application_file_remove,
     my_applications,
 )
+from kechuang.programmes.views.builder import form_builder_page, form_builder_preview
 from kechuang.programmes.views.calls import (
     call_applications_export,
     call_close,
@@ -60,6 +61,8 @@ from kechuang.programmes.views.staff import (
 from kechuang.programmes.views.trainings import training_create, training_detail, training_list
 
 __all__ = [
+    "form_builder_page",
+    "form_builder_preview",
     "call_applications_export",
     "call_close",
     "call_edit",
