@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import page_as
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, PersonFactory, UserFactory
 from kechuang.core.workdays import add_working_days
@@ -90,12 +90,7 @@ def world(db):
 
 
 def _page_as(browser, base_url, username, viewport=DESKTOP):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    if username:
-        login(page, base_url, username, TEST_PASSWORD)
-    return page
+    return page_as(browser, base_url, username, TEST_PASSWORD, viewport=viewport)
 
 
 def test_a_whole_round_with_an_upheld_objection_to_the_letter(browser, live_server, world, screenshot_dir):

@@ -14,7 +14,7 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import page_as
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, PersonFactory, UserFactory
 from kechuang.core.workdays import add_working_days
@@ -95,12 +95,7 @@ def world(db):
 
 
 def _page_as(browser, base_url, username):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    if username:
-        login(page, base_url, username, TEST_PASSWORD)
-    return page
+    return page_as(browser, base_url, username, TEST_PASSWORD, viewport=VIEWPORT)
 
 
 def _alert(page) -> str:

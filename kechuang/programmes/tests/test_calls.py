@@ -155,3 +155,15 @@ def test_a_slot_takes_only_its_kinds(programme, application, enterprise_user, cl
     assert "“知识产权证明”" in refused.content.decode()
     ok = client.post(url, {**data, "f_ip": SimpleUploadedFile("证明.pdf", PDF)})
     assert ok.status_code == 302
+
+
+def test_extend_and_close_on_the_page(call, staff, client):
+    client.force_login(staff)
+    later = timezone.localtime(call.closes_at + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    page = client.post(reverse("programmes:call_extend", args=[call.pk]), {"closes_at": later}, follow=True)
+    assert "截止时间已延长" in page.content.decode()
+    page = client.post(reverse("programmes:call_close", args=[call.pk]), {"reason": ""}, follow=True)
+    assert "请写明提前截止的原因" in page.content.decode()
+    page = client.post(reverse("programmes:call_close", args=[call.pk]), {"reason": "已报满。"}, follow=True)
+    assert "本批次已截止申报" in page.content.decode()
+    assert not Call.objects.get(pk=call.pk).is_open(timezone.now())

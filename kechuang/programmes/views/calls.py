@@ -55,56 +55,64 @@ def call_edit(request, pk: int):
     )
 
 
+def _act(request, call, form, *, missing: str, write, done, back: str = "programmes:call_edit"):
+    """One management step of a call: the small form checked (`missing` when not), `write(data)` the
+    service call (a refusal shown as messages), `done(data)` the success message."""
+    if not form.is_valid():
+        messages.error(request, missing)
+        return redirect("programmes:call_edit", call.pk)
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, done(form.cleaned_data))
+    return redirect(back, call.pk)
+
+
 @login_required
 @require_POST
 def call_extend(request, pk: int):
     call = _managed(request, pk)
-    form = ExtendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写新的截止时间。")
-        return redirect("programmes:call_edit", call.pk)
-    try:
-        services.call_extend(actor=request.user, call=call, closes_at=form.cleaned_data["closes_at"])
-    except ValidationError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, "截止时间已延长，已通知尚未提交的申报单位。")
-    return redirect("programmes:call_edit", call.pk)
+    return _act(
+        request,
+        call,
+        ExtendForm(request.POST),
+        missing="请填写新的截止时间。",
+        write=lambda d: services.call_extend(actor=request.user, call=call, closes_at=d["closes_at"]),
+        done=lambda d: "截止时间已延长，已通知尚未提交的申报单位。",
+    )
 
 
 @login_required
 @require_POST
 def call_close(request, pk: int):
     call = _managed(request, pk)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请写明提前截止的原因。")
-        return redirect("programmes:call_edit", call.pk)
-    try:
-        services.call_close(actor=request.user, call=call, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, "本批次已截止申报。")
-    return redirect("programmes:call_detail", call.pk)
+    return _act(
+        request,
+        call,
+        CloseForm(request.POST),
+        missing="请写明提前截止的原因。",
+        write=lambda d: services.call_close(actor=request.user, call=call, reason=d["reason"]),
+        done=lambda d: "本批次已截止申报。",
+        back="programmes:call_detail",
+    )
 
 
 @login_required
 @require_POST
 def call_guide_add(request, pk: int):
     call = _managed(request, pk)
-    form = GuideForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "请选择要上传的文件。")
-        return redirect("programmes:call_edit", call.pk)
-    upload = form.cleaned_data["file"]
-    try:
-        services.call_add_guide(actor=request.user, call=call, data=upload.read(), original_name=upload.name)
-    except ValidationError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, f"已上传“{upload.name}”。")
-    return redirect("programmes:call_edit", call.pk)
+    return _act(
+        request,
+        call,
+        GuideForm(request.POST, request.FILES),
+        missing="请选择要上传的文件。",
+        write=lambda d: services.call_add_guide(
+            actor=request.user, call=call, data=d["file"].read(), original_name=d["file"].name
+        ),
+        done=lambda d: f"已上传“{d['file'].name}”。",
+    )
 
 
 @login_required
