@@ -89,8 +89,18 @@ class CriterionRowForm(forms.Form):
         return code
 
 
-FieldFormSet = forms.formset_factory(FieldRowForm, extra=1, can_delete=True, can_order=True)
-CriterionFormSet = forms.formset_factory(CriterionRowForm, extra=1, can_delete=True, can_order=True)
+class _Rows(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "ORDER" in form.fields:
+            form.fields["ORDER"].label = "顺序"
+            _attrs(form.fields["ORDER"])
+
+
+FieldFormSet = forms.formset_factory(FieldRowForm, formset=_Rows, extra=1, can_delete=True, can_order=True)
+CriterionFormSet = forms.formset_factory(
+    CriterionRowForm, formset=_Rows, extra=1, can_delete=True, can_order=True
+)
 
 
 def _split(text: str) -> list[str]:

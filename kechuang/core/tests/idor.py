@@ -66,6 +66,7 @@ FILE_ROUTES = {
     "programmes:review_sheet": "kechuang.programmes.selectors.assignment_sheet_files",
     "projects:project_file": "kechuang.projects.selectors.project_files",
     "vouchers:redemption_file": "kechuang.vouchers.selectors.redemption_files",
+    "projects:finding_file": lambda finding: finding.evidence.all(),  # as the view lists them
 }
 # Parameter names that name a model outside the view's app.
 ALIASES = {"org": "core.Organisation", "organisation": "core.Organisation", "person": "core.Person"}
@@ -251,7 +252,8 @@ def foreign_rows(model, party, ctx, limit=2):
 def files_of(route: Route):
     from django.utils.module_loading import import_string
 
-    return import_string(FILE_ROUTES[route.name]) if route.name in FILE_ROUTES else None
+    found = FILE_ROUTES.get(route.name)
+    return import_string(found) if isinstance(found, str) else found
 
 
 def rows_to_probe(route: Route, party: str, ctx) -> list:
