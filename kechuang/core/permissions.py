@@ -316,6 +316,14 @@ def may_read_api_docs(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def may_edit_bureau_contact(user) -> bool:
+    """The bureau's contact office and phone (printed on 公示 and decision letters): its own staff, for the
+    region their account belongs to; nobody edits another bureau's."""
+    return bool(
+        user and user.is_authenticated and user.role == Role.STAFF and getattr(user, "region_id", None)
+    )
+
+
 organisations = OrganisationPolicy()
 people = PersonPolicy()
 attachments = AttachmentPolicy()
