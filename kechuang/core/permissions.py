@@ -291,7 +291,9 @@ def is_bureau_staff(user) -> bool:
 
 def is_bureau_user(user) -> bool:
     """Staff or leadership of a bureau (a region): who reads the bureau's records."""
-    return bool(user.is_authenticated and user.role in (Role.STAFF, Role.LEADER) and user.region_id is not None)
+    return bool(
+        user.is_authenticated and user.role in (Role.STAFF, Role.LEADER) and user.region_id is not None
+    )
 
 
 def is_firm_user(user) -> bool:
