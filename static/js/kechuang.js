@@ -56,10 +56,12 @@
     root.querySelectorAll("select").forEach(function (el) {
       if (el.tomselect || el.hasAttribute("data-kc-plain")) { return; }
       if (el.options.length < SEARCH_FROM && !el.hasAttribute("data-kc-search")) { return; }
+      var plugins = el.multiple ? ["remove_button"] : [];
+      if (!el.required && !el.multiple) { plugins.push("clear_button"); }  // back to "none" on an optional field
       new window.TomSelect(el, {
         maxOptions: null,
-        allowEmptyOption: true,
-        plugins: el.multiple ? ["remove_button"] : [],
+        allowEmptyOption: false,  // the blank option's text ("－请选择－") becomes the placeholder
+        plugins: plugins,
         render: {
           no_results: function () { return '<div class="no-results">无匹配项</div>'; },
         },
