@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import login
+from e2e.test_crawl import _axe_source
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +36,12 @@ def test_staff_find_a_firm_by_typing_part_of_its_name(browser, live_server, scre
     expect(options).to_have_count(1)
     assert options.first.inner_text() == target.name
     page.screenshot(path=str(screenshot_dir / "searchable-select-phone.png"), full_page=True)
+    page.evaluate(_axe_source())
+    serious = page.evaluate(
+        "async () => (await axe.run(document)).violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id)"
+    )
+    assert not serious, serious  # the search box and its list are labelled and reachable
     options.first.click()
     page.fill("input[name=title]", "丝绸面料抗皱整理技术")
     page.fill("textarea[name=description]", "寻求高校合作开发抗皱整理工艺。")

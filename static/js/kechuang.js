@@ -66,6 +66,7 @@
           no_results: function () { return '<div class="no-results">无匹配项</div>'; },
         },
       });
+      el.setAttribute("aria-hidden", "true");  // the search box (labelled by the field's label) stands for it
     });
   }
   function enhance(root) {
