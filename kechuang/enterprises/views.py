@@ -92,6 +92,7 @@ def firm_list(request):
         "rows": _firm_rows(list(table.rows), as_of),
         "as_of": as_of,
         "may_import": _may_import(request.user),
+        "may_create": core_permissions.organisations.may(request.user, "create"),
     }
     if permissions.enterprises.may(request.user, "export"):
         context["export_url"] = reverse("enterprises:firm_export")

@@ -391,3 +391,15 @@ def test_firm_list_rows_show_escaped_names_tiers_and_valid_qualifications(client
     bare_row = rows[rows.index(f'href="{reverse("enterprises:firm_detail", args=[bare.pk])}"') :]
     assert '<td class="font-monospace">—</td>' in bare_row and "<td>—</td>" in bare_row
     assert '<span class="badge text-bg-light">0 ' in bare_row
+
+
+def test_the_firm_list_offers_new_firm_and_the_organisation_links_its_firm_page(client, staff, leader, firm):
+    """Issue 27 item 4: 新增企业 where staff look for it; the 单位库 page links to the firm's record."""
+    from django.urls import reverse
+
+    client.force_login(staff)
+    assert "＋ 新增企业" in client.get(reverse("enterprises:firm_list")).content.decode()
+    page = client.get(reverse("core:organisation_detail", args=[firm.pk])).content.decode()
+    assert reverse("enterprises:firm_detail", args=[firm.pk]) in page
+    client.force_login(leader)
+    assert "＋ 新增企业" not in client.get(reverse("enterprises:firm_list")).content.decode()
