@@ -1,0 +1,15 @@
+from kechuang.policies.models.awards import VERDICTS, Award, AwardBatch, AwardObjection, Match
+from kechuang.policies.models.policies import Condition, Policy, PolicyDocument, PolicyItem, Simulation
+
+__all__ = [
+    "VERDICTS",
+    "Award",
+    "AwardBatch",
+    "AwardObjection",
+    "Condition",
+    "Match",
+    "Policy",
+    "PolicyDocument",
+    "PolicyItem",
+    "Simulation",
+]

@@ -1,0 +1,146 @@
+"""Screening every firm against every policy in force; the stored verdicts cite the policy version.
+
+Run nightly (`kechuang policies match`, core.scheduling), by staff from the policy page (a background job),
+and for one firm when its records change (`match_firm`, hooked in apps.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kechuang.accounts.models import User
+from kechuang.core import audit
+from kechuang.core.roles import Role
+from kechuang.notifications.services import notify
+from kechuang.policies import matching, rules
+from kechuang.policies.models import Match
+
+BATCH = 500
+NOTIFIED = (rules.ELIGIBLE, rules.NEAR)
+
+
+def _store(items: Sequence[matching.CompiledItem], orgs, on: dt.date) -> dict[str, int]:
+    """Evaluate one batch of firms and upsert their verdicts; tell firms of newly (nearly) met items."""
+    tally = dict.fromkeys(rules.VERDICT_LABELS, 0)
+    now = timezone.now()
+    records = matching.load_records(orgs, on, items)
+    before = {
+        (m["organisation_id"], m["item_id"]): m["verdict"]
+        for m in Match.objects.filter(organisation__in=orgs, item_id__in=[i.pk for i in items]).values(
+            "organisation_id", "item_id", "verdict"
+        )
+    }
+    rows, news = [], []
+    for org, firm in zip(orgs, records, strict=True):
+        for item in items:
+            if not item.applies_to(firm):
+                continue
+            v = item.evaluate(firm, on)
+            tally[v.verdict] += 1
+            rows.append(
+                Match(
+                    organisation=org,
+                    item_id=item.pk,
+                    policy_version=item.policy_version,
+                    verdict=v.verdict,
+                    amount=v.amount,
+                    summary=v.summary[:300],
+                    explanation=v.to_dict(),
+                    as_of=on,
+                    computed_at=now,
+                )
+            )
+            if v.verdict in NOTIFIED and before.get((org.pk, item.pk)) != v.verdict:
+                news.append((org, item, v))
+    Match.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["item", "organisation"],
+        update_fields=[
+            "policy_version",
+            "verdict",
+            "amount",
+            "summary",
+            "explanation",
+            "as_of",
+            "computed_at",
+        ],
+        batch_size=1000,
+    )
+    _tell(news)
+    return tally
+
+
+def _tell(news) -> None:
+    if not news:
+        return
+    users: dict[int, list] = {}
+    for u in User.objects.filter(
+        organisation_id__in={o.pk for o, _, _ in news}, role=Role.ENTERPRISE, is_active=True
+    ):
+        users.setdefault(u.organisation_id, []).append(u)
+    url = reverse("policies:mine")
+    for org, item, v in news:
+        what = "符合" if v.verdict == rules.ELIGIBLE else "接近符合"
+        notify(
+            users=users.get(org.pk, []),
+            kind="policies.match",
+            title=f"贵企业{what}政策“{item.policy_name}·{item.title}”",
+            body=v.summary,
+            url=url,
+            about=f"policies.match:{item.key}:{org.pk}",
+            reason=v.verdict,
+        )
+
+
+def run_match(*, region_path: str = "", on: dt.date, progress=None) -> dict:
+    """Screen every firm under `region_path` ("" = all) in keyset batches; return the tallies."""
+    items = matching.active_items(region_path or None)
+    tally = dict.fromkeys(rules.VERDICT_LABELS, 0)
+    firms = 0
+    # Verdicts of versions no longer in force are removed: a firm never sees a retired policy's result.
+    Match.objects.exclude(item__policy__status="active").delete()
+    if items:
+        for chunk in matching.keyset(matching.firms(region_path), BATCH):
+            with transaction.atomic():
+                for k, n in _store(items, chunk, on).items():
+                    tally[k] += n
+            firms += len(chunk)
+            if progress:
+                progress(firms)
+    return {"firms": firms, "items": len(items), **tally}
+
+
+def match_firm(*, organisation_id: int, on: dt.date) -> dict:
+    """Re-screen one firm (its records just changed)."""
+    org = matching.firms("").filter(pk=organisation_id).first()
+    if org is None:
+        return {}
+    items = matching.active_items(org.region.path if org.region_id else None)
+    if not items:
+        return {}
+    with transaction.atomic():
+        return _store(items, [org], on)
+
+
+@transaction.atomic
+def match_start(*, actor, region, on: dt.date):
+    """A staff-started run as a background job (core.Job, progress page)."""
+    from kechuang.core import joblease
+    from kechuang.core.models import Job
+    from kechuang.policies import tasks
+
+    job = Job.objects.create(
+        kind="policies.match",
+        title=f"{region.name}政策匹配（{on:%Y-%m-%d}）",
+        params={"region": region.path, "as_of": on.isoformat()},
+        created_by=actor,
+    )
+    audit.record(actor=actor, action="policies.match_start", obj=job, changes=job.params)
+    transaction.on_commit(lambda: joblease.enqueue(job, tasks.match_region))
+    return job
