@@ -31,6 +31,20 @@ class PoliciesConfig(AppConfig):
             ),
         )
 
+    @property
+    def public_nav(self):
+        from kechuang.portal.public import PublicSection
+
+        return [
+            PublicSection(
+                "政策库与兑现公示",
+                "policies:library",
+                "施行中的政策条款、适用条件与免申即享兑现公示",
+                order=15,
+            ),
+            PublicSection("政策计算器", "policies:calculator", "填写几项数据，看看能享受哪些政策", order=16),
+        ]
+
     def ready(self):
         from kechuang.notifications import kinds
 

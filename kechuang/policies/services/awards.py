@@ -244,6 +244,8 @@ def pay_approve(*, actor, batch: AwardBatch, on: dt.date) -> AwardBatch:
 def pay_confirm(*, actor, batch: AwardBatch, on: dt.date) -> AwardBatch:
     """Pay every ordered instalment (not the approver's own: four eyes in the ledger); re-running pays
     nothing twice — each award has one instalment under its idempotency key."""
+    if batch.status == B.PAID:
+        return batch
     if not permissions.batches.allows(actor, "pay_confirm", batch):
         raise PermissionDenied("无权确认该批次的拨付。")
     paid = []
