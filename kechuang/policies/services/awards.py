@@ -142,10 +142,14 @@ def batch_approve(*, actor, batch: AwardBatch) -> AwardBatch:
 
 
 @transaction.atomic
-def publicity_open(*, actor, batch: AwardBatch, starts_on: dt.date) -> AwardBatch:
+def publicity_open(
+    *, actor, batch: AwardBatch, starts_on: dt.date, today: dt.date | None = None
+) -> AwardBatch:
+    """Publish the list from `starts_on` (today or later: the public gets every day of it); `today` is the
+    business date of publication (default: `core.dates.today()`)."""
     if not permissions.batches.allows(actor, "change", batch):
         raise PermissionDenied("无权发布该批次的公示。")
-    if starts_on < dates.today():
+    if starts_on < (today or dates.today()):
         raise ValidationError({"starts_on": "公示开始日期不能早于今天：公示期须从发布之日起计算。"})
     end = add_working_days(starts_on, batch.publicity_days, include_start=True)
     _move(batch, B.APPROVED, B.PUBLICITY, publicity_starts_on=starts_on, publicity_ends_on=end.date)

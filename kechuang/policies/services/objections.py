@@ -14,8 +14,11 @@ from kechuang.programmes.services.publicity import new_receipt
 
 
 @transaction.atomic
-def objection_submit(*, batch: AwardBatch, name: str, contact: str, reason: str, award: Award | None = None):
-    now = dates.now()
+def objection_submit(
+    *, batch: AwardBatch, name: str, contact: str, reason: str, award: Award | None = None, now=None
+):
+    """A public, real-name objection within the 公示 period; `now` is the business clock (default: now)."""
+    now = now or dates.now()
     today = timezone.localdate(now)
     if batch.status != AwardBatch.Status.PUBLICITY or not (
         batch.publicity_starts_on <= today <= batch.publicity_ends_on
