@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kechuang.core.models import Organisation
 from kechuang.core.versions import known_on
@@ -38,13 +38,17 @@ class CompiledItem:
     delivery: str
     specs: tuple[rules.Spec, ...]
     benefit: dict
+    labels: dict = field(default_factory=dict, compare=False, repr=False)  # date → the conditions' wording
 
     def applies_to(self, firm: rules.FirmRecord) -> bool:
         return firm.region_path.startswith(self.region_path)
 
     def evaluate(self, firm: rules.FirmRecord, on: dt.date) -> rules.ItemVerdict:
+        labels = self.labels.get(on)
+        if labels is None:
+            labels = self.labels[on] = tuple(rules.describe(s.kind, s.params, on) for s in self.specs)
         return rules.evaluate_item(
-            self.specs, self.benefit, firm, on, item_key=self.key, policy_code=self.policy_code
+            self.specs, self.benefit, firm, on, item_key=self.key, policy_code=self.policy_code, labels=labels
         )
 
 

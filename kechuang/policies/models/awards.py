@@ -23,6 +23,9 @@ class Match(models.Model):
     amount = models.DecimalField("预计金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     summary = models.CharField("说明", max_length=300)
     explanation = models.JSONField("逐项说明", default=dict)
+    # A fingerprint of version, verdict, amount and every condition's outcome: an unchanged verdict is not
+    # rewritten by the nightly run (only its date moves, in one UPDATE per batch).
+    digest = models.CharField(max_length=16, blank=True)
     as_of = models.DateField("评价日期")
     computed_at = models.DateTimeField("计算时间")
 

@@ -95,13 +95,15 @@ def evaluate_item(
     *,
     item_key: str = "",
     policy_code: str = "",
+    labels: Sequence[str] = (),
 ) -> ItemVerdict:
+    """`labels`: the conditions' wording on `on`, when the caller screens many firms (computed once)."""
     outcomes = []
-    for spec in specs:
+    for n, spec in enumerate(specs):
         params = spec.params
         if spec.kind == "prior_awards":
             params = {**params, "key": item_key if params.get("scope") == "item" else policy_code}
-        outcomes.append(evaluate(spec.kind, params, firm, on))
+        outcomes.append(evaluate(spec.kind, params, firm, on, labels[n] if labels else ""))
     verdict = decide([o.status for o in outcomes])
     amount, amount_text = (None, "") if not benefit else compute_benefit(benefit, firm, on)
     if amount is not None:

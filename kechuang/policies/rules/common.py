@@ -100,10 +100,14 @@ class Outcome:
 
 def num(value: Decimal | int) -> str:
     """A number without trailing zeros: 12 → "12", 4.20 → "4.2", 0.125 → "0.13"."""
-    d = Decimal(value)
+    d = value if isinstance(value, Decimal) else Decimal(value)
     if d == d.to_integral_value():
-        return format(d.quantize(Decimal(1)), "f")
-    return format(d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize(), "f")
+        return str(int(d))
+    text = format(d.quantize(_CENT, rounding=ROUND_HALF_UP), "f").rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+_CENT = Decimal("0.01")
 
 
 def pct(ratio: Decimal) -> str:

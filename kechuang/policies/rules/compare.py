@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Mapping
 from decimal import Decimal
 
-from kechuang.policies.rules.common import to_decimal
+from kechuang.policies.rules.common import num, to_decimal
 
 OPS = {"gte": "不低于", "gt": "高于", "lte": "不高于", "lt": "低于", "between": "介于"}
 
@@ -43,14 +44,20 @@ def holds(p: Mapping, x: Decimal) -> bool:
     return low and high
 
 
-def wording(p: Mapping, show: Callable[[Decimal], str]) -> str:
+def wording(p: Mapping, unit: str) -> str:
     """ "不低于4%", "介于100万元（含）至500万元（不含）之间"."""
-    a = show(Decimal(p["value"]))
-    if p["op"] != "between":
-        return f"{OPS[p['op']]}{a}"
-    b = show(Decimal(p["value2"]))
-    lo = "（含）" if p.get("low_inclusive", True) else "（不含）"
-    hi = "（含）" if p.get("high_inclusive", True) else "（不含）"
+    edges = (p.get("low_inclusive", True), p.get("high_inclusive", True))
+    return _wording(p["op"], p["value"], p.get("value2"), *edges, unit)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few thresholds are worded for every firm screened
+def _wording(op: str, value: str, value2: str | None, low_inc: bool, high_inc: bool, unit: str) -> str:
+    a = f"{num(Decimal(value))}{unit}"
+    if op != "between":
+        return f"{OPS[op]}{a}"
+    b = f"{num(Decimal(value2))}{unit}"
+    lo = "（含）" if low_inc else "（不含）"
+    hi = "（含）" if high_inc else "（不含）"
     return f"介于{a}{lo}至{b}{hi}之间"
 
 

@@ -70,10 +70,6 @@ KIND_LABELS = {
 ENGINE_RULES = {"hnte": "高新技术企业认定条件", "tech_sme": "科技型中小企业评价条件"}
 
 
-def _show(unit: str):
-    return lambda d: f"{num(d)}{unit}"
-
-
 def _year_offset(raw, errors) -> int | None:
     return to_int(raw.get("year_offset"), "year_offset", errors, lo=0, hi=5, default=1)
 
@@ -154,18 +150,18 @@ def describe(kind: str, p: Mapping, on: dt.date) -> str:
         return f"{day}{QUAL_MODES[p['mode']]}的{p['qual_name']}资质"
     if kind == "fact":
         name, unit = FACT_FIELDS[p["field"]]
-        return f"{year_label(on, p['year_offset'])}{name}{compare.wording(p, _show(unit))}"
+        return f"{year_label(on, p['year_offset'])}{name}{compare.wording(p, unit)}"
     if kind == "rd_ratio":
         den = FACT_FIELDS[p["denominator"]][0]
-        return f"{year_label(on, p['year_offset'])}研发费用占{den}比例{compare.wording(p, _show('%'))}"
+        return f"{year_label(on, p['year_offset'])}研发费用占{den}比例{compare.wording(p, '%')}"
     if kind == "growth":
         name = FACT_FIELDS[p["field"]][0]
-        return f"{year_label(on, p['year_offset'])}{name}同比增长{compare.wording(p, _show('%'))}"
+        return f"{year_label(on, p['year_offset'])}{name}同比增长{compare.wording(p, '%')}"
     if kind == "profile":
         name, unit = PROFILE_FIELDS[p["field"]]
         if p["op"] == "is":
             return f"{'是' if p['value'] else '不是'}{name}" if p["field"] == "above_size" else name
-        return f"{name}{compare.wording(p, _show(unit))}"
+        return f"{name}{compare.wording(p, unit)}"
     if kind == "region":
         return f"注册在{'、'.join(p['names'])}"
     if kind == "industry":
@@ -192,7 +188,7 @@ def _fact(firm: FirmRecord, year: int, name: str) -> Decimal | None:
 
 
 def _compare(kind, label, p, x: Decimal, shown: str, what: str, unit: str, gap_show=None) -> Outcome:
-    rule = compare.wording(p, _show(unit))
+    rule = compare.wording(p, unit)
     if compare.holds(p, x):
         return Outcome(kind, label, MET, shown, f"{what} {shown}，{rule}")
     side, amount = compare.gap(p, x)
@@ -205,8 +201,10 @@ def _unknown(kind, label, missing: str) -> Outcome:
     return Outcome(kind, label, UNKNOWN, "—", f"{missing}，暂无法判断", missing)
 
 
-def evaluate(kind: str, p: Mapping, firm: FirmRecord, on: dt.date) -> Outcome:
-    label = describe(kind, p, on)
+def evaluate(kind: str, p: Mapping, firm: FirmRecord, on: dt.date, label: str = "") -> Outcome:
+    """`label` is the condition's wording on `on` when the caller has it already (it is the same for every
+    firm screened)."""
+    label = label or describe(kind, p, on)
     if kind == "qualification":
         return _qualification(p, firm, on, label)
     if kind == "fact":

@@ -40,6 +40,8 @@ def _tell(batch: AwardBatch, awards, title: str, body: str = "") -> None:
     for u in User.objects.filter(organisation_id__in=orgs, role=Role.ENTERPRISE, is_active=True):
         users.setdefault(u.organisation_id, []).append(u)
     for award in awards:
+        if award.organisation_id not in users:
+            continue
         notify(
             users=users.get(award.organisation_id, []),
             kind="policies.award",

@@ -7,6 +7,7 @@ and for one firm when its records change (`match_firm`, hooked in apps.py).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -29,11 +30,10 @@ def _store(items: Sequence[matching.CompiledItem], orgs, on: dt.date) -> dict[st
     tally = dict.fromkeys(rules.VERDICT_LABELS, 0)
     now = timezone.now()
     records = matching.load_records(orgs, on, items)
+    stored = Match.objects.filter(organisation__in=orgs, item_id__in=[i.pk for i in items])
     before = {
-        (m["organisation_id"], m["item_id"]): m["verdict"]
-        for m in Match.objects.filter(organisation__in=orgs, item_id__in=[i.pk for i in items]).values(
-            "organisation_id", "item_id", "verdict"
-        )
+        (m["organisation_id"], m["item_id"]): (m["verdict"], m["digest"])
+        for m in stored.values("organisation_id", "item_id", "verdict", "digest")
     }
     rows, news = [], []
     for org, firm in zip(orgs, records, strict=True):
@@ -42,6 +42,12 @@ def _store(items: Sequence[matching.CompiledItem], orgs, on: dt.date) -> dict[st
                 continue
             v = item.evaluate(firm, on)
             tally[v.verdict] += 1
+            old_verdict, old_digest = before.get((org.pk, item.pk), (None, None))
+            digest = _digest(item.policy_version, v)
+            if v.verdict in NOTIFIED and old_verdict != v.verdict:
+                news.append((org, item, v))
+            if digest == old_digest:
+                continue
             rows.append(
                 Match(
                     organisation=org,
@@ -51,12 +57,12 @@ def _store(items: Sequence[matching.CompiledItem], orgs, on: dt.date) -> dict[st
                     amount=v.amount,
                     summary=v.summary[:300],
                     explanation=v.to_dict(),
+                    digest=digest,
                     as_of=on,
                     computed_at=now,
                 )
             )
-            if v.verdict in NOTIFIED and before.get((org.pk, item.pk)) != v.verdict:
-                news.append((org, item, v))
+    stored.update(as_of=on, computed_at=now)
     Match.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -67,6 +73,7 @@ def _store(items: Sequence[matching.CompiledItem], orgs, on: dt.date) -> dict[st
             "amount",
             "summary",
             "explanation",
+            "digest",
             "as_of",
             "computed_at",
         ],
@@ -74,6 +81,14 @@ def _store(items: Sequence[matching.CompiledItem], orgs, on: dt.date) -> dict[st
     )
     _tell(news)
     return tally
+
+
+def _digest(version: int, v: rules.ItemVerdict) -> str:
+    text = "\x1f".join(
+        [str(version), v.verdict, str(v.amount), v.summary, v.amount_text]
+        + [f"{o.status}\x1e{o.label}\x1e{o.value}\x1e{o.explanation}\x1e{o.missing}" for o in v.outcomes]
+    )
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def _tell(news) -> None:
@@ -86,6 +101,8 @@ def _tell(news) -> None:
         users.setdefault(u.organisation_id, []).append(u)
     url = reverse("policies:mine")
     for org, item, v in news:
+        if org.pk not in users:  # a firm without an account has no one to tell
+            continue
         what = "符合" if v.verdict == rules.ELIGIBLE else "接近符合"
         notify(
             users=users.get(org.pk, []),

@@ -50,7 +50,7 @@ def _sweep(items, records, on, condition: Condition, values: list[Decimal]) -> l
             rules.Spec(s.kind, {**s.params, "value": str(value)}) if n == condition.position - 1 else s
             for n, s in enumerate(item.specs)
         )
-        moved = matching.CompiledItem(**{**item.__dict__, "specs": specs})
+        moved = matching.CompiledItem(**{**item.__dict__, "specs": specs, "labels": {}})
         eligible, cost = 0, Decimal(0)
         for firm in records:
             if moved.applies_to(firm):
