@@ -108,6 +108,7 @@ def test_policy_from_page_to_paid_award(browser, live_server, screenshot_dir, se
     page.goto(f"{live_server.url}/policies/")
     page.get_by_role("link", name="研发投入后补助").click()
     page.get_by_role("link", name="生成兑现名单").click()
+    page.select_option("select[name=budget_line]", index=1)
     _click(page, "保存")
     assert "请另一名工作人员审核" in page.inner_text("body")
     batch = AwardBatch.objects.get()

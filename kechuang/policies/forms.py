@@ -212,7 +212,7 @@ class SimulateForm(forms.Form):
 class BatchForm(forms.Form):
     period = forms.IntegerField(label="兑现年度", min_value=2000, max_value=2100)
     as_of = forms.DateField(label="名单截止日期", widget=DATE)
-    budget_line = forms.ModelChoiceField(label="资金预算", queryset=None)
+    budget_line = forms.ModelChoiceField(label="资金预算", queryset=None, empty_label="（请选择）")
     publicity_days = forms.IntegerField(label="公示工作日数", min_value=1, max_value=30, initial=5)
 
     def __init__(self, *args, lines, **kwargs):

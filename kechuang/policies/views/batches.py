@@ -54,7 +54,11 @@ def simulate_page(request, pk: int):
         else:
             return redirect("policies:simulation_detail", pk=sim.pk)
     return form_page(
-        request, form, f"政策模拟：{policy}", reverse("policies:policy_detail", args=[policy.pk])
+        request,
+        form,
+        f"政策模拟：{policy}",
+        reverse("policies:policy_detail", args=[policy.pk]),
+        submit_label="开始模拟",
     )
 
 
