@@ -1,4 +1,4 @@
-"""Benchmark 8: policy matching (政策找企业) — every firm of a city and of the province against 20 policies.
+"""Benchmark 9: policy matching (政策找企业) — every firm of a city and of the province against 20 policies.
 
     python bench/bench_policies.py
 
@@ -165,7 +165,7 @@ def main() -> int:
         assert verdicts == firms * POLICIES, (verdicts, firms)
         common.report(
             common.Result(
-                "8 policies",
+                "9 policies",
                 f"{label} ({firms} firms × {POLICIES} policies)",
                 f"{verdicts / elapsed:.0f} verdicts/s ({elapsed:.1f} s; eligible {result['eligible']}, "
                 f"near {result['near']})",
