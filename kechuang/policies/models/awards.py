@@ -88,6 +88,11 @@ class AwardBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.item}（{self.period}年度）"
 
+    @property
+    def is_published(self) -> bool:
+        """In or after its 公示: the list is public."""
+        return self.status in (self.Status.PUBLICITY, self.Status.PAYING, self.Status.PAID)
+
 
 class Award(models.Model):
     """One firm's award in a batch, with the evidence it was listed on. Never paid twice for the same item

@@ -82,6 +82,11 @@ class Policy(models.Model):
     def region(self):
         return self.document.region
 
+    @property
+    def is_published(self) -> bool:
+        """In force: readable by anyone (the public policy library)."""
+        return self.status == self.Status.ACTIVE
+
 
 class PolicyItem(models.Model):
     """One 条款 of a policy: who qualifies (its conditions), what they get (benefit) and how it is delivered."""

@@ -130,7 +130,12 @@ def run_match(*, region_path: str = "", on: dt.date, progress=None) -> dict:
             firms += len(chunk)
             if progress:
                 progress(firms)
-    return {"firms": firms, "items": len(items), **tally}
+    result = {"firms": firms, "items": len(items), **tally}
+    with transaction.atomic():
+        audit.record(
+            actor=None, action="policies.match_run", changes={"region": region_path, "on": on, **result}
+        )
+    return result
 
 
 def match_firm(*, organisation_id: int, on: dt.date) -> dict:

@@ -15,9 +15,17 @@ from kechuang.programmes.services.publicity import new_receipt
 
 @transaction.atomic
 def objection_submit(
-    *, batch: AwardBatch, name: str, contact: str, reason: str, award: Award | None = None, now=None
+    *,
+    actor=None,
+    batch: AwardBatch,
+    name: str,
+    contact: str,
+    reason: str,
+    award: Award | None = None,
+    now=None,
 ):
-    """A public, real-name objection within the 公示 period; `now` is the business clock (default: now)."""
+    """A public, real-name objection within the 公示 period. `actor` is the signed-in user when there is one
+    (the public need not sign in); `now` is the business clock (default: now)."""
     now = now or dates.now()
     today = timezone.localdate(now)
     if batch.status != AwardBatch.Status.PUBLICITY or not (
@@ -42,7 +50,7 @@ def objection_submit(
         reason=reason.strip(),
         submitted_at=now,
     )
-    audit.record(actor=None, action="policies.objection_submit", obj=objection, changes={"batch": batch.pk})
+    audit.record(actor=actor, action="policies.objection_submit", obj=objection, changes={"batch": batch.pk})
     return objection
 
 

@@ -128,13 +128,19 @@ def batch_detail(request, pk: int):
     return render(request, "policies/batch_detail.html", context)
 
 
-ACTIONS = {
-    "approve": lambda user, batch, today: services.batch_approve(actor=user, batch=batch),
-    "publicity": lambda user, batch, today: services.publicity_open(actor=user, batch=batch, starts_on=today),
-    "pay_request": lambda user, batch, today: services.pay_request(actor=user, batch=batch, on=today),
-    "pay_approve": lambda user, batch, today: services.pay_approve(actor=user, batch=batch, on=today),
-    "pay_confirm": lambda user, batch, today: services.pay_confirm(actor=user, batch=batch, on=today),
-}
+def _run(action: str, user, batch, today) -> None:
+    if action == "approve":
+        services.batch_approve(actor=user, batch=batch)
+    elif action == "publicity":
+        services.publicity_open(actor=user, batch=batch, starts_on=today)
+    elif action == "pay_request":
+        services.pay_request(actor=user, batch=batch, on=today)
+    elif action == "pay_approve":
+        services.pay_approve(actor=user, batch=batch, on=today)
+    else:
+        services.pay_confirm(actor=user, batch=batch, on=today)
+
+
 DONE = {
     "approve": "名单已审核。",
     "publicity": "公示已发布，企业已收到通知。",
@@ -148,10 +154,10 @@ DONE = {
 @require_POST
 def batch_action(request, pk: int, action: str):
     batch = get_object_or_404_for(permissions.batches, request.user, "view", pk=pk)
-    if action not in ACTIONS:
+    if action not in DONE:
         raise PermissionDenied
     try:
-        ACTIONS[action](request.user, batch, dates.today())
+        _run(action, request.user, batch, dates.today())
     except (ValidationError, PermissionDenied) as exc:
         for message in getattr(exc, "messages", None) or [str(exc) or "无权办理此操作。"]:
             messages.error(request, message)

@@ -88,7 +88,8 @@ def batch_public(request, pk: int):
     form = ObjectionForm(request.POST or None, awards=awards)
     if request.method == "POST" and form.is_valid():
         try:
-            objection = objections.objection_submit(batch=batch, **form.cleaned_data)
+            actor = request.user if request.user.is_authenticated else None
+            objection = objections.objection_submit(actor=actor, batch=batch, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
