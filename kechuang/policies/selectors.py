@@ -49,9 +49,10 @@ def firm_matches(user) -> QuerySet[Match]:
 
 
 def firm_awards(user) -> QuerySet[Award]:
+    """The firm's awards once their list is public (a list still being checked is not yet news)."""
     return (
         permissions.awards.queryset(user, "view")
-        .exclude(batch__status=AwardBatch.Status.DRAFT)
+        .filter(batch__in=AwardBatch.objects.filter(permissions.public_batches()))  # from its 公示 on
         .select_related("batch", "batch__item", "batch__item__policy")
         .order_by("-period", "-pk")
     )
