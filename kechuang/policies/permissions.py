@@ -3,7 +3,7 @@
 * Bureau staff: build, simulate, publish and match the policies of their region (and read those of the
   bureaus above them); run award batches of their region's policies; four eyes on approval and payment.
 * Leadership: read and export in their region.
-* Enterprise users: their own firm's matches and awards.
+* Enterprise users: their own firm's matches and awards; they confirm a 快申快享 item they qualify for.
 * The public (no login): published (active) policies and the 公示 of award batches (`public_*`).
 """
 
@@ -44,12 +44,21 @@ class MatchPolicy(RegionScopedPolicy):
     region_path = "organisation__region__"
     organisation_field = "organisation"
     staff_actions = frozenset({"view", "export"})
+    enterprise_actions = frozenset({"view", "confirm"})
 
     @property
     def model(self):
         from kechuang.policies.models import Match
 
         return Match
+
+    def rule(self, user, action):
+        q = super().rule(user, action)
+        if (
+            action == "confirm" and q is not None
+        ):  # 快申快享: the firm's own eligible verdict of a policy in force
+            return q & Q(verdict="eligible", item__delivery="quick", item__policy__status="active")
+        return q
 
 
 class BatchPolicy(RegionScopedPolicy):

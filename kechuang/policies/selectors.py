@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from kechuang.policies import permissions
-from kechuang.policies.models import Award, AwardBatch, Match, Policy, PolicyDocument, PolicyItem
+from kechuang.policies.models import (
+    Award,
+    AwardBatch,
+    Confirmation,
+    Match,
+    Policy,
+    PolicyDocument,
+    PolicyItem,
+)
 
 
 def documents_for(user) -> QuerySet[PolicyDocument]:
@@ -77,3 +85,14 @@ def public_batches() -> QuerySet[AwardBatch]:
 
 def listed_awards(batch: AwardBatch) -> QuerySet[Award]:
     return batch.awards.filter(~Q(status=Award.Status.WITHDRAWN)).select_related("organisation")
+
+
+def firm_confirmed(user, year: int) -> set[str]:
+    """Item keys the firm confirmed (快申快享) for `year`."""
+    if not permissions.is_firm(user):
+        return set()
+    return set(
+        Confirmation.objects.filter(organisation_id=user.organisation_id, period=year).values_list(
+            "item_key", flat=True
+        )
+    )

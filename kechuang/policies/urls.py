@@ -23,6 +23,7 @@ urlpatterns = [
     path("awards/<int:pk>/withdraw/", batches.award_withdraw, name="award_withdraw"),
     path("objections/<int:pk>/answer/", batches.objection_answer, name="objection_answer"),
     path("mine/", public.mine, name="mine"),
+    path("matches/<int:pk>/confirm/", public.quick_confirm, name="quick_confirm"),
     # Public (no login): the policy library, the calculator, award lists in 公示.
     path("library/", public.library, name="library"),
     path("library/<int:pk>/", public.library_detail, name="library_detail"),

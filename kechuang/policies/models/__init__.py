@@ -1,4 +1,4 @@
-from kechuang.policies.models.awards import VERDICTS, Award, AwardBatch, AwardObjection, Match
+from kechuang.policies.models.awards import VERDICTS, Award, AwardBatch, AwardObjection, Confirmation, Match
 from kechuang.policies.models.policies import Condition, Policy, PolicyDocument, PolicyItem, Simulation
 
 __all__ = [
@@ -7,6 +7,7 @@ __all__ = [
     "AwardBatch",
     "AwardObjection",
     "Condition",
+    "Confirmation",
     "Match",
     "Policy",
     "PolicyDocument",

@@ -42,6 +42,33 @@ class Match(models.Model):
         return f"{self.organisation} · {self.item} · {self.get_verdict_display()}"
 
 
+class Confirmation(models.Model):
+    """快申快享: the firm's short confirmation that it wants an item it qualifies for, for one period; only
+    confirmed firms are listed in that item's award batch."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", models.CASCADE, related_name="+", verbose_name="企业"
+    )
+    item = models.ForeignKey(PolicyItem, models.PROTECT, related_name="confirmations", verbose_name="条款")
+    item_key = models.SlugField(max_length=40)
+    period = models.PositiveSmallIntegerField("兑现年度")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField()
+    verdict = models.JSONField("确认时的评价", default=dict)
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        verbose_name = verbose_name_plural = "快申快享确认"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item_key", "period", "organisation"], name="confirm_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.item_key} · {self.period}"
+
+
 class AwardBatch(models.Model):
     """A 免申即享 batch: the item's eligible firms frozen on a date, approved by a second person, publicised
     for N working days, then paid through the funds ledger (`kechuang.vouchers`)."""

@@ -21,7 +21,7 @@ from kechuang.core.roles import Role
 from kechuang.core.workdays import add_working_days
 from kechuang.notifications.services import notify
 from kechuang.policies import matching, permissions, rules
-from kechuang.policies.models import Award, AwardBatch, Policy, PolicyItem
+from kechuang.policies.models import Award, AwardBatch, Confirmation, Policy, PolicyItem
 from kechuang.vouchers.models import Allocation, Instalment
 from kechuang.vouchers.services import funds
 
@@ -67,13 +67,14 @@ def _scaled(amounts: dict[int, Decimal], budget: Decimal | None) -> tuple[dict[i
 def batch_create(
     *, actor, item: PolicyItem, period: int, as_of: dt.date, budget_line, publicity_days: int = 5
 ):
-    """Freeze the item's eligible firms on `as_of`, each with its evidence, amounts by the item's formula."""
+    """Freeze the item's eligible firms on `as_of` (for 快申快享, those that confirmed), each with its evidence,
+    amounts by the item's formula."""
     if not permissions.batches.allows_create(actor) or not permissions.policies.allows(
         actor, "change", item.policy
     ):
         raise PermissionDenied("无权为该政策生成兑现批次。")
-    if item.delivery != PolicyItem.Delivery.AUTOMATIC:
-        raise ValidationError("只有“免申即享”条款可以直接生成兑现名单。")
+    if item.delivery == PolicyItem.Delivery.CALL:
+        raise ValidationError("“申报评审”条款按申报批次办理，不能直接生成兑现名单。")
     if item.policy.status != Policy.Status.ACTIVE:
         raise ValidationError("政策未施行，不能兑现。")
     if not item.policy.document.region.path.startswith(budget_line.region.path):
@@ -85,7 +86,11 @@ def batch_create(
         .values_list("organisation_id", flat=True)
     )
     found: dict[int, tuple] = {}
-    for chunk in matching.keyset(matching.firms(compiled.region_path), 500):
+    firms = matching.firms(compiled.region_path)
+    if item.delivery == PolicyItem.Delivery.QUICK:  # 快申快享: only firms that confirmed for the period
+        confirmed = Confirmation.objects.filter(item_key=item.key, period=period).values("organisation_id")
+        firms = firms.filter(pk__in=confirmed)
+    for chunk in matching.keyset(firms, 500):
         for org, firm in zip(chunk, matching.load_records(chunk, as_of, [compiled]), strict=True):
             v = compiled.evaluate(firm, as_of)
             if v.verdict == rules.ELIGIBLE and v.amount and org.pk not in taken:

@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from kechuang.core import dates
 from kechuang.core.models import Organisation, Region
+from kechuang.core.permissions import get_object_or_404_for
 from kechuang.policies import matching, permissions, rules, selectors
 from kechuang.policies.forms import CalculatorForm, ObjectionForm
-from kechuang.policies.services import objections
+from kechuang.policies.services import confirmations, objections
 from kechuang.policies.views.staff import apply_errors
 
 
@@ -108,5 +110,23 @@ def mine(request):
         raise PermissionDenied
     rows = selectors.firm_matches(request.user)
     groups = [(v, label, [m for m in rows if m.verdict == v]) for v, label in rules.VERDICT_LABELS.items()]
-    context = {"groups": groups, "awards": selectors.firm_awards(request.user)}
+    context = {
+        "groups": groups,
+        "awards": selectors.firm_awards(request.user),
+        "confirmed": selectors.firm_confirmed(request.user, dates.today().year),
+    }
     return render(request, "policies/mine.html", context)
+
+
+@login_required
+@require_POST
+def quick_confirm(request, pk: int):
+    match = get_object_or_404_for(permissions.matches, request.user, "view", pk=pk)
+    try:
+        confirmations.quick_confirm(actor=request.user, match=match, on=dates.today())
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已确认申请“{match.item.title}”，区科技局核实后兑现，进度将通知贵企业。")
+    return redirect("policies:mine")
