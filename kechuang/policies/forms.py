@@ -23,6 +23,8 @@ EDGE = [("1", "含"), ("0", "不含")]
 
 
 class DocumentForm(forms.ModelForm):
+    original = forms.FileField(label="原文附件", required=False, help_text="政策文件原文（PDF、Word 或图片）")
+
     class Meta:
         model = PolicyDocument
         fields = ["title", "number", "issuer", "issued_on", "effective_from", "effective_until"]

@@ -14,6 +14,11 @@ TODAY = dt.date(2020, 11, 30)
 
 
 @pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def _today(settings):
     settings.KECHUANG = {**settings.KECHUANG, "AS_OF": TODAY}
 

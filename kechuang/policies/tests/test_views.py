@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kechuang.core.tests.factories import UserFactory
@@ -28,6 +29,9 @@ def test_staff_build_a_policy_on_the_pages(client, staff, district):
             "issuer": "周村区科学技术局",
             "issued_on": "2020-02-01",
             "effective_from": "2020-02-01",
+            "original": SimpleUploadedFile(
+                "高企认定奖励办法.pdf", b"%PDF-1.4\n% policy\n", "application/pdf"
+            ),
         },
     )
     doc = PolicyDocument.objects.get()
@@ -85,6 +89,7 @@ def test_staff_build_a_policy_on_the_pages(client, staff, district):
     assert Condition.objects.get().params["qual_name"] == "高新技术企业"
     detail = client.get(reverse("policies:policy_detail", args=[policy.pk])).content.decode()
     assert "上一年度（2019年）当年首次认定（入库）为高新技术企业" in detail
+    assert "原文：高企认定奖励办法.pdf" in detail
     client.post(reverse("policies:policy_action", args=[policy.pk, "publish"]))
     policy.refresh_from_db()
     assert policy.status == "active"

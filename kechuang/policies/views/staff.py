@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.core import dates, exports
+from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.policies import permissions, rules, selectors
 from kechuang.policies.forms import KIND_FIELDS, ConditionForm, DocumentForm, ItemForm, PolicyForm
@@ -53,12 +54,21 @@ def policy_list(request):
 def document_create(request):
     if not permissions.documents.allows_create(request.user):
         raise PermissionDenied
-    form = DocumentForm(request.POST or None)
+    form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("original", None)
         try:
-            doc = services.document_create(
-                actor=request.user, region=request.user.region, **form.cleaned_data
-            )
+            with core_services.attachments_atomic():  # a refused document keeps no file
+                if upload:
+                    data["attachment"] = core_services.attachment_store(
+                        actor=request.user,
+                        data=upload.read(),
+                        original_name=upload.name,
+                        kind="policy_document",
+                        region=request.user.region,
+                    )
+                doc = services.document_create(actor=request.user, region=request.user.region, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
