@@ -65,9 +65,6 @@ class PoliciesConfig(AppConfig):
 def _records_changed(sender, instance, **kwargs):
     """A firm's facts, qualifications or profile changed: re-screen it once the change is committed (the
     nightly run catches bulk imports, which send no signal)."""
-    from django.db import transaction
+    from kechuang.policies.tasks import rematch_after_commit
 
-    from kechuang.policies.tasks import match_organisation
-
-    org_id = instance.organisation_id
-    transaction.on_commit(lambda: match_organisation.enqueue(org_id))
+    rematch_after_commit(instance.organisation_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -52,8 +53,31 @@ def match_region(job_id: int) -> str:
 
 
 @task()
-def match_organisation(organisation_id: int) -> str:
-    from kechuang.policies.services.matching import match_firm
+def match_organisations(organisation_ids: list[int]) -> str:
+    from kechuang.policies.services.matching import match_firms
 
-    tally = match_firm(organisation_id=organisation_id, on=dates.today())
+    tally = match_firms(organisation_ids=organisation_ids, on=dates.today())
     return f"{sum(tally.values())} verdicts"
+
+
+_pending: set[int] = set()
+
+
+def _flush() -> None:
+    ids = sorted(_pending)
+    _pending.clear()
+    if ids:
+        match_organisations.enqueue(ids)
+
+
+def rematch_after_commit(organisation_id: int) -> None:
+    """Queue one re-match per transaction for every firm whose records it changed (a transaction that saves
+    thousands of facts queues one task, not thousands). A rolled-back transaction's firms are forgotten:
+    its callback is gone from the connection, so the next change starts a fresh set."""
+    connection = transaction.get_connection()
+    if not any(func is _flush for _sids, func, _robust in connection.run_on_commit):
+        _pending.clear()
+        _pending.add(organisation_id)
+        transaction.on_commit(_flush)
+        return
+    _pending.add(organisation_id)

@@ -1,7 +1,7 @@
 """Screening every firm against every policy in force; the stored verdicts cite the policy version.
 
 Run nightly (`kechuang policies match`, core.scheduling), by staff from the policy page (a background job),
-and for one firm when its records change (`match_firm`, hooked in apps.py).
+and for the firms whose records a transaction changed (`match_firms`, hooked in apps.py / tasks.py).
 """
 
 from __future__ import annotations
@@ -138,16 +138,17 @@ def run_match(*, region_path: str = "", on: dt.date, progress=None) -> dict:
     return result
 
 
-def match_firm(*, organisation_id: int, on: dt.date) -> dict:
-    """Re-screen one firm (its records just changed)."""
-    org = matching.firms("").filter(pk=organisation_id).first()
-    if org is None:
-        return {}
-    items = matching.active_items(org.region.path if org.region_id else None)
+def match_firms(*, organisation_ids: list[int], on: dt.date) -> dict[str, int]:
+    """Re-screen some firms (their records just changed) against the policies in force."""
+    tally = dict.fromkeys(rules.VERDICT_LABELS, 0)
+    items = matching.active_items()
     if not items:
-        return {}
-    with transaction.atomic():
-        return _store(items, [org], on)
+        return tally
+    for chunk in matching.keyset(matching.firms("").filter(pk__in=organisation_ids), BATCH):
+        with transaction.atomic():
+            for k, n in _store(items, chunk, on).items():
+                tally[k] += n
+    return tally
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from kechuang.notifications.models import Notification
 from kechuang.policies.models import Award, AwardBatch, Match, Policy
 from kechuang.policies.services import awards, objections
 from kechuang.policies.services import policies as services
-from kechuang.policies.services.matching import match_firm, run_match
+from kechuang.policies.services.matching import run_match
 from kechuang.policies.services.simulate import simulate
 from kechuang.vouchers.ledger import ledger_check
 from kechuang.vouchers.models import LedgerEntry
@@ -85,15 +85,26 @@ def test_firm_without_facts_is_data_missing_never_ineligible(staff, district, fi
     assert Match.objects.get(organisation=firm, item=item).verdict == "unknown"
 
 
-def test_record_change_rematches_the_firm(staff, district, firm):
+def test_record_changes_rematch_their_firms_once_per_transaction(
+    staff, district, firm, town, django_capture_on_commit_callbacks
+):
+    from kechuang.core.tests.factories import OrganisationFactory
     from kechuang.statistics.tests.factories import EnterpriseFactFactory
 
     _, item = rd_policy(staff, district)
+    other = OrganisationFactory(region=town)
     run_match(on=TODAY)
-    EnterpriseFactFactory(
-        organisation=firm, year=2019, rd_hnte=D(50), sales_revenue=D(1000), reported_on=dt.date(2020, 3, 1)
-    )
-    match_firm(organisation_id=firm.pk, on=TODAY)
+    assert Match.objects.get(organisation=firm, item=item).verdict == "unknown"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        EnterpriseFactFactory(
+            organisation=firm,
+            year=2019,
+            rd_hnte=D(50),
+            sales_revenue=D(1000),
+            reported_on=dt.date(2020, 3, 1),
+        )
+        EnterpriseFactFactory(organisation=other, year=2018, rd_hnte=D(1), reported_on=dt.date(2020, 3, 1))
+    assert len([c for c in callbacks if c.__name__ == "_flush"]) == 1
     assert Match.objects.get(organisation=firm, item=item).verdict == "eligible"
 
 
