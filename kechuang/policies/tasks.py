@@ -60,24 +60,20 @@ def match_organisations(organisation_ids: list[int]) -> str:
     return f"{sum(tally.values())} verdicts"
 
 
-_pending: set[int] = set()
-
-
-def _flush() -> None:
-    ids = sorted(_pending)
-    _pending.clear()
-    if ids:
-        match_organisations.enqueue(ids)
-
-
 def rematch_after_commit(organisation_id: int) -> None:
     """Queue one re-match per transaction for every firm whose records it changed (a transaction that saves
-    thousands of facts queues one task, not thousands). A rolled-back transaction's firms are forgotten:
-    its callback is gone from the connection, so the next change starts a fresh set."""
+    thousands of facts queues one task, not thousands). The set lives with the connection's pending commit
+    callback: a rolled-back transaction's callback is gone, so the next change starts a fresh set."""
     connection = transaction.get_connection()
-    if not any(func is _flush for _sids, func, _robust in connection.run_on_commit):
-        _pending.clear()
-        _pending.add(organisation_id)
-        transaction.on_commit(_flush)
-        return
-    _pending.add(organisation_id)
+    flush = getattr(connection, "policies_rematch", None)
+    if flush is None or not any(func is flush for _sids, func, _robust in connection.run_on_commit):
+        pending: set[int] = set()
+
+        def flush() -> None:
+            if pending:
+                match_organisations.enqueue(sorted(pending))
+
+        flush.pending = pending
+        connection.policies_rematch = flush
+        transaction.on_commit(flush)
+    flush.pending.add(organisation_id)

@@ -104,7 +104,8 @@ def test_record_changes_rematch_their_firms_once_per_transaction(
             reported_on=dt.date(2020, 3, 1),
         )
         EnterpriseFactFactory(organisation=other, year=2018, rd_hnte=D(1), reported_on=dt.date(2020, 3, 1))
-    assert len([c for c in callbacks if c.__name__ == "_flush"]) == 1
+    rematches = [c for c in callbacks if c.__name__ == "flush"]
+    assert len(rematches) == 1 and rematches[0].pending == {firm.pk, other.pk}
     assert Match.objects.get(organisation=firm, item=item).verdict == "eligible"
 
 
