@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from e2e.conftest import login
+from e2e.test_crawl import _axe_source, _check_page
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,6 +19,13 @@ D = Decimal
 def _click(page, name: str) -> None:
     page.get_by_role("button", name=name).first.click()
     page.wait_for_load_state("networkidle")
+
+
+def _audit(page, found: dict, viewport: str = "desktop") -> None:
+    """The crawl's checks (HTTP, English fragments, phone width, axe serious/critical) on this page."""
+    problems = _check_page(page, page.url, viewport, _axe_source(), [])
+    if problems:
+        found[f"{viewport} {page.url}"] = problems
 
 
 def _as(browser, live_server, username):
@@ -56,6 +64,7 @@ def test_policy_from_page_to_paid_award(browser, live_server, screenshot_dir, se
         booked_on=dt.date(2020, 3, 1),
     )
 
+    found: dict[str, list[str]] = {}
     page = _as(browser, live_server, "pol_staff")
     page.goto(f"{live_server.url}/policies/")
     page.get_by_role("link", name="登记政策文件").click()
@@ -88,6 +97,7 @@ def test_policy_from_page_to_paid_award(browser, live_server, screenshot_dir, se
     body = page.inner_text("body")
     assert "上一年度（2019年）研发费用占销售收入比例不低于4%" in body, body[-800:]
     page.screenshot(path=str(screenshot_dir / "policy-built.png"), full_page=True)
+    _audit(page, found)
 
     page.get_by_role("link", name="模拟测算").click()
     page.select_option("select[name=condition]", index=1)
@@ -96,6 +106,7 @@ def test_policy_from_page_to_paid_award(browser, live_server, screenshot_dir, se
     body = page.inner_text("body")
     assert "阈值变动测算" in body and "符合 1 家" in body, body[-1200:]
     page.screenshot(path=str(screenshot_dir / "policy-simulation.png"), full_page=True)
+    _audit(page, found)
     page.get_by_role("link", name="返回政策").click()
     _click(page, "发布施行")
     assert Policy.objects.get().status == "active"
@@ -129,6 +140,7 @@ def test_policy_from_page_to_paid_award(browser, live_server, screenshot_dir, se
     _click(page, "确认拨付")
     assert "已兑现" in page.inner_text("main"), page.inner_text("main")[-800:]
     page.screenshot(path=str(screenshot_dir / "policy-batch-paid.png"), full_page=True)
+    _audit(page, found)
     paid = LedgerEntry.objects.filter(kind="instalment").count()
     from kechuang.policies.services import awards
 
@@ -141,3 +153,13 @@ def test_policy_from_page_to_paid_award(browser, live_server, screenshot_dir, se
     assert "已拨付" in body and "2019年研发费用占比 4.5%，不低于4%" in body, body[-1200:]
     firm_page.set_viewport_size({"width": 390, "height": 844})
     firm_page.screenshot(path=str(screenshot_dir / "policy-firm-phone.png"), full_page=True)
+    _audit(firm_page, found, "phone")
+    firm_page.goto(f"{live_server.url}/policies/calculator/")
+    _audit(firm_page, found, "phone")
+    visitor = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
+    visitor.goto(f"{live_server.url}/policies/library/")
+    _audit(visitor, found)
+    visitor.goto(f"{live_server.url}/policies/calculator/?manual=1&sales_revenue=1000&rd_hnte=50")
+    assert "符合全部1项条件" in visitor.inner_text("body")
+    _audit(visitor, found)
+    assert not found, found

@@ -113,6 +113,7 @@ class ConditionForm(forms.Form):
         queryset=QualificationKind.objects.filter(is_active=True),
         to_field_name="code",
         required=False,
+        empty_label="（请选择）",
     )
     mode = forms.ChoiceField(label="要求", choices=list(rules.QUAL_MODES.items()), required=False)
     on_date = forms.DateField(label="持有日期", required=False, widget=DATE, help_text="留空为评价当日")
@@ -249,7 +250,9 @@ class ObjectionForm(forms.Form):
 class CalculatorForm(forms.Form):
     """What a visitor tells the 政策计算器 (万元 / 人); blanks stay unknown (数据不足), never zero."""
 
-    town = forms.ModelChoiceField(label="所在镇街", queryset=Region.objects.none(), required=False)
+    town = forms.ModelChoiceField(
+        label="所在镇街", queryset=Region.objects.none(), required=False, empty_label="（不填）"
+    )
     hnte = forms.BooleanField(label="持有有效的高新技术企业证书", required=False)
     tech_sme = forms.BooleanField(label="已入库科技型中小企业", required=False)
     sales_revenue = forms.DecimalField(label="上年销售收入（万元）", required=False, min_value=0)
