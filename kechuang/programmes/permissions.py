@@ -199,6 +199,38 @@ def sees_panel(user, application) -> bool:
     return user.role in (Role.STAFF, Role.LEADER) and applications.allows(user, "view", application)
 
 
+def may_decide(user, application) -> bool:
+    """The 决定 form: the staff of the call's region (who may also take the application's other steps)."""
+    return user.role == Role.STAFF and applications.allows(user, "decide", application)
+
+
+def sees_letter(user, application) -> bool:
+    """The decision letter (立项通知/不予立项通知): the applicant it is addressed to, and the call's staff and
+    leaders; never the experts (who may view the application they reviewed)."""
+    if user.role not in (Role.STAFF, Role.LEADER, Role.ENTERPRISE):
+        return False
+    return applications.allows(user, "view", application)
+
+
+def may_export_call(user, call) -> bool:
+    """A call's applications and decisions as xlsx: its bureau's staff and leaders."""
+    return user.role in (Role.STAFF, Role.LEADER) and calls.allows(user, "view", call)
+
+
+def may_manage_call(user, call) -> bool:
+    """Edit, extend or close a call, and its guide documents: the staff of its region."""
+    return user.role == Role.STAFF and calls.allows(user, "change", call)
+
+
+def sees_call_admin(user) -> bool:
+    """The staff list of calls (firms see open calls on their own page and on the portal)."""
+    return user.role in (Role.STAFF, Role.LEADER)
+
+
+def may_create_call(user) -> bool:
+    return user.role == Role.STAFF and calls.may(user, "create")
+
+
 applications = ApplicationPolicy()
 experts = ExpertPolicy()
 programme_types = ProgrammeTypePolicy()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kechuang.core import audit, dates
 from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
-from kechuang.programmes import permissions, precheck, rules
+from kechuang.programmes import form_rules, permissions, precheck, rules
 from kechuang.programmes.models import (
     Application,
     ApplicationVersion,
@@ -94,8 +94,9 @@ def application_save_draft(
     errors = rules.validate_form_data(schema, data, complete=False)
     if errors:
         raise ValidationError(errors)
+    routed = form_rules.routed_values(schema, data)  # the technical field the draw matches, from the form
     with transaction.atomic():
-        before = {"title": application.title, "data": application.data}
+        before = {"title": application.title, "data": application.data, "field_code": application.field_code}
         updated = Application.objects.filter(
             pk=application.pk, version=expected_version, status__in=rules.EDITABLE_STATUSES
         ).update(
@@ -103,6 +104,7 @@ def application_save_draft(
             title=title or application.title,
             version=expected_version + 1,
             updated_at=dates.now(),
+            **routed,
         )
         if not updated:
             raise StaleObject()
@@ -111,7 +113,10 @@ def application_save_draft(
             actor=actor,
             action="application.save_draft",
             obj=application,
-            changes=audit.diff(before, {"title": application.title, "data": application.data}),
+            changes=audit.diff(
+                before,
+                {"title": application.title, "data": application.data, "field_code": application.field_code},
+            ),
         )
     return application
 

@@ -15,7 +15,7 @@ from kechuang.core import dates, files
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.roles import Role
-from kechuang.programmes import permissions, precheck, replacement, rules, selectors, services
+from kechuang.programmes import form_rules, permissions, precheck, replacement, rules, selectors, services
 from kechuang.programmes.expert_forms import ReasonForm as RecuseForm
 from kechuang.programmes.forms import ApplicationDataForm, ReasonForm
 from kechuang.programmes.views.common import S, _fail
@@ -124,6 +124,9 @@ def _store_uploads(request, app, schema) -> dict[str, list[str]]:
                 original_name=upload.name,
                 kind=f["key"],
                 organisation=app.organisation,
+                allowed=form_rules.slot_types(f),
+                max_bytes=f["max_mb"] * 1024 * 1024 if f.get("max_mb") else None,
+                label=f["label"],
             )
             uids[f["key"]] = [str(attachment.uid)]
     return uids
@@ -189,6 +192,8 @@ def application_detail(request, pk: int):
         "reason_form": ReasonForm(),
         "panel": selectors.panel(app) if sees_panel and hasattr(app, "draw") else None,
         "recuse_form": RecuseForm(),
+        "may_decide": permissions.may_decide(request.user, app),
+        "sees_letter": permissions.sees_letter(request.user, app),
         **_precheck_context(app),
     }
     if context["draw"]:
@@ -231,16 +236,7 @@ def application_action(request, pk: int, action: str):
     app = get_object_or_404_for(permissions.applications, request.user, "view", pk=pk)
     reason = request.POST.get("reason", "")
     try:
-        if action in ("approve", "decide_reject"):
-            number = request.POST.get("certificate_number", "").strip()
-            services.application_decide(
-                actor=request.user,
-                application=app,
-                approve=action == "approve",
-                reason=reason,
-                outcome_data={"number": number} if number else None,
-            )
-        elif action == "draw":
+        if action == "draw":
             services.review_draw(actor=request.user, application=app)
         elif action in ACTIONS:
             services.application_transition(

@@ -75,6 +75,10 @@ def call_detail(request, pk: int):
             "publicities": call.publicities.all(),
             "publicity_form": PublicityForm(candidates=candidates, initial={"starts_on": dates.today()}),
             "may_change": permissions.calls.allows(request.user, "change", call),
+            "may_manage": permissions.may_manage_call(request.user, call),
+            "may_export": permissions.may_export_call(request.user, call),
+            "guides": call.guides.all(),
+            "n_approved": call.applications.filter(status=S.APPROVED).count(),
         },
     )
 
