@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kechuang.core.permissions import BureauConfigPolicy, RegionScopedPolicy, region_rule
-from kechuang.core.roles import Role
+from kechuang.core.permissions import (
+    BureauConfigPolicy,
+    RegionScopedPolicy,
+    is_bureau_staff,
+    is_bureau_user,
+    is_firm_user,
+    region_rule,
+)
 
 
 class PolicyPolicy(BureauConfigPolicy):
@@ -88,7 +94,7 @@ class BatchPolicy(RegionScopedPolicy):
         return q
 
     def allows_create(self, user, **context) -> bool:
-        return bool(user.is_authenticated and user.role == Role.STAFF and user.region_id)
+        return is_bureau_staff(user)
 
 
 class AwardPolicy(RegionScopedPolicy):
@@ -105,11 +111,12 @@ class AwardPolicy(RegionScopedPolicy):
 
 def is_bureau(user) -> bool:
     """Staff and leaders see the bureau's pages (lists, results); others get the firm's or the public's."""
-    return bool(user and user.is_authenticated and user.role in (Role.STAFF, Role.LEADER) and user.region_id)
+    return bool(user) and is_bureau_user(user)
 
 
 def is_firm(user) -> bool:
-    return bool(user and user.is_authenticated and user.role == Role.ENTERPRISE and user.organisation_id)
+    """An enterprise account with its firm: the firm's page, its own records in the calculator."""
+    return bool(user) and is_firm_user(user) and bool(user.organisation_id)
 
 
 def firms_in_scope(user) -> Q | None:
