@@ -301,6 +301,11 @@ def is_firm_user(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.role == Role.ENTERPRISE)
 
 
+def is_expert_account(user) -> bool:
+    """An 评审专家 account (reviews what it is drawn to; its own expert page)."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.EXPERT)
+
+
 def may_see_build_details(user) -> bool:
     """`/version` in full (package versions, commit, pending migrations): the instance's system
     administrator; everyone else, anonymous callers included, sees only the opaque build id."""

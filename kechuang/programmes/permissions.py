@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.core.permissions import BureauConfigPolicy, Policy, RegionScopedPolicy, region_rule
+from kechuang.core.permissions import (  # noqa: F401  is_expert_account: the programme pages ask it here
+    BureauConfigPolicy,
+    Policy,
+    RegionScopedPolicy,
+    is_expert_account,
+    region_rule,
+)
 from kechuang.core.roles import Role
 
 
@@ -182,11 +188,6 @@ def sees_all_scores(user, application) -> bool:
     if user.role == Role.EXPERT and application.call.programme.shows_other_scores:
         return applications.allows(user, "review", application)
     return False
-
-
-def is_expert_account(user) -> bool:
-    """An 评审专家 account (its own expert page, even before or after its pool record)."""
-    return user.role == Role.EXPERT
 
 
 def sees_own_scores_only(user) -> bool:

@@ -48,9 +48,31 @@
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); focusableScrollers(document); });
-  document.addEventListener("htmx:afterSettle", function (event) {
-    renderCharts(event.target);
-    focusableScrollers(event.target);
-  });
+  // A drop-down with many entries (firms, experts, towns …) gets a search box: type part of a name or a code.
+  // Opt out with data-kc-plain; opt in below the threshold with data-kc-search.
+  var SEARCH_FROM = 20;
+  function searchableSelects(root) {
+    if (typeof window.TomSelect === "undefined") { return; }
+    root.querySelectorAll("select").forEach(function (el) {
+      if (el.tomselect || el.hasAttribute("data-kc-plain")) { return; }
+      if (el.options.length < SEARCH_FROM && !el.hasAttribute("data-kc-search")) { return; }
+      var plugins = el.multiple ? ["remove_button"] : [];
+      if (!el.required && !el.multiple) { plugins.push("clear_button"); }  // back to "none" on an optional field
+      new window.TomSelect(el, {
+        maxOptions: null,
+        allowEmptyOption: false,  // the blank option's text ("－请选择－") becomes the placeholder
+        plugins: plugins,
+        render: {
+          no_results: function () { return '<div class="no-results">无匹配项</div>'; },
+        },
+      });
+    });
+  }
+  function enhance(root) {
+    renderCharts(root);
+    focusableScrollers(root);
+    searchableSelects(root);
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target); });
 })();

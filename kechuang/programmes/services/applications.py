@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from kechuang.core import audit, dates
+from kechuang.core.permissions import is_firm_user
 from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.programmes import form_rules, permissions, precheck, rules
@@ -30,7 +31,7 @@ def _applicant_may(actor, application: Application) -> bool:
     if actor is None or not getattr(actor, "pk", None):
         return False
     if application.organisation_id:
-        return actor.role == Role.ENTERPRISE and actor.organisation_id == application.organisation_id
+        return is_firm_user(actor) and actor.organisation_id == application.organisation_id
     return actor.pk == application.created_by_id
 
 
@@ -43,11 +44,7 @@ def application_create(
         raise ValidationError(
             f"“{call}”已于{timezone.localtime(call.closes_at):%Y年%m月%d日 %H:%M}截止申报。"
         )
-    if (
-        actor.role == Role.ENTERPRISE
-        and organisation is not None
-        and organisation.pk != actor.organisation_id
-    ):
+    if is_firm_user(actor) and organisation is not None and organisation.pk != actor.organisation_id:
         raise ValidationError("只能以本单位名义申报。")
     application = Application(
         call=call,

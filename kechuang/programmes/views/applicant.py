@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import dates, files
 from kechuang.core import services as core_services
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_firm_user
 from kechuang.programmes import form_rules, permissions, precheck, replacement, rules, selectors, services
 from kechuang.programmes.expert_forms import ReasonForm as RecuseForm
 from kechuang.programmes.forms import ApplicationDataForm, ReasonForm
@@ -23,7 +22,7 @@ from kechuang.programmes.views.common import S, _fail
 
 @login_required
 def my_applications(request):
-    if request.user.role != Role.ENTERPRISE:
+    if not is_firm_user(request.user):
         raise PermissionDenied
     apps = selectors.applications_for(request.user).order_by("-created_at")
     return render(
@@ -184,7 +183,7 @@ def application_detail(request, pk: int):
         "changes": app.status_changes.select_related("actor"),
         "checklist": rules.checklist(programme.form_schema, app.data),
         "is_staff": permissions.applications.allows(request.user, "check", app),
-        "is_applicant": request.user.role == Role.ENTERPRISE,
+        "is_applicant": is_firm_user(request.user),
         "steps": rules.page_steps(programme.type.transition_key, app.status),
         "scores": _labelled(selectors.scores_visible_to(request.user, app), programme.scoring_sheet),
         "summary": selectors.score_summary_for(request.user, app),
@@ -193,6 +192,7 @@ def application_detail(request, pk: int):
         "panel": selectors.panel(app) if sees_panel and hasattr(app, "draw") else None,
         "recuse_form": RecuseForm(),
         "may_decide": permissions.may_decide(request.user, app),
+        "may_resolve_objections": permissions.objections.may(request.user, "resolve"),
         "sees_letter": permissions.sees_letter(request.user, app),
         **_precheck_context(app),
     }
