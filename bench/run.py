@@ -129,7 +129,7 @@ def main() -> int:
     env["KC_BENCH_SCALE"] = args.scale
     env.setdefault("DATABASE_URL", f"sqlite:///{common.DEFAULT_SQLITE}")
     os.environ.update(env)
-    only = set(args.only.split(",")) if args.only else set("1234567")
+    only = set(args.only.split(",")) if args.only else set("12345679")
     start = time.perf_counter()
     ok = True
     if not args.skip_generate:
@@ -143,6 +143,7 @@ def main() -> int:
         ("4", "4 screening", ["bench_eligibility.py"]),
         ("5", "5 http", ["bench_http.py", "--users", str(plan["users"]), "--seconds", str(plan["seconds"])]),
         ("7", "7 summary", ["bench_summary.py"]),
+        ("9", "9 policies", ["bench_policies.py"]),
     ]
     for key, name, argv in runs:
         if key in only:

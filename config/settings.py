@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kechuang.talent",
     "kechuang.cooperation",
     "kechuang.vouchers",
+    "kechuang.policies",
     "kechuang.agritech",
     "kechuang.reports",
     "kechuang.proposals",

@@ -50,6 +50,7 @@ JOBS: tuple[Job, ...] = (
     Job("proposal-reminders", "proposals", ("remind",), daily_at=dt.time(8, 45)),
     Job("notification-digest", "notifications", ("digest",), daily_at=dt.time(7, 30)),
     Job("notification-retry", "notifications", ("retry",), every_minutes=5, pass_as_of=False),
+    Job("policy-match", "policies", ("match",), daily_at=dt.time(1, 30)),
     Job("review-answer-deadlines", "programmes", ("expire",), daily_at=dt.time(7, 30)),
     Job("audit-archive", "audit_archive", (), daily_at=dt.time(2, 0), pass_as_of=False),
     # The sealer takes its own lock (core.sealing): a run that finds another sealer busy skips. The task worker

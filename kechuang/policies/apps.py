@@ -1,0 +1,70 @@
+from django.apps import AppConfig
+
+
+class PoliciesConfig(AppConfig):
+    name = "kechuang.policies"
+    label = "policies"
+    verbose_name = "政策找企业"
+
+    url_prefix = "policies"
+
+    @property
+    def nav(self):
+        from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import Role
+
+        bureau = frozenset({Role.STAFF, Role.LEADER})
+        return (
+            NavItem(
+                "政策找企业",
+                "policies:policy_list",
+                bureau,
+                order=66,
+                description="政策条款、匹配、模拟与免申即享兑现",
+            ),
+            NavItem(
+                "政策找企业",
+                "policies:mine",
+                frozenset({Role.ENTERPRISE}),
+                order=66,
+                description="本企业符合、接近符合的政策及原因",
+            ),
+        )
+
+    @property
+    def public_nav(self):
+        from kechuang.portal.public import PublicSection
+
+        return [
+            PublicSection(
+                "政策库与兑现公示",
+                "policies:library",
+                "施行中的政策条款、适用条件与免申即享兑现公示",
+                order=15,
+            ),
+            PublicSection("政策计算器", "policies:calculator", "填写几项数据，看看能享受哪些政策", order=16),
+        ]
+
+    def ready(self):
+        from kechuang.notifications import kinds
+
+        kinds.register("policies.match", "政策匹配提醒")
+        kinds.register("policies.award", "免申即享兑现进度")
+
+        from django.db.models.signals import post_save
+
+        from kechuang.enterprises.models import EnterpriseProfile, Qualification
+        from kechuang.statistics.models import EnterpriseFact
+
+        for model in (EnterpriseFact, Qualification, EnterpriseProfile):
+            post_save.connect(
+                _records_changed, sender=model, dispatch_uid=f"policies.rematch.{model.__name__}"
+            )
+
+
+def _records_changed(sender, instance, **kwargs):
+    """A firm's facts, qualifications or profile changed: re-screen it once the change is committed (the
+    nightly run catches bulk imports, which send no signal)."""
+    from kechuang.policies.tasks import rematch_after_commit
+
+    rematch_after_commit(instance.organisation_id)

@@ -1,0 +1,1 @@
+"""Writes of the policies app: each a keyword-only service in one transaction, audited."""

@@ -1,0 +1,169 @@
+"""Screening every firm against every policy in force; the stored verdicts cite the policy version.
+
+Run nightly (`kechuang policies match`, core.scheduling), by staff from the policy page (a background job),
+and for the firms whose records a transaction changed (`match_firms`, hooked in apps.py / tasks.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kechuang.accounts.models import User
+from kechuang.core import audit
+from kechuang.core.roles import Role
+from kechuang.notifications.services import notify
+from kechuang.policies import matching, rules
+from kechuang.policies.models import Match
+
+BATCH = 500
+NOTIFIED = (rules.ELIGIBLE, rules.NEAR)
+
+
+def _store(items: Sequence[matching.CompiledItem], orgs, on: dt.date) -> dict[str, int]:
+    """Evaluate one batch of firms and upsert their verdicts; tell firms of newly (nearly) met items."""
+    tally = dict.fromkeys(rules.VERDICT_LABELS, 0)
+    now = timezone.now()
+    records = matching.load_records(orgs, on, items)
+    stored = Match.objects.filter(organisation__in=orgs, item_id__in=[i.pk for i in items])
+    before = {
+        (m["organisation_id"], m["item_id"]): (m["verdict"], m["digest"])
+        for m in stored.values("organisation_id", "item_id", "verdict", "digest")
+    }
+    rows, news = [], []
+    for org, firm in zip(orgs, records, strict=True):
+        for item in items:
+            if not item.applies_to(firm):
+                continue
+            v = item.evaluate(firm, on)
+            tally[v.verdict] += 1
+            old_verdict, old_digest = before.get((org.pk, item.pk), (None, None))
+            digest = _digest(item.policy_version, v)
+            if v.verdict in NOTIFIED and old_verdict != v.verdict:
+                news.append((org, item, v))
+            if digest == old_digest:
+                continue
+            rows.append(
+                Match(
+                    organisation=org,
+                    item_id=item.pk,
+                    policy_version=item.policy_version,
+                    verdict=v.verdict,
+                    amount=v.amount,
+                    summary=v.summary[:300],
+                    explanation=v.to_dict(),
+                    digest=digest,
+                    as_of=on,
+                    computed_at=now,
+                )
+            )
+    stored.update(as_of=on, computed_at=now)
+    Match.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["item", "organisation"],
+        update_fields=[
+            "policy_version",
+            "verdict",
+            "amount",
+            "summary",
+            "explanation",
+            "digest",
+            "as_of",
+            "computed_at",
+        ],
+        batch_size=1000,
+    )
+    _tell(news)
+    return tally
+
+
+def _digest(version: int, v: rules.ItemVerdict) -> str:
+    text = "\x1f".join(
+        [str(version), v.verdict, str(v.amount), v.summary, v.amount_text]
+        + [f"{o.status}\x1e{o.label}\x1e{o.value}\x1e{o.explanation}\x1e{o.missing}" for o in v.outcomes]
+    )
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _tell(news) -> None:
+    if not news:
+        return
+    users: dict[int, list] = {}
+    for u in User.objects.filter(
+        organisation_id__in={o.pk for o, _, _ in news}, role=Role.ENTERPRISE, is_active=True
+    ):
+        users.setdefault(u.organisation_id, []).append(u)
+    url = reverse("policies:mine")
+    for org, item, v in news:
+        if org.pk not in users:  # a firm without an account has no one to tell
+            continue
+        what = "符合" if v.verdict == rules.ELIGIBLE else "接近符合"
+        notify(
+            users=users.get(org.pk, []),
+            kind="policies.match",
+            title=f"贵企业{what}政策“{item.policy_name}·{item.title}”",
+            body=v.summary,
+            url=url,
+            about=f"policies.match:{item.key}:{org.pk}",
+            reason=v.verdict,
+        )
+
+
+def run_match(*, region_path: str = "", on: dt.date, progress=None) -> dict:
+    """Screen every firm under `region_path` ("" = all) in keyset batches; return the tallies."""
+    items = matching.active_items(region_path or None)
+    tally = dict.fromkeys(rules.VERDICT_LABELS, 0)
+    firms = 0
+    # Verdicts of versions no longer in force are removed: a firm never sees a retired policy's result.
+    Match.objects.exclude(item__policy__status="active").delete()
+    if items:
+        for chunk in matching.keyset(matching.firms(region_path), BATCH):
+            with transaction.atomic():
+                for k, n in _store(items, chunk, on).items():
+                    tally[k] += n
+            firms += len(chunk)
+            if progress:
+                progress(firms)
+    result = {"firms": firms, "items": len(items), **tally}
+    with transaction.atomic():
+        audit.record(
+            actor=None, action="policies.match_run", changes={"region": region_path, "on": on, **result}
+        )
+    return result
+
+
+def match_firms(*, organisation_ids: list[int], on: dt.date) -> dict[str, int]:
+    """Re-screen some firms (their records just changed) against the policies in force."""
+    tally = dict.fromkeys(rules.VERDICT_LABELS, 0)
+    items = matching.active_items()
+    if not items:
+        return tally
+    for chunk in matching.keyset(matching.firms("").filter(pk__in=organisation_ids), BATCH):
+        with transaction.atomic():
+            for k, n in _store(items, chunk, on).items():
+                tally[k] += n
+    return tally
+
+
+@transaction.atomic
+def match_start(*, actor, region, on: dt.date):
+    """A staff-started run as a background job (core.Job, progress page)."""
+    from kechuang.core import joblease
+    from kechuang.core.models import Job
+    from kechuang.policies import tasks
+
+    job = Job.objects.create(
+        kind="policies.match",
+        title=f"{region.name}政策匹配（{on:%Y-%m-%d}）",
+        params={"region": region.path, "as_of": on.isoformat()},
+        created_by=actor,
+    )
+    audit.record(actor=actor, action="policies.match_start", obj=job, changes=job.params)
+    transaction.on_commit(lambda: joblease.enqueue(job, tasks.match_region))
+    return job
