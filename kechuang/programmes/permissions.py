@@ -140,6 +140,15 @@ class TrainingPolicy(RegionScopedPolicy):
     def allows_create(self, user, **context) -> bool:
         return user.is_authenticated and user.role == Role.STAFF and user.region_id is not None
 
+    def may_list(self, user) -> bool:
+        """The region's register of trainings (staff plan, leaders read); a firm reaches its own trainings
+        through its to-do list and invitations, never through the register."""
+        return user.is_authenticated and user.role in (Role.STAFF, Role.LEADER)
+
+    def takes_part(self, user) -> bool:
+        """Whether `user` meets a training as a participant (registers an attendee) rather than runs it."""
+        return self.may(user, "register")
+
     @property
     def model(self):
         from kechuang.programmes.models import Training
