@@ -284,10 +284,7 @@ def build(ctx: DemoContext) -> None:
     user("sysadmin", Role.SYSADMIN, "系统管理员")
     user("secadmin", Role.SECADMIN, "安全管理员")
     user("auditor", Role.AUDITADMIN, "审计管理员")
-
-    from kechuang.portal import demo as portal_demo
-
-    portal_demo.build(region=ctx.district, drafter=staff, reviewer=staff2)
+    del staff2
 
 
 SURNAMES = (

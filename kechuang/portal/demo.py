@@ -51,9 +51,8 @@ def _at(day: str) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9, 0)))
 
 
-def build(*, region, drafter, reviewer) -> None:
-    if Notice.objects.filter(region=region).exists():
-        return
+def build(ctx) -> None:
+    region, drafter, reviewer = ctx.district, ctx.users["staff"], ctx.users["staff2"]
     for category, number, title, body, day in PUBLISHED:
         files = [(f"{title}.pdf", PDF)] if category == Notice.Category.POLICY else []
         notice = services.notice_create(
