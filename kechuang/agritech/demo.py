@@ -411,7 +411,9 @@ def _on_the_phone(ctx) -> None:
             longitude=Decimal("117.8712") - Decimal(n) / 1000,
         )
         if n >= 2:
-            services.log_confirm(token=services.confirm_token(log), name=f"{log.pairing.target_name}负责人")
+            services.log_confirm(
+                actor=None, token=services.confirm_token(log), name=f"{log.pairing.target_name}负责人"
+            )
 
 
 def _pair(ctx, staff, commissioner, *, village=None, organisation=None, field, accepted, publish=True):

@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kechuang.agritech import permissions
 from kechuang.agritech.models import ServiceLog
 from kechuang.core import audit, dates
 
@@ -43,12 +44,16 @@ def log_for_token(token: str) -> tuple[ServiceLog | None, str]:
 
 
 @transaction.atomic
-def log_confirm(*, token: str, name: str = "") -> ServiceLog:
+def log_confirm(*, actor, token: str, name: str = "") -> ServiceLog:
+    """`actor` is whoever opened the link (anonymous, as a rule: the served party has no account); the audit
+    event names the person by the name they gave."""
     log, problem = log_for_token(token)
     if log is None:
         raise ValidationError(problem)
     if log.confirmed_at is not None:
         return log  # a second tap (or a reload) is the same confirmation
+    if getattr(actor, "pk", None) and permissions.logs.allows(actor, "change", log):
+        raise ValidationError("服务对象确认须由服务对象在自己的手机上完成，特派员和管理部门不能代为确认。")
     name = " ".join(name.split())[:40]
     if not ServiceLog.objects.filter(pk=log.pk, confirmed_at__isnull=True, version=log.version).update(
         confirmed_at=dates.now(), confirmed_name=name
@@ -56,7 +61,7 @@ def log_confirm(*, token: str, name: str = "") -> ServiceLog:
         raise ValidationError("服务日志刚被修改，请向科技特派员索取新的确认链接。")
     log.refresh_from_db()
     audit.record(
-        actor=f"服务对象确认：{name or '未署名'}",
+        actor=actor if getattr(actor, "pk", None) else f"服务对象确认：{name or '未署名'}",
         action="agritech.log_confirm",
         obj=log,
         changes={"name": name, "version": log.version},

@@ -77,12 +77,21 @@ def _later(token, days):
         return real(self, value, max_age=None if max_age is None else max_age - days * 86400)
 
     with mock.patch.object(signing.TimestampSigner, "unsign", unsign):
-        return services.log_confirm(token=token)
+        return services.log_confirm(actor=None, token=token)
+
+
+def test_the_commissioner_cannot_confirm_their_own_log(client, commissioner_user, own_pairing):
+    log = ServiceLogFactory(pairing=own_pairing)
+    client.force_login(commissioner_user)
+    resp = client.post(reverse("agritech:log_confirm", args=[services.confirm_token(log)]), {"name": "我"})
+    assert "不能代为确认" in resp.content.decode()
+    log.refresh_from_db()
+    assert log.confirmed_at is None
 
 
 def test_editing_a_confirmed_log_asks_for_a_new_confirmation(staff, own_pairing):
     log = ServiceLogFactory(pairing=own_pairing)
-    services.log_confirm(token=services.confirm_token(log), name="张三")
+    services.log_confirm(actor=None, token=services.confirm_token(log), name="张三")
     log.refresh_from_db()
     services.log_update(actor=staff, log=log, expected_version=log.version, place="合作社")
     log.refresh_from_db()

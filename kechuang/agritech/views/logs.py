@@ -107,7 +107,7 @@ def log_confirm(request, token: str):
     log, problem = services.log_for_token(token)
     if log is not None and request.method == "POST":
         try:
-            log = services.log_confirm(token=token, name=request.POST.get("name", ""))
+            log = services.log_confirm(actor=request.user, token=token, name=request.POST.get("name", ""))
         except ValidationError as exc:
             log, problem = None, "；".join(exc.messages)
     status = 200 if log is not None else 404
