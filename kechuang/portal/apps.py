@@ -7,6 +7,12 @@ class PortalConfig(AppConfig):
     verbose_name = "公开门户"
 
     @property
+    def todos(self):
+        from kechuang.portal.todos import KINDS
+
+        return KINDS
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.roles import BUREAU_ROLES

@@ -24,6 +24,7 @@ class Notice(models.Model):
     region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="发布区划")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField("提交审核时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -108,6 +108,8 @@ def notice_step(*, actor, notice: Notice, to: str, comment: str = "", published_
     if problem:
         raise ValidationError(problem)
     changes = {"status": to}
+    if to == Notice.Status.REVIEW:
+        changes["submitted_at"] = dates.now()
     if to == Notice.Status.PUBLISHED:
         changes |= {"reviewed_by": actor, "published_at": published_at or dates.now()}
     if not Notice.objects.filter(pk=notice.pk, status=current).update(**changes):

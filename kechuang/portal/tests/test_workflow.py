@@ -176,3 +176,19 @@ def test_menu_entry_is_for_bureau_roles(client, staff, enterprise_user):
     assert client.get(reverse("portal:manage_list")).status_code == 403
     client.force_login(staff)
     assert client.get(reverse("portal:manage_list")).status_code == 200
+
+
+def test_a_submitted_notice_is_a_task_for_colleagues_not_for_its_drafter(staff, reviewer, leader, district):
+    from kechuang.core import todos
+
+    def tasks(user):
+        kind = next((k for k in todos.kinds_for(user) if k.key == "portal.review"), None)
+        return [] if kind is None else list(kind.records(todos.TaskContext(user)))
+
+    notice = draft(staff, district)
+    assert tasks(reviewer) == []
+    services.notice_step(actor=staff, notice=notice, to="review")
+    assert tasks(reviewer) == [notice] and tasks(staff) == [] and tasks(leader) == []
+    assert tasks(UserFactory(staff=True, region=district.parent.children.get(code="370303"))) == []
+    services.notice_step(actor=reviewer, notice=notice, to="published")
+    assert tasks(reviewer) == []
