@@ -37,8 +37,42 @@
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
+  // A table wider than its card scrolls inside it: make that region reachable by keyboard (WCAG 2.1.1).
+  function focusableScrollers(root) {
+    root.querySelectorAll(".kc-table-wrap, .table-responsive").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("role", "region");
+        var heading = el.querySelector("h2, h3, caption");
+        el.setAttribute("aria-label", heading ? heading.textContent.trim() : "表格（可左右滚动）");
+      }
+    });
+  }
+  // A drop-down with many entries (firms, experts, towns …) gets a search box: type part of a name or a code.
+  // Opt out with data-kc-plain; opt in below the threshold with data-kc-search.
+  var SEARCH_FROM = 20;
+  function searchableSelects(root) {
+    if (typeof window.TomSelect === "undefined") { return; }
+    root.querySelectorAll("select").forEach(function (el) {
+      if (el.tomselect || el.hasAttribute("data-kc-plain")) { return; }
+      if (el.options.length < SEARCH_FROM && !el.hasAttribute("data-kc-search")) { return; }
+      new window.TomSelect(el, {
+        maxOptions: null,
+        allowEmptyOption: true,
+        plugins: el.multiple ? ["remove_button"] : [],
+        render: {
+          no_results: function () { return '<div class="no-results">无匹配项</div>'; },
+        },
+      });
+    });
+  }
+  function enhance(root) {
+    renderCharts(root);
+    focusableScrollers(root);
+    searchableSelects(root);
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target); });
   // <button data-geolocate> in a form fills its latitude/longitude inputs from the phone's position.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-geolocate]");

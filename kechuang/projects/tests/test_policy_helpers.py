@@ -1,10 +1,9 @@
-"""The role checks moved out of the training and supervision views (issue 24 item 4): the policies answer."""
+"""The role checks moved out of the supervision views and services (issue 24 item 4): the policies answer."""
 
 import pytest
 
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import UserFactory
-from kechuang.programmes import permissions as programme_permissions
 from kechuang.projects import permissions
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +30,3 @@ def test_campaigns_are_opened_by_staff_only(staff, leader, enterprise_user):
     assert not permissions.campaigns.allows_create(leader)
     assert not permissions.campaigns.allows_create(enterprise_user)
 
-
-def test_training_register_is_for_the_bureau_and_firms_take_part(staff, leader, enterprise_user):
-    trainings = programme_permissions.trainings
-    assert trainings.may_list(staff) and trainings.may_list(leader)
-    assert not trainings.may_list(enterprise_user) and not trainings.may_list(UserFactory(expert=True))
-    assert trainings.takes_part(enterprise_user)
-    assert not trainings.takes_part(staff) and not trainings.takes_part(leader)
