@@ -29,4 +29,3 @@ def test_campaigns_are_opened_by_staff_only(staff, leader, enterprise_user):
     assert permissions.campaigns.allows_create(staff)
     assert not permissions.campaigns.allows_create(leader)
     assert not permissions.campaigns.allows_create(enterprise_user)
-
