@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from kechuang.agritech.models import Commissioner, Pairing, Station, VillageFlag
 from kechuang.core.models import Organisation, Person, Region
@@ -130,10 +131,25 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def _coordinate(label: str, limit: int, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=help_text,
+    )
+
+
 class ServiceLogForm(Bootstrap, forms.Form):
     pairing = forms.ModelChoiceField(label="结对", queryset=Pairing.objects.none())
     date = forms.DateField(label="服务日期", widget=forms.DateInput(attrs=DATE))
     place = forms.CharField(label="地点", max_length=120)
+    latitude = _coordinate("纬度（可选）", 90, help_text="在现场点“使用当前位置”自动填写，也可留空")
+    longitude = _coordinate("经度（可选）", 180)
     content = forms.CharField(label="服务内容", widget=forms.Textarea(attrs={"rows": 4}))
     people_trained = forms.IntegerField(
         label="培训人数", min_value=0, initial=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
@@ -146,6 +162,22 @@ class ServiceLogForm(Bootstrap, forms.Form):
     def __init__(self, *args, pairings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pairing"].queryset = pairings
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError("纬度和经度须同时填写或同时留空。")
+        return data
+
+
+class ServicePhoneForm(Bootstrap, forms.Form):
+    service_phone = forms.CharField(
+        label="公开服务电话",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+        help_text="显示在公开亮牌卡上，群众可直接拨打；留空则显示部分隐藏的登记手机号",
+    )
 
 
 class RatingForm(Bootstrap, forms.Form):

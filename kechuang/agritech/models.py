@@ -83,6 +83,9 @@ class Commissioner(models.Model):
     photo = models.ForeignKey(
         "core.Attachment", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="照片"
     )
+    # The number the commissioner chose to publish on the 亮牌卡 (a work phone, say); without it the card shows
+    # the registered mobile masked.
+    service_phone = models.CharField("公开服务电话", max_length=20, blank=True)
     is_active = models.BooleanField("有效", default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -234,6 +237,11 @@ class ServiceLog(models.Model):
     photos = models.ManyToManyField("core.Attachment", blank=True, related_name="+", verbose_name="照片")
     rating = models.PositiveSmallIntegerField("服务对象评价（1—5分）", null=True, blank=True)
     rating_comment = models.CharField("评价意见", max_length=200, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    # The served village or firm confirms on a phone through a signed link (no account): when and who said so.
+    confirmed_at = models.DateTimeField("服务对象确认时间", null=True, blank=True)
+    confirmed_name = models.CharField("确认人", max_length=40, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )

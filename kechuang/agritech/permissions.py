@@ -38,7 +38,13 @@ class _AgriPolicy(Policy):
 
 class CommissionerPolicy(_AgriPolicy):
     commissioner_path = "pk"
-    commissioner_actions = frozenset({"view"})
+    # "publish_phone": the commissioner chooses the service phone shown on the public 亮牌卡.
+    commissioner_actions = frozenset({"view", "publish_phone"})
+
+    def rule(self, user, action):
+        if action == "publish_phone" and user.role == Role.STAFF:
+            return region_rule(user, self.region_path)
+        return super().rule(user, action)
 
     @property
     def model(self):
@@ -61,6 +67,10 @@ class ServiceLogPolicy(_AgriPolicy):
     region_path = "pairing__region__"
     commissioner_path = "pairing__commissioner_id"
     commissioner_actions = frozenset({"view", "change", "create"})
+
+    def may_rate(self, user) -> bool:
+        """Ratings are the served party's, recorded by bureau staff from its feedback; never self-rated."""
+        return user.is_authenticated and user.role == Role.STAFF
 
     @property
     def model(self):

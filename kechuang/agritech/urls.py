@@ -36,4 +36,6 @@ urlpatterns = [
     path("card/", pairings.public_cards, name="public_cards"),
     path("card/<uuid:token>/", pairings.public_card, name="public_card"),
     path("card/<uuid:token>/photo/", pairings.public_card_photo, name="public_card_photo"),
+    # The served party's one-tap confirmation of a service log: no login, a signed token (services.confirm).
+    path("confirm/<str:token>/", logs.log_confirm, name="log_confirm"),
 ]

@@ -284,40 +284,7 @@ def build(ctx: DemoContext) -> None:
     user("sysadmin", Role.SYSADMIN, "系统管理员")
     user("secadmin", Role.SECADMIN, "安全管理员")
     user("auditor", Role.AUDITADMIN, "审计管理员")
-
-    from kechuang.portal import services as portal_services
-
-    for title, body, when in [
-        (
-            "关于组织开展2020年度第一批高新技术企业认定申报工作的通知",
-            "各有关企业：根据《高新技术企业认定管理办法》，现组织开展2020年度第一批高新技术企业认定申报工作。",
-            "2020-04-10",
-        ),
-        (
-            "关于举办“科技赋能新周村”系列活动的通知",
-            "定于8月28—29日举办“科技赋能新周村”系列活动，包括专家到企业一线考察对接、研企交流会、一对一科技问诊和创新论坛。",
-            "2020-08-20",
-        ),
-        (
-            "周村区科技创新券管理办法（试行）",
-            "为降低企业创新成本，设立“周村科技创新券”，支持企业购买科技服务。",
-            "2020-03-02",
-        ),
-    ]:
-        portal_services.notice_publish(
-            actor=staff,
-            title=title,
-            body=body,
-            region=ctx.district,
-            published_at=_aware(dt.date.fromisoformat(when)),
-        )
     del staff2
-
-
-def _aware(day: dt.date) -> dt.datetime:
-    from django.utils import timezone
-
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
 
 
 SURNAMES = (

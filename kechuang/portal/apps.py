@@ -5,3 +5,24 @@ class PortalConfig(AppConfig):
     name = "kechuang.portal"
     label = "portal"
     verbose_name = "公开门户"
+
+    @property
+    def todos(self):
+        from kechuang.portal.todos import KINDS
+
+        return KINDS
+
+    @property
+    def nav(self):
+        from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import BUREAU_ROLES
+
+        return (
+            NavItem(
+                "公告与政策文件",
+                "portal:manage_list",
+                BUREAU_ROLES,
+                order=88,
+                description="通知公告、政策文件：起草、审核、发布与撤回",
+            ),
+        )

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from kechuang.core.demo import DemoContext
 from kechuang.core.models import DictItem, Organisation
-from kechuang.projects import services
+from kechuang.projects import demo_firms, services
 from kechuang.projects.models import Project, SupervisionCampaign
 
 PLANS = [
@@ -185,6 +185,7 @@ def build(ctx: DemoContext) -> None:
     from kechuang.notifications import digest
 
     digest.send_daily(dt.date(2020, 11, 30))  # the day's digest of overdue items (issue 24.2)
+    demo_firms.build(ctx, staff)  # 验收 applied for, rectification evidence (issue 24)
     assert SupervisionCampaign.objects.filter(status="open").count() == 1
 
 

@@ -59,6 +59,31 @@ class CampaignPolicy(Policy):
             return region_rule(user)
         return None
 
+    def allows_create(self, user, **context) -> bool:
+        return self.may(user, "create")
+
+
+def inspector_candidates(region):
+    """Who may be assigned to inspect in a campaign of `region`: active staff and leaders of the bureau
+    and of the bureaus above it (a city may lend inspectors to its districts)."""
+    from django.contrib.auth import get_user_model
+
+    from kechuang.core.permissions import ancestor_paths
+
+    return get_user_model().objects.filter(
+        role__in=[Role.STAFF, Role.LEADER], is_active=True, region__path__in=ancestor_paths(region.path)
+    )
+
+
+def reserve_owner_candidates(user):
+    """Staff of `user`'s region subtree, who may be made responsible for a reserve entry."""
+    from django.contrib.auth import get_user_model
+
+    region_path = user.region.path if user.region_id else "-"
+    return get_user_model().objects.filter(
+        role=Role.STAFF, is_active=True, region__path__startswith=region_path
+    )
+
 
 class CampaignItemPolicy(Policy):
     @property

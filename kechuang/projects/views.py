@@ -9,11 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.models import User
 from kechuang.core import exports, files
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for, organisations
-from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 from kechuang.projects import documents, forms, permissions, selectors, services
 from kechuang.projects.models import (
@@ -327,7 +325,7 @@ def campaign_list(request):
     return render(
         request,
         "projects/campaign_list.html",
-        {"campaigns": campaigns, "may_create": request.user.role == Role.STAFF},
+        {"campaigns": campaigns, "may_create": permissions.campaigns.allows_create(request.user)},
     )
 
 
@@ -388,11 +386,7 @@ def campaign_docx(request, pk):
 def campaign_assign(request, pk):
     campaign = get_object_or_404_for(permissions.campaigns, request.user, "change", pk=pk)
     region = Region.objects.get(pk=campaign.region_id)
-    inspectors = User.objects.filter(
-        role__in=[Role.STAFF, Role.LEADER],
-        is_active=True,
-        region__path__in=services._ancestor_paths(region.path),
-    )
+    inspectors = permissions.inspector_candidates(region)
     form = forms.AssignForm(
         request.POST or None, inspectors=inspectors, items=campaign.items.select_related("project")
     )

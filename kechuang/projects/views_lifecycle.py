@@ -11,12 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from kechuang.accounts.models import Team, User
+from kechuang.accounts.models import Team
 from kechuang.core import dates, files
 from kechuang.core import services as core_services
 from kechuang.core.models import DictItem, Organisation
 from kechuang.core.permissions import get_object_or_404_for, organisations
-from kechuang.core.roles import Role
 from kechuang.core.uploads import UploadRejected
 from kechuang.projects import forms, permissions, rules, selectors, services
 from kechuang.projects.models import Finding, ProjectReview, ReserveProject
@@ -36,7 +35,7 @@ def _reserve_form(request, data=None, initial=None):
         initial=initial,
         organisations=organisations.queryset(user, "view").exclude(kind=Organisation.Kind.GOVERNMENT),
         fields=DictItem.objects.filter(dict_type__code="hnte_field", parent__isnull=True),
-        owners=User.objects.filter(role=Role.STAFF, is_active=True, region__path__startswith=region_path),
+        owners=permissions.reserve_owner_candidates(user),
         teams=Team.objects.filter(region__path__startswith=region_path),
         programmes=Programme.objects.filter(region__path__in=services._ancestor_paths(region_path)),
     )
@@ -259,9 +258,7 @@ def finding_follow_up(request, pk):
         qs=Finding.objects.select_related("item__project", "item__campaign"),
         pk=pk,
     )
-    may_close = request.user.role != Role.ENTERPRISE and permissions.findings.allows(
-        request.user, "close", finding
-    )
+    may_close = permissions.findings.allows(request.user, "close", finding)
     form = forms.FollowUpForm(request.POST or None, request.FILES or None, may_close=may_close)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("evidence")

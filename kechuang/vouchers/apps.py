@@ -49,6 +49,13 @@ class VouchersConfig(AppConfig):
                 order=60,
                 description="申领创新券、申请兑付",
             ),
+            NavItem(
+                "我提供的服务",
+                "vouchers:provided",
+                frozenset({Role.ENTERPRISE}),
+                order=61,
+                description="作为服务机构：确认创新券服务合同与兑付，查看拨付",
+            ),
         )
 
     def ready(self):

@@ -14,7 +14,7 @@ from kechuang.core import services as core_services
 from kechuang.core.demo import DEMO_TODAY
 from kechuang.core.models import Organisation
 from kechuang.enterprises.models import Qualification, QualificationKind
-from kechuang.vouchers import services
+from kechuang.vouchers import demo_providers, services
 from kechuang.vouchers.models import BudgetLine
 
 D = Decimal
@@ -219,10 +219,11 @@ def build(ctx) -> None:
     pending = _voucher(
         ctx, programme, next(it), D(50000), dt.date(2020, 7, 1), providers[2], delivered=dt.date(2020, 10, 30)
     )
-    services.redemption_submit(
+    services.redemption_submit(  # on a partial invoice: 90,000 of the 100,000 contract invoiced so far
         actor=staff,
         voucher=pending,
         amount=D(45000),
+        invoice_amount=D(90000),
         idempotency_key=f"demo-{pending.number}",
         on=dt.date(2020, 11, 25),
         **_files(ctx, pending.organisation, pending.number),
@@ -279,6 +280,7 @@ def build(ctx) -> None:
 
     _support_funds(ctx, firms)
     _affiliation(ctx, providers[-1], firms)
+    demo_providers.build(ctx, programme, providers)
 
 
 def _affiliation(ctx, provider, firms) -> None:

@@ -5,7 +5,9 @@
 * Leadership: view and export in their region.
 * Enterprise users: their own firm's vouchers and redemptions (view; claim and request redemption go
   through the services, which check the firm again); open programmes of any region to claim from.
-* Providers: each bureau's own registry (`ProviderPolicy`).
+* Providers: each bureau's own registry (`ProviderPolicy`). A provider's own users (organisation users of
+  the provider's organisation, ADR 0028) see the vouchers contracted with it and their redemptions, and
+  confirm them ("provide"); they never change the firm's voucher.
 * Everyone else: nothing.
 """
 
@@ -40,12 +42,32 @@ class ProgrammePolicy(StaffCreates, RegionScopedPolicy):
         return super().rule(user, action)
 
 
+def _as_provider(user, action: str, path: str) -> Q | None:
+    """What a provider's own user reaches through `path` (to the Provider): view and confirm ("provide")."""
+    if user.role != Role.ENTERPRISE or not user.organisation_id or action not in ("view", "provide"):
+        return None
+    return Q(**{f"{path}organisation_id": user.organisation_id})
+
+
+def _either(a: Q | None, b: Q | None) -> Q | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return a | b
+
+
 class VoucherPolicy(RegionScopedPolicy):
     region_path = "programme__region__"
     organisation_field = "organisation"
     # "review": staff decide a claim; "use": the firm signs a contract with a provider (core.todos).
     staff_actions = RegionScopedPolicy.staff_actions | {"review"}
     enterprise_actions = frozenset({"view", "change", "use"})
+
+    def rule(self, user, action):
+        q = super().rule(user, action)
+        if action == "review" and q is not None:
+            # Two-person issue: who proposed an amount does not also confirm it (nor see it as their task).
+            return q & ~Q(issue_proposed_by=user)
+        return _either(q, _as_provider(user, action, "provider__"))
 
     @property
     def model(self):
@@ -64,7 +86,7 @@ class RedemptionPolicy(RegionScopedPolicy):
         q = super().rule(user, action)
         if action == "approve_payout" and q is not None:
             return q & ~Q(payout_requested_by=user)  # 四眼: never the one who requested it
-        return q
+        return _either(q, _as_provider(user, action, "voucher__provider__"))
 
     @property
     def model(self):

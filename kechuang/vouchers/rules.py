@@ -126,3 +126,34 @@ def check_provider_status(*, status: str, name: str, reason: str = "") -> str | 
     if status != "approved":
         return f"服务机构“{name}”尚未通过审核入库，不得承接创新券服务。"
     return None
+
+
+def needs_second_person(*, amount: Decimal, threshold: Decimal | None) -> bool:
+    """Issuing more than the programme's two-person threshold takes a proposer and a second confirmer."""
+    return threshold is not None and amount > threshold
+
+
+def check_invoices(
+    *, invoice_amount: Decimal, contract_amount: Decimal, invoiced_before: Decimal
+) -> str | None:
+    """Partial invoices: a contract may be invoiced in parts, never beyond the contract amount."""
+    if invoiced_before + invoice_amount > contract_amount:
+        return (
+            f"发票累计金额超过合同金额：合同{yuan(contract_amount)}，此前已开票{yuan(invoiced_before)}，"
+            f"本次{yuan(invoice_amount)}。"
+        )
+    return None
+
+
+def check_invoiced_share(
+    *, amount: Decimal, invoiced: Decimal, share_percent: Decimal, already: Decimal
+) -> str | None:
+    """Redemptions follow the invoices: at most `share_percent` of what has been invoiced so far (this
+    invoice included), counting earlier requests, so a payout never runs ahead of the invoices."""
+    limit = covered_share(invoiced, share_percent)
+    if already + amount > limit:
+        return (
+            f"超过已开票金额的补助比例：累计发票{yuan(invoiced)}×{percent(share_percent)}={yuan(limit)}，"
+            f"此前已申请{yuan(already)}，本次{yuan(amount)}。"
+        )
+    return None

@@ -61,6 +61,7 @@ class ProgrammeForm(forms.Form):
         widget=forms.NumberInput(attrs={**TEXT, "step": "0.01"}),
     )
     cap_per_firm = money_field("每家企业年度上限（元）")
+    second_approval_above = money_field("两人发放起点（元）", required=False)
     budget = money_field("年度资金池（元）")
     validity_days = forms.IntegerField(
         label="有效期（天，自发放日起）", min_value=1, max_value=1095, widget=forms.NumberInput(attrs=INT)
@@ -84,6 +85,9 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[
+            "second_approval_above"
+        ].help_text = "发放金额超过此数时，须一人经办、另一人复核后才发放；留空表示一人即可发放。"
         if editing:
             del self.fields["year"]  # the year is fixed once money has moved
         else:

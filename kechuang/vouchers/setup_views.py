@@ -42,6 +42,7 @@ def _programme_kwargs(c: dict) -> dict:
         "name": c["name"].strip(),
         "share_percent": c["share_percent"],
         "cap_per_firm": c["cap_per_firm"],
+        "second_approval_above": c.get("second_approval_above"),
         "validity_days": c["validity_days"],
         "publicity_days": c["publicity_days"],
     }
@@ -76,6 +77,7 @@ def programme_edit(request, pk: int):
     programme = get_object_or_404_for(permissions.programmes, request.user, "change", pk=pk)
     initial = {
         **{f: getattr(programme, f) for f in ("name", "share_percent", "cap_per_firm", "budget")},
+        "second_approval_above": programme.second_approval_above,
         **{f: getattr(programme, f) for f in ("validity_days", "publicity_days", "is_active", "version")},
         "eligible_kinds": programme.eligible_kinds.all(),
         "catalogue": catalogue_text(programme),

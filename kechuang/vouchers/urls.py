@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.vouchers import fund_views, setup_views, views
+from kechuang.vouchers import fund_views, provider_views, setup_views, views
 
 app_name = "vouchers"
 urlpatterns = [
@@ -31,4 +31,15 @@ urlpatterns = [
     path("funds/instalments/<int:pk>/<slug:action>/", fund_views.instalment_action, name="instalment_action"),
     path("firms/<int:org_pk>/", views.firm_history, name="firm_history"),
     path("mine/", views.mine, name="mine"),
+    path("provided/", provider_views.provided, name="provided"),
+    path(
+        "provided/v/<int:pk>/confirm/",
+        provider_views.provided_contract_confirm,
+        name="provided_contract_confirm",
+    ),
+    path(
+        "provided/r/<int:pk>/confirm/",
+        provider_views.provided_redemption_confirm,
+        name="provided_redemption_confirm",
+    ),
 ]

@@ -194,7 +194,12 @@ def voucher_detail(request, pk: int):
         ),
         "may_change": may_change,
         "is_staff": request.user.role == Role.STAFF,
-        "issue_form": forms.IssueForm(initial={"amount": voucher.requested_amount}),
+        "issue_form": forms.IssueForm(
+            initial={"amount": voucher.issue_proposed_amount or voucher.requested_amount}
+        ),
+        "may_issue": voucher.issue_proposed_by_id is None
+        or permissions.vouchers.allows(request.user, "review", voucher),
+        "invoiced": services.invoiced_total(voucher),
         "reason_form": forms.ReasonForm(),
         "contract_form": forms.ContractForm(voucher=voucher),
         "deliver_form": forms.DeliverForm(initial={"delivered_on": dates.today()}),

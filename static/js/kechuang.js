@@ -76,4 +76,21 @@
   }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target); });
+  // <button data-geolocate> in a form fills its latitude/longitude inputs from the phone's position.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-geolocate]");
+    if (!button || !button.form) { return; }
+    if (!navigator.geolocation) { button.textContent = "此设备无法定位，请手工填写"; return; }
+    var form = button.form;
+    button.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      form.elements.latitude.value = pos.coords.latitude.toFixed(6);
+      form.elements.longitude.value = pos.coords.longitude.toFixed(6);
+      button.disabled = false;
+      button.textContent = "已填入当前位置";
+    }, function () {
+      button.disabled = false;
+      button.textContent = "无法获取位置，请手工填写或留空";
+    }, { timeout: 10000, enableHighAccuracy: true });
+  });
 })();

@@ -1,5 +1,6 @@
 """Writes of the agritech module: keyword-only, one transaction, validated, audited (split by concept)."""
 
+from kechuang.agritech.services.confirm import confirm_token, log_confirm, log_for_token
 from kechuang.agritech.services.network import (
     cutoffs_set,
     first_provider,
@@ -26,6 +27,7 @@ from kechuang.agritech.services.pairings import (
 from kechuang.agritech.services.records import (
     IMAGE_TYPES,
     commissioner_create,
+    commissioner_publish_phone,
     commissioner_set_photo,
     village_flag_remove,
     village_flag_set,
@@ -36,11 +38,15 @@ __all__ = [
     "IMAGE_TYPES",
     "LOG_FIELDS",
     "commissioner_create",
+    "commissioner_publish_phone",
+    "confirm_token",
     "commissioner_set_photo",
     "cutoffs_set",
     "first_provider",
     "guidance_assign",
+    "log_confirm",
     "log_create",
+    "log_for_token",
     "log_rate",
     "log_update",
     "pairing_propose",

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kechuang.agritech import rules
+from kechuang.agritech import permissions, rules
 from kechuang.agritech.models import (
     Commissioner,
     GuidanceAssignment,
@@ -22,7 +22,7 @@ from kechuang.core.models import Organisation, Region
 from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 
-LOG_FIELDS = ("date", "place", "content", "people_trained", "technologies")
+LOG_FIELDS = ("date", "place", "latitude", "longitude", "content", "people_trained", "technologies")
 
 
 def side_of(user, pairing: Pairing) -> str:
@@ -206,8 +206,11 @@ def log_update(*, actor, log: ServiceLog, expected_version: int, photos=(), **fi
     pairing = log.pairing
     if not (pairing.term_start <= log.date <= pairing.term_end):
         raise ValidationError({"date": f"服务日期须在服务期内（{pairing.term_start}至{pairing.term_end}）。"})
+    changed = audit.diff(before, audit.snapshot(log, LOG_FIELDS))
+    # A confirmation is of what the served party read: a changed log needs confirming again.
+    unconfirm = {"confirmed_at": None, "confirmed_name": ""} if changed else {}
     updated = ServiceLog.objects.filter(pk=log.pk, version=expected_version).update(
-        **{f: getattr(log, f) for f in LOG_FIELDS}, version=expected_version + 1
+        **{f: getattr(log, f) for f in LOG_FIELDS}, version=expected_version + 1, **unconfirm
     )
     if not updated:
         raise StaleObject()
@@ -226,7 +229,7 @@ def log_update(*, actor, log: ServiceLog, expected_version: int, photos=(), **fi
 @transaction.atomic
 def log_rate(*, actor, log: ServiceLog, rating: int, comment: str = "") -> ServiceLog:
     """The served party's rating, recorded by bureau staff (the served party usually has no account)."""
-    if actor.role != Role.STAFF:
+    if not permissions.logs.may_rate(actor):
         raise ValidationError("服务评价由管理部门根据服务对象的反馈录入，特派员不能自评。")
     if rating not in range(1, 6):
         raise ValidationError("评价须为1—5分。")

@@ -143,3 +143,26 @@ def store_image(*, actor, data: bytes, original_name: str, region=None, kind: st
         )
     except UploadRejected as exc:
         raise ValidationError(f"{original_name}：{exc}") from None
+
+
+@transaction.atomic
+def commissioner_publish_phone(*, actor, commissioner: Commissioner, phone: str) -> Commissioner:
+    """The service phone the commissioner chooses to show on the public 亮牌卡 ('' takes it off)."""
+    from kechuang.agritech import permissions
+    from kechuang.core.rules import phone_problem
+
+    if not permissions.commissioners.allows(actor, "publish_phone", commissioner):
+        raise ValidationError("只有特派员本人或管理部门可以设置公开服务电话。")
+    phone = phone.strip()
+    if phone and (problem := phone_problem(phone)):
+        raise ValidationError({"service_phone": problem})
+    before = commissioner.service_phone
+    Commissioner.objects.filter(pk=commissioner.pk).update(service_phone=phone)
+    commissioner.service_phone = phone
+    audit.record(
+        actor=actor,
+        action="agritech.commissioner_publish_phone",
+        obj=commissioner,
+        changes={"phone": [before, phone]},
+    )
+    return commissioner

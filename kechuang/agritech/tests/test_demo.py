@@ -21,3 +21,14 @@ def test_demo_district_has_15_key_villages_all_covered_on_the_seed_date(demo, di
     assert selectors.pairings_for(tepaiyuan).filter(status=Pairing.Status.ACTIVE).exists()
     assert ServiceLog.objects.filter(date__year=2020).count() > 300
     assert Station.objects.get(level=Station.Level.PROVINCIAL).visits.count() == 3
+
+
+def test_demo_commissioner_works_on_the_phone(demo, client):
+    from django.urls import reverse
+
+    logs = ServiceLog.objects.filter(pairing__commissioner__name="马春生")
+    assert logs.filter(latitude__isnull=False).count() == 4
+    assert logs.filter(confirmed_at__isnull=False).count() == 2
+    card = Pairing.objects.filter(commissioner__name="马春生", card_published=True).first()
+    page = client.get(reverse("agritech:public_card", args=[card.card_token])).content.decode()
+    assert 'href="tel:0533-6418825"' in page

@@ -1,16 +1,17 @@
 """Service logs: phone-friendly filing, editing by the commissioner, rating by staff."""
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from kechuang.agritech import forms, permissions, selectors, services
 from kechuang.agritech.models import Pairing
 from kechuang.agritech.views.common import form_error, render_list, require, uploaded_files
 from kechuang.core import dates
 from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 
 
@@ -86,10 +87,31 @@ def log_detail(request, pk: int):
             "log": log,
             "photos": log.photos.all(),
             "rating_form": rating_form,
-            "may_rate": request.user.role == Role.STAFF,
+            "may_rate": permissions.logs.may_rate(request.user),
             "may_edit": permissions.logs.allows(request.user, "change", log),
+            **_confirmation(request, log),
         },
     )
+
+
+def _confirmation(request, log) -> dict:
+    """The signed link (and its QR code) the served party opens on a phone to confirm this log."""
+    if log.confirmed_at or not permissions.logs.allows(request.user, "change", log):
+        return {}
+    url = request.build_absolute_uri(reverse("agritech:log_confirm", args=[services.confirm_token(log)]))
+    return {"confirm_url": url, "confirm_qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2)}
+
+
+def log_confirm(request, token: str):
+    """Public, no login: the served village or firm reads the log and confirms it with one tap."""
+    log, problem = services.log_for_token(token)
+    if log is not None and request.method == "POST":
+        try:
+            log = services.log_confirm(actor=request.user, token=token, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            log, problem = None, "；".join(exc.messages)
+    status = 200 if log is not None else 404
+    return render(request, "agritech/log_confirm.html", {"log": log, "problem": problem}, status=status)
 
 
 @login_required

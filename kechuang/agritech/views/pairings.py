@@ -67,8 +67,23 @@ def commissioner_create(request):
 @login_required
 def commissioner_detail(request, pk: int):
     c = get_object_or_404_for(permissions.commissioners, request.user, "view", pk=pk)
+    phone_form = forms.ServicePhoneForm(
+        request.POST if "service_phone" in request.POST else None, initial={"service_phone": c.service_phone}
+    )
+    if phone_form.is_bound:
+        c = get_object_or_404_for(permissions.commissioners, request.user, "publish_phone", pk=pk)
+        if phone_form.is_valid():
+            try:
+                services.commissioner_publish_phone(
+                    actor=request.user, commissioner=c, phone=phone_form.cleaned_data["service_phone"]
+                )
+            except ValidationError as exc:
+                form_error(phone_form, exc)
+            else:
+                messages.success(request, "公开服务电话已保存，亮牌卡上即时显示。")
+                return redirect("agritech:commissioner_detail", pk=pk)
     photo_form = forms.PhotoForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
+    if request.method == "POST" and not phone_form.is_bound:
         get_object_or_404_for(permissions.commissioners, request.user, "change", pk=pk)
         if photo_form.is_valid():
             f = photo_form.cleaned_data["photo"]
@@ -93,7 +108,9 @@ def commissioner_detail(request, pk: int):
             "days": days,
             "year": year,
             "photo_form": photo_form,
+            "phone_form": phone_form,
             "may_change": permissions.commissioners.may(request.user, "change"),
+            "may_publish_phone": permissions.commissioners.allows(request.user, "publish_phone", c),
         },
     )
 

@@ -35,6 +35,7 @@ ZHOUCUN = "370000/370300/370306/"
 # filter in the policy; that is tested by the module). Not an IDOR surface for the parties here.
 PUBLIC_BY_DESIGN = {
     "portal:notice_detail",
+    "portal:notice_file",
     "programmes:public_publicity_detail",
     "programmes:public_call_detail",
     "programmes:public_call_file",

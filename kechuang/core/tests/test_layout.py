@@ -12,7 +12,7 @@ APPS = sorted(p.name for p in ROOT.iterdir() if (p / "apps.py").exists() and p.n
 
 # Still reaching up, each to be moved out of core; the list may only shrink.
 KNOWN = {
-    "kechuang/core/demo.py": {"accounts", "portal"},
+    "kechuang/core/demo.py": {"accounts"},
     "kechuang/core/demo_districts.py": {"accounts"},
     "kechuang/core/context_processors.py": {"reports"},
 }

@@ -12,6 +12,7 @@ from kechuang.core.roles import Role
 from kechuang.core.tests.factories import OrganisationFactory, UserFactory
 
 EXPECTED = {
+    "portal.review": Role.STAFF,
     "programmes.check": Role.STAFF,
     "programmes.draw": Role.STAFF,
     "programmes.publicise": Role.STAFF,

@@ -1,32 +1,38 @@
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kechuang.portal import services
 
 pytestmark = pytest.mark.django_db
 
 
-def test_public_sees_published_notices_without_login(client, staff, district):
-    published = services.notice_publish(actor=staff, title="高企认定通知", body="正文", region=district)
-    future = services.notice_publish(
-        actor=staff,
-        title="未到发布时间",
-        body="正文",
-        region=district,
-        published_at=timezone.now() + dt.timedelta(days=3),
-    )
+def published(drafter, reviewer, region, **kw):
+    notice = services.notice_create(actor=drafter, region=region, body=kw.pop("body", "正文"), **kw)
+    services.notice_step(actor=drafter, notice=notice, to="review")
+    return services.notice_step(actor=reviewer, notice=notice, to="published")
+
+
+def test_public_sees_published_notices_only(client, staff, district):
+    from kechuang.core.tests.factories import UserFactory
+
+    reviewer = UserFactory(staff=True)
+    shown = published(staff, reviewer, district, title="高企认定通知")
+    draft = services.notice_create(actor=staff, region=district, title="尚未审核的草稿", body="正文")
     page = client.get(reverse("portal:home")).content.decode()
-    assert "高企认定通知" in page and "未到发布时间" not in page
-    assert client.get(reverse("portal:notice_detail", args=[published.pk])).status_code == 200
-    assert client.get(reverse("portal:notice_detail", args=[future.pk])).status_code == 404
+    assert "高企认定通知" in page and "尚未审核的草稿" not in page
+    assert client.get(reverse("portal:notice_detail", args=[shown.pk])).status_code == 200
+    assert client.get(reverse("portal:notice_detail", args=[draft.pk])).status_code == 404
 
 
 def test_notice_text_is_escaped(client, staff, district):
-    services.notice_publish(
-        actor=staff, title="<script>alert(1)</script>", body="<img src=x onerror=alert(1)>", region=district
+    from kechuang.core.tests.factories import UserFactory
+
+    published(
+        staff,
+        UserFactory(staff=True),
+        district,
+        title="<script>alert(1)</script>",
+        body="<img src=x onerror=alert(1)>",
     )
     html = client.get(reverse("portal:notice_list")).content.decode()
     assert "<script>alert(1)</script>" not in html

@@ -8,7 +8,6 @@ from django.db.models import Count, Q, Sum
 
 from kechuang.core import audit, dates
 from kechuang.core import services as core_services
-from kechuang.core.roles import Role
 from kechuang.notifications.services import notify
 from kechuang.projects import permissions
 from kechuang.projects.models import CampaignItem, Disbursement, Finding, Project, SupervisionCampaign
@@ -53,7 +52,7 @@ def campaign_open(
     *, actor, region, name: str, period_start: dt.date, period_end: dt.date
 ) -> SupervisionCampaign:
     """Open a campaign and put into it every project active in the period, at every level."""
-    if actor.role != Role.STAFF or actor.region_id is None or not region.path.startswith(actor.region.path):
+    if not permissions.campaigns.allows_create(actor) or not region.path.startswith(actor.region.path):
         _deny("只有本区划的科室工作人员可以发起督查。")
     if period_end < period_start:
         raise ValidationError({"period_end": "督查期间止不能早于期间起。"})
@@ -104,11 +103,7 @@ def campaign_sync(*, actor, campaign: SupervisionCampaign) -> int:
 @transaction.atomic
 def campaign_assign(*, actor, campaign: SupervisionCampaign, item_ids, inspector) -> int:
     _require(permissions.campaigns, actor, "change", campaign)
-    if (
-        inspector.role not in (Role.STAFF, Role.LEADER)
-        or inspector.region_id is None
-        or not campaign.region.path.startswith(inspector.region.path[: len(inspector.region.path)])
-    ):
+    if not permissions.inspector_candidates(campaign.region).filter(pk=inspector.pk).exists():
         raise ValidationError({"inspector": "督查人须为本区划的科技局工作人员。"})
     count = campaign.items.filter(pk__in=list(item_ids)).update(inspector=inspector)
     audit.record(
@@ -201,7 +196,7 @@ def finding_follow_up(*, actor, finding: Finding, follow_up: str, close: bool = 
     allowed = any(permissions.campaign_items.allows(actor, a, item) for a in ("inspect", "change", "rectify"))
     if not allowed:
         _deny("无权跟踪该整改事项。")
-    if close and actor.role == Role.ENTERPRISE:
+    if close and not permissions.findings.allows(actor, "close", finding):
         raise ValidationError("整改销号须由督查人或科室工作人员确认。")
     if not follow_up.strip():
         raise ValidationError({"follow_up": "请填写整改或跟踪情况。"})

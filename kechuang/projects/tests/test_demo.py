@@ -41,3 +41,26 @@ def test_demo_figures_hold_on_the_seed_date(demo):
     assert figure("supervision_coverage").parts["campaign"] == running.name
     last_year = indicators.Scope(region=district, period=indicators.Period(2019), as_of=AS_OF)
     assert indicators.compute("supervision_coverage", last_year).value == Decimal("100.00")
+
+
+def test_demo_shows_a_firms_acceptance_application_and_rectification_evidence(demo, client):
+    from django.urls import reverse
+
+    from kechuang.accounts.models import User
+    from kechuang.projects.models import Finding
+
+    staff = User.objects.get(username="staff")
+    applied = Project.objects.get(acceptance_requested_on__isnull=False)
+    firm = applied.undertaking_unit
+    assert User.objects.filter(username__in=["qiye", "qiye2"], organisation=firm).exists()
+    assert applied.status == "in_progress" and not applied.milestones.filter(status="open").exists()
+    answered = Finding.objects.filter(
+        item__project__undertaking_unit=firm, status="open", evidence__isnull=False
+    ).distinct()
+    assert answered.count() == 1 and "请督查人复核" in answered.get().follow_up
+    assert Finding.objects.filter(status="closed", evidence__original_name="复查记录.pdf").exists()
+    client.force_login(staff)
+    page = client.get(reverse("projects:finding_follow_up", args=[answered.get().pk])).content.decode()
+    assert "经费支出明细账.pdf" in page
+    todo = client.get("/").content.decode()
+    assert "验收申请待组织" in todo

@@ -34,6 +34,14 @@ class VoucherProgramme(models.Model):
     publicity_days = models.PositiveSmallIntegerField(
         "兑付公示（工作日）", default=0, help_text="0 表示不公示"
     )
+    second_approval_above = models.DecimalField(
+        "两人发放起点（元）",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="发放金额超过此数时，须一人经办、另一人复核后才发放；留空表示一人即可发放",
+    )
     budget = money("年度资金池（元）")
     pool_remaining = money("资金池余额（元）")
     is_active = models.BooleanField("开放申领", default=True)

@@ -54,8 +54,30 @@ class Voucher(models.Model):
         related_name="+",
         verbose_name="发放人",
     )
+    # Two-person issue (above the programme's `second_approval_above`): who proposed which amount; the
+    # issuer (`issued_by`) must be someone else (constraint below).
+    issue_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发放经办",
+    )
+    issue_proposed_amount = models.DecimalField(
+        "经办拟发放金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     provider = models.ForeignKey(
         Provider, models.PROTECT, null=True, blank=True, related_name="vouchers", verbose_name="服务机构"
+    )
+    provider_confirmed_on = models.DateField("服务机构确认合同日期", null=True, blank=True)
+    provider_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="服务机构确认人",
     )
     service_item = models.ForeignKey(
         ServiceItem, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="服务项目"
@@ -83,6 +105,12 @@ class Voucher(models.Model):
             models.CheckConstraint(
                 condition=Q(amount=F("remaining") + F("held") + F("paid_total") + F("released")),
                 name="voucher_balances_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(issue_proposed_by__isnull=True)
+                | Q(issued_by__isnull=True)
+                | ~Q(issued_by=F("issue_proposed_by")),
+                name="voucher_issue_two_people",
             ),
         ]
         indexes = [models.Index(fields=["programme", "status"], name="voucher_prog_status")]
@@ -172,6 +200,15 @@ class Redemption(models.Model):
     )
     paid_on = models.DateField("拨付日期", null=True, blank=True)
     reason = models.CharField("意见", max_length=200, blank=True)
+    provider_confirmed_on = models.DateField("服务机构确认日期", null=True, blank=True)
+    provider_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="服务机构确认人",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

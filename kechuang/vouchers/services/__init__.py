@@ -8,6 +8,7 @@ Split by concept; import from here (`from kechuang.vouchers import services; ser
   redemptions  兑付 request, review, 公示, payout (four eyes), reversal
   funds        扶持资金 / 奖金: budget lines, allocations, instalments, reversal
   expiry       expiry releases unused amounts back to the pool
+  providers    a provider's own users confirm contracts and redemptions (ADR 0028)
 """
 
 from kechuang.vouchers.services.expiry import voucher_expire_due
@@ -40,7 +41,9 @@ from kechuang.vouchers.services.programmes import (
     provider_set_services,
     provider_vet,
 )
+from kechuang.vouchers.services.providers import provider_confirm_contract, provider_confirm_redemption
 from kechuang.vouchers.services.redemptions import (
+    invoiced_total,
     redemption_close_publicity,
     redemption_pay,
     redemption_request_payout,
@@ -69,9 +72,12 @@ __all__ = [
     "instalment_pay",
     "instalment_request",
     "instalment_reverse",
+    "invoiced_total",
     "programme_create",
     "programme_update",
     "provider_blacklist",
+    "provider_confirm_contract",
+    "provider_confirm_redemption",
     "provider_register",
     "provider_set_services",
     "provider_vet",

@@ -37,6 +37,7 @@ from kechuang.vouchers.services.workflow import (
     lock_voucher,
     own_firm,
     release,
+    staff_only,
     transition,
 )
 
@@ -119,6 +120,9 @@ def voucher_issue(*, actor, voucher: Voucher, on: dt.date, amount: Decimal | Non
     amount = check_money(voucher.requested_amount if amount is None else amount, "发放金额")
     if amount > voucher.requested_amount:
         raise ValidationError(f"发放金额不能超过申领金额 {rules.yuan(voucher.requested_amount)}。")
+    second = rules.needs_second_person(amount=amount, threshold=programme.second_approval_above)
+    if second and _propose_or_check(actor=actor, voucher=voucher, amount=amount):
+        return voucher  # proposed: waits for a colleague to confirm
     allowance, _ = FirmAllowance.objects.get_or_create(programme=programme, organisation=voucher.organisation)
     lock(VoucherProgramme, programme.pk)
     lock(FirmAllowance, allowance.pk)
@@ -166,6 +170,49 @@ def voucher_issue(*, actor, voucher: Voucher, on: dt.date, amount: Decimal | Non
         changes={"amount": amount, "valid_until": valid_until},
     )
     return voucher
+
+
+def _propose_or_check(*, actor, voucher: Voucher, amount: Decimal) -> bool:
+    """Two-person issue. The first staff member proposes the amount (True: nothing is issued yet, the other
+    staff are told); a second one, never the proposer, confirms that same amount (False: go on and issue)."""
+    from kechuang.vouchers import permissions
+
+    fail(staff_only(actor))
+    current = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    if current.status != V.CLAIMED:
+        raise ValidationError(f"创新券状态为“{current.get_status_display()}”，不能发放。")
+    if current.issue_proposed_by_id is None:
+        Voucher.objects.filter(pk=voucher.pk, issue_proposed_by__isnull=True).update(
+            issue_proposed_by=actor, issue_proposed_amount=amount, version=F("version") + 1
+        )
+        voucher.refresh_from_db()
+        audit.record(
+            actor=actor, action="vouchers.voucher_issue_propose", obj=voucher, changes={"amount": amount}
+        )
+        _tell_second_person(voucher, actor)
+        return True
+    if not permissions.vouchers.allows(actor, "review", current):
+        raise ValidationError("发放金额超过两人发放起点，须由经办人以外的另一名工作人员复核发放。")
+    if amount != current.issue_proposed_amount:
+        raise ValidationError(
+            f"复核发放金额 {rules.yuan(amount)} 与经办拟发放金额 {rules.yuan(current.issue_proposed_amount)} "
+            "不一致；如需调整，请先不予发放或与经办人核对。"
+        )
+    return False
+
+
+def _tell_second_person(voucher: Voucher, proposer) -> None:
+    from kechuang.notifications.selectors import bureau_users
+    from kechuang.notifications.services import notify
+
+    notify(
+        users=bureau_users(voucher.programme.region, exclude=proposer),
+        kind="vouchers.task",
+        title=f"创新券待复核发放：{voucher.number}（{rules.yuan(voucher.issue_proposed_amount)}）",
+        url=f"/vouchers/v/{voucher.pk}/",
+        about=voucher,
+        reason="issue_confirm",
+    )
 
 
 @transaction.atomic

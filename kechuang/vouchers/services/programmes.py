@@ -43,6 +43,7 @@ def programme_create(
     budget: Decimal,
     validity_days: int = 365,
     publicity_days: int = 0,
+    second_approval_above: Decimal | None = None,
     eligible_kinds=(),
     services: tuple[tuple[str, str], ...] = (),
     booked_on: dt.date | None = None,
@@ -59,6 +60,7 @@ def programme_create(
         pool_remaining=budget,
         validity_days=validity_days,
         publicity_days=publicity_days,
+        second_approval_above=second_approval_above,
     )
     programme.full_clean()
     programme.save()
@@ -170,7 +172,15 @@ def affiliation_record(*, actor, organisation_a, organisation_b, kind: str, note
     return affiliation
 
 
-EDITABLE = ("name", "share_percent", "cap_per_firm", "validity_days", "publicity_days", "is_active")
+EDITABLE = (
+    "name",
+    "share_percent",
+    "cap_per_firm",
+    "second_approval_above",
+    "validity_days",
+    "publicity_days",
+    "is_active",
+)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 
 from kechuang.core import audit, workdays
 from kechuang.notifications import kinds
@@ -78,15 +78,33 @@ def redemption_submit(
             already=voucher.held + voucher.paid_total,
         )
     )
-    if invoice_amount is not None and Decimal(invoice_amount) < voucher.contract_amount:
-        raise ValidationError("发票金额低于合同金额，请按实际付款金额核对合同。")
+    # Partial invoices: each redemption carries the invoice it rests on; together they stay within the
+    # contract, and what is redeemed stays within the share of what has been invoiced.
+    invoiced_before = invoiced_total(voucher)
+    if invoice_amount is None:
+        invoice_amount = voucher.contract_amount - invoiced_before
+    fail(
+        rules.check_invoices(
+            invoice_amount=invoice_amount,
+            contract_amount=voucher.contract_amount,
+            invoiced_before=invoiced_before,
+        )
+    )
+    fail(
+        rules.check_invoiced_share(
+            amount=amount,
+            invoiced=invoiced_before + invoice_amount,
+            share_percent=voucher.programme.share_percent,
+            already=voucher.held + voucher.paid_total,
+        )
+    )
     try:
         with transaction.atomic():
             redemption = Redemption.objects.create(
                 voucher=voucher,
                 idempotency_key=idempotency_key[:64],
                 amount=amount,
-                invoice_amount=invoice_amount or voucher.contract_amount,
+                invoice_amount=invoice_amount,
                 contract_file=contract_file,
                 invoice_file=invoice_file,
                 payment_file=payment_file,
@@ -117,6 +135,13 @@ def redemption_submit(
         redemption, "to_review", f"兑付申请待审核：{voucher.number}（{rules.yuan(redemption.amount)}）"
     )
     return redemption
+
+
+def invoiced_total(voucher: Voucher) -> Decimal:
+    """The invoices behind the voucher's live redemptions (pending or paid; a rejected or reversed one
+    no longer counts)."""
+    live = voucher.redemptions.exclude(status__in=[R.REJECTED, R.REVERSED])
+    return live.aggregate(total=Sum("invoice_amount"))["total"] or Decimal("0.00")
 
 
 def _tell_staff(redemption: Redemption, reason: str, title: str, *, exclude=None) -> None:
