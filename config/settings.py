@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kechuang.vouchers",
     "kechuang.agritech",
     "kechuang.reports",
+    "kechuang.insights",
     "kechuang.proposals",
     "kechuang.portal",
     "kechuang.api",
