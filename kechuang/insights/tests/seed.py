@@ -18,10 +18,10 @@ AS_OF = dt.date(2020, 11, 30)
 Y2020, Y2019 = Period(2020), Period(2019)
 
 
-def fact(staff, org, period, *, status=FactStatus.FINAL, on=dt.date(2020, 6, 1), **values):
+def fact(actor, org, period, *, status=FactStatus.FINAL, on=dt.date(2020, 6, 1), **values):
     base = {"operating_revenue": D(1000), "staff": 50, "st_staff": 5}
     return stats.fact_submit(
-        actor=staff,
+        actor=actor,
         organisation=org,
         period=period,
         values=base | values,

@@ -77,7 +77,11 @@ def test_gap_estimates_say_what_they_come_from(world):
 def test_projection_adds_the_open_gaps_and_resolving_one_takes_it_out(world, staff):
     radar = selectors.radar_for(world["deadline"], AS_OF)
     p = radar.projection
-    assert (p.reported, p.open_gap, p.projected) == (D(235), D(250), D(485))  # 235 = 40+70+20+30+50+25 reported
+    assert (p.reported, p.open_gap, p.projected) == (
+        D(235),
+        D(250),
+        D(485),
+    )  # 235 = 40+70+20+30+50+25 reported
     assert (p.projected_intensity, p.city_intensity, p.vs_city, p.target_completion) == (
         D("0.49"),
         D("2.50"),
