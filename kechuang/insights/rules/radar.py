@@ -134,8 +134,9 @@ def gap_entry(firm: FirmPeriod, signals: list[Evidence], period_label: str) -> E
     )
 
 
-def anomaly_entries(firm: FirmPeriod, period_label: str) -> list[Entry]:
-    """The anomalies of a reported return: each with the figures that trigger it."""
+def anomaly_entries(firm: FirmPeriod, period_label: str, *, has_gap: bool = False) -> list[Entry]:
+    """The anomalies of a reported return: each with the figures that trigger it. A drop of a firm already
+    listed as a gap (reported zero) is that gap, listed once."""
     if not firm.reported:
         return []
     out = []
@@ -169,7 +170,7 @@ def anomaly_entries(firm: FirmPeriod, period_label: str) -> list[Entry]:
             f"（核查阈值 {JUMP_FACTOR} 倍）。",
             before,
         )
-    if prior and prior >= MIN_PRIOR and rd * JUMP_FACTOR <= prior:
+    if prior and prior >= MIN_PRIOR and rd * JUMP_FACTOR <= prior and not has_gap:
         add(
             "drop",
             f"R&D经费内部支出 {_r(rd)} 万元，上年同期为 {_r(prior)} 万元，降至不足三分之一"

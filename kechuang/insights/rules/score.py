@@ -86,7 +86,9 @@ def points_for(ind: IndicatorDef, given: Input) -> Points:
 
 
 def score(indicators: list[IndicatorDef], inputs: dict[str, Input]) -> Score:
-    parts = tuple(points_for(ind, inputs.get(ind.code, Input(None))) for ind in indicators)
+    parts = tuple(
+        points_for(ind, inputs.get(ind.code, Input(None, note=ind.definition))) for ind in indicators
+    )
     by_class: dict[str, list] = {}
     for p in parts:
         row = by_class.setdefault(p.indicator.klass, [p.indicator.klass_label, Decimal(0), Decimal(0)])

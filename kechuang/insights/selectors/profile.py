@@ -100,13 +100,17 @@ def trend_chart(facts: list[EnterpriseFact]) -> dict:
 
 def score_chart(score) -> dict:
     """An ECharts radar: each indicator's points as a share of its weight (missing inputs at 0, marked 缺)."""
+
+    def short(name: str) -> str:  # full names are in the table below the chart; a phone has no room
+        return name if len(name) <= 6 else name[:5] + "…"
+
     indicators = [
-        {"name": p.indicator.name + ("（缺）" if p.missing else ""), "max": 100} for p in score.parts
+        {"name": short(p.indicator.name) + ("(缺)" if p.missing else ""), "max": 100} for p in score.parts
     ]
     values = [float((p.points or 0) * 100 / p.indicator.weight) for p in score.parts]
     return {
         "tooltip": {},
-        "radar": {"indicator": indicators, "radius": "60%", "axisName": {"fontSize": 10}},
+        "radar": {"indicator": indicators, "radius": "55%", "axisName": {"fontSize": 10}},
         "series": [
             {"type": "radar", "name": "得分率（%）", "data": [{"value": values, "name": "得分率（%）"}]}
         ],

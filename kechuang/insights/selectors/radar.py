@@ -232,7 +232,7 @@ def radar_for(deadline: SubmissionDeadline, as_of: dt.date) -> Radar:
     entries = []
     for firm in firms:
         gap = rules.gap_entry(firm, signals.get(firm.organisation_id, []), label)
-        entries += ([gap] if gap else []) + rules.anomaly_entries(firm, label)
+        entries += ([gap] if gap else []) + rules.anomaly_entries(firm, label, has_gap=gap is not None)
     resolutions = {
         (r.organisation_id, r.code): r
         for r in RadarResolution.objects.filter(

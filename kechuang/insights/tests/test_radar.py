@@ -162,3 +162,15 @@ def test_leader_reads_the_radar_without_resolving_and_a_firm_is_refused(client, 
     assert 'name="reason"' not in page.content.decode()
     client.force_login(UserFactory(enterprise=True))
     assert client.get(reverse("insights:radar")).status_code == 403
+
+
+def test_a_firm_that_fell_to_zero_with_r_and_d_signs_is_one_gap_not_also_a_drop():
+    from kechuang.insights.rules import radar as rules
+
+    firm = rules.FirmPeriod(1, "甲", reported=True, rd=D(0), revenue=D(100), st_staff=3, prior_rd=D(90))
+    gap = rules.gap_entry(firm, [rules.Evidence("hnte", "高企", "/q/1/")], "2020年")
+    assert gap.code == "gap:zero" and gap.estimate == D(90)
+    assert rules.anomaly_entries(firm, "2020年", has_gap=True) == []
+    assert [e.code for e in rules.anomaly_entries(firm, "2020年")] == [
+        "anomaly:drop"
+    ]  # no signs: still a drop
