@@ -1,6 +1,7 @@
 """The JSON API at /api/: the same services and permission policies as the pages.
 
-Each module exposes a `router` in its own `api.py`; installed modules are mounted at /api/<label>/.
+Each module exposes a `router` in its own `api.py`; installed modules are mounted at /api/<label>/ (or at
+their AppConfig's `api_prefix`).
 """
 
 import functools
@@ -53,4 +54,4 @@ for app_config in apps.get_app_configs():
         continue
     router = getattr(module, "router", None)
     if router is not None:
-        api.add_router(f"/{app_config.label}/", router)
+        api.add_router(f"/{getattr(app_config, 'api_prefix', app_config.label)}/", router)

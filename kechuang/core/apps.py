@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from kechuang.core import memlimit
 
         memlimit.apply_if_worker()  # the task worker (it parses uploads) runs under a memory cap
+        from kechuang.core.imports import dictionaries  # noqa: F401  registers the dictionary import
 
     @property
     def nav(self):
@@ -42,6 +43,13 @@ class CoreConfig(AppConfig):
                 frozenset({Role.STAFF, Role.SYSADMIN}),
                 order=95,
                 description="法定节假日与调休，用于公示期与办理时限",
+            ),
+            NavItem(
+                _("数据字典"),
+                "core:dictionaries",
+                frozenset({Role.STAFF, Role.SYSADMIN}),
+                order=95,
+                description="行业、技术领域、重点产业等代码表，表单与导入模板的可选值",
             ),
             NavItem(
                 _("后台任务"),

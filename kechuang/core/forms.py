@@ -133,3 +133,27 @@ class RegionPicker(forms.ModelChoiceField):
         """After `form` is cleaned: around the region chosen, or the user's topmost region if none was."""
         region = getattr(form, "cleaned_data", {}).get(name)
         self.around(region or self.queryset.order_by("path").first())
+
+
+class DictItemForm(forms.Form):
+    """Add or change a data-dictionary item; the code is fixed once the item exists."""
+
+    code = forms.CharField(label="代码", max_length=40)
+    name = forms.CharField(label="名称", max_length=120)
+    parent = forms.ModelChoiceField(label="上级项", queryset=None, required=False, empty_label="（无）")
+    sort = forms.IntegerField(label="排序", required=False, min_value=-100000, max_value=100000)
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def __init__(self, *args, dict_type, item=None, **kwargs):
+        from kechuang.core.models import DictItem
+
+        super().__init__(*args, **kwargs)
+        parents = DictItem.objects.filter(dict_type=dict_type)
+        if item is not None:
+            parents = parents.exclude(pk=item.pk)
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = "代码创建后不能修改"
+        self.fields["parent"].queryset = parents
+        for name, field in self.fields.items():
+            if name != "is_active":
+                field.widget.attrs.setdefault("class", "form-select" if name == "parent" else "form-control")

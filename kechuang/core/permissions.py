@@ -244,6 +244,46 @@ class CalendarPolicy(Policy):
         return None
 
 
+class DictionaryPolicy(Policy):
+    """The data dictionaries (行业, 技术领域, 重点产业 …) are the instance's: every import, form and figure of
+    every bureau on it reads the same codes. Everyone signed in reads them; the instance's system
+    administrator and the staff of the bureau that runs the instance (`KECHUANG["HOME_REGION_CODE"]`, or a
+    bureau above it) maintain them — a district on a city's instance asks the city (issue 25: shared
+    configuration is edited only by the instance's administrators)."""
+
+    change_actions = frozenset({"change", "create"})
+
+    @property
+    def model(self):
+        from kechuang.core.models import DictItem
+
+        return DictItem
+
+    def rule(self, user, action):
+        if action == "view" and user.is_authenticated:
+            return models.Q()
+        if action in self.change_actions and self.maintains(user):
+            return models.Q()
+        return None
+
+    def allows_create(self, user, **context) -> bool:
+        return self.may(user, "create")
+
+    @staticmethod
+    def maintains(user) -> bool:
+        from django.conf import settings
+
+        if user.role == Role.SYSADMIN:
+            return True
+        if user.role != Role.STAFF or user.region_id is None:
+            return False
+        home = settings.KECHUANG["HOME_REGION_CODE"]
+        from kechuang.core.models import Region
+
+        home_path = Region.objects.filter(code=home).values_list("path", flat=True).first()
+        return bool(home_path) and home_path.startswith(user.region.path)
+
+
 def may_see_build_details(user) -> bool:
     """`/version` in full (package versions, commit, pending migrations): the instance's system
     administrator; everyone else, anonymous callers included, sees only the opaque build id."""
@@ -266,3 +306,4 @@ people = PersonPolicy()
 attachments = AttachmentPolicy()
 audit_events = AuditPolicy()
 calendar = CalendarPolicy()
+dictionaries = DictionaryPolicy()

@@ -9,10 +9,18 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from kechuang.core import audit, dates
-from kechuang.core.models import Attachment, CalendarDay, CalendarYear, Organisation, Person
+from kechuang.core.models import (
+    Attachment,
+    CalendarDay,
+    CalendarYear,
+    DictItem,
+    DictType,
+    Organisation,
+    Person,
+)
 from kechuang.core.uploads import check_upload
 
 ORGANISATION_FIELDS = (
@@ -279,6 +287,67 @@ def calendar_confirm_year(*, actor, year: int, source: str) -> CalendarYear:
     )
     audit.record(actor=actor, action="calendar.confirm_year", obj=cal, changes={"source": source})
     return cal
+
+
+# --- Data dictionaries (issue 21 item 5) --------------------------------------------------------------------
+DICT_ITEM_FIELDS = ("code", "name", "parent_id", "sort", "is_active")
+
+
+@transaction.atomic
+def dict_item_save(
+    *,
+    actor,
+    dict_type: DictType,
+    code: str,
+    name: str,
+    parent: DictItem | None = None,
+    sort: int | None = None,
+    is_active: bool = True,
+    item: DictItem | None = None,
+) -> DictItem:
+    """Add an item to a dictionary, or change one (`item`). An item's code never changes once it exists (files
+    and exports name items by code); it is never deleted either — a retired item is made inactive: the
+    records that use it keep it, new forms and imports no longer offer it. Names are unique within a
+    dictionary (imports accept a name as well as a code); the parent is an item of the same dictionary and
+    never the item itself or one below it."""
+    from kechuang.core.permissions import dictionaries
+
+    if not dictionaries.may(actor, "change"):
+        raise ValidationError("数据字典为全平台共用，只能由系统管理员或本平台主管科技局的工作人员维护。")
+    code, name = (code or "").strip(), (name or "").strip()
+    if item is not None and item.code != code:
+        raise ValidationError({"code": "字典项的代码创建后不能修改（已有记录和导入文件按代码引用）。"})
+    if not code or not name:
+        raise ValidationError("请填写代码和名称。")
+    siblings = DictItem.objects.filter(dict_type=dict_type).exclude(pk=getattr(item, "pk", None))
+    if siblings.filter(code=code).exists():
+        raise ValidationError({"code": f"「{dict_type.name}」中已有代码「{code}」。"})
+    if siblings.filter(name=name).exists():
+        raise ValidationError({"name": f"「{dict_type.name}」中已有名称「{name}」。"})
+    if parent is not None:
+        if parent.dict_type_id != dict_type.pk:
+            raise ValidationError({"parent": "上级项必须属于同一字典。"})
+        walk = parent
+        while walk is not None:
+            if item is not None and walk.pk == item.pk:
+                raise ValidationError({"parent": "上级项不能是该项本身或其下级。"})
+            walk = walk.parent
+    before = None if item is None else audit.snapshot(item, DICT_ITEM_FIELDS)
+    if item is None:
+        item = DictItem(dict_type=dict_type, code=code)
+    if sort is None:
+        sort = item.sort if item.pk else (siblings.aggregate(m=models.Max("sort"))["m"] or 0) + 1
+    item.name, item.parent, item.sort, item.is_active = name, parent, sort, is_active
+    item.full_clean()
+    item.save()
+    after = audit.snapshot(item, DICT_ITEM_FIELDS)
+    if before is None:
+        audit.record(actor=actor, action="dictionary.item_create", obj=item, changes=after)
+    elif before != after:
+        audit.record(
+            actor=actor, action="dictionary.item_update", obj=item, changes=audit.diff(before, after)
+        )
+    return item
 
 
 # --- Encrypted fields: moving to another cipher (国密, docs/adr/0022) ---------------------------------------

@@ -155,7 +155,7 @@ def _resolve(data: dict, context: dict[str, dict], messages: dict[str, str]) -> 
 
 def validate_firm_row(data: dict, context: FirmsPrepared) -> dict:
     messages = {"region": "区划“{}”不存在（请填写镇街名称或区划代码）。"}
-    messages |= {key: label + "“{}”不在字典中。" for key, _, label in FIRM_LOOKUPS}
+    messages |= {key: label + "“{}”不在字典中（可在“数据字典”页添加）。" for key, _, label in FIRM_LOOKUPS}
     data = _resolve(data, context.found, messages)
     org = context.firms.get(data["credit_code"])
     if org is not None and org.kind != Organisation.Kind.ENTERPRISE:
@@ -301,7 +301,12 @@ def validate_qualification_row(data: dict, context: QualsPrepared) -> dict:
     kind_text = data.get("kind")
     try:
         data = _resolve(
-            data, context.found, {"kind": "资质类型“{}”不存在，可选：", "field": "技术领域“{}”不在字典中。"}
+            data,
+            context.found,
+            {
+                "kind": "资质类型“{}”不存在，可选：",
+                "field": "技术领域“{}”不在字典中（可在“数据字典”页添加）。",
+            },
         )
     except ValidationError as exc:
         if "kind" in exc.message_dict:
@@ -323,6 +328,17 @@ def validate_qualification_row(data: dict, context: QualsPrepared) -> dict:
 
 
 QUAL_FIELDS = ("issued_on", "valid_from", "valid_until", "field")
+# what a later change of a qualification is (undo refuses to overwrite it), not who last saved it
+QUAL_UNDO_COMPARE = (
+    "organisation_id",
+    "kind_id",
+    "number",
+    "issued_on",
+    "valid_from",
+    "valid_until",
+    "field_id",
+)
+QUAL_UNDO_COMPARE += ("status", "revoked_on", "revoke_reason")
 
 
 def _stored_qualification(data: dict, org: Organisation | None, context) -> Qualification | None:
@@ -421,10 +437,13 @@ def commit_qualifications(rows, *, actor, job=None, context: QualsPrepared) -> I
             revoke.append((qual, data["revoked_on"], data["revoke_reason"]))
     if errors:
         raise ImportRejected(errors)
+    changed = {id(q): (q, q.version) for q in [*(q for q, _ in update), *(q for q, _, _ in revoke)]}
     try:
         services.qualifications_write_many(actor=actor, create=create, update=update, revoke=revoke)
     except ValidationError as exc:
         raise ImportRejected([RowError(0, "", "", m) for m in exc.messages]) from None
+    result.touched = [(q.pk, None, q.version) for q in create]  # what undo restores (core.imports.history)
+    result.touched += [(q.pk, before, q.version) for q, before in changed.values()]
     return result
 
 
@@ -451,6 +470,8 @@ QUALIFICATIONS = register(
         prepare=prepare_qualifications,
         compare=compare_qualifications,
         key=("credit_code", "kind", "number", "valid_from"),
+        undo_policy=permissions.qualifications,
+        undo_compare=QUAL_UNDO_COMPARE,
         description="高新技术企业证书、科技型中小企业入库编号、培育库名单等；同一编号再次导入时更新。",
         notes=(
             "资质类型可填名称或代码：高新技术企业(hnte)、科技型中小企业(tech_sme)、市级高新技术企业培育库(city_hnte_pool)等。",

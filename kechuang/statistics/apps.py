@@ -8,6 +8,7 @@ class StatisticsConfig(AppConfig):
     label = "kcstats"  # "statistics" would shadow Python's stdlib module name in app labels
     verbose_name = "统计与指标"
     url_prefix = "statistics"
+    api_prefix = "statistics"  # /api/statistics/, as the pages
 
     @property
     def nav(self):
@@ -38,4 +39,4 @@ class StatisticsConfig(AppConfig):
         kinds.register("statistics.reminder", "统计报送催报")
         # The import engine is written alongside this module; register our spec once it exists.
         if importlib.util.find_spec("kechuang.core.imports") is not None:
-            from kechuang.statistics import imports  # noqa: F401
+            from kechuang.statistics import imports, region_imports, target_imports  # noqa: F401

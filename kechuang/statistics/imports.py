@@ -477,5 +477,3 @@ SPEC = register(
         ),
     )
 )
-
-from kechuang.statistics import region_imports  # noqa: E402, F401  the regional figures' spec registers too

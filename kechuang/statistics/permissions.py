@@ -64,7 +64,7 @@ def may_enter_facts(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.ENTERPRISE and user.organisation_id)
 
 
-__all__ = ["deadlines", "facts", "may_enter_facts", "regions"]
+__all__ = ["deadlines", "facts", "may_enter_facts", "region_facts", "regions", "targets"]
 
 
 class RegionFactPolicy(Policy):
@@ -86,3 +86,28 @@ class RegionFactPolicy(Policy):
 
 
 region_facts = RegionFactPolicy()
+
+
+class TargetPolicy(Policy):
+    """Yearly targets: staff keep (set, void) those of the regions they keep down to district level — their
+    own and those below (a city sets its districts' targets); staff and leaders read those of their subtree."""
+
+    @property
+    def model(self):
+        from kechuang.statistics.models import Target
+
+        return Target
+
+    def regions(self, user):
+        """The regions whose targets the user keeps."""
+        return regions.queryset(user, "change").filter(level__lte=3)
+
+    def rule(self, user, action):
+        if user.role in (Role.STAFF, Role.LEADER) and action == "view":
+            return region_rule(user)
+        if user.role == Role.STAFF and action in {"change", "void"}:
+            return Q(region__in=self.regions(user).values("pk"))
+        return None
+
+
+targets = TargetPolicy()

@@ -55,14 +55,42 @@ class Prepared:
     stored: dict[tuple, RegionFact] = field(default_factory=dict)  # (region, year, quarter, month) → live row
 
 
-def prepare(rows: list[dict]) -> Prepared:
+def regions_named(rows: list[dict]) -> dict[str, Region]:
+    """The regions (province, city or district) the rows' 区划 cells name, by name or code, in one query."""
     texts = sorted({str(d["region"]).strip() for d in rows if d.get("region")})
-    prepared = Prepared()
+    found: dict[str, Region] = {}
     for region in (
         Region.objects.filter(level__lte=3).filter(Q(code__in=texts) | Q(name__in=texts)).order_by("path")
     ):
-        prepared.regions.setdefault(region.name, region)
-        prepared.regions[region.code] = region
+        found.setdefault(region.name, region)
+        found[region.code] = region
+    return found
+
+
+def region_of(data: dict, regions: dict[str, Region]) -> Region:
+    """The row's region (`regions_named`), or the Chinese refusal of its 区划 cell."""
+    region = regions.get(str(data["region"]).strip())
+    if region is None:
+        raise ValidationError(
+            {"region": f"未找到区划「{data['region']}」（请填写区县、市的名称或区划代码）。"}
+        )
+    return region
+
+
+def refuse_regions_not_kept(rows, keeps, message: str) -> None:
+    """Refuse the whole file, naming each row whose region is not in `keeps` (a queryset of regions)."""
+    kept = set(keeps.values_list("pk", flat=True))
+    errors = [
+        RowError(row.number, "区划", row.data["region"], message)
+        for row in rows
+        if row.data["region_obj"].pk not in kept
+    ]
+    if errors:
+        raise ImportRejected(errors)
+
+
+def prepare(rows: list[dict]) -> Prepared:
+    prepared = Prepared(regions=regions_named(rows))
     ids = {r.pk for r in prepared.regions.values()}
     for fact in RegionFact.current.filter(region_id__in=ids):
         prepared.stored[(fact.region_id, fact.year, fact.quarter, fact.month)] = fact
@@ -75,12 +103,7 @@ def _key(data: dict) -> tuple:
 
 
 def validate_row(data: dict, context: Prepared) -> dict:
-    region = context.regions.get(str(data["region"]).strip())
-    if region is None:
-        raise ValidationError(
-            {"region": f"未找到区划「{data['region']}」（请填写区县、市的名称或区划代码）。"}
-        )
-    data["region_obj"] = region
+    data["region_obj"] = region_of(data, context.regions)
     data["period_obj"] = _parse_period(data["period"])
     data["period"] = str(data["period_obj"])
     for name in ("gdp", "industrial_output_above_size", "rd_published"):
@@ -89,14 +112,21 @@ def validate_row(data: dict, context: Prepared) -> dict:
     return data
 
 
-def _diff(data: dict, stored: RegionFact | None) -> Diff:
-    given = {k: data[k] for k in VALUE_KEYS if k in data}
+def version_diff(given: dict, stored, *, what: str, since: str) -> Diff:
+    """A row's fields against the stored live version of a versioned record (None: new). `what` names the
+    record in the note of a voided one; `since` says when the overwritten version counts from."""
     if stored is None:
         return Diff("new", {k: (None, v) for k, v in given.items()})
     changes = {k: (getattr(stored, k), v) for k, v in given.items() if getattr(stored, k) != v}
     if not changes:
-        return Diff("unchanged", note="该期数据已作废，导入后仍为作废。" if stored.voided else "")
-    return Diff("changed", changes, f"覆盖第{stored.version}版（{stored.reported_on:%Y-%m-%d}发布）")
+        return Diff("unchanged", note=f"{what}已作废，导入后仍为作废。" if stored.voided else "")
+    return Diff("changed", changes, f"覆盖第{stored.version}版（{since}）")
+
+
+def _diff(data: dict, stored: RegionFact | None) -> Diff:
+    given = {k: data[k] for k in VALUE_KEYS if k in data}
+    since = f"{stored.reported_on:%Y-%m-%d}发布" if stored else ""
+    return version_diff(given, stored, what="该期数据", since=since)
 
 
 def compare(rows, context: Prepared) -> list[Diff]:
@@ -106,14 +136,7 @@ def compare(rows, context: Prepared) -> list[Diff]:
 def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
     """Each row through `services.region_fact_set` (a few dozen rows per file), refused as a whole when a region
     is not one the importer keeps."""
-    keeps = set(selectors.editable_regions(actor).values_list("pk", flat=True))
-    errors = [
-        RowError(row.number, "区划", row.data["region"], "不在您维护的区划范围内。")
-        for row in rows
-        if row.data["region_obj"].pk not in keeps
-    ]
-    if errors:
-        raise ImportRejected(errors)
+    refuse_regions_not_kept(rows, selectors.editable_regions(actor), "不在您维护的区划范围内。")
     result = ImportResult()
     for row in rows:
         data = row.data

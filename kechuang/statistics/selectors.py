@@ -170,15 +170,26 @@ def _visible_region_q(user, prefix: str = "region__") -> Q:
     return q
 
 
-def region_facts_for(user) -> QuerySet[RegionFact]:
+def region_facts_for(user, rows: QuerySet[RegionFact] | None = None) -> QuerySet[RegionFact]:
+    """The regional figures the user reads (`rows`: default the live ones; `RegionFact.versions` for every
+    version): their subtree, and their city's and its districts' published figures."""
+    rows = RegionFact.objects.all() if rows is None else rows
     if not permissions.regions.may(user, "view"):
-        return RegionFact.objects.none()
-    return RegionFact.objects.filter(_visible_region_q(user)).select_related("region")
+        return rows.none()
+    return rows.filter(_visible_region_q(user)).select_related("region")
+
+
+def indicator_name(code: str) -> str:
+    """A registered indicator's name, or its code when it is no longer registered."""
+    from kechuang.core import indicators
+
+    try:
+        return indicators.get(code).name
+    except KeyError:
+        return code
 
 
 def targets_for(user):
     from kechuang.statistics.models import Target
 
-    if not permissions.regions.may(user, "view"):
-        return Target.objects.none()
-    return Target.objects.filter(region__path__startswith=user.region.path).select_related("region")
+    return permissions.targets.queryset(user, "view", Target.objects.all()).select_related("region")

@@ -361,7 +361,7 @@ def region_facts(request):
     fact_form = RegionFactForm(
         request.POST if request.POST.get("action") == "fact" else None, regions=editable, prefix="f"
     )
-    own = permissions.regions.queryset(request.user, "change").filter(level__lte=3)
+    own = permissions.targets.regions(request.user)
     target_form = TargetForm(
         request.POST if request.POST.get("action") == "target" else None, regions=own, prefix="t"
     )
@@ -382,9 +382,12 @@ def region_facts(request):
             else:
                 messages.success(request, "已保存。")
                 return redirect("statistics:region_facts")
+    targets = list(selectors.targets_for(request.user)[:200])
+    for target in targets:
+        target.indicator_name = selectors.indicator_name(target.indicator)
     context = {
         "facts": selectors.region_facts_for(request.user)[:200],
-        "targets": selectors.targets_for(request.user)[:200],
+        "targets": targets,
         "fact_form": fact_form,
         "target_form": target_form,
         "may_change": permissions.regions.may(request.user, "change"),

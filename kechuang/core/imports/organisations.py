@@ -64,6 +64,7 @@ COLUMNS = (
         "行业",
         aliases=("所属行业", "国民经济行业", "行业门类"),
         help="国民经济行业门类名称或代码",
+        dictionary="industry",
     ),
     ImportColumn("contact_name", "联系人", max_length=40),
     ImportColumn("contact_phone", "联系电话", aliases=("电话", "手机", "联系方式"), max_length=20),
@@ -114,7 +115,7 @@ def validate_row(data: dict, context: Prepared) -> dict:
         data,
         {
             "region": (context.regions, "区划“{}”不存在（请填写镇街名称或区划代码）。"),
-            "industry": (context.industries, "行业“{}”不在行业字典中。"),
+            "industry": (context.industries, "行业“{}”不在行业字典中（可在“数据字典”页添加）。"),
         },
     )
     org = context.existing.get(data["credit_code"])

@@ -263,7 +263,7 @@ def test_organisations_import_rejects_unknown_region_and_industry(db, staff):
     # The message itself, not the repr of a message list ("['…']"), with the text as written.
     assert {(e.value, e.message) for e in errors} == {
         ("火星镇", "区划“火星镇”不存在（请填写镇街名称或区划代码）。"),
-        ("炼金业", "行业“炼金业”不在行业字典中。"),
+        ("炼金业", "行业“炼金业”不在行业字典中（可在“数据字典”页添加）。"),
     }
 
 

@@ -36,5 +36,7 @@ def test_the_template_lists_dictionary_items_and_an_unknown_item_is_a_row_error(
     buf = io.BytesIO()
     rows.save(buf)
     checked = imports.preview(spec, buf.getvalue(), staff)
-    assert [(e.row_number, e.message) for e in checked.errors] == [(3, "重点产业“不存在的产业”不在字典中。")]
+    assert [(e.row_number, e.message) for e in checked.errors] == [
+        (3, "重点产业“不存在的产业”不在字典中（可在“数据字典”页添加）。")
+    ]
     assert [r.number for r in checked.ok_rows] == [2] and checked.diffs[0].outcome == "changed"

@@ -116,7 +116,7 @@ def test_unknown_region_dictionary_item_and_kind_are_row_errors_and_lookups_do_n
     errors = imports.preview(imports.get("enterprises"), bad, staff).errors
     assert {(e.column, e.value, e.message) for e in errors} == {
         ("所在镇街", "火星镇", "区划“火星镇”不存在（请填写镇街名称或区划代码）。"),
-        ("行业", "炼金业", "行业“炼金业”不在字典中。"),
+        ("行业", "炼金业", "行业“炼金业”不在字典中（可在“数据字典”页添加）。"),
     }
     kinds = workbook(
         "名单",
@@ -137,3 +137,29 @@ def test_unknown_region_dictionary_item_and_kind_are_row_errors_and_lookups_do_n
         return len(ctx.captured_queries)
 
     assert queries(2) == queries(40)
+
+
+def test_qualification_imports_are_undone_in_reverse_order_restoring_the_earlier_versions(staff, settings):
+    """Issue 21: a qualification list import can be undone — one that recorded a certificate voids it (kept as
+    a record), one that revoked it gives back the valid version; a later import blocks undoing an earlier one
+    until it is undone itself."""
+    from kechuang.core.imports import history, jobs
+
+    settings.KECHUANG = {**settings.KECHUANG, "AS_OF": dt.date(2021, 7, 1)}
+    a = OrganisationFactory()
+    header = ["统一社会信用代码", "企业名称", "资质类型", "证书编号", "发证日期", "撤销日期", "撤销原因"]
+    row = [a.credit_code, a.name, "高新技术企业", "GR202037005133", "2020-08-17", None, None]
+    spec = imports.get("qualifications")
+    first = jobs.import_now(actor=staff, spec=spec, data=workbook("名单", header, [row]), filename="a.xlsx")
+    revoked = row[:5] + ["2021-06-01", "未按期报送年报"]
+    second = jobs.import_now(
+        actor=staff, spec=spec, data=workbook("名单", header, [revoked]), filename="b.xlsx"
+    )
+    assert "又被修改" in history.undo_refusal(first, staff)
+    history.undo(second, actor=staff)
+    q = Qualification.current.get()
+    assert (q.status, q.revoked_on, q.voided) == (Qualification.Status.ACTIVE, None, False)
+    history.undo(first, actor=staff)
+    q = Qualification.current.get()
+    assert q.voided and q.number == "GR202037005133"
+    assert Qualification.versions.filter(number="GR202037005133").count() == 4  # nothing deleted
