@@ -174,3 +174,28 @@ def test_a_firm_that_fell_to_zero_with_r_and_d_signs_is_one_gap_not_also_a_drop(
     assert [e.code for e in rules.anomaly_entries(firm, "2020年")] == [
         "anomaly:drop"
     ]  # no signs: still a drop
+
+
+def test_the_radar_and_the_scores_cost_the_same_queries_for_more_firms(world, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kechuang.core.tests.factories import OrganisationFactory
+    from kechuang.enterprises.tests.factories import QualificationFactory
+    from kechuang.insights.selectors import score
+    from kechuang.insights.tests.seed import Y2020, fact
+
+    def count():
+        with CaptureQueriesContext(connection) as radar_q:
+            selectors.radar_for(world["deadline"], AS_OF)
+        with CaptureQueriesContext(connection) as score_q:
+            score.scores_for(selectors.firms_of(world["deadline"].region), 2020, AS_OF)
+        return len(radar_q), len(score_q)
+
+    count()  # warm the per-process caches (e.g. the city of the region)
+    before = count()
+    for i in range(5):
+        more = OrganisationFactory(name=f"雷达加{i}有限公司")
+        QualificationFactory(organisation=more)
+        fact(staff, more, Y2020, rd_internal=D(0))
+    assert count() == before
