@@ -28,7 +28,8 @@ def profile(request, pk: int):
     org = get_object_or_404_for(permissions.profiles, request.user, "view", pk=pk)
     as_of = dates.today()
     year = _score_year(request, as_of)
-    tier = profile_selectors.ladder_history(org, as_of)[-1][1]
+    history = profile_selectors.ladder_history(org, as_of)
+    tier = history[-1][1]
     facts = profile_selectors.annual_facts(request.user, org, as_of)
     score = score_selectors.score_of(org, year, as_of)
     context = {
@@ -37,7 +38,7 @@ def profile(request, pk: int):
         "year": year,
         "tier": tier,
         "tier_label": TIER_LABELS.get(tier, ""),
-        "history": profile_selectors.ladder_history(org, as_of),
+        "history": history,
         "facts": facts,
         "trend": profile_selectors.trend_chart(facts),
         "score": score,

@@ -107,8 +107,9 @@ def _signals(ids, period: Period, as_of: dt.date, facts, prior) -> dict[int, lis
             f"{p.get_level_display()}科技计划项目 {p.number} {p.name}（财政资金 {p.fiscal_total / WAN:.2f} 万元）",
             reverse("projects:project_detail", args=[p.pk]),
         )
-    for org_id, fact in list(facts.items()) + [(k, v) for k, v in prior.items() if k not in facts]:
-        if fact.rd_super_deduction and fact.rd_super_deduction > 0:
+    for org_id in ids:  # this period's amount, else last year's: one sign per firm
+        fact = next((f for f in (facts.get(org_id), prior.get(org_id)) if f and f.rd_super_deduction), None)
+        if fact is not None and fact.rd_super_deduction > 0:
             add(
                 org_id,
                 "deduction",

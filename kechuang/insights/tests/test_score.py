@@ -151,6 +151,10 @@ def test_scores_are_ranked_in_the_district_and_the_industry_and_compared_with_of
     by_name = {r.organisation.name: r for r in rows}
     assert by_name["积分样本有限公司"].rank_district < by_name["积分弱小有限公司"].rank_district
     assert by_name["积分样本有限公司"].official == D("61.50")
+    strong_row, weak_row = by_name["积分样本有限公司"], by_name["积分弱小有限公司"]
+    assert (
+        strong_row.rank_industry < weak_row.rank_industry <= weak_row.industry_size
+    )  # same (blank) industry
     client.force_login(UserFactory(leader=True))
     page = client.get(reverse("insights:scores") + "?year=2020")
     assert page.status_code == 200 and "61.50" in page.content.decode()
