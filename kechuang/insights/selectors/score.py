@@ -28,7 +28,8 @@ DEFAULT_SCHEME = "torch-1.0"
 
 
 def scheme() -> ScoreScheme:
-    return ScoreScheme.objects.get(code=getattr(settings, "KECHUANG_SCORE_SCHEME", DEFAULT_SCHEME))
+    """The deployment's scheme (`KECHUANG_SCORE_SCHEME`, settings.KECHUANG["SCORE_SCHEME"])."""
+    return ScoreScheme.objects.get(code=settings.KECHUANG.get("SCORE_SCHEME") or DEFAULT_SCHEME)
 
 
 def indicator_defs(chosen: ScoreScheme) -> list[rules.IndicatorDef]:

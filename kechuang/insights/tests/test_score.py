@@ -166,3 +166,23 @@ def selectors_firms(user):
     from kechuang.insights.selectors.radar import firms_of
 
     return firms_of(user.region)
+
+
+@pytest.mark.django_db
+def test_the_deployment_chooses_its_scheme(settings):
+    from kechuang.insights.models import ScoreIndicator
+
+    other = ScoreScheme.objects.create(code="province-x", name="某省积分", source="某省科技厅")
+    ScoreIndicator.objects.create(
+        scheme=other,
+        code="rd_amount",
+        klass="tech",
+        name="研发费用总额",
+        unit="万元",
+        weight=100,
+        bands=[["100", "1"]],
+        definition="统计报表",
+    )
+    settings.KECHUANG = settings.KECHUANG | {"SCORE_SCHEME": "province-x"}
+    score = selectors.score_of(_scored_firm(UserFactory(staff=True)), 2020, AS_OF)
+    assert [p.indicator.code for p in score.parts] == ["rd_amount"] and score.total == D("100.00")
