@@ -11,4 +11,5 @@ urlpatterns = [
     path("scores/", views.scores, name="scores"),
     path("scores/official/", views.official_import, name="official_import"),
     path("forecast/", views.forecast, name="forecast"),
+    path("forecast/export/", views.forecast, {"export": True}, name="forecast_export"),
 ]

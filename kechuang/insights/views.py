@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from kechuang.core import dates
+from kechuang.core import dates, exports
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.enterprises.models import TIER_LABELS
 from kechuang.insights import forms, permissions, sections, services
@@ -106,11 +106,39 @@ def official_import(request):
     )
 
 
+FORECAST_HEADERS = [
+    "目标梯次",
+    "企业",
+    "统一社会信用代码",
+    "当前梯次",
+    "现在",
+    "明年（按趋势）",
+    "尚未满足的条件",
+]
+VERDICT = {True: "符合", None: "待定", False: "不符合"}
+
+
 @login_required
-def forecast(request):
+def forecast(request, export=False):
     region = _region(request)
+    if export and not permissions.regions.allows(request.user, "export", region):
+        raise PermissionDenied
     as_of = dates.today()
     candidates, cut = forecast_selectors.forecast(firms_of(region), as_of)
+    if export:
+        rows = (
+            [
+                c.label,
+                c.organisation.name,
+                c.organisation.credit_code or "",
+                c.tier,
+                VERDICT[c.now],
+                VERDICT[c.next_year],
+                "、".join(c.unmet),
+            ]
+            for c in candidates
+        )
+        return exports.xlsx_response(request, f"梯次预测_{as_of:%Y%m%d}.xlsx", FORECAST_HEADERS, rows)
     groups = {}
     for c in candidates:
         groups.setdefault(c.target, []).append(c)

@@ -1,10 +1,12 @@
 import datetime as dt
+import io
 import re
 from decimal import Decimal as D
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import OrganisationFactory, UserFactory
@@ -118,3 +120,12 @@ def test_the_forecast_carries_the_trend_one_year_on_and_lists_who_may_move_up(cl
     html = client.get(reverse("insights:forecast")).content.decode()
     assert "增长率限定在 ±30% 以内" in html and "研发上升有限公司" in html and "研发持平有限公司" not in html
     assert rising.pk and 'id="forecast-1"' in html and 'id="forecast-3"' in html
+    sheet = client.get(reverse("insights:forecast_export"))
+    assert sheet.status_code == 200 and sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+    names = [
+        row[1]
+        for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(min_row=2, values_only=True)
+    ]
+    assert sorted(names) == ["新入梯次有限公司", "研发上升有限公司"]
+    client.force_login(UserFactory(enterprise=True))
+    assert client.get(reverse("insights:forecast_export")).status_code == 403
