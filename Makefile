@@ -27,6 +27,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint templates kechuang
 	KECHUANG_TESTING=1 $(VENV)/bin/kechuang makemigrations --check --dry-run
 	$(PY) scripts/check_licences.py
 

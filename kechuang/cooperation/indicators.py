@@ -42,7 +42,7 @@ def coop_project_count(scope: Scope, q: Reads):
     unit="项",
     caliber="立项年度等于统计年度、合作单位为市外单位",
     definition="统计年度内与市外高校院所合作立项的校城融合发展项目数",
-    formula="count(CooperationProject year=period.year, partner.in_city=False)",
+    formula="计数（校城融合项目：立项年度 = 统计年度，合作单位为市外单位）",
     order=361,
     planned=True,
 )

@@ -184,6 +184,11 @@ def sees_all_scores(user, application) -> bool:
     return False
 
 
+def is_expert_account(user) -> bool:
+    """An 评审专家 account (its own expert page, even before or after its pool record)."""
+    return user.role == Role.EXPERT
+
+
 def sees_own_scores_only(user) -> bool:
     return user.role == Role.EXPERT
 

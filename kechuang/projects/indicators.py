@@ -104,7 +104,7 @@ def school_city_projects(scope: Scope, q: Reads):
     unit="项",
     caliber="合作单位中至少有一家为市外高校院所",
     definition="校城融合项目中有市外合作单位的项目数",
-    formula="count(school_city projects with a partner in_city=False)",
+    formula="计数（校城融合类计划项目：合作单位中至少一家为市外单位）",
     order=412,
     planned=True,
 )

@@ -37,6 +37,20 @@
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
+  // A table wider than its card scrolls inside it: make that region reachable by keyboard (WCAG 2.1.1).
+  function focusableScrollers(root) {
+    root.querySelectorAll(".kc-table-wrap, .table-responsive").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("role", "region");
+        var heading = el.querySelector("h2, h3, caption");
+        el.setAttribute("aria-label", heading ? heading.textContent.trim() : "表格（可左右滚动）");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); focusableScrollers(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    renderCharts(event.target);
+    focusableScrollers(event.target);
+  });
 })();

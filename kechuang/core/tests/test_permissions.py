@@ -189,6 +189,14 @@ def test_the_system_administrator_maintains_the_calendar(client):
     assert CalendarDay.objects.filter(date=dt.date(2027, 2, 20), kind="workday").exists()
 
 
+def test_the_calendar_page_opens_before_any_year_is_loaded(client):
+    from kechuang.core.models import CalendarYear
+
+    CalendarYear.objects.all().delete()  # a fresh instance: no holiday schedule yet (was a 500: year 0)
+    client.force_login(UserFactory(sysadmin=True))
+    assert client.get(reverse("core:calendar")).status_code == 200
+
+
 def test_anonymous_users_are_sent_to_login(client, firm):
     response = client.get(reverse("core:organisation_detail", args=[firm.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

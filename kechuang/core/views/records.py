@@ -184,9 +184,8 @@ def calendar(request):
                 messages.success(request, "工作日历已更新。")
                 return redirect("core:calendar")
     years = CalendarYear.objects.all()
-    days = CalendarDay.objects.filter(
-        date__year__gte=years.order_by("-year").values_list("year", flat=True).first() or 0
-    )
+    latest = years.order_by("-year").values_list("year", flat=True).first()
+    days = CalendarDay.objects.filter(date__year__gte=latest) if latest else CalendarDay.objects.none()
     return render(
         request,
         "core/calendar.html",

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from kechuang.core import numbers
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -144,12 +146,14 @@ class Evaluation:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _pct(ratio: Decimal) -> str:
-    return f"{(ratio * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+def _pct(ratio: Decimal, *edges: Decimal) -> str:
+    """A ratio as a percentage, two decimals — more where rounding would make it read as one of the band
+    `edges` (ratios) it is compared with: 4.996% against 5% is "4.996%", never "5.00%" (issue 27)."""
+    return f"{_pct_plain(ratio, *edges)}%"
 
 
-def _pct_plain(ratio: Decimal) -> str:
-    return str((ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+def _pct_plain(ratio: Decimal, *edges: Decimal) -> str:
+    return numbers.precise_among(ratio * 100, [edge * 100 for edge in edges])
 
 
 def _money(value: Decimal) -> str:

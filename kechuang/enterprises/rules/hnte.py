@@ -163,9 +163,9 @@ def _hnte_staff(latest: YearFinancials | None, missing: list[str]) -> Criterion:
         )
     ratio = Decimal(sci) / Decimal(staff)
     ok = ratio >= HNTE_STAFF_RATIO
-    data |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio)}
-    expl = f"{latest.year}年科技人员{sci}人 ÷ 职工总数{staff}人 = {_pct(ratio)}，{'≥' if ok else '<'} {_pct(HNTE_STAFF_RATIO)}。"
-    return Criterion(code, name, ok, _pct(ratio), threshold, expl, data)
+    data |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio, HNTE_STAFF_RATIO)}
+    expl = f"{latest.year}年科技人员{sci}人 ÷ 职工总数{staff}人 = {_pct(ratio, HNTE_STAFF_RATIO)}，{'≥' if ok else '<'} {_pct(HNTE_STAFF_RATIO)}。"
+    return Criterion(code, name, ok, _pct(ratio, HNTE_STAFF_RATIO), threshold, expl, data)
 
 
 def _hnte_rd(years: Sequence[YearFinancials], missing: list[str]) -> tuple[Criterion, Criterion]:
@@ -223,12 +223,12 @@ def _hnte_rd(years: Sequence[YearFinancials], missing: list[str]) -> tuple[Crite
         else:
             ratio = rd_sum / sales_sum
             ok = ratio >= threshold
-            data |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio)}
+            data |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio, threshold)}
             expl = (
-                f"{span}{terms}；{_num(rd_sum)} ÷ {_num(sales_sum)} = {_pct(ratio)}。{intro}"
+                f"{span}{terms}；{_num(rd_sum)} ÷ {_num(sales_sum)} = {_pct(ratio, threshold)}。{intro}"
                 f"{'达到' if ok else '未达到'}要求。"
             )
-            rd_crit = Criterion(code, name, ok, _pct(ratio), f"≥ {_pct(threshold)}", expl, data)
+            rd_crit = Criterion(code, name, ok, _pct(ratio, threshold), f"≥ {_pct(threshold)}", expl, data)
     domestic = _year_values(years, "rd_expense_domestic", missing)
     if rd is None or domestic is None:
         dom_crit = Criterion(
@@ -244,12 +244,14 @@ def _hnte_rd(years: Sequence[YearFinancials], missing: list[str]) -> tuple[Crite
         else:
             ratio = dom_sum / rd_sum
             ok = ratio >= HNTE_DOMESTIC_RD_RATIO
-            data |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio)}
+            data |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio, HNTE_DOMESTIC_RD_RATIO)}
             expl = (
-                f"{span}境内研发费用{_money(dom_sum)} ÷ 研发费用总额{_money(rd_sum)} = {_pct(ratio)}，"
+                f"{span}境内研发费用{_money(dom_sum)} ÷ 研发费用总额{_money(rd_sum)} = {_pct(ratio, HNTE_DOMESTIC_RD_RATIO)}，"
                 f"{'≥' if ok else '<'} {_pct(HNTE_DOMESTIC_RD_RATIO)}。"
             )
-            dom_crit = Criterion(dcode, dname, ok, _pct(ratio), dthreshold, expl, data)
+            dom_crit = Criterion(
+                dcode, dname, ok, _pct(ratio, HNTE_DOMESTIC_RD_RATIO), dthreshold, expl, data
+            )
     return rd_crit, dom_crit
 
 
@@ -281,12 +283,12 @@ def _hnte_high_tech_income(latest: YearFinancials | None, missing: list[str]) ->
         )
     ratio = hti / total
     ok = ratio >= HNTE_HIGH_TECH_INCOME_RATIO
-    data |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio)}
+    data |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio, HNTE_HIGH_TECH_INCOME_RATIO)}
     expl = (
-        f"{latest.year}年高新技术产品（服务）收入{_money(hti)} ÷ 总收入{_money(total)} = {_pct(ratio)}，"
+        f"{latest.year}年高新技术产品（服务）收入{_money(hti)} ÷ 总收入{_money(total)} = {_pct(ratio, HNTE_HIGH_TECH_INCOME_RATIO)}，"
         f"{'≥' if ok else '<'} {_pct(HNTE_HIGH_TECH_INCOME_RATIO)}。"
     )
-    return Criterion(code, name, ok, _pct(ratio), threshold, expl, data)
+    return Criterion(code, name, ok, _pct(ratio, HNTE_HIGH_TECH_INCOME_RATIO), threshold, expl, data)
 
 
 def evaluate_hnte(

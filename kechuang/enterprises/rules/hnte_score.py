@@ -48,6 +48,15 @@ def growth_rate(values: Sequence[Decimal]) -> Decimal | None:
     return (y2 / y1 + y3 / y2) / 2 - _ONE
 
 
+GROWTH_EDGES = (
+    Decimal("0.35"),
+    Decimal("0.25"),
+    Decimal("0.15"),
+    Decimal("0.05"),
+    Decimal(0),
+)  # growth_points' bands
+
+
 def growth_points(rate: Decimal) -> tuple[int, int]:
     """Band of a growth rate: ≥35% → 9–10; ≥25% → 7–8; ≥15% → 5–6; ≥5% → 3–4; > 0 → 1–2; ≤ 0 → 0."""
     if rate >= Decimal("0.35"):
@@ -218,14 +227,14 @@ def _hnte_growth_part(
         how = f"第一年为0，{y[2]}/{y[1]} − 1"
     else:
         how = f"½×({y[1]}/{y[0]} + {y[2]}/{y[1]}) − 1"
-    text = f"{label} {'、'.join(y)}：{how} = {_pct(rate)}，得{_range(lo, hi)}"
+    text = f"{label} {'、'.join(y)}：{how} = {_pct(rate, *GROWTH_EDGES)}，得{_range(lo, hi)}"
     return (
         (lo, hi),
         text,
         {
             "values": [str(v) for v in vals],
             "rate": str(rate),
-            "rate_percent": _pct_plain(rate),
+            "rate_percent": _pct_plain(rate, *GROWTH_EDGES),
             "band": [lo, hi],
         },
     )

@@ -56,6 +56,10 @@ _RD_COSTS_BANDS = (
 )
 
 
+def _edges(bands: Sequence[tuple[Decimal, int]]) -> list[Decimal]:
+    return [bound for bound, _points in bands]
+
+
 def _band(ratio: Decimal, bands: Sequence[tuple[Decimal, int]]) -> int:
     for bound, points in bands:
         if ratio >= bound:
@@ -206,10 +210,8 @@ def evaluate_tech_sme(data: TechSmeInput) -> Evaluation:
         }
         if data.staff_total > 0:
             ratio = Decimal(data.sci_tech_staff) / Decimal(data.staff_total)
-            sdata |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio)}
-            expl = (
-                f"科技人员{data.sci_tech_staff}人 ÷ 职工总数{data.staff_total}人 = {_pct(ratio)}，得{p}分。"
-            )
+            sdata |= {"ratio": str(ratio), "ratio_percent": _pct_plain(ratio, *_edges(_STAFF_BANDS))}
+            expl = f"科技人员{data.sci_tech_staff}人 ÷ 职工总数{data.staff_total}人 = {_pct(ratio, *_edges(_STAFF_BANDS))}，得{p}分。"
         else:
             expl = "职工总数为0，得0分。"
         if p == 0:
@@ -326,7 +328,9 @@ def _tech_sme_rd(data: TechSmeInput, missing: list[str]) -> tuple[Criterion, tup
         if sales > 0:
             r = rd / sales
             cdata["rd_to_sales"] = str(r)
-            texts.append(f"研发费用{_money(rd)} ÷ 销售收入{_money(sales)} = {_pct(r)}，得{p}分")
+            texts.append(
+                f"研发费用{_money(rd)} ÷ 销售收入{_money(sales)} = {_pct(r, *_edges(_RD_SALES_BANDS))}，得{p}分"
+            )
         else:
             texts.append("销售收入为0，该口径得0分")
     if rd is not None and costs is not None:
@@ -336,7 +340,9 @@ def _tech_sme_rd(data: TechSmeInput, missing: list[str]) -> tuple[Criterion, tup
         if costs > 0:
             r = rd / costs
             cdata["rd_to_costs"] = str(r)
-            texts.append(f"研发费用{_money(rd)} ÷ 成本费用总额{_money(costs)} = {_pct(r)}，得{p}分")
+            texts.append(
+                f"研发费用{_money(rd)} ÷ 成本费用总额{_money(costs)} = {_pct(r, *_edges(_RD_COSTS_BANDS))}，得{p}分"
+            )
         else:
             texts.append("成本费用总额为0，该口径得0分")
     best = max(options.values(), default=0)

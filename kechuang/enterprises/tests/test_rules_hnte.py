@@ -133,6 +133,15 @@ def test_rd_ratio_band_edges(sales, rd, passed, threshold):
     assert c.threshold == threshold
 
 
+def test_a_ratio_just_below_its_band_never_reads_as_the_band():
+    """Issue 27: 4.99993% used to be shown as "5.00% ≥ 5.00% 不符合"; the value keeps the deciding digit."""
+    c = evaluate_hnte(firm(years=three_years((5000, 5000, 5000), ("250", "250", "249.99")))).criterion(
+        "hnte.rd_ratio"
+    )
+    assert c.passed is False and c.value == "4.9999%" and c.threshold == "≥ 5.00%"
+    assert "= 4.9999%" in c.explanation and c.data["ratio_percent"] == "4.9999"
+
+
 def test_rd_ratio_uses_the_years_operated_when_fewer_than_three():
     years = (year(2019, sales_revenue=D(1000), rd_expense=D(50), rd_expense_domestic=D(50)),)
     c = evaluate_hnte(firm(years=years)).criterion("hnte.rd_ratio")

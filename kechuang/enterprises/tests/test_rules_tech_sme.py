@@ -298,3 +298,10 @@ def test_with_a_direct_ground_score_data_is_not_reported_missing():
 def test_negative_ip_counts_are_rejected():
     with pytest.raises(ValueError, match="类Ⅱ知识产权件数"):
         evaluate_tech_sme(sme(ip=IntellectualProperty(class2=-1)))
+
+
+def test_a_ratio_just_below_a_score_band_keeps_the_deciding_digit():
+    """Issue 27: a ratio just under 5% read "5.00%，得30分" (the 40-point band starts at 5%)."""
+    ev = evaluate_tech_sme(sme(rd_expense=D("499.9"), sales_revenue=D(10000), total_costs=D(1000000)))
+    text = " ".join(c.explanation for c in ev.criteria)
+    assert "= 4.999%，得30分" in text

@@ -193,3 +193,14 @@ def test_account_form_links_an_account_to_an_expert(client, expert_pool):
     page = client.get(reverse("accounts:user_edit", args=[user.pk])).content.decode()
     assert re.search(rf'<option value="{expert.pk}" selected>', page)
     assert AuditEvent.objects.filter(action="user.create", object_id=str(user.pk)).exists()
+
+
+def test_an_expert_account_without_a_pool_record_is_told_why_not_refused(client, db, staff):
+    from kechuang.core.tests.factories import PersonFactory, UserFactory
+
+    url = reverse("programmes:my_expert_profile")
+    client.force_login(UserFactory(expert=True, person=PersonFactory()))
+    page = client.get(url)
+    assert page.status_code == 200 and "尚未关联专家库中的专家记录" in page.content.decode()
+    client.force_login(staff)
+    assert client.get(url).status_code == 403

@@ -150,8 +150,10 @@ def expert_action(request, pk: int, action: str):
 def my_profile(request):
     """The expert's own page: confirm the profile, declare conflicts, the periods they cannot review."""
     expert = selectors.own_expert(request.user)
-    if expert is None:
-        raise PermissionDenied
+    if expert is None:  # an expert account not (or no longer) in the pool: say so, not a bare 403
+        if not permissions.is_expert_account(request.user):
+            raise PermissionDenied
+        return render(request, "programmes/expert_unlinked.html")
     section = request.POST.get("section") if request.method == "POST" else None
     profile = ProfileForm(
         request.POST if section == "profile" else None,

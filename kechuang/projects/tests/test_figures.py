@@ -110,7 +110,7 @@ def test_dashboard_totals_by_level_and_status(dataset, staff, client):
     assert dict(data["by_status"]) == {"已立项": 4, "终止": 1}
     client.login(username=staff.username, password=TEST_PASSWORD)
     page = client.get(reverse("projects:dashboard")).content.decode()
-    assert "400000.00" in page and "160000.00" in page
+    assert "400,000.00" in page and "160,000.00" in page  # core.numbers.money: separators
 
 
 def test_dashboard_is_refused_to_firms(client, enterprise_user):
