@@ -102,7 +102,7 @@ def score_chart(score) -> dict:
     """An ECharts radar: each indicator's points as a share of its weight (missing inputs at 0, marked 缺)."""
 
     def short(name: str) -> str:  # full names are in the table below the chart; a phone has no room
-        return name if len(name) <= 6 else name[:5] + "…"
+        return name if len(name) <= 5 else name[:4] + "…"
 
     indicators = [
         {"name": short(p.indicator.name) + ("(缺)" if p.missing else ""), "max": 100} for p in score.parts
@@ -110,7 +110,7 @@ def score_chart(score) -> dict:
     values = [float((p.points or 0) * 100 / p.indicator.weight) for p in score.parts]
     return {
         "tooltip": {},
-        "radar": {"indicator": indicators, "radius": "55%", "axisName": {"fontSize": 10}},
+        "radar": {"indicator": indicators, "radius": "50%", "axisName": {"fontSize": 10}},
         "series": [
             {"type": "radar", "name": "得分率（%）", "data": [{"value": values, "name": "得分率（%）"}]}
         ],
