@@ -14,7 +14,7 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import page_as
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, PersonFactory, UserFactory
 from kechuang.core.workdays import add_working_days
@@ -95,12 +95,7 @@ def world(db):
 
 
 def _page_as(browser, base_url, username):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    if username:
-        login(page, base_url, username, TEST_PASSWORD)
-    return page
+    return page_as(browser, base_url, username, TEST_PASSWORD, viewport=VIEWPORT)
 
 
 def _alert(page) -> str:
@@ -226,10 +221,11 @@ def test_firm_applies_staff_review_experts_score_publicity_objection_and_decisio
     assert Objection.objects.get().status == "open"
 
     # 8. Deciding now is refused: the period runs and the objection is open.
-    staff.goto(f"{base}/programmes/applications/{app.pk}/")
-    staff.fill("#certificate_number", number)
-    staff.get_by_role("button", name="批准", exact=True).click()
-    assert "公示期满后方可作出决定" in _alert(staff)
+    staff.goto(f"{base}/programmes/applications/{app.pk}/decision/")
+    staff.get_by_label("批准", exact=True).check()
+    staff.fill("input[name=certificate_number]", number)
+    staff.get_by_role("button", name="确定决定").click()
+    expect(staff.locator(".alert-danger")).to_contain_text("公示期满后方可作出决定")
 
     # 9. Staff answer the objection (公示异议答复, linked from 我的待办).
     staff.goto(f"{base}/programmes/tasks/")
@@ -245,8 +241,10 @@ def test_firm_applies_staff_review_experts_score_publicity_objection_and_decisio
     assert end.date < timezone.localdate()
     PublicityPeriod.objects.filter(pk=period.pk).update(starts_on=start, ends_on=end.date)
     staff.goto(f"{base}/programmes/applications/{app.pk}/")
-    staff.fill("#certificate_number", number)
-    staff.get_by_role("button", name="批准", exact=True).click()
+    staff.get_by_role("link", name="作出决定（批准/不予批准）").click()
+    staff.get_by_label("批准", exact=True).check()
+    staff.fill("input[name=certificate_number]", number)
+    staff.get_by_role("button", name="确定决定").click()
     expect(staff.locator("dl .badge")).to_have_text("已批准")
     expect(staff.locator(".kc-letter")).to_contain_text("予以认定")
     staff.screenshot(path=str(screenshot_dir / "programmes-5-decision.png"), full_page=True)

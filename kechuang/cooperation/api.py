@@ -11,9 +11,8 @@ from ninja.responses import Status
 from kechuang.api.paging import BoundedLimitOffset
 from kechuang.cooperation import permissions, selectors, services
 from kechuang.core.models import Organisation
-from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.permissions import get_object_or_404_for, is_firm_user
 from kechuang.core.permissions import organisations as org_policy
-from kechuang.core.roles import Role
 from kechuang.platforms.kit import require
 
 router = Router(tags=["cooperation"])
@@ -175,7 +174,7 @@ def need_create(request, payload: NeedCreate):
     if not permissions.needs.allows_create(user):
         require(permissions.needs, user, "create")
     data = payload.dict(exclude={"organisation_id"})
-    if user.role == Role.ENTERPRISE:
+    if is_firm_user(user):
         organisation = user.organisation
     else:
         firms = org_policy.queryset(user, "view").filter(kind=Organisation.Kind.ENTERPRISE)

@@ -284,6 +284,28 @@ class DictionaryPolicy(Policy):
         return bool(home_path) and home_path.startswith(user.region.path)
 
 
+def is_bureau_staff(user) -> bool:
+    """科室工作人员 of a bureau (a region): who keeps the bureau's records."""
+    return bool(user.is_authenticated and user.role == Role.STAFF and user.region_id is not None)
+
+
+def is_bureau_user(user) -> bool:
+    """Staff or leadership of a bureau (a region): who reads the bureau's records."""
+    return bool(
+        user.is_authenticated and user.role in (Role.STAFF, Role.LEADER) and user.region_id is not None
+    )
+
+
+def is_firm_user(user) -> bool:
+    """An enterprise account: it sees and acts for its own organisation only."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.ENTERPRISE)
+
+
+def is_expert_account(user) -> bool:
+    """An 评审专家 account (reviews what it is drawn to; its own expert page)."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.EXPERT)
+
+
 def may_see_build_details(user) -> bool:
     """`/version` in full (package versions, commit, pending migrations): the instance's system
     administrator; everyone else, anonymous callers included, sees only the opaque build id."""
@@ -299,6 +321,14 @@ def may_see_background_jobs(user) -> bool:
 def may_read_api_docs(user) -> bool:
     """The API documentation (`/api/docs`, `/api/openapi.json`): any signed-in, active user."""
     return bool(user and user.is_authenticated and user.is_active)
+
+
+def may_edit_bureau_contact(user) -> bool:
+    """The bureau's contact office and phone (printed on 公示 and decision letters): its own staff, for the
+    region their account belongs to; nobody edits another bureau's."""
+    return bool(
+        user and user.is_authenticated and user.role == Role.STAFF and getattr(user, "region_id", None)
+    )
 
 
 organisations = OrganisationPolicy()

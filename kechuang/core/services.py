@@ -213,8 +213,17 @@ def attachment_store(
     organisation=None,
     region=None,
     allowed: set[str] | None = None,
+    max_bytes: int | None = None,
+    label: str = "",
 ) -> Attachment:
-    checked = check_upload(data, allowed=allowed, filename=original_name)
+    """Store a checked upload; `allowed`/`max_bytes` narrow the instance's limits (a form's file slot), and
+    `label` names the slot in a refusal ("“营业执照”：文件过大…")."""
+    try:
+        checked = check_upload(data, allowed=allowed, max_bytes=max_bytes, filename=original_name)
+    except ValidationError as exc:
+        if not label:
+            raise
+        raise type(exc)(f"“{label}”：{'；'.join(exc.messages)}") from None
     attachment = Attachment(
         original_name=original_name[:200],
         content_type=checked.content_type,
@@ -404,3 +413,27 @@ def fields_reencrypt(*, actor, batch: int = 500) -> dict[str, int]:
             )
         rewritten[context] = done
     return rewritten
+
+
+def region_set_contact(*, actor, region, office: str, phone: str):
+    """The bureau's contact office and phone (named on its 公示 and decision letters); audited."""
+    from kechuang.core import rules
+    from kechuang.core.models import Region
+
+    office, phone = office.strip(), phone.strip()
+    if not phone:
+        raise ValidationError({"contact_phone": "请填写联系电话。"})
+    if problem := rules.phone_problem(phone):
+        raise ValidationError({"contact_phone": problem})
+    with transaction.atomic():
+        fresh = Region.objects.select_for_update().get(pk=region.pk)
+        before = {"contact_office": fresh.contact_office, "contact_phone": fresh.contact_phone}
+        Region.objects.filter(pk=region.pk).update(contact_office=office, contact_phone=phone)
+        region.contact_office, region.contact_phone = office, phone
+        audit.record(
+            actor=actor,
+            action="region.contact",
+            obj=region,
+            changes={"before": before, "after": {"contact_office": office, "contact_phone": phone}},
+        )
+    return region

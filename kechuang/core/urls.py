@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.core.views import dictionaries, health, home, import_history, imports, records, todo
+from kechuang.core.views import bureau, dictionaries, health, home, import_history, imports, records, todo
 from kechuang.core.views import pii as pii_views
 
 app_name = "core"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", records.audit_list, name="audit_list"),
     path("audit/verify/", records.audit_verify, name="audit_verify"),
     path("calendar/", records.calendar, name="calendar"),
+    path("bureau/contact/", bureau.bureau_contact, name="bureau_contact"),
     path("dictionaries/", dictionaries.dictionary_list, name="dictionaries"),
     path("dictionaries/items/<int:pk>/edit/", dictionaries.dictionary_item_edit, name="dictionary_item_edit"),
     path("files/<uuid:uid>/", records.attachment_download, name="attachment_download"),

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from kechuang.core.permissions import RegionScopedPolicy
+from kechuang.core.permissions import RegionScopedPolicy, is_bureau_staff, is_bureau_user, is_firm_user
 
 
 class EnterprisePolicy(RegionScopedPolicy):
@@ -53,3 +53,18 @@ class QualificationPolicy(RegionScopedPolicy):
 
 enterprises = EnterprisePolicy()
 qualifications = QualificationPolicy()
+
+
+def reads_region_lists(user) -> bool:
+    """The region-wide pages (ladder, pipeline, lists): the bureau's staff and leadership."""
+    return is_bureau_user(user)
+
+
+def may_screen(user) -> bool:
+    """Starting a screening of the region's firms against the rules: the bureau's staff."""
+    return is_bureau_staff(user)
+
+
+def has_own_firm(user) -> bool:
+    """An enterprise account linked to its firm (我的企业)."""
+    return is_firm_user(user) and user.organisation_id is not None

@@ -16,7 +16,6 @@ from kechuang.core import permissions as core_permissions
 from kechuang.core import services as core_services
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import BUREAU_ROLES, Role
 from kechuang.core.tables import Column, build_table
 from kechuang.core.version_forms import VoidForm
 from kechuang.enterprises import eligibility, permissions, selectors, services, tasks
@@ -51,7 +50,7 @@ def _as_of(request) -> dt.date:
 
 
 def _bureau_only(user) -> None:
-    if user.role not in BUREAU_ROLES or user.region_id is None:
+    if not permissions.reads_region_lists(user):
         raise PermissionDenied
 
 
@@ -181,7 +180,7 @@ def firm_detail(request, pk: int):
 @login_required
 def mine(request):
     """我的企业: an enterprise user's own firm, its data and self-assessment."""
-    if request.user.role != Role.ENTERPRISE or request.user.organisation_id is None:
+    if not permissions.has_own_firm(request.user):
         raise Http404("没有关联的企业。")
     org = get_object_or_404_for(
         permissions.enterprises, request.user, "view", qs=_firm_with_region(), pk=request.user.organisation_id
@@ -216,7 +215,8 @@ def profile_edit(request, pk: int):
         else:
             messages.success(request, "企业画像已保存。")
             return redirect(_back(request, org))
-    return render(request, "enterprises/form.html", {"form": form, "org": org, "title": "编辑企业画像"})
+    context = {"form": form, "org": org, "title": "编辑企业画像", "back": _back(request, org)}
+    return render(request, "enterprises/form.html", context)
 
 
 @login_required
@@ -241,11 +241,12 @@ def year_edit(request, pk: int, year: int | None = None):
             messages.success(request, "年度财务数据已保存。")
             return redirect(_back(request, org))
     title = f"{year}年度财务数据" if year else "新增年度财务数据"
-    return render(request, "enterprises/form.html", {"form": form, "org": org, "title": title})
+    context = {"form": form, "org": org, "title": title, "back": _back(request, org)}
+    return render(request, "enterprises/form.html", context)
 
 
 def _back(request, org) -> str:
-    if request.user.role == Role.ENTERPRISE:
+    if permissions.has_own_firm(request.user):
         return reverse("enterprises:mine")
     return reverse("enterprises:firm_detail", args=[org.pk])
 
@@ -380,7 +381,7 @@ def pipeline(request):
         "tech_sme": selectors.pipeline_candidates(firms, kind="tech_sme", as_of=as_of),
         "expiring": selectors.hnte_expiring(firms, as_of=as_of),
         "pass_mark": eligibility.hnte_pass_mark(),
-        "may_screen": request.user.role == Role.STAFF,
+        "may_screen": permissions.may_screen(request.user),
     }
     return render(request, "enterprises/pipeline.html", context)
 
@@ -388,7 +389,7 @@ def pipeline(request):
 @login_required
 @require_POST
 def screening_start(request):
-    if request.user.role != Role.STAFF or request.user.region_id is None:
+    if not permissions.may_screen(request.user):
         raise PermissionDenied
     job = tasks.screening_start(actor=request.user, region=request.user.region, as_of=_as_of(request))
     return redirect("core:job_status", pk=job.pk)

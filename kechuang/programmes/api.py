@@ -11,8 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kechuang.api.paging import BoundedLimitOffset, paginate_rows, rows
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_expert_account, is_firm_user
 from kechuang.programmes import permissions, precheck, selectors, services
 from kechuang.programmes.models import Application
 
@@ -199,7 +198,7 @@ def application(request, application_id: int):
 
 @router.post("/applications", response={201: ApplicationDetailOut})
 def application_create(request, payload: DraftCreateIn):
-    if request.auth.role != Role.ENTERPRISE or not request.auth.organisation_id:
+    if not is_firm_user(request.auth) or not request.auth.organisation_id:
         raise PermissionDenied
     call = get_object_or_404_for(permissions.calls, request.auth, "apply", pk=payload.call_id)
     app = services.application_create(
@@ -242,7 +241,7 @@ def application_submit(request, application_id: int):
 @paginate(BoundedLimitOffset)
 def reviews(request):
     """An expert's assigned applications (only those drawn to them)."""
-    if request.auth.role != Role.EXPERT:
+    if not is_expert_account(request.auth):
         raise PermissionDenied
     return [
         {

@@ -44,6 +44,9 @@ class ProgrammesConfig(AppConfig):
             PublicSection(
                 "公示公告", "programmes:public_publicity_list", "拟认定、立项名单公示与实名异议", order=10
             ),
+            PublicSection(
+                "申报通知", "programmes:public_call_list", "科技项目申报批次、申报指南与附件", order=11
+            ),
         )
 
     def ready(self):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from kechuang.programmes import form_rules
 from kechuang.programmes.models import Application, Programme, ProgrammeType, Training
 
 
@@ -45,13 +46,15 @@ class ApplicationDataForm(forms.Form):
             else:  # attachment
                 field = forms.FileField()
                 have = len(initial_data.get(key) or [])
+                hint = form_rules.slot_hint(f)
                 help_text = (
                     f"已上传{have}份（见下方“已上传附件”）；上传新文件将追加，同一文件不会重复保存。"
                     + ("必须上传" if f.get("required") else "")
+                    + (f"（{hint}）" if hint else "")
                 )
             field.required = False
             field.label = label
-            field.help_text = help_text
+            field.help_text = f"{f['help']} {help_text}".strip() if f.get("help") else help_text
             if kind != "attachment":
                 field.initial = initial_data.get(key)
             self.fields[f"f_{key}"] = _widget_attrs(field)
@@ -248,7 +251,8 @@ class CallForm(forms.Form):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        if programmes is not None:
+            self.fields["programme"].queryset = programmes
 
     def clean(self):
         data = super().clean()

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from kechuang.core import placeholders
+from kechuang.programmes import form_rules
 
 # --- Workflow --------------------------------------------------------------------------------------
 # TRANSITIONS[from][to] = Step(who, guards, label). `who` is "applicant" or "staff"; guards are names the
@@ -142,6 +143,13 @@ def check_form_schema(schema) -> list[str]:
             errors.append(f"选择字段“{f['label']}”没有选项。")
         if f.get("type") == "table" and not f.get("columns"):
             errors.append(f"表格字段“{f['label']}”没有列定义。")
+        if f.get("route") and f["route"] not in form_rules.ROUTES:
+            errors.append(
+                f"字段“{f['label']}”的用途 {f['route']} 不受支持（可用：{'、'.join(form_rules.ROUTES)}）。"
+            )
+        errors += form_rules.accept_problems(f)
+    if sum(1 for f in schema if isinstance(f, dict) and f.get("route") == "field_code") > 1:
+        errors.append("只能有一个字段用作技术领域（route: field_code）。")
     return errors
 
 

@@ -101,12 +101,21 @@ def published_publicities(today: dt.date | None = None):
 
 
 def publicity_contact(period: PublicityPeriod) -> dict | None:
-    """Where the public sends objections: the contact office and phone of the bureau of the call's region,
-    or of the nearest region above it that has them set."""
-    region = period.call.region
+    """Where the public sends objections: the bureau contact of the call's region (`bureau_contact`)."""
+    return bureau_contact(period.call.region)
+
+
+def bureau_contact(region) -> dict | None:
+    """The contact office and phone of the bureau of `region`, or of the nearest region above it that has
+    them set (staff maintain them on the region's contact page): named on 公示 and decision letters."""
     while region is not None:
         if region.contact_phone:
-            return {"bureau": region.name, "office": region.contact_office, "phone": region.contact_phone}
+            return {
+                "bureau": region.name,
+                "bureau_name": f"{region.name}科学技术局",
+                "office": region.contact_office,
+                "phone": region.contact_phone,
+            }
         region = region.parent
     return None
 
@@ -251,3 +260,49 @@ def panel(application):
         .prefetch_related("expert__person__accounts")
         .order_by("pk")
     )
+
+
+def call_decisions(call: Call):
+    """(application, score summary, decision or None) for every application of a call past 形式审查 (the
+    decisions export), in ranking order of status then pk; three queries whatever the size."""
+    applications = (
+        call.applications.exclude(status__in=[S.DRAFT, S.WITHDRAWN, S.SUBMITTED, S.RETURNED])
+        .select_related("organisation", "person", "decision__decided_by")
+        .prefetch_related(
+            Prefetch("assignments", queryset=ReviewAssignment.objects.prefetch_related("scores"))
+        )
+        .order_by("status", "pk")
+    )
+    for app in applications:
+        decision = app.decision if hasattr(app, "decision") else None
+        yield app, score_summary(app), decision
+
+
+def call_applications(call: Call):
+    """Every submitted (non-draft) application of a call, for the applications export."""
+    return (
+        call.applications.exclude(status=S.DRAFT)
+        .select_related("organisation", "person")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def public_calls(now=None):
+    """Calls shown on the portal: every call already open (open ones first, then the latest closed)."""
+    now = now or dates.now()
+    return (
+        Call.objects.select_related("programme__type", "region")
+        .filter(opens_at__lte=now, programme__is_active=True)
+        .prefetch_related("guides")
+    )
+
+
+def assignment_sheet_files(assignment):
+    """The scanned paper score sheet of a 代录 entry (an Attachment queryset: empty when none)."""
+    from kechuang.core.models import Attachment
+
+    return Attachment.objects.filter(pk=assignment.paper_sheet_id)
+
+
+def call_guide_files(call: Call):
+    return call.guides.all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+from kechuang.core.permissions import Policy, RegionScopedPolicy, is_bureau_staff, region_rule
 from kechuang.core.roles import Role
 
 
@@ -58,6 +58,11 @@ class DeadlinePolicy(RegionScopedPolicy):
 facts = FactPolicy()
 regions = RegionAccessPolicy()
 deadlines = DeadlinePolicy()
+
+
+def may_set_deadlines(user) -> bool:
+    """Setting the region's submission deadlines (and importing facts from the calendar): its staff."""
+    return is_bureau_staff(user)
 
 
 def may_enter_facts(user) -> bool:

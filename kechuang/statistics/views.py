@@ -298,7 +298,7 @@ def submission_calendar(request):
         raise PermissionDenied
     form = DeadlineForm(request.POST or None)
     if request.method == "POST":
-        if request.user.role != "staff" or request.user.region is None:
+        if not permissions.may_set_deadlines(request.user):
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
@@ -315,7 +315,12 @@ def submission_calendar(request):
     return render(
         request,
         "statistics/calendar.html",
-        {"form": form, "deadlines": deadlines, "import_url": _import_url()},
+        {
+            "form": form,
+            "deadlines": deadlines,
+            "import_url": _import_url(),
+            "may_change": permissions.may_set_deadlines(request.user),
+        },
     )
 
 

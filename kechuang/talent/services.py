@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 
 from kechuang.core import audit
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_firm_user
 from kechuang.core.services import StaleObject, person_create
 from kechuang.platforms.kit import save_edit
 from kechuang.talent.models import (
@@ -121,7 +121,7 @@ def foreign_expert_register(
 
 
 def _may_edit_demand(actor, demand: ForeignExpertDemand) -> bool:
-    if getattr(actor, "role", None) == Role.ENTERPRISE:
+    if is_firm_user(actor):
         return actor.organisation_id == demand.organisation_id
     return True
 
@@ -130,7 +130,7 @@ def _may_edit_demand(actor, demand: ForeignExpertDemand) -> bool:
 def demand_submit(
     *, actor, organisation, need: str, field: str, duration_months: int, year: int
 ) -> ForeignExpertDemand:
-    if getattr(actor, "role", None) == Role.ENTERPRISE and actor.organisation_id != organisation.pk:
+    if is_firm_user(actor) and actor.organisation_id != organisation.pk:
         raise ValidationError("企业只能填报本企业的需求。")
     if not 1 <= duration_months <= 120:
         raise ValidationError({"duration_months": "引进期限须在1至120个月之间。"})
@@ -189,7 +189,7 @@ DEMAND_TRANSITIONS = {
 
 @transaction.atomic
 def demand_transition(*, actor, demand: ForeignExpertDemand, to: str, expert: ForeignExpert | None = None):
-    if getattr(actor, "role", None) == Role.ENTERPRISE:
+    if is_firm_user(actor):
         raise ValidationError("需求的对接状态由科技局维护。")
     if to not in DEMAND_TRANSITIONS.get(demand.status, set()):
         raise ValidationError(

@@ -15,13 +15,13 @@ from kechuang.cooperation.models import (
 )
 from kechuang.cooperation.services.common import PARTNER_KINDS, _user
 from kechuang.core import audit
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_firm_user
 from kechuang.core.services import StaleObject
 from kechuang.platforms.kit import save_edit
 
 
 def _own_firm(actor, organisation):
-    if getattr(actor, "role", None) == Role.ENTERPRISE and actor.organisation_id != organisation.pk:
+    if is_firm_user(actor) and actor.organisation_id != organisation.pk:
         raise ValidationError("企业只能填报和修改本企业的技术需求。")
 
 
@@ -118,7 +118,7 @@ def contact_record(
     *, actor, need: TechNeed, expert=None, offered=None, event=None, on: dt.date | None = None
 ) -> Contact:
     """Record a contact proposed from matchmaking, keeping the match explanation as it was computed."""
-    if getattr(actor, "role", None) == Role.ENTERPRISE:
+    if is_firm_user(actor):
         raise ValidationError("对接由科技局组织。")
     if (expert is None) == (offered is None):
         raise ValidationError("对接对象须为一位专家或一项成果。")

@@ -4,7 +4,7 @@ small helpers."""
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_firm_user
 
 TABS = [
     ("技术需求", "cooperation:need_list"),
@@ -23,7 +23,7 @@ FIRM_TABS = [
 
 
 def _tabs(user):
-    return FIRM_TABS if user.role == Role.ENTERPRISE else TABS
+    return FIRM_TABS if is_firm_user(user) else TABS
 
 
 def filters(form, keys):

@@ -11,9 +11,8 @@ from kechuang.cooperation import forms, permissions, selectors, services
 from kechuang.cooperation.models import Contact
 from kechuang.cooperation.views.common import TABS, _tabs
 from kechuang.core.models import Organisation
-from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_firm_user
 from kechuang.core.permissions import organisations as org_policy
-from kechuang.core.roles import Role
 from kechuang.platforms.kit import (
     Action,
     Col,
@@ -63,7 +62,7 @@ def need_create(request):
     user = request.user
     if not permissions.needs.allows_create(user):
         raise PermissionDenied
-    firm = user.role == Role.ENTERPRISE
+    firm = is_firm_user(user)
     form = (
         forms.NeedForm(request.POST or None)
         if firm
@@ -99,7 +98,7 @@ def _match_rows(matches, kind, need):
 def need_detail(request, pk: int):
     need = get_object_or_404_for(permissions.needs, request.user, "view", pk=pk)
     user = request.user
-    staff = user.role == Role.STAFF and permissions.needs.allows(user, "change", need)
+    staff = is_bureau_staff(user) and permissions.needs.allows(user, "change", need)
     actions = []
     if permissions.needs.allows(user, "change", need):
         actions.append(
@@ -172,7 +171,7 @@ def need_edit(request, pk: int):
 def contact_create(request, pk: int, kind: str, key: int):
     """GET shows nothing new (a link from the match table); the contact is recorded on POST only."""
     need = get_object_or_404_for(permissions.needs, request.user, "change", pk=pk)
-    if request.user.role != Role.STAFF:
+    if not is_bureau_staff(request.user):
         raise PermissionDenied
     if request.method == "POST":
         target = {}

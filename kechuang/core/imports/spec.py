@@ -128,9 +128,9 @@ class ImportRejected(Exception):
 
 
 def _bureau_staff(user) -> bool:
-    from kechuang.core.roles import Role
+    from kechuang.core.permissions import is_bureau_staff
 
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) == Role.STAFF
+    return bool(getattr(user, "is_authenticated", False)) and is_bureau_staff(user)
 
 
 @dataclass(frozen=True)

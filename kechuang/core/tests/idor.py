@@ -36,6 +36,8 @@ ZHOUCUN = "370000/370300/370306/"
 PUBLIC_BY_DESIGN = {
     "portal:notice_detail",
     "programmes:public_publicity_detail",
+    "programmes:public_call_detail",
+    "programmes:public_call_file",
     "platforms:public_detail",
     "achievements:public_detail",
     "agritech:public_card",
@@ -54,9 +56,22 @@ FILLERS = {
     "decision": "approve",
     "kind": "achievement",
 }
+# Routes that serve (or remove) one file of a record, `…/<pk>/files/<uid>/`: the probe requests a real file of
+# the foreign record, found by the same function the view lists the record's files with (issue 23).
+FILE_ROUTES = {
+    "programmes:application_file": "kechuang.programmes.selectors.application_files",
+    "programmes:application_file_remove": "kechuang.programmes.selectors.application_files",
+    "programmes:objection_file": "kechuang.programmes.selectors.objection_files",
+    "programmes:call_guide_remove": "kechuang.programmes.selectors.call_guide_files",
+    "programmes:review_sheet": "kechuang.programmes.selectors.assignment_sheet_files",
+    "projects:project_file": "kechuang.projects.selectors.project_files",
+    "vouchers:redemption_file": "kechuang.vouchers.selectors.redemption_files",
+    "projects:finding_file": lambda finding: finding.evidence.all(),  # as the view lists them
+}
 # Parameter names that name a model outside the view's app.
 ALIASES = {"org": "core.Organisation", "organisation": "core.Organisation", "person": "core.Person"}
 CALL = re.compile(r"get_object_or_404_for\(\s*([\w.]+)\s*,")
+RECORD_FILE = re.compile(r"record_file\(\s*request,\s*policy=([\w.]+),\s*pk=pk")
 
 
 @dataclass
@@ -74,6 +89,7 @@ class Findings:
     leaks: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     probed: int = 0
+    files_probed: int = 0  # requests for a real file of a foreign record (FILE_ROUTES)
     routes: int = 0
     own_identity_routes: int = 0
     not_covered: list[str] = field(default_factory=list)
@@ -126,6 +142,15 @@ def infer_model(route: Route) -> None:
         model = getattr(obj, "model", None)
         if isinstance(model, type) and issubclass(model, models.Model):
             route.model, route.key = model, key
+            return
+    # A file route: `files.record_file(request, policy=<policy>, pk=pk, …)` names the record's policy.
+    for match in RECORD_FILE.finditer(source):
+        obj = module
+        for part in match.group(1).split("."):
+            obj = getattr(obj, part, None)
+        model = getattr(obj, "model", None)
+        if isinstance(model, type) and issubclass(model, models.Model) and "pk" in route.params:
+            route.model, route.key = model, "pk"
             return
     # Fallback: the URL segment just before the first object parameter names the model.
     for pname, conv in route.params.items():
@@ -224,10 +249,34 @@ def foreign_rows(model, party, ctx, limit=2):
 # --- probing -----------------------------------------------------------------------------------------
 
 
+def files_of(route: Route):
+    from django.utils.module_loading import import_string
+
+    found = FILE_ROUTES.get(route.name)
+    return import_string(found) if isinstance(found, str) else found
+
+
+def rows_to_probe(route: Route, party: str, ctx) -> list:
+    """Foreign rows; for a file route, foreign rows that hold a file (else the probe would ask for nothing)."""
+    lister = files_of(route)
+    if lister is None:
+        return foreign_rows(route.model, party, ctx)
+    rows = []
+    for obj in route.model._default_manager.order_by("-pk")[:300]:
+        if foreign_to(party, obj, ctx) and lister(obj).exists():
+            rows.append(obj)
+            if len(rows) == 2:
+                break
+    return rows
+
+
 def _kwargs(route: Route, obj) -> dict | None:
     kwargs = {}
+    lister = files_of(route)
     for pname, conv in route.params.items():
-        if pname == route.key:
+        if pname == "uid" and lister is not None and pname != route.key:
+            kwargs[pname] = str(lister(obj).values_list("uid", flat=True)[0])
+        elif pname == route.key:
             kwargs[pname] = str(
                 obj.uid
                 if conv == "UUIDConverter" and hasattr(obj, "uid")
@@ -269,13 +318,17 @@ def probe(route: Route, party: str, ctx, findings: Findings) -> None:
     record is public; a POST is a leak when it changed the row, wrote an audit event about it, or answered
     200 where the GET was refused."""
     client: Client = ctx["client"]
-    for obj in foreign_rows(route.model, party, ctx):
+    rows = rows_to_probe(route, party, ctx)
+    if not rows and route.name in FILE_ROUTES:
+        findings.not_covered.append(f"{route.name}: no foreign record with a file for {party}")
+    for obj in rows:
         kwargs = _kwargs(route, obj)
         if kwargs is None:
             findings.not_covered.append(f"{route.name}: parameter values unknown")
             return
         url = reverse(route.name, kwargs=kwargs)
         findings.probed += 1
+        findings.files_probed += route.name in FILE_ROUTES
         response = client.get(url)
         public = route.name in SHARED_CATALOGUE or getattr(obj, "is_published", False) is True
         if response.status_code >= 500:

@@ -187,6 +187,7 @@ def test_no_route_shows_or_changes_another_partys_object(findings):
     assert findings.routes >= 60, "the probe lost track of the URL patterns"
     assert findings.probed >= 100
     assert findings.own_identity_routes >= 4, "the probe lost the organisation routes"
+    assert findings.files_probed >= 6, "the probe no longer asks for the files of foreign records"
     unexpected = [leak for leak in findings.leaks if not any(_leaks_of_one(leak, n) for n in KNOWN_LEAKS)]
     assert not unexpected, "IDOR leaks:\n" + "\n".join(unexpected)
 

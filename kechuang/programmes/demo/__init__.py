@@ -2,8 +2,9 @@
 HNTE cultivation-pool intake (金宇钢构, 隆之智), 校城融合 first batch (21 projects approved, 9 with partners
 outside the city), 省级新型研发机构 recommendation (恒利石油工程技术研究所), 淄博英才计划, 省引智项目
 (恒利纺织, 澳周石油装备), 科技成果奖 nominations, an expert pool of 30 (a batch-2 round at the demo date with a declined, replaced expert and a 代录
-score; an invited expert without a login), and the HNTE policy training
-attended online by 52 firms. Everything goes through the real services with fixed dates and seeds."""
+score; an invited expert without a login), the HNTE policy training
+attended online by 52 firms, and rounds in every other state (`rounds`: drafts, 形式审查, an upheld 公示
+objection, a call not yet open). Everything goes through the real services with fixed dates and seeds."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from kechuang.programmes.demo.common import _Demo
 from kechuang.programmes.demo.experts import _expert_pool
 from kechuang.programmes.demo.hnte import _hnte
 from kechuang.programmes.demo.panel import _panel_round
+from kechuang.programmes.demo.rounds import _round_states
 from kechuang.programmes.demo.school_city import _school_city
 from kechuang.programmes.demo.small_calls import _small_calls
 from kechuang.programmes.demo.training import _planned_training, _training
@@ -33,4 +35,5 @@ def build(ctx: DemoContext) -> None:
     _small_calls(ctx, demo)
     _training(ctx, demo, enterprises)
     _planned_training(ctx, demo, enterprises)
+    _round_states(ctx, demo, enterprises)  # last: the random draws above stay as they were
     del experts

@@ -23,7 +23,22 @@ HNTE_FORM = [
             {"key": "number", "label": "编号"},
         ],
     },
-    {"key": "audit_report", "label": "专项审计报告", "type": "attachment", "required": True},
+    {
+        "key": "tech_field",
+        "label": "技术领域（国家重点支持的高新技术领域）",
+        "type": "choice",
+        "choices": ["1", "2", "3", "4", "5", "6", "7", "8"],
+        "required": True,
+        "route": "field_code",
+    },
+    {
+        "key": "audit_report",
+        "label": "专项审计报告",
+        "type": "attachment",
+        "required": True,
+        "accept": ["pdf"],
+        "max_mb": 20,
+    },
     {"key": "summary", "label": "企业创新能力简述", "type": "text"},
 ]
 HNTE_SHEET = [
@@ -43,6 +58,21 @@ SEED_HNTE = [
     "淄博嘉岳新材料有限公司",
     "淄博鲁铭高温材料科技有限公司",
 ]
+
+
+def _audit_report(ctx, demo, org) -> str:
+    """A stored (small) PDF as the firm's 专项审计报告, so the officer, the experts and the firm open a real file."""
+    from kechuang.core import services as core_services
+
+    attachment = core_services.attachment_store(
+        actor=demo.firm_user(org),
+        data=f"%PDF-1.4\n% {org.name} 近三年研究开发费用专项审计报告\n".encode(),
+        original_name=f"{org.name}专项审计报告.pdf",
+        kind="audit_report",
+        organisation=org,
+        allowed={"application/pdf"},
+    )
+    return str(attachment.uid)
 
 
 def _hnte(ctx, demo, enterprises):
@@ -98,7 +128,8 @@ def _hnte(ctx, demo, enterprises):
             "ip": [
                 {"name": f"一种{org.name[2:6]}相关装置", "kind": "发明专利", "number": f"ZL2019{n:04d}1234.5"}
             ],
-            "audit_report": [f"demo-audit-{n}"],
+            "tech_field": str(n % 8 + 1),
+            "audit_report": [_audit_report(ctx, demo, org)],
             "summary": f"{org.name}长期坚持自主研发，建有市级企业技术中心。",
         }
         apps.append(

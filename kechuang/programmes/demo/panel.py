@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kechuang.programmes import services
 from kechuang.programmes.demo.common import _at
+from kechuang.programmes.demo.hnte import _audit_report
 from kechuang.programmes.models import Call, ReviewAssignment
 from kechuang.programmes.services.experts import expert_account
 
@@ -32,7 +33,8 @@ def _panel_round(ctx, demo, enterprises, experts) -> None:
             "staff": "186",
             "st_staff": "34",
             "ip": [{"name": "一种精密轴套加工夹具", "kind": "发明专利", "number": "ZL20191234567.8"}],
-            "audit_report": ["demo-audit-panel"],
+            "tech_field": "2",
+            "audit_report": [_audit_report(ctx, demo, org)],
             "summary": f"{org.name}主营精密零部件，建有区级研发中心。",
         },
         day="2020-11-10",

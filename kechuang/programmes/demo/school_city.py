@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from kechuang.core.models import Organisation
 from kechuang.programmes import services
@@ -85,4 +86,11 @@ def _school_city(ctx, demo, enterprises):
         now=_at("2020-08-03"),
     )
     for app in approved:
-        services.application_decide(actor=demo.staff2, application=app, approve=True, now=_at("2020-08-20"))
+        services.application_decide(
+            actor=demo.staff2,
+            application=app,
+            approve=True,
+            amount=min(Decimal(app.data["budget"]) / 10, Decimal("200000")).quantize(Decimal("0.01")),
+            conditions="项目实施期两年，每半年报送一次进展，2021年7月底前接受中期检查。",
+            now=_at("2020-08-20"),
+        )

@@ -131,11 +131,16 @@ class Call(models.Model):
     name = models.CharField("批次", max_length=60, help_text="如 2020年第一批")
     opens_at = models.DateTimeField("开始申报")
     closes_at = models.DateTimeField("截止申报")
-    quota = models.PositiveIntegerField("名额", null=True, blank=True)
+    quota = models.PositiveIntegerField(
+        "名额", null=True, blank=True, help_text="本批次最多批准的项数；批准达到名额后不再批准"
+    )
     level = models.CharField("级别", max_length=10, choices=Level.choices, default=Level.DISTRICT)
     recommending_unit = models.CharField("推荐单位", max_length=80, blank=True)
     notice = models.TextField("申报通知", blank=True)
     region = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name="组织区划")
+    guides = models.ManyToManyField(
+        "core.Attachment", blank=True, related_name="+", verbose_name="申报指南及附件"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

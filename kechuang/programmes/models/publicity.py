@@ -90,6 +90,15 @@ class Decision(models.Model):
     outcome = models.CharField("结果写入", max_length=200, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
+    # What the approval grants, recorded on the form (never read from hidden fields), and the letter as a 公文:
+    # its 文号 is taken at the decision and its .docx is kept, so the letter never changes afterwards.
+    amount = models.DecimalField("支持资金（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    conditions = models.TextField("立项条件/要求", blank=True)
+    number = models.CharField("文号", max_length=40, blank=True)
+    gongwen = models.JSONField("公文要素", default=dict, blank=True)
+    docx = models.BinaryField("Word 文件", null=True, blank=True)
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+    pdf = models.BinaryField("PDF 文件", null=True, blank=True)
 
     class Meta:
         ordering = ["-decided_at"]

@@ -14,6 +14,13 @@ from kechuang.programmes.services.applications import (
     application_save_draft,
     application_transition,
 )
+from kechuang.programmes.services.calls import (
+    call_add_guide,
+    call_close,
+    call_extend,
+    call_remove_guide,
+    call_update,
+)
 from kechuang.programmes.services.common import S, TransitionRefused
 from kechuang.programmes.services.config import (
     PROGRAMME_FIELDS,
@@ -24,7 +31,12 @@ from kechuang.programmes.services.config import (
     programme_type_update,
     programme_update,
 )
-from kechuang.programmes.services.decisions import DEFAULT_LETTER, application_decide, decide_batch
+from kechuang.programmes.services.decisions import (
+    DEFAULT_LETTER,
+    application_decide,
+    decide_batch,
+    decision_pdf,
+)
 from kechuang.programmes.services.experts import (
     expert_add,
     expert_confirm_profile,
@@ -91,8 +103,14 @@ __all__ = [
     "application_decide",
     "application_save_draft",
     "application_transition",
+    "call_add_guide",
+    "call_close",
     "call_create",
+    "call_extend",
+    "call_remove_guide",
+    "call_update",
     "decide_batch",
+    "decision_pdf",
     "expert_create",
     "expert_declare_conflict",
     "objection_answer",

@@ -10,9 +10,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from kechuang.core import audit, dates
+from kechuang.core.permissions import is_firm_user
 from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
-from kechuang.programmes import permissions, precheck, rules
+from kechuang.programmes import form_rules, permissions, precheck, rules
 from kechuang.programmes.models import (
     Application,
     ApplicationVersion,
@@ -30,7 +31,7 @@ def _applicant_may(actor, application: Application) -> bool:
     if actor is None or not getattr(actor, "pk", None):
         return False
     if application.organisation_id:
-        return actor.role == Role.ENTERPRISE and actor.organisation_id == application.organisation_id
+        return is_firm_user(actor) and actor.organisation_id == application.organisation_id
     return actor.pk == application.created_by_id
 
 
@@ -43,11 +44,7 @@ def application_create(
         raise ValidationError(
             f"“{call}”已于{timezone.localtime(call.closes_at):%Y年%m月%d日 %H:%M}截止申报。"
         )
-    if (
-        actor.role == Role.ENTERPRISE
-        and organisation is not None
-        and organisation.pk != actor.organisation_id
-    ):
+    if is_firm_user(actor) and organisation is not None and organisation.pk != actor.organisation_id:
         raise ValidationError("只能以本单位名义申报。")
     application = Application(
         call=call,
@@ -94,8 +91,9 @@ def application_save_draft(
     errors = rules.validate_form_data(schema, data, complete=False)
     if errors:
         raise ValidationError(errors)
+    routed = form_rules.routed_values(schema, data)  # the technical field the draw matches, from the form
     with transaction.atomic():
-        before = {"title": application.title, "data": application.data}
+        before = {"title": application.title, "data": application.data, "field_code": application.field_code}
         updated = Application.objects.filter(
             pk=application.pk, version=expected_version, status__in=rules.EDITABLE_STATUSES
         ).update(
@@ -103,6 +101,7 @@ def application_save_draft(
             title=title or application.title,
             version=expected_version + 1,
             updated_at=dates.now(),
+            **routed,
         )
         if not updated:
             raise StaleObject()
@@ -111,7 +110,10 @@ def application_save_draft(
             actor=actor,
             action="application.save_draft",
             obj=application,
-            changes=audit.diff(before, {"title": application.title, "data": application.data}),
+            changes=audit.diff(
+                before,
+                {"title": application.title, "data": application.data, "field_code": application.field_code},
+            ),
         )
     return application
 

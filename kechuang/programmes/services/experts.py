@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from kechuang.core import audit, dates
+from kechuang.core.permissions import is_expert_account
 from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
 from kechuang.notifications import kinds
@@ -215,7 +216,7 @@ def expert_confirm_profile(
 @transaction.atomic
 def expert_set_conflicts(*, actor, expert: Expert, organisations, note: str = "") -> None:
     """The expert's own declaration of the firms and organisations they must not review (replaces it)."""
-    if actor.role == Role.EXPERT:
+    if is_expert_account(actor):
         _require(actor, "self", expert, "只能申报本人的利益冲突。")
     else:
         _require(actor, "change", expert, "无权修改该专家的利益冲突申报。")

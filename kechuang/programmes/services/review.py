@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kechuang.core import audit, dates
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_expert_account
 from kechuang.core.services import StaleObject
 from kechuang.programmes import permissions, rules
 from kechuang.programmes.models import Application, Expert, ReviewAssignment, ReviewDraw, Score
@@ -185,7 +185,7 @@ def score_submit(
         .order_by("-pk")
         .first()
     )
-    if actor.role != Role.EXPERT or assignment is None or not assignment.active:
+    if not is_expert_account(actor) or assignment is None or not assignment.active:
         _refuse(
             actor=actor,
             action="review.score_refused",

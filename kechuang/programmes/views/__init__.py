@@ -11,8 +11,21 @@ from kechuang.programmes.views.applicant import (
     application_file_remove,
     my_applications,
 )
+from kechuang.programmes.views.builder import form_builder_page, form_builder_preview
+from kechuang.programmes.views.calls import (
+    call_applications_export,
+    call_close,
+    call_edit,
+    call_extend,
+    call_guide_add,
+    call_guide_remove,
+    public_call_detail,
+    public_call_file,
+    public_call_list,
+)
 from kechuang.programmes.views.common import S
 from kechuang.programmes.views.config import config_list, programme_edit, programme_type_edit
+from kechuang.programmes.views.decisions import call_decisions_export, decision_form, decision_letter
 from kechuang.programmes.views.expert import review_list, review_score
 from kechuang.programmes.views.experts import (
     expert_action,
@@ -48,6 +61,17 @@ from kechuang.programmes.views.staff import (
 from kechuang.programmes.views.trainings import training_create, training_detail, training_list
 
 __all__ = [
+    "form_builder_page",
+    "form_builder_preview",
+    "call_applications_export",
+    "call_close",
+    "call_edit",
+    "call_extend",
+    "call_guide_add",
+    "call_guide_remove",
+    "public_call_detail",
+    "public_call_file",
+    "public_call_list",
     "ACTIONS",
     "S",
     "application_action",
@@ -58,6 +82,9 @@ __all__ = [
     "application_file_remove",
     "call_create",
     "call_decide_batch",
+    "call_decisions_export",
+    "decision_form",
+    "decision_letter",
     "call_detail",
     "call_list",
     "call_publicity",

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import dates, files
 from kechuang.core import services as core_services
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
-from kechuang.programmes import permissions, precheck, replacement, rules, selectors, services
+from kechuang.core.permissions import get_object_or_404_for, is_firm_user
+from kechuang.programmes import form_rules, permissions, precheck, replacement, rules, selectors, services
 from kechuang.programmes.expert_forms import ReasonForm as RecuseForm
 from kechuang.programmes.forms import ApplicationDataForm, ReasonForm
 from kechuang.programmes.views.common import S, _fail
@@ -23,7 +22,7 @@ from kechuang.programmes.views.common import S, _fail
 
 @login_required
 def my_applications(request):
-    if request.user.role != Role.ENTERPRISE:
+    if not is_firm_user(request.user):
         raise PermissionDenied
     apps = selectors.applications_for(request.user).order_by("-created_at")
     return render(
@@ -124,6 +123,9 @@ def _store_uploads(request, app, schema) -> dict[str, list[str]]:
                 original_name=upload.name,
                 kind=f["key"],
                 organisation=app.organisation,
+                allowed=form_rules.slot_types(f),
+                max_bytes=f["max_mb"] * 1024 * 1024 if f.get("max_mb") else None,
+                label=f["label"],
             )
             uids[f["key"]] = [str(attachment.uid)]
     return uids
@@ -181,7 +183,7 @@ def application_detail(request, pk: int):
         "changes": app.status_changes.select_related("actor"),
         "checklist": rules.checklist(programme.form_schema, app.data),
         "is_staff": permissions.applications.allows(request.user, "check", app),
-        "is_applicant": request.user.role == Role.ENTERPRISE,
+        "is_applicant": is_firm_user(request.user),
         "steps": rules.page_steps(programme.type.transition_key, app.status),
         "scores": _labelled(selectors.scores_visible_to(request.user, app), programme.scoring_sheet),
         "summary": selectors.score_summary_for(request.user, app),
@@ -189,6 +191,9 @@ def application_detail(request, pk: int):
         "reason_form": ReasonForm(),
         "panel": selectors.panel(app) if sees_panel and hasattr(app, "draw") else None,
         "recuse_form": RecuseForm(),
+        "may_decide": permissions.may_decide(request.user, app),
+        "may_resolve_objections": permissions.objections.may(request.user, "resolve"),
+        "sees_letter": permissions.sees_letter(request.user, app),
         **_precheck_context(app),
     }
     if context["draw"]:
@@ -231,16 +236,7 @@ def application_action(request, pk: int, action: str):
     app = get_object_or_404_for(permissions.applications, request.user, "view", pk=pk)
     reason = request.POST.get("reason", "")
     try:
-        if action in ("approve", "decide_reject"):
-            number = request.POST.get("certificate_number", "").strip()
-            services.application_decide(
-                actor=request.user,
-                application=app,
-                approve=action == "approve",
-                reason=reason,
-                outcome_data={"number": number} if number else None,
-            )
-        elif action == "draw":
+        if action == "draw":
             services.review_draw(actor=request.user, application=app)
         elif action in ACTIONS:
             services.application_transition(

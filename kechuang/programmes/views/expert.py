@@ -7,8 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_expert_account
 from kechuang.programmes import permissions, selectors, services
 from kechuang.programmes.expert_forms import RespondForm
 from kechuang.programmes.forms import ScoreForm
@@ -17,7 +16,7 @@ from kechuang.programmes.views.common import _fail
 
 @login_required
 def review_list(request):
-    if request.user.role != Role.EXPERT:
+    if not is_expert_account(request.user):
         raise PermissionDenied
     return render(
         request, "programmes/review_list.html", {"assignments": selectors.expert_assignments(request.user)}

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import files
-from kechuang.core.models import Attachment
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.programmes import permissions, replacement, selectors, services
 from kechuang.programmes.expert_forms import ProxyScoreForm, ReasonForm, RespondForm
@@ -106,7 +105,7 @@ def review_sheet(request, pk: int, uid):
         policy=permissions.assignments,
         pk=pk,
         uid=uid,
-        files_of=lambda a: Attachment.objects.filter(pk=a.paper_sheet_id),
+        files_of=selectors.assignment_sheet_files,
     )
 
 

@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import dates, files
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_firm_user
 from kechuang.core.tables import Column, build_table
 from kechuang.programmes import permissions, selectors, services
 from kechuang.programmes.forms import AnswerForm, CallForm, PublicityForm
@@ -19,7 +18,7 @@ from kechuang.programmes.views.common import S, _fail
 
 @login_required
 def call_list(request):
-    if not permissions.calls.may(request.user, "view") or request.user.role == Role.ENTERPRISE:
+    if not permissions.calls.may(request.user, "view") or is_firm_user(request.user):
         raise PermissionDenied
     columns = [
         Column("programme", "项目", "programme__name"),
@@ -30,13 +29,13 @@ def call_list(request):
     ]
     table = build_table(request, selectors.calls_for(request.user), columns, default_sort="-closes_at")
     template = "programmes/call_list.html#rows" if request.htmx else "programmes/call_list.html"
-    perms_create = request.user.role == Role.STAFF
+    perms_create = is_bureau_staff(request.user)
     return render(request, template, {"table": table, "perms_create": perms_create})
 
 
 @login_required
 def call_create(request):
-    if not permissions.calls.may(request.user, "create") or request.user.role != Role.STAFF:
+    if not permissions.calls.may(request.user, "create") or not is_bureau_staff(request.user):
         raise PermissionDenied
     programmes = selectors.programmes_for(request.user)
     form = CallForm(request.POST or None, programmes=programmes)
@@ -57,7 +56,7 @@ def call_create(request):
 @login_required
 def call_detail(request, pk: int):
     call = get_object_or_404_for(permissions.calls, request.user, "view", pk=pk)
-    if request.user.role == Role.ENTERPRISE:
+    if is_firm_user(request.user):
         raise PermissionDenied
     apps = (
         call.applications.exclude(status=S.DRAFT)
@@ -75,6 +74,10 @@ def call_detail(request, pk: int):
             "publicities": call.publicities.all(),
             "publicity_form": PublicityForm(candidates=candidates, initial={"starts_on": dates.today()}),
             "may_change": permissions.calls.allows(request.user, "change", call),
+            "may_manage": permissions.may_manage_call(request.user, call),
+            "may_export": permissions.may_export_call(request.user, call),
+            "guides": call.guides.all(),
+            "n_approved": call.applications.filter(status=S.APPROVED).count(),
         },
     )
 

@@ -7,8 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_user, is_firm_user
 from kechuang.programmes import permissions, selectors, services
 from kechuang.programmes.forms import AttendanceImportForm, InviteForm, TrainingForm
 from kechuang.programmes.views.common import _fail
@@ -16,7 +15,7 @@ from kechuang.programmes.views.common import _fail
 
 @login_required
 def training_list(request):
-    if request.user.role not in (Role.STAFF, Role.LEADER):
+    if not is_bureau_user(request.user):
         raise PermissionDenied
     return render(
         request,
@@ -52,7 +51,7 @@ def training_create(request):
 @login_required
 def training_detail(request, pk: int):
     training = get_object_or_404_for(permissions.trainings, request.user, "view", pk=pk)
-    if request.user.role == Role.ENTERPRISE:
+    if is_firm_user(request.user):
         return _training_for_firm(request, training)
     form = AttendanceImportForm(request.POST if "lines" in request.POST else None)
     invite_form = InviteForm(request.POST if "invite_lines" in request.POST else None)

@@ -1,6 +1,6 @@
 """What the talent pages share: the tabs (a firm sees only its 引智需求)."""
 
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_firm_user
 
 TABS = [
     ("专家库", "talent:expert_list"),
@@ -14,4 +14,4 @@ FIRM_TABS = [("引智需求", "talent:demand_list")]
 
 
 def _tabs(user):
-    return FIRM_TABS if user.role == Role.ENTERPRISE else TABS
+    return FIRM_TABS if is_firm_user(user) else TABS

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import dates
 from kechuang.core.models import Organisation
-from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_firm_user
 from kechuang.core.permissions import organisations as org_policy
-from kechuang.core.roles import Role
 from kechuang.platforms.kit import (
     Action,
     Col,
@@ -64,7 +63,7 @@ def demand_create(request):
     user = request.user
     if not permissions.demands.allows_create(user):
         raise PermissionDenied
-    firm = user.role == Role.ENTERPRISE
+    firm = is_firm_user(user)
     form = (
         forms.DemandForm(request.POST or None)
         if firm
@@ -100,7 +99,7 @@ def demand_detail(request, pk: int):
                 reverse("talent:demand_edit", args=[d.pk]),
             )
         )
-        if request.user.role == Role.STAFF:
+        if is_bureau_staff(request.user):
             actions.append(
                 Action(
                     "变更对接状态",
