@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kechuang.policies",
     "kechuang.agritech",
     "kechuang.reports",
+    "kechuang.insights",
     "kechuang.proposals",
     "kechuang.portal",
     "kechuang.api",
@@ -464,4 +465,6 @@ KECHUANG = {
     # The region a single-district deployment serves; the demo uses 周村区.
     "HOME_REGION_CODE": _env("KECHUANG_HOME_REGION", "370306"),
     "BUREAU_NAME": _env("KECHUANG_BUREAU_NAME", "周村区科学技术局"),
+    # The innovation-score table this deployment uses (insights.ScoreScheme.code; docs/insights.md).
+    "SCORE_SCHEME": _env("KECHUANG_SCORE_SCHEME", "torch-1.0"),
 }

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "kechuang.insights"
+    label = "insights"
+    verbose_name = "企业洞察"
+    url_prefix = "insights"
+
+    @property
+    def nav(self):
+        from kechuang.core.navigation import NavItem
+        from kechuang.core.roles import Role
+
+        bureau = frozenset({Role.STAFF, Role.LEADER})
+        return (
+            NavItem(
+                "应统尽统", "insights:radar", bureau, order=35, description="研发活动线索、漏报与异常核查"
+            ),
+            NavItem("创新积分", "insights:scores", bureau, order=36, description="企业创新积分、构成与排名"),
+            NavItem(
+                "梯次预测", "insights:forecast", bureau, order=37, description="明年可能晋级的企业与假设"
+            ),
+            NavItem(
+                "企业画像",
+                "insights:mine",
+                frozenset({Role.ENTERPRISE}),
+                order=11,
+                description="本企业梯次、资质、研发趋势、创新积分与下一梯次差距",
+            ),
+        )

@@ -1,0 +1,1 @@
+"""Reads of the insights module, by concept: `radar`, `profile`, `score`, `forecast`."""
