@@ -9,6 +9,12 @@ class PoliciesConfig(AppConfig):
     url_prefix = "policies"
 
     @property
+    def profile_sections(self):
+        from kechuang.policies.profile import matches_section
+
+        return (matches_section,)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.roles import Role

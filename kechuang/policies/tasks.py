@@ -8,7 +8,6 @@ import datetime as dt
 from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
 
 from kechuang.core import dates, joblease
 from kechuang.core.models import Job
@@ -31,7 +30,7 @@ def match_region(job_id: int) -> str:
             joblease.finish(
                 job,
                 status=Job.Status.SUCCEEDED,
-                finished_at=timezone.now(),
+                finished_at=dates.now(),
                 progress=result["firms"],
                 total=result["firms"],
                 result={**result, "url": reverse("policies:policy_list")},
@@ -45,7 +44,7 @@ def match_region(job_id: int) -> str:
             joblease.finish(
                 job,
                 status=Job.Status.FAILED,
-                finished_at=timezone.now(),
+                finished_at=dates.now(),
                 message=f"匹配失败（系统错误）：{exc}",
             )
             raise

@@ -403,3 +403,11 @@ def test_the_firm_list_offers_new_firm_and_the_organisation_links_its_firm_page(
     assert reverse("enterprises:firm_detail", args=[firm.pk]) in page
     client.force_login(leader)
     assert "＋ 新增企业" not in client.get(reverse("enterprises:firm_list")).content.decode()
+
+
+def test_the_firm_page_links_its_profile(client, staff, firm):
+    from django.urls import reverse
+
+    client.force_login(staff)
+    page = client.get(reverse("enterprises:firm_detail", args=[firm.pk])).content.decode()
+    assert reverse("insights:profile", args=[firm.pk]) in page

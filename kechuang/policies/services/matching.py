@@ -12,10 +12,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from kechuang.accounts.models import User
-from kechuang.core import audit
+from kechuang.core import audit, dates
 from kechuang.core.roles import Role
 from kechuang.notifications.services import notify
 from kechuang.policies import matching, rules
@@ -28,7 +27,7 @@ NOTIFIED = (rules.ELIGIBLE, rules.NEAR)
 def _store(items: Sequence[matching.CompiledItem], orgs, on: dt.date) -> dict[str, int]:
     """Evaluate one batch of firms and upsert their verdicts; tell firms of newly (nearly) met items."""
     tally = dict.fromkeys(rules.VERDICT_LABELS, 0)
-    now = timezone.now()
+    now = dates.now()
     records = matching.load_records(orgs, on, items)
     stored = Match.objects.filter(organisation__in=orgs, item_id__in=[i.pk for i in items])
     before = {
