@@ -146,17 +146,16 @@ def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
             result.unchanged += 1
             continue
         fields = {k: data[k] if data[k] is not None or k != "source" else "" for k in VALUE_KEYS if k in data}
-        try:
-            fact = services.region_fact_set(
-                actor=actor, region=data["region_obj"], period=data["period_obj"], **fields
-            )
-        except ValidationError as exc:
-            raise ImportRejected([RowError(row.number, "", "", m) for m in exc.messages]) from None
-        result.touched.append((fact.pk, stored.version if stored else None, fact.version))
-        if stored is None:
-            result.created += 1
-        else:
-            result.updated += 1
+        result.write(
+            row,
+            services.region_fact_set,
+            stored=stored,
+            versioned=True,
+            actor=actor,
+            region=data["region_obj"],
+            period=data["period_obj"],
+            **fields,
+        )
     return result
 
 

@@ -16,10 +16,8 @@ from kechuang.core import indicators
 from kechuang.core.imports import (
     Diff,
     ImportColumn,
-    ImportRejected,
     ImportResult,
     ImportSpec,
-    RowError,
     register,
 )
 from kechuang.core.models import Region
@@ -96,23 +94,19 @@ def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
             result.unchanged += 1
             continue
         note = data.get("note") if "note" in data else (stored.note if stored else "")
-        try:
-            target = services.target_set(
-                actor=actor,
-                region=data["region_obj"],
-                year=data["year"],
-                indicator=data["indicator"],
-                value=data["value"],
-                note=note or "",
-                recorded_on=data.get("recorded_on"),
-            )
-        except ValidationError as exc:
-            raise ImportRejected([RowError(row.number, "", "", m) for m in exc.messages]) from None
-        result.touched.append((target.pk, stored.version if stored else None, target.version))
-        if stored is None:
-            result.created += 1
-        else:
-            result.updated += 1
+        result.write(
+            row,
+            services.target_set,
+            stored=stored,
+            versioned=True,
+            actor=actor,
+            region=data["region_obj"],
+            year=data["year"],
+            indicator=data["indicator"],
+            value=data["value"],
+            note=note or "",
+            recorded_on=data.get("recorded_on"),
+        )
     return result
 
 

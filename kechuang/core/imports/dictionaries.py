@@ -102,23 +102,19 @@ def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
                 if parent is None:
                     message = f"上级代码「{data['parent']}」不在字典「{dict_type.name}」中（上级项须写在下级之前）。"
                     raise ImportRejected([RowError(row.number, "上级代码", data["parent"], message)])
-        try:
-            services.dict_item_save(
-                actor=actor,
-                dict_type=dict_type,
-                code=data["code"],
-                name=data.get("name") or item.name,
-                parent=parent,
-                sort=data.get("sort", item.sort if item else None),
-                is_active=data.get("is_active", item.is_active if item else True),
-                item=item,
-            )
-        except ValidationError as exc:
-            raise ImportRejected([RowError(row.number, "", "", m) for m in exc.messages]) from None
-        if item is None:
-            result.created += 1
-        else:
-            result.updated += 1
+        result.write(
+            row,
+            services.dict_item_save,
+            stored=item,
+            actor=actor,
+            dict_type=dict_type,
+            code=data["code"],
+            name=data.get("name") or item.name,
+            parent=parent,
+            sort=data.get("sort", item.sort if item else None),
+            is_active=data.get("is_active", item.is_active if item else True),
+            item=item,
+        )
     return result
 
 

@@ -115,6 +115,24 @@ class ImportResult:
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
+    def write(self, row, service: Callable[..., Any], /, *, stored=None, versioned: bool = False, **kwargs):
+        """One row through its module's `service(**kwargs)`, counted as created (no `stored` record) or
+        updated; a `versioned` record is kept in `touched` for undo. The service's ValidationError refuses
+        the whole file, naming the row."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            record = service(**kwargs)
+        except ValidationError as exc:
+            raise ImportRejected([RowError(row.number, "", "", m) for m in exc.messages]) from None
+        if stored is None:
+            self.created += 1
+        else:
+            self.updated += 1
+        if versioned:
+            self.touched.append((record.pk, stored.version if stored is not None else None, record.version))
+        return record
+
     def __str__(self) -> str:
         return f"新增 {self.created} 条，更新 {self.updated} 条，未变化 {self.unchanged} 条"
 
