@@ -19,3 +19,79 @@ def page_as(browser, base_url: str, username: str | None, password: str, *, view
     if username:
         login(page, base_url, username, password)
     return page
+
+
+def open_call(
+    staff,
+    district,
+    *,
+    type_code: str,
+    type_name: str,
+    outcome_kind: str,
+    programme_code: str,
+    programme_name: str,
+    form: list,
+    sheet: list,
+    field_match: bool = True,
+    publicity_days: int = 5,
+    call_name: str = "2026年第一批",
+    notice: str = "",
+    type_extra: dict | None = None,
+    programme_extra: dict | None = None,
+):
+    """A programme type, a programme with a three-expert review (≥ 60% technical, one finance) and a call open
+    from ten days ago for thirty days — the start of every programme browser test."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kechuang.programmes import services
+
+    ptype = services.programme_type_create(
+        actor=staff,
+        code=type_code,
+        name=type_name,
+        applicant_kind="enterprise",
+        outcome_kind=outcome_kind,
+        **(type_extra or {}),
+    )
+    programme = services.programme_create(
+        actor=staff,
+        type=ptype,
+        code=programme_code,
+        name=programme_name,
+        region=district,
+        form_schema=form,
+        scoring_sheet=sheet,
+        review_rules={
+            "group_size": 3,
+            "min_technical_share": 0.6,
+            "min_finance": 1,
+            "field_match": field_match,
+        },
+        publicity_days=publicity_days,
+        **(programme_extra or {}),
+    )
+    now = timezone.now()
+    return services.call_create(
+        actor=staff,
+        programme=programme,
+        name=call_name,
+        opens_at=now - dt.timedelta(days=10),
+        closes_at=now + dt.timedelta(days=30),
+        region=district,
+        notice=notice,
+    )
+
+
+def experts_with_accounts(staff, district, categories=("technical",) * 3 + ("finance",), fields=("A01",)):
+    """Pool experts, each with an account e2e_expert1, e2e_expert2, … (password TEST_PASSWORD)."""
+    from kechuang.core.tests.factories import OrganisationFactory, PersonFactory, UserFactory
+    from kechuang.programmes import services
+
+    for i, category in enumerate(categories):
+        person = PersonFactory(name=f"专家{i + 1}", organisation=OrganisationFactory(region=district))
+        services.expert_create(
+            actor=staff, person=person, category=category, region=district, fields=list(fields)
+        )
+        UserFactory(username=f"e2e_expert{i + 1}", display_name=person.name, expert=True, person=person)

@@ -3,13 +3,10 @@ the draw invites them; one expert opens the invitation on a phone, sets a passwo
 replacement drawn from the sealed seed chain accepts and scores; another accepts and scores; staff enter the
 last expert's paper sheet (代录) with the scan; the printable draw record re-verifies the whole chain."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import login, open_call
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, PersonFactory, UserFactory
 from kechuang.notifications.models import Notification
@@ -34,28 +31,17 @@ def world(db):
     staff = UserFactory(username="e2e_staff", display_name="王晓梅", staff=True, region=district)
     firm = OrganisationFactory(name="淄博方达电子科技有限公司", region=district)
     firm_user = UserFactory(username="e2e_firm", enterprise=True, organisation=firm)
-    ptype = services.programme_type_create(
-        actor=staff, code="sci", name="科技计划项目", applicant_kind="enterprise", outcome_kind="project"
-    )
-    programme = services.programme_create(
-        actor=staff,
-        type=ptype,
-        code="sci-e2e",
-        name="区级科技计划项目",
-        region=district,
-        form_schema=[{"key": "summary", "label": "项目简介", "type": "text", "required": True}],
-        scoring_sheet=SHEET,
-        review_rules={"group_size": 3, "min_technical_share": 0.6, "min_finance": 1, "field_match": False},
-        publicity_days=5,
-    )
-    now = timezone.now()
-    call = services.call_create(
-        actor=staff,
-        programme=programme,
-        name="2026年第一批",
-        opens_at=now - dt.timedelta(days=10),
-        closes_at=now + dt.timedelta(days=30),
-        region=district,
+    call = open_call(
+        staff,
+        district,
+        type_code="sci",
+        type_name="科技计划项目",
+        outcome_kind="project",
+        programme_code="sci-e2e",
+        programme_name="区级科技计划项目",
+        form=[{"key": "summary", "label": "项目简介", "type": "text", "required": True}],
+        sheet=SHEET,
+        field_match=False,
     )
     app = services.application_create(
         actor=firm_user, call=call, organisation=firm, title="智能传感器研发", field_code="A01"

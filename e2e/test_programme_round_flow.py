@@ -14,11 +14,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import page_as
+from e2e.conftest import experts_with_accounts, open_call, page_as
 from kechuang.core.models import Region
-from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, PersonFactory, UserFactory
+from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 from kechuang.core.workdays import add_working_days
-from kechuang.programmes import services
 from kechuang.programmes.models import Application, Decision, Expert, Objection, PublicityPeriod
 from kechuang.projects.models import Project
 
@@ -53,39 +52,20 @@ def world(db):
     UserFactory(username="e2e_staff2", display_name="赵国强", staff=True, region=district)
     firm = OrganisationFactory(name="淄博方达电子科技有限公司", region=district)
     UserFactory(username="e2e_firm", display_name="李娜", enterprise=True, organisation=firm)
-    ptype = services.programme_type_create(
-        actor=staff,
-        code="sci",
-        name="区级科技计划项目",
-        applicant_kind="enterprise",
+    call = open_call(
+        staff,
+        district,
+        type_code="sci",
+        type_name="区级科技计划项目",
         outcome_kind="project",
-        decision_label="立项",
-    )
-    programme = services.programme_create(
-        actor=staff,
-        type=ptype,
-        code="sci-round",
-        name="区级科技计划项目",
-        region=district,
-        form_schema=FORM,
-        scoring_sheet=SHEET,
-        review_rules={"group_size": 3, "min_technical_share": 0.6, "min_finance": 1, "field_match": True},
-        publicity_days=5,
-    )
-    now = timezone.now()
-    call = services.call_create(
-        actor=staff,
-        programme=programme,
-        name="2026年第一批",
-        opens_at=now - dt.timedelta(days=10),
-        closes_at=now + dt.timedelta(days=30),
-        region=district,
+        programme_code="sci-round",
+        programme_name="区级科技计划项目",
+        form=FORM,
+        sheet=SHEET,
         notice="支持企业开展关键技术攻关。",
+        type_extra={"decision_label": "立项"},
     )
-    for i, category in enumerate(["technical"] * 3 + ["finance"]):
-        person = PersonFactory(name=f"专家{i + 1}", organisation=OrganisationFactory(region=district))
-        services.expert_create(actor=staff, person=person, category=category, region=district, fields=["A01"])
-        UserFactory(username=f"e2e_expert{i + 1}", display_name=person.name, expert=True, person=person)
+    experts_with_accounts(staff, district)
     return {"call": call, "firm": firm}
 
 

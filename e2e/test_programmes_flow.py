@@ -14,13 +14,12 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import page_as
+from e2e.conftest import experts_with_accounts, open_call, page_as
 from kechuang.core.models import Region
-from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, PersonFactory, UserFactory
+from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 from kechuang.core.workdays import add_working_days
 from kechuang.enterprises.models import Qualification, QualificationKind
 from kechuang.enterprises.tests.factories import ProfileFactory, YearFactory
-from kechuang.programmes import services
 from kechuang.programmes.models import Application, Expert, Objection, PublicityPeriod
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,38 +58,21 @@ def world(db):
     this_year = timezone.localdate().year
     for year in range(this_year - 3, this_year):
         YearFactory(organisation=firm, year=year)
-    ptype = services.programme_type_create(
-        actor=staff,
-        code="hnte",
-        name="高新技术企业认定",
-        applicant_kind="enterprise",
+    call = open_call(
+        staff,
+        district,
+        type_code="hnte",
+        type_name="高新技术企业认定",
         outcome_kind="qualification",
-    )
-    programme = services.programme_create(
-        actor=staff,
-        type=ptype,
-        code="hnte-e2e",
-        name="高新技术企业认定",
-        region=district,
-        form_schema=FORM,
-        scoring_sheet=SHEET,
-        review_rules={"group_size": 3, "min_technical_share": 0.6, "min_finance": 1, "field_match": True},
+        programme_code="hnte-e2e",
+        programme_name="高新技术企业认定",
+        form=FORM,
+        sheet=SHEET,
         publicity_days=10,
-        eligibility_check="hnte",
+        call_name="第一批",
+        programme_extra={"eligibility_check": "hnte"},
     )
-    now = timezone.now()
-    call = services.call_create(
-        actor=staff,
-        programme=programme,
-        name="第一批",
-        opens_at=now - dt.timedelta(days=10),
-        closes_at=now + dt.timedelta(days=30),
-        region=district,
-    )
-    for i, category in enumerate(["technical"] * 3 + ["finance"]):
-        person = PersonFactory(name=f"专家{i + 1}", organisation=OrganisationFactory(region=district))
-        services.expert_create(actor=staff, person=person, category=category, region=district, fields=["A01"])
-        UserFactory(username=f"e2e_expert{i + 1}", display_name=person.name, expert=True, person=person)
+    experts_with_accounts(staff, district)
     return {"call": call, "firm": firm}
 
 

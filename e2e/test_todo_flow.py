@@ -1,13 +1,10 @@
 """我的待办 in Chromium, for a firm and for staff: each signs in, sees the to-do counts on the home page (工作台),
 follows one task to the page where it is done, does it, and the count drops."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import login, open_call
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 from kechuang.core.workdays import seed_from_packages
@@ -30,32 +27,16 @@ def world(db):
         enterprise=True,
         organisation=OrganisationFactory(name="淄博方达电子有限公司", region=district),
     )
-    ptype = services.programme_type_create(
-        actor=staff,
-        code="plan",
-        name="区科技计划",
-        applicant_kind="enterprise",
+    call = open_call(
+        staff,
+        district,
+        type_code="plan",
+        type_name="区科技计划",
         outcome_kind="recommendation",
-    )
-    programme = services.programme_create(
-        actor=staff,
-        type=ptype,
-        code="plan-todo",
-        name="区科技计划项目",
-        region=district,
-        form_schema=FORM,
-        scoring_sheet=SHEET,
-        review_rules={"group_size": 3, "min_technical_share": 0.6, "min_finance": 1, "field_match": True},
-        publicity_days=5,
-    )
-    now = timezone.now()
-    call = services.call_create(
-        actor=staff,
-        programme=programme,
-        name="2026年第一批",
-        opens_at=now - dt.timedelta(days=10),
-        closes_at=now + dt.timedelta(days=30),
-        region=district,
+        programme_code="plan-todo",
+        programme_name="区科技计划项目",
+        form=FORM,
+        sheet=SHEET,
     )
     for user, title in [(firm_user, "智能检测设备研发"), (None, "新型复合材料中试")]:
         if user is None:  # another firm's application, already submitted: staff have two to check
