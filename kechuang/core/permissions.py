@@ -301,6 +301,11 @@ def is_firm_user(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.role == Role.ENTERPRISE)
 
 
+def is_commissioner(user) -> bool:
+    """A 科技特派员 account: its own pairings and service logs."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.COMMISSIONER)
+
+
 def is_expert_account(user) -> bool:
     """An 评审专家 account (reviews what it is drawn to; its own expert page)."""
     return bool(getattr(user, "is_authenticated", False) and user.role == Role.EXPERT)

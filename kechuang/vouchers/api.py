@@ -21,8 +21,7 @@ from ninja.responses import Status
 from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core import dates
 from kechuang.core import services as core_services
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_user
 from kechuang.vouchers import permissions, selectors, services
 from kechuang.vouchers.models import Redemption, Voucher
 from kechuang.vouchers.services.workflow import lock_voucher
@@ -206,7 +205,7 @@ def redemption(request, redemption_id: int):
 def balances(request, year: int | None = Query(None, ge=1900, le=2100)):
     """Programme pools and support-fund budget lines in the caller's region (bureau staff and leaders)."""
     user = request.auth
-    if user.role not in (Role.STAFF, Role.LEADER):
+    if not is_bureau_user(user):
         raise PermissionDenied
     pools = permissions.programmes.queryset(user, "view").order_by("-year", "name", "pk")
     lines = permissions.budget_lines.queryset(user, "view").order_by("-year", "name", "pk")

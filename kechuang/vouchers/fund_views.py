@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core import dates, exports
-from kechuang.core.permissions import get_object_or_404_for, organisations, people
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_user, organisations, people
 from kechuang.vouchers import permissions, services
 from kechuang.vouchers.forms import ReasonForm
 from kechuang.vouchers.models import Instalment, StatusChange
@@ -22,7 +21,7 @@ from kechuang.vouchers.setup_views import form_error, form_page
 
 
 def _bureau(user):
-    if user.role not in (Role.STAFF, Role.LEADER) or not permissions.budget_lines.may(user, "view"):
+    if not is_bureau_user(user) or not permissions.budget_lines.may(user, "view"):
         raise PermissionDenied
 
 

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import dates, exports
 from kechuang.core.forms import form_error  # noqa: F401 - re-exported for this module's views
-from kechuang.core.permissions import get_object_or_404_for, organisations
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_user, organisations
 from kechuang.vouchers import permissions, selectors, services
 from kechuang.vouchers.models import ServiceItem
 from kechuang.vouchers.setup_forms import (
@@ -143,9 +142,7 @@ def _catalogue(user):
 
 @login_required
 def provider_list(request):
-    if request.user.role not in (Role.STAFF, Role.LEADER) or not permissions.providers.may(
-        request.user, "view"
-    ):
+    if not is_bureau_user(request.user) or not permissions.providers.may(request.user, "view"):
         raise PermissionDenied
     context = {"providers": selectors.provider_statistics(request.user)}
     if permissions.providers.allows_create(request.user):
@@ -155,10 +152,7 @@ def provider_list(request):
 
 @login_required
 def provider_export(request):
-    if not permissions.providers.may(request.user, "export") or request.user.role not in (
-        Role.STAFF,
-        Role.LEADER,
-    ):
+    if not permissions.providers.may(request.user, "export") or not is_bureau_user(request.user):
         raise PermissionDenied
     headers = [
         "服务机构",

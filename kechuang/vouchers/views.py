@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core import dates, exports, files
 from kechuang.core import services as core_services
 from kechuang.core.indicators import Period
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_bureau_user, is_firm_user
 from kechuang.core.tables import Column, build_table
 from kechuang.vouchers import forms, permissions, selectors, services
 from kechuang.vouchers.models import LedgerEntry, Redemption, StatusChange
@@ -59,7 +58,7 @@ REDEMPTION_HEADERS = [
 
 
 def _bureau(user, policy=permissions.vouchers, action="view"):
-    if user.role not in (Role.STAFF, Role.LEADER) or not policy.may(user, action):
+    if not is_bureau_user(user) or not policy.may(user, action):
         raise PermissionDenied
 
 
@@ -83,10 +82,7 @@ def programme_list(request):
 
 @login_required
 def redemption_export(request):
-    if not permissions.redemptions.may(request.user, "export") or request.user.role not in (
-        Role.STAFF,
-        Role.LEADER,
-    ):
+    if not permissions.redemptions.may(request.user, "export") or not is_bureau_user(request.user):
         raise PermissionDenied
     qs = (
         permissions.redemptions.queryset(request.user, "export")
@@ -121,7 +117,7 @@ def programme_detail(request, pk: int):
         "counts": selectors.status_counts(vouchers),
         "services": programme.service_items.all(),
         "batches": programme.batches.all(),
-        "may_change": request.user.role == Role.STAFF
+        "may_change": is_bureau_staff(request.user)
         and permissions.programmes.allows(request.user, "change", programme),
     }
     return render(request, "vouchers/programme_detail.html", context)
@@ -193,7 +189,7 @@ def voucher_detail(request, pk: int):
             "actor"
         ),
         "may_change": may_change,
-        "is_staff": request.user.role == Role.STAFF,
+        "is_staff": is_bureau_staff(request.user),
         "issue_form": forms.IssueForm(
             initial={"amount": voucher.issue_proposed_amount or voucher.requested_amount}
         ),
@@ -381,7 +377,7 @@ def firm_history(request, org_pk: int):
 def mine(request):
     """我的创新券: an enterprise user's own vouchers, with the claim form."""
     user = request.user
-    if user.role != Role.ENTERPRISE or user.organisation_id is None:
+    if not is_firm_user(user) or user.organisation_id is None:
         raise Http404("没有关联的企业。")
     programmes = permissions.programmes.queryset(user)
     form = forms.ClaimForm(request.POST or None, programmes=programmes)

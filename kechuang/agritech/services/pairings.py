@@ -19,7 +19,7 @@ from kechuang.agritech.permissions import own_commissioner_ids
 from kechuang.agritech.services.records import store_image
 from kechuang.core import audit, dates
 from kechuang.core.models import Organisation, Region
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_bureau_staff, is_commissioner
 from kechuang.core.services import StaleObject
 
 LOG_FIELDS = ("date", "place", "latitude", "longitude", "content", "people_trained", "technologies")
@@ -27,7 +27,7 @@ LOG_FIELDS = ("date", "place", "latitude", "longitude", "content", "people_train
 
 def side_of(user, pairing: Pairing) -> str:
     """Which side of the pairing the user speaks for ("" for bureau staff or outsiders)."""
-    if user.role == Role.COMMISSIONER:
+    if is_commissioner(user):
         ids = own_commissioner_ids(user)
         if ids is not None and Commissioner.objects.filter(pk=pairing.commissioner_id, pk__in=ids).exists():
             return Pairing.Side.COMMISSIONER
@@ -66,7 +66,7 @@ def pairing_propose(
         if organisation.region_id is None:
             raise ValidationError({"organisation": "该单位没有所在区划，无法结对。"})
         village, region = None, organisation.region
-    if actor.role == Role.COMMISSIONER:
+    if is_commissioner(actor):
         proposed_by = Pairing.Side.COMMISSIONER  # a commissioner always speaks for their own side
     if Pairing.objects.filter(
         commissioner=commissioner,
@@ -115,7 +115,7 @@ def pairing_transition(
         to_status,
         side=side_of(actor, pairing),
         proposed_by=pairing.proposed_by,
-        is_staff=actor.role == Role.STAFF,
+        is_staff=is_bureau_staff(actor),
     )
     if problem:
         raise ValidationError(problem)

@@ -15,8 +15,7 @@ from kechuang.agritech.models import ServiceProvider
 from kechuang.agritech.views.common import form_error, region_of, render_list, require
 from kechuang.core import dates
 from kechuang.core.models import Organisation, Region
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_user, is_commissioner
 from kechuang.core.tables import Column, build_table
 
 
@@ -61,7 +60,7 @@ def request_create(request):
 def request_detail(request, pk: int):
     req = get_object_or_404_for(permissions.requests, request.user, "view", pk=pk)
     helpers = req.provider.commissioners.all()
-    if request.user.role == Role.COMMISSIONER:
+    if is_commissioner(request.user):
         helpers = helpers.filter(pk__in=permissions.own_commissioner_ids(request.user))
     answer_form = forms.AnswerForm(
         request.POST if request.POST.get("action") == "answer" else None, commissioners=helpers
@@ -185,7 +184,7 @@ def visit_rectified(request, pk: int, visit_pk: int):
 @login_required
 def evaluation(request):
     require(permissions.commissioners, request.user, "view")
-    if request.user.role not in (Role.STAFF, Role.LEADER):
+    if not is_bureau_user(request.user):
         raise PermissionDenied
     region = region_of(request.user)
     year_text = request.GET.get("year", "")

@@ -15,8 +15,7 @@ from kechuang.agritech.views.common import AGRI_ORG_KINDS, form_error, region_of
 from kechuang.core import dates
 from kechuang.core import permissions as core_permissions
 from kechuang.core.models import Organisation, Region
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
+from kechuang.core.permissions import get_object_or_404_for, is_commissioner
 from kechuang.core.tables import Column, build_table
 
 
@@ -134,11 +133,11 @@ def pairing_list(request):
 
 def _pairing_form(request, data=None):
     user = request.user
-    is_commissioner = user.role == Role.COMMISSIONER
+    own_side = is_commissioner(user)
     commissioners = selectors.commissioners_for(user)
     region_paths = (
         [c.region.path for c in commissioners.select_related("region")]
-        if is_commissioner
+        if own_side
         else [region_of(user).path]
     )
     villages = Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent")
@@ -156,13 +155,13 @@ def _pairing_form(request, data=None):
         commissioners=commissioners,
         villages=villages,
         organisations=orgs,
-        commissioner_side=is_commissioner,
+        commissioner_side=own_side,
     )
 
 
 @login_required
 def pairing_create(request):
-    if not (permissions.pairings.may(request.user, "create") or request.user.role == Role.COMMISSIONER):
+    if not (permissions.pairings.may(request.user, "create") or is_commissioner(request.user)):
         raise PermissionDenied
     form = _pairing_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():

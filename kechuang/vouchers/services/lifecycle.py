@@ -11,8 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from kechuang.core import audit, dates
-from kechuang.core.permissions import serves
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_bureau_staff, is_firm_user, serves
 from kechuang.enterprises.models import Qualification
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import lock, post, take
@@ -70,9 +69,9 @@ def voucher_claim(
 ) -> Voucher:
     """A firm's claim. With `key` (the claim form's one-time key) a second submission of the same form
     returns the voucher the first one created instead of claiming again."""
-    if actor.role == Role.ENTERPRISE and actor.organisation_id != organisation.pk:
+    if is_firm_user(actor) and actor.organisation_id != organisation.pk:
         raise ValidationError("企业用户只能为本企业申领创新券。")
-    if actor.role not in (Role.ENTERPRISE, Role.STAFF):
+    if not (is_firm_user(actor) or is_bureau_staff(actor)):
         raise ValidationError("无权申领创新券。")
     if key:
         Voucher.objects.select_for_update().filter(claim_key=key).first()  # wait for a concurrent twin

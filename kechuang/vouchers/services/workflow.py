@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from kechuang.core import audit
+from kechuang.core.permissions import is_bureau_staff, is_firm_user
 from kechuang.core.roles import Role
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import give, lock, post, take
@@ -123,9 +124,9 @@ def check_money(amount: Decimal, what: str = "金额") -> Decimal:
 
 
 def own_firm(actor, voucher: Voucher) -> None:
-    if actor.role == Role.ENTERPRISE and actor.organisation_id != voucher.organisation_id:
+    if is_firm_user(actor) and actor.organisation_id != voucher.organisation_id:
         raise ValidationError("企业用户只能办理本企业的创新券。")
-    if actor.role not in (Role.ENTERPRISE, Role.STAFF):
+    if not (is_firm_user(actor) or is_bureau_staff(actor)):
         raise ValidationError("无权办理创新券。")
 
 
