@@ -286,13 +286,17 @@ class DictionaryPolicy(Policy):
 
 def is_bureau_staff(user) -> bool:
     """科室工作人员 of a bureau (a region): who keeps the bureau's records."""
-    return bool(user.is_authenticated and user.role == Role.STAFF and user.region_id is not None)
+    return bool(
+        getattr(user, "is_authenticated", False) and user.role == Role.STAFF and user.region_id is not None
+    )
 
 
 def is_bureau_user(user) -> bool:
     """Staff or leadership of a bureau (a region): who reads the bureau's records."""
     return bool(
-        user.is_authenticated and user.role in (Role.STAFF, Role.LEADER) and user.region_id is not None
+        getattr(user, "is_authenticated", False)
+        and user.role in (Role.STAFF, Role.LEADER)
+        and user.region_id is not None
     )
 
 
@@ -309,6 +313,26 @@ def is_commissioner(user) -> bool:
 def is_expert_account(user) -> bool:
     """An 评审专家 account (reviews what it is drawn to; its own expert page)."""
     return bool(getattr(user, "is_authenticated", False) and user.role == Role.EXPERT)
+
+
+def is_sysadmin(user) -> bool:
+    """The instance's 系统管理员 (三员分立): accounts, background processes, deliveries."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.SYSADMIN)
+
+
+def is_bureau_or_firm_user(user) -> bool:
+    """Pages that bureau users and firms both use, each seeing its own scope (projects, platforms …)."""
+    return is_bureau_user(user) or is_firm_user(user)
+
+
+def keeps_reference_data(user) -> bool:
+    """The reference pages (working calendar, data dictionaries): bureau staff read them where they work and
+    the system administrator keeps them; whether one may change them is each page's policy."""
+    return is_bureau_staff(user) or is_sysadmin(user)
+
+
+def may_read_audit_trail(user) -> bool:
+    return audit_events.may(user, "view")
 
 
 def may_see_build_details(user) -> bool:
