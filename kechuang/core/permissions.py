@@ -122,6 +122,32 @@ class RegionScopedPolicy(Policy):
         return None
 
 
+class CarrierPolicy(RegionScopedPolicy):
+    """The record modules (platforms, achievements, talent, cooperation): region-scoped like every policy;
+    rows reach an organisation only where a subclass names `organisation_field`, and a firm creates rows
+    when `create` is among its `enterprise_actions`."""
+
+    organisation_field = None
+
+    def allows_create(self, user, **context) -> bool:
+        if is_firm_user(user):
+            return "create" in self.enterprise_actions and user.organisation_id is not None
+        return self.may(user, "create")
+
+
+class PublishedPolicy(Policy):
+    """What anybody, logged in or not, may see: published rows only."""
+
+    published_q = models.Q(is_published=True)
+
+    def queryset(self, user, action="view", qs=None):
+        qs = self.base_queryset() if qs is None else qs
+        return qs.filter(self.published_q) if action == "view" else qs.none()
+
+    def rule(self, user, action):
+        return self.published_q if action == "view" else None
+
+
 # What an enterprise user may keep current about its own organisation ("self_edit"). Everything else —
 # the identity (name, credit code, kind, region, legal representative) and the registration facts staff
 # rely on (founding date, industry, in-city flag) — is corrected by bureau staff only ("change"): a firm
