@@ -141,21 +141,26 @@ def record_many(
     actor_obj, label = _actor(actor)
     actor_id, ip = getattr(actor_obj, "pk", None), client_ip.get()
 
-    def rows():
-        for action, obj, changes in entries:
-            if isinstance(obj, Target):
-                object_type, object_id, object_repr = (
-                    obj.object_type,
-                    str(obj.object_id),
-                    obj.object_repr[:200],
-                )
-            else:
-                object_type, object_id, object_repr = obj._meta.label_lower, str(obj.pk), str(obj)[:200]
-            changes = _flat_native(changes) or to_json(changes or {})
-            yield (timezone.now(), actor_id, label, action, object_type, object_id, object_repr, changes, ip)
-
     columns = ("occurred_at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_repr")
-    return bulk.insert_rows(AuditEvent, (*columns, "changes", "ip"), rows(), batch=batch)
+    columns += ("changes", "ip")
+    count, pending = 0, []
+    # Written a batch at a time, never streamed: `entries` may be a generator that writes the records it
+    # yields (the statistics import), which it cannot do on a connection busy with a COPY.
+    for action, obj, changes in entries:
+        if isinstance(obj, Target):
+            object_type, object_id, object_repr = obj.object_type, str(obj.object_id), obj.object_repr[:200]
+        else:
+            object_type, object_id, object_repr = obj._meta.label_lower, str(obj.pk), str(obj)[:200]
+        changes = _flat_native(changes) or to_json(changes or {})
+        pending.append(
+            (timezone.now(), actor_id, label, action, object_type, object_id, object_repr, changes, ip)
+        )
+        if len(pending) >= batch:
+            count += bulk.insert_rows(AuditEvent, columns, pending, batch=batch)
+            pending = []
+    if pending:
+        count += bulk.insert_rows(AuditEvent, columns, pending, batch=batch)
+    return count
 
 
 # Audited actions that never change a figure (sign-ins, accounts, notifications, PII reveals, attachments stored
