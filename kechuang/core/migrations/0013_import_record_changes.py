@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0011_import_records'),
+        ('core', '0012_demo_accounts_part'),
     ]
 
     operations = [
