@@ -36,6 +36,7 @@ class CoreConfig(AppConfig):
                 frozenset({Role.STAFF}),
                 order=92,
                 description="Excel 批量导入：先预览逐行校验，无误后一次性提交",
+                shortcut=frozenset({Role.STAFF}),
             ),
             NavItem(
                 _("工作日历"),

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
+from kechuang.core.roles import holds
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -16,9 +18,15 @@ class NavItem:
     roles: frozenset[str] = field(default_factory=frozenset)  # empty = any logged-in user
     order: int = 100
     description: str = ""
+    shortcut: frozenset[str] = field(
+        default_factory=frozenset
+    )  # roles whose home page offers it as a shortcut
 
     def visible_to(self, user) -> bool:
-        return not self.roles or user.role in self.roles
+        return not self.roles or holds(user, self.roles)
+
+    def shortcut_for(self, user) -> bool:
+        return bool(self.shortcut) and holds(user, self.shortcut) and self.visible_to(user)
 
 
 def grouped_menu(entries: list[dict]) -> list[dict]:
@@ -35,11 +43,12 @@ def grouped_menu(entries: list[dict]) -> list[dict]:
     return sorted(groups.values(), key=lambda g: g["order"])
 
 
-def menu_for(user) -> list[dict]:
+def menu_for(user, *, shortcuts: bool = False) -> list[dict]:
+    """The user's menu entries; with `shortcuts`, only those the apps offer the user's role on the home page."""
     entries = []
     for app_config in apps.get_app_configs():
         for item in getattr(app_config, "nav", ()):
-            if not item.visible_to(user):
+            if not (item.shortcut_for(user) if shortcuts else item.visible_to(user)):
                 continue
             try:
                 url = reverse(item.url_name)

@@ -23,8 +23,22 @@ class EnterprisesConfig(AppConfig):
 
         bureau = frozenset({Role.STAFF, Role.LEADER})
         return (
-            NavItem("企业库", "enterprises:firm_list", bureau, order=10, description="企业主档、资质与画像"),
-            NavItem("梯次培育", "enterprises:ladder", bureau, order=11, description="各梯次企业数与升降变化"),
+            NavItem(
+                "企业库",
+                "enterprises:firm_list",
+                bureau,
+                order=10,
+                description="企业主档、资质与画像",
+                shortcut=frozenset({Role.STAFF}),
+            ),
+            NavItem(
+                "梯次培育",
+                "enterprises:ladder",
+                bureau,
+                order=11,
+                description="各梯次企业数与升降变化",
+                shortcut=frozenset({Role.LEADER}),
+            ),
             NavItem(
                 "培育储备",
                 "enterprises:pipeline",

@@ -13,17 +13,25 @@ class ProgrammesConfig(AppConfig):
         from kechuang.core.roles import Role
 
         bureau = frozenset({Role.STAFF, Role.LEADER})
+        expert = frozenset({Role.EXPERT})
         return (
-            NavItem("我的申报", "programmes:my_applications", frozenset({Role.ENTERPRISE}), order=20),
+            NavItem(
+                "我的申报",
+                "programmes:my_applications",
+                frozenset({Role.ENTERPRISE}),
+                order=20,
+                shortcut=frozenset({Role.ENTERPRISE}),
+            ),
             NavItem(
                 "申报批次",
                 "programmes:call_list",
                 bureau,
                 order=20,
                 description="申报、形式审查、评审、公示与决定",
+                shortcut=frozenset({Role.STAFF}),
             ),
-            NavItem("评审任务", "programmes:review_list", frozenset({Role.EXPERT}), order=20),
-            NavItem("我的专家信息", "programmes:my_expert_profile", frozenset({Role.EXPERT}), order=21),
+            NavItem("评审任务", "programmes:review_list", expert, order=20, shortcut=expert),
+            NavItem("我的专家信息", "programmes:my_expert_profile", expert, order=21, shortcut=expert),
             NavItem(
                 "专家库", "programmes:expert_list", bureau, order=22, description="评审专家的维护、邀请与停用"
             ),
@@ -51,3 +59,12 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self):
         from kechuang.programmes import handlers, indicators  # noqa: F401
+
+    @property
+    def home_cards(self):
+        from kechuang.programmes import home, permissions
+
+        return [
+            ("programmes/_home_firm.html", home.firm_card, permissions.sees_own_applications_on_home, 20),
+            ("programmes/_home_expert.html", home.expert_card, permissions.sees_reviews_on_home, 20),
+        ]

@@ -26,6 +26,7 @@ class ProjectsConfig(AppConfig):
                 bureau,
                 order=30,
                 description="省、市、区级科技计划项目全过程管理",
+                shortcut=frozenset({Role.STAFF, Role.LEADER}),
             ),
             NavItem(
                 "项目督查",
@@ -37,7 +38,13 @@ class ProjectsConfig(AppConfig):
             NavItem(
                 "项目储备库", "projects:reserve_list", bureau, order=32, description="重点项目策划与储备"
             ),
-            NavItem("我的项目", "projects:project_list", frozenset({Role.ENTERPRISE}), order=21),
+            NavItem(
+                "我的项目",
+                "projects:project_list",
+                frozenset({Role.ENTERPRISE}),
+                order=21,
+                shortcut=frozenset({Role.ENTERPRISE}),
+            ),
             NavItem(
                 "督查整改",
                 "projects:finding_list",
@@ -54,6 +61,12 @@ class ProjectsConfig(AppConfig):
         return (
             PublicSection("区级科技计划项目", "projects:public_list", "区级立项项目名单与实施状态", order=30),
         )
+
+    @property
+    def home_cards(self):
+        from kechuang.projects import home, permissions
+
+        return [("projects/_home_firm.html", home.firm_card, permissions.sees_own_projects_on_home, 30)]
 
     def ready(self):
         from kechuang.programmes.outcomes import register_outcome

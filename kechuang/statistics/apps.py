@@ -22,6 +22,7 @@ class StatisticsConfig(AppConfig):
                 frozenset({Role.STAFF, Role.LEADER}),
                 order=30,
                 description="研发投入、高新技术产业产值占比等指标及数据追溯",
+                shortcut=frozenset({Role.LEADER}),
             ),
             NavItem(
                 "统计填报",
@@ -29,6 +30,7 @@ class StatisticsConfig(AppConfig):
                 frozenset({Role.ENTERPRISE}),
                 order=30,
                 description="本企业研发投入、产值等统计数据在线填报",
+                shortcut=frozenset({Role.ENTERPRISE}),
             ),
         )
 

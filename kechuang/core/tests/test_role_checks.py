@@ -27,7 +27,6 @@ KNOWN = {
     "agritech/templates/agritech/log_list.html": 1,
     "agritech/templates/agritech/pairing_detail.html": 1,
     "agritech/templates/agritech/pairing_list.html": 1,
-    "core/navigation.py": 1,
     "platforms/kit.py": 4,
     "programmes/demo/common.py": 1,
     "programmes/services/invitations.py": 1,
