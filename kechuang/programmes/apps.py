@@ -20,6 +20,7 @@ class ProgrammesConfig(AppConfig):
                 "programmes:my_applications",
                 frozenset({Role.ENTERPRISE}),
                 order=20,
+                description="在线申报、补正材料、查看评审与立项结果",
                 shortcut=frozenset({Role.ENTERPRISE}),
             ),
             NavItem(
@@ -30,8 +31,22 @@ class ProgrammesConfig(AppConfig):
                 description="申报、形式审查、评审、公示与决定",
                 shortcut=frozenset({Role.STAFF}),
             ),
-            NavItem("评审任务", "programmes:review_list", expert, order=20, shortcut=expert),
-            NavItem("我的专家信息", "programmes:my_expert_profile", expert, order=21, shortcut=expert),
+            NavItem(
+                "评审任务",
+                "programmes:review_list",
+                expert,
+                order=20,
+                description="确认是否参加评审，在线评分",
+                shortcut=expert,
+            ),
+            NavItem(
+                "我的专家信息",
+                "programmes:my_expert_profile",
+                expert,
+                order=21,
+                description="专业领域、回避单位与联系方式",
+                shortcut=expert,
+            ),
             NavItem(
                 "专家库", "programmes:expert_list", bureau, order=22, description="评审专家的维护、邀请与停用"
             ),

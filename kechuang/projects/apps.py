@@ -43,6 +43,7 @@ class ProjectsConfig(AppConfig):
                 "projects:project_list",
                 frozenset({Role.ENTERPRISE}),
                 order=21,
+                description="任务书、阶段目标报告、变更与验收申请",
                 shortcut=frozenset({Role.ENTERPRISE}),
             ),
             NavItem(
