@@ -20,6 +20,22 @@ DASHBOARD = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, 
 HOME = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 
+def _a_town(district):
+    from kechuang.core.models import Region
+
+    town = Region.objects.filter(parent=district, level=Region.Level.TOWN).order_by("code").first()
+    if town is None:
+        code = f"{district.code}001"
+        town = Region.objects.create(
+            code=code,
+            name="车站街道",
+            level=Region.Level.TOWN,
+            parent=district,
+            path=f"{district.path}{code}/",
+        )
+    return town
+
+
 def _world():
     """Two districts of 淄博市 with certificates, five years of statistics, GDP, the city's published R&D
     intensity and 周村区's targets; the city's other districts hold nothing (无数据)."""
@@ -29,7 +45,7 @@ def _world():
     from kechuang.statistics.tests.factories import EnterpriseFactFactory, RegionFactFactory
 
     zhoucun, zhangdian = Region.objects.get(code="370306"), Region.objects.get(code="370303")
-    towns = {r: Region.objects.filter(parent=r).order_by("code").first() for r in (zhoucun, zhangdian)}
+    towns = {zhoucun: Region.objects.get(code="370306001"), zhangdian: _a_town(zhangdian)}
     for district, firms, rd in ((zhoucun, 6, 120), (zhangdian, 4, 90)):
         for i in range(firms):
             firm = OrganisationFactory(region=towns[district])
