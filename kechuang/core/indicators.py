@@ -134,8 +134,9 @@ class Indicator:
     headline: int = 0  # > 0: a headline figure of the dashboard and the leader's home, in this order
     rate_kind: str = ""  # for "%" figures, which chart axis they share (RATE_KINDS)
     city_figure: str = (
-        ""  # the code of the city's published figure to compare with, if not this one for the city
+        ""  # the city's published figure to compare with (a code), if not this one's for the city
     )
+    stock: bool = False  # counted on the as-of date whatever the period (a past period's value: at its end)
     do_not_call_in_templates = True  # templates read its fields; `{{ indicator }}` must not compute it
 
     def compute(self, scope: Scope) -> Value:
@@ -170,13 +171,16 @@ def register(
     headline: int = 0,
     rate_kind: str = "",
     city_figure: str = "",
+    stock: bool = False,
 ):
     """Register `fn(scope) -> Value`, or with `planned=True` `fn(scope, reads) -> (() -> Value)`.
     The decorated name stays the function as written (a planned one keeps its (scope, q) signature).
     `headline=N` makes it the N-th headline figure (those the annual reply leads with); `rate_kind` (a key of
     RATE_KINDS) puts a "%" figure on the chart axis of its kind; `city_figure` names the figure (computed for the
     same scope) that is the city's value to compare with, where the city's own figure is published rather than
-    computed (R&D intensity: the city's GDP is not on the platform)."""
+    computed (R&D intensity: the city's GDP is not on the platform); `stock=True` says the figure is what holds
+    on the as-of date (certificates held), not a flow over the period, so a past period's value (a trend) is
+    read at that period's end."""
     if rate_kind and rate_kind not in RATE_KINDS:
         raise ValueError(f"unknown rate_kind {rate_kind!r}")
 
@@ -200,6 +204,7 @@ def register(
             headline,
             rate_kind,
             city_figure,
+            stock,
         )
         return fn
 

@@ -42,17 +42,16 @@ def _certificates(firms, qualifications):
     name="高新技术企业数",
     unit="家",
     caliber="有效期内且未被撤销的高新技术企业证书",
-    definition="截至统计日期（统计期已结束的，为期末），辖区内持有有效高新技术企业证书的企业数",
+    definition="截至统计日期，辖区内持有有效高新技术企业证书的企业数",
     formula="count(企业 where 有效期起 ≤ 统计日 ≤ 有效期止 且 未在统计日前撤销)",
     order=10,
     planned=True,
     headline=1,
+    stock=True,
 )
 def hnte_count(scope: Scope, q: Reads):
-    # Held on the as-of date, or at the end of a period that ended before it (a past year's count is its
-    # year-end count: the dashboard's trend, a period chosen in the past).
     firms = selectors.firms_in_region(scope.region)
-    held = Qualification.versions.held_on(min(scope.as_of, scope.period.end)).of_kind("hnte")
+    held = Qualification.versions.held_on(scope.as_of).of_kind("hnte")
     n = q.count(_holding(scope, firms, held))
     return lambda: Value(
         n(), status=Status.RECORD, rows=lambda: _certificates(firms, held), columns=CERTIFICATE_COLUMNS

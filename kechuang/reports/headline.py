@@ -4,8 +4,8 @@ its target, its trend over the last years and its comparison with the city — w
 Which figures are headline is declared on the indicator (`register(..., headline=N)`), never listed here.
 
 - Trend: the same figure for the same period of each of the last `TREND_YEARS` years, as known on the as-of
-  date (a past year's final statistics, not its early estimates; a certificate count is taken at the end of
-  its period), drawn as an inline SVG sparkline rendered here (no script; the page's CSP allows no inline
+  date (a past year's final statistics, not its early estimates); a `stock` figure (certificates held on a
+  day) is read at the end of each past period. Drawn as an inline SVG sparkline rendered here (no script; the page's CSP allows no inline
   style, so it uses SVG attributes).
 - Target: the region's yearly target for the figure (statistics' `Target`, as known on the as-of date).
 - City: a region below a city is compared with its city (a share of the city's count or money, a difference
@@ -32,10 +32,12 @@ INCOMPLETE = "数据未齐"
 WIDTH, HEIGHT, PAD = 120, 32, 3
 
 
-def years_back(scope: Scope, years: int) -> Scope:
-    """The same period `years` earlier, as known on the same as-of date."""
+def years_back(scope: Scope, years: int, *, stock: bool = False) -> Scope:
+    """The same period `years` earlier, as known on the same as-of date; a stock figure (certificates held)
+    is read at that period's end."""
     p = scope.period
-    return Scope(scope.region, Period(p.year - years, quarter=p.quarter, month=p.month), scope.as_of)
+    period = Period(p.year - years, quarter=p.quarter, month=p.month)
+    return Scope(scope.region, period, min(scope.as_of, period.end) if stock else scope.as_of)
 
 
 def city_above(region) -> Region | None:
@@ -123,10 +125,14 @@ def headline(scope: Scope, current: dict, url_of) -> list[dict]:
         return []
     from kechuang.statistics import selectors as stats
 
-    past = [years_back(scope, k) for k in range(TREND_YEARS - 1, 0, -1)]
+    years = range(TREND_YEARS - 1, 0, -1)
+    past = {kind: [years_back(scope, k, stock=kind) for k in years] for kind in (False, True)}
     city = city_above(scope.region)
     city_scope = Scope(city, scope.period, scope.as_of) if city else None
-    values = indicators.compute_many(inds, past + ([city_scope] if city_scope else []))
+    values = indicators.compute_many(inds, [city_scope] if city_scope else [])
+    for stock in (False, True):  # flows over a period as known today; stocks at each period's end
+        kind = [i for i in inds if i.stock == stock]
+        values |= indicators.compute_many(kind, past[stock]) if kind else {}
     missing = {i.city_figure for i in inds if city_scope and i.city_figure and i.city_figure not in current}
     if missing:  # the home page computes the headline figures alone
         extra = indicators.compute_many(sorted(missing), scope)
@@ -142,7 +148,7 @@ def headline(scope: Scope, current: dict, url_of) -> list[dict]:
             city_value, city_url = current[ind.city_figure], url_of(ind.city_figure, scope)
         city_incomplete = city_value is not None and city_value.note.startswith(INCOMPLETE)
         target = targets.get((scope.region.pk, ind.code))
-        trend = [(_year_label(s), values[(s, ind.code)].value) for s in past]
+        trend = [(_year_label(s), values[(s, ind.code)].value) for s in past[ind.stock]]
         trend.append((_year_label(scope), None if incomplete else value.value))
         cards.append(
             {

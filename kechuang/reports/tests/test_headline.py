@@ -80,6 +80,8 @@ def test_a_district_headline_has_its_target_trend_and_city_comparison(district, 
     assert intensity["text"] == "2.50%" and intensity["attainment"] == "高于目标 0.20个百分点"
     assert intensity["city"] == "高于全市（2.00%） 0.50个百分点"
     assert cards["hnte_count"]["attainment"] == "完成 75.00%" and cards["hnte_count"]["text"] == "3家"
+    # a stock (certificates held) is read at each past year's end: issued 2019-11-28, none held at 2018's end
+    assert "2018年 0家；2019年 3家；2020年 3家" in cards["hnte_count"]["trend"]["label"]
     assert cards["tech_sme_count"]["target"] == ""  # no target: the card says 未设定
     assert cards["hightech_output_share"]["text"] == "40.00%"
 
