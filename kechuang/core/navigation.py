@@ -3,30 +3,36 @@ not installed simply has no entry — never a dead link."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
-
-from kechuang.core.roles import holds
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str] = field(default_factory=frozenset)  # empty = any logged-in user
+    # Who sees the entry: a predicate from the app's policy (`permissions.py`) or the shared ones in
+    # core.permissions (`is_bureau_user`, `is_firm_user` …); None = any signed-in user. Never a role list here.
+    visible: Callable[[object], bool] | None = None
     order: int = 100
     description: str = ""
-    shortcut: frozenset[str] = field(
-        default_factory=frozenset
-    )  # roles whose home page offers it as a shortcut
+    # Whose home page (工作台) offers the entry as a shortcut: a predicate like `visible`; None = nobody's.
+    shortcut: Callable[[object], bool] | None = None
+
+    def __post_init__(self):
+        for name in ("visible", "shortcut"):
+            value = getattr(self, name)
+            if value is not None and not callable(value):
+                raise TypeError(f"NavItem {self.label}: `{name}` must be a policy predicate, not {value!r}")
 
     def visible_to(self, user) -> bool:
-        return not self.roles or holds(user, self.roles)
+        return self.visible is None or bool(self.visible(user))
 
     def shortcut_for(self, user) -> bool:
-        return bool(self.shortcut) and holds(user, self.shortcut) and self.visible_to(user)
+        return self.shortcut is not None and bool(self.shortcut(user)) and self.visible_to(user)
 
 
 def grouped_menu(entries: list[dict]) -> list[dict]:
@@ -44,7 +50,7 @@ def grouped_menu(entries: list[dict]) -> list[dict]:
 
 
 def menu_for(user, *, shortcuts: bool = False) -> list[dict]:
-    """The user's menu entries; with `shortcuts`, only those the apps offer the user's role on the home page."""
+    """The user's menu entries; with `shortcuts`, only those the apps offer the user on the home page."""
     entries = []
     for app_config in apps.get_app_configs():
         for item in getattr(app_config, "nav", ()):

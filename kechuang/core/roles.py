@@ -18,8 +18,3 @@ class Role(models.TextChoices):
 # 三员分立: one account holds exactly one role, so no account can hold two of these three.
 THREE_ADMINS = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN})
 BUREAU_ROLES = frozenset({Role.STAFF, Role.LEADER})
-
-
-def holds(user, roles) -> bool:
-    """The user holds one of `roles` (a menu entry's or a shortcut's audience; decisions go through policies)."""
-    return getattr(user, "role", None) in roles

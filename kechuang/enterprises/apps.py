@@ -19,9 +19,9 @@ class EnterprisesConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_leader, is_bureau_staff, is_bureau_user, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "企业库",
@@ -29,7 +29,7 @@ class EnterprisesConfig(AppConfig):
                 bureau,
                 order=10,
                 description="企业主档、资质与画像",
-                shortcut=frozenset({Role.STAFF}),
+                shortcut=is_bureau_staff,
             ),
             NavItem(
                 "梯次培育",
@@ -37,7 +37,7 @@ class EnterprisesConfig(AppConfig):
                 bureau,
                 order=11,
                 description="各梯次企业数与升降变化",
-                shortcut=frozenset({Role.LEADER}),
+                shortcut=is_bureau_leader,
             ),
             NavItem(
                 "培育储备",
@@ -49,7 +49,7 @@ class EnterprisesConfig(AppConfig):
             NavItem(
                 "我的企业",
                 "enterprises:mine",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=10,
                 description="维护本企业数据，高企与科技型中小企业自评",
             ),

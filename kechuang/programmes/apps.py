@@ -8,20 +8,27 @@ class ProgrammesConfig(AppConfig):
     url_prefix = "programmes"
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (Job("review-answer-deadlines", "programmes", ("expire",), daily_at=dt.time(7, 30)),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_staff, is_bureau_user, is_expert_account, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
-        expert = frozenset({Role.EXPERT})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "我的申报",
                 "programmes:my_applications",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=20,
                 description="在线申报、补正材料、查看评审与立项结果",
-                shortcut=frozenset({Role.ENTERPRISE}),
+                shortcut=is_firm_user,
             ),
             NavItem(
                 "申报批次",
@@ -29,29 +36,38 @@ class ProgrammesConfig(AppConfig):
                 bureau,
                 order=20,
                 description="申报、形式审查、评审、公示与决定",
-                shortcut=frozenset({Role.STAFF}),
+                shortcut=is_bureau_staff,
             ),
             NavItem(
                 "评审任务",
                 "programmes:review_list",
-                expert,
+                is_expert_account,
                 order=20,
                 description="确认是否参加评审，在线评分",
-                shortcut=expert,
+                shortcut=is_expert_account,
             ),
             NavItem(
                 "我的专家信息",
                 "programmes:my_expert_profile",
-                expert,
+                is_expert_account,
                 order=21,
                 description="专业领域、回避单位与联系方式",
-                shortcut=expert,
+                shortcut=is_expert_account,
             ),
             NavItem(
                 "专家库", "programmes:expert_list", bureau, order=22, description="评审专家的维护、邀请与停用"
             ),
             NavItem("培训与宣讲", "programmes:training_list", bureau, order=25),
         )
+
+    @property
+    def home_cards(self):
+        from kechuang.programmes import home, permissions
+
+        return [
+            ("programmes/_home_firm.html", home.firm_card, permissions.sees_own_applications_on_home, 20),
+            ("programmes/_home_expert.html", home.expert_card, permissions.sees_reviews_on_home, 20),
+        ]
 
     @property
     def todos(self):
@@ -74,12 +90,3 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self):
         from kechuang.programmes import handlers, indicators  # noqa: F401
-
-    @property
-    def home_cards(self):
-        from kechuang.programmes import home, permissions
-
-        return [
-            ("programmes/_home_firm.html", home.firm_card, permissions.sees_own_applications_on_home, 20),
-            ("programmes/_home_expert.html", home.expert_card, permissions.sees_reviews_on_home, 20),
-        ]

@@ -14,11 +14,19 @@ class ProjectsConfig(AppConfig):
         return KINDS
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (Job("project-warnings", "projects", ("warn",), daily_at=dt.time(8, 0)),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_or_firm_user, is_bureau_user, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "计划项目",
@@ -26,7 +34,7 @@ class ProjectsConfig(AppConfig):
                 bureau,
                 order=30,
                 description="省、市、区级科技计划项目全过程管理",
-                shortcut=frozenset({Role.STAFF, Role.LEADER}),
+                shortcut=bureau,
             ),
             NavItem(
                 "项目督查",
@@ -41,19 +49,25 @@ class ProjectsConfig(AppConfig):
             NavItem(
                 "我的项目",
                 "projects:project_list",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=21,
                 description="任务书、阶段目标报告、变更与验收申请",
-                shortcut=frozenset({Role.ENTERPRISE}),
+                shortcut=is_firm_user,
             ),
             NavItem(
                 "督查整改",
                 "projects:finding_list",
-                frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE}),
+                is_bureau_or_firm_user,
                 order=33,
                 description="督查发现问题的整改与跟踪（含逾期）",
             ),
         )
+
+    @property
+    def home_cards(self):
+        from kechuang.projects import home, permissions
+
+        return [("projects/_home_firm.html", home.firm_card, permissions.sees_own_projects_on_home, 30)]
 
     @property
     def public_nav(self):
@@ -62,12 +76,6 @@ class ProjectsConfig(AppConfig):
         return (
             PublicSection("区级科技计划项目", "projects:public_list", "区级立项项目名单与实施状态", order=30),
         )
-
-    @property
-    def home_cards(self):
-        from kechuang.projects import home, permissions
-
-        return [("projects/_home_firm.html", home.firm_card, permissions.sees_own_projects_on_home, 30)]
 
     def ready(self):
         from kechuang.programmes.outcomes import register_outcome

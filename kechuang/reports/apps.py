@@ -10,9 +10,9 @@ class ReportsConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_leader, is_bureau_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "领导驾驶舱",
@@ -20,7 +20,7 @@ class ReportsConfig(AppConfig):
                 bureau,
                 order=5,
                 description="主要指标、目标完成与下钻",
-                shortcut=frozenset({Role.LEADER}),
+                shortcut=is_bureau_leader,
             ),
             NavItem(
                 "工作总结",
@@ -28,7 +28,7 @@ class ReportsConfig(AppConfig):
                 bureau,
                 order=90,
                 description="由平台数据生成工作总结",
-                shortcut=frozenset({Role.LEADER}),
+                shortcut=is_bureau_leader,
             ),
         )
 
