@@ -29,10 +29,20 @@ class AgritechConfig(AppConfig):
                 description="科技特派员、结对帮扶、农科驿站、重点村覆盖与考核",
             ),
             NavItem(
-                "我的结对", "agritech:pairing_list", commissioner, order=20, description="结对帮扶与亮牌卡"
+                "我的结对",
+                "agritech:pairing_list",
+                commissioner,
+                order=20,
+                description="结对帮扶与亮牌卡",
+                shortcut=commissioner,
             ),
             NavItem(
-                "服务日志", "agritech:log_list", commissioner, order=21, description="填写与查看服务日志"
+                "服务日志",
+                "agritech:log_list",
+                commissioner,
+                order=21,
+                description="填写与查看服务日志",
+                shortcut=commissioner,
             ),
         )
 
@@ -48,6 +58,19 @@ class AgritechConfig(AppConfig):
                 order=60,
             ),
         )
+
+    @property
+    def home_cards(self):
+        from kechuang.agritech import home, permissions
+
+        return [
+            (
+                "agritech/_home_commissioner.html",
+                home.commissioner_card,
+                permissions.sees_own_service_on_home,
+                20,
+            )
+        ]
 
     def ready(self):
         from kechuang.agritech import indicators  # noqa: F401

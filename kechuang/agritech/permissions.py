@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.core.permissions import Policy, region_rule
+from kechuang.core.permissions import Policy, is_commissioner, region_rule
 from kechuang.core.roles import Role
 
 
@@ -138,3 +138,7 @@ logs = ServiceLogPolicy()
 requests = ServiceRequestPolicy()
 stations = StationPolicy()
 villages = VillagePolicy()
+
+
+def sees_own_service_on_home(user) -> bool:
+    return is_commissioner(user) and bool(user.person_id)

@@ -53,6 +53,7 @@ class CoreConfig(AppConfig):
                 is_bureau_staff,
                 order=92,
                 description="Excel 批量导入：先预览逐行校验，无误后一次性提交",
+                shortcut=is_bureau_staff,
             ),
             NavItem(
                 _("工作日历"),

@@ -114,6 +114,9 @@ class Value:
     parts: dict[str, Any] = field(
         default_factory=dict
     )  # numerator/denominator etc., for the definition popup
+    # The drill-down's columns, (attribute path on a row, heading): what the figure is made of (a share's
+    # numerator and denominator, a certificate's number and dates). Empty: picked from the rows' model.
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,12 @@ class Indicator:
     function: Callable[[Scope], Value] | None  # a plain indicator
     order: int = 100
     plan: Callable[[Scope, Reads], Callable[[], Value]] | None = None  # a planned one
+    headline: int = 0  # > 0: a headline figure of the dashboard and the leader's home, in this order
+    rate_kind: str = ""  # for "%" figures, which chart axis they share (RATE_KINDS)
+    city_figure: str = (
+        ""  # the city's published figure to compare with (a code), if not this one's for the city
+    )
+    stock: bool = False  # counted on the as-of date whatever the period (a past period's value: at its end)
     do_not_call_in_templates = True  # templates read its fields; `{{ indicator }}` must not compute it
 
     def compute(self, scope: Scope) -> Value:
@@ -136,6 +145,15 @@ class Indicator:
     def __call__(self, scope: Scope) -> Value:
         return self.compute(scope)
 
+
+# Percentages of one kind share a chart axis; different kinds never do (2.76% R&D intensity is unreadable on
+# the 0–100 axis of a coverage rate). A "%" figure without a kind is an attainment rate (覆盖率, 办复率…).
+RATE_KINDS = {
+    "attainment": "完成与覆盖（%）",
+    "share": "占比（%）",
+    "intensity": "强度（%）",
+    "growth": "增长（%）",
+}
 
 _REGISTRY: dict[str, Indicator] = {}
 
@@ -150,9 +168,21 @@ def register(
     caliber: str = "",
     order: int = 100,
     planned: bool = False,
+    headline: int = 0,
+    rate_kind: str = "",
+    city_figure: str = "",
+    stock: bool = False,
 ):
     """Register `fn(scope) -> Value`, or with `planned=True` `fn(scope, reads) -> (() -> Value)`.
-    The decorated name stays the function as written (a planned one keeps its (scope, q) signature)."""
+    The decorated name stays the function as written (a planned one keeps its (scope, q) signature).
+    `headline=N` makes it the N-th headline figure (those the annual reply leads with); `rate_kind` (a key of
+    RATE_KINDS) puts a "%" figure on the chart axis of its kind; `city_figure` names the figure (computed for the
+    same scope) that is the city's value to compare with, where the city's own figure is published rather than
+    computed (R&D intensity: the city's GDP is not on the platform); `stock=True` says the figure is what holds
+    on the as-of date (certificates held), not a flow over the period, so a past period's value (a trend) is
+    read at that period's end."""
+    if rate_kind and rate_kind not in RATE_KINDS:
+        raise ValueError(f"unknown rate_kind {rate_kind!r}")
 
     def decorator(fn):
         module = fn.__module__.split(".")[1] if fn.__module__.startswith("kechuang.") else fn.__module__
@@ -161,7 +191,20 @@ def register(
             raise ValueError(f"indicator {code!r} is registered twice")
         plain, plan = (None, fn) if planned else (fn, None)
         _REGISTRY[code] = Indicator(
-            code, name, unit, definition, formula, caliber, module, plain, order, plan
+            code,
+            name,
+            unit,
+            definition,
+            formula,
+            caliber,
+            module,
+            plain,
+            order,
+            plan,
+            headline,
+            rate_kind,
+            city_figure,
+            stock,
         )
         return fn
 
@@ -177,6 +220,15 @@ def get(code: str) -> Indicator:
 
 def all_indicators() -> list[Indicator]:
     return sorted(_REGISTRY.values(), key=lambda i: (i.order, i.code))
+
+
+def headline_indicators() -> list[Indicator]:
+    """The figures declared `headline`, in their headline order."""
+    return sorted((i for i in _REGISTRY.values() if i.headline), key=lambda i: (i.headline, i.code))
+
+
+def rate_kind(indicator: Indicator) -> str:
+    return indicator.rate_kind or "attainment"
 
 
 def compute(code: str, scope: Scope) -> Value:

@@ -19,15 +19,20 @@ class NavItem:
     visible: Callable[[object], bool] | None = None
     order: int = 100
     description: str = ""
+    # Whose home page (工作台) offers the entry as a shortcut: a predicate like `visible`; None = nobody's.
+    shortcut: Callable[[object], bool] | None = None
 
     def __post_init__(self):
-        if self.visible is not None and not callable(self.visible):
-            raise TypeError(
-                f"NavItem {self.label}: `visible` must be a policy predicate, not {self.visible!r}"
-            )
+        for name in ("visible", "shortcut"):
+            value = getattr(self, name)
+            if value is not None and not callable(value):
+                raise TypeError(f"NavItem {self.label}: `{name}` must be a policy predicate, not {value!r}")
 
     def visible_to(self, user) -> bool:
         return self.visible is None or bool(self.visible(user))
+
+    def shortcut_for(self, user) -> bool:
+        return self.shortcut is not None and bool(self.shortcut(user)) and self.visible_to(user)
 
 
 def grouped_menu(entries: list[dict]) -> list[dict]:
@@ -44,11 +49,12 @@ def grouped_menu(entries: list[dict]) -> list[dict]:
     return sorted(groups.values(), key=lambda g: g["order"])
 
 
-def menu_for(user) -> list[dict]:
+def menu_for(user, *, shortcuts: bool = False) -> list[dict]:
+    """The user's menu entries; with `shortcuts`, only those the apps offer the user on the home page."""
     entries = []
     for app_config in apps.get_app_configs():
         for item in getattr(app_config, "nav", ()):
-            if not item.visible_to(user):
+            if not (item.shortcut_for(user) if shortcuts else item.visible_to(user)):
                 continue
             try:
                 url = reverse(item.url_name)

@@ -317,6 +317,13 @@ def is_bureau_staff(user) -> bool:
     )
 
 
+def is_bureau_leader(user) -> bool:
+    """科技局领导 of a bureau (a region): who reads the bureau's figures and signs."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.role == Role.LEADER and user.region_id is not None
+    )
+
+
 def is_bureau_user(user) -> bool:
     """Staff or leadership of a bureau (a region): who reads the bureau's records."""
     return bool(

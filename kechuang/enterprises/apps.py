@@ -19,12 +19,26 @@ class EnterprisesConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.permissions import is_bureau_user, is_firm_user
+        from kechuang.core.permissions import is_bureau_leader, is_bureau_staff, is_bureau_user, is_firm_user
 
         bureau = is_bureau_user
         return (
-            NavItem("企业库", "enterprises:firm_list", bureau, order=10, description="企业主档、资质与画像"),
-            NavItem("梯次培育", "enterprises:ladder", bureau, order=11, description="各梯次企业数与升降变化"),
+            NavItem(
+                "企业库",
+                "enterprises:firm_list",
+                bureau,
+                order=10,
+                description="企业主档、资质与画像",
+                shortcut=is_bureau_staff,
+            ),
+            NavItem(
+                "梯次培育",
+                "enterprises:ladder",
+                bureau,
+                order=11,
+                description="各梯次企业数与升降变化",
+                shortcut=is_bureau_leader,
+            ),
             NavItem(
                 "培育储备",
                 "enterprises:pipeline",

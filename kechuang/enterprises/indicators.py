@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from kechuang.core import indicators
 from kechuang.core.indicators import Reads, Scope, Status, Value
 from kechuang.enterprises.models import TIER_LABELS, Qualification
@@ -20,10 +18,23 @@ def _holding(scope: Scope, firms, qualifications):
     return firms.filter(pk__in=qualifications.values("organisation_id"))
 
 
-def _valid_holders(scope: Scope, kind: str, day: dt.date):
-    firms = selectors.firms_in_region(scope.region)
-    holders = _holding(scope, firms, Qualification.versions.held_on(day).of_kind(kind))
-    return holders.select_related("region").order_by("name")
+CERTIFICATE_COLUMNS = (
+    ("organisation", "企业"),
+    ("number", "证书/入库编号"),
+    ("issued_on", "发证（入库）日期"),
+    ("valid_from", "有效期起"),
+    ("valid_until", "有效期止"),
+    ("organisation.region", "所在镇街"),
+)
+
+
+def _certificates(firms, qualifications):
+    """The drill-down of a certificate count: the certificates themselves (number, dates), not the firms."""
+    return (
+        qualifications.filter(organisation_id__in=firms.values("pk"))
+        .select_related("organisation__region", "kind")
+        .order_by("organisation__name", "valid_from", "pk")
+    )
 
 
 @indicators.register(
@@ -35,11 +46,16 @@ def _valid_holders(scope: Scope, kind: str, day: dt.date):
     formula="count(企业 where 有效期起 ≤ 统计日 ≤ 有效期止 且 未在统计日前撤销)",
     order=10,
     planned=True,
+    headline=1,
+    stock=True,
 )
 def hnte_count(scope: Scope, q: Reads):
-    rows = _valid_holders(scope, "hnte", scope.as_of)
-    n = q.count(rows)
-    return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
+    firms = selectors.firms_in_region(scope.region)
+    held = Qualification.versions.held_on(scope.as_of).of_kind("hnte")
+    n = q.count(_holding(scope, firms, held))
+    return lambda: Value(
+        n(), status=Status.RECORD, rows=lambda: _certificates(firms, held), columns=CERTIFICATE_COLUMNS
+    )
 
 
 @indicators.register(
@@ -52,6 +68,7 @@ def hnte_count(scope: Scope, q: Reads):
     formula="count(企业 where 入库编号有效期与[年初, min(年末, 截至日期)]相交 且 截至日期所知未撤销、未作废)",
     order=11,
     planned=True,
+    headline=2,
 )
 def tech_sme_count(scope: Scope, q: Reads):
     firms = selectors.firms_in_region(scope.region)
@@ -63,9 +80,10 @@ def tech_sme_count(scope: Scope, q: Reads):
         .filter(valid_from__lte=cut, valid_until__gte=start)
         .exclude(revoked_on__lte=cut)
     )
-    rows = _holding(scope, firms, regs).select_related("region").order_by("name")
-    n = q.count(rows)
-    return lambda: Value(n(), status=Status.RECORD, rows=lambda: rows)
+    n = q.count(_holding(scope, firms, regs))
+    return lambda: Value(
+        n(), status=Status.RECORD, rows=lambda: _certificates(firms, regs), columns=CERTIFICATE_COLUMNS
+    )
 
 
 @indicators.register(

@@ -18,25 +18,56 @@ class ProgrammesConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.permissions import is_bureau_user, is_expert_account, is_firm_user
+        from kechuang.core.permissions import is_bureau_staff, is_bureau_user, is_expert_account, is_firm_user
 
         bureau = is_bureau_user
         return (
-            NavItem("我的申报", "programmes:my_applications", is_firm_user, order=20),
+            NavItem(
+                "我的申报",
+                "programmes:my_applications",
+                is_firm_user,
+                order=20,
+                description="在线申报、补正材料、查看评审与立项结果",
+                shortcut=is_firm_user,
+            ),
             NavItem(
                 "申报批次",
                 "programmes:call_list",
                 bureau,
                 order=20,
                 description="申报、形式审查、评审、公示与决定",
+                shortcut=is_bureau_staff,
             ),
-            NavItem("评审任务", "programmes:review_list", is_expert_account, order=20),
-            NavItem("我的专家信息", "programmes:my_expert_profile", is_expert_account, order=21),
+            NavItem(
+                "评审任务",
+                "programmes:review_list",
+                is_expert_account,
+                order=20,
+                description="确认是否参加评审，在线评分",
+                shortcut=is_expert_account,
+            ),
+            NavItem(
+                "我的专家信息",
+                "programmes:my_expert_profile",
+                is_expert_account,
+                order=21,
+                description="专业领域、回避单位与联系方式",
+                shortcut=is_expert_account,
+            ),
             NavItem(
                 "专家库", "programmes:expert_list", bureau, order=22, description="评审专家的维护、邀请与停用"
             ),
             NavItem("培训与宣讲", "programmes:training_list", bureau, order=25),
         )
+
+    @property
+    def home_cards(self):
+        from kechuang.programmes import home, permissions
+
+        return [
+            ("programmes/_home_firm.html", home.firm_card, permissions.sees_own_applications_on_home, 20),
+            ("programmes/_home_expert.html", home.expert_card, permissions.sees_reviews_on_home, 20),
+        ]
 
     @property
     def todos(self):

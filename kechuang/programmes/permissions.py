@@ -12,6 +12,7 @@ from kechuang.core.permissions import (  # noqa: F401  is_expert_account: the pr
     Policy,
     RegionScopedPolicy,
     is_expert_account,
+    is_firm_user,
     region_rule,
 )
 from kechuang.core.roles import Role
@@ -240,3 +241,11 @@ calls = CallPolicy()
 assignments = AssignmentPolicy()
 objections = ObjectionPolicy()
 trainings = TrainingPolicy()
+
+
+def sees_own_applications_on_home(user) -> bool:
+    return is_firm_user(user) and applications.may(user, "submit")
+
+
+def sees_reviews_on_home(user) -> bool:
+    return is_expert_account(user) and assignments.may(user, "review")

@@ -34,6 +34,7 @@ class ProjectsConfig(AppConfig):
                 bureau,
                 order=30,
                 description="省、市、区级科技计划项目全过程管理",
+                shortcut=bureau,
             ),
             NavItem(
                 "项目督查",
@@ -45,7 +46,14 @@ class ProjectsConfig(AppConfig):
             NavItem(
                 "项目储备库", "projects:reserve_list", bureau, order=32, description="重点项目策划与储备"
             ),
-            NavItem("我的项目", "projects:project_list", is_firm_user, order=21),
+            NavItem(
+                "我的项目",
+                "projects:project_list",
+                is_firm_user,
+                order=21,
+                description="任务书、阶段目标报告、变更与验收申请",
+                shortcut=is_firm_user,
+            ),
             NavItem(
                 "督查整改",
                 "projects:finding_list",
@@ -54,6 +62,12 @@ class ProjectsConfig(AppConfig):
                 description="督查发现问题的整改与跟踪（含逾期）",
             ),
         )
+
+    @property
+    def home_cards(self):
+        from kechuang.projects import home, permissions
+
+        return [("projects/_home_firm.html", home.firm_card, permissions.sees_own_projects_on_home, 30)]
 
     @property
     def public_nav(self):

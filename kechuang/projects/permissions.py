@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.core.permissions import Policy, RegionScopedPolicy, region_rule
+from kechuang.core.permissions import Policy, RegionScopedPolicy, is_firm_user, region_rule
 from kechuang.core.roles import Role
 
 
@@ -170,3 +170,7 @@ reserve = ReservePolicy()
 campaigns = CampaignPolicy()
 campaign_items = CampaignItemPolicy()
 findings = FindingPolicy()
+
+
+def sees_own_projects_on_home(user) -> bool:
+    return is_firm_user(user) and projects.may(user, "report")

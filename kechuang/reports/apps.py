@@ -10,12 +10,33 @@ class ReportsConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.permissions import is_bureau_user
+        from kechuang.core.permissions import is_bureau_leader, is_bureau_user
 
         bureau = is_bureau_user
         return (
             NavItem(
-                "领导驾驶舱", "reports:dashboard", bureau, order=5, description="全部指标、目标完成与下钻"
+                "领导驾驶舱",
+                "reports:dashboard",
+                bureau,
+                order=5,
+                description="主要指标、目标完成与下钻",
+                shortcut=is_bureau_leader,
             ),
-            NavItem("工作总结", "reports:draft_list", bureau, order=90, description="由平台数据生成工作总结"),
+            NavItem(
+                "工作总结",
+                "reports:draft_list",
+                bureau,
+                order=90,
+                description="由平台数据生成工作总结",
+                shortcut=is_bureau_leader,
+            ),
         )
+
+    @property
+    def home_cards(self):
+        from kechuang.reports import home, permissions
+
+        return [
+            ("reports/_home_headline.html", home.headline_card, permissions.sees_headline_on_home, 10),
+            ("reports/_home_work.html", home.work_card, permissions.sees_work_figures_on_home, 10),
+        ]

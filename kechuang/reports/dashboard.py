@@ -16,20 +16,13 @@ from django.urls import reverse
 
 from kechuang.core import audit, indicators
 from kechuang.core.indicators import Scope, Status
-from kechuang.core.models import Region
+from kechuang.core.models import Organisation, Region
 from kechuang.core.routers import reporting_reads
-from kechuang.reports import formatting
+from kechuang.reports import formatting, headline
 
 CACHE_SECONDS = 3600  # freshness comes from the key's figures stamp, not from expiry
 UNIT_IN_TEXT = {"万元", "元", "%", "个百分点"}
-COMPARE_CODES = (
-    "hnte_count",
-    "tech_sme_count",
-    "rd_firm_count",
-    "rd_total",
-    "rd_intensity",
-    "hightech_output_share",
-)
+NO_DATA = "无数据"
 
 
 def scope_query(scope: Scope) -> str:
@@ -60,7 +53,7 @@ def _card(ind, value, scope: Scope) -> dict:
         "caliber": ind.caliber,
         "raw": None if value.value is None else float(value.value),
         "value": None if value.value is None else str(value.value),
-        "text": formatting.format_figure(value.value, ind.unit) if value.value is not None else "—",
+        "text": formatting.format_figure(value.value, ind.unit) if value.value is not None else NO_DATA,
         "status": value.status,
         "status_label": Status.LABELS.get(value.status, value.status),
         "note": value.note,
@@ -76,7 +69,13 @@ def compute(scope: Scope) -> dict:
         inds = indicators.all_indicators()
         values = indicators.compute_many(inds, scope)
         for ind in inds:
-            cards[ind.code] = {**_card(ind, values[(scope, ind.code)], scope), "module": ind.module}
+            cards[ind.code] = {
+                **_card(ind, values[(scope, ind.code)], scope),
+                "module": ind.module,
+                "rate_kind": indicators.rate_kind(ind),
+            }
+        current = {ind.code: values[(scope, ind.code)] for ind in inds}
+        heads = headline.headline(scope, current, drill_url)
     for code, card in cards.items():
         completion = cards.get(f"{code}_completion")
         card["completion"] = completion["text"] if completion and completion["value"] is not None else ""
@@ -84,6 +83,7 @@ def compute(scope: Scope) -> dict:
     for card in cards.values():
         groups.setdefault(card["module"], []).append(card)
     return {
+        "headline": heads,
         "groups": [{"module": m, "label": _module_label(m), "cards": c} for m, c in groups.items()],
         "charts": charts(cards),
         "count": len(cards),
@@ -158,16 +158,25 @@ def charts(cards: dict[str, dict]) -> list[dict]:
                 },
             }
         )
-    rates = [c for c in cards.values() if c["unit"] == "%" and c["raw"] is not None]
-    if rates:
+    # One chart per kind of rate, each on its own axis: a 2.76% intensity is never drawn on the 0–100 axis of
+    # a coverage rate (issue 27); attainment rates keep the fixed 0–100 axis that makes them comparable.
+    for kind, title in indicators.RATE_KINDS.items():
+        rates = [
+            c for c in cards.values() if c["unit"] == "%" and c["raw"] is not None and c["rate_kind"] == kind
+        ]
+        if not rates:
+            continue
+        axis = {"type": "value", "axisLabel": {"formatter": "{value}%"}}
+        if kind == "attainment":
+            axis |= {"min": 0, "max": 100}
         out.append(
             {
-                "id": "chart-rates",
-                "title": "比率类指标（%）",
+                "id": f"chart-rates-{kind}",
+                "title": title,
                 "option": {
                     "tooltip": {"trigger": "axis"},
                     "grid": {"left": 10, "right": 20, "containLabel": True},
-                    "xAxis": {"type": "value"},
+                    "xAxis": axis,
                     "yAxis": {"type": "category", "data": [c["name"] for c in rates]},
                     "series": [{"name": "%", "type": "bar", "data": [c["raw"] for c in rates]}],
                     "kcLinks": {c["name"]: c["url"] for c in rates},
@@ -177,30 +186,44 @@ def charts(cards: dict[str, dict]) -> list[dict]:
     return out
 
 
+def _regions_with_firms(city) -> set[str]:
+    """Paths of the regions below `city` where the platform holds any organisation (one query: the distinct
+    region paths, bounded by the number of regions, not of organisations)."""
+    rows = Organisation.objects.filter(region__path__startswith=city.path).values_list(
+        "region__path", flat=True
+    )
+    return set(rows.order_by().distinct())
+
+
+def _cell(value, ind, url: str, has_data: bool) -> dict:
+    known = has_data and value.value is not None
+    return {
+        "text": formatting.format_figure(value.value, ind.unit) if known else NO_DATA,
+        "url": url if known else "",
+        "status": Status.LABELS.get(value.status, "") if known else "",
+        "note": value.note if value.note.startswith(headline.INCOMPLETE) else "",
+    }
+
+
 def district_comparison(scope: Scope) -> tuple[list[str], list[dict]]:
-    """Key figures per district of a city (rows) for city accounts; empty for a district scope."""
+    """The headline figures of the city (first row) and of each of its districts, for a city scope; empty for
+    any other scope. A district where the platform holds no organisation at all, or a figure without a value,
+    shows 无数据 — never 0, which would claim a count."""
     if scope.region.level != Region.Level.CITY:
         return [], []
-    known = [c for c in COMPARE_CODES if c in {i.code for i in indicators.all_indicators()}]
-    heads = [indicators.get(c) for c in known]
+    heads = indicators.headline_indicators()
     rows = []
     with reporting_reads():
         districts = Region.objects.filter(parent=scope.region, is_active=True).select_related("parent")
         scopes = [Scope(d, scope.period, scope.as_of) for d in districts.order_by("code")]
-        values = indicators.compute_many(heads, scopes)
-        for d_scope in scopes:
-            cells = []
-            for ind in heads:
-                value = values[(d_scope, ind.code)]
-                cells.append(
-                    {
-                        "text": formatting.format_figure(value.value, ind.unit)
-                        if value.value is not None
-                        else "—",
-                        "url": drill_url(ind.code, d_scope),
-                        "status": Status.LABELS.get(value.status, ""),
-                    }
-                )
-            rows.append({"region": d_scope.region, "cells": cells})
+        values = indicators.compute_many(heads, [scope, *scopes])
+        populated = _regions_with_firms(scope.region)
+        for d_scope in [scope, *scopes]:
+            has_data = any(path.startswith(d_scope.region.path) for path in populated)
+            cells = [
+                _cell(values[(d_scope, ind.code)], ind, drill_url(ind.code, d_scope), has_data)
+                for ind in heads
+            ]
+            rows.append({"region": d_scope.region, "cells": cells, "is_city": d_scope is scope})
     # Money and rates carry their unit in each cell ("28.79亿元", "2.99%"); counts take it from the heading.
     return [i.name if i.unit in UNIT_IN_TEXT else f"{i.name}（{i.unit}）" for i in heads], rows

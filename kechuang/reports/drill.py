@@ -6,6 +6,7 @@ unless the queryset already selects them), or from dict keys for plain rows.
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 
@@ -42,6 +43,37 @@ def _cell(obj, name):
     return "" if value is None else value
 
 
+def _related_paths(model, paths) -> list[str]:
+    """select_related for the declared columns' relations ("organisation.region" → organisation__region)."""
+    out = []
+    for path in paths:
+        parts, current, walked = path.split("."), model, []
+        for part in parts:
+            try:
+                f = current._meta.get_field(part)
+            except FieldDoesNotExist:  # a property (period_label): nothing to join
+                break
+            if not f.is_relation:
+                break
+            walked.append(part)
+            current = f.related_model
+        if walked:
+            out.append("__".join(walked))
+    return out
+
+
+def _declared_cell(obj, path: str):
+    *parents, name = path.split(".")
+    for part in parents:
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return ""
+    value = _cell(obj, name)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
 def table(request, value) -> dict:
     rows = value.rows() if value.rows else []
     if hasattr(rows, "model"):
@@ -50,10 +82,16 @@ def table(request, value) -> dict:
             if rows.query.order_by or rows.query.default_ordering and rows.model._meta.ordering
             else rows.order_by("pk")
         )
-        columns = _columns_for_model(qs.model, _selected(qs))
-        page = Paginator(qs[:MAX_ROWS], PER_PAGE).get_page(request.GET.get("page"))
-        body = [[str(obj)] + [_cell(obj, name) for name, _ in columns] for obj in page.object_list]
-        heads = [str(qs.model._meta.verbose_name)] + [label for _, label in columns]
+        if value.columns:  # the figure says what its rows are made of
+            qs = qs.select_related(*_related_paths(qs.model, [p for p, _ in value.columns]))
+            page = Paginator(qs[:MAX_ROWS], PER_PAGE).get_page(request.GET.get("page"))
+            body = [[_declared_cell(obj, p) for p, _ in value.columns] for obj in page.object_list]
+            heads = [label for _, label in value.columns]
+        else:
+            columns = _columns_for_model(qs.model, _selected(qs))
+            page = Paginator(qs[:MAX_ROWS], PER_PAGE).get_page(request.GET.get("page"))
+            body = [[str(obj)] + [_cell(obj, name) for name, _ in columns] for obj in page.object_list]
+            heads = [str(qs.model._meta.verbose_name)] + [label for _, label in columns]
     else:
         items = list(rows)[:MAX_ROWS]
         page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))

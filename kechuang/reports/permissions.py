@@ -67,3 +67,13 @@ class TemplatePolicy(BureauConfigPolicy):
 drafts = DraftPolicy()
 templates = TemplatePolicy()
 dashboard = DashboardPolicy()
+
+
+def sees_headline_on_home(user) -> bool:
+    """A leader's home page leads with the headline figures of their region (issue 27 item 5)."""
+    return user.role == Role.LEADER and dashboard.may(user, "view")
+
+
+def sees_work_figures_on_home(user) -> bool:
+    """Staff see the figures of their daily work on the home page."""
+    return user.role == Role.STAFF and dashboard.may(user, "view")

@@ -21,7 +21,7 @@ class StatisticsConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.permissions import is_bureau_user, is_firm_user
+        from kechuang.core.permissions import is_bureau_leader, is_bureau_user, is_firm_user
 
         return (
             NavItem(
@@ -30,6 +30,7 @@ class StatisticsConfig(AppConfig):
                 is_bureau_user,
                 order=30,
                 description="研发投入、高新技术产业产值占比等指标及数据追溯",
+                shortcut=is_bureau_leader,
             ),
             NavItem(
                 "统计填报",
@@ -37,6 +38,7 @@ class StatisticsConfig(AppConfig):
                 is_firm_user,
                 order=30,
                 description="本企业研发投入、产值等统计数据在线填报",
+                shortcut=is_firm_user,
             ),
         )
 

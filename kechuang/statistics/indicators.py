@@ -13,6 +13,7 @@ from django.db.models import Case, IntegerField, Q, When
 
 from kechuang.core import versions
 from kechuang.core.indicators import Period, Reads, Scope, Status, Value, register
+from kechuang.core.models import Region
 from kechuang.statistics import selectors
 from kechuang.statistics.models import STATUS_RANK, Target
 
@@ -158,6 +159,23 @@ def _incomplete_note(n: int, m: int) -> str:
 
 WITHHELD = "，比较值暂不计算"
 
+# The drill-down columns: the rows a figure is made of, with the values it adds up.
+_FACT = (("organisation", "企业"), ("period_label", "统计期"))
+RD_COLUMNS = (
+    *_FACT,
+    ("rd_internal", "R&D经费内部支出（万元）"),
+    ("has_rd_projects", "有研发项目"),
+    ("rd_project_count", "研发项目数"),
+    ("status", "数据状态"),
+)
+OUTPUT_COLUMNS = (
+    *_FACT,
+    ("hightech_output", "高新技术产业产值（万元）"),
+    ("industrial_output", "工业总产值（万元）"),
+    ("above_size", "规模以上工业企业"),
+    ("status", "数据状态"),
+)
+
 
 # --- R&D ---------------------------------------------------------------------------------------------
 
@@ -171,6 +189,7 @@ WITHHELD = "，比较值暂不计算"
     formula="count(distinct 企业 where 有研发项目)",
     order=20,
     planned=True,
+    headline=3,
 )
 def rd_firm_count(scope: Scope, q: Reads):
     plan = _plan_rows(
@@ -182,7 +201,9 @@ def rd_firm_count(scope: Scope, q: Reads):
         rows, basis, v = plan()
         n, m = done()
         note = _incomplete_note(n, m) or _basis_note(basis, v["last_month"])
-        return Value(v["n"], status=_status_of(v["rank"]), rows=lambda: rows, note=note)
+        # No row at all for the period: no data (None), not "0 firms with R&D projects"
+        count = v["n"] if v["rank"] is not None else None
+        return Value(count, status=_status_of(v["rank"]), rows=lambda: rows, note=note, columns=RD_COLUMNS)
 
     return build
 
@@ -213,6 +234,7 @@ def _rd_sum(scope: Scope, q: Reads):
     formula="Σ R&D经费内部支出",
     order=21,
     planned=True,
+    headline=4,
 )
 def rd_total(scope: Scope, q: Reads):
     rd = _rd_sum(scope, q)
@@ -221,7 +243,12 @@ def rd_total(scope: Scope, q: Reads):
         rows, _rank, total, firms, status, note = rd()
         total = round2(total)
         return Value(
-            total, status=status, rows=lambda: rows, note=note, parts={"亿元": to_yi(total), "企业数": firms}
+            total,
+            status=status,
+            rows=lambda: rows,
+            note=note,
+            parts={"亿元": to_yi(total), "企业数": firms},
+            columns=RD_COLUMNS,
         )
 
     return build
@@ -236,6 +263,7 @@ def rd_total(scope: Scope, q: Reads):
     formula="(rd_total(Y) − rd_total(Y−1)) ÷ rd_total(Y−1) × 100",
     order=22,
     planned=True,
+    rate_kind="growth",
 )
 def rd_total_yoy(scope: Scope, q: Reads):
     now, before = rd_total(scope, q), rd_total(_shifted(scope, -1), q)
@@ -260,6 +288,7 @@ def _yoy(current: Value, previous: Value) -> Value:
         value,
         status=least_final([current.status, previous.status]),
         rows=current.rows,
+        columns=current.columns,
         note=withheld + WITHHELD if withheld else "",
         parts={"本期（万元）": current.value, "上年同期（万元）": previous.value},
     )
@@ -274,6 +303,9 @@ def _yoy(current: Value, previous: Value) -> Value:
     formula="rd_total ÷ GDP × 100",
     order=23,
     planned=True,
+    headline=5,
+    rate_kind="intensity",
+    city_figure="rd_intensity_city",
 )
 def rd_intensity(scope: Scope, q: Reads):
     rd = _rd_sum(scope, q)
@@ -295,6 +327,7 @@ def rd_intensity(scope: Scope, q: Reads):
             rows=lambda: rows,
             note=note,
             parts={"R&D经费内部支出（万元）": round2(total), "地区生产总值（万元）": value},
+            columns=RD_COLUMNS,
         )
 
     return build
@@ -309,11 +342,14 @@ def rd_intensity(scope: Scope, q: Reads):
     formula="RegionFact(市).R&D经费投入强度",
     order=24,
     planned=True,
+    rate_kind="intensity",
 )
 def rd_intensity_city(scope: Scope, q: Reads):
     from kechuang.statistics.models import RegionFact
 
-    city = selectors.city_of(scope.region)
+    # A city (or the province) is never compared with itself: only a region below a city has a 全市 figure.
+    below_city = scope.region.level > Region.Level.CITY
+    city = selectors.city_of(scope.region) if below_city else None
     facts = selectors.region_fact_rows(city, scope.period, scope.as_of) if city else None
     fact_pk, published, fact_status = (
         (q.first(facts, f) for f in ("pk", "rd_intensity_published", "status"))
@@ -331,7 +367,7 @@ def rd_intensity_city(scope: Scope, q: Reads):
             published() if found else None,
             status=fact_status() if found else Status.ESTIMATE,
             rows=lambda: rows,
-            note="" if found else "缺少所在市该期公布数",
+            note="" if found else ("缺少所在市该期公布数" if below_city else "市级及以上区划不与全市比较"),
             parts={"市": city.name if city else None},
         )
 
@@ -358,6 +394,7 @@ def rd_intensity_vs_city(scope: Scope, q: Reads):
             value,
             status=least_final([own.status, city.status]),
             rows=own.rows,
+            columns=own.columns,
             note=own.note if own.note.startswith("数据未齐") else "",
             parts={"本区域（%）": own.value, "全市（%）": city.value},
         )
@@ -377,6 +414,8 @@ def rd_intensity_vs_city(scope: Scope, q: Reads):
     formula="Σ 高新技术产业产值(规上) ÷ Σ 工业总产值(规上) × 100",
     order=30,
     planned=True,
+    headline=6,
+    rate_kind="share",
 )
 def hightech_output_share(scope: Scope, q: Reads):
     plan = _plan_rows(
@@ -396,6 +435,7 @@ def hightech_output_share(scope: Scope, q: Reads):
             rows=lambda: rows,
             note=_basis_note(basis, v["last_month"]),
             parts={"高新技术产业产值（万元）": v["ht"], "规上工业总产值（万元）": v["total"]},
+            columns=OUTPUT_COLUMNS,
         )
 
     return build
@@ -410,6 +450,7 @@ def hightech_output_share(scope: Scope, q: Reads):
     formula="hightech_output_share(Y−1)",
     order=31,
     planned=True,
+    rate_kind="share",
 )
 def hightech_output_share_year_start(scope: Scope, q: Reads):
     return hightech_output_share(Scope(scope.region, Period(scope.period.year - 1), scope.as_of), q)
@@ -435,6 +476,7 @@ def hightech_output_share_change(scope: Scope, q: Reads):
             value,
             status=least_final([now.status, start.status]),
             rows=now.rows,
+            columns=now.columns,
             parts={"当前值（%）": now.value, "年初值（%）": start.value},
         )
 
@@ -478,6 +520,7 @@ def rd_total_completion(scope: Scope, q: Reads):
             None if withheld else percent(current.value, value),
             status=current.status,
             rows=current.rows,
+            columns=current.columns,
             note=withheld + WITHHELD if withheld else note,
             parts={"研发投入（万元）": current.value, "年度目标（万元）": value},
         )

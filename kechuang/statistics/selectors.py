@@ -193,3 +193,14 @@ def targets_for(user):
     from kechuang.statistics.models import Target
 
     return permissions.targets.queryset(user, "view", Target.objects.all()).select_related("region")
+
+
+def targets_known_on(regions, year: int, codes, as_of) -> dict[tuple[int, str], object]:
+    """{(region id, indicator code): target value} of `regions`' targets for `year` as known on `as_of` (one
+    query, whatever the number of regions and codes)."""
+    from kechuang.statistics.models import Target
+
+    rows = versions.known_on(
+        Target.versions.filter(region__in=list(regions), year=year, indicator__in=list(codes)), as_of
+    )
+    return {(r.region_id, r.indicator): r.value for r in rows.only("region_id", "indicator", "value")}

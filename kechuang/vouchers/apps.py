@@ -39,6 +39,7 @@ class VouchersConfig(AppConfig):
                 is_bureau_staff,
                 order=62,
                 description="待审核、待拨付的兑付申请",
+                shortcut=is_bureau_staff,
             ),
             NavItem(
                 "服务机构", "vouchers:provider_list", bureau, order=63, description="服务机构入库与兑付统计"
@@ -56,6 +57,7 @@ class VouchersConfig(AppConfig):
                 is_firm_user,
                 order=60,
                 description="申领创新券、申请兑付",
+                shortcut=is_firm_user,
             ),
             NavItem(
                 "我提供的服务",
@@ -65,6 +67,15 @@ class VouchersConfig(AppConfig):
                 description="作为服务机构：确认创新券服务合同与兑付，查看拨付",
             ),
         )
+
+    @property
+    def home_cards(self):
+        from kechuang.vouchers import home, permissions
+
+        return [
+            ("vouchers/_home_firm.html", home.firm_card, permissions.sees_own_vouchers_on_home, 40),
+            ("vouchers/_home_provider.html", home.provider_card, permissions.is_provider_user, 45),
+        ]
 
     def ready(self):
         from kechuang.vouchers import indicators  # noqa: F401 - registers the figures

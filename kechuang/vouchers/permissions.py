@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kechuang.core.permissions import BureauConfigPolicy, RegionScopedPolicy
+from kechuang.core.permissions import BureauConfigPolicy, RegionScopedPolicy, is_firm_user
 from kechuang.core.roles import Role
 
 
@@ -141,3 +141,20 @@ redemptions = RedemptionPolicy()
 providers = ProviderPolicy()
 budget_lines = BudgetLinePolicy()
 allocations = AllocationPolicy()
+
+
+def sees_own_vouchers_on_home(user) -> bool:
+    return is_firm_user(user) and vouchers.may(user, "use")
+
+
+def is_provider_user(user) -> bool:
+    """A user of an organisation registered as a service provider (ADR 0028): its home shows the services."""
+    from kechuang.vouchers.models import Provider
+
+    return (
+        is_firm_user(user)
+        and bool(user.organisation_id)
+        and Provider.objects.filter(
+            organisation_id=user.organisation_id, status__in=["approved", "blacklisted"]
+        ).exists()
+    )

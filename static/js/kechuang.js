@@ -69,7 +69,58 @@
       el.setAttribute("aria-hidden", "true");  // the search box (labelled by the field's label) stands for it
     });
   }
+  // <div data-kc-tabs> holding a list of links to sections (<a href="#id">) and those sections: without script
+  // every section shows and the links jump to them; with it they become tabs (WAI-ARIA tabs pattern: one panel
+  // shown, ←/→/Home/End move between tabs, the panel is reachable by Tab). The address keeps the open tab.
+  function tabs(root) {
+    root.querySelectorAll("[data-kc-tabs]").forEach(function (box) {
+      if (box.dataset.tabsReady) { return; }
+      box.dataset.tabsReady = "1";
+      var list = box.querySelector("[data-kc-tablist]");
+      var links = Array.prototype.slice.call(list.querySelectorAll("a[href^='#']"));
+      var panels = links.map(function (a) { return document.getElementById(a.getAttribute("href").slice(1)); });
+      list.setAttribute("role", "tablist");
+      links.forEach(function (a, i) {
+        a.setAttribute("role", "tab");
+        a.setAttribute("aria-controls", panels[i].id);
+        a.id = a.id || "tab-" + panels[i].id;
+        if (a.parentElement !== list) { a.parentElement.setAttribute("role", "presentation"); }
+        panels[i].setAttribute("role", "tabpanel");
+        panels[i].setAttribute("aria-labelledby", a.id);
+        panels[i].setAttribute("tabindex", "0");
+      });
+      function select(i, focus, remember) {
+        links.forEach(function (a, j) {
+          var on = i === j;
+          a.setAttribute("aria-selected", on ? "true" : "false");
+          a.setAttribute("tabindex", on ? "0" : "-1");
+          a.classList.toggle("active", on);
+          panels[j].hidden = !on;
+        });
+        if (focus) { links[i].focus(); }
+        panels[i].querySelectorAll("[data-chart-json], [data-chart-src]").forEach(function (el) {
+          var chart = window.echarts && window.echarts.getInstanceByDom(el);
+          if (chart) { chart.resize(); }
+        });
+        if (remember && window.history && window.history.replaceState) {
+          window.history.replaceState(null, "", "#" + panels[i].id);
+        }
+      }
+      links.forEach(function (a, i) {
+        a.addEventListener("click", function (event) { event.preventDefault(); select(i, false, true); });
+        a.addEventListener("keydown", function (event) {
+          var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: links.length - 1 }[event.key];
+          if (next === undefined) { return; }
+          event.preventDefault();
+          select((next + links.length) % links.length, true, true);
+        });
+      });
+      var wanted = panels.map(function (p) { return "#" + p.id; }).indexOf(window.location.hash);
+      select(wanted < 0 ? 0 : wanted, false, false);
+    });
+  }
   function enhance(root) {
+    tabs(root);
     renderCharts(root);
     focusableScrollers(root);
     searchableSelects(root);
