@@ -67,6 +67,7 @@ FILE_ROUTES = {
     "programmes:review_sheet": "kechuang.programmes.selectors.assignment_sheet_files",
     "projects:project_file": "kechuang.projects.selectors.project_files",
     "vouchers:redemption_file": "kechuang.vouchers.selectors.redemption_files",
+    "vouchers:provider_invoice_file": "kechuang.vouchers.selectors.provider_invoice_files",
     "projects:finding_file": lambda finding: finding.evidence.all(),  # as the view lists them
 }
 # Parameter names that name a model outside the view's app.
@@ -225,7 +226,7 @@ def reach(obj, depth: int = 3, out: Reach | None = None) -> Reach:
 
 def foreign_to(party: str, obj, ctx) -> bool:
     r = reach(obj)
-    if party == "enterprise":
+    if party in ("enterprise", "provider"):  # a provider's user is its organisation's user (ADR 0028)
         return bool(r.orgs) and ctx["org"].pk not in r.orgs and ctx["user"].pk not in r.users
     if party == "staff":
         return (

@@ -1,5 +1,6 @@
 """IDOR on every URL pattern and API route (issue 11): the demo district plus objects moved to 张店区, each
-object-keyed route tried by an enterprise user with other firms' objects, by 周村区 staff with 张店区
+object-keyed route tried by an enterprise user with other firms' objects, by a voucher provider's user
+with other organisations' objects, by 周村区 staff with 张店区
 objects and by an expert and a commissioner with objects not theirs. See `idor.py` for the method."""
 
 import json
@@ -41,6 +42,12 @@ def _parties():
     parties = {}
     user, client = _login("qiye")
     parties["enterprise"] = {
+        "user": user,
+        "client": client,
+        "org": Organisation.objects.get(pk=user.organisation_id),
+    }
+    user, client = _login("fuwu")  # a voucher service provider's user (ADR 0028)
+    parties["provider"] = {
         "user": user,
         "client": client,
         "org": Organisation.objects.get(pk=user.organisation_id),

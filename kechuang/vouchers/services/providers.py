@@ -1,20 +1,23 @@
 """A service provider's own users confirm, on their side, the contracts signed with them and the redemptions
-resting on their invoices (ADR 0028). A confirmation is a record the staff see when they review; it moves no
-money and changes nothing of the firm's voucher."""
+resting on their invoices, and upload their invoices (ADR 0028). A confirmation or an invoice is a record the
+firm and the staff see; it moves no money and changes nothing of the firm's voucher."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 
 from kechuang.core import audit
-from kechuang.vouchers import permissions
-from kechuang.vouchers.models import Redemption, Voucher
-from kechuang.vouchers.services.workflow import R, V
+from kechuang.vouchers import permissions, rules
+from kechuang.vouchers.models import ProviderInvoice, Redemption, Voucher
+from kechuang.vouchers.services.workflow import R, V, check_money, fail, lock_voucher
 
 CONTRACTED = (V.CONTRACTED, V.DELIVERED, V.SETTLED)
+INVOICEABLE = (V.CONTRACTED, V.DELIVERED)
 
 
 @transaction.atomic
@@ -56,3 +59,59 @@ def _stamp(obj: Voucher | Redemption, *, actor, on: dt.date, already: str) -> No
     if not stamped.update(provider_confirmed_on=on, provider_confirmed_by=actor):
         raise ValidationError(already)
     obj.refresh_from_db()
+
+
+def provider_invoiced(voucher: Voucher) -> Decimal:
+    """What the provider has invoiced on the contract so far (its uploaded invoices)."""
+    return voucher.provider_invoices.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+@transaction.atomic
+def provider_invoice_upload(
+    *, actor, voucher: Voucher, number: str, amount: Decimal, issued_on: dt.date, file, on: dt.date
+) -> ProviderInvoice:
+    """The provider uploads one of its invoices on the contract (`file`: an Attachment stored through the
+    one upload check). Partial invoices: together they never exceed the contract (`rules.check_invoices`,
+    the rule the firm's redemptions follow). The same invoice number sent again (a retry) with the same file
+    and amount returns the first upload; with anything else it is refused."""
+    if not permissions.vouchers.allows(actor, "provide", voucher):
+        raise PermissionDenied("只有该服务机构的用户可以上传发票。")
+    number = (number or "").strip()
+    if not number:
+        raise ValidationError("请填写发票号码。")
+    amount = check_money(amount, "发票金额")
+    lock_voucher(voucher)
+    voucher.refresh_from_db()
+    existing = voucher.provider_invoices.filter(number=number).select_related("file").first()
+    if existing is not None:
+        if existing.amount == amount and existing.file.sha256 == file.sha256:
+            return existing
+        raise ValidationError(f"发票号码 {number} 已上传过，不能重复上传。")
+    if voucher.status not in INVOICEABLE:
+        raise ValidationError(
+            f"创新券状态为“{voucher.get_status_display()}”，签订服务合同后、兑付完毕前才能上传发票。"
+        )
+    fail(rules.check_not_future(on=issued_on, today=on, what="开票日期"))
+    fail(
+        rules.check_invoices(
+            invoice_amount=amount,
+            contract_amount=voucher.contract_amount,
+            invoiced_before=provider_invoiced(voucher),
+        )
+    )
+    invoice = ProviderInvoice.objects.create(
+        voucher=voucher,
+        number=number[:40],
+        amount=amount,
+        issued_on=issued_on,
+        file=file,
+        uploaded_on=on,
+        uploaded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="vouchers.provider_invoice_upload",
+        obj=voucher,
+        changes={"invoice": invoice.number, "amount": amount, "file": file.original_name},
+    )
+    return invoice
