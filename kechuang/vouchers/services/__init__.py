@@ -43,8 +43,10 @@ from kechuang.vouchers.services.programmes import (
 )
 from kechuang.vouchers.services.providers import (
     INVOICEABLE,
+    provider_account,
     provider_confirm_contract,
     provider_confirm_redemption,
+    provider_invite,
     provider_invoice_upload,
     provider_invoiced,
 )
@@ -86,6 +88,8 @@ __all__ = [
     "provider_confirm_contract",
     "provider_confirm_redemption",
     "provider_invoice_upload",
+    "provider_account",
+    "provider_invite",
     "provider_invoiced",
     "provider_register",
     "provider_set_services",

@@ -12,9 +12,13 @@ from django.db import transaction
 from django.db.models import Sum
 
 from kechuang.core import audit
+from kechuang.core.roles import Role
+from kechuang.notifications import kinds
 from kechuang.vouchers import permissions, rules
-from kechuang.vouchers.models import ProviderInvoice, Redemption, Voucher
+from kechuang.vouchers.models import Provider, ProviderInvoice, Redemption, Voucher
 from kechuang.vouchers.services.workflow import R, V, check_money, fail, lock_voucher
+
+kinds.register("vouchers.provider_invite", "服务机构账号邀请")
 
 CONTRACTED = (V.CONTRACTED, V.DELIVERED, V.SETTLED)
 INVOICEABLE = (V.CONTRACTED, V.DELIVERED)
@@ -115,3 +119,65 @@ def provider_invoice_upload(
         changes={"invoice": invoice.number, "amount": amount, "file": file.original_name},
     )
     return invoice
+
+
+def provider_account(provider: Provider):
+    """The provider organisation's first active user, if any (a provider signs in as its organisation's
+    user, ADR 0028)."""
+    from kechuang.accounts.models import User
+
+    users = User.objects.filter(organisation=provider.organisation, role=Role.ENTERPRISE, is_active=True)
+    return users.order_by("pk").first()
+
+
+@transaction.atomic
+def provider_invite(*, actor, provider: Provider, email: str = "", phone: str = ""):
+    """Staff of the registering bureau invite a provider organisation's contact: create (or link) the
+    organisation's account and send the set-password link through the one invitation path (in-app, and by
+    e-mail/SMS to the address given or on the account). Inviting again sends a fresh link. Returns the
+    account."""
+    import secrets
+
+    from kechuang.accounts import services as accounts
+
+    if not permissions.providers.allows(actor, "change", provider):
+        raise PermissionDenied("无权邀请该服务机构。")
+    if provider.status in (Provider.Status.BLACKLISTED, Provider.Status.REJECTED):
+        raise ValidationError(f"该服务机构为“{provider.get_status_display()}”，不能邀请。")
+    org = provider.organisation
+    email, phone = email.strip(), (phone or org.contact_phone).strip()
+    user = provider_account(provider)
+    created = user is None
+    if created:
+        user = accounts.user_create(
+            actor=None,  # provisioning on the staff member's invitation (audited below under their name)
+            username=accounts.free_username(f"fw{provider.organisation_id:05d}"),
+            password=secrets.token_urlsafe(24),
+            role=Role.ENTERPRISE,
+            display_name=f"{org.contact_name}（{org.name}）" if org.contact_name else org.name,
+            organisation=org,
+            email=email,
+            validate=False,
+        )
+    updates = {k: v for k, v in (("email", email), ("phone", phone)) if v and not getattr(user, k)}
+    if updates:
+        type(user).objects.filter(pk=user.pk).update(**updates)
+        for k, v in updates.items():
+            setattr(user, k, v)
+    accounts.invitation_send(
+        user=user,
+        kind="vouchers.provider_invite",
+        title="邀请您使用创新券服务机构账号",
+        body=(
+            f"{org.contact_name or org.name}您好：{actor}邀请{org.name}作为创新券服务机构使用科创平台。"
+            f"您的用户名为 {user.username}，请通过下面的链接设置密码，登录后可确认服务合同、上传发票、"
+            "查看兑付与拨付。"
+        ),
+    )
+    audit.record(
+        actor=actor,
+        action="vouchers.provider_invite",
+        obj=provider,
+        changes={"user": user.pk, "created": created, "email": bool(user.email)},
+    )
+    return user
