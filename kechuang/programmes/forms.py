@@ -239,6 +239,15 @@ class CallForm(forms.Form):
     quota = forms.IntegerField(
         label="名额", required=False, min_value=1, widget=forms.NumberInput(attrs={"class": "form-control"})
     )
+    max_per_org = forms.IntegerField(
+        label="每单位限报（项）",
+        min_value=1,
+        max_value=99,
+        initial=1,
+        required=False,
+        help_text="同一单位在本批次最多可申报的项数（已撤回的不计）；不填为 1 项或保持原值",
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
     recommending_unit = forms.CharField(
         label="推荐单位",
         required=False,
@@ -258,6 +267,8 @@ class CallForm(forms.Form):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", "截止时间必须晚于开始时间。")
+        if data.get("max_per_org") is None:
+            data.pop("max_per_org", None)  # left empty: the call's default (1) or its current limit
         return data
 
 
