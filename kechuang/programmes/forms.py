@@ -23,8 +23,12 @@ class ApplicationDataForm(forms.Form):
         self.schema = schema
         initial_data = initial_data or {}
         _widget_attrs(self.fields["title"])
+        headings: list[dict] = []  # section headings waiting for the next field (components/form.html)
         for f in schema:
             key, label, kind = f["key"], f["label"], f["type"]
+            if kind == "section":
+                headings.append({"label": label, "help": f.get("help", "")})
+                continue
             help_text = "必填" if f.get("required") else ""
             if kind == "text":
                 field = forms.CharField(
@@ -57,12 +61,16 @@ class ApplicationDataForm(forms.Form):
             field.help_text = f"{f['help']} {help_text}".strip() if f.get("help") else help_text
             if kind != "attachment":
                 field.initial = initial_data.get(key)
+            field.sections, headings = headings, []
             self.fields[f"f_{key}"] = _widget_attrs(field)
+        self.trailing_sections = headings
 
     def data_for(self, existing: dict, stored_uids: dict[str, list[str]]) -> dict:
         out = {}
         for f in self.schema:
             key, kind = f["key"], f["type"]
+            if kind == "section":
+                continue
             value = self.cleaned_data.get(f"f_{key}")
             if kind == "attachment":
                 value = list(dict.fromkeys(list(existing.get(key) or []) + stored_uids.get(key, [])))
