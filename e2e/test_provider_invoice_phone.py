@@ -1,5 +1,6 @@
 """A voucher service provider on a phone (issue 24): signs in as its organisation's user, opens 我提供的创新券服务,
-uploads a partial invoice on its contract at 390 px wide, and the bureau sees it on the voucher."""
+uploads a partial invoice on its contract at 390 px wide, and the bureau sees it on the voucher and sends the
+provider's contact a fresh invitation from the registry page."""
 
 import datetime as dt
 import importlib
@@ -78,3 +79,12 @@ def test_provider_uploads_a_partial_invoice_on_a_phone(browser, live_server, wor
     expect(desk.locator("main")).to_contain_text("服务机构上传的发票")
     expect(desk.get_by_role("link", name="发票.pdf")).to_be_visible()
     desk.screenshot(path=str(screenshot_dir / "provider-invoice-staff.png"), full_page=True)
+
+    # the bureau invites the provider's contact from its registry page (a page, no shell)
+    desk.goto(f"{base}/vouchers/providers/{world.provider_id}/")
+    desk.get_by_label("联系人电子邮箱").fill("jc@example.cn")
+    desk.get_by_role("button", name="重新发送邀请").click()
+    expect(desk.get_by_role("alert").first).to_contain_text(
+        "已向 淄博市检验检测中心 发送账号邀请（用户名 fw_phone）"
+    )
+    desk.screenshot(path=str(screenshot_dir / "provider-invite-staff.png"), full_page=True)
