@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/totp/", views.totp_step, name="totp"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("invitation/<str:uidb64>/<str:token>/", views.invitation, name="invitation"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("login-log/", views.login_log, name="login_log"),

@@ -5,10 +5,13 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 
 from kechuang.accounts import permissions, services
 from kechuang.accounts.forms import (
@@ -21,7 +24,7 @@ from kechuang.accounts.forms import (
     UserScopeForm,
 )
 from kechuang.accounts.models import LoginLog, SecurityPolicy, TotpDevice, User
-from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.permissions import get_object_or_404_for, is_expert_account
 from kechuang.core.tables import Column, build_table
 
 PENDING = "kc_2fa_pending"
@@ -362,3 +365,29 @@ def user_action(request, pk, action):
     else:
         messages.success(request, "操作已完成。")
     return redirect("accounts:user_edit", target.pk)
+
+
+def invitation(request, uidb64: str, token: str):
+    """The invitation link (`services.invitation_url`) of an expert's or a provider's account: set a
+    password (once; the link expires when used), then sign in."""
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/invitation.html", {"invalid": True}, status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "form-control"
+    expert = is_expert_account(user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(actor=user, user=user, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password2", exc)
+        else:
+            then = "确认个人信息并答复评审任务" if expert else "查看本单位的待办与业务"
+            messages.success(request, f"密码已设置。请用用户名 {user.username} 登录，{then}。")
+            return redirect("accounts:login")
+    heading = "评审专家邀请" if expert else "账号邀请"
+    return render(request, "accounts/invitation.html", {"form": form, "invited": user, "heading": heading})

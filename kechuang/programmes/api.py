@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -16,6 +17,16 @@ from kechuang.programmes import permissions, precheck, selectors, services
 from kechuang.programmes.models import Application
 
 router = Router(tags=["programmes"])
+
+
+class GuideOut(Schema):
+    name: str = Field(..., description="文件名")
+    content_type: str = Field(..., description="文件类型（MIME）")
+    type_label: str = Field(..., description="文件类型（中文）")
+    size: int = Field(..., description="大小（字节）")
+    url: str = Field(
+        ..., description="下载地址（公开页面的文件地址：批次在门户公开时任何人可下载，否则 404）"
+    )
 
 
 class CallOut(Schema):
@@ -30,6 +41,8 @@ class CallOut(Schema):
     quota: int | None
     recommending_unit: str
     notice: str
+    max_per_org: int = Field(..., description="每单位限报项数（已撤回的不计）")
+    guides: list[GuideOut] = Field(..., description="申报指南及附件（批次在门户公开时列出）")
 
 
 class ApplicationOut(Schema):
@@ -94,7 +107,26 @@ def _call(call) -> dict:
         "quota": call.quota,
         "recommending_unit": call.recommending_unit,
         "notice": call.notice,
+        "max_per_org": call.max_per_org,
+        "guides": _guides(call),
     }
+
+
+def _guides(call) -> list[dict]:
+    """The call's guide documents, with the portal's download address (the public policy decides: a call of
+    an inactive programme is not on the portal, so its files are not listed)."""
+    if not call.programme.is_active:
+        return []
+    return [
+        {
+            "name": g.original_name,
+            "content_type": g.content_type,
+            "type_label": g.type_label,
+            "size": g.size,
+            "url": reverse("programmes:public_call_file", args=[call.pk, g.uid]),
+        }
+        for g in call.guides.all()
+    ]
 
 
 def _app(app) -> dict:
@@ -176,8 +208,10 @@ def _detail(app) -> dict:
 @router.get("/calls", response=list[CallOut], auth=None)
 @paginate(BoundedLimitOffset)
 def open_calls(request):
-    """Calls open for applications now (public notices; no login needed)."""
-    return [_call(c) for c in selectors.open_calls().order_by("closes_at", "pk")]
+    """Calls open for applications now (public notices; no login needed), each with its guide documents
+    (申报指南: name, type, size and the portal's download address)."""
+    calls = selectors.open_calls().select_related("programme").prefetch_related("guides")
+    return [_call(c) for c in calls.order_by("closes_at", "pk")]
 
 
 @router.get("/applications", response=list[ApplicationOut])

@@ -1,7 +1,8 @@
 """The application-form and score-sheet builder (issue 23 item 7): rows on a page instead of JSON.
 
 Each row of `FieldFormSet` is one field of `Programme.form_schema` (key, label, type, required, help text,
-options or table columns, an attachment slot's file kinds and size limit, routing to the technical field);
+options or table columns, an attachment slot's file kinds and size limit, routing to the technical field)
+or a section heading between fields (type "section": label and help only, stored in the same list);
 each row of `CriterionFormSet` one criterion of `scoring_sheet` (code, label, full marks = its weight). The
 stored format stays the JSON (`to_schema` / `to_sheet` write it, `schema_rows` / `sheet_rows` read it back),
 so the JSON textareas on the programme page remain the import/export."""
@@ -22,6 +23,7 @@ TYPE_CHOICES = [
     ("choice", "单选"),
     ("table", "表格"),
     ("attachment", "附件"),
+    ("section", "分节标题（非字段）"),
 ]
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -69,6 +71,8 @@ class FieldRowForm(forms.Form):
             self.add_error("options", "单选须填写选项，表格须填写列名。")
         if kind != "attachment" and (data.get("accept") or data.get("max_mb")):
             self.add_error("accept", "只有附件可以限定文件类型和大小。")
+        if kind == "section" and (data.get("required") or data.get("routes_field") or options):
+            self.add_error("type", "分节标题只有名称和说明，不能必填、设选项或用作技术领域。")
         return data
 
 

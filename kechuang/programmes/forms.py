@@ -23,8 +23,12 @@ class ApplicationDataForm(forms.Form):
         self.schema = schema
         initial_data = initial_data or {}
         _widget_attrs(self.fields["title"])
+        headings: list[dict] = []  # section headings waiting for the next field (components/form.html)
         for f in schema:
             key, label, kind = f["key"], f["label"], f["type"]
+            if kind == "section":
+                headings.append({"label": label, "help": f.get("help", "")})
+                continue
             help_text = "必填" if f.get("required") else ""
             if kind == "text":
                 field = forms.CharField(
@@ -57,12 +61,16 @@ class ApplicationDataForm(forms.Form):
             field.help_text = f"{f['help']} {help_text}".strip() if f.get("help") else help_text
             if kind != "attachment":
                 field.initial = initial_data.get(key)
+            field.sections, headings = headings, []
             self.fields[f"f_{key}"] = _widget_attrs(field)
+        self.trailing_sections = headings
 
     def data_for(self, existing: dict, stored_uids: dict[str, list[str]]) -> dict:
         out = {}
         for f in self.schema:
             key, kind = f["key"], f["type"]
+            if kind == "section":
+                continue
             value = self.cleaned_data.get(f"f_{key}")
             if kind == "attachment":
                 value = list(dict.fromkeys(list(existing.get(key) or []) + stored_uids.get(key, [])))
@@ -239,6 +247,15 @@ class CallForm(forms.Form):
     quota = forms.IntegerField(
         label="名额", required=False, min_value=1, widget=forms.NumberInput(attrs={"class": "form-control"})
     )
+    max_per_org = forms.IntegerField(
+        label="每单位限报（项）",
+        min_value=1,
+        max_value=99,
+        initial=1,
+        required=False,
+        help_text="同一单位在本批次最多可申报的项数（已撤回的不计）；不填为 1 项或保持原值",
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
     recommending_unit = forms.CharField(
         label="推荐单位",
         required=False,
@@ -258,6 +275,8 @@ class CallForm(forms.Form):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", "截止时间必须晚于开始时间。")
+        if data.get("max_per_org") is None:
+            data.pop("max_per_org", None)  # left empty: the call's default (1) or its current limit
         return data
 
 

@@ -122,7 +122,13 @@ def find_step(key: str, current: str, target: str) -> tuple[Step | None, str]:
 
 
 # --- Form schema -----------------------------------------------------------------------------------
-FIELD_TYPES = {"text", "number", "money", "date", "choice", "table", "attachment"}
+FIELD_TYPES = {"text", "number", "money", "date", "choice", "table", "attachment", "section"}
+# A "section" entry is a heading between fields (label, optional help), not a field: it holds no value.
+SECTION = "section"
+
+
+def is_section(f: dict) -> bool:
+    return f.get("type") == SECTION
 
 
 def check_form_schema(schema) -> list[str]:
@@ -139,6 +145,8 @@ def check_form_schema(schema) -> list[str]:
         seen.add(f["key"])
         if f.get("type") not in FIELD_TYPES:
             errors.append(f"字段“{f['label']}”的类型 {f.get('type')} 不受支持。")
+        if is_section(f) and (f.get("required") or f.get("route")):
+            errors.append(f"分节标题“{f['label']}”不是字段，不能设为必填或用作技术领域。")
         if f.get("type") == "choice" and not f.get("choices"):
             errors.append(f"选择字段“{f['label']}”没有选项。")
         if f.get("type") == "table" and not f.get("columns"):
@@ -175,6 +183,8 @@ def validate_form_data(schema: list[dict], data: dict, *, complete: bool) -> dic
     errors: dict[str, str] = {}
     for f in schema:
         key, label, kind = f["key"], f["label"], f["type"]
+        if kind == SECTION:
+            continue
         value = data.get(key)
         if _blank(value):
             if complete and f.get("required"):
@@ -206,7 +216,7 @@ def validate_form_data(schema: list[dict], data: dict, *, complete: bool) -> dic
                 errors[key] = f"“{label}”格式无效。"
         elif kind == "text" and len(str(value)) > int(f.get("max_length", 5000)):
             errors[key] = f"“{label}”超过{f.get('max_length', 5000)}字。"
-    unknown = set(data) - {f["key"] for f in schema}
+    unknown = set(data) - {f["key"] for f in schema if not is_section(f)}
     for key in sorted(unknown):
         errors[key] = f"申报表中没有字段 {key}。"
     return errors
@@ -217,7 +227,7 @@ def checklist(schema: list[dict], data: dict) -> list[dict]:
     return [
         {"key": f["key"], "label": f["label"], "type": f["type"], "ok": not _blank(data.get(f["key"]))}
         for f in schema
-        if f.get("required")
+        if f.get("required") and not is_section(f)
     ]
 
 

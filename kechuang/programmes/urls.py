@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kechuang.accounts import views as account_views
 from kechuang.programmes import views
 
 app_name = "programmes"
@@ -55,7 +56,8 @@ urlpatterns = [
     path("experts/", views.expert_list, name="expert_list"),
     path("experts/new/", views.expert_create, name="expert_create"),
     path("experts/me/", views.my_profile, name="my_expert_profile"),
-    path("experts/invitation/<str:uidb64>/<str:token>/", views.expert_invitation, name="expert_invitation"),
+    # links sent before invitations moved to accounts (one page for every invited account)
+    path("experts/invitation/<str:uidb64>/<str:token>/", account_views.invitation, name="expert_invitation"),
     path("experts/<int:pk>/", views.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/<slug:action>/", views.expert_action, name="expert_action"),
     path("trainings/", views.training_list, name="training_list"),

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django import forms
 
@@ -16,7 +17,7 @@ def money_field(label: str, required: bool = True) -> forms.DecimalField:
         label=label,
         max_digits=14,
         decimal_places=2,
-        min_value=0.01,
+        min_value=Decimal("0.01"),  # not the float 0.01, which is a hair above one fen
         required=required,
         widget=forms.NumberInput(attrs=MONEY),
     )
@@ -145,3 +146,12 @@ class PeriodForm(forms.Form):
         if not 2000 <= period.year <= 2100 or (period.quarter and not 1 <= period.quarter <= 4):
             raise forms.ValidationError("统计期格式应为“2020”、“2020Q3”或“2020-08”。")
         return period
+
+
+class ProviderInvoiceForm(forms.Form):
+    """A provider's own invoice on a contract (partial invoices allowed)."""
+
+    number = forms.CharField(label="发票号码", max_length=40, widget=forms.TextInput(attrs=TEXT))
+    amount = money_field("发票金额（元）")
+    issued_on = forms.DateField(label="开票日期", widget=DATE)
+    file = forms.FileField(label="发票文件（PDF 或图片）", widget=forms.ClearableFileInput(attrs=TEXT))

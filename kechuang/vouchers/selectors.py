@@ -193,3 +193,10 @@ def redemption_files(redemption):
     from kechuang.core.models import Attachment
 
     return Attachment.objects.filter(pk__in=[getattr(redemption, f"{n}_id") for n in redemption.FILE_FIELDS])
+
+
+def provider_invoice_files(voucher):
+    """The invoices the voucher's provider uploaded (an Attachment queryset)."""
+    from kechuang.core.models import Attachment
+
+    return Attachment.objects.filter(pk__in=voucher.provider_invoices.values("file_id"))

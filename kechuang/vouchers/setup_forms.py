@@ -168,6 +168,24 @@ class VetForm(forms.Form):
     )
 
 
+class ProviderInviteForm(forms.Form):
+    """The provider organisation's contact gets an account and the set-password link (in-app, e-mail, SMS)."""
+
+    email = forms.EmailField(
+        label="联系人电子邮箱",
+        required=False,
+        widget=forms.EmailInput(attrs=TEXT),
+        help_text="选填；邀请同时发送到该邮箱",
+    )
+    phone = forms.CharField(
+        label="联系人手机",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "tel"}),
+        help_text="选填；不填则用单位联系电话",
+    )
+
+
 class BlacklistForm(forms.Form):
     reason = forms.CharField(label="列入黑名单原因", max_length=200, widget=forms.TextInput(attrs=TEXT))
 

@@ -20,6 +20,7 @@ from kechuang.vouchers.setup_forms import (
     BatchForm,
     BlacklistForm,
     ProgrammeForm,
+    ProviderInviteForm,
     ProviderRegisterForm,
     ProviderServicesForm,
     VetForm,
@@ -216,6 +217,8 @@ def provider_detail(request, pk: int):
             "affiliation_form": AffiliationForm(),
             "vet_form": VetForm(),
             "blacklist_form": BlacklistForm(),
+            "invite_form": ProviderInviteForm(),
+            "account": services.provider_account(provider),
             "services_form": ProviderServicesForm(
                 initial={"services": provider.services.all(), "version": provider.version},
                 services=_catalogue(request.user),
@@ -245,6 +248,10 @@ def provider_action(request, pk: int, action: str):
                 services=list(f.cleaned_data["services"]),
                 expected_version=f.cleaned_data["version"],
             )
+        elif action == "invite" and (f := ProviderInviteForm(data)).is_valid():
+            invited = services.provider_invite(actor=user, provider=provider, **f.cleaned_data)
+            messages.success(request, f"已向 {provider} 发送账号邀请（用户名 {invited.username}）。")
+            return redirect("vouchers:provider_detail", provider.pk)
         elif (
             action == "affiliate"
             and (f := AffiliationForm(data, organisations=organisations.queryset(user, "view"))).is_valid()

@@ -1,6 +1,7 @@
 """Innovation vouchers' task kinds for the one to-do list (core.todos): claims and redemptions staff review,
-the payout a second staff member checks (四眼), the issued voucher a firm still has to use. Listed on
-VouchersConfig."""
+the payout a second staff member checks (四眼), the issued voucher a firm still has to use, and a service
+provider's own (ADR 0028): contracts it has not confirmed, delivered services it has not invoiced. Listed
+on VouchersConfig."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from kechuang.core.todos import Due, TaskKind
 from kechuang.vouchers import permissions
 from kechuang.vouchers.models import Redemption, Voucher
+from kechuang.vouchers.services.providers import INVOICEABLE
 
 R = Redemption.Status
 
@@ -16,6 +18,8 @@ CLAIM_REVIEW_DAYS = 10  # a claim decided (issued or refused) after it is filed
 REDEMPTION_REVIEW_DAYS = 10  # a redemption reviewed after it is submitted
 PUBLICITY_CLOSE_DAYS = 3  # the redemption's 公示 closed after it ends
 PAYOUT_DAYS = 20  # paid out after the redemption was submitted
+PROVIDER_CONFIRM_DAYS = 5  # the provider confirms a contract after it is signed
+PROVIDER_INVOICE_DAYS = 10  # the provider invoices a service after it is delivered
 
 
 def _voucher(record) -> str:
@@ -105,5 +109,32 @@ KINDS = (
         url=_voucher,
         title=lambda v: f"{v.number}：面额 {v.amount} 元",
         order=55,
+    ),
+    # A provider's own (the "provide" scope: the vouchers whose provider is the user's organisation).
+    TaskKind(
+        key="vouchers.provider_confirm",
+        label="服务合同待确认",
+        description=f"企业登记的与本单位签订的创新券服务合同，签订后 {PROVIDER_CONFIRM_DAYS} 个工作日内确认",
+        policy=permissions.vouchers,
+        action="provide",
+        pending=lambda qs, ctx: qs.filter(status__in=INVOICEABLE, provider_confirmed_on__isnull=True),
+        due=Due("contract_signed_on", PROVIDER_CONFIRM_DAYS),
+        url=lambda v: reverse("vouchers:provided"),
+        title=lambda v: f"{v.organisation.name}：合同 {v.contract_number or v.number}",
+        related=("organisation",),
+        order=56,
+    ),
+    TaskKind(
+        key="vouchers.provider_invoice",
+        label="服务已完成待上传发票",
+        description=f"服务已完成、本单位尚未上传发票的合同，完成后 {PROVIDER_INVOICE_DAYS} 个工作日内上传",
+        policy=permissions.vouchers,
+        action="provide",
+        pending=lambda qs, ctx: qs.filter(status=Voucher.Status.DELIVERED, provider_invoices__isnull=True),
+        due=Due("delivered_on", PROVIDER_INVOICE_DAYS),
+        url=lambda v: reverse("vouchers:provided"),
+        title=lambda v: f"{v.organisation.name}：合同 {v.contract_number or v.number}",
+        related=("organisation",),
+        order=57,
     ),
 )

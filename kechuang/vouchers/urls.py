@@ -16,6 +16,7 @@ urlpatterns = [
     path("redemptions/", views.redemption_queue, name="redemption_queue"),
     path("redemptions/export/", views.redemption_export, name="redemption_export"),
     path("redemptions/<int:pk>/files/<uuid:uid>/", views.redemption_file, name="redemption_file"),
+    path("v/<int:pk>/invoices/<uuid:uid>/", views.provider_invoice_file, name="provider_invoice_file"),
     path("redemptions/<int:pk>/<slug:action>/", views.redemption_action, name="redemption_action"),
     path("providers/", setup_views.provider_list, name="provider_list"),
     path("providers/new/", setup_views.provider_register, name="provider_register"),
@@ -36,6 +37,11 @@ urlpatterns = [
         "provided/v/<int:pk>/confirm/",
         provider_views.provided_contract_confirm,
         name="provided_contract_confirm",
+    ),
+    path(
+        "provided/v/<int:pk>/invoice/",
+        provider_views.provided_invoice_upload,
+        name="provided_invoice_upload",
     ),
     path(
         "provided/r/<int:pk>/confirm/",

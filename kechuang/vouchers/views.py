@@ -196,6 +196,7 @@ def voucher_detail(request, pk: int):
         "may_issue": voucher.issue_proposed_by_id is None
         or permissions.vouchers.allows(request.user, "review", voucher),
         "invoiced": services.invoiced_total(voucher),
+        "provider_invoices": voucher.provider_invoices.select_related("file", "uploaded_by"),
         "reason_form": forms.ReasonForm(),
         "contract_form": forms.ContractForm(voucher=voucher),
         "deliver_form": forms.DeliverForm(initial={"delivered_on": dates.today()}),
@@ -296,6 +297,15 @@ def redemption_file(request, pk: int, uid):
     """A redemption's contract, invoice, payment proof or output, for whoever may see the redemption."""
     return files.record_file(
         request, policy=permissions.redemptions, pk=pk, uid=uid, files_of=selectors.redemption_files
+    )
+
+
+@login_required
+def provider_invoice_file(request, pk: int, uid):
+    """An invoice the provider uploaded on the voucher, for whoever may see the voucher (firm, provider,
+    bureau)."""
+    return files.record_file(
+        request, policy=permissions.vouchers, pk=pk, uid=uid, files_of=selectors.provider_invoice_files
     )
 
 

@@ -4,6 +4,7 @@ Split by concept; import from here (`from kechuang.accounts import services; ser
   common    who may act on which account; revoking a user's sessions and tokens
   accounts  accounts, passwords, sessions, API tokens, logins and lockouts, the security policy
   totp      the TOTP second factor
+  invitations  the one set-password invitation for accounts staff create for experts and providers
 """
 
 from django.core.exceptions import ValidationError  # what the writes raise, for callers
@@ -34,6 +35,7 @@ from kechuang.accounts.services.accounts import (
 from kechuang.accounts.services.common import (
     SELF_OR_ADMIN,
 )
+from kechuang.accounts.services.invitations import free_username, invitation_send, invitation_url
 from kechuang.accounts.services.totp import (
     RECOVERY_CODE_COUNT,
     TOTP_ISSUER,
@@ -45,6 +47,9 @@ from kechuang.accounts.services.totp import (
 )
 
 __all__ = [
+    "free_username",
+    "invitation_send",
+    "invitation_url",
     "ValidationError",
     "LoginRefused",
     "PASSWORD_HISTORY_KEEP",

@@ -67,6 +67,7 @@ FILE_ROUTES = {
     "programmes:review_sheet": "kechuang.programmes.selectors.assignment_sheet_files",
     "projects:project_file": "kechuang.projects.selectors.project_files",
     "vouchers:redemption_file": "kechuang.vouchers.selectors.redemption_files",
+    "vouchers:provider_invoice_file": "kechuang.vouchers.selectors.provider_invoice_files",
     "projects:finding_file": lambda finding: finding.evidence.all(),  # as the view lists them
 }
 # Parameter names that name a model outside the view's app.
@@ -91,6 +92,7 @@ class Findings:
     errors: list[str] = field(default_factory=list)
     probed: int = 0
     files_probed: int = 0  # requests for a real file of a foreign record (FILE_ROUTES)
+    file_parties: dict[str, set[str]] = field(default_factory=dict)  # file route → parties that asked for one
     routes: int = 0
     own_identity_routes: int = 0
     not_covered: list[str] = field(default_factory=list)
@@ -225,13 +227,14 @@ def reach(obj, depth: int = 3, out: Reach | None = None) -> Reach:
 
 def foreign_to(party: str, obj, ctx) -> bool:
     r = reach(obj)
-    if party == "enterprise":
+    if party in ("enterprise", "provider"):  # a provider's user is its organisation's user (ADR 0028)
         return bool(r.orgs) and ctx["org"].pk not in r.orgs and ctx["user"].pk not in r.users
-    if party == "staff":
+    if party in ("staff", "staff_zhangdian"):  # 周村区 staff with 张店区 records, and the other way round
+        home, other = (ZHOUCUN, ZHANGDIAN) if party == "staff" else (ZHANGDIAN, ZHOUCUN)
         return (
             ctx["user"].pk not in r.users
-            and any(p.startswith(ZHANGDIAN) for p in r.regions)
-            and not any(p.startswith(ZHOUCUN) for p in r.regions)
+            and any(p.startswith(other) for p in r.regions)
+            and not any(p.startswith(home) for p in r.regions)
         )
     # expert / commissioner: nothing of theirs
     return ctx["person"].pk not in r.people and ctx["user"].pk not in r.users
@@ -330,6 +333,8 @@ def probe(route: Route, party: str, ctx, findings: Findings) -> None:
         url = reverse(route.name, kwargs=kwargs)
         findings.probed += 1
         findings.files_probed += route.name in FILE_ROUTES
+        if route.name in FILE_ROUTES:
+            findings.file_parties.setdefault(route.name, set()).add(party)
         response = client.get(url)
         public = route.name in SHARED_CATALOGUE or getattr(obj, "is_published", False) is True
         if response.status_code >= 500:

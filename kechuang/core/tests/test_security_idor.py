@@ -1,6 +1,7 @@
 """IDOR on every URL pattern and API route (issue 11): the demo district plus objects moved to 张店区, each
-object-keyed route tried by an enterprise user with other firms' objects, by 周村区 staff with 张店区
-objects and by an expert and a commissioner with objects not theirs. See `idor.py` for the method."""
+object-keyed route tried by an enterprise user with other firms' objects, by a voucher provider's user
+with other organisations' objects, by 周村区 staff with 张店区
+objects, by 张店区 staff with 周村区's objects (their files included) and by an expert and a commissioner with objects not theirs. See `idor.py` for the method."""
 
 import json
 import logging
@@ -45,8 +46,18 @@ def _parties():
         "client": client,
         "org": Organisation.objects.get(pk=user.organisation_id),
     }
+    user, client = _login("fuwu")  # a voucher service provider's user (ADR 0028)
+    parties["provider"] = {
+        "user": user,
+        "client": client,
+        "org": Organisation.objects.get(pk=user.organisation_id),
+    }
     user, client = _login("staff")
     parties["staff"] = {"user": user, "client": client}
+    # 张店区 staff against 周村区's records: the demo district holds every kind of file, so each file route
+    # is tried across districts with a real file (must be 404)
+    user, client = _login("zd_staff")
+    parties["staff_zhangdian"] = {"user": user, "client": client}
     for name, username in (("expert", "expert"), ("commissioner", "tepaiyuan")):
         user, client = _login(username)
         assert user.person_id, f"{username} has no Person"
@@ -188,6 +199,11 @@ def test_no_route_shows_or_changes_another_partys_object(findings):
     assert findings.probed >= 100
     assert findings.own_identity_routes >= 4, "the probe lost the organisation routes"
     assert findings.files_probed >= 6, "the probe no longer asks for the files of foreign records"
+    across = sorted(
+        r for r, parties in findings.file_parties.items() if parties & {"staff", "staff_zhangdian"}
+    )
+    assert len(across) >= 5, f"another district's staff tried the files of only {across}"
+    assert "staff_zhangdian" in findings.file_parties.get("programmes:application_file", set())
     unexpected = [leak for leak in findings.leaks if not any(_leaks_of_one(leak, n) for n in KNOWN_LEAKS)]
     assert not unexpected, "IDOR leaks:\n" + "\n".join(unexpected)
 

@@ -37,6 +37,8 @@ EXPECTED = {
     "vouchers.payout_request": Role.STAFF,
     "vouchers.payout_check": Role.STAFF,
     "vouchers.use": Role.ENTERPRISE,
+    "vouchers.provider_confirm": Role.ENTERPRISE,  # a provider's user is its organisation's (ADR 0028)
+    "vouchers.provider_invoice": Role.ENTERPRISE,
     "agritech.request_answer": Role.COMMISSIONER,
     "enterprises.hnte_renew": {Role.STAFF, Role.ENTERPRISE},
 }
@@ -225,6 +227,9 @@ def test_every_kind_reaches_its_role_and_no_other_within_scope(demo):
                 assert not holders[a] & holders[b], f"{key}: {a} and {b} share a task"
     for key in ("programmes.submit", "programmes.training_register", "vouchers.use", "projects.milestone"):
         assert "qiye" in seen[key]
+    # a provider's tasks reach its own users only: fuwu, and no firm that merely holds the vouchers
+    for key in ("vouchers.provider_confirm", "vouchers.provider_invoice"):
+        assert set(seen[key]) == {"fuwu"}, f"{key}: seen by {sorted(seen[key])}"
     assert "expert" in seen["programmes.review"]  # each expert only their own (checked above)
     # 四眼: the one who asked for a payout is not the one to check it
     requested = {r for r in seen["vouchers.payout_check"].values() for r in r}

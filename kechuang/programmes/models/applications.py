@@ -56,11 +56,6 @@ class Application(models.Model):
                 condition=models.Q(organisation__isnull=False) | models.Q(person__isnull=False),
                 name="application_has_applicant",
             ),
-            models.UniqueConstraint(
-                fields=["call", "organisation"],
-                condition=~models.Q(status="withdrawn") & models.Q(organisation__isnull=False),
-                name="application_one_live_per_org_call",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 (form schema, scoring sheet, review rules, 公示 days) and its calls (申报批次)."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from kechuang.core.permissions import serves
@@ -133,6 +134,12 @@ class Call(models.Model):
     closes_at = models.DateTimeField("截止申报")
     quota = models.PositiveIntegerField(
         "名额", null=True, blank=True, help_text="本批次最多批准的项数；批准达到名额后不再批准"
+    )
+    max_per_org = models.PositiveSmallIntegerField(
+        "每单位限报（项）",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="同一单位在本批次最多可申报的项数（已撤回的不计）",
     )
     level = models.CharField("级别", max_length=10, choices=Level.choices, default=Level.DISTRICT)
     recommending_unit = models.CharField("推荐单位", max_length=80, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -55,15 +55,25 @@ def application_create(
         created_by=actor,
     )
     application.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            application.save()
-    except IntegrityError:
-        raise ValidationError("本单位在该批次已有申报，请在“我的申报”中继续填写。") from None
+    if organisation is not None:
+        _check_per_org(call, organisation)
+    application.save()
     audit.record(
         actor=actor, action="application.create", obj=application, changes={"call": call.pk, "title": title}
     )
     return application
+
+
+def _check_per_org(call: Call, organisation) -> None:
+    """每单位限报: at most `call.max_per_org` live (not withdrawn) applications of one organisation in the
+    call. The call's row is locked while counting, so two drafts started at once cannot both slip under."""
+    locked = Call.objects.select_for_update().only("max_per_org").get(pk=call.pk)
+    live = Application.objects.filter(call_id=call.pk, organisation=organisation).exclude(status=S.WITHDRAWN)
+    if live.count() >= locked.max_per_org:
+        raise ValidationError(
+            f"本单位在该批次已有 {locked.max_per_org} 项申报，达到每单位限报 {locked.max_per_org} 项的上限，"
+            "请在“我的申报”中继续填写。"
+        )
 
 
 def application_save_draft(

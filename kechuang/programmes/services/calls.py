@@ -14,7 +14,7 @@ from kechuang.core.roles import Role
 from kechuang.programmes import rules
 from kechuang.programmes.models import Call
 
-EDITABLE = ("name", "opens_at", "closes_at", "quota", "recommending_unit", "notice")
+EDITABLE = ("name", "opens_at", "closes_at", "quota", "max_per_org", "recommending_unit", "notice")
 GUIDE_TYPES = {
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

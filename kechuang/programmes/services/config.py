@@ -124,6 +124,8 @@ def call_create(*, actor, **fields) -> Call:
         actor=actor,
         action="call.create",
         obj=call,
-        changes=audit.snapshot(call, ["programme_id", "name", "opens_at", "closes_at", "quota", "level"]),
+        changes=audit.snapshot(
+            call, ["programme_id", "name", "opens_at", "closes_at", "quota", "max_per_org", "level"]
+        ),
     )
     return call

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import secrets
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from kechuang.core import audit, dates
 from kechuang.core.permissions import is_expert_account
@@ -118,30 +114,11 @@ def expert_account(expert: Expert):
     return expert.person.accounts.filter(role=Role.EXPERT).order_by("pk").first()
 
 
-def invitation_url(user) -> str:
-    """The one-time link to set a password (expires once used: the token covers the password hash)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return reverse("programmes:expert_invitation", args=[uid, token])
-
-
-def _username_for(expert: Expert) -> str:
-    from kechuang.accounts.models import User
-
-    base = f"zj{expert.pk:05d}"
-    name, n = base, 1
-    while User.objects.filter(username=name).exists():
-        n += 1
-        name = f"{base}-{n}"
-    return name
-
-
 @transaction.atomic
 def expert_invite(*, actor, expert: Expert, now=None):
     """Create (or link) the expert's account and send the invitation: in-app and, with an e-mail address on
     the expert's record, by e-mail. Inviting again sends a fresh link. Returns the account."""
     from kechuang.accounts import services as accounts
-    from kechuang.notifications.services import notify
 
     _require(actor, "invite", expert, "无权邀请该专家。")
     if not expert.is_active:
@@ -153,7 +130,7 @@ def expert_invite(*, actor, expert: Expert, now=None):
     if created:
         user = accounts.user_create(
             actor=None,  # provisioning on the staff member's invitation (audited below under their name)
-            username=_username_for(expert),
+            username=accounts.free_username(f"zj{expert.pk:05d}"),
             password=secrets.token_urlsafe(24),
             role=Role.EXPERT,
             display_name=person.name,
@@ -166,15 +143,14 @@ def expert_invite(*, actor, expert: Expert, now=None):
         user.email = person.email
     Expert.objects.filter(pk=expert.pk).update(invited_at=now)
     expert.invited_at = now
-    notify(
-        users=[user],
+    accounts.invitation_send(
+        user=user,
         kind="programmes.expert_invite",
         title="邀请您加入评审专家库",
         body=(
             f"{person.name}您好：{actor}邀请您作为评审专家使用科创平台。您的用户名为 {user.username}，"
             "请通过下面的链接设置密码、确认个人信息并申报利益冲突和时间安排。"
         ),
-        url=invitation_url(user),
     )
     audit.record(
         actor=actor,

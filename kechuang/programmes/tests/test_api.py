@@ -38,6 +38,27 @@ def test_open_calls_are_public(client, call):
     assert [i["id"] for i in items] == [call.pk] and items[0]["programme"] == "高新技术企业认定"
 
 
+def test_open_calls_list_their_guides_with_the_public_download(client, call, staff):
+    data = b"%PDF-1.4\n% guide\n"
+    services.call_add_guide(actor=staff, call=call, data=data, original_name="申报指南.pdf")
+    item = client.get("/api/programmes/calls").json()["items"][0]
+    assert item["max_per_org"] == 1
+    [guide] = item["guides"]
+    assert (guide["name"], guide["content_type"], guide["size"]) == (
+        "申报指南.pdf",
+        "application/pdf",
+        len(data),
+    )
+    assert guide["type_label"] == "PDF" and guide["url"].startswith(
+        f"/programmes/public/calls/{call.pk}/files/"
+    )
+    assert client.get(guide["url"]).status_code == 200  # anonymous: the portal's public policy
+    # a programme taken off the portal: its calls' files are neither listed nor served
+    type(call.programme).objects.filter(pk=call.programme_id).update(is_active=False)
+    assert client.get("/api/programmes/calls").json()["items"][0]["guides"] == []
+    assert client.get(guide["url"]).status_code == 404
+
+
 def test_my_applications_lists_only_the_firms_own(client, application, enterprise_user):
     other = UserFactory(enterprise=True)
     assert [i["id"] for i in _api(client, enterprise_user).get("/applications").json()["items"]] == [

@@ -56,7 +56,7 @@ def test_staff_add_edit_suspend_and_invite_an_expert(client, staff, enterprise_u
     client.post(reverse("programmes:expert_action", args=[expert.pk, "invite"]))
     user = User.objects.get(person=expert.person)
     note = Notification.objects.get(user=user, kind="programmes.expert_invite")
-    assert user.role == "expert" and user.email == "wm@example.cn" and "/experts/invitation/" in note.url
+    assert user.role == "expert" and user.email == "wm@example.cn" and "/accounts/invitation/" in note.url
 
     client.post(reverse("programmes:expert_action", args=[expert.pk, "suspend"]), {"reason": ""})
     expert.refresh_from_db()

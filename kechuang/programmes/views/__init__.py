@@ -31,7 +31,6 @@ from kechuang.programmes.views.experts import (
     expert_action,
     expert_create,
     expert_detail,
-    expert_invitation,
     expert_list,
     my_profile,
 )
@@ -92,7 +91,6 @@ __all__ = [
     "expert_action",
     "expert_create",
     "expert_detail",
-    "expert_invitation",
     "expert_list",
     "my_profile",
     "review_proxy",

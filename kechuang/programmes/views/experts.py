@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
 from kechuang.core.permissions import get_object_or_404_for
@@ -214,30 +210,3 @@ def my_profile(request):
             return redirect("programmes:my_expert_profile")
     context = {"expert": expert, "profile": profile, "conflicts": conflicts, "availability": availability}
     return render(request, "programmes/expert_profile.html", context)
-
-
-def expert_invitation(request, uidb64: str, token: str):
-    """The invitation link: set a password (once; the link expires when used), then sign in."""
-    from kechuang.accounts import services as accounts
-    from kechuang.accounts.models import User
-
-    try:
-        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
-        return render(request, "programmes/expert_invitation.html", {"invalid": True}, status=404)
-    form = SetPasswordForm(user, request.POST or None)
-    for field in form.fields.values():
-        field.widget.attrs["class"] = "form-control"
-    if request.method == "POST" and form.is_valid():
-        try:
-            accounts.user_set_password(actor=user, user=user, password=form.cleaned_data["new_password1"])
-        except ValidationError as exc:
-            form.add_error("new_password2", exc)
-        else:
-            messages.success(
-                request, f"密码已设置。请用用户名 {user.username} 登录，确认个人信息并答复评审任务。"
-            )
-            return redirect("accounts:login")
-    return render(request, "programmes/expert_invitation.html", {"form": form, "invited": user})

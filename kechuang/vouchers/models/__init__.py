@@ -26,7 +26,7 @@ from kechuang.vouchers.models.programmes import (
     VoucherBatch,
     VoucherProgramme,
 )
-from kechuang.vouchers.models.vouchers import FirmAllowance, Redemption, Voucher
+from kechuang.vouchers.models.vouchers import FirmAllowance, ProviderInvoice, Redemption, Voucher
 
 __all__ = [
     "Affiliation",
@@ -37,6 +37,7 @@ __all__ = [
     "Instalment",
     "LedgerEntry",
     "Provider",
+    "ProviderInvoice",
     "Redemption",
     "ServiceItem",
     "StatusChange",

@@ -232,3 +232,36 @@ class Redemption(models.Model):
     def files(self) -> list:
         """服务合同, 发票, 付款凭证, 服务成果 (for components/attachments.html)."""
         return [getattr(self, name) for name in self.FILE_FIELDS]
+
+
+class ProviderInvoice(models.Model):
+    """An invoice the provider uploads itself on a contract signed with it (ADR 0028): one of possibly several
+    partial invoices, together never above the contract. The firm and the bureau see it on the voucher."""
+
+    voucher = models.ForeignKey(
+        Voucher, models.PROTECT, related_name="provider_invoices", verbose_name="创新券"
+    )
+    number = models.CharField("发票号码", max_length=40)
+    amount = money("发票金额（元）", validators=[MinValueValidator(CENT)])
+    issued_on = models.DateField("开票日期")
+    file = models.ForeignKey("core.Attachment", models.PROTECT, related_name="+", verbose_name="发票文件")
+    uploaded_on = models.DateField("上传日期")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issued_on", "pk"]
+        verbose_name = verbose_name_plural = "服务机构发票"
+        constraints = [
+            models.UniqueConstraint(fields=["voucher", "number"], name="vprovinvoice_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"发票 {self.number}"
+
+    @property
+    def file_list(self) -> list:
+        """The invoice's one file, for components/attachments.html."""
+        return [self.file]

@@ -8,7 +8,7 @@ Split by concept; import from here (`from kechuang.vouchers import services; ser
   redemptions  兑付 request, review, 公示, payout (four eyes), reversal
   funds        扶持资金 / 奖金: budget lines, allocations, instalments, reversal
   expiry       expiry releases unused amounts back to the pool
-  providers    a provider's own users confirm contracts and redemptions (ADR 0028)
+  providers    a provider's own users confirm contracts and redemptions, upload invoices (ADR 0028)
 """
 
 from kechuang.vouchers.services.expiry import voucher_expire_due
@@ -41,7 +41,15 @@ from kechuang.vouchers.services.programmes import (
     provider_set_services,
     provider_vet,
 )
-from kechuang.vouchers.services.providers import provider_confirm_contract, provider_confirm_redemption
+from kechuang.vouchers.services.providers import (
+    INVOICEABLE,
+    provider_account,
+    provider_confirm_contract,
+    provider_confirm_redemption,
+    provider_invite,
+    provider_invoice_upload,
+    provider_invoiced,
+)
 from kechuang.vouchers.services.redemptions import (
     invoiced_total,
     redemption_close_publicity,
@@ -58,6 +66,7 @@ from kechuang.vouchers.services.workflow import (
 )
 
 __all__ = [
+    "INVOICEABLE",
     "ALLOCATION_TRANSITIONS",
     "REDEMPTION_TRANSITIONS",
     "VOUCHER_TRANSITIONS",
@@ -78,6 +87,10 @@ __all__ = [
     "provider_blacklist",
     "provider_confirm_contract",
     "provider_confirm_redemption",
+    "provider_invoice_upload",
+    "provider_account",
+    "provider_invite",
+    "provider_invoiced",
     "provider_register",
     "provider_set_services",
     "provider_vet",
