@@ -1,4 +1,5 @@
-"""Writes of the insights module: resolving radar entries and importing official scores (audited)."""
+"""Writes of the insights module: resolving radar entries, importing official scores, and the firms' yearly
+score figures (self-report or staff; versioned) — all audited."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from kechuang.core import audit
+from kechuang.core import audit, dates, versions
 from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation
+from kechuang.core.services import StaleObject
 from kechuang.insights import permissions
-from kechuang.insights.models import OfficialScore, RadarResolution
+from kechuang.insights.models import FirmYearFact, OfficialScore, RadarResolution
 from kechuang.insights.rules.radar import ANOMALIES, GAPS
 
 
@@ -104,3 +106,59 @@ def official_scores_import(*, actor, region, year: int, source: str, rows: list[
                 changes={"score": score, "source": source},
             )
     return changed
+
+
+def firm_year_source(user, organisation) -> str:
+    """Who reports: the firm itself (企业自报) or staff entering what it sent."""
+    own = permissions.is_own_firm(user, organisation)
+    return FirmYearFact.Source.FIRM if own else FirmYearFact.Source.STAFF
+
+
+def firm_year_set(
+    *,
+    actor,
+    organisation: Organisation,
+    year: int,
+    values: dict,
+    source: str,
+    reported_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> FirmYearFact:
+    """Create a firm's yearly score figures, or add a version counting from `reported_on` (default today):
+    only the figures in `values` change (None clears one). `expected_version`: the version the form saw
+    (0 = none yet; None = whatever is there, for imports)."""
+    if not permissions.firm_years.may_report_for(actor, organisation):
+        raise PermissionDenied("无权填报该企业的创新积分补充数据。")
+    unknown = set(values) - set(FirmYearFact.FIGURES)
+    if unknown:
+        raise ValidationError(f"未知的字段：{', '.join(sorted(unknown))}")
+    if source not in FirmYearFact.Source.values:
+        raise ValidationError({"source": "来源无效。"})
+    today = dates.today()
+    if not 2000 <= year <= today.year:
+        raise ValidationError({"year": f"年度应在 2000—{today.year} 之间。"})
+    reported_on = reported_on or today
+    if reported_on > today:
+        raise ValidationError({"reported_on": "报送日期不能晚于今天。"})
+    with transaction.atomic():
+        stored = FirmYearFact.current.select_for_update().filter(organisation=organisation, year=year).first()
+        if expected_version is not None and expected_version != (stored.version if stored else 0):
+            raise StaleObject()
+        before = None if stored is None else {f: getattr(stored, f) for f in FirmYearFact.FIGURES}
+        if stored is None:
+            row = FirmYearFact(organisation=organisation, year=year, **values)
+            row.recorded_at, row.changed_by = dates.now(), actor
+        else:
+            versions.check_date(stored, reported_on)
+            row = versions.revise(stored, on=reported_on, actor=actor, voided=False, **values)
+            row.version += 1
+        row.source, row.reported_on, row.submitted_by = source, reported_on, actor
+        row.full_clean(validate_constraints=False)
+        row.save()
+        audit.record(
+            actor=actor,
+            action="insights.firm_year_set",
+            obj=row,
+            changes={"before": before, "after": {f: getattr(row, f) for f in FirmYearFact.FIGURES}},
+        )
+    return row
