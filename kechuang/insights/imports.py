@@ -1,4 +1,4 @@
-"""The firms' yearly score figures import (issue 29): what the innovation score needs and no other module holds
+"""Two imports of the insights module. The firms' yearly score figures import (issue 29): what the innovation score needs and no other module holds
 (invention and PCT applications, registered technology-contract turnover, postgraduates, net profit, equity
 financing), e.g. from the tax, IP or technology-market registers a district receives once a year.
 
@@ -11,6 +11,7 @@ Only firms of the importer's region are accepted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -26,7 +27,7 @@ from kechuang.core.imports import (
 )
 from kechuang.core.models import Organisation
 from kechuang.insights import permissions, services
-from kechuang.insights.models import FirmYearFact
+from kechuang.insights.models import FirmYearFact, OfficialScore
 from kechuang.statistics.region_imports import version_diff
 
 COLUMNS = (
@@ -138,5 +139,99 @@ SPEC = register(
             "一行一家企业一个年度；留空的单元格保留已有数值，填“清空”清除（积分中该项显示“缺数据”）。",
             "金额单位为万元；净利润亏损填负数。同一企业、年度再次导入新增一个版本，自报送日期起计入。",
         ),
+    )
+)
+
+
+# Official scores published by a province or the Torch Centre, to compare with this platform's (score page).
+OFFICIAL_COLUMNS = (
+    ImportColumn("credit_code", "统一社会信用代码", aliases=("信用代码",), kind="credit_code", required=True),
+    ImportColumn("year", "年度", aliases=("积分年度",), kind="int", required=True),
+    ImportColumn("score", "积分", aliases=("创新积分", "官方积分"), kind="decimal", required=True, clearable=False),
+    ImportColumn("source", "来源", aliases=("发布单位",), required=True, max_length=120, clearable=False, help="如：山东省科技厅2023年企业创新积分"),
+)  # fmt: skip
+
+
+@dataclass
+class OfficialPrepared:
+    firms: dict[str, Organisation] = field(default_factory=dict)
+    stored: dict[tuple, OfficialScore] = field(default_factory=dict)  # (firm, year, source) → row
+
+
+def official_prepare(rows: list[dict]) -> OfficialPrepared:
+    firms = prepare(rows).firms
+    stored = {}
+    for chunk in lookups.chunks([o.pk for o in firms.values()]):
+        for row in OfficialScore.objects.filter(organisation_id__in=chunk):
+            stored[(row.organisation_id, row.year, row.source)] = row
+    return OfficialPrepared(firms, stored)
+
+
+def official_validate_row(data: dict, context: OfficialPrepared) -> dict:
+    firm = context.firms.get(data["credit_code"])
+    if firm is None:
+        raise ValidationError({"credit_code": "单位库中没有该信用代码的企业。"})
+    data["organisation"], data["source"] = firm, str(data["source"]).strip()
+    if not 2000 <= data["year"] <= 2100:
+        raise ValidationError({"year": "年度应在 2000—2100 之间。"})
+    if not 0 <= data["score"] < 100000:
+        raise ValidationError({"score": "积分应为 0 到 99999.99 之间的数。"})
+    data["score"] = data["score"].quantize(Decimal("0.01"))
+    return data
+
+
+def _official_diff(data: dict, stored: OfficialScore | None) -> Diff:
+    if stored is None:
+        return Diff("new", {"score": (None, data["score"])})
+    if stored.score == data["score"]:
+        return Diff("unchanged")
+    return Diff("changed", {"score": (stored.score, data["score"])})
+
+
+def _official_key(data: dict) -> tuple:
+    return (data["organisation"].pk, data["year"], data["source"])
+
+
+def official_compare(rows, context: OfficialPrepared) -> list[Diff]:
+    return [_official_diff(r.data, context.stored.get(_official_key(r.data))) for r in rows]
+
+
+def official_commit(rows, *, actor, job=None, context: OfficialPrepared) -> ImportResult:
+    """Each row through `services.official_score_set`; a firm outside the importer's region refuses the file."""
+    result = ImportResult()
+    for row in rows:
+        data = row.data
+        stored = OfficialScore.objects.filter(
+            organisation=data["organisation"], year=data["year"], source=data["source"]
+        ).first()
+        if _official_diff(data, stored).outcome == "unchanged":
+            result.unchanged += 1
+            continue
+        result.write(
+            row,
+            lambda **kw: services.official_score_set(**kw)[0],
+            stored=stored,
+            actor=actor,
+            organisation=data["organisation"],
+            year=data["year"],
+            source=data["source"],
+            score=data["score"],
+        )
+    return result
+
+
+OFFICIAL_SPEC = register(
+    ImportSpec(
+        name="official_scores",
+        title="官方创新积分",
+        columns=OFFICIAL_COLUMNS,
+        commit=official_commit,
+        validate_row=official_validate_row,
+        prepare=official_prepare,
+        compare=official_compare,
+        key=("credit_code", "year", "source"),
+        may_import=lambda user: permissions.regions.may(user, "import"),
+        description="省科技厅或火炬中心公布的企业创新积分，导入后在“创新积分”页与本平台计算值对照（差值列）。",
+        notes=("同一企业、年度、来源再次导入时更新积分；不同来源分别保存。只能导入本地区企业。",),
     )
 )

@@ -87,25 +87,45 @@ def official_scores_import(*, actor, region, year: int, source: str, rows: list[
             parsed.append((org, score.quantize(Decimal("0.01"))))
     if errors:
         raise ValidationError(errors)
-    changed = 0
     with transaction.atomic():
-        for org, score in parsed:
-            row, created = OfficialScore.objects.get_or_create(
-                organisation=org, year=year, source=source, defaults={"score": score, "imported_by": actor}
-            )
-            if not created and row.score != score:
-                row.score, row.imported_by = score, actor
-                row.save(update_fields=["score", "imported_by"])
-            elif not created:
-                continue  # unchanged
-            changed += 1
-            audit.record(
-                actor=actor,
-                action="insights.official_score",
-                obj=row,
-                changes={"score": score, "source": source},
-            )
-    return changed
+        return sum(
+            official_score_set(actor=actor, organisation=org, year=year, source=source, score=score)[1]
+            for org, score in parsed
+        )
+
+
+def official_score_set(
+    *, actor, organisation, year: int, source: str, score: Decimal
+) -> tuple[OfficialScore, bool]:
+    """One published score of a firm of the actor's region (new or updated; audited). Returns the row and
+    whether it was new or changed."""
+    region = actor.region
+    if region is None or not permissions.regions.allows(actor, "import", region):
+        raise PermissionDenied("无权导入该地区的官方积分。")
+    if not organisation.region or not organisation.region.path.startswith(region.path):
+        raise ValidationError({"organisation": f"{organisation.name}不是本地区企业。"})
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError({"source": "请填写来源（如：山东省科技厅2023年企业创新积分）。"})
+    if score < 0 or score >= 100000:
+        raise ValidationError({"score": f"积分“{score}”不是有效数字。"})
+    score = score.quantize(Decimal("0.01"))
+    with transaction.atomic():
+        row, created = OfficialScore.objects.get_or_create(
+            organisation=organisation,
+            year=year,
+            source=source,
+            defaults={"score": score, "imported_by": actor},
+        )
+        if not created and row.score == score:
+            return row, False
+        if not created:
+            row.score, row.imported_by = score, actor
+            row.save(update_fields=["score", "imported_by"])
+        audit.record(
+            actor=actor, action="insights.official_score", obj=row, changes={"score": score, "source": source}
+        )
+    return row, True
 
 
 def firm_year_source(user, organisation) -> str:

@@ -21,8 +21,12 @@ from kechuang.insights.selectors.radar import firms_of
 def _when(request):
     """The date picker: (form, year, as_of) from ?year=&as_of=; a bad value is reported on the form and the
     default used (the last completed year, today)."""
-    form = forms.WhenForm(request.GET or None, today=dates.today())
-    year, as_of = form.when() if form.is_bound else (dates.today().year - 1, dates.today())
+    today = dates.today()
+    given = {k: request.GET[k] for k in ("year", "as_of") if request.GET.get(k)}
+    if "year" not in given and "as_of" in given:  # the year before the picked date's, as without a date
+        given["year"] = str(int(given["as_of"][:4]) - 1) if given["as_of"][:4].isdigit() else ""
+    form = forms.WhenForm({"year": today.year - 1, "as_of": today.isoformat()} | given, today=today)
+    year, as_of = form.when()
     return form, year, as_of
 
 

@@ -72,6 +72,7 @@ class FirmPeriod:
     parts_rd: Decimal | None = None
     parts_label: str = ""
     parts_complete: bool = False
+    parts_evidence: tuple = ()  # the returns summed, each an Evidence
     is_estimate: bool = False  # the period's current version is a 预计
     deduction: Decimal | None = None  # the latest 加计扣除 amount (this or the year before)
     hnte_rd: Decimal | None = None  # R&D expense of the last accounting year, HNTE 口径
@@ -194,7 +195,7 @@ def anomaly_entries(firm: FirmPeriod, period_label: str, *, has_gap: bool = Fals
     elif firm.is_estimate and rd > 0 and firm.parts_rd:
         text = estimate_vs_parts(rd, firm.parts_rd, firm.parts_label, firm.parts_complete)
         if text:
-            add("estimate", text)
+            add("estimate", text, list(firm.parts_evidence))
     return out
 
 

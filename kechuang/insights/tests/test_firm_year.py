@@ -210,6 +210,8 @@ def test_the_score_page_reads_as_of_the_picked_date_and_refuses_a_future_one(cli
     later = client.get(url, {"year": 2020, "as_of": "2020-11-30"}).content.decode()
     earlier = client.get(url, {"year": 2020, "as_of": "2020-06-30"}).content.decode()
     assert 'type="date"' in later and 'value="2020-06-30"' in earlier
+    bare = client.get(url).content.decode()  # the picker shows the defaults it used
+    assert 'value="2020-11-30"' in bare and 'name="year" value="2019"' in bare
 
     def total(html):
         row = html.split(firm.name)[1]
