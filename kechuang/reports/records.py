@@ -54,52 +54,6 @@ def _attr(obj, path: str):
     return obj
 
 
-@record_source("names")
-def names_of_rows(scope: Scope, *, code: str, path: str, limit: int = 2, short: bool = True) -> list[str]:
-    """Distinct names (attribute `path` of each row behind indicator `code`), in the rows' order."""
-    out: list[str] = []
-    for row in _rows(code, scope)[:500]:
-        name = _attr(row, path)
-        if not name:
-            continue
-        name = short_name(str(name), (scope.region.name,)) if short else str(name)
-        if name not in out:
-            out.append(name)
-        if len(out) >= limit:
-            break
-    return out
-
-
-@record_source("events")
-def events_in_period(scope: Scope) -> list[dict]:
-    """The region's cooperation events held in the period (by the as-of date), each with its own dates,
-    activities, signed agreements, consulting experts and the support paid out on its days."""
-    from kechuang.cooperation.models import Event
-
-    end = min(scope.period.end, scope.as_of)
-    events = (
-        Event.objects.filter(
-            region__path__startswith=scope.region.path, starts_on__gte=scope.period.start, starts_on__lte=end
-        )
-        .prefetch_related("activities")
-        .order_by("starts_on", "pk")
-    )
-    out = []
-    for event in events:
-        out.append(
-            {
-                "name": event.name,
-                "starts_on": event.starts_on.isoformat(),
-                "ends_on": event.ends_on.isoformat(),
-                "activities": [a.title for a in event.activities.all()][:6],
-                "agreements": event.agreements.count(),
-                "experts": event.consultations.values("expert").distinct().count(),
-                "paid": str(_paid_between(scope, event.starts_on, event.ends_on)),
-            }
-        )
-    return out
-
-
 def _paid_between(scope: Scope, start: dt.date, end: dt.date):
     """Vouchers and support funds paid out on the days of an event: the registered figure
     `vouchers_and_funds_paid` up to the last day minus up to the day before the first, month by month."""
@@ -146,13 +100,6 @@ def nominees(scope: Scope) -> list[str]:
     return out
 
 
-@record_source("teams")
-def team_count(scope: Scope) -> int:
-    from kechuang.accounts.models import Team
-
-    return Team.objects.filter(region=scope.region).count()
-
-
 @record_source("supervision")
 def supervision(scope: Scope) -> dict:
     """The latest supervision campaign of the period: its name, end date, inspected and in-scope projects."""
@@ -175,14 +122,6 @@ def supervision(scope: Scope) -> dict:
         "in_scope": value.parts["in_scope"],
         "ends_on": campaign.period_end.isoformat() if campaign else "",
     }
-
-
-@record_source("voucher_programmes")
-def voucher_programme_names(scope: Scope) -> list[str]:
-    from kechuang.vouchers.models import VoucherProgramme
-
-    qs = VoucherProgramme.objects.filter(region__path__in=_ancestors(scope.region)).order_by("pk")
-    return list(dict.fromkeys(qs.values_list("name", flat=True)))[:2]
 
 
 def _ancestors(region) -> list[str]:
