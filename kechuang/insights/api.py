@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Query, Router, Schema
 
 from kechuang.core import dates
+from kechuang.core.kit import require
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.insights import permissions
 from kechuang.insights.selectors import forecast as forecast_selectors
 from kechuang.insights.selectors import radar as radar_selectors
 from kechuang.insights.selectors import score as score_selectors
 from kechuang.insights.selectors.radar import firms_of
-from kechuang.platforms.kit import require
 
 router = Router(tags=["insights"])
 
