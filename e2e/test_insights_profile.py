@@ -105,3 +105,41 @@ def test_the_radar_resolves_an_entry_on_a_phone_and_the_projection_moves(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.locator("#resolved").screenshot(path=str(screenshot_dir / "insights-radar-390-resolved.png"))
     assert not errors, errors
+
+
+@pytest.mark.parametrize(("width", "height", "phone"), [(1366, 768, False), (390, 844, True)])
+def test_the_score_page_reads_as_of_a_picked_date_at_desktop_and_phone_width(
+    browser, live_server, screenshot_dir, firm, width, height, phone
+):
+    from kechuang.core.models import Organisation
+    from kechuang.insights import services
+
+    staff = UserFactory(username=f"score_staff_{width}", staff=True)
+    services.firm_year_set(
+        actor=staff,
+        organisation=Organisation.objects.get(pk=firm.pk),
+        year=2020,
+        values={"pct_applications": 2, "postgrad_staff": 9},
+        source="staff",
+        reported_on=dt.date(2020, 9, 1),
+    )
+    services.official_scores_import(
+        actor=staff, region=staff.region, year=2020, source="演示省级积分", rows=[(firm.credit_code, "50")]
+    )
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN", is_mobile=phone)
+    errors = _console_errors(page)
+    login(page, live_server.url, f"score_staff_{width}", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/insights/scores/?year=2020")
+    row = page.locator("#score-list tbody tr", has_text="淄博画像测试电子科技有限公司")
+    now = row.locator("td").nth(4).inner_text()
+    page.fill("input[name=as_of]", "2020-08-31")
+    page.locator("#when").get_by_role("button", name="查看").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("input[name=as_of]").input_value() == "2020-08-31"
+    before = row.locator("td").nth(4).inner_text()
+    # reported on 1 September: 2 PCT applications (4 points) and 9 postgraduates of 50 staff, 18% (5 points)
+    assert D(now) - D(before) == D(9)
+    assert row.locator("td").nth(6).inner_text() == "50.00"
+    page.screenshot(path=str(screenshot_dir / f"insights-scores-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert not errors, errors

@@ -1,6 +1,8 @@
+import datetime as dt
+
 from django import forms
 
-from kechuang.insights.models import RadarResolution
+from kechuang.insights.models import FirmYearFact, RadarResolution
 
 
 class ResolveForm(forms.Form):
@@ -41,3 +43,67 @@ class OfficialScoreForm(forms.Form):
         if not out:
             raise forms.ValidationError("请粘贴至少一行。")
         return out
+
+
+class WhenForm(forms.Form):
+    """The score's year and the date its records are read as known on (the date picker of the score and
+    profile pages); blank fields take the defaults: the last completed year, today."""
+
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        error_messages={"invalid": "年度应为四位数字。"},
+    )
+    as_of = forms.DateField(
+        label="截至日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "截至日期格式应为 2020-11-30。"},
+        help_text="按该日已知的记录计算（之后的更正不计入）",
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["year"].widget.attrs.update(min=2000, max=today.year)
+        self.fields["as_of"].widget.attrs.update(max=today.isoformat())
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def clean(self):
+        data = super().clean()
+        as_of = data.get("as_of") or self.today
+        if as_of > self.today:
+            self.add_error("as_of", "截至日期不能晚于今天。")
+            as_of = self.today
+        year = data.get("year")
+        if year is not None and year > as_of.year:
+            self.add_error("year", f"年度不能晚于截至日期所在年度（{as_of.year}）。")
+        return data
+
+    def when(self) -> tuple[int, dt.date]:
+        """(year, as_of): the valid values given, else the defaults."""
+        data = self.cleaned_data if self.is_valid() else {}
+        as_of = data.get("as_of") or self.today
+        return data.get("year") or as_of.year - 1, as_of
+
+
+class FirmYearForm(forms.ModelForm):
+    """A firm's yearly score figures (self-report, or staff entering what the firm sent)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = FirmYearFact
+        fields = FirmYearFact.FIGURES
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "expected_version":
+                field.widget.attrs.setdefault("class", "form-control")
+                field.help_text = field.help_text or "不清楚或不适用的留空（积分显示为“缺数据”）"
+        self.fields["net_profit"].help_text = "亏损填负数；用于计算净资产收益率（净资产取年度统计报表）"
+        self.fields["postgrad_staff"].help_text = "年末在职的硕士、博士人数；占比的分母为年度统计报表从业人员"

@@ -1,15 +1,18 @@
 """What the insights module stores: staff decisions on radar entries, the innovation-score schemes (indicators
-and weights as data), and official scores imported to compare with.
+and weights as data), official scores imported to compare with, and the yearly figures the score needs that
+no other module holds (`FirmYearFact`).
 
 The radar entries and the scores themselves are computed from the other modules' records (selectors), never
 stored: a resolution names the entry it settles by (firm, period, code).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
+from kechuang.core.versions import Versioned
 from kechuang.statistics.models import PeriodFields
 
 
@@ -59,6 +62,9 @@ class ScoreScheme(models.Model):
     code = models.SlugField("版本代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=120)
     source = models.CharField("依据", max_length=300)
+    weights_source = models.TextField(
+        "权重来源", blank=True, help_text="权重与分档出自何处：公布的版本，或本部署设定（未公布统一权重时）"
+    )
     note = models.TextField("说明", blank=True)
 
     class Meta:
@@ -124,3 +130,78 @@ class OfficialScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.score}"
+
+
+class FirmYearFact(Versioned):
+    """A firm's yearly figures the score needs and no other module holds (PCT and invention applications,
+    registered technology-contract turnover, postgraduates, net profit, equity financing): reported by the
+    firm on its profile or imported by staff. Versioned (`core.versions`) like the statistics facts: a change
+    adds a version counting from `reported_on`, so a score as of an earlier date is reproduced.
+
+    A blank figure is "not reported" (the score shows 缺数据), never 0."""
+
+    KNOWN_FROM = "reported_on"
+
+    class Source(models.TextChoices):
+        FIRM = "firm", "企业自报"
+        STAFF = "staff", "工作人员录入"
+        IMPORT = "import", "工作人员导入"
+
+    organisation = models.ForeignKey(
+        "core.Organisation", models.PROTECT, related_name="score_year_facts", verbose_name="企业"
+    )
+    year = models.PositiveSmallIntegerField(
+        "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    invention_applications = models.PositiveIntegerField("发明专利申请量（件）", null=True, blank=True)
+    pct_applications = models.PositiveIntegerField("PCT专利申请量（件）", null=True, blank=True)
+    tech_contract_turnover = models.DecimalField(
+        "技术合同成交额（登记，万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    postgrad_staff = models.PositiveIntegerField("研究生以上学历人员（人）", null=True, blank=True)
+    net_profit = models.DecimalField("净利润（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    equity_financing = models.DecimalField(
+        "股权融资额（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField("来源", max_length=10, choices=Source.choices)
+    reported_on = models.DateField("报送日期", help_text="计入“截至日期”口径的日期")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="报送人",
+    )
+
+    FIGURES = (
+        "invention_applications",
+        "pct_applications",
+        "tech_contract_turnover",
+        "postgrad_staff",
+        "net_profit",
+        "equity_financing",
+    )
+
+    class Meta:
+        ordering = ["-year", "organisation__name"]
+        verbose_name = verbose_name_plural = "企业创新积分补充数据"
+        base_manager_name = "versions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=Q(superseded_on__isnull=True),
+                name="firm_year_fact_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(tech_contract_turnover__gte=0) | Q(tech_contract_turnover__isnull=True),
+                name="firm_year_fact_turnover",
+            ),
+            models.CheckConstraint(
+                condition=Q(equity_financing__gte=0) | Q(equity_financing__isnull=True),
+                name="firm_year_fact_equity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}年创新积分补充数据"

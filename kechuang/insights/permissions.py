@@ -5,6 +5,8 @@
 * Firm profile (企业画像): staff and leadership for firms of their region (the firm register's policy),
   an enterprise user for its own firm only. Each section reads its records through its own module's policy.
 * Scores and the ladder forecast: staff and leadership of a region; importing official scores is staff's.
+* The firms' yearly score figures (`FirmYearFact`): staff keep those of their region's firms, leadership reads
+  them, a firm reports and reads its own (self-report on its profile).
 """
 
 from __future__ import annotations
@@ -60,7 +62,29 @@ class RegionInsightPolicy(Policy):
         return None
 
 
+class FirmYearPolicy(RegionScopedPolicy):
+    region_path = "organisation__region__"
+    organisation_field = "organisation"
+    staff_actions = frozenset({"view", "change", "export"})
+    enterprise_actions = frozenset({"view", "change"})
+
+    @property
+    def model(self):
+        from kechuang.insights.models import FirmYearFact
+
+        return FirmYearFact
+
+    def may_report_for(self, user, organisation) -> bool:
+        """Whether `user` may add a version of `organisation`'s figures (it may have none yet)."""
+        if not self.may(user, "change"):
+            return False
+        if user.role == Role.ENTERPRISE:
+            return user.organisation_id == organisation.pk
+        return bool(organisation.region and organisation.region.path.startswith(user.region.path))
+
+
 radar = RadarPolicy()
+firm_years = FirmYearPolicy()
 profiles = ProfilePolicy()
 regions = RegionInsightPolicy()
 

@@ -4,7 +4,8 @@
 (技术创新、成长经营、辅助), 18 indicators. The guide leaves weights and scoring bands to each pilot, so the
 weights and bands below are this deployment's (a district may change them, or add a scheme with a
 province's published table and select it with KECHUANG_SCORE_SCHEME). Definitions say where Kechuang reads each
-input; items Kechuang does not record (PCT, postgraduates, ROE, equity financing) are shown as missing.
+input; the items no other module records (PCT and invention applications, registered technology contracts,
+postgraduates, net profit for ROE, equity financing) come from `FirmYearFact` (firm self-report or import).
 """
 
 TECH, GROWTH, AUX = "tech", "growth", "aux"
@@ -13,6 +14,11 @@ TORCH_1_0 = {
     "code": "torch-1.0",
     "name": "企业创新积分（火炬中心指引1.0指标框架，本区权重）",
     "source": "科技部火炬中心《企业创新积分制工作指引（1.0）》（2022年）；权重与分档为本部署设定",
+    "weights_source": (
+        "指引（1.0）只规定三类18项指标，未公布统一权重与分档；2024年《“创新积分制”工作指引（全国试行版）》"
+        "按初创期、成长期、稳定期分别赋权，并允许地方自定权重。本表权重与分档为本部署设定（版本 torch-1.0），"
+        "可按所在省、高新区公布的表另建一个版本并以 KECHUANG_SCORE_SCHEME 选用。"
+    ),
     "indicators": [
         # code, class, name, unit, weight, bands [[lower bound, share]], definition (where Kechuang reads it)
         (
@@ -58,18 +64,26 @@ TORCH_1_0 = {
             "%",
             5,
             [[5, "0.5"], [10, 1]],
-            "本平台未采集学历结构，缺数据",
+            "研究生以上学历人员 ÷ 从业人员 × 100（企业创新积分补充数据；从业人员取年度统计报表）",
         ),
         (
             "invention",
             TECH,
-            "发明专利（Ⅰ类知识产权）",
+            "发明专利申请量",
             "件",
             8,
             [[1, "0.4"], [3, "0.7"], [5, 1]],
-            "企业画像中的Ⅰ类知识产权件数（发明专利等）；指引原项为发明专利申请量",
+            "当年发明专利申请量（企业创新积分补充数据）；未报送时以企业画像Ⅰ类知识产权件数代替并注明",
         ),
-        ("pct", TECH, "PCT专利申请量", "件", 4, [[1, "0.5"], [2, 1]], "本平台未采集PCT申请，缺数据"),
+        (
+            "pct",
+            TECH,
+            "PCT专利申请量",
+            "件",
+            4,
+            [[1, "0.5"], [2, 1]],
+            "当年PCT国际专利申请量（企业创新积分补充数据）",
+        ),
         (
             "tech_contract",
             TECH,
@@ -77,7 +91,7 @@ TORCH_1_0 = {
             "万元",
             6,
             [[10, "0.4"], [50, "0.7"], [100, 1]],
-            "当年签订的产学研合作协议合同金额合计（校城融合台账）",
+            "当年登记的技术合同成交额（企业创新积分补充数据）；未报送时取当年签订的产学研合作协议合同金额合计",
         ),
         (
             "hightech_income",
@@ -122,7 +136,7 @@ TORCH_1_0 = {
             "%",
             4,
             [[5, "0.5"], [10, "0.8"], [15, 1]],
-            "本平台未采集净利润，缺数据",
+            "净利润 ÷ 净资产 × 100（净利润取企业创新积分补充数据，净资产取年度统计报表）",
         ),
         (
             "projects",
@@ -152,7 +166,15 @@ TORCH_1_0 = {
             [[1, 1]],
             "企业画像中近5年主持制定的国际/国家/行业标准数",
         ),
-        ("equity", AUX, "股权融资", "万元", 2, [[1, 1]], "本平台未采集股权融资，缺数据"),
+        (
+            "equity",
+            AUX,
+            "股权融资",
+            "万元",
+            2,
+            [[1, 1]],
+            "当年获得的股权融资额（企业创新积分补充数据）",
+        ),
     ],
 }
 

@@ -7,35 +7,44 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from kechuang.core import dates, exports
+from kechuang.core import dates, exports, versions
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.enterprises.models import TIER_LABELS
 from kechuang.insights import forms, permissions, sections, services
+from kechuang.insights.models import FirmYearFact
 from kechuang.insights.selectors import forecast as forecast_selectors
 from kechuang.insights.selectors import profile as profile_selectors
 from kechuang.insights.selectors import score as score_selectors
 from kechuang.insights.selectors.radar import firms_of
 
 
-def _score_year(request, as_of) -> int:
-    """The score year: ?year=, else the last completed year (its annual returns are in)."""
-    text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= as_of.year else as_of.year - 1
+def _when(request):
+    """The date picker: (form, year, as_of) from ?year=&as_of=; a bad value is reported on the form and the
+    default used (the last completed year, today)."""
+    today = dates.today()
+    given = {k: request.GET[k] for k in ("year", "as_of") if request.GET.get(k)}
+    if "year" not in given and "as_of" in given:  # the year before the picked date's, as without a date
+        given["year"] = str(int(given["as_of"][:4]) - 1) if given["as_of"][:4].isdigit() else ""
+    form = forms.WhenForm({"year": today.year - 1, "as_of": today.isoformat()} | given, today=today)
+    year, as_of = form.when()
+    return form, year, as_of
 
 
 @login_required
 def profile(request, pk: int):
     org = get_object_or_404_for(permissions.profiles, request.user, "view", pk=pk)
-    as_of = dates.today()
-    year = _score_year(request, as_of)
+    when, year, as_of = _when(request)
     history = profile_selectors.ladder_history(org, as_of)
     tier = history[-1][1]
     facts = profile_selectors.annual_facts(request.user, org, as_of)
     score = score_selectors.score_of(org, year, as_of)
     context = {
         "org": org,
+        "when": when,
         "as_of": as_of,
         "year": year,
+        "firm_year": score_selectors.firm_years([org.pk], year, as_of).get(org.pk),
+        "may_report": permissions.firm_years.may_report_for(request.user, org),
         "tier": tier,
         "tier_label": TIER_LABELS.get(tier, ""),
         "history": history,
@@ -67,16 +76,16 @@ def _region(request):
 @login_required
 def scores(request):
     region = _region(request)
-    as_of = dates.today()
-    year = _score_year(request, as_of)
+    when, year, as_of = _when(request)
     rows = score_selectors.scores_for(firms_of(region), year, as_of)
     return render(
         request,
         "insights/scores.html",
         {
             "region": region,
+            "when": when,
             "year": year,
-            "years": range(as_of.year, as_of.year - 5, -1),
+            "as_of": as_of,
             "rows": rows,
             "scheme": score_selectors.scheme(),
             "indicators": score_selectors.scheme().indicators.all(),
@@ -103,6 +112,48 @@ def official_import(request):
             return redirect(f"{reverse('insights:scores')}?year={form.cleaned_data['year']}")
     return render(
         request, "insights/official_import.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def firm_year(request, pk: int, year: int):
+    """A firm's yearly score figures: the versions kept, and the form to report them (the firm itself, or
+    staff of its region); a refused value loses nothing."""
+    org = get_object_or_404_for(permissions.profiles, request.user, "view", pk=pk)
+    if not permissions.firm_years.may(request.user, "view"):
+        raise PermissionDenied
+    stored = FirmYearFact.current.filter(organisation=org, year=year).first()
+    may_report = permissions.firm_years.may_report_for(request.user, org)
+    form = forms.FirmYearForm(
+        request.POST or None,
+        instance=stored,
+        initial={"expected_version": stored.version if stored else 0},
+    )
+    if request.method == "POST":
+        if not may_report:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.firm_year_set(
+                    actor=request.user,
+                    organisation=org,
+                    year=year,
+                    values={f: data[f] for f in FirmYearFact.FIGURES},
+                    source=services.firm_year_source(request.user, org),
+                    expected_version=data["expected_version"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已保存{year}年创新积分补充数据。")
+                return redirect(f"{reverse('insights:profile', args=[org.pk])}?year={year}#firm-year")
+    history = versions.history(stored).select_related("submitted_by") if stored else []
+    return render(
+        request,
+        "insights/firm_year.html",
+        {"org": org, "year": year, "form": form, "may_report": may_report, "history": history},
+        status=400 if form.errors else 200,
     )
 
 

@@ -70,10 +70,12 @@ def build(ctx) -> None:
             "staff": rng.randint(30, 600),
         }
     seeded = {"淄博方达电子有限公司", "淄博金宇钢构有限公司"}
+    annual_rd = {
+        year: _annual(ctx, staff, year, firms, profile, old_town, seeded, district)
+        for year in (2018, 2019, 2020)
+    }
     for year in (2018, 2019, 2020):
-        _annual(ctx, staff, year, firms, profile, old_town, seeded, district)
-    for year in (2018, 2019, 2020):
-        _monthly(ctx, staff, year, firms, profile, old_town)
+        _monthly(ctx, staff, year, firms, profile, old_town, annual_rd[year])
     _regions(staff, district)
     for code, value in (
         ("rd_total", Decimal("65000")),
@@ -191,6 +193,7 @@ def _annual(ctx, staff, year, firms, profile, old_town, seeded, district):
             town=_town(org, year, old_town),
             reported_on=reported,
         )
+    return rd_values
 
 
 def _fit_share(items: list[dict], share: Decimal) -> None:
@@ -213,7 +216,9 @@ def _fit_share(items: list[dict], share: Decimal) -> None:
             break
 
 
-def _monthly(ctx, staff, year, firms, profile, old_town):
+def _monthly(ctx, staff, year, firms, profile, old_town, annual_rd):
+    """Monthly 快报 (当月). A firm's monthly R&D follows the season and adds up over twelve months to its annual
+    figure (zero without R&D), so the 应统尽统 radar's check of the estimate against the months holds."""
     rng = ctx.rng
     months = range(1, 13) if year < 2020 else range(1, LAST_MONTH_2020 + 1)
     growth = Decimal({2018: "0.90", 2019: "0.95", 2020: "1.00"}[year])
@@ -223,6 +228,7 @@ def _monthly(ctx, staff, year, firms, profile, old_town):
             range(1, 13), (0.70, 0.62, 0.95, 1.0, 1.02, 1.08, 0.98, 1.0, 1.05, 1.04, 1.12, 1.24), strict=True
         )
     }
+    year_season = sum(season.values())
     late = {o.pk for o in firms if not profile[o.pk]["industrial"]}
     late = set(sorted(late)[:5]) | {o.pk for o in firms if o.name == "淄博金宇钢构有限公司"}
     monthly = {}
@@ -233,7 +239,7 @@ def _monthly(ctx, staff, year, firms, profile, old_town):
             p = profile[org.pk]
             base = p["size"] * growth * season[m]
             values = {
-                "rd_internal": q(base * 30000 * p["rd_ratio"] / 12),
+                "rd_internal": q(annual_rd.get(org.pk, Decimal(0)) * season[m] / year_season),
                 "has_rd_projects": False,
                 "operating_revenue": q(base * 2500),
                 "above_size": p["industrial"],

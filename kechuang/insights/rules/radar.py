@@ -68,6 +68,12 @@ class FirmPeriod:
     estimate_rd: Decimal | None = (
         None  # the first 预计 version of this period's return, when a later one is 快报/年报
     )
+    # the year's quarterly (else monthly) 快报/年报 R&D summed, for an annual 预计: (sum, label, complete year)
+    parts_rd: Decimal | None = None
+    parts_label: str = ""
+    parts_complete: bool = False
+    parts_evidence: tuple = ()  # the returns summed, each an Evidence
+    is_estimate: bool = False  # the period's current version is a 预计
     deduction: Decimal | None = None  # the latest 加计扣除 amount (this or the year before)
     hnte_rd: Decimal | None = None  # R&D expense of the last accounting year, HNTE 口径
 
@@ -186,7 +192,28 @@ def anomaly_entries(firm: FirmPeriod, period_label: str, *, has_gap: bool = Fals
             f"预计数 {_r(est)} 万元，{firm.status_label} {_r(rd)} 万元，相差 {_pct(abs(rd - est) / rd)}"
             f"（核查阈值 {_pct(ESTIMATE_GAP)}）。",
         )
+    elif firm.is_estimate and rd > 0 and firm.parts_rd:
+        text = estimate_vs_parts(rd, firm.parts_rd, firm.parts_label, firm.parts_complete)
+        if text:
+            add("estimate", text, list(firm.parts_evidence))
     return out
+
+
+def estimate_vs_parts(estimate: Decimal, parts: Decimal, label: str, complete: bool) -> str:
+    """An annual 预计 against the year's 快报 summed: over a whole year, off by more than the threshold of the
+    sum; over part of it, already lower than the sum by more than the threshold. "" when consistent."""
+    gap = (parts - estimate) / parts
+    if complete and abs(gap) > ESTIMATE_GAP:
+        return (
+            f"年度预计数 {_r(estimate)} 万元，{label} {_r(parts)} 万元，相差 {_pct(abs(gap))}"
+            f"（核查阈值 {_pct(ESTIMATE_GAP)}）。"
+        )
+    if not complete and gap > ESTIMATE_GAP:
+        return (
+            f"年度预计数 {_r(estimate)} 万元，比已报送的{label} {_r(parts)} 万元还低 {_pct(gap)}"
+            f"（核查阈值 {_pct(ESTIMATE_GAP)}）：全年数不应少于已报的部分。"
+        )
+    return ""
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,47 @@ def _first_estimates(ids, period: Period, as_of: dt.date) -> dict[int, Decimal]:
     return out
 
 
+def _parts(ids, period: Period, as_of: dt.date) -> dict[int, tuple]:
+    """For an annual period: each firm's quarterly 快报/年报 R&D of the year summed (else its monthly ones), the
+    label of what was summed, whether the sum covers the whole year, and the returns summed (evidence)."""
+    if period.quarter or period.month:
+        return {}
+    rows = versions.known_on(
+        EnterpriseFact.versions.filter(
+            organisation_id__in=ids, year=period.year, status__in=(FactStatus.PRELIMINARY, FactStatus.FINAL)
+        )
+        .exclude(quarter=None, month=None)
+        .exclude(rd_internal=None),
+        as_of,
+    )
+    found: dict[int, dict] = {}
+    for pk, org_id, quarter, month, value in rows.values_list(
+        "pk", "organisation_id", "quarter", "month", "rd_internal"
+    ):
+        kind = "q" if quarter else "m"
+        found.setdefault(org_id, {"q": {}, "m": {}})[kind][quarter or month] = (value, pk)
+    out = {}
+    for org_id, by in found.items():
+        kind = "q" if by["q"] else "m"
+        parts = dict(sorted(by[kind].items()))
+        n, last = len(parts), max(parts)
+        if kind == "q":
+            label = "四个季度快报合计" if n == 4 else f"{n}个季度快报累计"
+        else:
+            label = "1—12月快报累计" if n == 12 else f"{n}个月（至{last}月）快报累计"
+        unit = "季度" if kind == "q" else "月"
+        evidence = tuple(
+            rules.Evidence(
+                "fact",
+                f"{period.year}年{'第' if kind == 'q' else ''}{i}{unit}快报：{value} 万元",
+                reverse("statistics:fact_detail", args=[pk]),
+            )
+            for i, (value, pk) in parts.items()
+        )
+        out[org_id] = (sum(v for v, _ in parts.values()), label, n == (4 if kind == "q" else 12), evidence)
+    return out
+
+
 def _signals(ids, period: Period, as_of: dt.date, facts, prior) -> dict[int, list[rules.Evidence]]:
     """Every R&D sign of the firms, as evidence linking to its record: one query per kind."""
     found: dict[int, list[rules.Evidence]] = {}
@@ -174,6 +215,7 @@ def firm_periods(region: Region, period: Period, as_of: dt.date):
     facts = _facts(ids, period, as_of)
     prior = _facts(ids, Period(period.year - 1, quarter=period.quarter, month=period.month), as_of)
     estimates = _first_estimates(ids, period, as_of)
+    parts = _parts(ids, period, as_of)
     hnte_rd = dict(
         EnterpriseYear.objects.filter(organisation_id__in=ids, year=period.year - 1).values_list(
             "organisation_id", "rnd_expense"
@@ -187,6 +229,7 @@ def firm_periods(region: Region, period: Period, as_of: dt.date):
             (f.rd_super_deduction for f in (fact, before) if f is not None and f.rd_super_deduction), None
         )
         later = fact is not None and fact.status != FactStatus.ESTIMATE
+        summed = parts.get(firm.pk, (None, "", False, ()))
         out.append(
             rules.FirmPeriod(
                 organisation_id=firm.pk,
@@ -200,6 +243,11 @@ def firm_periods(region: Region, period: Period, as_of: dt.date):
                 prior_rd=before.rd_internal if before else None,
                 prior_url=reverse("statistics:fact_detail", args=[before.pk]) if before else "",
                 estimate_rd=estimates.get(firm.pk) if later else None,
+                is_estimate=fact is not None and fact.status == FactStatus.ESTIMATE,
+                parts_rd=summed[0],
+                parts_label=summed[1],
+                parts_complete=summed[2],
+                parts_evidence=summed[3],
                 deduction=deduction,
                 hnte_rd=hnte_rd[firm.pk] / WAN if hnte_rd.get(firm.pk) else None,
             )

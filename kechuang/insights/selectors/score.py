@@ -15,7 +15,7 @@ from kechuang.achievements.models import Award
 from kechuang.cooperation.models import Agreement
 from kechuang.core import versions
 from kechuang.enterprises.models import EnterpriseProfile
-from kechuang.insights.models import OfficialScore, ScoreIndicator, ScoreScheme
+from kechuang.insights.models import FirmYearFact, OfficialScore, ScoreIndicator, ScoreScheme
 from kechuang.insights.rules import score as rules
 from kechuang.insights.selectors.radar import FUNDED_PROJECT, RD_PLATFORM_KINDS
 from kechuang.platforms.models import Platform
@@ -88,6 +88,35 @@ def _growth(now, before, field: str) -> rules.Input:
     return rules.Input(value, facts, "" if value is not None else "上年为0或未填报，无法计算增长率")
 
 
+def firm_years(ids, year: int, as_of: dt.date) -> dict[int, FirmYearFact]:
+    """The firms' yearly score figures for `year` as known on `as_of`."""
+    rows = FirmYearFact.versions.filter(organisation_id__in=ids, year=year)
+    return {f.organisation_id: f for f in versions.known_on(rows, as_of)}
+
+
+def _year_fact(y: FirmYearFact, field: str) -> rules.Fact:
+    label = f"{y.year}年{FirmYearFact._meta.get_field(field).verbose_name}（{y.get_source_display()}）"
+    url = reverse("insights:firm_year", args=[y.organisation_id, y.year])
+    return rules.Fact(label, str(getattr(y, field)), url)
+
+
+def _reported(y, field: str) -> rules.Input:
+    """One figure of the firm's yearly score record; missing when the firm has not reported it."""
+    if y is None or getattr(y, field) is None:
+        return rules.Input(None, note="企业尚未填报该年度此项（企业画像“创新积分补充数据”或工作人员导入）")
+    return rules.Input(Decimal(getattr(y, field)), (_year_fact(y, field),))
+
+
+def _share_of(y, field: str, f, den: str) -> rules.Input:
+    """A figure of the yearly record ÷ a figure of the annual statistics return × 100."""
+    if y is None or getattr(y, field) is None:
+        return _reported(y, field)
+    if f is None or not getattr(f, den) or getattr(f, den) <= 0:
+        return rules.Input(None, (_year_fact(y, field),), "年度统计报表中的分母缺失或不大于0")
+    value = rules.ratio(getattr(y, field), getattr(f, den))
+    return rules.Input(value, (_year_fact(y, field), _fact(f, den)))
+
+
 def _count(items: list[rules.Fact]) -> rules.Input:
     return rules.Input(Decimal(len(items)), tuple(items), "" if items else "台账中没有相关记录")
 
@@ -103,6 +132,7 @@ def inputs_for(firms, year: int, as_of: dt.date) -> dict[int, dict[str, rules.In
     """Every scored input of every firm for `year` (a fixed number of queries, whatever the number of firms)."""
     ids = [f.pk for f in firms]
     now, before = _annual(ids, year, as_of), _annual(ids, year - 1, as_of)
+    reported = firm_years(ids, year, as_of)
     profiles = {p.organisation_id: p for p in EnterpriseProfile.objects.filter(organisation_id__in=ids)}
     start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), as_of)
     agreements = _grouped(
@@ -155,18 +185,25 @@ def inputs_for(firms, year: int, as_of: dt.date) -> dict[int, dict[str, rules.In
     )
     out = {}
     for org_id in ids:
-        n, b, prof = now.get(org_id), before.get(org_id), profiles.get(org_id)
+        n, b, prof, y = now.get(org_id), before.get(org_id), profiles.get(org_id), reported.get(org_id)
         signed = agreements.get(org_id, [])
         profile_url = reverse("enterprises:firm_detail", args=[org_id])
         out[org_id] = {
+            "postgrad_share": _share_of(y, "postgrad_staff", n, "staff"),
+            "pct": _reported(y, "pct_applications"),
+            "roe": _share_of(y, "net_profit", n, "net_assets"),
+            "equity": _reported(y, "equity_financing"),
             "rd_amount": _field(n, "rd_internal"),
             "rd_growth": _growth(n, b, "rd_internal"),
             "rd_intensity": _ratio(n, "rd_internal", "operating_revenue"),
             "st_staff_share": _ratio(n, "st_staff", "staff"),
-            "tech_contract": rules.Input(
+            "tech_contract": _reported(y, "tech_contract_turnover")
+            if y is not None and y.tech_contract_turnover is not None
+            else rules.Input(
                 sum((a.amount for a, _ in signed), Decimal(0)) / WAN,
                 tuple(f for _, f in signed),
-                "" if signed else "当年没有产学研合作协议（计0）",
+                "未填报登记的技术合同成交额，按当年产学研合作协议合同金额计"
+                + ("" if signed else "（没有协议，计0）"),
             ),
             "hightech_income": _field(n, "hightech_income"),
             "revenue": _field(n, "operating_revenue"),
@@ -175,12 +212,15 @@ def inputs_for(firms, year: int, as_of: dt.date) -> dict[int, dict[str, rules.In
             "projects": _count(projects.get(org_id, [])),
             "awards": _count(awards.get(org_id, [])),
             "platforms": _count(platforms.get(org_id, [])),
-            "invention": rules.Input(
+            "invention": _reported(y, "invention_applications")
+            if y is not None and y.invention_applications is not None
+            else rules.Input(
                 Decimal(prof.ip_class1),
                 (rules.Fact("企业画像：Ⅰ类知识产权", str(prof.ip_class1), profile_url),),
+                "未填报当年发明专利申请量，以企业画像Ⅰ类知识产权件数代替",
             )
             if prof
-            else rules.Input(None, note="尚未填写企业画像"),
+            else rules.Input(None, note="未填报当年发明专利申请量，也没有企业画像"),
             "standards": rules.Input(
                 Decimal(prof.standards_led),
                 (rules.Fact("企业画像：主持制定标准", str(prof.standards_led), profile_url),),
@@ -199,6 +239,12 @@ class FirmScore:
     rank_industry: int = 0
     industry_size: int = 0
     official: Decimal | None = None
+    official_source: str = ""
+
+    @property
+    def official_gap(self) -> Decimal | None:
+        """The published score minus this platform's (None without a published one)."""
+        return None if self.official is None else self.official - self.score.total
 
 
 def scores_for(firms, year: int, as_of: dt.date) -> list[FirmScore]:
@@ -212,18 +258,21 @@ def scores_for(firms, year: int, as_of: dt.date) -> list[FirmScore]:
     by_industry: dict = {}
     for r in rows:
         by_industry.setdefault(r.organisation.industry_id, {})[r.organisation.pk] = r.score.total
-    official = dict(
-        OfficialScore.objects.filter(organisation__in=[f.pk for f in firms], year=year)
-        .order_by("imported_at")
-        .values_list("organisation_id", "score")
-    )
+    official = {
+        org_id: (value, source)
+        for org_id, value, source in OfficialScore.objects.filter(
+            organisation__in=[f.pk for f in firms], year=year
+        )
+        .order_by("imported_at", "pk")
+        .values_list("organisation_id", "score", "source")
+    }
     industry_ranks = {k: rules.ranks(v) for k, v in by_industry.items()}
     for r in rows:
         group = by_industry[r.organisation.industry_id]
         r.rank_district = district[r.organisation.pk]
         r.rank_industry = industry_ranks[r.organisation.industry_id][r.organisation.pk]
         r.industry_size = len(group)
-        r.official = official.get(r.organisation.pk)
+        r.official, r.official_source = official.get(r.organisation.pk, (None, ""))
     return sorted(rows, key=lambda r: (r.rank_district, r.organisation.name))
 
 

@@ -2,12 +2,14 @@
 with official ones, a firm's own profile, and the forecast."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from kechuang.accounts.models import User
+from kechuang.insights.rules import radar as rules
 from kechuang.insights.selectors import radar, score
 from kechuang.statistics.models import SubmissionDeadline
 
@@ -30,6 +32,15 @@ def test_the_demo_radar_has_open_and_settled_entries_and_scores_to_compare(demo,
         "已说明",
     ]
     assert found.projection.projected > found.projection.reported
+    entries = found.open + found.resolved
+    signals = {ev.kind for e in entries if e.kind == "gap" for ev in e.evidence} - {"fact"}
+    assert signals == set(rules.SIGNALS)  # every R&D sign shows at least once
+    anomalies = {e.code.split(":")[1]: e for e in found.anomalies}
+    assert set(anomalies) == set(rules.ANOMALIES)  # and every anomaly kind
+    assert "快报累计" in next(e for e in found.anomalies if e.code == "anomaly:estimate").explanation
+    assert all(ev.url for e in found.anomalies for ev in e.evidence)
+    # the revisions that plant them moved R&D between firms: the district total is still the seed reply's
+    assert found.projection.reported == Decimal("63700.00")
     rows = score.scores_for(radar.firms_of(deadline.region), 2019, AS_OF)
     assert sum(r.official is not None for r in rows) == 12
     staff = _client("staff")
@@ -37,3 +48,19 @@ def test_the_demo_radar_has_open_and_settled_entries_and_scores_to_compare(demo,
         assert staff.get(reverse(name)).status_code == 200, name
     page = _client("qiye").get(reverse("insights:mine"))
     assert page.status_code == 200 and "淄博方达电子有限公司" in page.content.decode()
+
+
+def test_the_demo_firms_have_score_figures_from_an_import_and_the_firm_user_its_own(demo, settings):
+    from kechuang.insights.models import FirmYearFact
+
+    settings.KECHUANG = settings.KECHUANG | {"AS_OF": AS_OF}
+    rows = FirmYearFact.objects.filter(
+        year=2019, organisation__region__path__startswith="370000/370300/370306/"
+    )
+    assert rows.filter(source="import").count() >= 30
+    own = rows.get(organisation__name="淄博方达电子有限公司")
+    assert own.source == "firm"
+    parts = {p.indicator.code: p for p in score.score_of(own.organisation, 2019, AS_OF).parts}
+    assert not parts["pct"].missing and not parts["postgrad_share"].missing
+    page = _client("qiye").get(reverse("insights:firm_year", args=[own.organisation_id, 2019]))
+    assert page.status_code == 200 and "企业自报" in page.content.decode()

@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -199,3 +200,53 @@ def test_the_radar_and_the_scores_cost_the_same_queries_for_more_firms(world, st
         QualificationFactory(organisation=more)
         fact(staff, more, Y2020, rd_internal=D(0))
     assert count() == before
+
+
+@pytest.mark.parametrize(
+    ("estimate", "parts", "complete", "flagged"),
+    [
+        ("100", "130", True, False),  # 23.08% of the year's sum: within 30%
+        ("69", "100", True, True),  # 31% below the whole year's 快报
+        ("140", "100", True, True),  # 40% above it
+        ("70", "100", False, False),  # exactly 30% below the months so far: on the threshold, not over
+        ("69", "100", False, True),  # the year estimated below what ten months already reported
+        ("200", "100", False, False),  # part of a year: a higher estimate is expected
+    ],
+)
+def test_an_annual_estimate_is_checked_against_the_quarters_or_months_summed(
+    estimate, parts, complete, flagged
+):
+    from kechuang.insights.rules import radar as rules
+
+    text = rules.estimate_vs_parts(D(estimate), D(parts), "快报累计", complete)
+    assert bool(text) is flagged
+
+
+def test_an_estimate_below_the_monthly_returns_already_in_is_listed_with_its_figures(staff):
+    from kechuang.core.indicators import Period
+    from kechuang.core.tests.factories import OrganisationFactory
+    from kechuang.insights.tests.seed import Y2020, fact
+    from kechuang.statistics import services as stats
+    from kechuang.statistics.models import FactStatus
+
+    firm = OrganisationFactory(name="雷达月报有限公司")
+    fact(staff, firm, Y2020, rd_internal=D(60), status=FactStatus.ESTIMATE)
+    for month in range(1, 11):
+        fact(
+            staff,
+            firm,
+            Period(2020, month=month),
+            rd_internal=D(10),
+            status=FactStatus.PRELIMINARY,
+            on=dt.date(2020, month + 1, 15),
+        )
+    deadline = stats.deadline_set(actor=staff, region=firm.region.parent, period=Y2020, due_on=AS_OF)
+    entries = [e for e in selectors.radar_for(deadline, AS_OF).open if e.organisation_id == firm.pk]
+    assert [e.code for e in entries] == ["anomaly:estimate"]
+    assert (
+        "年度预计数 60.00 万元，比已报送的10个月（至10月）快报累计 100.00 万元还低 40.00%"
+        in entries[0].explanation
+    )
+    # as of mid-August only seven months were in (70): the estimate was still plausible
+    early = selectors.radar_for(deadline, dt.date(2020, 8, 15)).open
+    assert not [e for e in early if e.organisation_id == firm.pk]

@@ -186,3 +186,43 @@ def test_the_deployment_chooses_its_scheme(settings):
     settings.KECHUANG = settings.KECHUANG | {"SCORE_SCHEME": "province-x"}
     score = selectors.score_of(_scored_firm(UserFactory(staff=True)), 2020, AS_OF)
     assert [p.indicator.code for p in score.parts] == ["rd_amount"] and score.total == D("100.00")
+
+
+@pytest.mark.django_db
+def test_official_scores_come_in_through_the_import_engine_and_show_beside_the_platforms(client):
+    import io
+
+    import openpyxl
+
+    from kechuang.core import imports
+    from kechuang.core.imports import ImportRejected
+    from kechuang.core.models import Region
+
+    def sheet(rows):
+        book = openpyxl.Workbook()
+        book.active.append(["统一社会信用代码", "年度", "积分", "来源"])
+        for row in rows:
+            book.active.append(row)
+        buf = io.BytesIO()
+        book.save(buf)
+        return buf.getvalue()
+
+    staff = UserFactory(staff=True)
+    firm = _scored_firm(staff)
+    spec = imports.get("official_scores")
+    data = sheet([[firm.credit_code, 2020, "45.5", "山东省科技厅"]])
+    assert [d.outcome for d in imports.preview(spec, data, staff).diffs] == ["new"]
+    assert imports.commit(spec, data, actor=staff).created == 1
+    assert imports.commit(spec, data, actor=staff).unchanged == 1
+    changed = sheet([[firm.credit_code, 2020, "47", "山东省科技厅"]])
+    assert imports.preview(spec, changed, staff).diffs[0].changes == {"score": (D("45.50"), D("47.00"))}
+    imports.commit(spec, changed, actor=staff)
+    far = OrganisationFactory(region=Region.objects.get(code="370303"))
+    with pytest.raises(ImportRejected):
+        imports.commit(spec, sheet([[far.credit_code, 2020, "10", "山东省科技厅"]]), actor=staff)
+    assert not spec.may_import(UserFactory(leader=True))
+    row = next(r for r in selectors.scores_for(selectors_firms(staff), 2020, AS_OF) if r.organisation == firm)
+    assert (row.official, row.official_source, row.official_gap) == (D("47.00"), "山东省科技厅", D("6.20"))
+    client.force_login(staff)
+    page = client.get(reverse("insights:scores"), {"year": 2020, "as_of": "2020-11-30"}).content.decode()
+    assert "47.00" in page and "6.20" in page and "/imports/official_scores/" in page
