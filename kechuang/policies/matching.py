@@ -67,7 +67,7 @@ def compile_items(items: Iterable[PolicyItem]) -> list[CompiledItem]:
                 policy_name=policy.name,
                 region_path=policy.document.region.path,
                 delivery=item.delivery,
-                specs=tuple(rules.Spec(c.kind, c.params) for c in item.conditions.all()),
+                specs=tuple(rules.Spec(c.kind, c.params, c.group) for c in item.conditions.all()),
                 benefit=item.benefit or {},
             )
         )

@@ -86,16 +86,15 @@ class Outcome:
         return STATUS_LABELS[self.status]
 
     def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "label": self.label,
-            "status": self.status,
-            "status_label": self.status_label,
-            "value": self.value,
-            "explanation": self.explanation,
-            "missing": self.missing,
-            "gap": None if self.gap is None else str(self.gap),
-        }
+        return shown(self)
+
+
+SHOWN = ("kind", "label", "status", "status_label", "value", "explanation", "missing")
+
+
+def shown(x) -> dict:
+    """A condition's (or an any-of group's) result as stored with the verdict and shown on the pages."""
+    return {name: getattr(x, name) for name in SHOWN} | {"gap": None if x.gap is None else str(x.gap)}
 
 
 def num(value: Decimal | int) -> str:
