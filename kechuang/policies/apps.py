@@ -15,6 +15,12 @@ class PoliciesConfig(AppConfig):
         return (matches_section,)
 
     @property
+    def home_cards(self):
+        from kechuang.policies.home import policies_card
+
+        return (policies_card,)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.roles import Role

@@ -121,6 +121,7 @@ class ConditionForm(forms.Form):
         label="与其他条件的关系",
         choices=[],
         initial="0",
+        required=False,
         help_text="同一条件组内的条件满足其一即可（如“持有高企证书或研发费用不低于100万元”）",
     )
     qual_kind = forms.ModelChoiceField(
@@ -184,7 +185,7 @@ class ConditionForm(forms.Form):
                 del self.fields[name]
 
     def clean_group(self) -> int | str:
-        value = self.cleaned_data["group"]
+        value = self.cleaned_data["group"] or "0"  # not given: on its own, as before groups existed
         return value if value == "new" else int(value)
 
     def clean(self):

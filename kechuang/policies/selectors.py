@@ -96,3 +96,25 @@ def firm_confirmed(user, year: int) -> set[str]:
             "item_key", flat=True
         )
     )
+
+
+def policy_counts(user, limit: int = 5) -> list[dict]:
+    """Per policy in force, how many of the user's firms are eligible for / nearly eligible for any of its
+    items (each firm counted once per policy), most eligible first."""
+    eligible, near = Q(verdict="eligible"), Q(verdict="near")
+    return list(
+        permissions.matches.queryset(user, "view")
+        .filter(item__policy__status=Policy.Status.ACTIVE)
+        .values("item__policy_id", "item__policy__name")
+        .annotate(
+            eligible=Count("organisation", filter=eligible, distinct=True),
+            near=Count("organisation", filter=near, distinct=True),
+        )
+        .order_by("-eligible", "-near", "item__policy__name")[:limit]
+    )
+
+
+def pending_batches(user) -> QuerySet[AwardBatch]:
+    """Award batches the user's bureau still has to move on (审核, 公示, 拨付)."""
+    done = (AwardBatch.Status.PAID, AwardBatch.Status.CANCELLED)
+    return batches_for(user).exclude(status__in=done).order_by("as_of", "pk")

@@ -126,7 +126,9 @@ def evaluate_item(
     groups = tuple(s.group for s in specs)
     top = parts(outcomes, groups)
     verdict = decide([p.status for p in top])
-    amount, amount_text = (None, "") if not benefit else compute_benefit(benefit, firm, on)
+    # The amount matters to a firm that qualifies or nearly does; not computed for the rest (most firms).
+    wanted = benefit and verdict in (ELIGIBLE, NEAR)
+    amount, amount_text = compute_benefit(benefit, firm, on) if wanted else (None, "")
     if amount is not None:
         amount = _capped(specs, firm, amount, item_key, policy_code)
     if verdict == ELIGIBLE:

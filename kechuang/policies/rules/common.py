@@ -8,6 +8,7 @@ status is 符合 / 不符合 / 数据不足. Missing data is never 不符合 (AD
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -97,6 +98,7 @@ def shown(x) -> dict:
     return {name: getattr(x, name) for name in SHOWN} | {"gap": None if x.gap is None else str(x.gap)}
 
 
+@functools.lru_cache(maxsize=65536)  # a firm's figures are worded once for every policy screened
 def num(value: Decimal | int) -> str:
     """A number without trailing zeros: 12 → "12", 4.20 → "4.2", 0.125 → "0.13"."""
     d = value if isinstance(value, Decimal) else Decimal(value)
