@@ -87,7 +87,10 @@ class Outcome:
         return STATUS_LABELS[self.status]
 
     def to_dict(self) -> dict:
-        return shown(self)
+        out = dict(self.__dict__)  # the fields, read directly: one verdict per firm and item is stored
+        out["status_label"] = STATUS_LABELS[self.status]
+        out["gap"] = None if self.gap is None else str(self.gap)
+        return out
 
 
 SHOWN = ("kind", "label", "status", "status_label", "value", "explanation", "missing")
