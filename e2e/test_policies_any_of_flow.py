@@ -128,6 +128,8 @@ def test_any_of_group_on_the_builder_and_the_home_cards(browser, live_server, sc
     firm_page.wait_for_load_state("networkidle")
     body = firm_page.inner_text("main")
     assert "满足其一" in body and "持有" in body, body[-1500:]
+    assert "#match-" in firm_page.url
     firm_page.screenshot(path=str(screenshot_dir / "mine-any-of-phone.png"), full_page=True)
+    firm_page.goto(f"{live_server.url}/policies/mine/")  # the crawl's checks read the response of a page load
     _audit(firm_page, found, "phone")
     assert not found, found
