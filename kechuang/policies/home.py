@@ -1,6 +1,6 @@
 """The policies card of the home page (工作台, `core.home_cards`): a firm sees what it qualifies for and nearly
-qualifies for (counts and the first items, each linked to its explanation); bureau staff see per policy how
-many of their firms are eligible and the 免申即享 batches still waiting for a step."""
+qualifies for (counts and the first items, each linked to its explanation); bureau staff see per item of the
+policies in force how many of their firms are eligible and the 免申即享 batches still waiting for a step."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _firm_card(user) -> HomeCard:
 def _staff_card(user) -> HomeCard:
     pending = selectors.pending_batches(user)
     context = {
-        "policies": selectors.policy_counts(user),
+        "policies": selectors.item_counts(user),
         "batches": list(pending[:TOP]),
         "n_batches": pending.count(),
     }

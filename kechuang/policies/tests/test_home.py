@@ -40,7 +40,7 @@ def test_firm_home_shows_what_it_qualifies_and_nearly_qualifies_for(
     )  # the link's target
 
 
-def test_staff_home_shows_eligible_counts_per_policy_and_pending_batches(
+def test_staff_home_shows_eligible_counts_per_item_and_pending_batches(
     client, staff, district, town, other_district
 ):
     for rd in (45, 50, 28):
@@ -53,14 +53,14 @@ def test_staff_home_shows_eligible_counts_per_policy_and_pending_batches(
     client.force_login(staff)
     html = client.get(reverse("core:home")).content.decode()
     assert 'id="home-policies"' in html
-    row = html[html.index(reverse("policies:policy_detail", args=[policy.pk])) :]
+    row = html[html.index(reverse("policies:item_results", args=[item.pk])) :]
     assert row.index(">2<") < row.index(">1<") < row.index("</tr>")  # 2 eligible, 1 nearly eligible
     assert "data-home-batches>1<" in html and reverse("policies:batch_detail", args=[batch.pk]) in html
     client.force_login(
         UserFactory(staff=True, region=other_district)
     )  # another district: none of these firms
     html = client.get(reverse("core:home")).content.decode()
-    assert "尚无施行中政策的匹配结果" in html and "data-home-batches>0<" in html
+    assert "辖区内尚无施行中的政策" in html and "data-home-batches>0<" in html
 
 
 def test_other_roles_get_no_policies_card(client):
