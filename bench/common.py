@@ -7,13 +7,11 @@ benchmark line) and `bench/run.py` turns them into the README table.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import statistics
 import sys
 import time
-import tracemalloc
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -70,30 +68,6 @@ def pct(values: list[float], p: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
-
-
-@contextlib.contextmanager
-def count_queries():
-    """Yields a list that holds the executed SQL once the block ends."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    ctx = CaptureQueriesContext(connection)
-    captured: list[str] = []
-    with ctx:
-        yield captured
-    captured.extend(q["sql"] for q in ctx.captured_queries)
-
-
-def peak_memory(fn) -> tuple[int, object]:
-    """Peak Python heap allocation (bytes) while `fn` runs, by tracemalloc."""
-    tracemalloc.start()
-    try:
-        result = fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak, result
 
 
 @dataclass

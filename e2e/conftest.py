@@ -21,6 +21,36 @@ def page_as(browser, base_url: str, username: str | None, password: str, *, view
     return page
 
 
+def upload_for_preview(page, base_url: str, spec: str, path) -> str:
+    """Upload a file on the spec's import page (its file-level choices already filled) and open the worker's
+    preview; the preview page's text."""
+    if not page.url.endswith(f"/imports/{spec}/"):
+        page.goto(f"{base_url}/imports/{spec}/")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_load_state("networkidle")
+    assert "预览完成" in page.inner_text("body"), page.inner_text("body")[-800:]
+    page.get_by_text("查看结果").click()
+    page.wait_for_load_state("networkidle")
+    return page.inner_text("body")
+
+
+def confirm_import(page) -> None:
+    page.get_by_role("button", name="确认导入").click()
+    page.wait_for_load_state("networkidle")
+    assert "导入完成" in page.inner_text("body")
+
+
+def undo_from_history(page) -> None:
+    """On an import history page: undo the newest import and come back to the history."""
+    page.get_by_role("button", name="撤销导入").click()
+    page.wait_for_load_state("networkidle")
+    assert "已撤销导入" in page.inner_text("body"), page.inner_text("body")[-800:]
+    page.get_by_text("查看结果").click()
+    page.wait_for_load_state("networkidle")
+    assert "已撤销" in page.locator("#import-history").inner_text()
+
+
 def open_call(
     staff,
     district,

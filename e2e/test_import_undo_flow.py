@@ -6,7 +6,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from e2e.conftest import login
+from e2e.conftest import confirm_import, login, undo_from_history, upload_for_preview
 from kechuang.core.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,32 +36,19 @@ def test_staff_imports_with_preview_then_undoes_it_from_the_history(
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, live_server.url, "undo_staff", TEST_PASSWORD)
     page.goto(f"{live_server.url}/imports/statistics/")
-    page.set_input_files("input[type=file]", str(path))
     page.fill("input[name=period]", "2020年")
     page.select_option("select[name=status]", label="快报")
     page.screenshot(path=str(screenshot_dir / "import-upload-choices.png"), full_page=True)
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_load_state("networkidle")
-    assert "预览完成" in page.inner_text("body"), page.inner_text("body")[-800:]
-    page.get_by_text("查看结果").click()
-    page.wait_for_load_state("networkidle")
-    body = page.inner_text("body")
+    body = upload_for_preview(page, live_server.url, "statistics", path)
     assert "修改 1 行" in body and "R&D经费内部支出：80 → 95" in body, body[-1200:]
-    page.get_by_role("button", name="确认导入").click()
-    page.wait_for_load_state("networkidle")
-    assert "导入完成" in page.inner_text("body")
+    confirm_import(page)
     assert EnterpriseFact.objects.get(organisation=firm).rd_internal == Decimal(95)
 
     page.goto(f"{live_server.url}/imports/statistics/history/")
     history = page.locator("#import-history").inner_text()
     assert "undo_staff" in history or staff.display_name in history or "研发投入" in history
     page.screenshot(path=str(screenshot_dir / "import-history.png"), full_page=True)
-    page.get_by_role("button", name="撤销导入").click()
-    page.wait_for_load_state("networkidle")
-    assert "已撤销导入" in page.inner_text("body"), page.inner_text("body")[-800:]
-    page.get_by_text("查看结果").click()
-    page.wait_for_load_state("networkidle")
-    assert "已撤销" in page.locator("#import-history").inner_text()
+    undo_from_history(page)
     page.screenshot(path=str(screenshot_dir / "import-undone.png"), full_page=True)
     fact = EnterpriseFact.objects.get(organisation=firm)
     assert (fact.rd_internal, fact.status) == (Decimal(80), "estimate")

@@ -10,35 +10,35 @@ class AccountsConfig(AppConfig):
     def nav(self):
         from django.utils.translation import gettext_lazy as _
 
+        from kechuang.accounts import permissions
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
 
         return (
             NavItem(
                 _("账户管理"),
                 "accounts:user_list",
-                frozenset({Role.SYSADMIN, Role.SECADMIN}),
+                permissions.may_manage_accounts,
                 order=96,
                 description="新建、停用账户，分配角色与数据范围（三员账户由安全管理员停用、启用）",
             ),
             NavItem(
                 _("安全策略"),
                 "accounts:security_settings",
-                frozenset({Role.SECADMIN}),
+                permissions.may_set_security_policy,
                 order=97,
                 description="登录锁定、动态口令、会话时长",
             ),
             NavItem(
                 _("API 令牌"),
                 "accounts:api_tokens",
-                frozenset({Role.SECADMIN}),
+                permissions.may_oversee_api_tokens,
                 order=97,
                 description="查看并吊销各账户的接口令牌",
             ),
             NavItem(
                 _("登录日志"),
                 "accounts:login_log",
-                frozenset({Role.SECADMIN, Role.AUDITADMIN}),
+                permissions.may_read_login_log,
                 order=98,
                 description="每次登录的成功与失败、来源 IP",
             ),

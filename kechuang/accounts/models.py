@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from kechuang.core.roles import BUREAU_ROLES, Role
+from kechuang.core.roles import Role
 
 
 class Department(models.Model):
@@ -96,10 +96,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def is_bureau(self) -> bool:
-        return self.role in BUREAU_ROLES
 
     @property
     def label(self) -> str:

@@ -119,10 +119,42 @@ def may_log_in_locally(user, methods) -> bool:
 
 def may_record_staff_number(actor, target) -> bool:
     """The system administrator records an official's staff number on an ordinary bureau account."""
-    return users.allows(actor, "link_identity", target) and target.role in STAFF_NUMBER_ROLES
+    return users.allows(actor, "link_identity", target) and holds_staff_number_role(target)
+
+
+def holds_staff_number_role(user) -> bool:
+    """Officials (staff, leaders) sign on by staff number; nobody else has one."""
+    return user.role in STAFF_NUMBER_ROLES
 
 
 users = UserAdminPolicy()
 api_tokens = ApiTokenPolicy()
 login_logs = LoginLogPolicy()
 security_policy = SecurityPolicyPolicy()
+
+
+# --- The administrators' menu entries ask the same policies as their pages --------------------------------------
+def may_manage_accounts(user) -> bool:
+    return users.may(user, "view")
+
+
+def may_set_security_policy(user) -> bool:
+    return security_policy.may(user, "change")
+
+
+def may_oversee_api_tokens(user) -> bool:
+    """Everyone's tokens, not only one's own (the security administrator)."""
+    return bool(user and user.is_authenticated and user.role == Role.SECADMIN)
+
+
+def may_read_login_log(user) -> bool:
+    return login_logs.may(user, "view")
+
+
+def totp_required(user) -> bool:
+    """The three administrators always sign in with a second factor; staff when the security policy says so."""
+    if user.role in THREE_ADMINS:
+        return True
+    from kechuang.accounts.models import SecurityPolicy
+
+    return user.role == Role.STAFF and SecurityPolicy.current().totp_for_staff

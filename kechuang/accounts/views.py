@@ -22,7 +22,6 @@ from kechuang.accounts.forms import (
 )
 from kechuang.accounts.models import LoginLog, SecurityPolicy, TotpDevice, User
 from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.roles import Role
 from kechuang.core.tables import Column, build_table
 
 PENDING = "kc_2fa_pending"
@@ -43,7 +42,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        if not services.totp_required(user):
+        if not permissions.totp_required(user):
             return super().form_valid(form)
         # Password accepted; the login completes only after the second factor.
         self.request.session.cycle_key()
@@ -151,7 +150,7 @@ def api_tokens(request):
     from django.utils import timezone
 
     needs_code = (
-        services.totp_required(request.user)
+        permissions.totp_required(request.user)
         or TotpDevice.objects.filter(user=request.user, confirmed_at__isnull=False).exists()
     )
     form = ApiTokenForm(request.POST or None, max_days=settings.API_TOKEN_MAX_DAYS, needs_code=needs_code)
@@ -183,7 +182,7 @@ def api_tokens(request):
         "secret": secret,
         "tokens": tokens,
         "now": timezone.now(),
-        "all_accounts": request.user.role == Role.SECADMIN,
+        "all_accounts": permissions.may_oversee_api_tokens(request.user),
     }
     return render(request, "accounts/api_tokens.html", context)
 

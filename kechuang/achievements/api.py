@@ -7,8 +7,8 @@ from ninja.pagination import paginate
 
 from kechuang.achievements import permissions, selectors
 from kechuang.api.paging import BoundedLimitOffset
+from kechuang.core.kit import require
 from kechuang.core.permissions import get_object_or_404_for
-from kechuang.platforms.kit import require
 from kechuang.platforms.models import Level
 
 router = Router(tags=["achievements"])

@@ -10,13 +10,13 @@ class AchievementsConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_or_firm_user
 
         return (
             NavItem(
                 "科技成果",
                 "achievements:achievement_list",
-                frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE}),
+                is_bureau_or_firm_user,
                 order=42,
                 description="科技成果与科技奖励，按级别、年度统计",
             ),

@@ -1,9 +1,9 @@
 from django import forms
 
 from kechuang.achievements.models import Achievement, Award
+from kechuang.core.kit import VersionedForm
 from kechuang.core.models import Organisation
 from kechuang.platforms.forms import DATE, INPUT, SELECT, _blank
-from kechuang.platforms.kit import VersionedForm
 from kechuang.platforms.models import Level
 
 

@@ -1,11 +1,11 @@
 """Staff of the region manage achievements; leaders view; a firm sees its own; the public sees published."""
 
-from kechuang.platforms.kit import CarrierPolicy, PublishedPolicy
+from kechuang.core.permissions import CarrierPolicy, PublishedPolicy
 
 
 class AchievementPolicy(CarrierPolicy):
     region_path = "organisation__region__"
-    org_path = "organisation_id"
+    organisation_field = "organisation_id"
 
     @property
     def model(self):

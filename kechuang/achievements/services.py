@@ -9,8 +9,8 @@ from django.db import transaction
 
 from kechuang.achievements.models import Achievement, Award
 from kechuang.core import audit
+from kechuang.core.kit import save_edit
 from kechuang.core.services import attachment_store
-from kechuang.platforms.kit import save_edit
 
 
 def _evidence(actor, files, organisation):
@@ -74,36 +74,6 @@ def achievement_record(
         ),
     )
     return a
-
-
-@transaction.atomic
-def achievement_publish(*, actor, achievement: Achievement, published: bool) -> Achievement:
-    Achievement.objects.filter(pk=achievement.pk).update(is_published=published)
-    audit.record(
-        actor=actor,
-        action="achievement.publish" if published else "achievement.unpublish",
-        obj=achievement,
-        changes={"is_published": [achievement.is_published, published]},
-    )
-    achievement.is_published = published
-    return achievement
-
-
-@transaction.atomic
-def achievement_set_level(*, actor, achievement: Achievement, level: str, reason: str) -> Achievement:
-    if not reason.strip():
-        raise ValidationError("变更级别须说明依据。")
-    old = achievement.level
-    achievement.level = level
-    achievement.full_clean()
-    Achievement.objects.filter(pk=achievement.pk).update(level=level)
-    audit.record(
-        actor=actor,
-        action="achievement.set_level",
-        obj=achievement,
-        changes={"level": [old, level], "reason": reason},
-    )
-    return achievement
 
 
 @transaction.atomic

@@ -6,10 +6,7 @@ from django.urls import reverse
 
 from kechuang.achievements import forms, permissions, selectors, services
 from kechuang.core import dates
-from kechuang.core.models import Organisation
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.permissions import organisations as org_policy
-from kechuang.platforms.kit import (
+from kechuang.core.kit import (
     Col,
     Section,
     detail_page,
@@ -19,6 +16,9 @@ from kechuang.platforms.kit import (
     require,
     save_page,
 )
+from kechuang.core.models import Organisation
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.permissions import organisations as org_policy
 
 TABS = [("科技成果", "achievements:achievement_list"), ("科技奖励", "achievements:award_list")]
 

@@ -16,10 +16,10 @@ class AgritechConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user, is_commissioner
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
-        commissioner = frozenset({Role.COMMISSIONER})
+        bureau = is_bureau_user
+        commissioner = is_commissioner
         return (
             NavItem(
                 "农业科技",

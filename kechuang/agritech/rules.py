@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -48,10 +47,6 @@ def grade(service_days: int, avg_rating: Decimal | None, cutoffs: Cutoffs) -> Gr
     if service_days < cutoffs.pass_days:
         return Grade(FAIL, f"{facts}：服务天数少于{cutoffs.pass_days}天。")
     return Grade(FAIL, f"{facts}：平均评价低于{cutoffs.pass_rating}分。")
-
-
-def term_covers(start: dt.date, end: dt.date, day: dt.date) -> bool:
-    return start <= day <= end
 
 
 # Pairing workflow (two-way choice): who may move a pairing from one status to another.

@@ -10,10 +10,10 @@ from ninja.responses import Status
 
 from kechuang.api.paging import BoundedLimitOffset
 from kechuang.cooperation import permissions, selectors, services
+from kechuang.core.kit import require
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for, is_firm_user
 from kechuang.core.permissions import organisations as org_policy
-from kechuang.platforms.kit import require
 
 router = Router(tags=["cooperation"])
 

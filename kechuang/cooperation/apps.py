@@ -10,17 +10,17 @@ class CooperationConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user, is_firm_user
 
         return (
             NavItem(
                 "校城融合",
                 "cooperation:need_list",
-                frozenset({Role.STAFF, Role.LEADER}),
+                is_bureau_user,
                 order=46,
                 description="技术需求与成果、专家匹配、对接、协议、预期转化、科技活动",
             ),
-            NavItem("技术需求", "cooperation:need_list", frozenset({Role.ENTERPRISE}), order=46),
+            NavItem("技术需求", "cooperation:need_list", is_firm_user, order=46),
         )
 
     def ready(self):

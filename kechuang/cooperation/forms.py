@@ -10,9 +10,9 @@ from kechuang.cooperation.models import (
     OfferedAchievement,
     TechNeed,
 )
+from kechuang.core.kit import VersionedForm
 from kechuang.core.models import DictItem, Organisation
 from kechuang.platforms.forms import DATE, INPUT, SELECT, _blank
-from kechuang.platforms.kit import VersionedForm
 from kechuang.programmes.models import Expert
 
 TEXT = forms.Textarea({**INPUT, "rows": 3})

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django.db import models
 
-from kechuang.core.permissions import Policy
+from kechuang.core.permissions import CarrierPolicy, Policy, PublishedPolicy
 from kechuang.core.roles import Role
-from kechuang.platforms.kit import CarrierPolicy, PublishedPolicy
 
 
 class NeedPolicy(CarrierPolicy):
     region_path = "organisation__region__"
-    org_path = "organisation_id"
+    organisation_field = "organisation_id"
     enterprise_actions = frozenset({"view", "change", "create"})
 
     def rule(self, user, action):
@@ -29,7 +28,7 @@ class NeedPolicy(CarrierPolicy):
 
 class ContactPolicy(CarrierPolicy):
     region_path = "need__organisation__region__"
-    org_path = "need__organisation_id"
+    organisation_field = "need__organisation_id"
 
     @property
     def model(self):
@@ -40,7 +39,7 @@ class ContactPolicy(CarrierPolicy):
 
 class AgreementPolicy(CarrierPolicy):
     region_path = "firm__region__"
-    org_path = "firm_id"
+    organisation_field = "firm_id"
 
     @property
     def model(self):
@@ -59,7 +58,7 @@ class TransferPolicy(AgreementPolicy):
 
 class ProjectPolicy(CarrierPolicy):
     region_path = "organisation__region__"
-    org_path = "organisation_id"
+    organisation_field = "organisation_id"
 
     @property
     def model(self):

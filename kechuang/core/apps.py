@@ -12,56 +12,73 @@ class CoreConfig(AppConfig):
         from kechuang.core import memlimit
 
         memlimit.apply_if_worker()  # the task worker (it parses uploads) runs under a memory cap
+        from django.db.backends.signals import connection_created
+
+        from kechuang.core import collation
+
+        connection_created.connect(collation.register, dispatch_uid="kechuang.core.collation")
         from kechuang.core.imports import dictionaries  # noqa: F401  registers the dictionary import
+
+    @property
+    def scheduled(self):
+        from kechuang.core.scheduling import CORE_JOBS
+
+        return CORE_JOBS
 
     @property
     def nav(self):
         from django.utils.translation import gettext_lazy as _
 
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import (
+            is_bureau_staff,
+            is_bureau_user,
+            keeps_reference_data,
+            may_read_audit_trail,
+            may_see_background_jobs,
+        )
 
         return (
             NavItem(_("工作台"), "core:home", order=0),
             NavItem(
                 _("单位与人员"),
                 "core:organisation_list",
-                frozenset({Role.STAFF, Role.LEADER}),
+                is_bureau_user,
                 order=90,
                 description="统一社会信用代码为键的单位库与人员库",
             ),
             NavItem(
                 _("数据导入"),
                 "core:import_index",
-                frozenset({Role.STAFF}),
+                is_bureau_staff,
                 order=92,
                 description="Excel 批量导入：先预览逐行校验，无误后一次性提交",
             ),
             NavItem(
                 _("工作日历"),
                 "core:calendar",
-                frozenset({Role.STAFF, Role.SYSADMIN}),
+                keeps_reference_data,
                 order=95,
                 description="法定节假日与调休，用于公示期与办理时限",
             ),
             NavItem(
                 _("数据字典"),
                 "core:dictionaries",
-                frozenset({Role.STAFF, Role.SYSADMIN}),
+                keeps_reference_data,
                 order=95,
                 description="行业、技术领域、重点产业等代码表，表单与导入模板的可选值",
             ),
             NavItem(
                 _("后台任务"),
                 "core:background_jobs",
-                frozenset({Role.SYSADMIN}),
+                may_see_background_jobs,
                 order=96,
                 description="后台任务进程与定时任务进程的心跳，排队过久未开始的任务",
             ),
             NavItem(
                 _("审计日志"),
                 "core:audit_list",
-                frozenset({Role.AUDITADMIN}),
+                may_read_audit_trail,
                 order=99,
                 description="所有写操作的防篡改记录",
             ),

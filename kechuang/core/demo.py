@@ -12,12 +12,11 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from kechuang.accounts.models import Department, Team, User
 from kechuang.core import rules, services
 from kechuang.core.models import DictItem, Organisation, Person, Region
-from kechuang.core.roles import Role
 
 DEMO_PASSWORD = "Kechuang@2026"  # noqa: S105 - documented demo credential, printed by `make run`
 DEMO_TODAY = dt.date(2020, 11, 30)  # the as-of date of the seed reply (the demo year is 2020)
@@ -28,8 +27,8 @@ class DemoContext:
     rng: random.Random
     district: Region
     towns: list[Region]
-    system: User | None = None
-    users: dict[str, User] = field(default_factory=dict)
+    system: object | None = None  # the system administrator's account, once accounts built it
+    users: dict[str, object] = field(default_factory=dict)
     orgs: dict[str, Organisation] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     plan: object | None = None  # a further district's plan (core.demo_districts.DistrictPlan), else None
@@ -160,17 +159,6 @@ def generated_firm_names(
     return names
 
 
-DEPARTMENTS = ["办公室", "高新技术科", "科技合作与成果转化科", "农村科技科", "人才与外国专家科"]
-TEAMS = [
-    ("高企培育专班", "高新技术科", "高企认定、科技型中小企业评价、梯次培育"),
-    ("研发投入统计专班", "高新技术科", "研发投入统计、高新技术产业产值"),
-    ("平台建设专班", "科技合作与成果转化科", "创新平台、孵化载体"),
-    ("人才引智专班", "人才与外国专家科", "人才工程、外国专家"),
-    ("校城融合专班", "科技合作与成果转化科", "产学研合作、科技活动、创新券"),
-    ("项目管理专班", "办公室", "项目储备库、科技计划项目与半年督查"),
-]
-
-
 def build(ctx: DemoContext) -> None:
     industries = {i.code: i for i in DictItem.objects.filter(dict_type__code="industry")}
     towns = {t.code: t for t in ctx.towns}
@@ -228,39 +216,7 @@ def build(ctx: DemoContext) -> None:
     )
     ctx.orgs["科技局"] = bureau
 
-    departments = {name: Department.objects.create(name=name, region=ctx.district) for name in DEPARTMENTS}
-    teams = {
-        name: Team.objects.create(name=name, region=ctx.district, department=departments[dept], duty=duty)
-        for name, dept, duty in TEAMS
-    }
-
-    from kechuang.accounts import services as account_services
-
-    def user(username, role, display, **kw):
-        ctx.users[username] = account_services.user_create(
-            actor=system, username=username, password=DEMO_PASSWORD, role=role, display_name=display, **kw
-        )
-        return ctx.users[username]
-
-    staff = user(
-        "staff",
-        Role.STAFF,
-        "王晓梅",
-        region=ctx.district,
-        department=departments["高新技术科"],
-        email="staff@example.gov.cn",
-    )
-    staff.teams.add(teams["高企培育专班"], teams["研发投入统计专班"])
-    staff2 = user(
-        "staff2", Role.STAFF, "李建国", region=ctx.district, department=departments["科技合作与成果转化科"]
-    )
-    staff2.teams.add(teams["校城融合专班"], teams["平台建设专班"], teams["项目管理专班"])
-    user("staff_agri", Role.STAFF, "张丽华", region=ctx.district, department=departments["农村科技科"])
-    user("leader", Role.LEADER, "刘志强", region=ctx.district)
-    user("city_staff", Role.STAFF, "孙海燕", region=ctx.district.parent)
-    user("qiye", Role.ENTERPRISE, "赵明（方达电子）", organisation=ctx.orgs["淄博方达电子有限公司"])
-    user("qiye2", Role.ENTERPRISE, "周静（金宇钢构）", organisation=ctx.orgs["淄博金宇钢构有限公司"])
-    expert_person = services.person_create(
+    ctx.people["陈立新"] = services.person_create(
         actor=system,
         name="陈立新",
         id_number=ctx.id_number("370303", male=True),
@@ -268,9 +224,7 @@ def build(ctx: DemoContext) -> None:
         organisation=ctx.orgs["山东理工大学"],
         title="教授",
     )
-    ctx.people["陈立新"] = expert_person
-    user("expert", Role.EXPERT, "陈立新", person=expert_person)
-    commissioner = services.person_create(
+    ctx.people["马春生"] = services.person_create(
         actor=system,
         name="马春生",
         id_number=ctx.id_number("370306", male=True),
@@ -279,12 +233,6 @@ def build(ctx: DemoContext) -> None:
         title="高级农艺师",
         region=ctx.district,
     )
-    ctx.people["马春生"] = commissioner
-    user("tepaiyuan", Role.COMMISSIONER, "马春生", person=commissioner)
-    user("sysadmin", Role.SYSADMIN, "系统管理员")
-    user("secadmin", Role.SECADMIN, "安全管理员")
-    user("auditor", Role.AUDITADMIN, "审计管理员")
-    del staff2
 
 
 SURNAMES = (
@@ -312,7 +260,7 @@ def run(*, stdout=None) -> list[str]:
         district=district,
         towns=list(Region.objects.filter(parent=district).order_by("code")),
     )
-    ctx.system = User.objects.filter(username="sysadmin").first()
+    ctx.system = get_user_model().objects.filter(username="sysadmin").first()
     built = []
     for app_config in apps.get_app_configs():
         if not app_config.name.startswith("kechuang."):
@@ -340,6 +288,7 @@ def run(*, stdout=None) -> list[str]:
 
 def _restore_context(ctx: DemoContext) -> None:
     """Rebuild the shared context from the database when core's part was built in an earlier run."""
+    User = get_user_model()
     ctx.system = ctx.system or User.objects.filter(username="sysadmin").first()
     if not ctx.users:
         ctx.users = {u.username: u for u in User.objects.all()}

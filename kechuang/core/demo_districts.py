@@ -21,13 +21,12 @@ from decimal import Decimal
 from importlib import import_module
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from kechuang.accounts.models import Department, User
 from kechuang.core import services
-from kechuang.core.demo import DEMO_PASSWORD, DemoContext, _person_name, generated_firm_names
+from kechuang.core.demo import DemoContext, _person_name, generated_firm_names
 from kechuang.core.models import DemoLoad, DictItem, Organisation, Region
-from kechuang.core.roles import Role
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def context_for(plan: DistrictPlan, *, firms: int | None = None) -> DemoContext:
         towns=list(Region.objects.filter(parent=district).order_by("code")),
         plan=plan,
     )
-    ctx.system = User.objects.filter(username="sysadmin").first()
+    ctx.system = get_user_model().objects.filter(username="sysadmin").first()
     return ctx
 
 
@@ -134,8 +133,7 @@ def district_firms(ctx: DemoContext) -> list[Organisation]:
 
 
 def build_district(ctx: DemoContext) -> None:
-    """Core's part: streets and towns, the bureau, staff accounts and the firms."""
-    from kechuang.accounts import services as account_services
+    """Core's part: streets and towns, the bureau and the firms (accounts add the staff accounts)."""
     from kechuang.core.seed import load_regions
 
     plan = ctx.plan
@@ -153,18 +151,6 @@ def build_district(ctx: DemoContext) -> None:
         kind=Organisation.Kind.GOVERNMENT,
         region=district,
     )
-    department = Department.objects.create(name="高新技术科", region=district)
-    for suffix, role, display in (("staff", Role.STAFF, "韩雪"), ("leader", Role.LEADER, "邵国栋")):
-        account_services.user_create(
-            actor=ctx.system,
-            username=f"{plan.prefix}_{suffix}",
-            password=DEMO_PASSWORD,
-            role=role,
-            display_name=f"{display}（{district.name}）",
-            region=district,
-            department=department if role == Role.STAFF else None,
-        )
-
     industries = {i.code: i for i in DictItem.objects.filter(dict_type__code="industry")}
     existing = set(Organisation.objects.values_list("name", flat=True))
     names = [

@@ -3,7 +3,8 @@ not installed simply has no entry — never a dead link."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
@@ -13,12 +14,20 @@ from django.urls import NoReverseMatch, reverse
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str] = field(default_factory=frozenset)  # empty = any logged-in user
+    # Who sees the entry: a predicate from the app's policy (`permissions.py`) or the shared ones in
+    # core.permissions (`is_bureau_user`, `is_firm_user` …); None = any signed-in user. Never a role list here.
+    visible: Callable[[object], bool] | None = None
     order: int = 100
     description: str = ""
 
+    def __post_init__(self):
+        if self.visible is not None and not callable(self.visible):
+            raise TypeError(
+                f"NavItem {self.label}: `visible` must be a policy predicate, not {self.visible!r}"
+            )
+
     def visible_to(self, user) -> bool:
-        return not self.roles or user.role in self.roles
+        return self.visible is None or bool(self.visible(user))
 
 
 def grouped_menu(entries: list[dict]) -> list[dict]:

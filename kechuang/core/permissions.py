@@ -122,6 +122,32 @@ class RegionScopedPolicy(Policy):
         return None
 
 
+class CarrierPolicy(RegionScopedPolicy):
+    """The record modules (platforms, achievements, talent, cooperation): region-scoped like every policy;
+    rows reach an organisation only where a subclass names `organisation_field`, and a firm creates rows
+    when `create` is among its `enterprise_actions`."""
+
+    organisation_field = None
+
+    def allows_create(self, user, **context) -> bool:
+        if is_firm_user(user):
+            return "create" in self.enterprise_actions and user.organisation_id is not None
+        return self.may(user, "create")
+
+
+class PublishedPolicy(Policy):
+    """What anybody, logged in or not, may see: published rows only."""
+
+    published_q = models.Q(is_published=True)
+
+    def queryset(self, user, action="view", qs=None):
+        qs = self.base_queryset() if qs is None else qs
+        return qs.filter(self.published_q) if action == "view" else qs.none()
+
+    def rule(self, user, action):
+        return self.published_q if action == "view" else None
+
+
 # What an enterprise user may keep current about its own organisation ("self_edit"). Everything else —
 # the identity (name, credit code, kind, region, legal representative) and the registration facts staff
 # rely on (founding date, industry, in-city flag) — is corrected by bureau staff only ("change"): a firm
@@ -286,13 +312,17 @@ class DictionaryPolicy(Policy):
 
 def is_bureau_staff(user) -> bool:
     """科室工作人员 of a bureau (a region): who keeps the bureau's records."""
-    return bool(user.is_authenticated and user.role == Role.STAFF and user.region_id is not None)
+    return bool(
+        getattr(user, "is_authenticated", False) and user.role == Role.STAFF and user.region_id is not None
+    )
 
 
 def is_bureau_user(user) -> bool:
     """Staff or leadership of a bureau (a region): who reads the bureau's records."""
     return bool(
-        user.is_authenticated and user.role in (Role.STAFF, Role.LEADER) and user.region_id is not None
+        getattr(user, "is_authenticated", False)
+        and user.role in (Role.STAFF, Role.LEADER)
+        and user.region_id is not None
     )
 
 
@@ -309,6 +339,26 @@ def is_commissioner(user) -> bool:
 def is_expert_account(user) -> bool:
     """An 评审专家 account (reviews what it is drawn to; its own expert page)."""
     return bool(getattr(user, "is_authenticated", False) and user.role == Role.EXPERT)
+
+
+def is_sysadmin(user) -> bool:
+    """The instance's 系统管理员 (三员分立): accounts, background processes, deliveries."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.SYSADMIN)
+
+
+def is_bureau_or_firm_user(user) -> bool:
+    """Pages that bureau users and firms both use, each seeing its own scope (projects, platforms …)."""
+    return is_bureau_user(user) or is_firm_user(user)
+
+
+def keeps_reference_data(user) -> bool:
+    """The reference pages (working calendar, data dictionaries): bureau staff read them where they work and
+    the system administrator keeps them; whether one may change them is each page's policy."""
+    return is_bureau_staff(user) or is_sysadmin(user)
+
+
+def may_read_audit_trail(user) -> bool:
+    return audit_events.may(user, "view")
 
 
 def may_see_build_details(user) -> bool:

@@ -42,16 +42,9 @@ class Job:
         return f"{local:%Y-%m-%d}T{minute // 60:02d}:{minute % 60:02d}"
 
 
-# The schedule, in one place. Commands that a module has not built yet are skipped with a log line.
-JOBS: tuple[Job, ...] = (
-    Job("stats-reminders", "stats", ("remind",), daily_at=dt.time(8, 30)),
-    Job("project-warnings", "projects", ("warn",), daily_at=dt.time(8, 0)),
-    Job("voucher-expiry", "vouchers", ("expire",), daily_at=dt.time(1, 0)),
-    Job("proposal-reminders", "proposals", ("remind",), daily_at=dt.time(8, 45)),
-    Job("notification-digest", "notifications", ("digest",), daily_at=dt.time(7, 30)),
-    Job("notification-retry", "notifications", ("retry",), every_minutes=5, pass_as_of=False),
-    Job("policy-match", "policies", ("match",), daily_at=dt.time(1, 30)),
-    Job("review-answer-deadlines", "programmes", ("expire",), daily_at=dt.time(7, 30)),
+# Each module declares its own jobs on its AppConfig (`scheduled`, like `nav` and `todos`); core gathers them,
+# so a module that is not installed has no jobs and core names none of the apps' commands.
+CORE_JOBS: tuple[Job, ...] = (
     Job("audit-archive", "audit_archive", (), daily_at=dt.time(2, 0), pass_as_of=False),
     # The sealer takes its own lock (core.sealing): a run that finds another sealer busy skips. The task worker
     # seals every few seconds as well; the nightly full sweep seals events of transactions open for longer
@@ -62,18 +55,30 @@ JOBS: tuple[Job, ...] = (
 )
 
 
+def all_jobs() -> tuple[Job, ...]:
+    """Every installed module's scheduled jobs (AppConfig `scheduled`), in INSTALLED_APPS order."""
+    from django.apps import apps
+
+    found = [job for config in apps.get_app_configs() for job in getattr(config, "scheduled", ())]
+    names = [job.name for job in found]
+    duplicated = {n for n in names if names.count(n) > 1}
+    if duplicated:
+        raise ValueError(f"scheduled job names must be unique: {sorted(duplicated)}")
+    return tuple(found)
+
+
 def available(job: Job) -> bool:
     return job.command in get_commands()
 
 
 def run_due(
-    now: dt.datetime | None = None, *, jobs: tuple[Job, ...] = JOBS, host: str | None = None
+    now: dt.datetime | None = None, *, jobs: tuple[Job, ...] | None = None, host: str | None = None
 ) -> list[str]:
     """Run every job whose current slot has not been claimed yet; return the names that ran here."""
     now = now or timezone.now()
     host = host or socket.gethostname()
     ran = []
-    for job in jobs:
+    for job in all_jobs() if jobs is None else jobs:
         slot = job.slot(now)
         if slot is None or not available(job):
             continue

@@ -28,12 +28,6 @@ def people_for(user, *, q: str = ""):
     return qs
 
 
-def towns_of(region: Region | None) -> QuerySet[Region]:
-    if region is None:
-        return Region.objects.none()
-    return Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWN)
-
-
 def audit_events_for(
     user, *, action: str = "", actor: str = "", object_type: str = "", date_from=None, date_to=None
 ):

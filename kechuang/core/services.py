@@ -89,7 +89,9 @@ def organisations_write_many(
     checked (`organisation_checked`) and gets one audit event, as the one-at-a-time services give it."""
     from kechuang.core.permissions import ORGANISATION_STAFF_FIELDS
 
-    refused = sorted({name for _, fields in update for name in fields} - set(ORGANISATION_STAFF_FIELDS))
+    # `is_active`: a firm list names a firm whose import was undone (deactivated): it is active again
+    allowed = {*ORGANISATION_STAFF_FIELDS, "is_active"}
+    refused = sorted({name for _, fields in update for name in fields} - allowed)
     if refused:
         raise ValidationError(f"导入不能修改这些信息：{'、'.join(refused)}。")
     now = dates.now()

@@ -20,6 +20,8 @@ from django.db.models import QuerySet
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
 
+from kechuang.core import collation
+
 
 @dataclass(frozen=True)
 class Column:
@@ -64,6 +66,14 @@ def _page_number(raw) -> int:
     return 1
 
 
+def order_expression(queryset: QuerySet, field: str, descending: bool):
+    """A text column sorts in pinyin order (core.collation); anything else as the database compares it."""
+    if collation.is_text_path(queryset.model, field):
+        expr = collation.pinyin(field, queryset.db)
+        return expr.desc() if descending else expr.asc()
+    return f"-{field}" if descending else field
+
+
 def build_table(
     request,
     queryset: QuerySet,
@@ -82,7 +92,8 @@ def build_table(
     if sort.lstrip("-") not in sortable:
         sort = default_sort
     field = sortable.get(sort.lstrip("-"), "pk")
-    ordering = [f"-{field}" if sort.startswith("-") else field, "-pk" if sort.startswith("-") else "pk"]
+    descending = sort.startswith("-")
+    ordering = [order_expression(queryset, field, descending), "-pk" if descending else "pk"]
     with contextlib.suppress(ValueError):
         per_page = min(max(int(request.GET.get("per_page", per_page)), 10), 200)
     ordered = queryset.order_by(*ordering)

@@ -19,9 +19,9 @@ class EnterprisesConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem("企业库", "enterprises:firm_list", bureau, order=10, description="企业主档、资质与画像"),
             NavItem("梯次培育", "enterprises:ladder", bureau, order=11, description="各梯次企业数与升降变化"),
@@ -35,7 +35,7 @@ class EnterprisesConfig(AppConfig):
             NavItem(
                 "我的企业",
                 "enterprises:mine",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=10,
                 description="维护本企业数据，高企与科技型中小企业自评",
             ),

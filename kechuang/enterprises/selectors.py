@@ -71,7 +71,9 @@ def firm_scope(
     The `tier` annotation (a correlated subquery) is built only when it is filtered on or `with_tier` asks
     for it (a sort by tier); the lists read the page's tiers and qualifications with `ladder_of`.
     """
-    qs = permissions.enterprises.queryset(user, action)
+    qs = permissions.enterprises.queryset(user, action).filter(
+        is_active=True
+    )  # not firms deactivated by an undo
     if with_tier or tier is not None:
         qs = qs.annotate(tier=tier_expression(as_of))
     if q:
@@ -147,8 +149,9 @@ def qualifications_for(user, *, organisation=None, kind: str = "", valid_on: dt.
 
 
 def firms_in_region(region: Region) -> QuerySet[Organisation]:
+    """The region's active firms (a firm whose import was undone is deactivated: ADR 0030)."""
     return Organisation.objects.filter(
-        kind=Organisation.Kind.ENTERPRISE, region__path__startswith=region.path
+        kind=Organisation.Kind.ENTERPRISE, region__path__startswith=region.path, is_active=True
     )
 
 

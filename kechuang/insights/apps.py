@@ -10,9 +10,9 @@ class InsightsConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "应统尽统", "insights:radar", bureau, order=35, description="研发活动线索、漏报与异常核查"
@@ -24,7 +24,7 @@ class InsightsConfig(AppConfig):
             NavItem(
                 "企业画像",
                 "insights:mine",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=11,
                 description="本企业梯次、资质、研发趋势、创新积分与下一梯次差距",
             ),

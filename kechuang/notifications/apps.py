@@ -7,15 +7,26 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息通知"
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (
+            Job("notification-digest", "notifications", ("digest",), daily_at=dt.time(7, 30)),
+            Job("notification-retry", "notifications", ("retry",), every_minutes=5, pass_as_of=False),
+        )
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_sysadmin
 
         return (
             NavItem(
                 "通知投递",
                 "notifications:deliveries",
-                frozenset({Role.SYSADMIN}),
+                is_sysadmin,
                 order=95,
                 description="邮件、短信、企业微信、钉钉的发送状态与失败重试",
             ),

@@ -6,9 +6,9 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from kechuang.api.paging import BoundedLimitOffset
+from kechuang.core.kit import require
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.platforms import permissions, selectors
-from kechuang.platforms.kit import require
 from kechuang.platforms.models import Kind, Level, Status
 
 router = Router(tags=["platforms"])

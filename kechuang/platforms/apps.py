@@ -10,13 +10,13 @@ class PlatformsConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_or_firm_user
 
         return (
             NavItem(
                 "创新平台",
                 "platforms:platform_list",
-                frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE}),
+                is_bureau_or_firm_user,
                 order=40,
                 description="共同体、新型研发机构、院士工作站、联盟、孵化载体、人才工作室",
             ),

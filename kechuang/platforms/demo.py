@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kechuang.core import services as core_services
 from kechuang.core.demo import DemoContext
 from kechuang.core.models import DictItem, Organisation
 from kechuang.platforms import services
@@ -18,20 +17,6 @@ D = dt.date.fromisoformat
 
 def _org(ctx: DemoContext, name: str) -> Organisation:
     return ctx.orgs.get(name) or Organisation.objects.get(name=name)
-
-
-def _institute(ctx, name, division, in_city=False):
-    org = Organisation.objects.filter(name=name).first()
-    if org is None:
-        org = core_services.organisation_create(
-            actor=ctx.system,
-            name=name,
-            credit_code=ctx.credit_code(authority="1", entity="2", division=division),
-            kind=Organisation.Kind.INSTITUTE,
-            in_city=in_city,
-        )
-    ctx.orgs[name] = org
-    return org
 
 
 def build(ctx: DemoContext) -> None:

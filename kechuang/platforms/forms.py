@@ -1,7 +1,7 @@
 from django import forms
 
+from kechuang.core.kit import VersionedForm
 from kechuang.core.models import DictItem, Organisation
-from kechuang.platforms.kit import VersionedForm
 from kechuang.platforms.models import Evaluation, Kind, Level, Membership, Status
 
 SELECT = {"class": "form-select form-select-sm"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from kechuang.core.permissions import CarrierPolicy, PublishedPolicy
 from kechuang.core.roles import Role
-from kechuang.platforms.kit import CarrierPolicy, PublishedPolicy
 
 
 class PlatformPolicy(CarrierPolicy):

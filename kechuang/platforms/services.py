@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kechuang.core import audit
+from kechuang.core.kit import save_edit
 from kechuang.core.services import StaleObject
 from kechuang.platforms import rules
-from kechuang.platforms.kit import save_edit
 from kechuang.platforms.models import Evaluation, EvaluationSchema, Level, Membership, Platform, StatusChange
 
 FIELDS = ["name", "kind", "level", "status", "operator_id", "region_id", "industry_id", "recognised_on"]

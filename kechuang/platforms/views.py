@@ -6,10 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.core import dates
-from kechuang.core.models import Organisation
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.platforms import forms, permissions, selectors, services
-from kechuang.platforms.kit import (
+from kechuang.core.kit import (
     Action,
     Col,
     Section,
@@ -21,6 +18,9 @@ from kechuang.platforms.kit import (
     require,
     save_page,
 )
+from kechuang.core.models import Organisation
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.platforms import forms, permissions, selectors, services
 from kechuang.platforms.models import Kind, Level, Membership
 
 TABS = [("平台列表", "platforms:platform_list"), ("平台统计", "platforms:overview")]

@@ -21,11 +21,19 @@ class PoliciesConfig(AppConfig):
         return (policies_card,)
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (Job("policy-match", "policies", ("match",), daily_at=dt.time(1, 30)),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "政策找企业",
@@ -37,7 +45,7 @@ class PoliciesConfig(AppConfig):
             NavItem(
                 "政策找企业",
                 "policies:mine",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=66,
                 description="本企业符合、接近符合的政策及原因",
             ),

@@ -15,13 +15,13 @@ class PortalConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import BUREAU_ROLES
+        from kechuang.core.permissions import is_bureau_user
 
         return (
             NavItem(
                 "公告与政策文件",
                 "portal:manage_list",
-                BUREAU_ROLES,
+                is_bureau_user,
                 order=88,
                 description="通知公告、政策文件：起草、审核、发布与撤回",
             ),

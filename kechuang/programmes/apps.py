@@ -8,13 +8,21 @@ class ProgrammesConfig(AppConfig):
     url_prefix = "programmes"
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (Job("review-answer-deadlines", "programmes", ("expire",), daily_at=dt.time(7, 30)),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user, is_expert_account, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
-            NavItem("我的申报", "programmes:my_applications", frozenset({Role.ENTERPRISE}), order=20),
+            NavItem("我的申报", "programmes:my_applications", is_firm_user, order=20),
             NavItem(
                 "申报批次",
                 "programmes:call_list",
@@ -22,8 +30,8 @@ class ProgrammesConfig(AppConfig):
                 order=20,
                 description="申报、形式审查、评审、公示与决定",
             ),
-            NavItem("评审任务", "programmes:review_list", frozenset({Role.EXPERT}), order=20),
-            NavItem("我的专家信息", "programmes:my_expert_profile", frozenset({Role.EXPERT}), order=21),
+            NavItem("评审任务", "programmes:review_list", is_expert_account, order=20),
+            NavItem("我的专家信息", "programmes:my_expert_profile", is_expert_account, order=21),
             NavItem(
                 "专家库", "programmes:expert_list", bureau, order=22, description="评审专家的维护、邀请与停用"
             ),

@@ -14,11 +14,19 @@ class ProjectsConfig(AppConfig):
         return KINDS
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (Job("project-warnings", "projects", ("warn",), daily_at=dt.time(8, 0)),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_or_firm_user, is_bureau_user, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "计划项目",
@@ -37,11 +45,11 @@ class ProjectsConfig(AppConfig):
             NavItem(
                 "项目储备库", "projects:reserve_list", bureau, order=32, description="重点项目策划与储备"
             ),
-            NavItem("我的项目", "projects:project_list", frozenset({Role.ENTERPRISE}), order=21),
+            NavItem("我的项目", "projects:project_list", is_firm_user, order=21),
             NavItem(
                 "督查整改",
                 "projects:finding_list",
-                frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE}),
+                is_bureau_or_firm_user,
                 order=33,
                 description="督查发现问题的整改与跟踪（含逾期）",
             ),

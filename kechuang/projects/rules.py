@@ -76,12 +76,6 @@ def default_support(total_investment: Decimal) -> Decimal:
     return min((total_investment * DEFAULT_SUPPORT_SHARE).quantize(Decimal("0.01")), DEFAULT_SUPPORT_CAP)
 
 
-def half_year_period(year: int, half: int) -> tuple[dt.date, dt.date]:
-    if half == 1:
-        return dt.date(year, 1, 1), dt.date(year, 6, 30)
-    return dt.date(year, 7, 1), dt.date(year, 12, 31)
-
-
 def acceptance_problem(open_milestones: list[str]) -> str:
     """Why a project cannot pass 验收 (or apply for it) while milestones of its 任务书 are open; "" when none."""
     if not open_milestones:

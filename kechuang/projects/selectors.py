@@ -16,7 +16,6 @@ from kechuang.projects.models import (
     Level,
     Project,
     ProjectStatus,
-    ReserveProject,
 )
 
 ZERO = Decimal("0.00")
@@ -227,10 +226,6 @@ def public_projects(region, *, year=None):
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("-year", "number")
-
-
-def reserve_statuses():
-    return ReserveProject.Status.choices
 
 
 def findings_for(user, *, state: str = "", today=None):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import exports, files
 from kechuang.core.models import Organisation, Region
-from kechuang.core.permissions import get_object_or_404_for, organisations
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_user, organisations
 from kechuang.core.tables import Column, build_table
 from kechuang.projects import documents, forms, permissions, selectors, services
 from kechuang.projects.models import (
@@ -108,6 +108,11 @@ def project_list(request):
     )
     context = {"table": table, "rows": _project_rows(list(table.rows))}
     context.update(levels=Level.choices, statuses=ProjectStatus.choices, f=g)
+    context.update(
+        may_create=permissions.projects.may(request.user, "create"),
+        may_export=permissions.projects.may(request.user, "export"),
+        may_see_dashboard=is_bureau_user(request.user),
+    )
     return _render(request, "projects/project_list.html", context)
 
 

@@ -8,15 +8,23 @@ class ProposalsConfig(AppConfig):
     url_prefix = "proposals"
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (Job("proposal-reminders", "proposals", ("remind",), daily_at=dt.time(8, 45)),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user
 
         return (
             NavItem(
                 "建议提案",
                 "proposals:list",
-                frozenset({Role.STAFF, Role.LEADER}),
+                is_bureau_user,
                 order=85,
                 description="人大建议、政协提案的交办、答复与满意度",
             ),

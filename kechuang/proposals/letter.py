@@ -36,7 +36,7 @@ def letter_parts(proposal) -> dict:
 
 def copies_to(proposal) -> list[str]:
     """抄送: the committee that handles the body's proposals, and the government office that supervises."""
-    from kechuang.reports.bureau import bureau_region
+    from kechuang.core.bureau import bureau_region
 
     place = bureau_region(proposal.region).name
     committee = f"{place}政协提案委员会" if proposal.kind == "cppcc" else f"{place}人大常委会代表工作委员会"
@@ -45,7 +45,7 @@ def copies_to(proposal) -> list[str]:
 
 def signature_for(proposal) -> str:
     """The bureau of the proposal's region signs (never another bureau's name)."""
-    from kechuang.reports.bureau import identity
+    from kechuang.core.bureau import identity
 
     if proposal.reply_draft_id:
         return documents.signature_for(proposal.reply_draft)

@@ -103,11 +103,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def sections_for_topic(topic: str, keywords: dict[str, list[str]]) -> list[str]:
-    """Section keys whose keywords occur in the topic."""
-    return [key for key, words in keywords.items() if any(w and w in topic for w in words)]
-
-
 ITEM_MARKERS = re.compile(
     r"(?:^|(?<=[。；;\n]))\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、）)])"
 )

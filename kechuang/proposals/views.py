@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import dates, exports
 from kechuang.core.permissions import get_object_or_404_for
-from kechuang.proposals import letter, rules, services
+from kechuang.proposals import letter, rules, selectors, services
 from kechuang.proposals.forms import (
     DraftReplyForm,
     OpinionForm,
@@ -38,13 +38,11 @@ BUTTONS = {
 def proposal_list(request):
     if not proposals.may(request.user, "view"):
         raise PermissionDenied("无权查看建议提案。")
-    qs = proposals.queryset(request.user).select_related("region", "result_class")
     today = dates.today()
     overdue = request.GET.get("overdue") == "1"
-    if overdue:
-        qs = services.due_soon(request.user.region, today).filter(pk__in=qs.values("pk"))
+    qs = selectors.proposals_for(request.user, overdue=overdue)
     context = {
-        "rows": qs.order_by("deadline", "number")[:200],
+        "rows": qs[:200],
         "overdue": overdue,
         "today": today,
         "may_create": proposals.allows_create(request.user),

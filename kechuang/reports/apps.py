@@ -10,9 +10,9 @@ class ReportsConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "领导驾驶舱", "reports:dashboard", bureau, order=5, description="全部指标、目标完成与下钻"

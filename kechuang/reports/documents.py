@@ -13,7 +13,7 @@ from kechuang.reports.formatting import cn_date
 def signature_for(draft) -> str:
     """发文机关署名 of a draft: the template's signature when the template is the draft's own bureau's, else
     the name of the bureau serving the draft's region (never another bureau's name)."""
-    from kechuang.reports.bureau import bureau_region, identity
+    from kechuang.core.bureau import bureau_region, identity
 
     own = bureau_region(draft.region)
     if draft.template.region_id == own.pk and draft.template.signature:

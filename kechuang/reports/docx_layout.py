@@ -145,15 +145,6 @@ def body(
     return paragraph
 
 
-def right_aligned(document, text: str, *, right_indent_chars: int = 4):
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    paragraph.paragraph_format.first_line_indent = Pt(0)
-    paragraph.paragraph_format.right_indent = Pt(16 * right_indent_chars)
-    set_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
-    return paragraph
-
-
 def to_bytes(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)

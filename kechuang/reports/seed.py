@@ -152,7 +152,7 @@ SEED_STYLE_TEMPLATE = {
 
 
 def _create(region, data: dict):
-    from kechuang.reports.bureau import identity
+    from kechuang.core.bureau import identity
     from kechuang.reports.models import SummarySection, SummaryTemplate
 
     template, created = SummaryTemplate.objects.get_or_create(

@@ -28,7 +28,7 @@ def number_allocate(*, region, kind: str, year: int) -> tuple[int, str]:
     """The next 发文字号 of the bureau serving `region` for `kind` and `year`: (serial, 周科函〔2020〕16号).
     The counter row's UPDATE locks it until the caller's transaction ends, so two signings never get the
     same serial; a number is never given back (a failed signing rolls the counter back with it)."""
-    from kechuang.reports.bureau import bureau_region, identity
+    from kechuang.core.bureau import bureau_region, identity
 
     bureau = bureau_region(region)
     with transaction.atomic():
@@ -175,8 +175,8 @@ def draft_sign(*, actor, draft: SummaryDraft, version: int, comment: str = "", o
     serial, number = number_allocate(region=draft.region, kind=composer.kind, year=on.year)
     issuer = issuer_name(actor)
     doc = composer.compose(number=number, issuer=issuer, date=on, draft_mark="")
+    from kechuang.core.bureau import bureau_region
     from kechuang.reports import gongwen
-    from kechuang.reports.bureau import bureau_region
 
     data = gongwen.render_docx(doc)
     kept = _keep_version(draft, actor, rules.SIGNED)

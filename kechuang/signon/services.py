@@ -135,7 +135,7 @@ def staff_number_set(*, actor, user: User, number: str) -> Identity | None:
     administrator, only on an ordinary bureau account (never an administrator's, never one's own)."""
     if isinstance(actor, User) and not permissions.may_record_staff_number(actor, user):
         raise PermissionError("只有系统管理员可以为科技局工作人员、领导的账户登记工号。")
-    if not isinstance(actor, User) and user.role not in permissions.STAFF_NUMBER_ROLES:
+    if not isinstance(actor, User) and not permissions.holds_staff_number_role(user):
         raise PermissionError("只有科技局工作人员、领导的账户可以登记工号。")
     try:
         number = rules.clean_staff_number(number)

@@ -13,8 +13,8 @@ from ninja.responses import Status
 from kechuang.api.paging import BoundedLimitOffset
 from kechuang.core import dates, versions
 from kechuang.core.indicators import Period
+from kechuang.core.kit import require
 from kechuang.core.models import Region
-from kechuang.platforms.kit import require
 from kechuang.statistics import permissions, selectors, services
 from kechuang.statistics.imports import _parse_period
 from kechuang.statistics.models import FactStatus, RegionFact, Target

@@ -11,22 +11,30 @@ class StatisticsConfig(AppConfig):
     api_prefix = "statistics"  # /api/statistics/, as the pages
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (Job("stats-reminders", "stats", ("remind",), daily_at=dt.time(8, 30)),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user, is_firm_user
 
         return (
             NavItem(
                 "统计指标",
                 "statistics:indicators",
-                frozenset({Role.STAFF, Role.LEADER}),
+                is_bureau_user,
                 order=30,
                 description="研发投入、高新技术产业产值占比等指标及数据追溯",
             ),
             NavItem(
                 "统计填报",
                 "statistics:my_facts",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=30,
                 description="本企业研发投入、产值等统计数据在线填报",
             ),

@@ -5,8 +5,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from kechuang.api.paging import BoundedLimitOffset
+from kechuang.core.kit import require
 from kechuang.core.permissions import get_object_or_404_for
-from kechuang.platforms.kit import require
 from kechuang.talent import permissions, selectors
 
 router = Router(tags=["talent"])

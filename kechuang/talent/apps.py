@@ -10,17 +10,17 @@ class TalentConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_user, is_firm_user
 
         return (
             NavItem(
                 "人才与引智",
                 "talent:expert_list",
-                frozenset({Role.STAFF, Role.LEADER}),
+                is_bureau_user,
                 order=44,
                 description="专家库、人才奖项、外国专家、引智需求与项目、奖项推荐",
             ),
-            NavItem("引智需求", "talent:demand_list", frozenset({Role.ENTERPRISE}), order=44),
+            NavItem("引智需求", "talent:demand_list", is_firm_user, order=44),
         )
 
     def ready(self):

@@ -1,8 +1,8 @@
 from django import forms
 
+from kechuang.core.kit import VersionedForm
 from kechuang.core.models import DictItem, Organisation, Person
 from kechuang.platforms.forms import INPUT, SELECT, _blank
-from kechuang.platforms.kit import VersionedForm
 from kechuang.platforms.models import Level
 from kechuang.talent.models import (
     ExpertProfile,

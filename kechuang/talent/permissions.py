@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from kechuang.core.permissions import CarrierPolicy
 from kechuang.core.roles import Role
-from kechuang.platforms.kit import CarrierPolicy
 
 
 class ExpertPoolPolicy(CarrierPolicy):
@@ -26,7 +26,7 @@ class ExpertPoolPolicy(CarrierPolicy):
 
 class TalentAwardPolicy(CarrierPolicy):
     region_path = "person__region__"
-    org_path = "organisation_id"
+    organisation_field = "organisation_id"
 
     def rule(self, user, action):
         q = super().rule(user, action)
@@ -54,7 +54,7 @@ class ForeignExpertPolicy(CarrierPolicy):
 
 class DemandPolicy(CarrierPolicy):
     region_path = "organisation__region__"
-    org_path = "organisation_id"
+    organisation_field = "organisation_id"
     enterprise_actions = frozenset({"view", "change", "create"})
 
     def rule(self, user, action):
@@ -72,7 +72,7 @@ class DemandPolicy(CarrierPolicy):
 
 class ProjectPolicy(CarrierPolicy):
     region_path = "organisation__region__"
-    org_path = "organisation_id"
+    organisation_field = "organisation_id"
 
     @property
     def model(self):

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.db.models import F
 
 from kechuang.core import audit
+from kechuang.core.kit import save_edit
 from kechuang.core.permissions import is_firm_user
 from kechuang.core.services import StaleObject, person_create
-from kechuang.platforms.kit import save_edit
 from kechuang.talent.models import (
     ExpertProfile,
     ForeignExpert,
@@ -282,7 +282,7 @@ def nomination_transition(*, actor, nomination: Nomination, to: str) -> Nominati
     return nomination
 
 
-# Edits: one audited compare-and-set each (platforms.kit.save_edit), with the module's own checks.
+# Edits: one audited compare-and-set each (core.kit.save_edit), with the module's own checks.
 
 AWARD_FIELDS = (
     "person",

@@ -15,11 +15,19 @@ class VouchersConfig(AppConfig):
         return KINDS
 
     @property
+    def scheduled(self):
+        import datetime as dt
+
+        from kechuang.core.scheduling import Job
+
+        return (Job("voucher-expiry", "vouchers", ("expire",), daily_at=dt.time(1, 0)),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.roles import Role
+        from kechuang.core.permissions import is_bureau_staff, is_bureau_user, is_firm_user
 
-        bureau = frozenset({Role.STAFF, Role.LEADER})
+        bureau = is_bureau_user
         return (
             NavItem(
                 "创新券", "vouchers:programme_list", bureau, order=60, description="资金池、发放与兑付进度"
@@ -28,7 +36,7 @@ class VouchersConfig(AppConfig):
             NavItem(
                 "兑付审核",
                 "vouchers:redemption_queue",
-                frozenset({Role.STAFF}),
+                is_bureau_staff,
                 order=62,
                 description="待审核、待拨付的兑付申请",
             ),
@@ -45,14 +53,14 @@ class VouchersConfig(AppConfig):
             NavItem(
                 "我的创新券",
                 "vouchers:mine",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=60,
                 description="申领创新券、申请兑付",
             ),
             NavItem(
                 "我提供的服务",
                 "vouchers:provided",
-                frozenset({Role.ENTERPRISE}),
+                is_firm_user,
                 order=61,
                 description="作为服务机构：确认创新券服务合同与兑付，查看拨付",
             ),

@@ -20,6 +20,7 @@ from kechuang.accounts.models import (
     User,
     UserSession,
 )
+from kechuang.accounts.permissions import totp_required
 from kechuang.accounts.services.common import (
     SELF_OR_ADMIN,
     _interactive,
@@ -27,7 +28,7 @@ from kechuang.accounts.services.common import (
     _require_role,
     _revoke_sessions,
 )
-from kechuang.accounts.services.totp import totp_required, totp_verify
+from kechuang.accounts.services.totp import totp_verify
 from kechuang.core import audit
 from kechuang.core.context import client_ip
 from kechuang.core.roles import Role
@@ -345,7 +346,9 @@ POLICY_FIELDS = [
 
 @transaction.atomic
 def security_policy_update(*, actor, expected_version: int, **values) -> SecurityPolicy:
-    if getattr(actor, "role", None) != Role.SECADMIN:
+    from kechuang.accounts import permissions
+
+    if not permissions.may_set_security_policy(actor):
         raise PermissionError("只有安全管理员可以修改安全策略。")
     policy = SecurityPolicy.current()
     before = audit.snapshot(policy, POLICY_FIELDS)

@@ -9,22 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from kechuang.accounts.models import (
-    SecurityPolicy,
     TotpDevice,
     User,
 )
 from kechuang.accounts.services.common import SELF_OR_ADMIN, _require, _revoke_sessions, _revoke_tokens
 from kechuang.core import audit
-from kechuang.core.roles import THREE_ADMINS, Role
 
 TOTP_ISSUER = "科创平台"
 RECOVERY_CODE_COUNT = 10
-
-
-def totp_required(user: User) -> bool:
-    if user.role in THREE_ADMINS:
-        return True
-    return user.role == Role.STAFF and SecurityPolicy.current().totp_for_staff
 
 
 def _hash_code(code: str) -> str:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from kechuang.accounts import services
+from kechuang.accounts import permissions, services
 from kechuang.accounts.models import LoginLock, LoginLog, SecurityPolicy, TotpDevice, User, UserSession
 from kechuang.core.models import AuditEvent
 from kechuang.core.roles import Role
@@ -256,9 +256,9 @@ def test_wrong_totp_codes_count_towards_the_lock(client):
 
 
 def test_staff_totp_follows_the_security_policy(client, staff):
-    assert not services.totp_required(staff)
+    assert not permissions.totp_required(staff)
     SecurityPolicy.objects.update_or_create(pk=1, defaults={"totp_for_staff": True})
-    assert services.totp_required(staff)
+    assert permissions.totp_required(staff)
     assert _login(client, staff.username)["Location"] == reverse("accounts:totp")
 
 

@@ -17,8 +17,8 @@ from kechuang.cooperation.models import (
 )
 from kechuang.cooperation.services.common import PARTNER_KINDS
 from kechuang.core import audit
+from kechuang.core.kit import save_edit
 from kechuang.core.services import StaleObject
-from kechuang.platforms.kit import save_edit
 
 
 def _agreement_check(a: Agreement) -> None:

@@ -13,7 +13,7 @@ from kechuang.cooperation.models import (
     EventActivity,
 )
 from kechuang.core import audit
-from kechuang.platforms.kit import save_edit
+from kechuang.core.kit import save_edit
 
 
 @transaction.atomic

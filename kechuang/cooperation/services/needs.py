@@ -15,9 +15,9 @@ from kechuang.cooperation.models import (
 )
 from kechuang.cooperation.services.common import PARTNER_KINDS, _user
 from kechuang.core import audit
+from kechuang.core.kit import save_edit
 from kechuang.core.permissions import is_firm_user
 from kechuang.core.services import StaleObject
-from kechuang.platforms.kit import save_edit
 
 
 def _own_firm(actor, organisation):

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from kechuang.cooperation import forms, permissions, selectors, services
 from kechuang.cooperation.views.common import TABS, _tabs, create_url, filters, region_of
+from kechuang.core.kit import Action, Col, detail_page, form_error, list_page, require, save_page
 from kechuang.core.models import Organisation
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.core.permissions import organisations as org_policy
-from kechuang.platforms.kit import Action, Col, detail_page, form_error, list_page, require, save_page
 
 
 def _list(request, policy, *, title, qs, cols, sort, form, detail, export, create=""):

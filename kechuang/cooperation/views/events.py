@@ -6,10 +6,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.cooperation import forms, permissions, selectors, services
 from kechuang.cooperation.views.common import TABS, _tabs, create_url, filters, region_of
-from kechuang.core.models import Organisation
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.permissions import organisations as org_policy
-from kechuang.platforms.kit import (
+from kechuang.core.kit import (
     Action,
     Col,
     Section,
@@ -19,6 +16,9 @@ from kechuang.platforms.kit import (
     require,
     save_page,
 )
+from kechuang.core.models import Organisation
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.permissions import organisations as org_policy
 
 EVENT_COLS = [
     Col("name", "活动", lambda e: e.name, "name"),

@@ -10,10 +10,7 @@ from django.views.decorators.http import require_POST
 from kechuang.cooperation import forms, permissions, selectors, services
 from kechuang.cooperation.models import Contact
 from kechuang.cooperation.views.common import TABS, _tabs
-from kechuang.core.models import Organisation
-from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_firm_user
-from kechuang.core.permissions import organisations as org_policy
-from kechuang.platforms.kit import (
+from kechuang.core.kit import (
     Action,
     Col,
     Section,
@@ -24,6 +21,9 @@ from kechuang.platforms.kit import (
     post_action,
     require,
 )
+from kechuang.core.models import Organisation
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_firm_user
+from kechuang.core.permissions import organisations as org_policy
 
 NEED_COLS = [
     Col("title", "需求名称", lambda n: n.title, "title"),

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kechuang.core import audit
-from kechuang.core.imports import history, parse, values
+from kechuang.core.imports import changes, history, parse, values
 from kechuang.core.imports.spec import (
     OUTCOMES,
     Diff,
@@ -362,6 +362,7 @@ def commit(
         else:
             result = spec.commit(checked.ok_rows, actor=actor, job=job)
         history.record(job, result.touched)
+        changes.record(job, result.changed)
         audit.record(
             actor=actor,
             action="import.commit",

@@ -12,6 +12,8 @@ import through the versions model (`core.versions`) — never deleting anything.
   that count (a statistics fact: its figures, status, town — not who last saved them). A later change that was itself undone
   restored the import's values, so undoing imports in reverse order always works (ADR 0024).
 - Permitted to users who may import the spec and whom the module's policy lets `undo_action` every record.
+- A spec over records without versions (the firm list: organisations and profiles) is undone from the values
+  the import wrote instead (`imports.changes`, ADR 0030); the checks above and the job's bookkeeping are shared.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from kechuang.core import audit, bulk, dates, versions
-from kechuang.core.imports import lookups
+from kechuang.core.imports import changes, lookups
 from kechuang.core.imports.spec import ImportSpec, get
 from kechuang.core.models import ImportRecord, Job
 
@@ -123,12 +125,14 @@ def undo_refusal(job: Job, user=None, *, running: Job | None = None, quick: bool
         return "您没有撤销该导入的权限。"
     if quick and (job.result or {}).get("created", 0) + (job.result or {}).get("updated", 0) > PAGE_CHECK:
         return ""
-    return _blockers(spec, job)
+    return changes.refusal(job) if spec.undo_by_changes else _blockers(spec, job)
 
 
 def _permitted(spec: ImportSpec, job: Job, user) -> bool:
     if not spec.may_import(user):
         return False
+    if spec.undo_by_changes:
+        return changes.permitted(spec, job, user)
     touched = ImportRecord.objects.filter(job=job).values("record_id")
     policy, model = spec.undo_policy, spec.undo_policy.model
     allowed = policy.queryset(user, spec.undo_action, model.current.all()).filter(pk__in=touched).count()
@@ -164,6 +168,22 @@ def undo(job: Job, *, actor, running: Job | None = None) -> int:
     spec = get(job.params["spec"])
     if not _permitted(spec, job, actor):
         raise PermissionDenied("您没有撤销该导入的权限。")
+    count = changes.undo(job, actor=actor) if spec.undo_by_changes else _undo_versions(spec, job, actor)
+    audit.record(
+        actor=actor,
+        action="import.undo",
+        obj=job,
+        changes={"spec": spec.name, "records": count, "file": job.params.get("attachment", "")},
+    )
+    on = dates.today()
+    Job.objects.filter(pk=job.pk).update(
+        result={**job.result, "undone_on": on.isoformat(), "undone_by": getattr(actor, "pk", None)}
+    )
+    return count
+
+
+def _undo_versions(spec: ImportSpec, job: Job, actor) -> int:
+    """Undo through the versions model: a new version of every touched record (ADR 0024)."""
     loaded = _load(spec, job, lock=True)
     refusal = _blockers(spec, job, loaded)
     if refusal:
@@ -200,13 +220,4 @@ def undo(job: Job, *, actor, running: Job | None = None) -> int:
     audit.record_many(actor=actor, entries=entries)
     if spec.after_undo is not None:
         spec.after_undo(before, objs)
-    audit.record(
-        actor=actor,
-        action="import.undo",
-        obj=job,
-        changes={"spec": spec.name, "records": len(objs), "file": job.params.get("attachment", "")},
-    )
-    Job.objects.filter(pk=job.pk).update(
-        result={**job.result, "undone_on": on.isoformat(), "undone_by": getattr(actor, "pk", None)}
-    )
     return len(objs)

@@ -309,9 +309,14 @@ def run_undo(job: Job) -> None:
         with transaction.atomic():
             joblease.lock(job)
             count = history.undo(target, actor=job.created_by, running=job)
+            done = (
+                "恢复为导入前的数据（新增的单位已停用），修改记录均保留"
+                if get(target.params["spec"]).undo_by_changes
+                else "恢复为导入前的版本（新增的记录已作废），历史版本均保留"
+            )
             joblease.finish(
                 job, status=Job.Status.SUCCEEDED, progress=count, total=count, finished_at=timezone.now(),
-                message=f"已撤销导入：{count} 条记录恢复为导入前的版本（新增的记录已作废），历史版本均保留。",
+                message=f"已撤销导入：{count} 条记录{done}。",
                 result={"url": url, "records": count},
             )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:

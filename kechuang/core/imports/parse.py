@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from kechuang.core.imports.spec import MONEY_UNITS, ImportSpec
+from kechuang.core.imports.spec import ImportSpec
 
 HEADER_SEARCH_ROWS = 30
 UNIT_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]?\s*(亿元|万元|千元|元)")
@@ -249,7 +249,3 @@ def row_kind(values: list, first_row: bool) -> str:
         if numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1:
             return "index"
     return "data"
-
-
-def money_factor(unit: str) -> int:
-    return MONEY_UNITS[unit]

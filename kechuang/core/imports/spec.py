@@ -103,6 +103,17 @@ class RowError:
         return f"{where}{col}{shown}：{self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A record without version history (an organisation, a firm profile) that a commit created
+    (`version_before` None) or changed, and what it wrote: `fields` maps an attname to [value before, value
+    written], JSON-native. Kept as a `core.ImportRecord`, so undo gives the old values back (ADR 0030)."""
+
+    record: Any
+    version_before: int | None
+    fields: dict[str, list]
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -111,6 +122,8 @@ class ImportResult:
     # (record pk, version before or None when created, version after) of every record of the spec's
     # `undo_policy` model the commit created or changed: kept as `core.ImportRecord`s for undo
     touched: list[tuple[int, int | None, int]] = field(default_factory=list, repr=False)
+    # records of models without version history the commit created or changed, with what it wrote (`Change`)
+    changed: list[Change] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
@@ -173,7 +186,9 @@ class ImportSpec:
     - `may_import(user)`: who may use it (default: bureau staff).
     - `undo_policy`: the module's policy over the versioned model (`core.versions.Versioned`) the commit
       writes; with it, the commit lists what it touched (`ImportResult.touched`) and a whole import can be
-      undone by whoever the policy lets `undo_action` every record it touched (`imports.history`).
+      undone by whoever the policy lets `undo_action` every record it touched (`imports.history`). A policy
+      over a model without versions (organisations): the commit lists what it wrote (`ImportResult.changed`,
+      `imports.changes.Before`) and undo gives the old values back (`imports.changes`, ADR 0030).
       `after_undo(before, after)` (optional) refreshes what the module derives from those records (e.g. the
       statistics summary), given the records as they were and as they are after the undo.
     """
@@ -210,6 +225,13 @@ class ImportSpec:
     @property
     def undoable(self) -> bool:
         return self.undo_policy is not None
+
+    @property
+    def undo_by_changes(self) -> bool:
+        """Undone from the values the import wrote (ADR 0030), not through versions (ADR 0024)."""
+        from kechuang.core.versions import Versioned
+
+        return self.undoable and not issubclass(self.undo_policy.model, Versioned)
 
     def column(self, key: str) -> ImportColumn:
         return next(c for c in self.columns if c.key == key)

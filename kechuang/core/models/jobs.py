@@ -169,12 +169,20 @@ class ImportRow(models.Model):
 
 class ImportRecord(models.Model):
     """One record a committed import created or changed, and its version before and after: what undoing the
-    import restores (`imports.history`). Kept with the import's job, so the history lists what it touched."""
+    import restores (`imports.history`). Kept with the import's job, so the history lists what it touched.
+
+    For a record without version history (an organisation, a firm profile: ADR 0030) `model` names its model
+    and `changes` what the import wrote — field (attname) → [value before, value written], JSON-native — so
+    undo can give the old values back where the record still holds the written ones."""
 
     job = models.ForeignKey(Job, models.CASCADE, related_name="import_records")
     record_id = models.BigIntegerField("记录")
     version_before = models.PositiveIntegerField("导入前版本", null=True, blank=True)  # None: created
     version_after = models.PositiveIntegerField("导入后版本")
+    model = models.CharField(
+        "数据类型", max_length=60, blank=True, default=""
+    )  # "": the spec's versioned model
+    changes = models.JSONField("修改的字段", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "导入涉及的记录"

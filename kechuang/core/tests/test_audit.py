@@ -240,6 +240,20 @@ def test_record_many_inserts_the_events_record_would(staff):
     assert audit.verify().ok
 
 
+def test_record_many_takes_entries_from_a_generator_that_writes_between_them(staff):
+    """The statistics import yields each batch's events after writing the batch: its writes must not meet a
+    COPY of the events still open on the connection (PostgreSQL would wait on itself)."""
+
+    def written():
+        for i in range(5):
+            org = OrganisationFactory()  # a write between two entries, as the import's batches are
+            yield "organisation.touch", org, {"n": i}
+
+    with transaction.atomic():
+        assert audit.record_many(actor=staff, entries=written(), batch=2) == 5
+    assert AuditEvent.objects.filter(action="organisation.touch").count() == 5
+
+
 PAYLOAD_VALUES = [
     None, True, False, 0, -1, 2**70, 1.5, "", "a", "名称（淄博）", 'quote " and \\ back', "\n\t\x00\x1f", "\u2028",
     "😀", "é", [], [1, "x", None], {}, {"b": 1, "a": [{"z": 1, "y": "名"}]}, {"2": 1, "10": 2, "é": 3, "E": 4},

@@ -51,4 +51,4 @@ def test_interval_jobs_get_a_slot_per_window():
 def test_scheduler_command_once_lists_the_jobs(capsys):
     call_command("scheduler", "--once")
     out = capsys.readouterr().out
-    assert all(job.name in out for job in scheduling.JOBS)
+    assert all(job.name in out for job in scheduling.all_jobs())

@@ -75,7 +75,7 @@ def test_the_scheduled_archive_runs_with_its_default_cut_off(old_and_new_events,
     from kechuang.core.models import ScheduledRun
 
     settings.DATA_DIR = tmp_path
-    job = next(j for j in scheduling.JOBS if j.name == "audit-archive")
+    job = next(j for j in scheduling.all_jobs() if j.name == "audit-archive")
     night = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(2, 30)))
     assert scheduling.run_due(night, jobs=(job,)) == ["audit-archive"]
     run = ScheduledRun.objects.get(job="audit-archive")
@@ -93,7 +93,7 @@ def test_the_scheduled_sealer_seals(staff):
 
     with transaction.atomic():
         audit.record(actor=staff, action="test.write", object_type="x", object_id="1")
-    job = next(j for j in scheduling.JOBS if j.name == "audit-seal")
+    job = next(j for j in scheduling.all_jobs() if j.name == "audit-seal")
     assert scheduling.run_due(timezone.now(), jobs=(job,)) == ["audit-seal"]
     assert ScheduledRun.objects.get(job="audit-seal").status == ScheduledRun.Status.SUCCEEDED
     assert not sealing.unsealed(EPOCH).exists() and audit.verify().ok

@@ -73,7 +73,7 @@ def _overdue_report(staff, settings):
 def test_daily_digest_is_sent_once_a_day_under_the_scheduler_lock(staff, calendar_2020_2027, settings):
     firm_user = _overdue_report(staff, settings)
     settings.KECHUANG = {**settings.KECHUANG, "AS_OF": dt.date(2020, 11, 30)}
-    job = next(j for j in scheduling.JOBS if j.name == "notification-digest")
+    job = next(j for j in scheduling.all_jobs() if j.name == "notification-digest")
     morning = timezone.make_aware(dt.datetime(2020, 11, 30, 7, 45))
     assert scheduling.run_due(morning, jobs=(job,), host="a") == ["notification-digest"]
     assert scheduling.run_due(morning + dt.timedelta(hours=3), jobs=(job,), host="b") == []  # slot taken

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kechuang.core.demo import DEMO_PASSWORD, DemoContext, _person_name
 from kechuang.core.models import Organisation
+from kechuang.core.permissions import is_firm_user
 from kechuang.core.roles import Role
 from kechuang.programmes import services
 from kechuang.programmes.models import Expert
@@ -24,7 +25,7 @@ class _Demo:
         self.staff2 = ctx.users.get("staff2", self.staff)
         self.firm_users: dict[int, object] = {}
         for user in ctx.users.values():
-            if user.role == Role.ENTERPRISE and user.organisation_id:
+            if is_firm_user(user) and user.organisation_id:
                 self.firm_users[user.organisation_id] = user
 
     def firm_user(self, org: Organisation):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kechuang.core import audit, dates, workdays
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_bureau_staff
 from kechuang.notifications import kinds
 from kechuang.programmes import permissions, replacement, rules
 from kechuang.programmes.models import DrawReplacement, ReviewAssignment, ReviewDraw
@@ -214,7 +214,7 @@ def replace(*, actor, assignment: ReviewAssignment, reason: str, now) -> DrawRep
                 "hash": record["hash"],
             },
         )
-        inviter = actor if getattr(actor, "role", None) == Role.STAFF else draw.drawn_by
+        inviter = actor if is_bureau_staff(actor) else draw.drawn_by
         notify_drawn(actor=inviter, assignment=new)
     return link
 

@@ -6,7 +6,7 @@ from django.db.models import F
 
 from kechuang.core import audit, dates
 from kechuang.core import services as core_services
-from kechuang.core.roles import Role
+from kechuang.core.permissions import is_bureau_staff
 from kechuang.projects import permissions, rules
 from kechuang.projects.models import Project, ReserveProject, ReserveStatusChange
 from kechuang.projects.services.common import _deny, _require
@@ -14,7 +14,7 @@ from kechuang.projects.services.common import _deny, _require
 
 @transaction.atomic
 def reserve_create(*, actor, region, **fields) -> ReserveProject:
-    if actor.role != Role.STAFF or actor.region_id is None:
+    if not is_bureau_staff(actor):
         _deny("只有科室工作人员可以录入储备项目。")
     reserve = ReserveProject(region=region, **fields)
     reserve.full_clean()

@@ -70,7 +70,7 @@ class Gongwen:
 
 def for_bureau(region, **fields) -> Gongwen:
     """A 公文 of the bureau serving `region`: its 发文机关标志, 署名 and 印发机关 (its 办公室)."""
-    from kechuang.reports.bureau import identity
+    from kechuang.core.bureau import identity
 
     bureau = identity(region)
     fields.setdefault("mark", bureau.mark)

@@ -267,7 +267,7 @@ def test_each_bureau_gets_a_neutral_template_header_and_404_on_others(
 
 
 def test_bureau_identity_comes_from_the_region(district, other_district, town):
-    from kechuang.reports.bureau import identity
+    from kechuang.core.bureau import identity
 
     zc = identity(district)
     assert (zc.name, zc.mark, zc.number_prefix, zc.short) == (

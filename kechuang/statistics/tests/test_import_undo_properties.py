@@ -13,10 +13,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kechuang.core import imports, versions
-from kechuang.core.imports import ImportRejected, history
-from kechuang.core.models import Job, Region
+from kechuang.core import versions
+from kechuang.core.models import Region
 from kechuang.core.tests.factories import OrganisationFactory
+from kechuang.core.tests.undo_stack import UndoStack
 from kechuang.statistics import services
 from kechuang.statistics.models import EnterpriseFact, FactTotal
 
@@ -67,25 +67,13 @@ def figures(day):
     return rows, {k: v for k, v in sums.items() if v[0]}
 
 
-class Run:
-    def __init__(self, spec, staff, firms, settings):
-        self.spec, self.staff, self.firms, self.settings = spec, staff, firms, settings
-        self.stack = []
+class Run(UndoStack):
+    def __init__(self, staff, firms, settings):
+        super().__init__("statistics", staff)
+        self.firms, self.settings = firms, settings
 
     def day(self, day):
         self.settings.KECHUANG = {**self.settings.KECHUANG, "AS_OF": day}
-
-    def commit(self, rows):
-        job = Job.objects.create(
-            kind="import", title="导入", params={"spec": "statistics"}, created_by=self.staff
-        )
-        try:
-            result = imports.commit(self.spec, sheet(self.firms, rows), actor=self.staff, job=job)
-        except ImportRejected:
-            return None
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, result=result.as_dict())
-        job.refresh_from_db()
-        return job
 
     def pick(self, n):
         facts = list(EnterpriseFact.objects.order_by("pk"))
@@ -94,9 +82,7 @@ class Run:
     def step(self, op):
         kind = op[0]
         if kind == "import":
-            job = self.commit(op[1])
-            if job is not None:
-                self.stack.append(("import", job))
+            self.commit(sheet(self.firms, op[1]))
         elif kind == "edit" and (fact := self.pick(op[1])) is not None:
             old = {"rd_internal": fact.rd_internal, "status": fact.status}
             try:
@@ -109,15 +95,11 @@ class Run:
         elif kind == "void" and (fact := self.pick(op[1])) is not None:
             services.fact_void(actor=self.staff, fact=fact, reason="录入错误")
             self.stack.append(("void", fact.pk))
-        elif kind == "undo" and self.stack and self.stack[-1][0] == "import":
-            self.undo_last()
+        elif kind == "undo":
+            self.undo_newest_import()
 
-    def undo_last(self):
-        entry = self.stack.pop()
-        if entry[0] == "import":
-            assert history.undo_refusal(entry[1], self.staff) == ""
-            history.undo(entry[1], actor=self.staff)
-        elif entry[0] == "edit":
+    def revert(self, entry):
+        if entry[0] == "edit":
             fact = EnterpriseFact.objects.get(pk=entry[1])
             services.fact_correct(actor=self.staff, fact=fact, values=entry[2], reason="撤销更正")
         else:
@@ -135,9 +117,11 @@ def world(db, staff, settings):
         OrganisationFactory(region=Region.objects.get(code=c))
         for c in ("370306001", "370306100", "370306001")
     ]
-    run = Run(imports.get("statistics"), staff, firms, settings)
+    run = Run(staff, firms, settings)
     run.day(dt.date(2020, 12, 1))
-    assert run.commit([(0, 0, "预计", 12, 2, 300), (1, 0, "快报", 8, None, 100), (0, 1, "快报", 3, 1, None)])
+    rows = [(0, 0, "预计", 12, 2, 300), (1, 0, "快报", 8, None, 100), (0, 1, "快报", 3, 1, None)]
+    assert run.commit(sheet(firms, rows))
+    run.stack.clear()  # the starting data, never undone
     return run
 
 
@@ -154,8 +138,7 @@ def test_any_history_undone_in_reverse_gives_back_the_figures_of_every_date(worl
             if later:
                 day += dt.timedelta(days=1)
                 world.day(day)
-        while world.stack:
-            world.undo_last()
+        world.undo_all()
         for d in [*days[:2], day, day + dt.timedelta(days=30)]:
             assert figures(d) == before[min(d, START)], d
         transaction.set_rollback(True)

@@ -8,10 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.core import dates
-from kechuang.core.models import Organisation
-from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_firm_user
-from kechuang.core.permissions import organisations as org_policy
-from kechuang.platforms.kit import (
+from kechuang.core.kit import (
     Action,
     Col,
     detail_page,
@@ -21,6 +18,9 @@ from kechuang.platforms.kit import (
     post_action,
     require,
 )
+from kechuang.core.models import Organisation
+from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_firm_user
+from kechuang.core.permissions import organisations as org_policy
 from kechuang.talent import forms, permissions, selectors, services
 from kechuang.talent.views.common import _tabs
 

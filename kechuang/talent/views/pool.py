@@ -6,9 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from kechuang.core.permissions import get_object_or_404_for
-from kechuang.core.permissions import organisations as org_policy
-from kechuang.platforms.kit import (
+from kechuang.core.kit import (
     Action,
     Col,
     Section,
@@ -18,6 +16,8 @@ from kechuang.platforms.kit import (
     require,
     save_page,
 )
+from kechuang.core.permissions import get_object_or_404_for
+from kechuang.core.permissions import organisations as org_policy
 from kechuang.talent import forms, permissions, selectors, services
 from kechuang.talent.views.common import TABS, _tabs
 

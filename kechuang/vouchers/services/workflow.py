@@ -12,7 +12,6 @@ from django.db.models import F
 
 from kechuang.core import audit
 from kechuang.core.permissions import is_bureau_staff, is_firm_user
-from kechuang.core.roles import Role
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import give, lock, post, take
 from kechuang.vouchers.models import (
@@ -37,7 +36,7 @@ PENDING = (R.SUBMITTED, R.PUBLICITY, R.APPROVED, R.PAYOUT_REQUESTED)  # redempti
 
 
 def staff_only(actor) -> str | None:
-    return None if getattr(actor, "role", None) == Role.STAFF else "只有科室工作人员可以办理此操作。"
+    return None if is_bureau_staff(actor) else "只有科室工作人员可以办理此操作。"
 
 
 def anyone(actor) -> str | None:

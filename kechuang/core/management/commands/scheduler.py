@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        for job in scheduling.JOBS:
+        for job in scheduling.all_jobs():
             state = "就绪" if scheduling.available(job) else "未安装（跳过）"
             self.stdout.write(f"{job.name}: {job.command} {' '.join(job.args)} — {state}")
         state = {"now": "idle"}

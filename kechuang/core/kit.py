@@ -1,5 +1,5 @@
-"""Shared building blocks of the four carrier modules (platforms, achievements, talent, cooperation):
-a policy base, list pages that are filterable, sortable and exportable from one column spec, and a
+"""Shared building blocks of the record modules (platforms, achievements, talent, cooperation, statistics):
+list pages that are filterable, sortable and exportable from one column spec, and a
 generic detail page. One spec drives the page and the xlsx export, so they can never disagree."""
 
 from __future__ import annotations
@@ -11,57 +11,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kechuang.core import audit
 from kechuang.core.exports import xlsx_response
 from kechuang.core.forms import form_error  # noqa: F401 - re-exported for this module's views
-from kechuang.core.permissions import Policy, region_rule
-from kechuang.core.roles import Role
 from kechuang.core.services import StaleObject
-from kechuang.core.tables import Column, build_table
-
-
-class CarrierPolicy(Policy):
-    """Staff manage and leaders view within their region subtree; an enterprise user acts on the rows
-    of its own organisation (`org_path`) with `enterprise_actions`; anything else is out of scope."""
-
-    region_path = "region__"
-    org_path: str | None = None
-    staff_actions = frozenset({"view", "change", "create", "delete", "export"})
-    leader_actions = frozenset({"view", "export"})
-    enterprise_actions = frozenset({"view"})
-
-    def rule(self, user, action):
-        if user.role == Role.STAFF and action in self.staff_actions:
-            return region_rule(user, self.region_path)
-        if user.role == Role.LEADER and action in self.leader_actions:
-            return region_rule(user, self.region_path)
-        if user.role == Role.ENTERPRISE and self.org_path and action in self.enterprise_actions:
-            if user.organisation_id is None:
-                return None
-            return models.Q(**{self.org_path: user.organisation_id})
-        return None
-
-    def allows_create(self, user, **context) -> bool:
-        if user.role == Role.ENTERPRISE:
-            return "create" in self.enterprise_actions and user.organisation_id is not None
-        return self.may(user, "create")
-
-
-class PublishedPolicy(Policy):
-    """What anybody, logged in or not, may see: published rows only."""
-
-    published_q = models.Q(is_published=True)
-
-    def queryset(self, user, action="view", qs=None):
-        qs = self.base_queryset() if qs is None else qs
-        return qs.filter(self.published_q) if action == "view" else qs.none()
-
-    def rule(self, user, action):
-        return self.published_q if action == "view" else None
+from kechuang.core.tables import Column, build_table, order_expression
 
 
 @transaction.atomic
@@ -177,7 +135,7 @@ def list_page(
     if export:
         sort_fields = {c.key: c.sort for c in cols if c.sort}
         field = sort_fields.get(default_sort.lstrip("-"), "pk")
-        ordering = f"-{field}" if default_sort.startswith("-") else field
+        ordering = order_expression(qs, field, default_sort.startswith("-"))
         rows = ([_cell(c.get(obj)) for c in cols] for obj in qs.order_by(ordering, "pk"))
         return xlsx_response(request, export_name or title, [c.label for c in cols], rows)
     table = build_table(
