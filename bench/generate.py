@@ -1,6 +1,6 @@
 """Deterministic province-scale data for the benchmarks, written through the real models on bulk paths.
 
-    python bench/generate.py [--scale full|medium|small|tiny|<factor>] [--seed 2026] [--verify]
+    python bench/generate.py [--scale full|medium|small|tiny|<factor>] [--seed 2026] [--verify] [--firms-only]
 
 Scale 1.0 (full) is a province: 16 cities, 130 districts, 200k firms with profiles, three years of
 EnterpriseYear and qualifications; three years of annual statistics for every firm plus monthly 快报 rows
@@ -37,8 +37,9 @@ from bench.gen_enterprises import EnterpriseData  # noqa: E402
 
 
 class Generator(EnterpriseData, Activity, AuditChain):
-    def __init__(self, scale: float, seed: int):
+    def __init__(self, scale: float, seed: int, firms_only: bool = False):
         self.scale = scale
+        self.firms_only = firms_only
         self.rng = random.Random(seed)
         self.t0 = time.perf_counter()
         self.audit_rows: list[
@@ -180,6 +181,10 @@ class Generator(EnterpriseData, Activity, AuditChain):
             self._district_of = {pk: d for pk, d, _t, _a in self.firm_rows}
             self.enterprise_data()
             self.statistics()
+            if (
+                self.firms_only
+            ):  # the firms' records alone (benchmarks 4 and 9: screening and policy matching)
+                return
             self.programmes()
             self.vouchers()
             self.audit()
@@ -214,6 +219,11 @@ def main() -> int:
     parser.add_argument(
         "--verify", action="store_true", help="walk the audit chain and check the ledger afterwards"
     )
+    parser.add_argument(
+        "--firms-only",
+        action="store_true",
+        help="only regions, users and the firms' records (no programmes, vouchers or audit events)",
+    )
     args = parser.parse_args()
     scale = SCALES.get(args.scale) or float(args.scale)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{common.DEFAULT_SQLITE}")
@@ -229,7 +239,7 @@ def main() -> int:
         f"generating scale {scale:g} on {common.db_vendor()} (migrated in {time.perf_counter() - t0:.1f} s)",
         flush=True,
     )
-    gen = Generator(scale, args.seed)
+    gen = Generator(scale, args.seed, args.firms_only)
     gen.t0 = t0
     gen.run()
     from django.db import connection

@@ -7,6 +7,10 @@ plain tuples in `columns` order (attribute names, so foreign keys are given as i
 what the ORM would have put there (defaults, `auto_now` timestamps). Values must already be what the field
 holds (Decimal, date, aware datetime, dict/list for JSON); this module does not validate.
 
+`upsert_rows` writes rows that may exist already (the policy matcher's verdicts, recomputed nightly and by
+concurrent runs for single firms): INSERT … ON CONFLICT … DO UPDATE, fed by COPY through a temporary table
+on PostgreSQL.
+
 `insert_rows(..., returning_ids=True)` allocates the primary keys first (PostgreSQL: from the table's
 sequence; SQLite: after the highest id ever used, inside the write lock an IMMEDIATE transaction holds) and
 writes them explicitly, so the caller knows each row's id without a RETURNING round trip per row.
@@ -115,49 +119,101 @@ def insert_rows(
 
     Returns the number of rows, or with `returning_ids=True` their new primary keys in row order."""
     meta = model._meta
-    names = {f.attname: f for f in meta.concrete_fields} | {f.name: f for f in meta.concrete_fields}
-    fields = [names[c] for c in columns]
-    fill = _fill(meta, set(fields))
-    fields += [f for f, _ in fill]
-    extra = tuple(v for _, v in fill)
+    fields, extra = _columns(meta, columns)
     ids: list[int] = []
     if returning_ids:
         rows = rows if isinstance(rows, list) else list(rows)
         ids = allocate_ids(model, len(rows))
         fields = [meta.pk, *fields]
         rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
-    adapters = _adapters(fields)
-    adapt = [(i, a) for i, a in enumerate(adapters) if a is not None]
-
-    def prepared(source):
-        for row in source:
-            row = list(row) + list(extra) if extra else list(row)
-            for i, fn in adapt:
-                row[i] = fn(row[i])
-            yield row
-
     table = connection.ops.quote_name(meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            raw = (
-                cursor.cursor
-            )  # the psycopg cursor under Django's wrapper, whose errors it then no longer maps
-            with connection.wrap_database_errors, raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in prepared(rows):
-                    copy.write_row(row)
-                    count += 1
+            count = _copy(cursor, table, fields, _prepared(fields, extra, rows))
         else:
-            sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model, quoted
-            chunk: list = []
-            for row in prepared(rows):
-                chunk.append(row)
-                if len(chunk) >= batch:
-                    cursor.executemany(sql, chunk)
-                    count += len(chunk)
-                    chunk = []
-            if chunk:
-                cursor.executemany(sql, chunk)
-                count += len(chunk)
+            count = _many(cursor, _insert_sql(table, fields), _prepared(fields, extra, rows), batch)
     return ids if returning_ids else count
+
+
+def upsert_rows(
+    model,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    unique: Sequence[str],
+    update: Sequence[str],
+    batch: int = 5000,
+) -> int:
+    """Like `insert_rows`, but a row whose `unique` columns match an existing row updates that row's `update`
+    columns instead (INSERT … ON CONFLICT … DO UPDATE), so writers racing on the same keys never fail. On
+    PostgreSQL the rows are COPYed into a temporary table first and written by one statement."""
+    meta = model._meta
+    fields, extra = _columns(meta, columns)
+    names = {f.attname: f for f in meta.concrete_fields} | {f.name: f for f in meta.concrete_fields}
+    q = connection.ops.quote_name
+    conflict = ", ".join(q(names[c].column) for c in unique)
+    sets = ", ".join(f"{q(names[c].column)} = EXCLUDED.{q(names[c].column)}" for c in update)
+    upsert = f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+    table = q(meta.db_table)
+    quoted = ", ".join(q(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            return _many(
+                cursor, f"{_insert_sql(table, fields)} {upsert}", _prepared(fields, extra, rows), batch
+            )
+        temp = q(f"_upsert_{meta.db_table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {quoted} FROM {table} WITH NO DATA")  # noqa: S608 - names from the model, quoted
+        try:
+            count = _copy(cursor, temp, fields, _prepared(fields, extra, rows))
+            cursor.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM {temp} {upsert}")  # noqa: S608
+        finally:
+            cursor.execute(f"DROP TABLE {temp}")
+    return count
+
+
+def _columns(meta, columns: Sequence[str]) -> tuple[list, tuple]:
+    """The fields written: those named, then those filled with what the ORM would write; and the fill values."""
+    names = {f.attname: f for f in meta.concrete_fields} | {f.name: f for f in meta.concrete_fields}
+    fields = [names[c] for c in columns]
+    fill = _fill(meta, set(fields))
+    return fields + [f for f, _ in fill], tuple(v for _, v in fill)
+
+
+def _prepared(fields, extra: tuple, source: Iterable[Sequence]):
+    adapt = [(i, a) for i, a in enumerate(_adapters(fields)) if a is not None]
+    for row in source:
+        row = list(row) + list(extra) if extra else list(row)
+        for i, fn in adapt:
+            row[i] = fn(row[i])
+        yield row
+
+
+def _insert_sql(table: str, fields) -> str:
+    quoted = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    return f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model, quoted
+
+
+def _copy(cursor, table: str, fields, rows) -> int:
+    quoted = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    raw = cursor.cursor  # the psycopg cursor under Django's wrapper, whose errors it then no longer maps
+    count = 0
+    with connection.wrap_database_errors, raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def _many(cursor, sql: str, rows, batch: int) -> int:
+    count = 0
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= batch:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+            chunk = []
+    if chunk:
+        cursor.executemany(sql, chunk)
+        count += len(chunk)
+    return count

@@ -63,7 +63,7 @@ def _policy_out(p, on: dt.date) -> dict:
                 "title": i.title,
                 "delivery": i.delivery,
                 "benefit": rules.describe_benefit(i.benefit, on) if i.benefit else "",
-                "conditions": [rules.describe(c.kind, c.params, on) for c in i.conditions.all()],
+                "conditions": rules.describe_tree(i.conditions.all(), on),
             }
             for i in p.items.all()
         ],

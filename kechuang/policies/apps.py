@@ -15,6 +15,15 @@ class PoliciesConfig(AppConfig):
         return (matches_section,)
 
     @property
+    def home_cards(self):
+        from kechuang.policies import home, permissions
+
+        return (
+            ("policies/_home_firm.html", home.firm_card, permissions.is_firm, 15),
+            ("policies/_home_staff.html", home.staff_card, permissions.is_bureau, 40),
+        )
+
+    @property
     def scheduled(self):
         import datetime as dt
 

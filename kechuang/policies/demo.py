@@ -30,8 +30,8 @@ def _item(staff, policy, title, key, delivery, benefit, conditions, text=""):
         delivery=delivery,
         budget=None,
     )
-    for kind, raw in conditions:
-        policies.condition_add(actor=staff, item=item, kind=kind, raw=raw)
+    for kind, raw, *group in conditions:  # a third element: the any-of group ("new" starts one)
+        policies.condition_add(actor=staff, item=item, kind=kind, raw=raw, group=group[0] if group else 0)
     return item
 
 
@@ -151,8 +151,13 @@ def _policies(ctx, staff):
         "voucher",
         "call",
         {"kind": "fixed", "amount": "200000"},
-        [
-            ("qualification", {"qual_kind": "tech_sme", "qual_name": "科技型中小企业", "mode": "valid"}),
+        [  # either certificate will do (满足其一)
+            (
+                "qualification",
+                {"qual_kind": "tech_sme", "qual_name": "科技型中小企业", "mode": "valid"},
+                "new",
+            ),
+            ("qualification", {"qual_kind": "hnte", "qual_name": "高新技术企业", "mode": "valid"}, 1),
             region,
         ],
     )

@@ -107,7 +107,23 @@ KIND_FIELDS = {
 }
 
 
+def group_choices(groups) -> list[tuple[str, str]]:
+    """How a new condition joins its item: on its own, in a new any-of group, or in an existing one."""
+    return (
+        [("0", "须单独满足（与其他条件同时满足）")]
+        + [(str(g), f"加入条件组{g}（组内满足其一即可）") for g in sorted(groups)]
+        + [("new", "新建“满足其一”条件组")]
+    )
+
+
 class ConditionForm(forms.Form):
+    group = forms.ChoiceField(
+        label="与其他条件的关系",
+        choices=[],
+        initial="0",
+        required=False,
+        help_text="同一条件组内的条件满足其一即可（如“持有高企证书或研发费用不低于100万元”）",
+    )
     qual_kind = forms.ModelChoiceField(
         label="资质类型",
         queryset=QualificationKind.objects.filter(is_active=True),
@@ -159,13 +175,18 @@ class ConditionForm(forms.Form):
         label="认定条件", choices=[(k, v) for k, v in rules.conditions.ENGINE_RULES.items()], required=False
     )
 
-    def __init__(self, *args, kind: str, region: Region, **kwargs):
+    def __init__(self, *args, kind: str, region: Region, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["regions"].queryset = Region.objects.filter(path__startswith=region.path).order_by("path")
+        self.fields["group"].choices = group_choices(groups)
         for name in list(self.fields):
-            if name not in KIND_FIELDS[kind]:
+            if name != "group" and name not in KIND_FIELDS[kind]:
                 del self.fields[name]
+
+    def clean_group(self) -> int | str:
+        value = self.cleaned_data["group"] or "0"  # not given: on its own, as before groups existed
+        return value if value == "new" else int(value)
 
     def clean(self):
         data = super().clean()

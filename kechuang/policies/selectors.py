@@ -24,6 +24,11 @@ def policies_for(user, action: str = "view") -> QuerySet[Policy]:
     return permissions.policies.queryset(user, action).select_related("document", "document__region")
 
 
+def policies_scope(user) -> Q:
+    """Items of the policies the user may see (as `permissions.policies`), as a filter on items."""
+    return Q(policy__in=permissions.policies.queryset(user, "view"))
+
+
 def items_with_counts(user, policy: Policy) -> QuerySet[PolicyItem]:
     """The policy's items with their conditions and how many of the user's firms each verdict holds."""
     scope = permissions.matches.queryset(user, "view").filter(item__policy=policy)
@@ -96,3 +101,45 @@ def firm_confirmed(user, year: int) -> set[str]:
             "item_key", flat=True
         )
     )
+
+
+def item_counts(user, limit: int = 6) -> list[dict]:
+    """Per item of the policies in force, how many of the user's firms are eligible / nearly eligible, most
+    eligible first. An item applies only to firms under its policy's region, so for a policy of the user's
+    region or below every stored verdict is in scope and the count reads the (item, verdict) index alone; only
+    items of a wider region (a province policy seen by a district) are counted through the firms' region."""
+    items = list(
+        PolicyItem.objects.filter(policy__status=Policy.Status.ACTIVE)
+        .filter(policies_scope(user))
+        .values("pk", "title", "policy_id", "policy__name", "policy__document__region__path")
+    )
+    if not items:
+        return []
+    region = user.region.path
+    inside = [i["pk"] for i in items if i["policy__document__region__path"].startswith(region)]
+    wider = [i["pk"] for i in items if i["pk"] not in set(inside)]
+    wanted = Q(verdict__in=("eligible", "near"))
+    rows = list(
+        Match.objects.filter(wanted, item_id__in=inside).values("item_id", "verdict").annotate(n=Count("pk"))
+    )
+    if wider:
+        scoped = permissions.matches.queryset(user, "view").filter(wanted, item_id__in=wider)
+        rows += scoped.values("item_id", "verdict").annotate(n=Count("pk")).order_by()
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["item_id"], {})[row["verdict"]] = row["n"]
+    out = [
+        {
+            **i,
+            "eligible": counts.get(i["pk"], {}).get("eligible", 0),
+            "near": counts.get(i["pk"], {}).get("near", 0),
+        }
+        for i in items
+    ]
+    return sorted(out, key=lambda i: (-i["eligible"], -i["near"], i["policy__name"], i["pk"]))[:limit]
+
+
+def pending_batches(user) -> QuerySet[AwardBatch]:
+    """Award batches the user's bureau still has to move on (审核, 公示, 拨付)."""
+    done = (AwardBatch.Status.PAID, AwardBatch.Status.CANCELLED)
+    return batches_for(user).exclude(status__in=done).order_by("as_of", "pk")

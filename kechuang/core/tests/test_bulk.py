@@ -98,3 +98,22 @@ def test_constraint_violations_still_raise_inside_the_callers_transaction():
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk.insert_rows(EnterpriseFact, COLUMNS, _rows([firm], town))  # the same firm and period again
     assert EnterpriseFact.objects.filter(organisation=firm).count() == 1
+
+
+def test_upsert_inserts_new_rows_and_updates_the_named_columns_of_existing_ones():
+    district = Region.objects.get(code="370306")
+    columns = ("code", "name", "level", "parent_id", "path", "contact_office")
+    first = [("370306901", "甲街道", 4, district.pk, f"{district.path}370306901/", "一科")]
+    with transaction.atomic():
+        assert bulk.upsert_rows(Region, columns, first, unique=["code"], update=["name"]) == 1
+    again = [
+        ("370306901", "甲街道（更名）", 4, district.pk, f"{district.path}370306901/", "二科"),
+        ("370306902", "乙街道", 4, district.pk, f"{district.path}370306902/", "三科"),
+    ]
+    with transaction.atomic():
+        assert bulk.upsert_rows(Region, columns, again, unique=["code"], update=["name"]) == 2
+    renamed = Region.objects.get(code="370306901")
+    # Only the `update` columns change.
+    assert (renamed.name, renamed.contact_office) == ("甲街道（更名）", "一科")
+    assert Region.objects.get(code="370306902").is_active is True  # a default filled as the ORM would
+    assert Region.objects.filter(code__in=["370306901", "370306902"]).count() == 2

@@ -117,10 +117,15 @@ class PolicyItem(models.Model):
 
 
 class Condition(models.Model):
-    """One condition of an item: a kind from the library (`rules.conditions`) and its checked parameters."""
+    """One condition of an item: a kind from the library (`rules.conditions`) and its checked parameters.
+    Conditions sharing a `group` number above 0 form an any-of group of their item (一项满足即可); the item holds
+    when every condition with group 0 and every group hold (`rules.tree`)."""
 
     item = models.ForeignKey(PolicyItem, models.CASCADE, related_name="conditions", verbose_name="条款")
     position = models.PositiveSmallIntegerField("序号", default=1)
+    group = models.PositiveSmallIntegerField(
+        "条件组", default=0, help_text="0 为须单独满足的条件；同一组号的条件满足其一即可"
+    )
     kind = models.CharField("条件类型", max_length=20)
     params = models.JSONField("参数", default=dict)
 

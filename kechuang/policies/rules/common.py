@@ -8,6 +8,7 @@ status is 符合 / 不符合 / 数据不足. Missing data is never 不符合 (AD
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -86,18 +87,21 @@ class Outcome:
         return STATUS_LABELS[self.status]
 
     def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "label": self.label,
-            "status": self.status,
-            "status_label": self.status_label,
-            "value": self.value,
-            "explanation": self.explanation,
-            "missing": self.missing,
-            "gap": None if self.gap is None else str(self.gap),
-        }
+        out = dict(self.__dict__)  # the fields, read directly: one verdict per firm and item is stored
+        out["status_label"] = STATUS_LABELS[self.status]
+        out["gap"] = None if self.gap is None else str(self.gap)
+        return out
 
 
+SHOWN = ("kind", "label", "status", "status_label", "value", "explanation", "missing")
+
+
+def shown(x) -> dict:
+    """A condition's (or an any-of group's) result as stored with the verdict and shown on the pages."""
+    return {name: getattr(x, name) for name in SHOWN} | {"gap": None if x.gap is None else str(x.gap)}
+
+
+@functools.lru_cache(maxsize=65536)  # a firm's figures are worded once for every policy screened
 def num(value: Decimal | int) -> str:
     """A number without trailing zeros: 12 → "12", 4.20 → "4.2", 0.125 → "0.13"."""
     d = value if isinstance(value, Decimal) else Decimal(value)

@@ -8,6 +8,7 @@ region (所在区域), industry (行业), prior_awards (已享受奖励与上限
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -259,7 +260,7 @@ def _qualification(p, firm: FirmRecord, on: dt.date, label: str) -> Outcome:
             f"持有（{valid[0].number or '有效'}，至{valid[0].valid_until:%Y-%m-%d}）" if held else "未持有"
         )
         ok = held if p["mode"] == "valid" else not held
-        explanation = f"{day:%Y年%m月%d日}{shown}{name}资质"
+        explanation = f"{_day(day)}{shown}{name}资质"
         if ok:
             return Outcome("qualification", label, MET, shown, explanation)
         need = f"需取得{name}资质" if p["mode"] == "valid" else f"已持有{name}资质，不属于本项扶持对象"
@@ -276,6 +277,11 @@ def _qualification(p, firm: FirmRecord, on: dt.date, label: str) -> Outcome:
     return Outcome(
         "qualification", label, UNMET, "未认定", f"{year}年未认定为{name}", f"需于{year}年认定为{name}"
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _day(day: dt.date) -> str:
+    return f"{day:%Y年%m月%d日}"
 
 
 def _rd_ratio(p, firm, on, label) -> Outcome:
@@ -335,6 +341,8 @@ def _profile(p, firm, on, label) -> Outcome:
 
 
 def _prior_awards(p, firm, on, label) -> Outcome:
+    if not firm.awards:  # most firms: nothing received yet
+        return Outcome("prior_awards", label, MET, "未享受过", f"未享受过，{label}")
     key = p.get("key", "")
     since = on.year - p["years"] if p.get("years") else None
     mine = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,17 +77,32 @@ def item_save(
     return item
 
 
+NEW_GROUP = "new"
+
+
 @transaction.atomic
-def condition_add(*, actor, item: PolicyItem, kind: str, raw: dict) -> Condition:
+def condition_add(*, actor, item: PolicyItem, kind: str, raw: dict, group: int | str = 0) -> Condition:
+    """`group`: 0 — the condition must hold on its own; n — it joins the item's any-of group n (一项满足即可);
+    "new" — it starts a new any-of group."""
     _may(actor, "change", item.policy)
     _draft(item.policy)
     try:
         params = rules.check_params(kind, raw)
     except rules.ParamError as exc:
         raise ValidationError(exc.errors) from None
-    cond = Condition.objects.create(item=item, kind=kind, params=params, position=item.conditions.count() + 1)
+    groups = set(item.conditions.exclude(group=0).values_list("group", flat=True))
+    if group == NEW_GROUP:
+        group = max(groups, default=0) + 1
+    elif group and group not in groups:
+        raise ValidationError({"group": "该条件组不存在，请重新选择。"})
+    cond = Condition.objects.create(
+        item=item, kind=kind, params=params, group=group, position=item.conditions.count() + 1
+    )
     audit.record(
-        actor=actor, action="policies.condition_add", obj=cond, changes={"kind": kind, "params": params}
+        actor=actor,
+        action="policies.condition_add",
+        obj=cond,
+        changes={"kind": kind, "params": params, "group": group},
     )
     return cond
 
@@ -110,6 +126,13 @@ def policy_publish(*, actor, policy: Policy, on: dt.date) -> Policy:
     empty = [i.title for i in items if not i.conditions.all()]
     if empty:
         raise ValidationError(f"以下条款尚未设置适用条件：{'、'.join(empty)}。")
+    lone = [
+        i.title
+        for i in items
+        if any(n == 1 for n in Counter(c.group for c in i.conditions.all() if c.group).values())
+    ]
+    if lone:
+        raise ValidationError(f"以下条款的“满足其一”条件组只有一项，请补充或删除：{'、'.join(lone)}。")
     previous = Policy.objects.filter(document=policy.document, code=policy.code, status=Policy.Status.ACTIVE)
     retired = [p.pk for p in previous]
     previous.update(status=Policy.Status.RETIRED)
@@ -146,7 +169,8 @@ def policy_revise(*, actor, policy: Policy) -> Policy:
         item.pk, item.policy = None, draft
         item.save(force_insert=True)
         Condition.objects.bulk_create(
-            Condition(item=item, position=c.position, kind=c.kind, params=c.params) for c in conditions
+            Condition(item=item, position=c.position, kind=c.kind, params=c.params, group=c.group)
+            for c in conditions
         )
     audit.record(actor=actor, action="policies.revise", obj=draft, changes={"from_version": policy.version})
     return draft

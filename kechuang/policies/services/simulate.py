@@ -47,7 +47,9 @@ def _sweep(items, records, on, condition: Condition, values: list[Decimal]) -> l
     rows = []
     for value in values:
         specs = tuple(
-            rules.Spec(s.kind, {**s.params, "value": str(value)}) if n == condition.position - 1 else s
+            rules.Spec(s.kind, {**s.params, "value": str(value)}, s.group)
+            if n == condition.position - 1
+            else s
             for n, s in enumerate(item.specs)
         )
         moved = matching.CompiledItem(**{**item.__dict__, "specs": specs, "labels": {}})

@@ -15,6 +15,8 @@ def test_demo_shows_policies_matches_a_paid_batch_and_a_simulation(demo, distric
     assert {"高新技术企业认定奖励", "科技型中小企业入库奖励", "研发投入后补助", "科技创新券"} <= active
     assert Match.objects.filter(verdict="eligible").exists() and Match.objects.filter(verdict="near").exists()
     assert Match.objects.filter(item__key="hnte-cultivate").exclude(verdict="ineligible").exists()
+    voucher = Match.objects.filter(item__key="voucher", verdict="eligible").first()  # 科技型中小企业 or 高企
+    assert voucher is not None and voucher.explanation["parts"][0]["label"].startswith("满足其一：")
     paid = AwardBatch.objects.get(item__key="hnte-first", period=2019)
     assert paid.status == "paid" and paid.awards.filter(status=Award.Status.PAID).count() >= 10
     shown = AwardBatch.objects.get(item__key="tech-sme-entry", period=2020)

@@ -213,3 +213,73 @@ def test_engine_condition_reuses_the_official_verdict():
         rules.evaluate("engine", p, FirmRecord(name="甲", engine={"hnte": (False, "不符合")}), ON).status
         == UNMET
     )
+
+
+# --- any-of groups (满足其一) -------------------------------------------------------------------------
+
+
+def any_of(*specs, group=1):
+    return [rules.Spec(kind, params, group) for kind, params in specs]
+
+
+HNTE_SPEC = (
+    "qualification",
+    rules.check_params("qualification", {"qual_kind": "hnte", "qual_name": "高新技术企业"}),
+)
+HELD = Held("hnte", dt.date(2019, 1, 1), dt.date(2021, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("rd", "held", "verdict"),
+    [
+        ("100", False, rules.ELIGIBLE),  # the inclusive edge alone is enough
+        ("99.99", True, rules.ELIGIBLE),  # the other member alone is enough
+        ("99.99", False, rules.NEAR),  # neither: the group is one part short
+        (None, True, rules.ELIGIBLE),  # a member holds: the unknown one does not matter
+        (None, False, rules.UNDECIDED),  # none holds, one lacks data: 数据不足, never 不符合
+    ],
+)
+def test_any_of_group_band_edges_and_missing_data(rd, held, verdict):
+    specs = any_of(("fact", fact("gte", "100")), HNTE_SPEC)
+    record = FirmRecord(
+        name="甲",
+        facts={2019: {"rd_hnte": None if rd is None else D(rd)}},
+        qualifications=(HELD,) if held else (),
+    )
+    v = rules.evaluate_item(specs, None, record, ON)
+    assert v.verdict == verdict
+    assert len(v.parts) == 1 and v.parts[0].label.startswith("满足其一：")
+
+
+def test_any_of_exclusive_edge_and_all_of_parts_together():
+    specs = [
+        rules.Spec("fact", fact("gte", "50"), 0),
+        *any_of(("fact", fact("gt", "100")), HNTE_SPEC, group=3),
+    ]
+    at_edge = FirmRecord(name="甲", facts={2019: {"rd_hnte": D(100)}})
+    v = rules.evaluate_item(specs, None, at_edge, ON)
+    assert v.verdict == rules.NEAR  # 100 is not above 100 and no certificate: the group is the part missing
+    assert (
+        v.summary == "接近符合：满足其一即可：距离条件还差：0研发费用 0万元；或 需取得高新技术企业资质"
+        or (v.summary.startswith("接近符合：满足其一即可：") and "需取得高新技术企业资质" in v.summary)
+    )
+    explained = v.to_dict()
+    assert [p["kind"] for p in explained["parts"]] == ["fact", "any_of"]
+    assert [c["group"] for c in explained["conditions"]] == [0, 3, 3]
+    below = FirmRecord(name="甲", facts={2019: {"rd_hnte": D(49)}}, qualifications=(HELD,))
+    assert rules.evaluate_item(specs, None, below, ON).verdict == rules.NEAR  # the all-of part still counts
+
+
+def test_any_of_missing_data_with_an_unmet_member_is_undecided_not_ineligible():
+    specs = any_of(
+        ("fact", fact("gte", "100")),
+        ("rd_ratio", rules.check_params("rd_ratio", {"op": "gte", "value": "4"})),
+    )
+    record = FirmRecord(name="甲", facts={2019: {"rd_hnte": D(10)}})  # fact unmet; the ratio lacks 销售收入
+    v = rules.evaluate_item(specs, None, record, ON)
+    assert v.verdict == rules.UNDECIDED
+    assert v.parts[0].status == UNKNOWN
+    assert v.summary.startswith("数据不足：满足其一即可：") and "销售收入" in v.summary
+    assert rules.describe_tree(specs, ON) == [
+        "满足其一：上一年度（2019年）研发费用不低于100万元；或 上一年度（2019年）研发费用占销售收入比例不低于4%"
+    ]

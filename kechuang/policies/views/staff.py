@@ -13,7 +13,14 @@ from kechuang.core import dates, exports
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for
 from kechuang.policies import permissions, rules, selectors
-from kechuang.policies.forms import KIND_FIELDS, ConditionForm, DocumentForm, ItemForm, PolicyForm
+from kechuang.policies.forms import (
+    KIND_FIELDS,
+    ConditionForm,
+    DocumentForm,
+    ItemForm,
+    PolicyForm,
+    group_choices,
+)
 from kechuang.policies.models import Condition, PolicyItem
 from kechuang.policies.services import matching as match_services
 from kechuang.policies.services import policies as services
@@ -94,9 +101,12 @@ def policy_create(request, pk: int):
 @login_required
 def policy_detail(request, pk: int):
     policy = get_object_or_404_for(permissions.policies, request.user, "view", pk=pk)
+    items = selectors.items_with_counts(request.user, policy)
+    for item in items:
+        item.group_choices = group_choices({c.group for c in item.conditions.all() if c.group})
     context = {
         "policy": policy,
-        "items": selectors.items_with_counts(request.user, policy),
+        "items": items,
         "may_change": permissions.policies.allows(request.user, "change", policy),
         "kinds": list(rules.KIND_LABELS.items()),
         "on": dates.today(),
@@ -169,10 +179,19 @@ def condition_add(request, pk: int):
     if kind not in KIND_FIELDS:
         messages.error(request, "请先选择条件类型。")
         return redirect("policies:policy_detail", pk=policy.pk)
-    form = ConditionForm(request.POST if "save" in request.POST else None, kind=kind, region=policy.region)
+    groups = set(item.conditions.exclude(group=0).values_list("group", flat=True))
+    form = ConditionForm(
+        request.POST if "save" in request.POST else None,
+        kind=kind,
+        region=policy.region,
+        groups=groups,
+        initial={"group": request.GET.get("group", "0")},
+    )
     if form.is_bound and form.is_valid():
         try:
-            services.condition_add(actor=request.user, item=item, kind=kind, raw=form.params)
+            services.condition_add(
+                actor=request.user, item=item, kind=kind, raw=form.params, group=form.cleaned_data["group"]
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -240,7 +259,8 @@ def item_export(request, pk: int):
             m.amount,
             m.summary,
             "；".join(
-                f"{c['status_label']}：{c['explanation']}" for c in m.explanation.get("conditions", [])
+                f"{c['status_label']}：{c['explanation']}"
+                for c in m.explanation.get("parts") or m.explanation.get("conditions", [])
             ),
             m.policy_version,
             m.as_of,
