@@ -15,14 +15,16 @@ pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 11, 30)
 
 CARDS = {
-    "staff": {"reports:reports/_home_work.html"},
-    "leader": {"reports:reports/_home_headline.html"},
+    "staff": {"reports:reports/_home_work.html", "policies:policies/_home_staff.html"},
+    "leader": {"reports:reports/_home_headline.html", "policies:policies/_home_staff.html"},
     "firm": {
+        "policies:policies/_home_firm.html",
         "programmes:programmes/_home_firm.html",
         "projects:projects/_home_firm.html",
         "vouchers:vouchers/_home_firm.html",
     },
     "provider": {
+        "policies:policies/_home_firm.html",
         "programmes:programmes/_home_firm.html",
         "projects:projects/_home_firm.html",
         "vouchers:vouchers/_home_firm.html",
