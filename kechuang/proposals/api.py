@@ -73,7 +73,7 @@ class CoUnitOut(Schema):
     submitted_at: dt.datetime | None
 
 
-class StatusChangeOut(Schema):
+class ProposalStatusOut(Schema):
     from_status: str
     to_status: str
     note: str
@@ -84,7 +84,7 @@ class ProposalDetail(ProposalOut):
     text: str
     items: list[str]
     co_units: list[CoUnitOut]
-    history: list[StatusChangeOut]
+    history: list[ProposalStatusOut]
 
     @staticmethod
     def resolve_items(obj):
