@@ -131,7 +131,7 @@ class EventOut(Schema):
     outcomes: str
 
 
-class ProjectOut(Schema):
+class CooperationProjectOut(Schema):
     id: int
     title: str
     organisation: str
@@ -239,7 +239,7 @@ def event_detail(request, pk: int):
     return get_object_or_404_for(permissions.events, request.auth, "view", pk=pk)
 
 
-@router.get("/projects", response=list[ProjectOut])
+@router.get("/projects", response=list[CooperationProjectOut])
 @paginate(BoundedLimitOffset)
 def project_list(request, filters: Query[YearFilter], status: str = ""):
     require(permissions.projects, request.auth, "view")
@@ -247,6 +247,6 @@ def project_list(request, filters: Query[YearFilter], status: str = ""):
     return qs.order_by("-year", "pk")
 
 
-@router.get("/projects/{pk}", response=ProjectOut)
+@router.get("/projects/{pk}", response=CooperationProjectOut)
 def project_detail(request, pk: int):
     return get_object_or_404_for(permissions.projects, request.auth, "view", pk=pk)

@@ -70,7 +70,7 @@ class PersonOrg(Schema):
         return obj.organisation.name if obj.organisation_id else None
 
 
-class AwardOut(PersonOrg):
+class TalentAwardOut(PersonOrg):
     id: int
     programme_name: str
     level: str
@@ -117,7 +117,7 @@ class DemandOut(Schema):
         return obj.matched_expert.person.name if obj.matched_expert_id else None
 
 
-class ProjectOut(Schema):
+class TalentProjectOut(Schema):
     id: int
     title: str
     organisation: str
@@ -160,7 +160,7 @@ def expert_detail(request, pk: int):
     return get_object_or_404_for(permissions.experts, request.auth, "view", qs=qs, pk=pk)
 
 
-@router.get("/awards", response=list[AwardOut])
+@router.get("/awards", response=list[TalentAwardOut])
 @paginate(BoundedLimitOffset)
 def award_list(request, filters: Query[YearFilter]):
     require(permissions.awards, request.auth, "view")
@@ -169,7 +169,7 @@ def award_list(request, filters: Query[YearFilter]):
     return qs.order_by("-year", "pk")
 
 
-@router.get("/awards/{pk}", response=AwardOut)
+@router.get("/awards/{pk}", response=TalentAwardOut)
 def award_detail(request, pk: int):
     return get_object_or_404_for(permissions.awards, request.auth, "view", pk=pk)
 
@@ -198,14 +198,14 @@ def demand_detail(request, pk: int):
     return get_object_or_404_for(permissions.demands, request.auth, "view", pk=pk)
 
 
-@router.get("/projects", response=list[ProjectOut])
+@router.get("/projects", response=list[TalentProjectOut])
 @paginate(BoundedLimitOffset)
 def project_list(request, filters: Query[YearFilter], level: str = ""):
     require(permissions.projects, request.auth, "view")
     return selectors.projects_for(request.auth, level=level, **_year(filters)).order_by("-year", "pk")
 
 
-@router.get("/projects/{pk}", response=ProjectOut)
+@router.get("/projects/{pk}", response=TalentProjectOut)
 def project_detail(request, pk: int):
     return get_object_or_404_for(permissions.projects, request.auth, "view", pk=pk)
 

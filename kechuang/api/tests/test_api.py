@@ -80,3 +80,32 @@ def test_rows_count_the_last_page_without_a_count_query(django_assert_num_querie
         with django_assert_num_queries(queries):
             assert len(page[key]) == length
             assert len(page) == total
+
+
+def test_schema_names_are_unique_across_the_modules():
+    """Two modules' schemas with one class name collide in the OpenAPI document: one endpoint is then
+    documented (and validated by schemathesis) with the other's fields."""
+    import inspect
+    from importlib import import_module
+
+    from django.apps import apps
+    from ninja import Schema
+
+    from kechuang.api.api import api
+
+    # Query models (…Filter) are inlined as each operation's parameters; what a response or body refers to
+    # by name is what must be unique.
+    documented = {n for n in api.get_openapi_schema()["components"]["schemas"] if not n.endswith("Filter")}
+    seen: dict[str, str] = {}
+    clashes = []
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.api")
+        except ModuleNotFoundError:
+            continue
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Schema) and obj.__module__ == module.__name__ and name in documented:
+                if name in seen and seen[name] != module.__name__:
+                    clashes.append(f"{name}: {seen[name]} and {module.__name__}")
+                seen.setdefault(name, module.__name__)
+    assert not clashes, clashes
