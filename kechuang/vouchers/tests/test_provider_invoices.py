@@ -110,3 +110,20 @@ def test_an_invoice_dated_in_the_future_is_refused(setup):
     provider_user, voucher = setup
     with pytest.raises(ValidationError, match="开票日期"):
         _upload(provider_user, voucher, issued_on=dt.date(2020, 9, 2))
+
+
+def test_an_invoice_file_is_a_404_for_another_district_and_another_firm(client, setup, other_district):
+    from kechuang.core.tests.factories import OrganisationFactory
+
+    provider_user, voucher = setup
+    client.force_login(provider_user)
+    _post(client, voucher, "No.0001", "50000")
+    invoice = ProviderInvoice.objects.get(number="No.0001")
+    url = reverse("vouchers:provider_invoice_file", args=[voucher.pk, invoice.file.uid])
+    for outsider in (
+        UserFactory(staff=True, region=other_district),
+        UserFactory(leader=True, region=other_district),
+        UserFactory(enterprise=True, organisation=OrganisationFactory()),
+    ):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
