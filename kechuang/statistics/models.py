@@ -244,12 +244,12 @@ class FactTotal(models.Model):
 
     One row per group of facts with equal *grain*, which is exactly what the indicators filter on:
     period (year, quarter, month), town (the scope is a set of towns), `reported_on` (the as-of cut), `status`
-    (the least final status of a figure), and the conditions of `indicators._plan_rows`' calls —
+    (the least final status of a figure), and the conditions of `figure_reads._plan_rows`' calls —
     `has_rd_projects` (rd_firm_count), `above_size` (hightech_output_share), and whether `rd_internal` and
     `industrial_output` are filled (each call's `field__isnull=False`). Measures: the number of facts and the
     sums the indicators read.
 
-    Read from here (`indicators._plan_rows_once`): `rd_firm_count`, `rd_total`, `rd_total_yoy`, `rd_intensity`,
+    Read from here (`figure_reads._plan_rows_once`): `rd_firm_count`, `rd_total`, `rd_total_yoy`, `rd_intensity`,
     `rd_intensity_vs_city`, `rd_total_completion`, `hightech_output_share`,
     `hightech_output_share_year_start`, `hightech_output_share_change` — their sums, the firm count of the
     period's own rows (= `rows`: one fact per firm and period, `fact_unique_period`), the least status rank, the

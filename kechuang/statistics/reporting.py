@@ -13,7 +13,8 @@ from kechuang.core import indicators
 from kechuang.core.indicators import Indicator, Period, Scope, Status, Value
 from kechuang.core.models import Region
 from kechuang.statistics import selectors
-from kechuang.statistics.indicators import percent, target_for
+from kechuang.statistics.figure_reads import percent
+from kechuang.statistics.indicators import target_for
 
 INFO_FIELDS = ("code", "name", "unit", "definition", "formula", "caliber", "module")
 

@@ -9,7 +9,7 @@ from kechuang.core import indicators
 from kechuang.core.indicators import Period, Scope, Status
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import OrganisationFactory
-from kechuang.statistics.indicators import percent, round2, to_yi
+from kechuang.statistics.figure_reads import percent, round2, to_yi
 from kechuang.statistics.models import Target
 
 from .factories import EnterpriseFactFactory, RegionFactFactory

@@ -13,8 +13,7 @@ from kechuang.core import imports, indicators
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.models import Region
 from kechuang.core.tests.factories import OrganisationFactory
-from kechuang.statistics import indicators as stats_indicators
-from kechuang.statistics import services, totals
+from kechuang.statistics import figure_reads, services, totals
 from kechuang.statistics.models import EnterpriseFact, FactSource, FactStatus, FactTotal, Target
 
 from .factories import EnterpriseFactFactory, RegionFactFactory
@@ -247,7 +246,7 @@ def test_every_statistics_figure_from_the_summary_equals_the_figure_from_the_fac
         return many, alone
 
     from_totals = figures()
-    monkeypatch.setattr(stats_indicators, "FROM_TOTALS", False)
+    monkeypatch.setattr(figure_reads, "FROM_TOTALS", False)
     from_facts = figures()
     for got, want in zip(from_totals, from_facts, strict=True):
         assert got.keys() == want.keys()
