@@ -86,26 +86,6 @@ def rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def server_cpu() -> float:
-    """CPU seconds this process's PostgreSQL backend has used (it runs on this machine: /proc), or 0.0.
-
-    On a shared machine wall time follows the load: a niced Python process gets a small share of the cores
-    while the server (not niced) gets more, which penalises the side whose work is in Python. Client CPU +
-    server CPU is what each side costs whatever the load."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def remove_quarter() -> None:
     """Delete the facts the runs create (2020Q3) and their summary groups (`statistics.totals`)."""
     from django.db import transaction
@@ -131,7 +111,7 @@ def side_baseline(path: Path) -> dict:
 
     data = path.read_bytes()
     start_rss = rss_kb()
-    s0 = server_cpu()
+    s0 = common.server_cpu()
     t0, c0 = time.perf_counter(), time.process_time()
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()[2:]
@@ -161,7 +141,7 @@ def side_baseline(path: Path) -> dict:
     with transaction.atomic():
         count = insert(EnterpriseFact, columns, tuples())
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    peak, server = rss_kb() - start_rss, server_cpu() - s0
+    peak, server = rss_kb() - start_rss, common.server_cpu() - s0
     remove_quarter()
     return {"seconds": elapsed, "cpu": cpu, "server_cpu": server, "rows": count, "peak_kb": peak}
 
@@ -226,11 +206,11 @@ def side_worker(step: str, job_id: int) -> dict:
     # to its page) and the import specs; a fresh process would otherwise pay seconds for them in the job.
     reverse("core:import_history", args=[imports.get("statistics").name])
     start_rss = rss_kb()
-    s0 = server_cpu()
+    s0 = common.server_cpu()
     t0, c0 = time.perf_counter(), time.process_time()
     status = task.call(job_id)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    server = server_cpu() - s0
+    server = common.server_cpu() - s0
     job = Job.objects.get(pk=job_id)
     assert status == Job.Status.SUCCEEDED, (status, job.message)
     rows = (

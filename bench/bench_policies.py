@@ -14,7 +14,6 @@ Target: ≥ 2,000 verdicts/s.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
@@ -133,23 +132,6 @@ def baseline(region) -> int:
     return len(rows) + 0 * (len(list(facts)) + len(list(quals)) + len(list(profiles)) + len(list(awards)))
 
 
-def database_cpu() -> float:
-    """CPU seconds the database server process of this connection has used (PostgreSQL on this machine: its
-    /proc entry), so the figure can be told apart from the time spent waiting for the shared cores."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main() -> int:
     common.setup_django()
     from django.db import transaction
@@ -180,11 +162,11 @@ def main() -> int:
         start = time.perf_counter()
         firms = baseline(region)
         base = time.perf_counter() - start
-        start, cpu, db_cpu = time.perf_counter(), time.process_time(), database_cpu()
+        start, cpu, db_cpu = time.perf_counter(), time.process_time(), common.server_cpu()
         with common.count_queries() as queries:
             result = run_match(region_path=region.path, on=AS_OF)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-        db_cpu = database_cpu() - db_cpu
+        db_cpu = common.server_cpu() - db_cpu
         verdicts = result["eligible"] + result["near"] + result["unknown"] + result["ineligible"]
         assert result["firms"] == firms, (result["firms"], firms)
         assert verdicts == firms * POLICIES, (verdicts, firms)

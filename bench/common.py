@@ -120,3 +120,23 @@ def report(result: Result) -> Result:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
+
+
+def server_cpu() -> float:
+    """CPU seconds this process's PostgreSQL backend has used (it runs on this machine: /proc), or 0.0.
+
+    On a shared machine wall time follows the load: a niced Python process gets a small share of the cores
+    while the server (not niced) gets more, which penalises the side whose work is in Python. Client CPU +
+    server CPU is what each side costs whatever the load."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
