@@ -35,7 +35,12 @@ from kechuang.accounts.services.accounts import (
 from kechuang.accounts.services.common import (
     SELF_OR_ADMIN,
 )
-from kechuang.accounts.services.invitations import free_username, invitation_send, invitation_url
+from kechuang.accounts.services.invitations import (
+    free_username,
+    invitation_send,
+    invitation_url,
+    invited_account,
+)
 from kechuang.accounts.services.totp import (
     RECOVERY_CODE_COUNT,
     TOTP_ISSUER,
@@ -50,6 +55,7 @@ __all__ = [
     "free_username",
     "invitation_send",
     "invitation_url",
+    "invited_account",
     "ValidationError",
     "LoginRefused",
     "PASSWORD_HISTORY_KEEP",

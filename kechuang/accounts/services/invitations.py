@@ -22,6 +22,40 @@ def free_username(base: str) -> str:
     return name
 
 
+def invited_account(
+    *, existing, username: str, role: str, display_name: str, email: str = "", phone: str = "", **links
+):
+    """The account an invitation goes to: `existing`, with the e-mail and phone filled in where it has none,
+    or a new one (username `free_username(username)`, an unusable random password until the invitation's
+    link sets one; `links` are its organisation or person). Returns (user, created). The caller audits the
+    invitation under the inviting staff member's name."""
+    import secrets
+
+    from kechuang.accounts.services.accounts import user_create
+
+    if existing is None:
+        user = user_create(
+            actor=None,  # provisioning on the staff member's invitation (audited by the caller)
+            username=free_username(username),
+            password=secrets.token_urlsafe(24),
+            role=role,
+            display_name=display_name,
+            email=email,
+            validate=False,
+            **links,
+        )
+        if phone and not user.phone:
+            type(user).objects.filter(pk=user.pk).update(phone=phone)
+            user.phone = phone
+        return user, True
+    updates = {k: v for k, v in (("email", email), ("phone", phone)) if v and not getattr(existing, k)}
+    if updates:
+        type(existing).objects.filter(pk=existing.pk).update(**updates)
+        for k, v in updates.items():
+            setattr(existing, k, v)
+    return existing, False
+
+
 def invitation_url(user) -> str:
     """The one-time link to set a password (expires once used: the token covers the password hash)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))

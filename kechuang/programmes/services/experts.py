@@ -4,8 +4,6 @@ their profile, declare conflicts and the periods they cannot review on their own
 
 from __future__ import annotations
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -125,22 +123,14 @@ def expert_invite(*, actor, expert: Expert, now=None):
         raise ValidationError("该专家已停用，恢复后才能邀请。")
     now = now or dates.now()
     person = expert.person
-    user = expert_account(expert)
-    created = user is None
-    if created:
-        user = accounts.user_create(
-            actor=None,  # provisioning on the staff member's invitation (audited below under their name)
-            username=accounts.free_username(f"zj{expert.pk:05d}"),
-            password=secrets.token_urlsafe(24),
-            role=Role.EXPERT,
-            display_name=person.name,
-            person=person,
-            email=person.email,
-            validate=False,
-        )
-    elif person.email and not user.email:
-        type(user).objects.filter(pk=user.pk).update(email=person.email)
-        user.email = person.email
+    user, created = accounts.invited_account(
+        existing=expert_account(expert),
+        username=f"zj{expert.pk:05d}",
+        role=Role.EXPERT,
+        display_name=person.name,
+        email=person.email,
+        person=person,
+    )
     Expert.objects.filter(pk=expert.pk).update(invited_at=now)
     expert.invited_at = now
     accounts.invitation_send(

@@ -136,8 +136,6 @@ def provider_invite(*, actor, provider: Provider, email: str = "", phone: str = 
     organisation's account and send the set-password link through the one invitation path (in-app, and by
     e-mail/SMS to the address given or on the account). Inviting again sends a fresh link. Returns the
     account."""
-    import secrets
-
     from kechuang.accounts import services as accounts
 
     if not permissions.providers.allows(actor, "change", provider):
@@ -146,24 +144,15 @@ def provider_invite(*, actor, provider: Provider, email: str = "", phone: str = 
         raise ValidationError(f"该服务机构为“{provider.get_status_display()}”，不能邀请。")
     org = provider.organisation
     email, phone = email.strip(), (phone or org.contact_phone).strip()
-    user = provider_account(provider)
-    created = user is None
-    if created:
-        user = accounts.user_create(
-            actor=None,  # provisioning on the staff member's invitation (audited below under their name)
-            username=accounts.free_username(f"fw{provider.organisation_id:05d}"),
-            password=secrets.token_urlsafe(24),
-            role=Role.ENTERPRISE,
-            display_name=f"{org.contact_name}（{org.name}）" if org.contact_name else org.name,
-            organisation=org,
-            email=email,
-            validate=False,
-        )
-    updates = {k: v for k, v in (("email", email), ("phone", phone)) if v and not getattr(user, k)}
-    if updates:
-        type(user).objects.filter(pk=user.pk).update(**updates)
-        for k, v in updates.items():
-            setattr(user, k, v)
+    user, created = accounts.invited_account(
+        existing=provider_account(provider),
+        username=f"fw{provider.organisation_id:05d}",
+        role=Role.ENTERPRISE,
+        display_name=f"{org.contact_name}（{org.name}）" if org.contact_name else org.name,
+        email=email,
+        phone=phone,
+        organisation=org,
+    )
     accounts.invitation_send(
         user=user,
         kind="vouchers.provider_invite",
