@@ -11,8 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kechuang.api.paging import BoundedLimitOffset
-from kechuang.core import dates
-from kechuang.core.indicators import Period, Scope
+from kechuang.core.indicators import Scope
 from kechuang.core.kit import require
 from kechuang.reports import dashboard, permissions
 
@@ -69,18 +68,16 @@ class DraftOut(Schema):
 
 def _scope(user, filters: FigureFilter) -> Scope:
     require(permissions.dashboard, user, "view")
-    regions = permissions.dashboard.queryset(user, "view")
-    region = regions.filter(code=filters.region).first() if filters.region else user.region
-    if region is None or not regions.filter(pk=region.pk).exists():
-        raise Http404("区划不存在或无权查看。")
-    try:
-        period = Period.parse(filters.period or str(dates.today().year))
-        period.start  # noqa: B018 - validates month/quarter ranges
-    except (ValueError, TypeError):
-        raise HttpError(422, "统计期格式不正确，应为 2020、2020Q3 或 2020-08。") from None
-    if not 2000 <= period.year <= 2100:
-        raise HttpError(422, "统计年份超出范围。")
-    return Scope(region, period, filters.as_of or dates.today())
+    params = {"period": filters.period, "as_of": filters.as_of.isoformat() if filters.as_of else ""}
+    if filters.region:
+        region = dashboard.regions_for(user).filter(code=filters.region).first()
+        if region is None:
+            raise Http404("区划不存在或无权查看。")
+        params["region"] = str(region.pk)
+    form, scope = dashboard.scope_from(user, params)
+    if scope is None:
+        raise HttpError(422, "；".join(str(m) for errors in form.errors.values() for m in errors))
+    return scope
 
 
 @router.get("/figures", response=FiguresOut)

@@ -18,11 +18,28 @@ from kechuang.core import audit, indicators
 from kechuang.core.indicators import Scope, Status
 from kechuang.core.models import Organisation, Region
 from kechuang.core.routers import reporting_reads
-from kechuang.reports import formatting, headline
+from kechuang.reports import formatting, headline, permissions
+from kechuang.reports.forms import ScopeForm
 
 CACHE_SECONDS = 3600  # freshness comes from the key's figures stamp, not from expiry
 UNIT_IN_TEXT = {"万元", "元", "%", "个百分点"}
 NO_DATA = "无数据"
+
+
+def regions_for(user):
+    """The regions whose figures `user` may read (the dashboard's scope picker; districts and above, towns)."""
+    return permissions.dashboard.queryset(user, "view").filter(level__lte=4).order_by("path")
+
+
+def scope_from(user, params) -> tuple[ScopeForm, Scope | None]:
+    """The scope asked for by `params` (region pk, period, as_of), checked by the one scope form (the page and
+    the API); missing or empty parameters fall back to the defaults (the user's region, this year, today)."""
+    data = ScopeForm.initial_for(user) | {k: v for k, v in params.items() if v}
+    form = ScopeForm(data, regions=regions_for(user))
+    if not form.is_valid():
+        return form, None
+    c = form.cleaned_data
+    return form, Scope(c["region"], c["period"], c["as_of"])
 
 
 def scope_query(scope: Scope) -> str:

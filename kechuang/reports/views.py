@@ -23,18 +23,12 @@ from kechuang.reports.seed import ensure_seed_template
 def _regions(user):
     if not permissions.dashboard.may(user, "view"):
         raise PermissionDenied("无权查看报表。")
-    return permissions.dashboard.queryset(user, "view").filter(level__lte=4).order_by("path")
+    return dash.regions_for(user)
 
 
 def _scope(request) -> tuple[ScopeForm, Scope | None]:
-    regions = _regions(request.user)
-    # Missing or empty parameters fall back to the defaults (the user's region, this year, today).
-    data = ScopeForm.initial_for(request.user) | {k: v for k, v in request.GET.items() if v}
-    form = ScopeForm(data, regions=regions)
-    if not form.is_valid():
-        return form, None
-    c = form.cleaned_data
-    return form, Scope(c["region"], c["period"], c["as_of"])
+    _regions(request.user)  # refuses users who may not read the dashboard
+    return dash.scope_from(request.user, request.GET)
 
 
 @login_required
