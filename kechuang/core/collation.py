@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.db.models import CharField, F, TextField
 from django.db.models.functions import Collate
@@ -55,7 +56,7 @@ def is_text_path(model, path: str) -> bool:
     for part in path.split("__"):
         try:
             field = model._meta.get_field(part)
-        except Exception:  # an annotation or a transform: not a plain column
+        except FieldDoesNotExist:  # an annotation or a transform: not a plain column
             return False
         model = field.related_model or model
     return isinstance(field, CharField | TextField) and not getattr(field, "choices", None)
