@@ -40,7 +40,7 @@ def _pages(zhoucun) -> dict[str, tuple[str, str]]:
     return {
         "list": ("/enterprises/", "企业库"),
         "firm": (f"/enterprises/firms/{firm.pk}/", firm.name),
-        "drill": (f"/reports/drill/rd_total/?region={zhoucun.pk}&{SCOPE}", "研发投入（R&D经费内部支出）"),
+        "drill": (f"/reports/drill/rd_total/?region={zhoucun.pk}&{SCOPE}", "研发投入"),
         "dashboard": (f"/reports/?region={zhoucun.pk}&{SCOPE}", "主要指标"),
     }
 
