@@ -146,6 +146,27 @@ class ImportResult:
             self.touched.append((record.pk, stored.version if stored is not None else None, record.version))
         return record
 
+    def call(self, service: Callable[..., Any], /, **kwargs):
+        """A batch service writing many rows at once (e.g. `targets_set(items=…)`); its ValidationError refuses
+        the whole file."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            return service(**kwargs)
+        except ValidationError as exc:
+            raise ImportRejected([RowError(0, "", "", m) for m in exc.messages]) from None
+
+    def wrote(self, versions_before: list, records: list, *, versioned: bool = False) -> None:
+        """Count what a batch service wrote: `records` in the order of `versions_before` (the stored record's
+        version, None for a new one); a `versioned` record is kept in `touched` for undo, as `write` does."""
+        for before, record in zip(versions_before, records, strict=True):
+            if before is None:
+                self.created += 1
+            else:
+                self.updated += 1
+            if versioned:
+                self.touched.append((record.pk, before, record.version))
+
     def __str__(self) -> str:
         return f"新增 {self.created} 条，更新 {self.updated} 条，未变化 {self.unchanged} 条"
 
