@@ -288,6 +288,11 @@ def preview(
         rows[index] = None
         if data is not None and file_values:
             data, errors = _file_defaults(spec, number, data, file_values)
+        if data is not None and spec.check_values is not None:
+            try:
+                spec.check_values(data)
+            except ValidationError as exc:
+                data, errors = None, _form_errors(spec, number, data, exc.update_error_dict({}))
         if errors:
             result.errors.extend(errors)
         else:

@@ -193,6 +193,8 @@ class ImportSpec:
       its `cleaned_data` becomes the row's data and its errors become row errors. Optional.
     - `validate_row(data) -> data`: extra per-row check after the form; raise ValidationError (message
       or {column_key: message}) to reject the row. Optional.
+    - `check_values(data)`: checks of the converted values alone (e.g. the model fields' validators), run
+      once as the preview converts each row; the commit job does not run them again. Optional.
     - `prepare(rows) -> context`: called once with the converted data of every row (before the form and
       `validate_row`), so a spec resolves what its rows refer to (firms by credit code, towns, …) in a
       few queries instead of one per row. With `prepare`, `validate_row(data, context)` and
@@ -220,6 +222,9 @@ class ImportSpec:
     commit: Callable[..., ImportResult]
     form: type | None = None
     validate_row: Callable[..., dict[str, Any]] | None = None
+    # checks of a row's converted values alone (no stored record, no reference): run once, as the preview
+    # converts the row; the commit job starts from the rows that passed them (ADR 0034). Raise ValidationError.
+    check_values: Callable[[dict[str, Any]], None] | None = None
     prepare: Callable[[list[dict[str, Any]]], Any] | None = None
     compare: Callable[..., list[Diff]] | None = None
     key: tuple[str, ...] = ()
