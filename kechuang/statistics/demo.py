@@ -118,8 +118,9 @@ def _rd_plan(firms, profile, seeded) -> dict[int, set[str]]:
 
     The R&D statistics cover 规模以上工业企业, and a firm that does R&D keeps doing it: the R&D firms are 规上
     industrial firms (and the two seeded firms), 2018 ⊂ 2019, and 2020 is 2019 less `STOPPED_2020` firms that
-    report zero plus `NEW_RD[2020]` newcomers. `NON_RD_ABOVE_SIZE` more 规上 firms have no R&D; the other
-    industrial firms are 规下 (no 规上 output, revenue under the 2000万 line)."""
+    report zero plus `NEW_RD[2020]` newcomers. `NON_RD_ABOVE_SIZE` more 规上 firms have no R&D; every other
+    firm of an industrial section (B, C, D) is 规下 (no 规上 output, revenue under the 2000万 line), so the
+    radar does not take it for a firm that should be 规上."""
     plan = random.Random(RD_PLAN_SEED)
     names = sorted(o.name for o in firms if profile[o.pk]["industrial"])
     plan.shuffle(names)
@@ -136,7 +137,8 @@ def _rd_plan(firms, profile, seeded) -> dict[int, set[str]]:
     above = set(order[: now + STOPPED_2020 + NON_RD_ABOVE_SIZE]) | (seeded & set(names))
     for org in firms:
         p = profile[org.pk]
-        p["small"] = p["industrial"] and org.name not in above
+        section = org.industry.code[:1] if org.industry else ""
+        p["small"] = section in ("B", "C", "D") and org.name not in above  # every other industrial firm: 规下
         p["industrial"] = p["industrial"] and not p["small"]
         # a 规下 firm's revenue: under the line, larger firms nearer to it
         p["revenue_scale"] = SMALL_REVENUE / ((p["size"] + 1) * 30000) if p["small"] else Decimal(1)
