@@ -62,7 +62,11 @@ class ResolutionOut(Schema):
 class EntryOut(Schema):
     organisation_id: int
     name: str
-    code: str = Field(..., description="gap:missing、gap:zero、anomaly:share 等")
+    code: str = Field(
+        ...,
+        description="gap:missing、gap:zero（调查范围内的漏报/报0）、lead:below_size（规下企业有研发迹象，不计入测算）、"
+        "anomaly:share 等",
+    )
     title: str
     explanation: str
     evidence: list[EvidenceOut]

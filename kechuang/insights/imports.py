@@ -5,7 +5,8 @@ financing), e.g. from the tax, IP or technology-market registers a district rece
 One row = one firm (by credit code) × year. Each row goes through `services.firm_year_set`: a changed figure
 adds a version counting from the row's 报送日期 (default the day of the import), so scores as of earlier dates
 keep the earlier figures; a blank cell keeps the stored value, `清空` clears it (the score then shows 缺数据).
-Only firms of the importer's region are accepted.
+Only firms of the importer's region are accepted. A whole import can be undone from the import history (ADR
+0024): each firm-year gets back its version before the import (voided when the import created it).
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
     records = result.call(
         services.firm_years_set, actor=actor, source=FirmYearFact.Source.IMPORT, items=written
     )
-    result.wrote(befores, records)
+    result.wrote(befores, records, versioned=True)
     return result
 
 
@@ -138,6 +139,11 @@ SPEC = register(
         prepare=prepare,
         compare=compare,
         key=("credit_code", "year"),
+        # undo of a whole import (ADR 0024): each firm-year back to its version before, or voided when the
+        # import created it; refused when a later report or import changed the figures since
+        undo_policy=permissions.firm_years,
+        undo_action="change",
+        undo_compare=(*FIGURES, "organisation_id", "year"),
         description="企业创新积分所需、其他模块不采集的年度数据：发明专利与PCT申请量、技术合同成交额、研究生以上学历人员、"
         "净利润、股权融资额；修改为新版本。",
         notes=(

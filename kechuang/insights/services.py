@@ -15,7 +15,7 @@ from kechuang.core.models import Organisation
 from kechuang.core.services import StaleObject
 from kechuang.insights import permissions
 from kechuang.insights.models import FirmYearFact, OfficialScore, RadarResolution
-from kechuang.insights.rules.radar import ANOMALIES, GAPS
+from kechuang.insights.rules.radar import ANOMALIES, GAPS, LEADS
 
 
 def radar_resolve(
@@ -25,7 +25,7 @@ def radar_resolve(
     if not permissions.radar.allows(actor, "resolve", deadline):
         raise PermissionDenied("无权处理该地区的应统尽统线索。")
     kind, _, name = code.partition(":")
-    if not ((kind == "gap" and name in GAPS) or (kind == "anomaly" and name in ANOMALIES)):
+    if not {"gap": GAPS, "anomaly": ANOMALIES, "lead": LEADS}.get(kind, {}).get(name):
         raise ValidationError({"code": "线索类型不正确。"})
     if not organisation.region or not organisation.region.path.startswith(deadline.region.path):
         raise ValidationError({"organisation": "该企业不在本报送日历的地区内。"})

@@ -126,7 +126,7 @@ def firm_year(request, pk: int, year: int):
     may_report = permissions.firm_years.may_report_for(request.user, org)
     form = forms.FirmYearForm(
         request.POST or None,
-        instance=stored,
+        instance=stored if stored and not stored.voided else None,  # voided (an undone import): start blank
         initial={"expected_version": stored.version if stored else 0},
     )
     if request.method == "POST":

@@ -34,6 +34,7 @@ def _page(request, deadline, *, form=None, failed=None, status=200):
                 "jump": rules.JUMP_FACTOR,
                 "min_prior": rules.MIN_PRIOR,
                 "estimate": rules.ESTIMATE_GAP * 100,
+                "above_size": rules.ABOVE_SIZE_REVENUE,
             },
         }
     return render(request, "insights/radar.html", context, status=status)

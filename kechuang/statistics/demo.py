@@ -10,6 +10,7 @@ against 46.01% for 2019 (+4.82 points). Only inputs are stored; the figures come
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from kechuang.core.indicators import Period
@@ -34,6 +35,14 @@ OTHER_DISTRICTS = {
     "370322": (Decimal("1460000"), Decimal("1.62")),
     "370323": (Decimal("1770000"), Decimal("1.74")),
 }
+# Who does R&D and who is 规上 (the R&D return population) come from their own random stream, so every other
+# draw of this module stays as it was. The seed gives a 应统尽统 radar with a handful of real gaps that between
+# them show every R&D sign (insights/tests/test_demo.py).
+RD_PLAN_SEED = 2246
+NON_RD_ABOVE_SIZE = 12  # 规上 firms without R&D (the radar's gaps come from these and the two that stopped)
+STOPPED_2020 = 2  # firms with R&D in 2018 and 2019 that report zero for 2020
+NEW_RD = {2019: 5, 2020: 6}  # firms that started R&D that year
+SMALL_REVENUE = Decimal(1950)  # 万元: 规下 industrial firms stay under the 规上 line of 2000万
 LAST_MONTH_2020 = 10  # October's data is due 2020-11-15; November's is not yet due on 2020-11-30
 MOVED_FIRM = ("淄博嘉岳新材料有限公司", "370306101")  # was in 南郊镇 until the end of 2019
 
@@ -70,8 +79,9 @@ def build(ctx) -> None:
             "staff": rng.randint(30, 600),
         }
     seeded = {"淄博方达电子有限公司", "淄博金宇钢构有限公司"}
+    rd_plan = _rd_plan(firms, profile, seeded)
     annual_rd = {
-        year: _annual(ctx, staff, year, firms, profile, old_town, seeded, district)
+        year: _annual(ctx, staff, year, firms, profile, old_town, rd_plan[year], district)
         for year in (2018, 2019, 2020)
     }
     for year in (2018, 2019, 2020):
@@ -103,6 +113,38 @@ def build(ctx) -> None:
 EARLY_ESTIMATES_ON = dt.date(2020, 11, 12)
 
 
+def _rd_plan(firms, profile, seeded) -> dict[int, set[str]]:
+    """The names of the firms with R&D each year, and the 规上 flag of every firm (in `profile`).
+
+    The R&D statistics cover 规模以上工业企业, and a firm that does R&D keeps doing it: the R&D firms are 规上
+    industrial firms (and the two seeded firms), 2018 ⊂ 2019, and 2020 is 2019 less `STOPPED_2020` firms that
+    report zero plus `NEW_RD[2020]` newcomers. `NON_RD_ABOVE_SIZE` more 规上 firms have no R&D; every other
+    firm of an industrial section (B, C, D) is 规下 (no 规上 output, revenue under the 2000万 line), so the
+    radar does not take it for a firm that should be 规上."""
+    plan = random.Random(RD_PLAN_SEED)
+    names = sorted(o.name for o in firms if profile[o.pk]["industrial"])
+    plan.shuffle(names)
+    order = [n for n in names if n not in seeded]
+    now = RD_FIRMS[2020] - len(seeded)
+    was = now - NEW_RD[2020]
+    stopped = order[now : now + STOPPED_2020]
+    years = {
+        2020: set(seeded) | set(order[:now]),
+        2019: set(seeded) | set(order[:was]) | set(stopped),
+        2018: set(seeded) | set(order[: was - NEW_RD[2019]]) | set(stopped),
+    }
+    assert {y: len(v) for y, v in years.items()} == RD_FIRMS, "the R&D plan must give the seed's firm counts"
+    above = set(order[: now + STOPPED_2020 + NON_RD_ABOVE_SIZE]) | (seeded & set(names))
+    for org in firms:
+        p = profile[org.pk]
+        section = org.industry.code[:1] if org.industry else ""
+        p["small"] = section in ("B", "C", "D") and org.name not in above  # every other industrial firm: 规下
+        p["industrial"] = p["industrial"] and not p["small"]
+        # a 规下 firm's revenue: under the line, larger firms nearer to it
+        p["revenue_scale"] = SMALL_REVENUE / ((p["size"] + 1) * 30000) if p["small"] else Decimal(1)
+    return years
+
+
 def _town(org, year, old_town):
     return old_town.get(org.name) if year < 2020 and org.name in old_town else org.region
 
@@ -115,13 +157,13 @@ def _spread(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return parts
 
 
-def _annual(ctx, staff, year, firms, profile, old_town, seeded, district):
+def _annual(ctx, staff, year, firms, profile, old_town, with_rd, district):
     rng = ctx.rng
     growth = Decimal({2018: "0.90", 2019: "0.95", 2020: "1.00"}[year])
-    with_rd = set(seeded) | {o.name for o in rng.sample(firms, len(firms))[: RD_FIRMS[year] + 5]}
-    rd_firms = [o for o in firms if o.name in with_rd][: RD_FIRMS[year]]
-    if not any(o.name in seeded for o in rd_firms):
-        rd_firms[-1:] = [o for o in firms if o.name in seeded][:1]
+    rng.sample(
+        firms, len(firms)
+    )  # was the R&D firms' draw (now `_rd_plan`): kept so later draws stay the same
+    rd_firms = [o for o in firms if o.name in with_rd]
     rd_values = dict(
         zip(
             [o.pk for o in rd_firms],
@@ -150,7 +192,7 @@ def _annual(ctx, staff, year, firms, profile, old_town, seeded, district):
     for org in firms:
         p = profile[org.pk]
         rd = rd_values.get(org.pk, Decimal(0))
-        revenue = q(max(rd / p["rd_ratio"], p["size"] * 30000 * growth))
+        revenue = q(max(rd / p["rd_ratio"], p["size"] * 30000 * growth * p["revenue_scale"]))
         values = {
             "rd_internal": rd,
             "rd_hnte": q(rd * Decimal("0.93")),
@@ -229,7 +271,7 @@ def _monthly(ctx, staff, year, firms, profile, old_town, annual_rd):
         )
     }
     year_season = sum(season.values())
-    late = {o.pk for o in firms if not profile[o.pk]["industrial"]}
+    late = {o.pk for o in firms if not (profile[o.pk]["industrial"] or profile[o.pk]["small"])}
     late = set(sorted(late)[:5]) | {o.pk for o in firms if o.name == "淄博金宇钢构有限公司"}
     monthly = {}
     for m in months:
@@ -241,7 +283,7 @@ def _monthly(ctx, staff, year, firms, profile, old_town, annual_rd):
             values = {
                 "rd_internal": q(annual_rd.get(org.pk, Decimal(0)) * season[m] / year_season),
                 "has_rd_projects": False,
-                "operating_revenue": q(base * 2500),
+                "operating_revenue": q(base * 2500 * p["revenue_scale"]),
                 "above_size": p["industrial"],
                 "staff": p["staff"],
             }

@@ -1,6 +1,11 @@
 """The 应统尽统 radar as pure rules: which firms with R&D signs lack an R&D return (or report zero), which
 returns look anomalous, and what the district total would be if the open gaps were reported.
 
+Only a firm in the period's R&D return population (联网直报/一套表: a 规模以上工业企业 by its returns, a firm
+that reported R&D the year before, or an industrial firm whose revenue reaches the 规上 line and so should be
+in it) owes the return: its silence or zero is a gap, estimated and added to the projection. A firm outside
+it with R&D signs is a cultivation lead (规下企业，有研发迹象), listed apart and never projected.
+
 Money is Decimal in 万元 (the statistics forms' unit). Thresholds are module constants, shown on the page.
 """
 
@@ -18,6 +23,7 @@ SIGNALS = {
     "voucher": "使用创新券购买研发服务",
 }
 GAPS = {"missing": "未报送本期研发数据", "zero": "本期研发经费报0"}
+LEADS = {"below_size": "规下企业，有研发迹象"}
 ANOMALIES = {
     "share": "研发经费占营业收入比例过高",
     "jump": "研发经费较上年同期突增",
@@ -31,6 +37,9 @@ RD_SHARE_MAX = Decimal("0.30")  # R&D above 30% of operating revenue is rare out
 JUMP_FACTOR = Decimal(3)  # ×3 up or ÷3 down against the same period a year before
 MIN_PRIOR = Decimal(10)  # 万元: below this a year-on-year ratio says nothing
 ESTIMATE_GAP = Decimal("0.30")  # the estimate off by more than 30% of the 快报/年报 figure
+ABOVE_SIZE_REVENUE = Decimal(2000)  # 万元: 规模以上工业企业 = 年主营业务收入 2000 万元及以上（2011年起）
+INDUSTRIAL_SECTIONS = frozenset("BCD")  # 采矿业，制造业，电力、热力、燃气及水生产和供应业
+PEER_MIN = 3  # reporting firms of an industry needed before their median R&D intensity estimates a gap
 TWO = Decimal("0.01")
 
 
@@ -76,6 +85,17 @@ class FirmPeriod:
     is_estimate: bool = False  # the period's current version is a 预计
     deduction: Decimal | None = None  # the latest 加计扣除 amount (this or the year before)
     hnte_rd: Decimal | None = None  # R&D expense of the last accounting year, HNTE 口径
+    above_size: bool | None = (
+        None  # the 规上 flag of its latest return this year (else last year); None: none
+    )
+    above_size_basis: str = ""  # which return says so, e.g. "2020年10月快报"
+    industrial: bool = False  # industry section B, C or D (the 规上工业 line applies)
+    latest_revenue: Decimal | None = (
+        None  # operating revenue of this period's annual return, else last year's
+    )
+    revenue_basis: str = ""
+    peer_ratio: Decimal | None = None  # median R&D ÷ revenue of the industry's reporting firms this period
+    peer_label: str = ""  # e.g. "制造业12家已报企业"
 
 
 @dataclass
@@ -99,41 +119,81 @@ class Entry:
         return f"{self.organisation_id}|{self.code}"
 
 
+def population(firm: FirmPeriod) -> str:
+    """Why the firm is in the period's R&D return population (a Chinese clause), or "" when it is not."""
+    if firm.above_size:
+        return f"{firm.above_size_basis}标为规模以上工业企业"
+    if firm.prior_rd:
+        return f"上年同期报送R&D经费内部支出 {_r(firm.prior_rd)} 万元"
+    if firm.industrial and firm.latest_revenue and firm.latest_revenue >= ABOVE_SIZE_REVENUE:
+        return (
+            f"工业企业，{firm.revenue_basis}营业收入 {_r(firm.latest_revenue)} 万元，"
+            f"达到规模以上标准（{ABOVE_SIZE_REVENUE} 万元），应纳入联网直报"
+        )
+    return ""
+
+
+def _outside(firm: FirmPeriod) -> str:
+    if firm.above_size is None:
+        return "无统计报表"
+    if not firm.industrial:
+        return f"{firm.above_size_basis}未标为规模以上，非工业企业"
+    return f"{firm.above_size_basis}未标为规模以上，营业收入未达 {ABOVE_SIZE_REVENUE} 万元"
+
+
 def gap_estimate(firm: FirmPeriod) -> tuple[Decimal | None, str]:
-    """The R&D a silent firm would likely report, and from what: last year's return, else its 加计扣除
-    amount, else its HNTE-口径 R&D expense."""
+    """The R&D a silent firm would likely report, and from what: its own history first (last year's return,
+    its 加计扣除-口径 R&D, its HNTE-口径 R&D expense), else its peers (the median R&D intensity of its
+    industry's reporting firms × its revenue)."""
     if firm.prior_rd:
         return _r(firm.prior_rd), f"按上年同期报送的R&D经费内部支出 {_r(firm.prior_rd)} 万元估算"
     if firm.deduction:
         return _r(firm.deduction), f"按研发费用加计扣除额 {_r(firm.deduction)} 万元估算"
     if firm.hnte_rd:
         return _r(firm.hnte_rd), f"按上一会计年度研发费用（高企口径）{_r(firm.hnte_rd)} 万元估算"
+    if firm.peer_ratio and firm.latest_revenue:
+        return _r(firm.latest_revenue * firm.peer_ratio), (
+            f"按{firm.peer_label}R&D经费占营业收入的中位数 {_pct(firm.peer_ratio)} × "
+            f"本企业{firm.revenue_basis}营业收入 {_r(firm.latest_revenue)} 万元估算"
+        )
     return None, "无可用于估算的数据，不计入测算"
 
 
 def gap_entry(firm: FirmPeriod, signals: list[Evidence], period_label: str) -> Entry | None:
-    """A firm with R&D signs that did not report the period, or reported zero R&D."""
+    """A firm with R&D signs that did not report the period, or reported zero R&D: a gap when it is in the
+    period's R&D return population, else a cultivation lead (no estimate, not projected)."""
     if not signals:
         return None
     if firm.reported and firm.rd:
         return None
-    code = "zero" if firm.reported else "missing"
     signs = "、".join(dict.fromkeys(SIGNALS[s.kind] for s in signals))
+    evidence = list(signals)
+    if firm.fact_url:
+        evidence.append(Evidence("fact", f"{period_label}统计数据", firm.fact_url))
+    within = population(firm)
+    if not within:
+        return Entry(
+            firm.organisation_id,
+            firm.name,
+            "lead:below_size",
+            LEADS["below_size"],
+            f"该企业{signs}，有开展研发活动的迹象，但不在{period_label}研发统计调查范围（{_outside(firm)}）。"
+            "列为培育储备线索：达到规上标准后纳入联网直报；不计入测算。",
+            evidence,
+        )
+    code = "zero" if firm.reported else "missing"
     what = (
         f"{period_label}统计报表填报R&D经费内部支出为0（{firm.status_label}）"
         if firm.reported
         else f"尚未报送{period_label}研发投入数据"
     )
     estimate, basis = gap_estimate(firm)
-    evidence = list(signals)
-    if firm.fact_url:
-        evidence.append(Evidence("fact", f"{period_label}统计数据", firm.fact_url))
     return Entry(
         firm.organisation_id,
         firm.name,
         f"gap:{code}",
         GAPS[code],
-        f"该企业{signs}，有开展研发活动的迹象，但{what}。{basis}。",
+        f"该企业{signs}，有开展研发活动的迹象，但{what}。应报送：{within}。{basis}。",
         evidence,
         estimate,
         basis,

@@ -4,6 +4,7 @@ records of a region, as known on a date; and assemble the entries with their res
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -111,6 +112,44 @@ def _parts(ids, period: Period, as_of: dt.date) -> dict[int, tuple]:
     return out
 
 
+def _sizes(ids, period: Period, as_of: dt.date) -> dict[int, tuple[bool, str]]:
+    """For an annual period: each firm's 规上 flag on its latest monthly or quarterly return of the year (the
+    monthly 快报 carry it), with that return's label — the annual return, when there is one, says it first."""
+    if period.quarter or period.month:
+        return {}
+    rows = versions.known_on(
+        EnterpriseFact.versions.filter(organisation_id__in=ids, year=period.year).exclude(
+            quarter=None, month=None
+        ),
+        as_of,
+    )
+    out: dict[int, tuple] = {}
+    for org_id, quarter, month, above in rows.values_list(
+        "organisation_id", "quarter", "month", "above_size"
+    ):
+        rank = (month or quarter * 3, f"{period.year}年{f'{month}月' if month else f'第{quarter}季度'}快报")
+        if org_id not in out or rank[0] > out[org_id][0]:
+            out[org_id] = (rank[0], above, rank[1])
+    return {org_id: (above, label) for org_id, (_, above, label) in out.items()}
+
+
+def _peers(firms, facts) -> dict[str, tuple[Decimal, str]]:
+    """Per industry (as the firm register codes it): the median R&D ÷ revenue of the firms that reported R&D for the period, and a
+    label naming how many (only with `rules.PEER_MIN` or more)."""
+    ratios: dict[str, list] = {}
+    names = {}
+    for firm in firms:
+        fact = facts.get(firm.pk)
+        if firm.industry_id and fact and fact.rd_internal and fact.operating_revenue:
+            ratios.setdefault(firm.industry.code, []).append(fact.rd_internal / fact.operating_revenue)
+            names[firm.industry.code] = firm.industry.name
+    return {
+        code: (statistics.median(found), f"同行业（{names[code]}）{len(found)}家已报企业")
+        for code, found in ratios.items()
+        if len(found) >= rules.PEER_MIN
+    }
+
+
 def _signals(ids, period: Period, as_of: dt.date, facts, prior) -> dict[int, list[rules.Evidence]]:
     """Every R&D sign of the firms, as evidence linking to its record: one query per kind."""
     found: dict[int, list[rules.Evidence]] = {}
@@ -207,10 +246,20 @@ class Radar:
     def anomalies(self) -> list[rules.Entry]:
         return [e for e in self.open if e.kind == "anomaly"]
 
+    @property
+    def leads(self) -> list[rules.Entry]:
+        """Firms outside the period's R&D return population with R&D signs: cultivation leads."""
+        return [e for e in self.open if e.kind == "lead"]
+
 
 def firm_periods(region: Region, period: Period, as_of: dt.date):
     """(firm periods, signals) of every active firm of the region for the period, as known on `as_of`."""
-    firms = list(firms_of(region).only("pk", "name").order_by("name", "pk"))
+    firms = list(
+        firms_of(region)
+        .select_related("industry")
+        .only("pk", "name", "industry__code", "industry__name")
+        .order_by("name", "pk")
+    )
     ids = [f.pk for f in firms]
     facts = _facts(ids, period, as_of)
     prior = _facts(ids, Period(period.year - 1, quarter=period.quarter, month=period.month), as_of)
@@ -222,9 +271,18 @@ def firm_periods(region: Region, period: Period, as_of: dt.date):
         )
     )
     signals = _signals(ids, period, as_of, facts, prior)
+    sizes, peers = _sizes(ids, period, as_of), _peers(firms, facts)
+    annual = not (period.quarter or period.month)
     out = []
     for firm in firms:
         fact, before = facts.get(firm.pk), prior.get(firm.pk)
+        # the 规上 flag: this period's return, else the year's latest 快报, else last year's return
+        sized = sizes.get(firm.pk, (None, ""))
+        if fact is not None or (before is not None and firm.pk not in sizes):
+            sized = next((f.above_size, f"{f.period_label}统计报表") for f in (fact, before) if f is not None)
+        revenue = next((f for f in (fact, before) if annual and f is not None and f.operating_revenue), None)
+        industry = firm.industry.code if firm.industry_id else ""
+        peer = peers.get(industry, (None, ""))
         deduction = next(
             (f.rd_super_deduction for f in (fact, before) if f is not None and f.rd_super_deduction), None
         )
@@ -250,6 +308,13 @@ def firm_periods(region: Region, period: Period, as_of: dt.date):
                 parts_evidence=summed[3],
                 deduction=deduction,
                 hnte_rd=hnte_rd[firm.pk] / WAN if hnte_rd.get(firm.pk) else None,
+                above_size=sized[0],
+                above_size_basis=sized[1],
+                industrial=industry[:1] in rules.INDUSTRIAL_SECTIONS,
+                latest_revenue=revenue.operating_revenue if revenue else None,
+                revenue_basis=revenue.period_label if revenue else "",
+                peer_ratio=peer[0],
+                peer_label=peer[1],
             )
         )
     return out, signals

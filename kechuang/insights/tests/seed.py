@@ -1,10 +1,14 @@
-"""A seeded scope for the radar: every signal kind and every anomaly kind exactly once (shared by tests)."""
+"""A seeded scope for the radar: every signal kind and every anomaly kind exactly once (shared by tests).
+
+The gap firms are in the R&D return population each by one road: 规上 on this year's return (sme, deduction),
+on a 2020 快报 (platform), on last year's (project), R&D reported last year (hnte), an industrial firm with
+revenue over the 规上 line (voucher). `lead` is a 规下 service firm with R&D signs: a cultivation lead."""
 
 import datetime as dt
 from decimal import Decimal as D
 
 from kechuang.core.indicators import Period
-from kechuang.core.models import Region
+from kechuang.core.models import DictItem, DictType, Region
 from kechuang.core.tests.factories import OrganisationFactory
 from kechuang.enterprises.tests.factories import QualificationFactory, YearFactory
 from kechuang.platforms.tests.factories import PlatformFactory
@@ -49,16 +53,27 @@ def seed_radar(staff) -> dict:
             "nostaff",
             "estimate",
             "quiet",
+            "lead",
         )
     }
     QualificationFactory(organisation=f["hnte"])  # valid 2019-11-28 … 2022
     fact(staff, f["hnte"], Y2019, rd_internal=D(120), on=dt.date(2020, 5, 1))
     QualificationFactory(organisation=f["sme"], tech_sme=True)
-    fact(staff, f["sme"], Y2020, rd_internal=D(0))
+    fact(staff, f["sme"], Y2020, rd_internal=D(0), above_size=True)
     make_project(staff, unit=f["project"], name="雷达项目")
     YearFactory(organisation=f["project"], year=2019, rnd_expense=D("800000"))
-    fact(staff, f["deduction"], Y2020, rd_internal=None, rd_super_deduction=D(50))
+    fact(staff, f["project"], Y2019, above_size=True, on=dt.date(2020, 5, 1))
+    fact(staff, f["deduction"], Y2020, rd_internal=None, rd_super_deduction=D(50), above_size=True)
     PlatformFactory(operator=f["platform"], kind="engineering")
+    fact(staff, f["platform"], Period(2020, month=9), above_size=True, status=FactStatus.PRELIMINARY)
+    industry = DictType.objects.get_or_create(code="industry", defaults={"name": "行业"})[0]
+    f["voucher"].industry = DictItem.objects.get_or_create(
+        dict_type=industry, code="C39", defaults={"name": "计算机、通信和其他电子设备制造业"}
+    )[0]
+    f["voucher"].save(update_fields=["industry"])
+    fact(staff, f["voucher"], Y2019, operating_revenue=D(3000), on=dt.date(2020, 5, 1))
+    QualificationFactory(organisation=f["lead"], tech_sme=True)
+    fact(staff, f["lead"], Y2020, rd_internal=D(0), operating_revenue=D(800))
     programme = voucher_services.programme_create(
         actor=staff,
         name="雷达创新券",

@@ -33,6 +33,16 @@ def test_the_demo_radar_has_open_and_settled_entries_and_scores_to_compare(demo,
     ]
     assert found.projection.projected > found.projection.reported
     entries = found.open + found.resolved
+    # a handful of real gaps among the 规上 firms that owe the return; the 规下 firms with R&D signs are leads
+    gaps = [e for e in entries if e.kind == "gap"]
+    assert 5 <= len(gaps) <= 15 and all(
+        "规模以上" in e.explanation or "上年同期报送" in e.explanation for e in gaps
+    )
+    assert found.leads and all(e.estimate is None for e in found.leads)
+    assert found.projection.open_gap == sum(e.estimate or 0 for e in found.gaps)
+    # each gap adds an estimate from the firm's own history: the projection stays near the reported figure
+    p = found.projection
+    assert p.intensity == Decimal("2.76") and p.intensity < p.projected_intensity < Decimal("3.50")
     signals = {ev.kind for e in entries if e.kind == "gap" for ev in e.evidence} - {"fact"}
     assert signals == set(rules.SIGNALS)  # every R&D sign shows at least once
     anomalies = {e.code.split(":")[1]: e for e in found.anomalies}

@@ -262,3 +262,52 @@ def test_staff_import_the_figures_as_versions_and_a_firm_of_another_region_refus
     with pytest.raises(ImportRejected):
         imports.commit(spec, _sheet([[far.credit_code, 2020, 1, None, None]]), actor=staff)
     assert not FirmYearFact.objects.filter(organisation=far).exists()
+
+
+def test_a_whole_import_is_undone_from_the_history_page_and_a_later_change_blocks_it(
+    client, django_capture_on_commit_callbacks
+):
+    from kechuang.core import imports
+    from kechuang.core.imports import history, jobs
+    from kechuang.core.models import AuditEvent, Job
+
+    staff = UserFactory(staff=True)
+    changed = _firm(staff, pct_applications=1)  # version 1, reported 2020-07-01
+    new = OrganisationFactory(name="补充数据新增有限公司")
+    spec = imports.get("score_firm_years")
+    first = jobs.import_now(
+        actor=staff,
+        spec=spec,
+        data=_sheet([[changed.credit_code, 2020, 2, "-120.5", "2020-09-01"], [new.credit_code, 2020, 3]]),
+        filename="积分补充.xlsx",
+    )
+    second = jobs.import_now(
+        actor=staff, spec=spec, data=_sheet([[changed.credit_code, 2020, 5]]), filename="更正.xlsx"
+    )
+    # the first import's record was changed since by the second: undoing it would overwrite that
+    assert "又被修改" in history.undo_refusal(first, staff) and new.name not in history.undo_refusal(
+        first, staff
+    )
+    assert history.undo_refusal(first, UserFactory(leader=True)) == "您没有撤销该导入的权限。"
+    client.force_login(staff)
+    page = client.get(reverse("core:import_history", args=[spec.name])).content.decode()
+    assert page.count("撤销导入</button>") == 1 and "又被修改" in page  # the later one only
+    history.undo(second, actor=staff)  # reverse order: the later import first
+    assert FirmYearFact.current.get(organisation=changed, year=2020).pct_applications == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("core:import_undo", args=[first.pk]))
+    undo = Job.objects.get(kind="import_undo")
+    assert done.url == reverse("core:job_status", args=[undo.pk])
+    undo.refresh_from_db()
+    assert undo.status == Job.Status.SUCCEEDED, undo.message
+    back = FirmYearFact.current.get(organisation=changed, year=2020)
+    assert (back.pct_applications, back.net_profit, back.source, back.voided) == (1, None, "staff", False)
+    assert FirmYearFact.current.get(organisation=new, year=2020).voided  # created by the import: voided, kept
+    assert _points(changed)["pct"].points == D("2.00")  # the score reads the restored figures
+    assert _points(changed, dt.date(2020, 10, 1))["pct"].points == D("4.00")  # as known before the undo
+    assert selectors.firm_years([new.pk], 2020, AS_OF) == {}
+    assert FirmYearFact.versions.filter(organisation=changed).count() == 5  # every version kept
+    assert AuditEvent.objects.filter(action="import.undo").count() == 2
+    assert AuditEvent.objects.filter(action="import.undo_record").count() == 3
+    page = client.get(reverse("core:import_history", args=[spec.name])).content.decode()
+    assert "已撤销" in page and "撤销导入</button>" not in page

@@ -129,3 +129,39 @@ def test_the_forecast_carries_the_trend_one_year_on_and_lists_who_may_move_up(cl
     assert sorted(names) == ["新入梯次有限公司", "研发上升有限公司"]
     client.force_login(UserFactory(enterprise=True))
     assert client.get(reverse("insights:forecast_export")).status_code == 403
+
+
+def test_the_profile_shows_the_firms_records_from_every_module_with_expiry_and_links(client, firm):
+    from kechuang.achievements import services as achievements
+    from kechuang.cooperation.services import deals
+    from kechuang.core.models import Organisation
+    from kechuang.insights.tests.seed import Y2019, Y2020, fact
+    from kechuang.platforms.tests.factories import PlatformFactory
+    from kechuang.projects.tests.factories import make_project
+
+    staff = UserFactory(staff=True)
+    project = make_project(staff, unit=firm, name="画像项目")
+    PlatformFactory(operator=firm, kind="engineering", name="画像工程技术研究中心")
+    achievements.award_record(
+        actor=staff, name="淄博市科学技术进步奖", organisation=firm, level="municipal", year=2020
+    )
+    partner = OrganisationFactory(name="画像合作大学", kind=Organisation.Kind.UNIVERSITY)
+    deals.agreement_sign(
+        actor=staff, subject="画像联合研发", firm=firm, partner=partner, signed_on=dt.date(2020, 8, 1)
+    )
+    fact(staff, firm, Y2019, rd_internal=D(80), on=dt.date(2020, 5, 1))
+    fact(staff, firm, Y2020, rd_internal=D(95))
+    client.force_login(staff)
+    html = client.get(reverse("insights:profile", args=[firm.pk])).content.decode()
+    qual = firm.qualifications.first()
+    assert f"至 {qual.valid_until:%Y-%m-%d}" in html  # qualifications with expiry
+    assert reverse("projects:project_detail", args=[project.pk]) in html and "画像项目" in html
+    for text in (
+        "画像工程技术研究中心",
+        "淄博市科学技术进步奖",
+        "画像联合研发",
+        "画像合作大学",
+        'id="ladder"',
+    ):
+        assert text in html, text
+    assert 'id="chart-trend"' in html  # the R&D and output trend chart

@@ -41,6 +41,7 @@ def test_each_signal_and_anomaly_kind_is_listed_exactly_once_with_its_explanatio
         ("drop", "anomaly:drop"),
         ("nostaff", "anomaly:no_st_staff"),
         ("estimate", "anomaly:estimate"),
+        ("lead", "lead:below_size"),
     }
     signals = {e.name[2:-4]: [ev.kind for ev in e.evidence if ev.kind != "fact"] for e in radar.gaps}
     assert signals == {
@@ -62,6 +63,53 @@ def test_each_signal_and_anomaly_kind_is_listed_exactly_once_with_its_explanatio
     assert "科技人员填报为0人" in text["nostaff"]
     assert "预计数 100.00 万元，快报 50.00 万元，相差 100.00%" in text["estimate"]
     assert all(ev.url for e in radar.open for ev in e.evidence)  # every sign links to its record
+
+
+def test_only_firms_in_the_r_and_d_return_population_are_gaps_the_rest_are_cultivation_leads(world):
+    radar = selectors.radar_for(world["deadline"], AS_OF)
+    why = {e.name[2:-4]: e.explanation.split("应报送：")[1].split("。")[0] for e in radar.gaps}
+    assert why == {
+        "hnte": "上年同期报送R&D经费内部支出 120.00 万元",
+        "sme": "2020年统计报表标为规模以上工业企业",
+        "project": "2019年统计报表标为规模以上工业企业",
+        "deduction": "2020年统计报表标为规模以上工业企业",
+        "platform": "2020年9月快报标为规模以上工业企业",
+        "voucher": "工业企业，2019年营业收入 3000.00 万元，达到规模以上标准（2000 万元），应纳入联网直报",
+    }
+    [lead] = radar.leads
+    assert lead.name == "雷达lead有限公司" and lead.estimate is None
+    assert "不在2020年研发统计调查范围（2020年统计报表未标为规模以上，非工业企业）" in lead.explanation
+    assert "不计入测算" in lead.explanation and lead.evidence[0].kind == "tech_sme"
+    # the lead adds nothing to the projection (250 = the gaps' estimates: 120 + 80 + 50)
+    assert radar.projection.open_gap == D(250)
+
+
+def test_a_gap_without_history_is_estimated_from_its_industry_peers_with_the_assumption_shown():
+    from kechuang.insights.rules import radar as rules
+
+    firm = rules.FirmPeriod(
+        1,
+        "甲",
+        reported=True,
+        rd=D(0),
+        above_size=True,
+        above_size_basis="2020年统计报表",
+        latest_revenue=D(5000),
+        revenue_basis="2020年",
+        peer_ratio=D("0.025"),
+        peer_label="同行业（制造业）4家已报企业",
+        industrial=True,
+    )
+    gap = rules.gap_entry(firm, [rules.Evidence("hnte", "高企", "/q/1/")], "2020年")
+    assert gap.estimate == D("125.00")
+    assert gap.estimate_basis == (
+        "按同行业（制造业）4家已报企业R&D经费占营业收入的中位数 2.50% × 本企业2020年营业收入 5000.00 万元估算"
+    )
+    below = rules.FirmPeriod(2, "乙", reported=True, rd=D(0), above_size=False, industrial=True,
+                             above_size_basis="2020年统计报表", latest_revenue=D(1999))  # fmt: skip
+    assert (
+        rules.gap_entry(below, [rules.Evidence("hnte", "高企", "/q/2/")], "2020年").code == "lead:below_size"
+    )
 
 
 def test_gap_estimates_say_what_they_come_from(world):
