@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "kechuang.programmes"
     label = "programmes"
+    indicators = "kechuang.programmes.indicators"  # its figures (core.indicators)
     verbose_name = "项目申报"
     url_prefix = "programmes"
 
@@ -89,4 +90,4 @@ class ProgrammesConfig(AppConfig):
         )
 
     def ready(self):
-        from kechuang.programmes import handlers, indicators  # noqa: F401
+        from kechuang.programmes import handlers  # noqa: F401
