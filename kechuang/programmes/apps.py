@@ -5,6 +5,7 @@ class ProgrammesConfig(AppConfig):
     name = "kechuang.programmes"
     label = "programmes"
     indicators = "kechuang.programmes.indicators"  # its figures (core.indicators)
+    demo = "kechuang.programmes.demo"  # its part of the demo districts (core.demo)
     verbose_name = "项目申报"
     url_prefix = "programmes"
 

@@ -8,8 +8,13 @@ from django.apps import apps
 from kechuang.core import demo, indicators
 
 
-def _apps_with(filename: str) -> set[str]:
-    return {c.label for c in apps.get_app_configs() if (Path(c.path) / filename).exists()}
+def _apps_with(name: str) -> list[str]:
+    """The apps (in INSTALLED_APPS order) that have a module `name`, a file or a package."""
+    return [
+        c.label
+        for c in apps.get_app_configs()
+        if (Path(c.path) / f"{name}.py").exists() or (Path(c.path) / name / "__init__.py").exists()
+    ]
 
 
 def test_the_declared_indicator_modules():
@@ -27,7 +32,7 @@ def test_the_declared_indicator_modules():
         "talent": "kechuang.talent.indicators",
         "vouchers": "kechuang.vouchers.indicators",
     }
-    assert set(declared) == _apps_with("indicators.py") - {"core"}  # core's is the registry itself
+    assert set(declared) == set(_apps_with("indicators")) - {"core"}  # core's is the registry itself
 
 
 def test_every_registered_figure_comes_from_a_declared_module():
@@ -39,10 +44,8 @@ def test_every_registered_figure_comes_from_a_declared_module():
 
 def test_the_declared_demo_builders():
     built = [(c.label, m.__name__) for c, m in demo.builders()]
-    assert [label for label, _ in built] == [
-        c.label for c in apps.get_app_configs() if (Path(c.path) / "demo.py").exists()
-    ]
+    assert [label for label, _ in built] == _apps_with("demo")
     assert all(name == f"{apps.get_app_config(label).name}.demo" for label, name in built)
-    assert {label for label, _ in built} >= {"core", "accounts", "enterprises", "vouchers"}
+    assert {label for label, _ in built} >= {"core", "accounts", "enterprises", "programmes", "vouchers"}
     districts = {c.label for c, m in demo.builders() if hasattr(m, "build_district")}
     assert districts == {"accounts", "enterprises", "kcstats"}
