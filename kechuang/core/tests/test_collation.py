@@ -39,3 +39,19 @@ def test_a_table_sorted_by_name_lists_pinyin_order_both_ways():
     down = build_table(RequestFactory().get("/", {"sort": "-name"}), qs, columns, default_sort="name")
     assert [o.name for o in up.rows] == PINYIN_ORDER
     assert [o.name for o in down.rows] == PINYIN_ORDER[::-1]
+
+
+@pytest.mark.django_db
+def test_the_firm_lists_pinyin_order_can_read_the_name_index_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the pinyin index exists on PostgreSQL only (migration core 0015)")
+    qs = Organisation.objects.order_by(collation.pinyin("name"), "id").values("id", "name")[:50]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "core_org_name_pinyin" in plan, plan
