@@ -1,4 +1,4 @@
-"""The one shape of a workflow table (ADR 0034).
+"""The one shape of a workflow table (ADR 0035).
 
 A module lists its steps as `Transition`s and wraps them in a `Workflow`:
 

@@ -1,4 +1,4 @@
-"""The one shape of a workflow's history (ADR 0034): every app's status-change model subclasses
+"""The one shape of a workflow's history (ADR 0035): every app's status-change model subclasses
 `StatusChangeBase` and adds its foreign key to the subject (and, where the subject has them, narrows the two
 statuses to its choices so templates can show `get_from_status_display`)."""
 

@@ -1,4 +1,4 @@
-"""The status-change history takes the common shape of core.StatusChangeBase (ADR 0034): the fields are
+"""The status-change history takes the common shape of core.StatusChangeBase (ADR 0035): the fields are
 RENAMED (no column is dropped, every stored row keeps its values), then altered to the common definitions."""
 
 import django.db.models.deletion

@@ -1,6 +1,6 @@
-"""The common status-change shape (ADR 0034) renames the history's columns and never drops one, so rows
+"""The common status-change shape (ADR 0035) renames the history's columns and never drops one, so rows
 written before the migration keep their values (checked once on SQLite by migrating a platform's level change
-back and forth, ADR 0034; too slow for the suite, since it needs a serialised rollback of the database)."""
+back and forth, ADR 0035; too slow for the suite, since it needs a serialised rollback of the database)."""
 
 import pytest
 from django.db.migrations.loader import MigrationLoader

@@ -1,4 +1,4 @@
-"""The status-change history takes the common definitions of core.StatusChangeBase (ADR 0034); no
+"""The status-change history takes the common definitions of core.StatusChangeBase (ADR 0035); no
 field is renamed or dropped."""
 
 import django.db.models.deletion
