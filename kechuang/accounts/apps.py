@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "kechuang.accounts"
     label = "accounts"
+    demo = "kechuang.accounts.demo"  # its part of the demo districts (core.demo)
     verbose_name = "用户与权限"
 
     @property

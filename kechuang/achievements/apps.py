@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class AchievementsConfig(AppConfig):
     name = "kechuang.achievements"
     label = "achievements"
+    indicators = "kechuang.achievements.indicators"  # its figures (core.indicators)
+    demo = "kechuang.achievements.demo"  # its part of the demo districts (core.demo)
     verbose_name = "科技成果"
     url_prefix = "achievements"
 
@@ -29,4 +31,4 @@ class AchievementsConfig(AppConfig):
         return (PublicSection("科技成果目录", "achievements:public_list", "公开的科技成果", order=42),)
 
     def ready(self):
-        from kechuang.achievements import handlers, indicators  # noqa: F401
+        from kechuang.achievements import handlers  # noqa: F401

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class AgritechConfig(AppConfig):
     name = "kechuang.agritech"
     label = "agritech"
+    indicators = "kechuang.agritech.indicators"  # its figures (core.indicators)
+    demo = "kechuang.agritech.demo"  # its part of the demo districts (core.demo)
     verbose_name = "农业科技"
     url_prefix = "agritech"
 
@@ -71,6 +73,3 @@ class AgritechConfig(AppConfig):
                 20,
             )
         ]
-
-    def ready(self):
-        from kechuang.agritech import indicators  # noqa: F401

@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.models import StatusChangeBase
+
 
 class VillageFlag(models.Model):
     """A flag a village carries in one year (e.g. 省扶贫工作重点村 in 2020) — "key in year Y" is a query."""
@@ -190,16 +192,12 @@ class Pairing(models.Model):
         return str(self.village) if self.village_id else str(self.organisation)
 
 
-class PairingStatusChange(models.Model):
+class PairingStatusChange(StatusChangeBase):
     pairing = models.ForeignKey(Pairing, models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=12, choices=Pairing.Status.choices)
     to_status = models.CharField(max_length=12, choices=Pairing.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
-    note = models.CharField("说明", max_length=200, blank=True)
-    changed_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["changed_at", "pk"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = verbose_name_plural = "结对状态变更"
 
     def __str__(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kechuang.core.workflow import Transition, Workflow
+
 EXCELLENT, PASS, FAIL = "优秀", "合格", "不合格"
 
 
@@ -65,21 +67,23 @@ def _staff_only(side: str, proposed_by: str, is_staff: bool) -> str:
     return "" if is_staff else "只有管理部门可以办理。"
 
 
-TRANSITIONS = {
-    "proposed": {"active": _other_side_accepts, "rejected": _other_side_accepts},
-    "active": {"ended": _staff_only, "terminated": _any_party},
-    "rejected": {},
-    "ended": {},
-    "terminated": {},
-}
+# The pairing workflow (core.workflow); each step's `rule(side, proposed_by, is_staff)` says who may take it.
+FLOW = Workflow(
+    [
+        Transition("proposed", "active", "确认结对", rule=_other_side_accepts),
+        Transition("proposed", "rejected", "谢绝", rule=_other_side_accepts),
+        Transition("active", "ended", "到期结束", rule=_staff_only),
+        Transition("active", "terminated", "终止", rule=_any_party),
+    ]
+)
 
 
 def check_transition(from_status: str, to_status: str, *, side: str, proposed_by: str, is_staff: bool) -> str:
     """ "" if allowed, else a Chinese explanation."""
-    guard = TRANSITIONS.get(from_status, {}).get(to_status)
-    if guard is None:
-        return f"不能从“{STATUS_LABELS.get(from_status, from_status)}”变为“{STATUS_LABELS.get(to_status, to_status)}”。"
-    return guard(side, proposed_by, is_staff)
+    step = FLOW.get(from_status, to_status)
+    if step is None:
+        return FLOW.problem(from_status, to_status, STATUS_LABELS)
+    return step.rule(side, proposed_by, is_staff)
 
 
 STATUS_LABELS = {

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class CooperationConfig(AppConfig):
     name = "kechuang.cooperation"
     label = "cooperation"
+    indicators = "kechuang.cooperation.indicators"  # its figures (core.indicators)
+    demo = "kechuang.cooperation.demo"  # its part of the demo districts (core.demo)
     verbose_name = "校城融合"
     url_prefix = "cooperation"
 
@@ -24,4 +26,4 @@ class CooperationConfig(AppConfig):
         )
 
     def ready(self):
-        from kechuang.cooperation import handlers, indicators  # noqa: F401
+        from kechuang.cooperation import handlers  # noqa: F401

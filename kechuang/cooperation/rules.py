@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import jieba
 
+from kechuang.core.workflow import Workflow, chain
+
 FIELD_WEIGHT = 2.0
 HISTORY_WEIGHT = 1.0
 HISTORY_CAP = 3
@@ -167,15 +169,21 @@ def rank(
     return matches[:limit]
 
 
-TRANSFER_TRANSITIONS = {
-    "expected": {"in_progress", "landed", "dropped"},
-    "in_progress": {"landed", "dropped"},
-    "landed": set(),
-    "dropped": set(),
-}
-CONTACT_TRANSITIONS = {
-    "proposed": {"contacted", "agreed", "declined"},
-    "contacted": {"agreed", "declined"},
-    "agreed": set(),
-    "declined": set(),
-}
+TRANSFER_FLOW = Workflow(
+    chain(
+        ("expected", "in_progress"),
+        ("expected", "landed"),
+        ("expected", "dropped"),
+        ("in_progress", "landed"),
+        ("in_progress", "dropped"),
+    )
+)
+CONTACT_FLOW = Workflow(
+    chain(
+        ("proposed", "contacted"),
+        ("proposed", "agreed"),
+        ("proposed", "declined"),
+        ("contacted", "agreed"),
+        ("contacted", "declined"),
+    )
+)

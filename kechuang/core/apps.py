@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "kechuang.core"
     label = "core"
+    demo = "kechuang.core.demo"  # its part of the demo districts (core.demo)
     verbose_name = "基础数据"
 
     url_prefix = None

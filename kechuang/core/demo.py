@@ -1,7 +1,7 @@
 """The demo district (周村区, 370306): deterministic, realistic, built through the real services.
 
-`kechuang demo` runs the `build(ctx)` function of every installed module that has a `demo.py`, in
-INSTALLED_APPS order, each once (recorded in DemoLoad). A module added later only adds its own part.
+`kechuang demo` runs the `build(ctx)` function of every installed module whose AppConfig names its demo module
+(`demo = "kechuang.<app>.demo"`, see `builders()`), in INSTALLED_APPS order, each once (recorded in DemoLoad). A module added later only adds its own part.
 All generated credit codes and ID numbers are synthetic but checksum-valid.
 """
 
@@ -245,13 +245,19 @@ def _person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
 
 
-@transaction.atomic
-def run(*, stdout=None) -> list[str]:
-    """Build every installed module's part of the demo that is not built yet; return what was built."""
+def builders() -> list[tuple]:
+    """(AppConfig, demo module) of every installed app that declares its demo part (AppConfig `demo`, a
+    module with `build(ctx)` and optionally `build_district(ctx)`), in INSTALLED_APPS order."""
     from importlib import import_module
 
     from django.apps import apps
 
+    return [(c, import_module(c.demo)) for c in apps.get_app_configs() if getattr(c, "demo", "")]
+
+
+@transaction.atomic
+def run(*, stdout=None) -> list[str]:
+    """Build every installed module's part of the demo that is not built yet; return what was built."""
     from kechuang.core.models import DemoLoad
 
     district = Region.objects.get(code="370306")
@@ -262,15 +268,7 @@ def run(*, stdout=None) -> list[str]:
     )
     ctx.system = get_user_model().objects.filter(username="sysadmin").first()
     built = []
-    for app_config in apps.get_app_configs():
-        if not app_config.name.startswith("kechuang."):
-            continue
-        try:
-            module = import_module(f"{app_config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app_config.name}.demo":
-                raise
-            continue
+    for app_config, module in builders():
         if DemoLoad.objects.filter(app_label=app_config.label).exists():
             continue
         if app_config.label != "core":

@@ -18,13 +18,11 @@ import random
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import import_module
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from kechuang.core import services
+from kechuang.core import demo, services
 from kechuang.core.demo import DemoContext, _person_name, generated_firm_names
 from kechuang.core.models import DemoLoad, DictItem, Organisation, Region
 
@@ -97,18 +95,8 @@ def run_district(code: str, *, stdout=None, firms: int | None = None) -> list[st
     plan = plan_for(code)
     ctx = context_for(plan, firms=firms)
     built = []
-    for app_config in apps.get_app_configs():
-        if not app_config.name.startswith("kechuang."):
-            continue
-        if app_config.label == "core":
-            build = build_district
-        else:
-            try:
-                build = getattr(import_module(f"{app_config.name}.demo"), "build_district", None)
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app_config.name}.demo":
-                    raise
-                continue
+    for app_config, module in demo.builders():
+        build = build_district if app_config.label == "core" else getattr(module, "build_district", None)
         key = f"{app_config.label}@{plan.code}"
         if build is None or DemoLoad.objects.filter(app_label=key).exists():
             continue

@@ -1,7 +1,8 @@
 """The figures registry (DESIGN.md convention 10): every number on a dashboard or in a report comes from
 one registered indicator with its definition, unit, 口径 and drill-down to the rows behind it.
 
-Modules register indicators in their own `indicators.py` (imported by their AppConfig.ready):
+Modules register indicators in their own `indicators.py`, named on their AppConfig (`indicators =
+"kechuang.<app>.indicators"`; `load()` imports every one the first time the registry is read):
 
     @indicators.register(
         code="hnte_count", name="高新技术企业数", unit="家", caliber="有效期内的高新技术企业证书",
@@ -36,9 +37,11 @@ scope)` is `compute_many` of one figure. The query count depends on the figures 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
 from kechuang.core.indicator_reads import Reads
@@ -156,6 +159,27 @@ RATE_KINDS = {
 }
 
 _REGISTRY: dict[str, Indicator] = {}
+_loaded = False
+_load_lock = threading.RLock()
+
+
+def declared_modules() -> dict[str, str]:
+    """The indicator module each installed app declares on its AppConfig (`indicators`), by app label."""
+    from django.apps import apps
+
+    return {c.label: c.indicators for c in apps.get_app_configs() if getattr(c, "indicators", "")}
+
+
+def load() -> None:
+    """Import the declared indicator modules once (their `register` calls fill the registry)."""
+    global _loaded
+    if _loaded:
+        return
+    with _load_lock:
+        if not _loaded:
+            for module in declared_modules().values():
+                import_module(module)
+            _loaded = True
 
 
 def register(
@@ -212,6 +236,7 @@ def register(
 
 
 def get(code: str) -> Indicator:
+    load()
     try:
         return _REGISTRY[code]
     except KeyError:
@@ -219,11 +244,13 @@ def get(code: str) -> Indicator:
 
 
 def all_indicators() -> list[Indicator]:
+    load()
     return sorted(_REGISTRY.values(), key=lambda i: (i.order, i.code))
 
 
 def headline_indicators() -> list[Indicator]:
     """The figures declared `headline`, in their headline order."""
+    load()
     return sorted((i for i in _REGISTRY.values() if i.headline), key=lambda i: (i.headline, i.code))
 
 

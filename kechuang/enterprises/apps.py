@@ -6,6 +6,8 @@ from django.apps import AppConfig
 class EnterprisesConfig(AppConfig):
     name = "kechuang.enterprises"
     label = "enterprises"
+    indicators = "kechuang.enterprises.indicators"  # its figures (core.indicators)
+    demo = "kechuang.enterprises.demo"  # its part of the demo districts (core.demo)
     verbose_name = "企业培育"
 
     url_prefix = "enterprises"
@@ -56,8 +58,6 @@ class EnterprisesConfig(AppConfig):
         )
 
     def ready(self):
-        from kechuang.enterprises import indicators  # noqa: F401 - registers the figures
-
         # The import engine lives in core; until it is installed the specs simply are not registered.
         if importlib.util.find_spec("kechuang.core.imports") is not None:
             from kechuang.enterprises import imports  # noqa: F401

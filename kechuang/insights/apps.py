@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class InsightsConfig(AppConfig):
     name = "kechuang.insights"
     label = "insights"
+    demo = "kechuang.insights.demo"  # its part of the demo districts (core.demo)
     verbose_name = "企业洞察"
     url_prefix = "insights"
 

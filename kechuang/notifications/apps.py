@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "kechuang.notifications"
     label = "notifications"
+    demo = "kechuang.notifications.demo"  # its part of the demo districts (core.demo)
     verbose_name = "消息通知"
 
     @property

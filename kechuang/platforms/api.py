@@ -63,10 +63,11 @@ class MemberOut(Schema):
 
 class ChangeOut(Schema):
     field: str
-    old: str
-    new: str
+    from_status: str
+    to_status: str
     on: dt.date
     document: str
+    reason: str
 
 
 class PlatformDetail(PlatformOut):
@@ -89,7 +90,7 @@ class PlatformDetail(PlatformOut):
 
     @staticmethod
     def resolve_changes(obj):
-        return list(obj.changes.all())
+        return list(obj.status_changes.all())
 
 
 @router.get("/platforms", response=list[PlatformOut])

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class PlatformsConfig(AppConfig):
     name = "kechuang.platforms"
     label = "platforms"
+    indicators = "kechuang.platforms.indicators"  # its figures (core.indicators)
+    demo = "kechuang.platforms.demo"  # its part of the demo districts (core.demo)
     verbose_name = "创新平台"
     url_prefix = "platforms"
 
@@ -31,4 +33,4 @@ class PlatformsConfig(AppConfig):
         )
 
     def ready(self):
-        from kechuang.platforms import handlers, indicators  # noqa: F401
+        from kechuang.platforms import handlers  # noqa: F401

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.models import StatusChangeBase
+
 
 class Level(models.TextChoices):
     NATIONAL = "national", "国家级"
@@ -84,25 +86,25 @@ class Platform(models.Model):
         return self.name
 
 
-class StatusChange(models.Model):
-    """Every status and level change with its date and document (the history behind 'valid on a date')."""
+class StatusChange(StatusChangeBase):
+    """Every status and level change with its date and document (the history behind 'valid on a date').
+    `field` says which one changed; `from_status`/`to_status` then hold that field's old and new value
+    (a level for a level change). `on` is the date the change took effect (the document's date); `at` is
+    when it was recorded."""
 
-    platform = models.ForeignKey(Platform, models.CASCADE, related_name="changes")
+    platform = models.ForeignKey(Platform, models.CASCADE, related_name="status_changes")
     field = models.CharField("变更项", max_length=10, default="status")
-    old = models.CharField("原值", max_length=12)
-    new = models.CharField("新值", max_length=12)
+    from_status = models.CharField("原值", max_length=12, blank=True)
+    to_status = models.CharField("新值", max_length=12)
     on = models.DateField("日期")
     document = models.CharField("文件", max_length=120, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusChangeBase.Meta):
         ordering = ["platform", "on", "pk"]
         verbose_name = verbose_name_plural = "平台状态变更"
 
     def __str__(self) -> str:
-        return f"{self.platform_id} {self.field} {self.old}→{self.new}"
+        return f"{self.platform_id} {self.field} {self.from_status}→{self.to_status}"
 
 
 class Membership(models.Model):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from kechuang.core.workflow import Transition, Workflow
+
 PLANNING, BUILDING, RECOGNISED, EVALUATED, REVOKED = (
     "planning",
     "building",
@@ -13,15 +15,6 @@ PLANNING, BUILDING, RECOGNISED, EVALUATED, REVOKED = (
     "evaluated",
     "revoked",
 )
-
-# TRANSITIONS[from][to] = what the change needs (checked by `check_transition`).
-TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    PLANNING: {BUILDING: frozenset(), RECOGNISED: frozenset({"document"})},
-    BUILDING: {RECOGNISED: frozenset({"document"}), PLANNING: frozenset()},
-    RECOGNISED: {EVALUATED: frozenset(), REVOKED: frozenset({"document"})},
-    EVALUATED: {REVOKED: frozenset({"document"})},
-    REVOKED: {},
-}
 
 LABELS = {
     PLANNING: "筹建/申报中",
@@ -31,15 +24,29 @@ LABELS = {
     REVOKED: "已撤销",
 }
 
+# The status workflow (core.workflow); `needs` = what the change needs (checked by `check_transition`).
+FLOW = Workflow(
+    [
+        Transition(PLANNING, BUILDING),
+        Transition(PLANNING, RECOGNISED, needs=("document",)),
+        Transition(BUILDING, RECOGNISED, needs=("document",)),
+        Transition(BUILDING, PLANNING),
+        Transition(RECOGNISED, EVALUATED),
+        Transition(RECOGNISED, REVOKED, needs=("document",)),
+        Transition(EVALUATED, REVOKED, needs=("document",)),
+    ],
+    LABELS,
+)
+
 
 def check_transition(old: str, new: str, *, document: str, on: dt.date | None, recognised_on=None) -> str:
     """'' when allowed, else the Chinese reason."""
-    allowed = TRANSITIONS.get(old, {})
-    if new not in allowed:
-        return f"不能从“{LABELS.get(old, old)}”变更为“{LABELS.get(new, new)}”。"
+    step = FLOW.get(old, new)
+    if step is None:
+        return FLOW.problem(old, new)
     if on is None:
         return "请填写变更日期。"
-    if "document" in allowed[new] and not document.strip():
+    if "document" in step.needs and not document.strip():
         return f"变更为“{LABELS[new]}”须填写认定或撤销文件。"
     if new == REVOKED and recognised_on and on < recognised_on:
         return "撤销日期不能早于认定日期。"

@@ -24,8 +24,8 @@ def _as_of(field: str, day: dt.date, current):
     current value (never changed). A platform upgraded 市级 → 省级 in 2020 is 市级 for 2019."""
     changes = StatusChange.objects.filter(platform=OuterRef("pk"), field=field)
     return Coalesce(
-        Subquery(changes.filter(on__lte=day).order_by("-on", "-pk").values("new")[:1]),
-        Subquery(changes.filter(on__gt=day).order_by("on", "pk").values("old")[:1]),
+        Subquery(changes.filter(on__lte=day).order_by("-on", "-pk").values("to_status")[:1]),
+        Subquery(changes.filter(on__gt=day).order_by("on", "pk").values("from_status")[:1]),
         current,
     )
 

@@ -62,20 +62,20 @@ def platform_create(
     if status in (rules.PLANNING, rules.BUILDING) and registered_on:
         StatusChange.objects.create(
             platform=platform,
-            old="",
-            new=status,
+            from_status="",
+            to_status=status,
             on=registered_on,
-            note="登记",
-            changed_by=actor if getattr(actor, "pk", None) else None,
+            reason="登记",
+            actor=actor if getattr(actor, "pk", None) else None,
         )
     if platform.recognised_on:
         StatusChange.objects.create(
             platform=platform,
-            old="",
-            new=status,
+            from_status="",
+            to_status=status,
             on=platform.recognised_on,
             document=recognition_document,
-            changed_by=actor if getattr(actor, "pk", None) else None,
+            actor=actor if getattr(actor, "pk", None) else None,
         )
     audit.record(
         actor=actor,
@@ -88,7 +88,12 @@ def platform_create(
 
 def _check_order(platform: Platform, field: str, on: dt.date) -> None:
     """History is read by date (selectors.level_on/status_on), so a change may not predate the last one."""
-    last = platform.changes.filter(field=field).order_by("-on", "-pk").values_list("on", flat=True).first()
+    last = (
+        platform.status_changes.filter(field=field)
+        .order_by("-on", "-pk")
+        .values_list("on", flat=True)
+        .first()
+    )
     if last and on < last:
         label = "级别" if field == "level" else "状态"
         raise ValidationError({"on": f"{label}变更日期不能早于上一次{label}变更（{last:%Y-%m-%d}）。"})
@@ -98,7 +103,7 @@ def _check_order(platform: Platform, field: str, on: dt.date) -> None:
 def platform_transition(
     *, actor, platform: Platform, to: str, on: dt.date, document: str = "", note: str = ""
 ) -> Platform:
-    """Apply one row of rules.TRANSITIONS with a compare-and-set on the current status."""
+    """Apply one row of rules.FLOW with a compare-and-set on the current status."""
     reason = rules.check_transition(
         platform.status, to, document=document, on=on, recognised_on=platform.recognised_on
     )
@@ -117,12 +122,12 @@ def platform_transition(
         raise StaleObject()
     StatusChange.objects.create(
         platform=platform,
-        old=platform.status,
-        new=to,
+        from_status=platform.status,
+        to_status=to,
         on=on,
         document=document,
-        note=note,
-        changed_by=actor if getattr(actor, "pk", None) else None,
+        reason=note,
+        actor=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(
         actor=actor,
@@ -153,11 +158,11 @@ def platform_set_level(*, actor, platform: Platform, level: str, on: dt.date, do
     StatusChange.objects.create(
         platform=platform,
         field="level",
-        old=platform.level,
-        new=level,
+        from_status=platform.level,
+        to_status=level,
         on=on,
         document=document,
-        changed_by=actor if getattr(actor, "pk", None) else None,
+        actor=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(
         actor=actor,

@@ -156,8 +156,18 @@ def platform_detail(request, pk: int):
                 "状态与级别变更",
                 ["日期", "变更项", "原值", "新值", "文件", "说明"],
                 [
-                    ("", [c.on, "级别" if c.field == "level" else "状态", c.old, c.new, c.document, c.note])
-                    for c in p.changes.all()
+                    (
+                        "",
+                        [
+                            c.on,
+                            "级别" if c.field == "level" else "状态",
+                            c.from_status,
+                            c.to_status,
+                            c.document,
+                            c.reason,
+                        ],
+                    )
+                    for c in p.status_changes.all()
                 ],
             ),
             Section(

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class PoliciesConfig(AppConfig):
     name = "kechuang.policies"
     label = "policies"
+    demo = "kechuang.policies.demo"  # its part of the demo districts (core.demo)
     verbose_name = "政策找企业"
 
     url_prefix = "policies"

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "kechuang.portal"
     label = "portal"
+    demo = "kechuang.portal.demo"  # its part of the demo districts (core.demo)
     verbose_name = "公开门户"
 
     @property

@@ -109,14 +109,12 @@ def manage_edit(request, pk: int):
 def _steps_for(user, notice: Notice) -> list[dict]:
     """The steps this user may take on this notice now, with whether each needs a reason."""
     out = []
-    for to in sorted(rules.TRANSITIONS.get(notice.status, ())):
-        action = "change" if to == "draft" and notice.status == "withdrawn" else services.ACTION_FOR[to]
-        if not permissions.notices.allows(user, action, notice):
+    for step in sorted(rules.FLOW.allowed(notice.status), key=lambda s: s.target):
+        if not permissions.notices.allows(user, step.action, notice):
             continue
-        if (notice.status, to) in rules.SECOND_PERSON and notice.created_by_id == user.pk:
+        if "second_person" in step.needs and notice.created_by_id == user.pk:
             continue
-        label = "重新编辑" if notice.status == "withdrawn" else STEP_LABELS[to]
-        out.append({"to": to, "label": label, "needs_comment": (notice.status, to) in rules.NEEDS_COMMENT})
+        out.append({"to": step.target, "label": step.label, "needs_comment": "comment" in step.needs})
     return out
 
 

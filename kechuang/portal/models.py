@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.models import StatusChangeBase
+
 
 class Notice(models.Model):
     """A notice (通知公告) or policy document (政策文件) that bureau staff draft, another staff member
@@ -45,18 +47,14 @@ class Notice(models.Model):
         return self.title
 
 
-class NoticeStep(models.Model):
+class NoticeStep(StatusChangeBase):
     """One status change of a notice: who moved it, when, and why (a return or a withdrawal names a reason)."""
 
     notice = models.ForeignKey(Notice, models.CASCADE, related_name="steps")
     from_status = models.CharField(max_length=10, choices=Notice.Status.choices)
     to_status = models.CharField(max_length=10, choices=Notice.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    at = models.DateTimeField()
-    comment = models.TextField("说明", blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = verbose_name_plural = "公告流转记录"
 
     def __str__(self) -> str:

@@ -2,36 +2,30 @@
 
 from __future__ import annotations
 
+from kechuang.core.workflow import Transition, Workflow
+
 # draft → review → published → withdrawn; a reviewer may send a notice back to draft, and a withdrawn
-# notice may be edited again (back to draft) and go through review once more.
-TRANSITIONS: dict[str, set[str]] = {
-    "draft": {"review"},
-    "review": {"published", "draft"},
-    "published": {"withdrawn"},
-    "withdrawn": {"draft"},
-}
-# Steps that must say why (a return to the drafter, a withdrawal seen in the record).
-NEEDS_COMMENT = frozenset({("review", "draft"), ("published", "withdrawn")})
-# Steps that only someone other than the drafter may take (two people see a text before the public does).
-SECOND_PERSON = frozenset({("review", "published"), ("review", "draft")})
-
-
-def transition_problem(current: str, target: str, labels: dict[str, str]) -> str:
-    """'' when current → target is allowed, else why not (in Chinese)."""
-    if target in TRANSITIONS.get(current, set()):
-        return ""
-    if target == current:
-        return f"已经是“{labels.get(current, current)}”状态，请刷新页面查看最新状态。"
-    return f"不能从“{labels.get(current, current)}”变为“{labels.get(target, target)}”。"
+# notice may be edited again (back to draft) and go through review once more. `action` is asked of the
+# notices policy; needs: "comment" (the step must say why: a return to the drafter, a withdrawal seen in the
+# record), "second_person" (only someone other than the drafter: two people see a text before the public).
+FLOW = Workflow(
+    [
+        Transition("draft", "review", "提交审核", action="submit"),
+        Transition("review", "draft", "退回修改", action="review", needs=("comment", "second_person")),
+        Transition("review", "published", "审核通过并发布", action="review", needs=("second_person",)),
+        Transition("published", "withdrawn", "撤回", action="withdraw", needs=("comment",)),
+        Transition("withdrawn", "draft", "重新编辑", action="change"),
+    ]
+)
 
 
 def step_problem(*, current: str, target: str, comment: str, is_drafter: bool, labels: dict[str, str]) -> str:
     """Why this step may not be taken now ('' when it may)."""
-    problem = transition_problem(current, target, labels)
-    if problem:
-        return problem
-    if (current, target) in SECOND_PERSON and is_drafter:
+    step = FLOW.get(current, target)
+    if step is None:
+        return FLOW.problem(current, target, labels)
+    if "second_person" in step.needs and is_drafter:
         return "审核须由起草人以外的工作人员进行。"
-    if (current, target) in NEEDS_COMMENT and not comment.strip():
+    if "comment" in step.needs and not comment.strip():
         return "请填写退回或撤回的理由。"
     return ""

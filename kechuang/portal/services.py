@@ -1,5 +1,5 @@
 """Writes of the portal: notices and policy documents through draft → review → published → withdrawn
-(rules.TRANSITIONS), each step audited with a status-change row; subscribers are told on publication."""
+(rules.FLOW), each step audited with a status-change row; subscribers are told on publication."""
 
 from __future__ import annotations
 
@@ -86,16 +86,13 @@ def notice_update(*, actor, notice: Notice, files=(), remove_uids=(), **fields) 
     return notice
 
 
-ACTION_FOR = {"review": "submit", "published": "review", "draft": "review", "withdrawn": "withdraw"}
-
-
 @transaction.atomic
 def notice_step(*, actor, notice: Notice, to: str, comment: str = "", published_at=None) -> Notice:
     """Move a notice along the workflow. Publishing and returning are for a staff member other than the
     drafter; a return or a withdrawal needs a reason. `published_at` back-dates a publication (the demo's
     history); pages publish now."""
-    action = "change" if (notice.status, to) == ("withdrawn", "draft") else ACTION_FOR.get(to, "change")
-    _require(actor, action, notice)
+    step = rules.FLOW.get(notice.status, to)
+    _require(actor, step.action if step else "change", notice)
     current = Notice.objects.get(pk=notice.pk).status
     labels = dict(Notice.Status.choices)
     problem = rules.step_problem(
@@ -116,7 +113,7 @@ def notice_step(*, actor, notice: Notice, to: str, comment: str = "", published_
         raise ValidationError("公告状态已被他人更改，请刷新页面。")
     notice.refresh_from_db()
     NoticeStep.objects.create(
-        notice=notice, from_status=current, to_status=to, actor=actor, at=dates.now(), comment=comment.strip()
+        notice=notice, from_status=current, to_status=to, actor=actor, at=dates.now(), reason=comment.strip()
     )
     audit.record(
         actor=actor, action=f"notice.{to}", obj=notice, changes={"from": current, "comment": comment}

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "kechuang.programmes"
     label = "programmes"
+    indicators = "kechuang.programmes.indicators"  # its figures (core.indicators)
+    demo = "kechuang.programmes.demo"  # its part of the demo districts (core.demo)
     verbose_name = "项目申报"
     url_prefix = "programmes"
 
@@ -89,4 +91,4 @@ class ProgrammesConfig(AppConfig):
         )
 
     def ready(self):
-        from kechuang.programmes import handlers, indicators  # noqa: F401
+        from kechuang.programmes import handlers  # noqa: F401

@@ -329,7 +329,7 @@ class ProgrammeTypeForm(forms.ModelForm):
             "no_review": "无专家评审（形式审查→公示→决定）",
         }
         self.fields["transition_key"] = forms.ChoiceField(
-            label="流程", choices=[(k, labels.get(k, k)) for k in rules.TRANSITION_TABLES]
+            label="流程", choices=[(k, labels.get(k, k)) for k in rules.FLOWS]
         )
         for field in self.fields.values():
             _widget_attrs(field)

@@ -12,69 +12,42 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from kechuang.core import placeholders
+from kechuang.core.workflow import Transition, Workflow
 from kechuang.programmes import form_rules
 
 # --- Workflow --------------------------------------------------------------------------------------
-# TRANSITIONS[from][to] = Step(who, guards, label). `who` is "applicant" or "staff"; guards are names the
-# workflow service checks against the database (call open, 公示 over, …). One table per programme type.
+# One workflow per programme type (core.workflow). `action` is "submit" for the applicant's own steps (the
+# service checks the applicant owns the application) or "check" (asked of the applications policy); `needs`
+# names the conditions the workflow service checks against the database (call open, 公示 over, …).
 
 
-@dataclass(frozen=True)
-class Step:
-    who: str
-    label: str
-    guards: tuple[str, ...] = ()
+def _applicant(source: str, target: str, label: str, *needs: str) -> Transition:
+    return Transition(source, target, label, action="submit", needs=needs)
 
 
-_APPLICANT_PART = {
-    "draft": {
-        "submitted": Step("applicant", "提交申报", ("call_open", "form_complete")),
-        "withdrawn": Step("applicant", "撤回"),
-    },
-    "submitted": {
-        "returned": Step("staff", "退回修改", ("reason_required",)),
-        "accepted": Step("staff", "形式审查通过"),
-        "rejected": Step("staff", "形式审查不通过", ("reason_required",)),
-        "withdrawn": Step("applicant", "撤回"),
-    },
-    "returned": {
-        "submitted": Step("applicant", "修改后重新提交", ("call_open", "form_complete")),
-        "withdrawn": Step("applicant", "撤回"),
-    },
-}
+def _staff(source: str, target: str, label: str, *needs: str) -> Transition:
+    return Transition(source, target, label, action="check", needs=needs)
 
-DEFAULT_TABLE = {
-    **_APPLICANT_PART,
-    "accepted": {"under_review": Step("staff", "进入专家评审", ("has_draw",))},
-    "under_review": {"reviewed": Step("staff", "评审完成", ("all_scored",))},
-    "reviewed": {
-        "in_publicity": Step("staff", "列入公示", ("has_publicity",)),
-        "not_approved": Step("staff", "未入围，不予批准", ("reason_required",)),
-    },
-    "in_publicity": {
-        "approved": Step("staff", "批准", ("publicity_over", "objections_closed", "upheld_resolved")),
-        "not_approved": Step("staff", "不予批准", ("publicity_over", "objections_closed", "reason_required")),
-        # The resolutions of an upheld objection (异议成立), made only through `objection_resolve`.
-        "withdrawn": Step("staff", "异议成立，撤销申报", ("objection_resolution", "reason_required")),
-        "accepted": Step("staff", "异议成立，退回重新评审", ("objection_resolution", "reason_required")),
-    },
-}
 
-# Intake/recommendation programmes without an expert panel: accepted applications go straight to 公示.
-NO_REVIEW_TABLE = {
-    **_APPLICANT_PART,
-    "accepted": {
-        "in_publicity": Step("staff", "列入公示", ("has_publicity",)),
-        "not_approved": Step("staff", "不予推荐", ("reason_required",)),
-    },
-    "in_publicity": DEFAULT_TABLE["in_publicity"],
-}
-
-TRANSITION_TABLES: dict[str, dict[str, dict[str, Step]]] = {
-    "default": DEFAULT_TABLE,
-    "no_review": NO_REVIEW_TABLE,
-}
-STAGE_LABELS = {"formal_check": "形式审查", "review": "专家评审", "publicity": "公示", "decision": "决定"}
+_APPLICANT_PART = [
+    _applicant("draft", "submitted", "提交申报", "call_open", "form_complete"),
+    _applicant("draft", "withdrawn", "撤回"),
+    _staff("submitted", "returned", "退回修改", "reason_required"),
+    _staff("submitted", "accepted", "形式审查通过"),
+    _staff("submitted", "rejected", "形式审查不通过", "reason_required"),
+    _applicant("submitted", "withdrawn", "撤回"),
+    _applicant("returned", "submitted", "修改后重新提交", "call_open", "form_complete"),
+    _applicant("returned", "withdrawn", "撤回"),
+]
+_DECISION = [
+    _staff("in_publicity", "approved", "批准", "publicity_over", "objections_closed", "upheld_resolved"),
+    _staff(
+        "in_publicity", "not_approved", "不予批准", "publicity_over", "objections_closed", "reason_required"
+    ),
+    # The resolutions of an upheld objection (异议成立), made only through `objection_resolve`.
+    _staff("in_publicity", "withdrawn", "异议成立，撤销申报", "objection_resolution", "reason_required"),
+    _staff("in_publicity", "accepted", "异议成立，退回重新评审", "objection_resolution", "reason_required"),
+]
 
 STATUS_LABELS = {
     "draft": "草稿",
@@ -89,31 +62,58 @@ STATUS_LABELS = {
     "not_approved": "未批准",
     "withdrawn": "已撤回",
 }
+
+DEFAULT_FLOW = Workflow(
+    [
+        *_APPLICANT_PART,
+        _staff("accepted", "under_review", "进入专家评审", "has_draw"),
+        _staff("under_review", "reviewed", "评审完成", "all_scored"),
+        _staff("reviewed", "in_publicity", "列入公示", "has_publicity"),
+        _staff("reviewed", "not_approved", "未入围，不予批准", "reason_required"),
+        *_DECISION,
+    ],
+    STATUS_LABELS,
+)
+
+# Intake/recommendation programmes without an expert panel: accepted applications go straight to 公示.
+NO_REVIEW_FLOW = Workflow(
+    [
+        *_APPLICANT_PART,
+        _staff("accepted", "in_publicity", "列入公示", "has_publicity"),
+        _staff("accepted", "not_approved", "不予推荐", "reason_required"),
+        *_DECISION,
+    ],
+    STATUS_LABELS,
+)
+
+FLOWS: dict[str, Workflow] = {
+    "default": DEFAULT_FLOW,
+    "no_review": NO_REVIEW_FLOW,
+}
+STAGE_LABELS = {"formal_check": "形式审查", "review": "专家评审", "publicity": "公示", "decision": "决定"}
 EDITABLE_STATUSES = frozenset({"draft", "returned"})
 
 
-def page_steps(key: str, current: str) -> dict[str, Step]:
+def page_steps(key: str, current: str) -> dict[str, Transition]:
     """The steps offered as buttons on the application page: not those recorded through an objection's
     resolution (they have their own form)."""
-    steps = TRANSITION_TABLES[key].get(current, {})
-    return {to: step for to, step in steps.items() if "objection_resolution" not in step.guards}
+    return {s.target: s for s in FLOWS[key].allowed(current) if "objection_resolution" not in s.needs}
 
 
 def stages_of(key: str) -> list[str]:
-    table = TRANSITION_TABLES[key]
     stages = ["formal_check"]
-    if "under_review" in table.get("accepted", {}):
+    if FLOWS[key].get("accepted", "under_review"):
         stages.append("review")
     stages += ["publicity", "decision"]
     return stages
 
 
-def find_step(key: str, current: str, target: str) -> tuple[Step | None, str]:
+def find_step(key: str, current: str, target: str) -> tuple[Transition | None, str]:
     """The step from `current` to `target`, or None with the reason it is not allowed."""
-    table = TRANSITION_TABLES[key]
-    step = table.get(current, {}).get(target)
+    flow = FLOWS[key]
+    step = flow.get(current, target)
     if step is None:
-        allowed = "、".join(STATUS_LABELS[t] for t in table.get(current, {})) or "无（已是终态）"
+        allowed = "、".join(STATUS_LABELS[t] for t in flow.targets(current)) or "无（已是终态）"
         return None, (
             f"申报当前为“{STATUS_LABELS.get(current, current)}”，不能变更为“{STATUS_LABELS.get(target, target)}”；"
             f"此时可进行的操作：{allowed}。"

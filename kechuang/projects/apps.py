@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "kechuang.projects"
     label = "projects"
+    indicators = "kechuang.projects.indicators"  # its figures (core.indicators)
+    demo = "kechuang.projects.demo"  # its part of the demo districts (core.demo)
     verbose_name = "科技计划项目"
     url_prefix = "projects"
 
@@ -79,7 +81,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from kechuang.programmes.outcomes import register_outcome
-        from kechuang.projects import indicators  # noqa: F401
         from kechuang.projects.handlers import project_from_application
 
         register_outcome("project", project_from_application)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from kechuang.core.workflow import Workflow, chain
+
 # Working days past a milestone's due date before the owner, staff and leadership are warned, and
 # before the warning is escalated (to leadership with 升级 in the title). Configurable here, one place.
 WARN_AFTER_WORKING_DAYS = 1
@@ -15,33 +17,29 @@ ESCALATE_AFTER_WORKING_DAYS = 10
 DEFAULT_SUPPORT_SHARE = Decimal("0.10")
 DEFAULT_SUPPORT_CAP = Decimal("200000.00")
 
-PROJECT_TRANSITIONS: dict[str, set[str]] = {
-    "approved": {"in_progress", "terminated"},
-    "in_progress": {"accepted", "failed", "concluded", "terminated"},
-    "accepted": set(),
-    "failed": set(),
-    "concluded": set(),
-    "terminated": set(),
-}
+# The workflows (core.workflow); labels come from the models' choices where a message needs them.
+PROJECT_FLOW = Workflow(
+    chain(
+        ("approved", "in_progress"),
+        ("approved", "terminated"),
+        ("in_progress", "accepted"),
+        ("in_progress", "concluded"),
+        ("in_progress", "failed"),
+        ("in_progress", "terminated"),
+    )
+)
 ENDED = frozenset({"accepted", "failed", "concluded", "terminated"})
 
-RESERVE_TRANSITIONS: dict[str, set[str]] = {
-    "idea": {"planned", "dropped"},
-    "planned": {"applied", "dropped"},
-    "applied": {"approved", "dropped"},
-    "approved": set(),
-    "dropped": set(),
-}
-
-
-def transition_problem(table: dict[str, set[str]], labels: dict[str, str], current: str, target: str) -> str:
-    """'' when current → target is allowed, else why not (in Chinese)."""
-    if target in table.get(current, set()):
-        return ""
-    if target == current:
-        return f"已经是“{labels.get(current, current)}”状态，无需重复操作；请刷新页面查看最新状态。"
-    allowed = "、".join(labels.get(s, s) for s in sorted(table.get(current, set()))) or "无"
-    return f"不能从“{labels.get(current, current)}”变为“{labels.get(target, target)}”（可变为：{allowed}）。"
+RESERVE_FLOW = Workflow(
+    chain(
+        ("idea", "dropped"),
+        ("idea", "planned"),
+        ("planned", "applied"),
+        ("planned", "dropped"),
+        ("applied", "approved"),
+        ("applied", "dropped"),
+    )
+)
 
 
 def active_in_period(

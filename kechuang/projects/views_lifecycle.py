@@ -79,7 +79,7 @@ def reserve_detail(request, pk):
             "reserve": reserve,
             "history": reserve.status_changes.select_related("actor"),
             "may_change": permissions.reserve.allows(request.user, "change", reserve)
-            and bool(rules.RESERVE_TRANSITIONS[reserve.status]),
+            and bool(rules.RESERVE_FLOW.allowed(reserve.status)),
         },
     )
 
@@ -107,7 +107,7 @@ def reserve_edit(request, pk):
 def reserve_move(request, pk):
     reserve = get_object_or_404_for(permissions.reserve, request.user, "change", pk=pk)
     labels = dict(ReserveProject.Status.choices)
-    targets = [(s, labels[s]) for s in sorted(rules.RESERVE_TRANSITIONS[reserve.status])]
+    targets = [(s, labels[s]) for s in rules.RESERVE_FLOW.targets(reserve.status)]
     form = forms.ReserveMoveForm(
         request.POST or None,
         targets=targets,

@@ -76,7 +76,7 @@ class CoUnitOut(Schema):
 class ProposalStatusOut(Schema):
     from_status: str
     to_status: str
-    note: str
+    reason: str
     at: dt.datetime
 
 

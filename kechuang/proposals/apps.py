@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class ProposalsConfig(AppConfig):
     name = "kechuang.proposals"
     label = "proposals"
+    indicators = "kechuang.proposals.indicators"  # its figures (core.indicators)
+    demo = "kechuang.proposals.demo"  # its part of the demo districts (core.demo)
     verbose_name = "建议提案"
     url_prefix = "proposals"
 
@@ -32,7 +34,6 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         from kechuang.notifications import kinds
-        from kechuang.proposals import indicators  # noqa: F401
 
         kinds.register("proposal_due", "建议提案到期提醒")
         from kechuang.proposals.services import reply_composer

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.models import StatusChangeBase
+
 
 class ResultClass(models.Model):
     """The configurable set of result classes (default A/B/C)."""
@@ -121,16 +123,13 @@ class ProposalItem(models.Model):
         return self.text[:30]
 
 
-class StatusChange(models.Model):
+class StatusChange(StatusChangeBase):
     proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=Proposal.Status.choices)
     to_status = models.CharField(max_length=20, choices=Proposal.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusChangeBase.Meta):
+        pass
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"

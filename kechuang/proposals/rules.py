@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from kechuang.core.workflow import Transition, Workflow
 
 ASSIGNED, DRAFTING, COSIGNING, REPLIED = "assigned", "drafting", "cosigning", "replied"
 FEEDBACK, SECOND_ROUND, CLOSED = "feedback", "second_round", "closed"
@@ -78,22 +79,28 @@ def _ok(f: Facts) -> str:
     return ""
 
 
-TRANSITIONS: dict[str, dict[str, Callable[[Facts], str]]] = {
-    ASSIGNED: {DRAFTING: _ok},
-    DRAFTING: {COSIGNING: _cosign, REPLIED: _reply_without_cosign},
-    COSIGNING: {REPLIED: _need_reply, DRAFTING: _ok},
-    REPLIED: {FEEDBACK: _feedback},
-    FEEDBACK: {SECOND_ROUND: _second_round, CLOSED: _close},
-    SECOND_ROUND: {DRAFTING: _ok},
-    CLOSED: {},
-}
+# The proposal workflow (core.workflow): each step's `rule(facts)` is '' or why it cannot be taken yet.
+FLOW = Workflow(
+    [
+        Transition(ASSIGNED, DRAFTING, "开始办理", rule=_ok),
+        Transition(DRAFTING, COSIGNING, "送协办单位会签", rule=_cosign),
+        Transition(DRAFTING, REPLIED, "正式答复", rule=_reply_without_cosign),
+        Transition(COSIGNING, REPLIED, "正式答复", rule=_need_reply),
+        Transition(COSIGNING, DRAFTING, "开始办理", rule=_ok),
+        Transition(REPLIED, FEEDBACK, "登记委员意见", rule=_feedback),
+        Transition(FEEDBACK, SECOND_ROUND, "启动二次办理", rule=_second_round),
+        Transition(FEEDBACK, CLOSED, "办结", rule=_close),
+        Transition(SECOND_ROUND, DRAFTING, "开始办理", rule=_ok),
+    ]
+)
 
 
 def check(current: str, target: str, facts: Facts) -> str:
     """Empty when the transition is allowed; otherwise the Chinese reason."""
-    if target not in TRANSITIONS.get(current, {}):
+    step = FLOW.get(current, target)
+    if step is None:
         return "当前状态下不能进行该操作。"
-    return TRANSITIONS[current][target](facts)
+    return step.rule(facts)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

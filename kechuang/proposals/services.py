@@ -128,9 +128,7 @@ def proposal_transition(
         raise StaleObject()
     for k, v in updates.items():
         setattr(proposal, k, v)
-    StatusChange.objects.create(
-        proposal=proposal, from_status=old, to_status=to, actor=actor, note=note[:300]
-    )
+    StatusChange.objects.create(proposal=proposal, from_status=old, to_status=to, actor=actor, reason=note)
     audit.record(
         actor=actor, action=f"proposal.{to}", obj=proposal, changes={"status": [old, to], "note": note}
     )

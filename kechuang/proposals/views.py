@@ -24,15 +24,6 @@ from kechuang.proposals.permissions import co_units, proposals
 from kechuang.reports import claims, docx_layout, signoff
 from kechuang.reports.views import claims_failed, pdf_unavailable
 
-BUTTONS = {
-    rules.DRAFTING: "开始办理",
-    rules.COSIGNING: "送协办单位会签",
-    rules.REPLIED: "正式答复",
-    rules.FEEDBACK: "登记委员意见",
-    rules.SECOND_ROUND: "启动二次办理",
-    rules.CLOSED: "办结",
-}
-
 
 @login_required
 def proposal_list(request):
@@ -72,11 +63,11 @@ def _detail_context(request, proposal, errors=()):
     f = services.facts(proposal)
     actions = [
         {
-            "to": to,
-            "label": BUTTONS[to],
-            "reason": rules.check(proposal.status, to, f) if to != rules.FEEDBACK else "",
+            "to": step.target,
+            "label": step.label,
+            "reason": step.rule(f) if step.target != rules.FEEDBACK else "",
         }
-        for to in rules.TRANSITIONS.get(proposal.status, {})
+        for step in rules.FLOW.allowed(proposal.status)
     ]
     return {
         "p": proposal,

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "kechuang.reports"
     label = "reports"
+    demo = "kechuang.reports.demo"  # its part of the demo districts (core.demo)
     verbose_name = "报表与总结"
     url_prefix = "reports"
 

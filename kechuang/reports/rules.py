@@ -4,18 +4,11 @@ the drafter and signed by the bureau's leader). Who may take each step is the pe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-DRAFTING, CHECKING, CHECKED, SIGNED = "drafting", "checking", "checked", "signed"
+from kechuang.core.workflow import Transition, Workflow
 
-# action → (from stages, to stage, label)
-ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
-    "submit": (frozenset({DRAFTING}), CHECKING, "送核稿"),
-    "check": (frozenset({CHECKING}), CHECKED, "核稿通过，送签发"),
-    "return": (frozenset({CHECKING, CHECKED}), DRAFTING, "退回修改"),
-    "sign": (frozenset({CHECKED}), SIGNED, "签发"),
-}
+DRAFTING, CHECKING, CHECKED, SIGNED = "drafting", "checking", "checked", "signed"
 
 
 @dataclass(frozen=True)
@@ -51,26 +44,33 @@ def _sign(f: Facts) -> str:
     return ""
 
 
-GUARDS: dict[str, Callable[[Facts], str]] = {
-    "submit": _submit,
-    "check": _check,
-    "return": _return,
-    "sign": _sign,
-}
+# The sign-off workflow (core.workflow): `action` is the policy's action for the step (the page's URLs name
+# it too), `rule(facts)` says when the step makes sense.
+FLOW = Workflow(
+    [
+        Transition(DRAFTING, CHECKING, "送核稿", action="submit", rule=_submit),
+        Transition(CHECKING, CHECKED, "核稿通过，送签发", action="check", rule=_check),
+        Transition(CHECKING, DRAFTING, "退回修改", action="return", needs=("comment",), rule=_return),
+        Transition(CHECKED, DRAFTING, "退回修改", action="return", needs=("comment",), rule=_return),
+        Transition(CHECKED, SIGNED, "签发", action="sign", rule=_sign),
+    ]
+)
+# action → its label, in the table's order (both 退回 steps share theirs)
+ACTIONS: dict[str, str] = {t.action: t.label for t in FLOW.transitions}
 
 
 def check(action: str, facts: Facts) -> str:
     """Empty when the step is allowed now; otherwise the Chinese reason."""
     if action not in ACTIONS:
         return "未知的操作。"
-    stages, _to, _label = ACTIONS[action]
-    if facts.stage not in stages:
+    step = next((t for t in FLOW.allowed(facts.stage) if t.action == action), None)
+    if step is None:
         return "稿件当前所处环节不能进行该操作。"
-    return GUARDS[action](facts)
+    return step.rule(facts)
 
 
 def target(action: str) -> str:
-    return ACTIONS[action][1]
+    return next(t.target for t in FLOW.transitions if t.action == action)
 
 
 def editable(stage: str) -> bool:

@@ -112,7 +112,7 @@ def _move(actor, draft, action: str, comment: str, version_row=None, **extra) ->
         version=version_row or _current_version(draft),
         author=actor,
         action=action,
-        text=comment.strip() or rules.ACTIONS[action][2],
+        text=comment.strip() or rules.ACTIONS[action],
     )
     audit.record(
         actor=actor, action=f"summary_draft.{action}", obj=draft, changes={"stage": [old, to], **extra}

@@ -27,7 +27,7 @@ def panel(user, draft, failures: int) -> dict:
     """What the page shows of the sign-off: stage, the steps this user may take (with why one is not possible
     now), versions, comments, the signed document."""
     steps = []
-    for action, (_stages, _to, label) in rules.ACTIONS.items():
+    for action, label in rules.ACTIONS.items():
         if not permissions.drafts.allows(user, action, draft):
             continue
         facts = signoff.facts(draft, user, comment="-", claims_failed=failures)

@@ -6,6 +6,7 @@ class SignonConfig(AppConfig):
 
     name = "kechuang.signon"
     label = "signon"
+    demo = "kechuang.signon.demo"  # its part of the demo districts (core.demo)
     verbose_name = "统一身份认证"
 
     url_prefix = "signon"

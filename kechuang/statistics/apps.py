@@ -6,6 +6,8 @@ from django.apps import AppConfig
 class StatisticsConfig(AppConfig):
     name = "kechuang.statistics"
     label = "kcstats"  # "statistics" would shadow Python's stdlib module name in app labels
+    indicators = "kechuang.statistics.indicators"  # its figures (core.indicators)
+    demo = "kechuang.statistics.demo"  # its part of the demo districts (core.demo)
     verbose_name = "统计与指标"
     url_prefix = "statistics"
     api_prefix = "statistics"  # /api/statistics/, as the pages
@@ -44,7 +46,6 @@ class StatisticsConfig(AppConfig):
 
     def ready(self):
         from kechuang.notifications import kinds
-        from kechuang.statistics import indicators  # noqa: F401 - registers the figures
 
         kinds.register("statistics.reminder", "统计报送催报")
         # The import engine is written alongside this module; register our spec once it exists.

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class TalentConfig(AppConfig):
     name = "kechuang.talent"
     label = "talent"
+    indicators = "kechuang.talent.indicators"  # its figures (core.indicators)
+    demo = "kechuang.talent.demo"  # its part of the demo districts (core.demo)
     verbose_name = "人才与引智"
     url_prefix = "talent"
 
@@ -24,4 +26,4 @@ class TalentConfig(AppConfig):
         )
 
     def ready(self):
-        from kechuang.talent import handlers, indicators  # noqa: F401
+        from kechuang.talent import handlers  # noqa: F401

@@ -10,6 +10,7 @@ from kechuang.core import audit
 from kechuang.core.kit import save_edit
 from kechuang.core.permissions import is_firm_user
 from kechuang.core.services import StaleObject, person_create
+from kechuang.core.workflow import Workflow, chain
 from kechuang.talent.models import (
     ExpertProfile,
     ForeignExpert,
@@ -179,22 +180,24 @@ def demand_update(
     return demand
 
 
-DEMAND_TRANSITIONS = {
-    "collected": {"matching", "matched", "closed"},
-    "matching": {"matched", "closed", "collected"},
-    "matched": {"closed"},
-    "closed": set(),
-}
+DEMAND_FLOW = Workflow(
+    chain(
+        ("collected", "matching"),
+        ("collected", "matched"),
+        ("collected", "closed"),
+        ("matching", "matched"),
+        ("matching", "closed"),
+        ("matching", "collected"),
+        ("matched", "closed"),
+    )
+)
 
 
 @transaction.atomic
 def demand_transition(*, actor, demand: ForeignExpertDemand, to: str, expert: ForeignExpert | None = None):
     if is_firm_user(actor):
         raise ValidationError("需求的对接状态由科技局维护。")
-    if to not in DEMAND_TRANSITIONS.get(demand.status, set()):
-        raise ValidationError(
-            f"不能从“{demand.get_status_display()}”变更为“{dict(ForeignExpertDemand.Status.choices).get(to, to)}”。"
-        )
+    DEMAND_FLOW.check(demand.status, to, dict(ForeignExpertDemand.Status.choices))
     if to == "matched" and expert is None:
         raise ValidationError({"expert": "匹配须选择外国专家。"})
     changed = ForeignExpertDemand.objects.filter(pk=demand.pk, status=demand.status).update(
@@ -238,12 +241,9 @@ def project_record(
     return project
 
 
-NOMINATION_TRANSITIONS = {
-    "draft": {"recommended"},
-    "recommended": {"awarded", "not_awarded"},
-    "awarded": set(),
-    "not_awarded": set(),
-}
+NOMINATION_FLOW = Workflow(
+    chain(("draft", "recommended"), ("recommended", "awarded"), ("recommended", "not_awarded"))
+)
 
 
 @transaction.atomic
@@ -266,8 +266,7 @@ def nomination_create(
 
 @transaction.atomic
 def nomination_transition(*, actor, nomination: Nomination, to: str) -> Nomination:
-    if to not in NOMINATION_TRANSITIONS.get(nomination.status, set()):
-        raise ValidationError(f"不能从“{nomination.get_status_display()}”变更为该状态。")
+    NOMINATION_FLOW.check(nomination.status, to, dict(Nomination.Status.choices))
     if not Nomination.objects.filter(pk=nomination.pk, status=nomination.status).update(
         status=to, version=F("version") + 1
     ):

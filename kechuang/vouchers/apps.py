@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class VouchersConfig(AppConfig):
     name = "kechuang.vouchers"
     label = "vouchers"
+    indicators = "kechuang.vouchers.indicators"  # its figures (core.indicators)
+    demo = "kechuang.vouchers.demo"  # its part of the demo districts (core.demo)
     verbose_name = "科技创新券与扶持资金"
 
     url_prefix = "vouchers"
@@ -76,6 +78,3 @@ class VouchersConfig(AppConfig):
             ("vouchers/_home_firm.html", home.firm_card, permissions.sees_own_vouchers_on_home, 40),
             ("vouchers/_home_provider.html", home.provider_card, permissions.is_provider_user, 45),
         ]
-
-    def ready(self):
-        from kechuang.vouchers import indicators  # noqa: F401 - registers the figures

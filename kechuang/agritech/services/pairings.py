@@ -130,7 +130,7 @@ def pairing_transition(
     if not updated:
         raise StaleObject()
     PairingStatusChange.objects.create(
-        pairing=pairing, from_status=from_status, to_status=to_status, actor=actor, note=note
+        pairing=pairing, from_status=from_status, to_status=to_status, actor=actor, reason=note
     )
     pairing.refresh_from_db()
     audit.record(

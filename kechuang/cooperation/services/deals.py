@@ -91,8 +91,7 @@ def transfer_expect(
 def transfer_transition(
     *, actor, transfer: ExpectedTransfer, to: str, on: dt.date | None = None, note=""
 ) -> ExpectedTransfer:
-    if to not in rules.TRANSFER_TRANSITIONS.get(transfer.status, set()):
-        raise ValidationError(f"不能从“{transfer.get_status_display()}”变更为该状态。")
+    rules.TRANSFER_FLOW.check(transfer.status, to, dict(ExpectedTransfer.Status.choices))
     if to == "landed" and on is None:
         raise ValidationError({"on": "已落地须填写落地日期。"})
     updates = {"status": to, "note": note or transfer.note, "version": F("version") + 1}

@@ -166,8 +166,7 @@ def contact_record(
 def contact_outcome(
     *, actor, contact: Contact, to: str, outcome: str = "", on: dt.date | None = None
 ) -> Contact:
-    if to not in rules.CONTACT_TRANSITIONS.get(contact.status, set()):
-        raise ValidationError(f"不能从“{contact.get_status_display()}”变更为该状态。")
+    rules.CONTACT_FLOW.check(contact.status, to, dict(Contact.Status.choices))
     if to in ("agreed", "declined") and not outcome.strip():
         raise ValidationError({"outcome": "请填写对接结果。"})
     if not Contact.objects.filter(pk=contact.pk, status=contact.status).update(

@@ -6,6 +6,7 @@ from .jobs import DemoLoad, ImportRecord, ImportRow, Job, JobHeartbeat, ProcessH
 from .organisations import Organisation
 from .people import Person
 from .regions import Region
+from .workflow import StatusChangeBase
 
 __all__ = [
     "Attachment",
@@ -26,4 +27,5 @@ __all__ = [
     "ProcessHeartbeat",
     "Region",
     "ScheduledRun",
+    "StatusChangeBase",
 ]

@@ -55,7 +55,7 @@ def test_full_cycle_is_recorded_and_audited(staff, reviewer, district):
     with pytest.raises(ValidationError, match="理由"):
         services.notice_step(actor=staff, notice=notice, to="withdrawn")
     services.notice_step(actor=staff, notice=notice, to="withdrawn", comment="已废止")
-    steps = list(NoticeStep.objects.filter(notice=notice).values_list("from_status", "to_status", "comment"))
+    steps = list(NoticeStep.objects.filter(notice=notice).values_list("from_status", "to_status", "reason"))
     assert steps == [
         ("draft", "review", ""),
         ("review", "draft", "文号有误"),

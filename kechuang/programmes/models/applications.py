@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.models import StatusChangeBase
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -87,16 +89,12 @@ class ApplicationVersion(models.Model):
         return f"{self.application_id} v{self.number}"
 
 
-class StatusChange(models.Model):
+class StatusChange(StatusChangeBase):
     application = models.ForeignKey(Application, models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=14, choices=Status.choices)
     to_status = models.CharField(max_length=14, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField()
-    reason = models.TextField("说明", blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = verbose_name_plural = "状态变更"
 
     def __str__(self) -> str:

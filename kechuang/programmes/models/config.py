@@ -46,7 +46,7 @@ class ProgrammeType(models.Model):
         "流程",
         max_length=20,
         default="default",
-        help_text="使用哪一张状态流转表（见 rules.TRANSITION_TABLES）",
+        help_text="使用哪一张状态流转表（见 rules.FLOWS）",
     )
     decision_label = models.CharField(
         "决定用语", max_length=10, default="认定", help_text="立项/认定/入库/推荐/获奖"
@@ -62,7 +62,7 @@ class ProgrammeType(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.transition_key not in rules.TRANSITION_TABLES:
+        if self.transition_key not in rules.FLOWS:
             raise ValidationError({"transition_key": f"未知的流程：{self.transition_key}"})
 
     @property

@@ -200,11 +200,11 @@ def _check_transition(*, actor, application, to, reason, now, publicity, as_syst
     if not as_system:
         allowed = (
             _applicant_may(actor, application)
-            if step.who == "applicant"
-            else permissions.applications.allows(actor, "check", application)
+            if step.action == "submit"
+            else permissions.applications.allows(actor, step.action, application)
         )
         if not allowed:
-            who = "申报单位" if step.who == "applicant" else "本辖区科技局工作人员"
+            who = "申报单位" if step.action == "submit" else "本辖区科技局工作人员"
             _refuse(
                 actor=actor,
                 action="application.transition_refused",
@@ -212,7 +212,7 @@ def _check_transition(*, actor, application, to, reason, now, publicity, as_syst
                 message=f"“{step.label}”只能由{who}操作。",
                 details=details,
             )
-    for guard in step.guards:
+    for guard in step.needs:
         message = _guard_message(guard, application, reason=reason, now=now, publicity=publicity)
         if message:
             _refuse(

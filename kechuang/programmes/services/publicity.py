@@ -37,11 +37,11 @@ def publicity_open(
         raise ValidationError("无权发布该批次的公示。")
     if not applications:
         raise ValidationError("请至少选择一项拟公示的申报。")
-    table = rules.TRANSITION_TABLES[call.programme.type.transition_key]
+    flow = rules.FLOWS[call.programme.type.transition_key]
     for application in applications:
         if application.call_id != call.pk:
             raise ValidationError(f"“{application}”不属于该批次。")
-        if S.IN_PUBLICITY not in table.get(application.status, {}):
+        if not flow.get(application.status, S.IN_PUBLICITY):
             raise ValidationError(
                 f"“{application}”当前为“{application.get_status_display()}”，不能列入公示。"
             )

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.models import StatusChangeBase
+
 ZERO = Decimal("0.00")
 
 
@@ -110,16 +112,13 @@ class Project(models.Model):
         return self.fiscal_total + self.self_raised
 
 
-class ProjectStatusChange(models.Model):
+class ProjectStatusChange(StatusChangeBase):
     project = models.ForeignKey(Project, models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=12, choices=ProjectStatus.choices)
     to_status = models.CharField(max_length=12, choices=ProjectStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField()
-    reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusChangeBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.from_status}→{self.to_status}"

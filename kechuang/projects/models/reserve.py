@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.models import StatusChangeBase
+
 
 class ReserveProject(models.Model):
     """A key project being planned (科技创新项目储备库), before it is applied for and approved."""
@@ -83,16 +85,13 @@ class ReserveProject(models.Model):
         return str(self.target_programme) if self.target_programme_id else self.target_text
 
 
-class ReserveStatusChange(models.Model):
+class ReserveStatusChange(StatusChangeBase):
     reserve = models.ForeignKey(ReserveProject, models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=10, choices=ReserveProject.Status.choices)
     to_status = models.CharField(max_length=10, choices=ReserveProject.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField()
-    reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusChangeBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.reserve_id} {self.from_status}→{self.to_status}"

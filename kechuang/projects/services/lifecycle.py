@@ -113,11 +113,7 @@ def project_transition(
 ) -> Project:
     with transaction.atomic():
         current = Project.objects.get(pk=project.pk).status
-        problem = rules.transition_problem(
-            rules.PROJECT_TRANSITIONS, dict(ProjectStatus.choices), current, to
-        )
-        if problem:
-            raise ValidationError(problem)
+        rules.PROJECT_FLOW.check(current, to, dict(ProjectStatus.choices))
         on = on or dates.today()
         changes = {"status": to}
         if to in rules.ENDED:

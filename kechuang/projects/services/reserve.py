@@ -74,11 +74,7 @@ def reserve_transition(
     _require(permissions.reserve, actor, "change", reserve)
     with transaction.atomic():
         current = ReserveProject.objects.get(pk=reserve.pk).status
-        problem = rules.transition_problem(
-            rules.RESERVE_TRANSITIONS, dict(ReserveProject.Status.choices), current, to
-        )
-        if problem:
-            raise ValidationError(problem)
+        rules.RESERVE_FLOW.check(current, to, dict(ReserveProject.Status.choices))
         extra = {}
         if to == ReserveProject.Status.APPROVED:
             if project is None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from kechuang.core.models import StatusChangeBase
 from kechuang.vouchers.models.funds import Allocation, BudgetLine, Instalment
 from kechuang.vouchers.models.programmes import VoucherProgramme
 from kechuang.vouchers.models.vouchers import Redemption, Voucher
@@ -69,20 +70,14 @@ class LedgerEntry(models.Model):
         return f"#{self.pk} {self.get_kind_display()} {self.amount}"
 
 
-class StatusChange(models.Model):
-    """One row per workflow transition of a voucher, redemption or allocation."""
+class StatusChange(StatusChangeBase):
+    """One row per workflow transition of a voucher, redemption, allocation or instalment (the subject is
+    named by type and id: four workflows share one history)."""
 
     object_type = models.CharField(max_length=20)
     object_id = models.PositiveIntegerField()
-    from_status = models.CharField(max_length=18)
-    to_status = models.CharField(max_length=18)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reason = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusChangeBase.Meta):
         ordering = ["pk"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="vstatus_obj")]
 

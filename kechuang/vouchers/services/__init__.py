@@ -60,16 +60,16 @@ from kechuang.vouchers.services.redemptions import (
     redemption_submit,
 )
 from kechuang.vouchers.services.workflow import (
-    ALLOCATION_TRANSITIONS,
-    REDEMPTION_TRANSITIONS,
-    VOUCHER_TRANSITIONS,
+    ALLOCATION_FLOW,
+    REDEMPTION_FLOW,
+    VOUCHER_FLOW,
 )
 
 __all__ = [
     "INVOICEABLE",
-    "ALLOCATION_TRANSITIONS",
-    "REDEMPTION_TRANSITIONS",
-    "VOUCHER_TRANSITIONS",
+    "ALLOCATION_FLOW",
+    "REDEMPTION_FLOW",
+    "VOUCHER_FLOW",
     "affiliation_record",
     "allocation_approve",
     "allocation_cancel",

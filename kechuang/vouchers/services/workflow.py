@@ -12,6 +12,7 @@ from django.db.models import F
 
 from kechuang.core import audit
 from kechuang.core.permissions import is_bureau_staff, is_firm_user
+from kechuang.core.workflow import Transition, Workflow
 from kechuang.vouchers import rules
 from kechuang.vouchers.ledger import give, lock, post, take
 from kechuang.vouchers.models import (
@@ -39,48 +40,58 @@ def staff_only(actor) -> str | None:
     return None if is_bureau_staff(actor) else "只有科室工作人员可以办理此操作。"
 
 
-def anyone(actor) -> str | None:
-    return None
+def _staff(source: str, target: str) -> Transition:
+    """A step only the bureau's staff take (checked by `transition` with `staff_only`)."""
+    return Transition(source, target, needs=("staff",))
 
 
-VOUCHER_TRANSITIONS = {
-    V.CLAIMED: {V.ISSUED: staff_only, V.REJECTED: staff_only},
-    V.ISSUED: {V.CONTRACTED: anyone, V.EXPIRED: anyone, V.VOID: staff_only},
-    V.CONTRACTED: {V.DELIVERED: anyone, V.EXPIRED: anyone, V.VOID: staff_only},
-    V.DELIVERED: {V.SETTLED: anyone, V.EXPIRED: anyone, V.VOID: staff_only},
-    V.SETTLED: {
-        V.DELIVERED: staff_only,
-        V.VOID: staff_only,
-    },  # back to DELIVERED only when a payout is reversed
-    V.REJECTED: {},
-    V.EXPIRED: {},
-    V.VOID: {},
-}
-REDEMPTION_TRANSITIONS = {
-    R.SUBMITTED: {R.PUBLICITY: staff_only, R.APPROVED: staff_only, R.REJECTED: staff_only},
-    R.PUBLICITY: {R.APPROVED: staff_only, R.REJECTED: staff_only},
-    R.APPROVED: {R.PAYOUT_REQUESTED: staff_only, R.REJECTED: staff_only},
-    R.PAYOUT_REQUESTED: {R.PAID: staff_only, R.REJECTED: staff_only},
-    R.PAID: {R.REVERSED: staff_only},
-    R.REJECTED: {},
-    R.REVERSED: {},
-}
-ALLOCATION_TRANSITIONS = {
-    A.PROPOSED: {A.APPROVED: staff_only, A.CANCELLED: staff_only},
-    A.APPROVED: {A.PAID: staff_only, A.CANCELLED: staff_only},
-    A.PAID: {A.APPROVED: staff_only},  # an instalment reversed
-    A.CANCELLED: {},
-}
-INSTALMENT_TRANSITIONS = {
-    INST.REQUESTED: {INST.PAID: staff_only},
-    INST.PAID: {INST.REVERSED: staff_only},
-    INST.REVERSED: {},
-}
-TABLES = {
-    Voucher: VOUCHER_TRANSITIONS,
-    Redemption: REDEMPTION_TRANSITIONS,
-    Allocation: ALLOCATION_TRANSITIONS,
-    Instalment: INSTALMENT_TRANSITIONS,
+# The four workflows (core.workflow); a step without needs is taken by whoever the calling service allows.
+VOUCHER_FLOW = Workflow(
+    [
+        _staff(V.CLAIMED, V.ISSUED),
+        _staff(V.CLAIMED, V.REJECTED),
+        Transition(V.ISSUED, V.CONTRACTED),
+        Transition(V.ISSUED, V.EXPIRED),
+        _staff(V.ISSUED, V.VOID),
+        Transition(V.CONTRACTED, V.DELIVERED),
+        Transition(V.CONTRACTED, V.EXPIRED),
+        _staff(V.CONTRACTED, V.VOID),
+        Transition(V.DELIVERED, V.SETTLED),
+        Transition(V.DELIVERED, V.EXPIRED),
+        _staff(V.DELIVERED, V.VOID),
+        _staff(V.SETTLED, V.DELIVERED),  # only when a payout is reversed
+        _staff(V.SETTLED, V.VOID),
+    ]
+)
+REDEMPTION_FLOW = Workflow(
+    [
+        _staff(R.SUBMITTED, R.PUBLICITY),
+        _staff(R.SUBMITTED, R.APPROVED),
+        _staff(R.SUBMITTED, R.REJECTED),
+        _staff(R.PUBLICITY, R.APPROVED),
+        _staff(R.PUBLICITY, R.REJECTED),
+        _staff(R.APPROVED, R.PAYOUT_REQUESTED),
+        _staff(R.APPROVED, R.REJECTED),
+        _staff(R.PAYOUT_REQUESTED, R.PAID),
+        _staff(R.PAYOUT_REQUESTED, R.REJECTED),
+        _staff(R.PAID, R.REVERSED),
+    ]
+)
+ALLOCATION_FLOW = Workflow(
+    [
+        _staff(A.PROPOSED, A.APPROVED),
+        _staff(A.PROPOSED, A.CANCELLED),
+        _staff(A.APPROVED, A.PAID),
+        _staff(A.APPROVED, A.CANCELLED),
+        _staff(A.PAID, A.APPROVED),  # an instalment reversed
+    ]
+)
+INSTALMENT_FLOW = Workflow([_staff(INST.REQUESTED, INST.PAID), _staff(INST.PAID, INST.REVERSED)])
+FLOWS = {
+    Voucher: VOUCHER_FLOW,
+    Redemption: REDEMPTION_FLOW,
+    Allocation: ALLOCATION_FLOW,
+    Instalment: INSTALMENT_FLOW,
 }
 
 
@@ -91,15 +102,10 @@ def fail(message: str | None) -> None:
 
 def transition(obj, to: str, *, actor, note: str = "", **updates) -> None:
     """Move `obj` from its current status to `to` if the table allows it; compare-and-set on the status."""
-    table = TABLES[type(obj)]
     old = obj.status
-    guard = table.get(old, {}).get(to)
-    if guard is None:
-        labels = type(obj).Status
-        if old == to:  # a repeated click, or two people acting at once
-            raise ValidationError(f"已经是“{labels(old).label}”状态，无需重复操作；请刷新页面查看最新状态。")
-        raise ValidationError(f"不能从“{labels(old).label}”变为“{labels(to).label}”。")
-    fail(guard(actor))
+    step = FLOWS[type(obj)].check(old, to, dict(type(obj).Status.choices))
+    if "staff" in step.needs:
+        fail(staff_only(actor))
     if hasattr(obj, "version"):
         updates["version"] = F("version") + 1
     changed = type(obj).objects.filter(pk=obj.pk, status=old).update(status=to, **updates)
@@ -111,7 +117,7 @@ def transition(obj, to: str, *, actor, note: str = "", **updates) -> None:
         from_status=old,
         to_status=to,
         actor=actor if getattr(actor, "pk", None) else None,
-        reason=note[:200],
+        reason=note,
     )
     obj.refresh_from_db()
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from kechuang.projects.rules import transition_problem
+from kechuang.core.workflow import Workflow, chain
 from kechuang.vouchers import rules
 
 
@@ -18,7 +18,7 @@ def test_the_share_reads_as_a_plain_percentage():
 
 
 def test_a_same_state_transition_says_so():
-    message = transition_problem({"a": {"b"}}, {"a": "公示中", "b": "已结束"}, "a", "a")
+    message = Workflow(chain(("a", "b")), {"a": "公示中", "b": "已结束"}).problem("a", "a")
     assert message.startswith("已经是“公示中”状态") and "变为“公示中”" not in message
 
 

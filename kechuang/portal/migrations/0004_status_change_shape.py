@@ -1,0 +1,33 @@
+"""The status-change history takes the common shape of core.StatusChangeBase (ADR 0035): the fields are
+RENAMED (no column is dropped, every stored row keeps its values), then altered to the common definitions."""
+
+import django.db.models.deletion
+import kechuang.core.dates
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('portal', '0003_notice_submitted_at'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.RenameField(model_name="noticestep", old_name="comment", new_name="reason"),
+        migrations.AlterModelOptions(
+            name='noticestep',
+            options={'ordering': ['at', 'pk'], 'verbose_name': '公告流转记录', 'verbose_name_plural': '公告流转记录'},
+        ),
+        migrations.AlterField(
+            model_name='noticestep',
+            name='actor',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+        ),
+        migrations.AlterField(
+            model_name='noticestep',
+            name='at',
+            field=models.DateTimeField(default=kechuang.core.dates.now, verbose_name='时间'),
+        ),
+    ]
