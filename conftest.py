@@ -16,6 +16,55 @@ settings.register_profile("kechuang", deadline=None, suppress_health_check=[Heal
 settings.load_profile("kechuang")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's, with one migration per migration state instead of one per worker and run: the test
+    database is a copy of a migrated template (kechuang/core/tests/dbtemplate.py)."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from kechuang.core.tests.dbtemplate import Template
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    args = {
+        "verbosity": request.config.option.verbose,
+        "interactive": False,
+        "aliases": aliases,
+        "serialized_aliases": serialized_aliases,
+    }
+    with django_db_blocker.unblock():
+        if not django_db_use_migrations:
+            _disable_migrations()
+        if django_db_keepdb and not django_db_createdb or not django_db_use_migrations or not aliases:
+            db_cfg = setup_databases(keepdb=django_db_keepdb and not django_db_createdb, **args)
+        else:
+            template = Template(connection)
+            with template.lock():
+                if django_db_createdb:
+                    template.drop()
+                copied = template.exists()
+                if copied:
+                    template.copy_to_test_database()
+                else:
+                    db_cfg = setup_databases(**args)
+                    template.save_test_database()
+            if copied:
+                db_cfg = setup_databases(keepdb=True, **args)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
 @pytest.fixture
 def district(db):
     from kechuang.core.models import Region
@@ -76,8 +125,9 @@ class DemoWorld:
     inside a transaction that stays open while the tests using the `demo` fixture run, each of them in a
     savepoint rolled back after it (Django's TestCase does the same around setUpTestData). The first other
     test rolls the whole transaction back, so no other test sees demo data; if a demo test comes after that,
-    the demo is built again. Collection puts the demo tests one after another (on one xdist worker, see
-    `pytest_collection_modifyitems`), so a run builds it once."""
+    the demo is built again. Collection puts the demo tests last (`pytest_collection_modifyitems`) and xdist
+    hands each worker its tests in collection order, so each worker that runs demo tests builds it once, and
+    the demo tests are shared out among the workers like the others."""
 
     def __init__(self, blocker, build) -> None:
         self._blocker = blocker
@@ -179,7 +229,7 @@ def _demo_before_db(request):
 @pytest.fixture
 def demo(demo_world, db):
     """The demo districts (周村区 370306 with every module's part, and 张店区 370303), as `make run` loads them.
-    What the test writes is rolled back after it; the demo is built once per test process."""
+    What the test writes is rolled back after it; the demo is built once per test process (xdist worker)."""
     from django.db import connection
 
     assert demo_world.is_open and connection.savepoint_ids, (
@@ -196,16 +246,11 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_itemcollected(item):
-    """The demo tests run on one xdist worker (`--dist loadgroup`)."""
-    if _uses_demo(item):
-        item.add_marker(pytest.mark.xdist_group("demo"))
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """The demo tests run one after another, last: after every other plugin has ordered the tests
-    (pytest-django puts the transactional and the database-free ones last)."""
+    (pytest-django puts the transactional and the database-free ones last). xdist (`--dist loadgroup`, no
+    group: one test at a time to whichever worker is free) keeps this order on each worker."""
     yield
     if config.getini("demo_tests_last"):
         items[:] = [item for item in items if not _uses_demo(item)] + [

@@ -82,35 +82,39 @@ def _no_overflow(page, viewport):
     assert width <= viewport["width"] + 1, f"页面宽 {width}px"
 
 
-def test_dashboard_for_a_district_the_city_and_the_province(browser, live_server, screenshot_dir, settings):
+# One test per scope, so xdist runs the three side by side.
+@pytest.mark.parametrize("name", ["district", "city", "province"])
+def test_dashboard_for_a_district_the_city_and_the_province(
+    name, browser, live_server, screenshot_dir, settings
+):
     from kechuang.core.models import Region
 
     settings.KECHUANG = {**settings.KECHUANG, "AS_OF": AS_OF}
     zhoucun = _world()
     scopes = {"district": zhoucun, "city": zhoucun.parent, "province": Region.objects.get(code="370000")}
-    for name, region in scopes.items():
-        leader = UserFactory(leader=True, region=region)
-        url = f"{live_server.url}/reports/?region={region.pk}&period=2020&as_of=2020-11-30"
-        for kind, viewport in DASHBOARD.items():
-            context = _session_context(browser, live_server, leader, viewport, kind == "phone")
-            page, errors = context.new_page(), []
-            page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
-            page.goto(url)
-            page.wait_for_load_state("networkidle")
-            assert page.locator("[data-headline]").count() == 6
-            assert (
-                page.locator("[data-headline]").first.bounding_box()["y"]
-                < page.locator("[data-kc-tabs]").bounding_box()["y"]
-            )
-            if name == "city":
-                assert "无数据" in page.locator("#compare-title").locator("..").inner_text()
-            if kind == "phone":
-                _no_overflow(page, viewport)
-            page.screenshot(
-                path=str(screenshot_dir / f"dashboard-{name}-{viewport['width']}.png"), full_page=True
-            )
-            assert not errors, errors
-            context.close()
+    region = scopes[name]
+    leader = UserFactory(leader=True, region=region)
+    url = f"{live_server.url}/reports/?region={region.pk}&period=2020&as_of=2020-11-30"
+    for kind, viewport in DASHBOARD.items():
+        context = _session_context(browser, live_server, leader, viewport, kind == "phone")
+        page, errors = context.new_page(), []
+        page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[data-headline]").count() == 6
+        assert (
+            page.locator("[data-headline]").first.bounding_box()["y"]
+            < page.locator("[data-kc-tabs]").bounding_box()["y"]
+        )
+        if name == "city":
+            assert "无数据" in page.locator("#compare-title").locator("..").inner_text()
+        if kind == "phone":
+            _no_overflow(page, viewport)
+        page.screenshot(
+            path=str(screenshot_dir / f"dashboard-{name}-{viewport['width']}.png"), full_page=True
+        )
+        assert not errors, errors
+        context.close()
 
 
 def test_the_module_tabs_work_from_the_keyboard(browser, live_server, settings):
@@ -136,28 +140,29 @@ def test_the_module_tabs_work_from_the_keyboard(browser, live_server, settings):
     context.close()
 
 
-def test_home_pages_of_staff_a_leader_and_a_firm(browser, live_server, screenshot_dir, settings):
+@pytest.mark.parametrize("role", ["staff", "leader", "firm"])  # side by side under xdist
+def test_home_pages_of_staff_a_leader_and_a_firm(role, browser, live_server, screenshot_dir, settings):
     settings.KECHUANG = {**settings.KECHUANG, "AS_OF": AS_OF}
     zhoucun = _world()
     firm = OrganisationFactory(
         region=zhoucun.children.order_by("code").first(), name="淄博示例新材料有限公司"
     )
     users = {
-        "staff": UserFactory(staff=True, region=zhoucun, display_name="王晓梅"),
-        "leader": UserFactory(leader=True, region=zhoucun, display_name="李局长"),
-        "firm": UserFactory(enterprise=True, organisation=firm, display_name="张经理"),
+        "staff": lambda: UserFactory(staff=True, region=zhoucun, display_name="王晓梅"),
+        "leader": lambda: UserFactory(leader=True, region=zhoucun, display_name="李局长"),
+        "firm": lambda: UserFactory(enterprise=True, organisation=firm, display_name="张经理"),
     }
-    for role, user in users.items():
-        for kind, viewport in HOME.items():
-            context = _session_context(browser, live_server, user, viewport, kind == "phone")
-            page = context.new_page()
-            page.goto(live_server.url + "/")
-            page.wait_for_load_state("networkidle")
-            assert page.locator("#todo-counts").is_visible() and page.locator("#shortcuts").is_visible()
-            if role == "leader":
-                assert page.locator("[data-headline]").count() == 6
-            if kind == "phone":
-                _no_overflow(page, viewport)
-            size = f"{viewport['width']}x{viewport['height']}" if kind == "desktop" else "390"
-            page.screenshot(path=str(screenshot_dir / f"home-{role}-{size}.png"), full_page=True)
-            context.close()
+    user = users[role]()
+    for kind, viewport in HOME.items():
+        context = _session_context(browser, live_server, user, viewport, kind == "phone")
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#todo-counts").is_visible() and page.locator("#shortcuts").is_visible()
+        if role == "leader":
+            assert page.locator("[data-headline]").count() == 6
+        if kind == "phone":
+            _no_overflow(page, viewport)
+        size = f"{viewport['width']}x{viewport['height']}" if kind == "desktop" else "390"
+        page.screenshot(path=str(screenshot_dir / f"home-{role}-{size}.png"), full_page=True)
+        context.close()

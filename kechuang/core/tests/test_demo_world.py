@@ -1,7 +1,7 @@
 """The shared demo (conftest.py's `demo` fixture): built once per test process, each demo test's writes rolled
 back, never seen by a test that does not ask for it — checked by running demo_world_check.py's four tests
 (a, c, d use the demo, b does not) in a pytest process of their own, with a one-row demo; and that this run
-puts its demo tests last, in one xdist group."""
+puts its demo tests last, in no xdist group (so they are shared out among the workers)."""
 
 import json
 import os
@@ -41,18 +41,18 @@ def _run(tmp_path, *args) -> dict:
     return {s.pop("test"): s for s in seen} | {"order": order}
 
 
-def test_this_runs_demo_tests_last_and_in_one_xdist_group(request):
+def test_this_runs_demo_tests_last_and_in_no_xdist_group(request):
     uses = ["demo_world" in item.fixturenames for item in request.session.items]
     if True not in uses:
         pytest.skip("no test of this run uses the demo")
     assert uses == sorted(uses), "a test without the demo comes after a demo test"
     for item in request.session.items[uses.index(True) :]:
-        assert [m.args for m in item.iter_markers("xdist_group")] == [("demo",)], item.nodeid
+        assert not list(item.iter_markers("xdist_group")), item.nodeid
 
 
-def test_the_demo_is_built_once_on_one_worker_and_no_other_test_sees_it(tmp_path):
+def test_the_demo_is_built_once_per_worker_and_no_other_test_sees_it(tmp_path):
     seen = _run(tmp_path, "-n", "2", "--dist", "loadgroup")
-    assert seen["a"]["worker"] == seen["c"]["worker"] == seen["d"]["worker"] != "-"
+    assert {seen[test]["worker"] for test in "acd"} <= {"gw0", "gw1"}
     plain = seen.pop("b")
     assert (plain["demo"], plain["written"], plain["builds"]) == (False, [], None)
     for test in "acd":
