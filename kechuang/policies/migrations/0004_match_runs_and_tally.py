@@ -29,6 +29,9 @@ def forward(apps, schema_editor):
         ],
         batch_size=5000,
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # The deferred foreign-key checks of these updates now, or the ALTER TABLEs below fail.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
