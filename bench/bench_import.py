@@ -8,9 +8,10 @@ the generated province, then, each side in fresh child processes (so peak memory
     PostgreSQL, one-transaction executemany on SQLite) of the same rows; the rows are deleted again afterwards;
   * import, the way a user runs it (issue 21): a **web** process (Django's test client, tasks queued in the
     database, not run inline) uploads the file as a province staff member; a **worker** process runs the
-    preview job (parse, checks, compare, one stored `ImportRow` per row); the web process opens the preview's
-    first and last page and confirms; the worker runs the commit job (the checks again, the digest compared
-    with the preview's, new facts through `core.bulk` with their audit events, one `ImportRecord` per fact
+    preview job (parse, checks, compare, one stored `ImportRow` per row with its converted cells); the web
+    process opens the preview's first and last page and confirms; the worker runs the commit job (the stored
+    rows read back and checked and compared again without parsing the file, ADR 0034; the digest compared
+    with the preview's; new facts through `core.bulk` with their audit events, one `ImportRecord` per fact
     for undo); the web process opens the history page. The import's time is the two jobs' time.
 Each side runs `--repeat` times, alternating; prints the best times, import/baseline, the worker's and each
 web step's peak RSS growth, and (`--web-small`) the web steps again for a file a tenth the size, so the web

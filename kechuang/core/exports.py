@@ -2,7 +2,8 @@
 
 Any text starting with = + - @ (or their full-width forms ＝ ＋ － ＠), a tab or a carriage return is
 written as a string prefixed with a single quote, so Excel/WPS never evaluate it (CSV/formula
-injection, OWASP). Numbers, dates and booleans stay typed values.
+injection, OWASP). Numbers and dates stay typed values; a yes/no value reads 是/否 (what the pages show and
+the importers accept), never TRUE/FALSE.
 
 Every export and file download writes an audit event (`record_download`): who took which file, how many
 rows, with which filters.
@@ -37,7 +38,9 @@ def _write(sheet, row: int, col: int, value) -> None:
     cell = sheet.cell(row=row, column=col)
     if value is None:
         return
-    if isinstance(value, bool | int | float | Decimal):
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    elif isinstance(value, int | float | Decimal):
         cell.value = float(value) if isinstance(value, Decimal) else value
         if isinstance(value, Decimal):
             cell.number_format = "#,##0.00"

@@ -153,15 +153,52 @@ def revise(
 ):
     """Add a version of `obj`'s record known from `on`: the stored state becomes a closed version, the live row
     takes `changes`. The caller validates, checks the optimistic version and audits (one transaction)."""
-    if obj.superseded_on is not None:
-        raise ValidationError("只能修改当前版本。")
-    archive([obj], on)
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    setattr(obj, obj.KNOWN_FROM, on)
-    if voided is not None:
-        obj.voided = voided
-    obj.change_reason = reason[:200]
-    obj.changed_by = actor if getattr(actor, "pk", None) else None
-    obj.recorded_at = dates.now()
-    return obj
+    return revise_many([(obj, on, changes)], actor=actor, reason=reason, voided=voided)[0]
+
+
+def revise_many(revisions, *, actor=None, reason: str = "", voided: bool | None = None) -> list[Versioned]:
+    """`revise` for many records of one model, (obj, on, changes) each: the stored states are archived in a
+    query per date (`archive`), so an import revising thousands of records runs a fixed number of queries.
+    The caller saves the live rows (e.g. one `bulk_update`)."""
+    by_day: dict[dt.date, list] = {}
+    for obj, on, _changes in revisions:
+        if obj.superseded_on is not None:
+            raise ValidationError("只能修改当前版本。")
+        by_day.setdefault(on, []).append(obj)
+    for on, objs in by_day.items():
+        archive(objs, on)
+    now, changed_by = dates.now(), actor if getattr(actor, "pk", None) else None
+    for obj, on, changes in revisions:
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        setattr(obj, obj.KNOWN_FROM, on)
+        if voided is not None:
+            obj.voided = voided
+        obj.change_reason = reason[:200]
+        obj.changed_by = changed_by
+        obj.recorded_at = now
+    return [obj for obj, _on, _changes in revisions]
+
+
+def clean_resolved(obj) -> None:
+    """`full_clean` for a batch writer, without a query per record: foreign keys already set as instances (the
+    firm, region or actor the writer resolved) are not looked up again, and uniqueness is left to the
+    database's constraints (`save_many` refuses the write when one fails)."""
+    exclude = [f.name for f in obj._meta.concrete_fields if f.is_relation and f.is_cached(obj)]
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def save_many(model, new: list, revised: list, fields) -> None:
+    """Write an import's records in a fixed number of queries: `new` ones inserted (one `bulk_create`, ids
+    set on them) and the `revised` live rows (`revise_many`, then validated by the caller) updated in one
+    `bulk_update` of `fields` and their version. A record created meanwhile by someone else (the live row's
+    unique constraint) refuses the whole write."""
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic():
+            model.versions.bulk_create(new)
+    except IntegrityError:
+        raise ValidationError("导入期间有人录入了相同的记录，未保存任何数据，请重新导入。") from None
+    if revised:
+        model.versions.bulk_update(revised, list(dict.fromkeys([*fields, "version", model.KNOWN_FROM])))

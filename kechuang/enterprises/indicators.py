@@ -110,7 +110,7 @@ def ladder_tier_counts(scope: Scope, q: Reads):
             status=Status.RECORD,
             rows=lambda: rows,
             parts={TIER_LABELS.get(c.tier, str(c.tier)): c.count for c in counts},
-            note="数值为已进入梯次（第1梯次及以上）的企业数，各梯次分布见 parts",
+            note="数值为已进入梯次（第1梯次及以上）的企业数，各梯次的分布见「图表」中的梯次培育体系",
         )
 
     return build

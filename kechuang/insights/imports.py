@@ -102,24 +102,29 @@ def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
     ]
     if errors:
         raise ImportRejected(errors)
-    result = ImportResult()
+    stored = {
+        (f.organisation_id, f.year): f
+        for f in FirmYearFact.current.select_for_update().filter(
+            organisation_id__in={r.data["organisation"].pk for r in rows},
+            year__in={r.data["year"] for r in rows},
+        )
+    }
+    result, written, befores = ImportResult(), [], []
     for row in rows:
         data = row.data
-        stored = FirmYearFact.current.filter(organisation=data["organisation"], year=data["year"]).first()
-        if _diff(data, stored).outcome == "unchanged":
+        before = stored.get((data["organisation"].pk, data["year"]))
+        if _diff(data, before).outcome == "unchanged":
             result.unchanged += 1
             continue
-        result.write(
-            row,
-            services.firm_year_set,
-            stored=stored,
-            actor=actor,
-            organisation=data["organisation"],
-            year=data["year"],
-            values=_given(data),
-            source=FirmYearFact.Source.IMPORT,
-            reported_on=data.get("reported_on"),
-        )
+        written.append(
+            {"organisation": data["organisation"], "year": data["year"], "values": _given(data),
+             "reported_on": data.get("reported_on")}
+        )  # fmt: skip
+        befores.append(before and before.version)
+    records = result.call(
+        services.firm_years_set, actor=actor, source=FirmYearFact.Source.IMPORT, items=written
+    )
+    result.wrote(befores, records)
     return result
 
 
@@ -197,26 +202,23 @@ def official_compare(rows, context: OfficialPrepared) -> list[Diff]:
 
 
 def official_commit(rows, *, actor, job=None, context: OfficialPrepared) -> ImportResult:
-    """Each row through `services.official_score_set`; a firm outside the importer's region refuses the file."""
-    result = ImportResult()
+    """The new and changed rows through `services.official_scores_set` at once; a firm outside the importer's
+    region refuses the file."""
+    found = OfficialScore.objects.select_for_update().filter(
+        organisation_id__in={r.data["organisation"].pk for r in rows}, year__in={r.data["year"] for r in rows}
+    )
+    stored = {(s.organisation_id, s.year, s.source): s for s in found}
+    result, written, befores = ImportResult(), [], []
     for row in rows:
         data = row.data
-        stored = OfficialScore.objects.filter(
-            organisation=data["organisation"], year=data["year"], source=data["source"]
-        ).first()
-        if _official_diff(data, stored).outcome == "unchanged":
+        before = stored.get(_official_key(data))
+        if _official_diff(data, before).outcome == "unchanged":
             result.unchanged += 1
             continue
-        result.write(
-            row,
-            lambda **kw: services.official_score_set(**kw)[0],
-            stored=stored,
-            actor=actor,
-            organisation=data["organisation"],
-            year=data["year"],
-            source=data["source"],
-            score=data["score"],
-        )
+        written.append({k: data[k] for k in ("organisation", "year", "source", "score")})
+        befores.append(before and before.pk)
+    records = result.call(services.official_scores_set, actor=actor, items=written)
+    result.wrote(befores, [r for r, _ in records])
     return result
 
 

@@ -87,11 +87,8 @@ def official_scores_import(*, actor, region, year: int, source: str, rows: list[
             parsed.append((org, score.quantize(Decimal("0.01"))))
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        return sum(
-            official_score_set(actor=actor, organisation=org, year=year, source=source, score=score)[1]
-            for org, score in parsed
-        )
+    items = [{"organisation": org, "year": year, "source": source, "score": score} for org, score in parsed]
+    return sum(changed for _row, changed in official_scores_set(actor=actor, items=items))
 
 
 def official_score_set(
@@ -99,33 +96,62 @@ def official_score_set(
 ) -> tuple[OfficialScore, bool]:
     """One published score of a firm of the actor's region (new or updated; audited). Returns the row and
     whether it was new or changed."""
+    item = {"organisation": organisation, "year": year, "source": source, "score": score}
+    return official_scores_set(actor=actor, items=[item])[0]
+
+
+def official_scores_set(*, actor, items: list[dict]) -> list[tuple[OfficialScore, bool]]:
+    """`official_score_set` for many scores at once (the import: a fixed number of queries per file): `items`
+    are {"organisation", "year", "source", "score"}; stored scores read and locked at once, new ones inserted
+    and changed ones updated in bulk, each audited. Returns each row and whether it was new or changed."""
     region = actor.region
     if region is None or not permissions.regions.allows(actor, "import", region):
         raise PermissionDenied("无权导入该地区的官方积分。")
-    if not organisation.region or not organisation.region.path.startswith(region.path):
-        raise ValidationError({"organisation": f"{organisation.name}不是本地区企业。"})
-    source = (source or "").strip()
-    if not source:
-        raise ValidationError({"source": "请填写来源（如：山东省科技厅2023年企业创新积分）。"})
-    if score < 0 or score >= 100000:
-        raise ValidationError({"score": f"积分“{score}”不是有效数字。"})
-    score = score.quantize(Decimal("0.01"))
+    for item in items:
+        organisation = item["organisation"]
+        if not organisation.region or not organisation.region.path.startswith(region.path):
+            raise ValidationError({"organisation": f"{organisation.name}不是本地区企业。"})
+        item["source"] = (item["source"] or "").strip()
+        if not item["source"]:
+            raise ValidationError({"source": "请填写来源（如：山东省科技厅2023年企业创新积分）。"})
+        if item["score"] < 0 or item["score"] >= 100000:
+            raise ValidationError({"score": f"积分“{item['score']}”不是有效数字。"})
+        item["score"] = item["score"].quantize(Decimal("0.01"))
+    wanted = {(item["organisation"].pk, item["year"], item["source"]) for item in items}
+    out, new, changed = [], [], []
     with transaction.atomic():
-        row, created = OfficialScore.objects.get_or_create(
-            organisation=organisation,
-            year=year,
-            source=source,
-            defaults={"score": score, "imported_by": actor},
+        found = OfficialScore.objects.select_for_update().filter(
+            organisation_id__in={k[0] for k in wanted}, year__in={k[1] for k in wanted}
         )
-        if not created and row.score == score:
-            return row, False
-        if not created:
-            row.score, row.imported_by = score, actor
-            row.save(update_fields=["score", "imported_by"])
-        audit.record(
-            actor=actor, action="insights.official_score", obj=row, changes={"score": score, "source": source}
+        stored = {k: r for r in found if (k := (r.organisation_id, r.year, r.source)) in wanted}
+        for item in items:
+            row = stored.get((item["organisation"].pk, item["year"], item["source"]))
+            if row is None:
+                row = OfficialScore(**item, imported_by=actor)
+                new.append(row)
+            elif row.score != item["score"]:
+                row.organisation = item["organisation"]  # read once: labels its audit event without a query
+                row.score, row.imported_by = item["score"], actor
+                changed.append(row)
+            else:
+                out.append((row, False))
+                continue
+            out.append((row, True))
+        try:
+            with transaction.atomic():
+                OfficialScore.objects.bulk_create(new)
+        except IntegrityError:
+            raise ValidationError("导入期间有人录入了相同的官方积分，未保存任何数据，请重新导入。") from None
+        OfficialScore.objects.bulk_update(changed, ["score", "imported_by"])
+        audit.record_many(
+            actor=actor,
+            entries=[
+                ("insights.official_score", row, {"score": row.score, "source": row.source})
+                for row, wrote in out
+                if wrote
+            ],
         )
-    return row, True
+    return out
 
 
 def firm_year_source(user, organisation) -> str:
@@ -147,38 +173,68 @@ def firm_year_set(
     """Create a firm's yearly score figures, or add a version counting from `reported_on` (default today):
     only the figures in `values` change (None clears one). `expected_version`: the version the form saw
     (0 = none yet; None = whatever is there, for imports)."""
-    if not permissions.firm_years.may_report_for(actor, organisation):
-        raise PermissionDenied("无权填报该企业的创新积分补充数据。")
-    unknown = set(values) - set(FirmYearFact.FIGURES)
-    if unknown:
-        raise ValidationError(f"未知的字段：{', '.join(sorted(unknown))}")
+    item = {"organisation": organisation, "year": year, "values": values, "reported_on": reported_on}
+    return firm_years_set(actor=actor, source=source, items=[item | {"expected_version": expected_version}])[
+        0
+    ]
+
+
+def firm_years_set(*, actor, source: str, items: list[dict]) -> list[FirmYearFact]:
+    """`firm_year_set` for many firms and years at once (the import: a fixed number of queries per file):
+    `items` are {"organisation", "year", "values", "reported_on", "expected_version"}; the stored records are
+    read and locked at once, written in bulk, each audited."""
     if source not in FirmYearFact.Source.values:
         raise ValidationError({"source": "来源无效。"})
     today = dates.today()
-    if not 2000 <= year <= today.year:
-        raise ValidationError({"year": f"年度应在 2000—{today.year} 之间。"})
-    reported_on = reported_on or today
-    if reported_on > today:
-        raise ValidationError({"reported_on": "报送日期不能晚于今天。"})
+    for item in items:
+        if not permissions.firm_years.may_report_for(actor, item["organisation"]):
+            raise PermissionDenied("无权填报该企业的创新积分补充数据。")
+        unknown = set(item["values"]) - set(FirmYearFact.FIGURES)
+        if unknown:
+            raise ValidationError(f"未知的字段：{', '.join(sorted(unknown))}")
+        if not 2000 <= item["year"] <= today.year:
+            raise ValidationError({"year": f"年度应在 2000—{today.year} 之间。"})
+        item["reported_on"] = item.get("reported_on") or today
+        if item["reported_on"] > today:
+            raise ValidationError({"reported_on": "报送日期不能晚于今天。"})
+    wanted = {(item["organisation"].pk, item["year"]) for item in items}
     with transaction.atomic():
-        stored = FirmYearFact.current.select_for_update().filter(organisation=organisation, year=year).first()
-        if expected_version is not None and expected_version != (stored.version if stored else 0):
-            raise StaleObject()
-        before = None if stored is None else {f: getattr(stored, f) for f in FirmYearFact.FIGURES}
-        if stored is None:
-            row = FirmYearFact(organisation=organisation, year=year, **values)
-            row.recorded_at, row.changed_by = dates.now(), actor
-        else:
-            versions.check_date(stored, reported_on)
-            row = versions.revise(stored, on=reported_on, actor=actor, voided=False, **values)
-            row.version += 1
-        row.source, row.reported_on, row.submitted_by = source, reported_on, actor
-        row.full_clean(validate_constraints=False)
-        row.save()
-        audit.record(
-            actor=actor,
-            action="insights.firm_year_set",
-            obj=row,
-            changes={"before": before, "after": {f: getattr(row, f) for f in FirmYearFact.FIGURES}},
+        found = FirmYearFact.current.select_for_update().filter(
+            organisation_id__in={k[0] for k in wanted}, year__in={k[1] for k in wanted}
         )
-    return row
+        stored = {k: f for f in found if (k := (f.organisation_id, f.year)) in wanted}
+        out, new, revised, befores = [], [], [], []
+        for item in items:
+            row = stored.get((item["organisation"].pk, item["year"]))
+            expected = item.get("expected_version")
+            if expected is not None and expected != (row.version if row else 0):
+                raise StaleObject()
+            befores.append(None if row is None else {f: getattr(row, f) for f in FirmYearFact.FIGURES})
+            if row is None:
+                row = FirmYearFact(organisation=item["organisation"], year=item["year"], **item["values"])
+                row.recorded_at, row.changed_by = dates.now(), actor
+                new.append(row)
+            else:
+                versions.check_date(row, item["reported_on"])
+                row.organisation = item["organisation"]  # read once: labels its audit event without a query
+                revised.append((row, item["reported_on"], item["values"]))
+            out.append(row)
+        versions.revise_many(revised, actor=actor, voided=False)
+        for row, item in zip(out, items, strict=True):
+            if row.pk is not None:
+                row.version += 1
+            row.source, row.reported_on, row.submitted_by = source, item["reported_on"], actor
+            versions.clean_resolved(row)
+        fields = (*FirmYearFact.FIGURES, "source", "reported_on", "submitted_by", "voided", "change_reason")
+        versions.save_many(
+            FirmYearFact, new, [r for r, *_ in revised], (*fields, "changed_by", "recorded_at")
+        )
+        audit.record_many(
+            actor=actor,
+            entries=[
+                ("insights.firm_year_set", row, {"before": before,
+                                                  "after": {f: getattr(row, f) for f in FirmYearFact.FIGURES}})
+                for row, before in zip(out, befores, strict=True)
+            ],
+        )  # fmt: skip
+    return out

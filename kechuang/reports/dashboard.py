@@ -71,8 +71,8 @@ def _card(ind, value, scope: Scope) -> dict:
         "raw": None if value.value is None else float(value.value),
         "value": None if value.value is None else str(value.value),
         "text": formatting.format_figure(value.value, ind.unit) if value.value is not None else NO_DATA,
-        "status": value.status,
-        "status_label": Status.LABELS.get(value.status, value.status),
+        "status": value.status if value.value is not None else "",  # 无数据 claims no source
+        "status_label": Status.LABELS.get(value.status, value.status) if value.value is not None else "",
         "note": value.note,
         "parts": {str(k): (None if v is None else str(v)) for k, v in value.parts.items()},
         "url": drill_url(ind.code, scope),

@@ -156,8 +156,11 @@ def headline(scope: Scope, current: dict, url_of) -> list[dict]:
                 "name": ind.name,
                 "definition": ind.definition,
                 "text": figure_text(value.value, ind.unit),
-                "status": value.status,
-                "status_label": Status.LABELS.get(value.status, value.status),
+                # a figure without data claims no source (no 年报/快报 badge for 无数据)
+                "status": value.status if value.value is not None else "",
+                "status_label": Status.LABELS.get(value.status, value.status)
+                if value.value is not None
+                else "",
                 "note": value.note,
                 "incomplete": incomplete,
                 "url": url_of(ind.code, scope),

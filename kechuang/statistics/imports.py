@@ -216,8 +216,16 @@ def validate_row(data: dict, context: Prepared) -> dict:
     if "has_rd_projects" not in data and "rd_project_count" in data:
         data["has_rd_projects"] = bool(data["rd_project_count"])
     errors = rules.check_fact(_after(data, context.facts.get(_fact_key(data))))
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def check_values(data: dict) -> None:
+    """The model's own validators (digits, integer range) on the row's values, so the preview shows what the
+    write would refuse; they depend on the values alone, so they run once, in the preview (ADR 0034)."""
+    errors: dict[str, list[str]] = {}
     for name in VALUE_KEYS:
-        # The model's own validators (digits, integer range), so the preview shows what the write would refuse.
         value = data.get(name)
         if value is not None:
             try:
@@ -226,7 +234,6 @@ def validate_row(data: dict, context: Prepared) -> dict:
                 errors.setdefault(name, []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
-    return data
 
 
 NEW_DEFAULTS = {"has_rd_projects": False, "above_size": False}  # what a new fact holds for a column not given
@@ -458,6 +465,7 @@ SPEC = register(
         columns=COLUMNS,
         commit=commit,
         validate_row=validate_row,
+        check_values=check_values,
         prepare=prepare,
         compare=compare,
         key=("credit_code", "period"),

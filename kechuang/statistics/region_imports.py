@@ -134,28 +134,25 @@ def compare(rows, context: Prepared) -> list[Diff]:
 
 
 def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
-    """Each row through `services.region_fact_set` (a few dozen rows per file), refused as a whole when a region
+    """The changed and new rows through `services.region_facts_set` at once, refused as a whole when a region
     is not one the importer keeps."""
     refuse_regions_not_kept(rows, selectors.editable_regions(actor), "不在您维护的区划范围内。")
-    result = ImportResult()
+    found = RegionFact.current.select_for_update().filter(
+        region_id__in={r.data["region_obj"].pk for r in rows},
+        year__in={r.data["period_obj"].year for r in rows},
+    )
+    stored = {(f.region_id, f.year, f.quarter, f.month): f for f in found}
+    result, written, befores = ImportResult(), [], []
     for row in rows:
         data = row.data
-        stored = RegionFact.current.filter(pk=getattr(context.stored.get(_key(data)), "pk", None)).first()
-        diff = _diff(data, stored)
-        if diff.outcome == "unchanged":
+        before = stored.get(_key(data))
+        if _diff(data, before).outcome == "unchanged":
             result.unchanged += 1
             continue
         fields = {k: data[k] if data[k] is not None or k != "source" else "" for k in VALUE_KEYS if k in data}
-        result.write(
-            row,
-            services.region_fact_set,
-            stored=stored,
-            versioned=True,
-            actor=actor,
-            region=data["region_obj"],
-            period=data["period_obj"],
-            **fields,
-        )
+        written.append({"region": data["region_obj"], "period": data["period_obj"], "fields": fields})
+        befores.append(before and before.version)
+    result.wrote(befores, result.call(services.region_facts_set, actor=actor, items=written), versioned=True)
     return result
 
 

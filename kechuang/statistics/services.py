@@ -238,46 +238,65 @@ def region_fact_set(
 ) -> RegionFact:
     """Create a region's figures for a period, or add a version (only the given fields change; the earlier
     version keeps counting as of dates before the new `reported_on`, default today)."""
-    unknown = set(fields) - set(REGION_FACT_FIELDS)
-    if unknown:
-        raise ValidationError(f"未知的区域统计字段：{', '.join(sorted(unknown))}")
-    for name in ("gdp", "industrial_output_above_size", "rd_published", "rd_intensity_published"):
-        if fields.get(name) is not None and fields[name] < 0:
-            raise ValidationError({name: "区域统计数据不能为负数。"})
-    existing = RegionFact.current.filter(region=region, **_period_lookup(period)).first()
-    if existing is None:
-        fields.setdefault("reported_on", dates.today())
-        fact = RegionFact(region=region, **_period_lookup(period), **fields, recorded_at=dates.now())
-        fact.full_clean()
-        fact.save()
-        audit.record(
-            actor=actor,
-            action="statistics.region_fact_create",
-            obj=fact,
-            changes=audit.snapshot(fact, REGION_FACT_FIELDS),
-        )
-        return fact
-    on = fields.pop("reported_on", None) or max(dates.today(), existing.reported_on)
-    if on < existing.reported_on:
-        raise ValidationError(
-            {"reported_on": "发布日期不能早于该期现有数据的发布日期：已计入的历史版本不能改写。"}
-        )
-    before = audit.snapshot(existing, REGION_FACT_FIELDS)
-    version = existing.version if expected_version is None else expected_version
-    versions.revise(existing, on=on, actor=actor, voided=False, **fields)
-    existing.full_clean(validate_constraints=False)
-    if not RegionFact.versions.filter(pk=existing.pk, version=version, superseded_on__isnull=True).update(
-        **{n: getattr(existing, n) for n in (*REGION_FACT_FIELDS, *VERSION_COLUMNS)}, version=version + 1
-    ):
-        raise StaleObject()
-    existing.version = version + 1
-    audit.record(
-        actor=actor,
-        action="statistics.region_fact_update",
-        obj=existing,
-        changes=audit.diff(before, audit.snapshot(existing, REGION_FACT_FIELDS)),
+    item = {"region": region, "period": period, "expected_version": expected_version, "fields": fields}
+    return region_facts_set(actor=actor, items=[item])[0]
+
+
+def _period_key(region_id: int, period: Period) -> tuple:
+    return (region_id, period.year, period.quarter, period.month)
+
+
+@transaction.atomic
+def region_facts_set(*, actor, items: list[dict]) -> list[RegionFact]:
+    """`region_fact_set` for many regions and periods at once (the import: a fixed number of queries per
+    file): `items` are {"region", "period", "fields", "expected_version" (optional)}. The stored rows are read
+    and locked at once; new ones are inserted and revised ones written in bulk, each audited."""
+    for item in items:
+        unknown = set(item["fields"]) - set(REGION_FACT_FIELDS)
+        if unknown:
+            raise ValidationError(f"未知的区域统计字段：{', '.join(sorted(unknown))}")
+        for name in ("gdp", "industrial_output_above_size", "rd_published", "rd_intensity_published"):
+            if item["fields"].get(name) is not None and item["fields"][name] < 0:
+                raise ValidationError({name: "区域统计数据不能为负数。"})
+    wanted = {_period_key(item["region"].pk, item["period"]) for item in items}
+    found = RegionFact.current.select_for_update().filter(
+        region_id__in={k[0] for k in wanted}, year__in={k[1] for k in wanted}
     )
-    return existing
+    stored = {k: f for f in found if (k := (f.region_id, f.year, f.quarter, f.month)) in wanted}
+    today, now = dates.today(), dates.now()
+    out, new, revised, entries = [], [], [], []
+    for item in items:
+        region, period, fields = item["region"], item["period"], dict(item["fields"])
+        existing = stored.get(_period_key(region.pk, period))
+        if existing is None:
+            fields.setdefault("reported_on", today)
+            fact = RegionFact(region=region, **_period_lookup(period), **fields, recorded_at=now)
+            versions.clean_resolved(fact)
+            new.append(fact)
+            out.append(fact)
+            continue
+        on = fields.pop("reported_on", None) or max(today, existing.reported_on)
+        if on < existing.reported_on:
+            raise ValidationError(
+                {"reported_on": "发布日期不能早于该期现有数据的发布日期：已计入的历史版本不能改写。"}
+            )
+        if item.get("expected_version") is not None and item["expected_version"] != existing.version:
+            raise StaleObject()
+        existing.region = region  # the instance read once: labels its audit event without a query
+        revised.append((existing, on, fields, audit.snapshot(existing, REGION_FACT_FIELDS)))
+        out.append(existing)
+    versions.revise_many([(f, on, fields) for f, on, fields, _ in revised], actor=actor, voided=False)
+    for fact, *_ in revised:
+        versions.clean_resolved(fact)
+        fact.version += 1
+    versions.save_many(RegionFact, new, [f for f, *_ in revised], (*REGION_FACT_FIELDS, *VERSION_COLUMNS))
+    for fact in new:
+        entries.append(("statistics.region_fact_create", fact, audit.snapshot(fact, REGION_FACT_FIELDS)))
+    for fact, _on, _fields, before in revised:
+        after = audit.snapshot(fact, REGION_FACT_FIELDS)
+        entries.append(("statistics.region_fact_update", fact, audit.diff(before, after)))
+    audit.record_many(actor=actor, entries=entries)
+    return out
 
 
 @transaction.atomic
@@ -294,35 +313,64 @@ def target_set(
     """Set a yearly target. The first one counts from `recorded_on`, by default the start of its year (targets
     are issued then; one entered late is still the year's target); a change adds a version counting from
     `recorded_on`, by default today, and figures as of earlier dates keep the earlier target."""
+    item = {"region": region, "year": year, "indicator": indicator, "value": value, "note": note}
+    return targets_set(actor=actor, items=[item | {"recorded_on": recorded_on}])[0]
+
+
+@transaction.atomic
+def targets_set(*, actor, items: list[dict]) -> list[Target]:
+    """`target_set` for many targets at once (the import: a fixed number of queries per file): `items` are
+    {"region", "year", "indicator", "value", "note", "recorded_on"}; stored targets read and locked at once,
+    written in bulk, each audited."""
     from kechuang.core import indicators
 
-    try:
-        indicators.get(indicator)
-    except KeyError as exc:
-        raise ValidationError({"indicator": str(exc.args[0])}) from None
-    target = Target.current.filter(region=region, year=year, indicator=indicator).first()
-    before = None if target is None else {"value": target.value, "note": target.note}
-    if recorded_on is None:
-        recorded_on = dates.today() if target is not None else min(dates.today(), dt.date(year, 1, 1))
-    if target is None:
-        target = Target(region=region, year=year, indicator=indicator, value=value, note=note)
-        target.recorded_on, target.recorded_at = recorded_on, dates.now()
-        target.full_clean()
-        target.save()
-    else:
-        if recorded_on < target.recorded_on:
-            raise ValidationError({"recorded_on": "下达日期不能早于现有目标的下达日期。"})
-        versions.revise(target, on=recorded_on, actor=actor, voided=False, value=value, note=note)
-        target.version += 1
-        target.full_clean(validate_constraints=False)
-        target.save()
-    audit.record(
-        actor=actor,
-        action="statistics.target_set",
-        obj=target,
-        changes={"before": before, "after": {"value": value, "note": note, "recorded_on": recorded_on}},
+    for item in items:
+        try:
+            indicators.get(item["indicator"])
+        except KeyError as exc:
+            raise ValidationError({"indicator": str(exc.args[0])}) from None
+    wanted = {(item["region"].pk, item["year"], item["indicator"]) for item in items}
+    found = Target.current.select_for_update().filter(
+        region_id__in={k[0] for k in wanted}, year__in={k[1] for k in wanted}
     )
-    return target
+    stored = {k: t for t in found if (k := (t.region_id, t.year, t.indicator)) in wanted}
+    today, now = dates.today(), dates.now()
+    out, new, revised, befores = [], [], [], []
+    for item in items:
+        region, year, value, note = item["region"], item["year"], item["value"], item.get("note", "")
+        target = stored.get((region.pk, year, item["indicator"]))
+        recorded_on = item.get("recorded_on")
+        if recorded_on is None:
+            recorded_on = today if target is not None else min(today, dt.date(year, 1, 1))
+        item["recorded_on"] = recorded_on
+        befores.append(None if target is None else {"value": target.value, "note": target.note})
+        if target is None:
+            target = Target(region=region, year=year, indicator=item["indicator"], value=value, note=note)
+            target.recorded_on, target.recorded_at = recorded_on, now
+            versions.clean_resolved(target)
+            new.append(target)
+        else:
+            if recorded_on < target.recorded_on:
+                raise ValidationError({"recorded_on": "下达日期不能早于现有目标的下达日期。"})
+            target.region = region  # the instance read once: labels its audit event without a query
+            revised.append((target, recorded_on, {"value": value, "note": note}))
+        out.append(target)
+    versions.revise_many(revised, actor=actor, voided=False)
+    for target, *_ in revised:
+        target.version += 1
+        versions.clean_resolved(target)
+    versions.save_many(
+        Target, new, [t for t, *_ in revised], ("value", "note", "recorded_on", *VERSION_COLUMNS[:4])
+    )
+    audit.record_many(
+        actor=actor,
+        entries=[
+            ("statistics.target_set", target, {"before": before, "after": {
+                "value": item["value"], "note": item.get("note", ""), "recorded_on": item["recorded_on"]}})
+            for target, before, item in zip(out, befores, items, strict=True)
+        ],
+    )  # fmt: skip
+    return out
 
 
 @transaction.atomic

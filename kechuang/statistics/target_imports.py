@@ -80,33 +80,29 @@ def compare(rows, context: Prepared) -> list[Diff]:
 
 
 def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
-    """Each row through `services.target_set`; refused as a whole when a region is not one the importer keeps."""
+    """The changed and new rows through `services.targets_set` at once; refused as a whole when a region is not
+    one the importer keeps."""
     region_imports.refuse_regions_not_kept(
         rows, permissions.targets.regions(actor), "不在您维护目标的区划范围内。"
     )
-    result = ImportResult()
+    found = Target.current.select_for_update().filter(
+        region_id__in={r.data["region_obj"].pk for r in rows}, year__in={r.data["year"] for r in rows}
+    )
+    stored = {(t.region_id, t.year, t.indicator): t for t in found}
+    result, written, befores = ImportResult(), [], []
     for row in rows:
         data = row.data
-        stored = Target.current.filter(
-            region=data["region_obj"], year=data["year"], indicator=data["indicator"]
-        ).first()
-        if _diff(data, stored).outcome == "unchanged":
+        before = stored.get(_key(data))
+        if _diff(data, before).outcome == "unchanged":
             result.unchanged += 1
             continue
-        note = data.get("note") if "note" in data else (stored.note if stored else "")
-        result.write(
-            row,
-            services.target_set,
-            stored=stored,
-            versioned=True,
-            actor=actor,
-            region=data["region_obj"],
-            year=data["year"],
-            indicator=data["indicator"],
-            value=data["value"],
-            note=note or "",
-            recorded_on=data.get("recorded_on"),
-        )
+        note = data.get("note") if "note" in data else (before.note if before else "")
+        written.append(
+            {"region": data["region_obj"], "year": data["year"], "indicator": data["indicator"],
+             "value": data["value"], "note": note or "", "recorded_on": data.get("recorded_on")}
+        )  # fmt: skip
+        befores.append(before and before.version)
+    result.wrote(befores, result.call(services.targets_set, actor=actor, items=written), versioned=True)
     return result
 
 

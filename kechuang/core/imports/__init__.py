@@ -11,7 +11,8 @@ discovers those modules itself. Then:
   (raises `ImportRejected` with `RowError`s otherwise);
 - a row carries only the cells it fills: a blank cell keeps the stored value, `清空` clears it;
 - pages run both in the worker (`imports.jobs`: the preview is stored row by row and paged, the commit runs
-  once the user confirms); `template_workbook(spec)` builds the downloadable template. Pages:
+  once the user confirms, on the rows the preview stored: `engine.check` without parsing the file again,
+  ADR 0034); `template_workbook(spec)` builds the downloadable template. Pages:
   `/imports/<spec>/`; CLI: `kechuang import` / `kechuang template`.
 """
 

@@ -51,6 +51,9 @@ class Preview:
     sheet: str = ""
     context: Any = None  # what the spec's `prepare` returned for these rows (passed on to its commit)
     diffs: list[Diff] = field(default_factory=list)  # the spec's `compare`, one per ok row (same order)
+    converted: list[dict] = field(
+        default_factory=list
+    )  # `check(keep_converted=True)`: per ok row, as converted
 
     @property
     def counts(self) -> dict[str, int]:
@@ -168,6 +171,7 @@ def preview(
     *,
     progress: Callable[[int, int], None] | None = None,
     defaults: dict[str, Any] | None = None,
+    keep_converted: bool = False,
 ) -> Preview:
     """Parse and validate a whole workbook. Writes nothing. `user=None` skips the permission check
     (for code that has already authorised, e.g. the background job).
@@ -284,18 +288,54 @@ def preview(
         rows[index] = None
         if data is not None and file_values:
             data, errors = _file_defaults(spec, number, data, file_values)
+        if data is not None and spec.check_values is not None:
+            try:
+                spec.check_values(data)
+            except ValidationError as exc:
+                data, errors = None, _form_errors(spec, number, data, exc.update_error_dict({}))
         if errors:
             result.errors.extend(errors)
         else:
             converted.append((number, data))
         if progress and data_rows % PROGRESS_EVERY == 0:
             progress((index - start + 1) // 2, total)
-    # Pass 2: what the rows refer to is resolved once for all of them, then each row is checked.
+    for kind, numbers in skipped.items():
+        shown = "、".join(str(n) for n in numbers[:30]) + ("…" if len(numbers) > 30 else "")
+        result.warnings.append(f"第{shown}行为{SKIP_REASONS[kind]}，已跳过（共{len(numbers)}行）。")
+    if not data_rows:
+        result.errors.append(RowError(0, "", "", "表头下方没有数据行。"))
+    result.summary = {"data_rows": data_rows, "skipped_rows": sum(len(v) for v in skipped.values())}
+    checked = check(
+        spec, converted, result, keep_converted=keep_converted,
+        progress=progress and (lambda done, n: progress((total + total * done // n) // 2, total)),
+    )  # fmt: skip
+    if progress:
+        progress(total, total)
+    return checked
+
+
+def check(
+    spec: ImportSpec,
+    converted: list[tuple[int, dict[str, Any]]],
+    result: Preview | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    keep_converted: bool = False,
+) -> Preview:
+    """Pass 2 of a preview, on rows already converted (Excel row number, data): what the rows refer to is
+    resolved once for all of them (the spec's `prepare`), then each row is checked (form, `validate_row`, a
+    repeated key) and compared with the stored records (`compare`). The commit job runs this alone on the
+    rows its preview stored (`jobs`), so the file is parsed and its cells converted once.
+
+    `keep_converted`: `Preview.converted` keeps each valid row's converted data (before its check), in the
+    order of `ok_rows`, for the preview job to store."""
+    result = result if result is not None else Preview(spec=spec, summary={"data_rows": len(converted)})
     context = spec.prepare([data for _, data in converted]) if spec.prepare is not None else None
     result.context = context
     seen_keys: dict[tuple, int] = {}
     key_names = spec.key
     for position, (number, data) in enumerate(converted, 1):
+        source = dict(data) if keep_converted else None
         cleaned, errors = _check_row(spec, number, data, context)
         if errors:
             result.errors.extend(errors)
@@ -315,27 +355,20 @@ def preview(
                     continue
                 seen_keys[key] = number
             result.ok_rows.append(Row(number, cleaned))
+            if keep_converted:
+                result.converted.append(source)
         if progress and position % PROGRESS_EVERY == 0:
-            progress((total + total * position // len(converted)) // 2, total)
+            progress(position, len(converted))
     del converted, seen_keys
     if spec.compare is None:  # a spec that cannot compare with its records: every row is written as given
         result.diffs = [Diff("new") for _ in result.ok_rows]
     elif result.ok_rows:
         result.diffs = spec.compare(result.ok_rows, context) if spec.prepare else spec.compare(result.ok_rows)
     result.errors.sort(key=lambda e: e.row_number)
-    for kind, numbers in skipped.items():
-        shown = "、".join(str(n) for n in numbers[:30]) + ("…" if len(numbers) > 30 else "")
-        result.warnings.append(f"第{shown}行为{SKIP_REASONS[kind]}，已跳过（共{len(numbers)}行）。")
-    if not data_rows:
-        result.errors.append(RowError(0, "", "", "表头下方没有数据行。"))
-    result.summary = {
-        "data_rows": data_rows,
+    result.summary |= {
         "ok_rows": len(result.ok_rows),
         "error_rows": len({e.row_number for e in result.errors}),
-        "skipped_rows": sum(len(v) for v in skipped.values()),
     }
-    if progress:
-        progress(total, total)
     return result
 
 

@@ -2,11 +2,15 @@
 
 - `preview_job_start` queues the preview of an uploaded file. The worker (`run_preview`) parses and checks
   every row and compares it with the stored records (`engine.preview`), and stores one `ImportRow` per row
-  (new / changed old → new / unchanged / error) with the counts in the job's result; the page reads them a
+  (new / changed old → new / unchanged / error, and a valid row's converted cells) with the counts and the
+  file's hash in the job's result; the page reads them a
   page at a time, so the web process never holds the file's rows.
 - `import_job_start` queues the commit of a previewed file (only one without errors). The worker (`run`)
-  checks the file again, refuses it if what it would write is no longer what the user saw (someone changed
-  the records meanwhile: the digest differs), and writes it in one transaction.
+  does not parse the file again: it reads the rows the preview stored as converted (`ImportRow.data`),
+  refused if the file is not the one previewed (its hash); it reads what they refer to again, checks each
+  row and compares it with the records as they are now (`engine.check`), refuses the file if what it would
+  write is no longer what the user saw (someone changed the records meanwhile: the digest differs), and
+  writes it in one transaction.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kechuang.core import audit, joblease
-from kechuang.core.imports import engine, errorfile, history
+from kechuang.core import audit, bulk, joblease
+from kechuang.core.imports import engine, errorfile, history, values
 from kechuang.core.imports.spec import ImportRejected, ImportSpec, get
 from kechuang.core.models import Attachment, ImportRow, Job
 
@@ -29,6 +33,7 @@ PREVIEW_KIND = "import_preview"
 STALE_PREVIEW = (
     "预览之后相关记录已被修改（与您确认的预览不一致），未导入任何数据。请重新上传文件，核对新的预览后再确认。"
 )
+STALE_FILE = "文件与预览时的文件不一致，未导入任何数据。请重新上传文件，核对新的预览后再确认。"
 
 
 def _start(*, actor, kind: str, title: str, params: dict, rows: int, attachment: Attachment, task) -> Job:
@@ -130,21 +135,35 @@ def _label(spec: ImportSpec, data: dict) -> str:
     return " · ".join(parts)[:200]
 
 
+ROW_COLUMNS = ("job_id", "number", "outcome", "label", "changes", "note", "data")
+
+
 def _preview_rows(job: Job, checked: engine.Preview):
-    """The `ImportRow`s of a preview, in sheet order: each valid row with its diff, each row with errors."""
+    """The `ImportRow`s of a preview as `ROW_COLUMNS` tuples, in sheet order: each valid row with its diff and
+    its converted cells (what the commit job checks again), each row with errors."""
     spec = checked.spec
     labels = {c.key: c.label for c in spec.columns}
     errors: dict[int, list[str]] = {}
     for error in checked.errors:
         errors.setdefault(error.row_number, []).append(str(error))
-    for row, diff in zip(checked.ok_rows, checked.diffs, strict=True):
+    sources = checked.converted or [None] * len(checked.ok_rows)
+    for row, diff, source in zip(checked.ok_rows, checked.diffs, sources, strict=True):
         changes = [[labels.get(k, k), shown(old), shown(new)] for k, (old, new) in diff.changes.items()]
-        yield ImportRow(
-            job=job, number=row.number, outcome=diff.outcome, label=_label(spec, row.data), changes=changes,
-            note=diff.note,
-        )  # fmt: skip
+        yield (job.pk, row.number, diff.outcome, _label(spec, row.data), changes, diff.note, source)
     for number, messages in sorted(errors.items()):
-        yield ImportRow(job=job, number=number, outcome="error", note="\n".join(messages))
+        yield (job.pk, number, "error", "", [], "\n".join(messages), None)
+
+
+def stored_rows(spec: ImportSpec, preview: Job) -> list[tuple[int, dict]]:
+    """The rows a preview job checked, as converted from the file (Excel row number, data), in sheet order."""
+    revived = {c.key: c for c in spec.columns if c.kind in ("decimal", "money", "date")}
+    out = []
+    rows = ImportRow.objects.filter(job=preview, data__isnull=False).order_by("number")
+    for number, data in rows.values_list("number", "data").iterator(chunk_size=ROW_BATCH):
+        for key in revived.keys() & data.keys():
+            data[key] = values.revive(revived[key], data[key])
+        out.append((number, data))
+    return out
 
 
 def digest(checked: engine.Preview) -> str:
@@ -166,18 +185,12 @@ def run_preview(job: Job) -> None:
         return
     checked = engine.preview(
         spec, data, progress=lambda done, total: _update(job, progress=done, total=total),
-        defaults=job.params.get("defaults"),
+        defaults=job.params.get("defaults"), keep_converted=True,
     )  # fmt: skip
-    batch: list[ImportRow] = []
     with transaction.atomic():
         joblease.lock(job)
         ImportRow.objects.filter(job=job).delete()  # a preview run again after its worker died
-        for row in _preview_rows(job, checked):
-            batch.append(row)
-            if len(batch) >= ROW_BATCH:
-                ImportRow.objects.bulk_create(batch)
-                batch = []
-        ImportRow.objects.bulk_create(batch)
+        bulk.insert_rows(ImportRow, ROW_COLUMNS, _preview_rows(job, checked))
         counts = checked.counts
         error_file = _error_file(job, attachment, data, checked) if checked.errors else ""
         ready = not checked.errors and (counts["new"] or counts["changed"])
@@ -200,6 +213,7 @@ def run_preview(job: Job) -> None:
                 "data_rows": checked.data_rows,
                 "ready": bool(ready),
                 "digest": digest(checked) if ready else "",
+                "sha256": hashlib.sha256(data).hexdigest(),
                 "file": attachment.original_name,
                 "error_file": error_file,
             },
@@ -223,6 +237,22 @@ def _error_file(job: Job, attachment: Attachment, data: bytes, checked: engine.P
     return stored.uid.hex
 
 
+def _recheck(job: Job, spec: ImportSpec, data: bytes) -> engine.Preview:
+    """The commit job's check. After a preview: the rows that preview stored (the file parsed and converted
+    once), refused if the file is not the one previewed; their references read again and each row checked and
+    compared with the records as they are now (`engine.check`), so the digest proves the diff unchanged.
+    Without one (a job queued directly): the whole file."""
+    progress = lambda done, total: _update(job, progress=done, total=total)  # noqa: E731
+    if "preview" not in job.params:
+        return engine.preview(spec, data, progress=progress, defaults=job.params.get("defaults"))
+    preview = Job.objects.get(pk=job.params["preview"])
+    if preview.result.get("sha256") != hashlib.sha256(data).hexdigest():
+        raise ImportRejected([engine.RowError(0, "", "", STALE_FILE)])
+    checked = engine.check(spec, stored_rows(spec, preview), progress=progress)
+    checked.warnings = list(preview.result.get("warnings", []))
+    return checked
+
+
 def run(job: Job) -> None:
     """Validate and commit the job's file (claimed by `joblease.hold`), recording progress.
 
@@ -235,10 +265,7 @@ def run(job: Job) -> None:
     try:
         if not spec.may_import(actor):
             raise ImportRejected([engine.RowError(0, "", "", "您已没有导入该数据的权限。")])
-        checked = engine.preview(
-            spec, data, progress=lambda done, total: _update(job, progress=done, total=total),
-            defaults=job.params.get("defaults"),
-        )  # fmt: skip
+        checked = _recheck(job, spec, data)
         if checked.errors:
             raise ImportRejected(checked.errors)
         if "digest" in job.params and digest(checked) != job.params["digest"]:

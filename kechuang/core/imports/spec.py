@@ -146,6 +146,27 @@ class ImportResult:
             self.touched.append((record.pk, stored.version if stored is not None else None, record.version))
         return record
 
+    def call(self, service: Callable[..., Any], /, **kwargs):
+        """A batch service writing many rows at once (e.g. `targets_set(items=…)`); its ValidationError refuses
+        the whole file."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            return service(**kwargs)
+        except ValidationError as exc:
+            raise ImportRejected([RowError(0, "", "", m) for m in exc.messages]) from None
+
+    def wrote(self, versions_before: list, records: list, *, versioned: bool = False) -> None:
+        """Count what a batch service wrote: `records` in the order of `versions_before` (the stored record's
+        version, None for a new one); a `versioned` record is kept in `touched` for undo, as `write` does."""
+        for before, record in zip(versions_before, records, strict=True):
+            if before is None:
+                self.created += 1
+            else:
+                self.updated += 1
+            if versioned:
+                self.touched.append((record.pk, before, record.version))
+
     def __str__(self) -> str:
         return f"新增 {self.created} 条，更新 {self.updated} 条，未变化 {self.unchanged} 条"
 
@@ -172,6 +193,8 @@ class ImportSpec:
       its `cleaned_data` becomes the row's data and its errors become row errors. Optional.
     - `validate_row(data) -> data`: extra per-row check after the form; raise ValidationError (message
       or {column_key: message}) to reject the row. Optional.
+    - `check_values(data)`: checks of the converted values alone (e.g. the model fields' validators), run
+      once as the preview converts each row; the commit job does not run them again. Optional.
     - `prepare(rows) -> context`: called once with the converted data of every row (before the form and
       `validate_row`), so a spec resolves what its rows refer to (firms by credit code, towns, …) in a
       few queries instead of one per row. With `prepare`, `validate_row(data, context)` and
@@ -199,6 +222,9 @@ class ImportSpec:
     commit: Callable[..., ImportResult]
     form: type | None = None
     validate_row: Callable[..., dict[str, Any]] | None = None
+    # checks of a row's converted values alone (no stored record, no reference): run once, as the preview
+    # converts the row; the commit job starts from the rows that passed them (ADR 0034). Raise ValidationError.
+    check_values: Callable[[dict[str, Any]], None] | None = None
     prepare: Callable[[list[dict[str, Any]]], Any] | None = None
     compare: Callable[..., list[Diff]] | None = None
     key: tuple[str, ...] = ()

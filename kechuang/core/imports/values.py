@@ -189,3 +189,11 @@ def converter(column: ImportColumn, *, source_unit: str = ""):
         return convert(value, column, source_unit=source_unit)
 
     return convert_cell
+
+
+def revive(column: ImportColumn, value):
+    """A converted value back from its JSON form (`DjangoJSONEncoder`: Decimal and date as text), as
+    `convert` gave it: the commit job reads the rows its preview stored instead of converting the file again."""
+    if value is None or column.kind not in ("decimal", "money", "date"):
+        return value
+    return dt.date.fromisoformat(value) if column.kind == "date" else Decimal(value)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -157,6 +158,8 @@ class ImportRow(models.Model):
     label = models.CharField("记录", max_length=200, blank=True)  # the row's key values, e.g. its credit code
     changes = models.JSONField("变化", default=list, blank=True)  # [[column, stored, in the file], …]
     note = models.TextField("说明", blank=True)  # errors, or a change over another source's value
+    # a valid row's cells as converted (`imports.values`), so the commit job checks them without the file
+    data = models.JSONField("单元格", null=True, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
         ordering = ["number", "pk"]

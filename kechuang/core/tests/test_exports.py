@@ -33,7 +33,7 @@ def test_the_header_row_is_neutralised_too():
     assert sheet["A1"].data_type == "s"
 
 
-def test_ordinary_text_numbers_and_dates_keep_their_types():
+def test_ordinary_text_numbers_and_dates_keep_their_types_and_yes_no_reads_chinese():
     rows = [["淄博方达电子有限公司", 12, Decimal("1234.50"), -3.5, dt.date(2020, 8, 28), True, None]]
     sheet = read_back(exports.to_xlsx(["名称", "人数", "金额", "增长", "日期", "高企", "空"], rows))
     values = [c.value for c in sheet[2]]
@@ -42,7 +42,9 @@ def test_ordinary_text_numbers_and_dates_keep_their_types():
     assert values[2] == pytest.approx(1234.5) and sheet["C2"].data_type == "n"
     assert values[3] == -3.5  # a negative number is a number, not a neutralised string
     assert values[4].date() == dt.date(2020, 8, 28)
-    assert values[5] is True
+    assert (
+        values[5] == "是" and sheet["F2"].data_type == "s"
+    )  # not TRUE: a Chinese sheet, and imports read 是
     assert values[6] is None
 
 

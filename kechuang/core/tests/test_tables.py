@@ -85,3 +85,11 @@ def test_values_choices_are_lazy_and_validated_against_the_queryset(town, django
     assert field.clean(str(town.pk)) == town
     with pytest.raises(forms.ValidationError):
         field.clean("999999")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("sort", "said"), [("name", "ascending"), ("-name", "descending")])
+def test_the_sorted_column_tells_screen_readers_its_order(sort, said):
+    html = render_to_string("components/table_head.html", {"table": _table({"sort": sort})})
+    assert f'<th scope="col" aria-sort="{said}">' in html
+    assert html.count("aria-sort") == 1

@@ -213,3 +213,29 @@ def test_sparkline_leaves_out_years_without_data():
     line = headline.sparkline([("2018年", None), ("2019年", D("1")), ("2020年", D("3"))], "家")
     assert line["points"].count(",") == 2 and line["rising"]
     assert headline.sparkline([("2019年", None), ("2020年", D("3"))], "家") is None
+
+
+def test_a_figure_without_data_claims_no_source(district, town):
+    """研发强度 with no R&D and no GDP reads 无数据 with no 年报/快报 badge, on the card and in the tabs; a
+    figure with data keeps its badge."""
+    import re
+
+    from kechuang.enterprises.tests.factories import QualificationFactory
+
+    QualificationFactory(organisation=OrganisationFactory(region=town), valid_from=dt.date(2019, 1, 1))
+    cards = _cards(district)
+    assert cards["rd_intensity"]["text"] == "无数据"
+    assert cards["rd_intensity"]["status"] == "" and cards["rd_intensity"]["status_label"] == ""
+    assert cards["hnte_count"]["text"] == "1家" and cards["hnte_count"]["status_label"]
+    cache.clear()
+    html = _page(UserFactory(leader=True, region=district), district)
+    card = re.search(r'<article[^>]*data-headline="rd_intensity".*?</article>', html, re.S).group(0)
+    assert "无数据" in card and "badge" not in card
+    hnte = re.search(r'<article[^>]*data-headline="hnte_count".*?</article>', html, re.S).group(0)
+    assert "badge" in hnte
+    tab = re.search(
+        r'<a class="kc-card[^>]*>(?:(?!</a>).)*"small text-muted">研发经费投入强度</div>(?:(?!</a>).)*</a>',
+        html,
+        re.S,
+    )
+    assert tab and "无数据" in tab.group(0) and "badge" not in tab.group(0)
