@@ -125,6 +125,7 @@ class Generator(EnterpriseData, Activity, AuditChain):
 
     # --- firms ---------------------------------------------------------------------------------------
     def firms(self):
+        from kechuang.core.bulk import insert_rows
         from kechuang.core.models import DictItem, Organisation
         from kechuang.core.rules import make_credit_code
 
@@ -135,41 +136,32 @@ class Generator(EnterpriseData, Activity, AuditChain):
         industries = list(
             DictItem.objects.filter(dict_type__code="industry").values_list("pk", flat=True)
         ) or [None]
-        self.firm_rows = []  # (pk, district, town_pk, above_size)
-        batch: list[Organisation] = []
+        rows: list[tuple] = []
         meta: list[tuple] = []
         districts = rng.choices(self.districts, weights=weights, k=total)
         for i, district in enumerate(districts):
             town = rng.choice(self.towns[district.pk])
             body = f"B{i:07d}"
             name = f"{district.name[:2]}{rng.choice(SYLLABLES)}{rng.choice(SYLLABLES)}{rng.choice(TRADES)}有限公司{i}"
-            batch.append(
-                Organisation(
-                    name=name[:120],
-                    credit_code=make_credit_code("9", "1", district.code, body),
-                    kind=Organisation.Kind.ENTERPRISE,
-                    region=town,
-                    established_on=dt.date(
-                        1995 + rng.randrange(25), 1 + rng.randrange(12), 1 + rng.randrange(28)
-                    ),
-                    industry_id=rng.choice(industries),
-                    legal_representative="张三",
+            rows.append(
+                (
+                    name[:120],
+                    make_credit_code("9", "1", district.code, body),
+                    Organisation.Kind.ENTERPRISE.value,
+                    town.pk,
+                    dt.date(1995 + rng.randrange(25), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+                    rng.choice(industries),
+                    "张三",
                 )
             )
             meta.append((district, town.pk, rng.random() < 0.2))
-            if len(batch) >= 5000:
-                self._flush_firms(batch, meta)
-                batch, meta = [], []
-        if batch:
-            self._flush_firms(batch, meta)
+        # COPY with the ids allocated from the sequence first (no model instance per firm, no RETURNING).
+        columns = ["name", "credit_code", "kind", "region_id", "established_on", "industry_id"]
+        ids = insert_rows(Organisation, [*columns, "legal_representative"], rows, returning_ids=True)
+        self.firm_rows = [  # (pk, district, town_pk, above_size)
+            (pk, district, town_pk, above) for pk, (district, town_pk, above) in zip(ids, meta, strict=True)
+        ]
         _log(f"organisations: {len(self.firm_rows)}", self.t0)
-
-    def _flush_firms(self, batch, meta):
-        from kechuang.core.models import Organisation
-
-        created = Organisation.objects.bulk_create(batch)
-        for org, (district, town_pk, above) in zip(created, meta, strict=True):
-            self.firm_rows.append((org.pk, district, town_pk, above))
 
     def run(self):
         from django.db import transaction

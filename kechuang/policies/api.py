@@ -104,4 +104,4 @@ def mine(request):
 def item_matches(request, item_id: int, verdict: str = ""):
     policy = get_object_or_404_for(permissions.policies, request.auth, "view", items__pk=item_id)
     item = policy.items.get(pk=item_id)
-    return [_match_out(m) for m in selectors.matches_for_item(request.auth, item, verdict)]
+    return [_match_out(m) for m in selectors.dated(selectors.matches_for_item(request.auth, item, verdict))]

@@ -4,7 +4,7 @@ itself, the bureau's staff and leaders of its region). Nothing when there is not
 
 from __future__ import annotations
 
-from kechuang.policies import permissions, rules
+from kechuang.policies import permissions, rules, selectors
 from kechuang.policies.models import Match, Policy
 
 SHOWN = (rules.ELIGIBLE, rules.NEAR, rules.UNDECIDED)
@@ -13,10 +13,10 @@ SHOWN = (rules.ELIGIBLE, rules.NEAR, rules.UNDECIDED)
 def matches_section(organisation, user, as_of):
     from kechuang.insights.sections import ProfileSection
 
-    rows = list(
+    rows = selectors.dated(
         permissions.matches.queryset(user, "view", Match.objects.all())
         .filter(organisation=organisation, item__policy__status=Policy.Status.ACTIVE, verdict__in=SHOWN)
-        .select_related("item", "item__policy")
+        .select_related("item", "item__policy", "organisation__region", "run")
         .order_by("verdict", "item__policy__name", "item__position")
     )
     if not rows:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Iterable
 
-from kechuang.policies import permissions
+from django.db.models import Count, Max, Q, QuerySet
+
+from kechuang.policies import permissions, tally
 from kechuang.policies.models import (
     Award,
     AwardBatch,
     Confirmation,
     Match,
+    MatchRun,
     Policy,
     PolicyDocument,
     PolicyItem,
 )
+
+VERDICT_KEYS = ("eligible", "near", "unknown", "ineligible")
 
 
 def documents_for(user) -> QuerySet[PolicyDocument]:
@@ -29,23 +34,58 @@ def policies_scope(user) -> Q:
     return Q(policy__in=permissions.policies.queryset(user, "view"))
 
 
+def _counts(user, item_ids: list[int]) -> dict[int, dict[str, int]]:
+    """item → verdict → how many of the user's firms: bureau users from the tally of their region's towns,
+    a firm from its own verdicts (at most one per item)."""
+    scope = permissions.firms_in_scope(user)
+    if scope is not None:
+        return tally.counts(item_ids, scope)
+    counts: dict[int, dict[str, int]] = {}
+    rows = permissions.matches.queryset(user, "view").filter(item_id__in=item_ids)
+    for row in rows.values("item_id", "verdict").annotate(n=Count("pk")).order_by():
+        counts.setdefault(row["item_id"], {})[row["verdict"]] = row["n"]
+    return counts
+
+
 def items_with_counts(user, policy: Policy) -> QuerySet[PolicyItem]:
     """The policy's items with their conditions and how many of the user's firms each verdict holds."""
-    scope = permissions.matches.queryset(user, "view").filter(item__policy=policy)
-    counts = {}
-    for row in scope.values("item_id", "verdict").annotate(n=Count("pk")).order_by():
-        counts.setdefault(row["item_id"], {})[row["verdict"]] = row["n"]
     items = list(policy.items.prefetch_related("conditions"))
+    counts = _counts(user, [i.pk for i in items])
     for item in items:
         item.counts = counts.get(item.pk, {})
     return items
+
+
+def dated(matches: Iterable[Match]) -> list[Match]:
+    """Each verdict with `as_of`: the evaluation date of the latest run that confirmed it — the run that wrote
+    it, or a later finished run over a region holding its firm (an unchanged verdict is not rewritten). Two
+    queries, whatever the number of verdicts (verdicts with `organisation__region` and `run` selected)."""
+    matches = list(matches)
+    last = (
+        MatchRun.objects.filter(scope=MatchRun.Scope.REGION, finished_at__isnull=False)
+        .values("region_path")
+        .annotate(last=Max("pk"))
+        .order_by()
+    )
+    runs = {r.pk: r for r in MatchRun.objects.filter(pk__in=[r["last"] for r in last])} if matches else {}
+    covering = sorted(runs.values(), key=lambda r: -r.pk)
+    for m in matches:
+        path = m.organisation.region.path if m.organisation.region_id else ""
+        best = m.run
+        for run in covering:
+            if path.startswith(run.region_path):
+                if best is None or run.pk > best.pk:
+                    best = run
+                break
+        m.as_of = best.as_of if best else m.since
+    return matches
 
 
 def matches_for_item(user, item: PolicyItem, verdict: str = "", action: str = "view") -> QuerySet[Match]:
     qs = (
         permissions.matches.queryset(user, action)
         .filter(item=item)
-        .select_related("organisation", "organisation__region")
+        .select_related("organisation", "organisation__region", "run")
     )
     return (qs.filter(verdict=verdict) if verdict else qs).order_by("verdict", "organisation__name")
 
@@ -56,9 +96,9 @@ def firm_matches(user) -> QuerySet[Match]:
     rows = list(
         permissions.matches.queryset(user, "view")
         .filter(item__policy__status=Policy.Status.ACTIVE)
-        .select_related("item", "item__policy", "item__policy__document")
+        .select_related("item", "item__policy", "item__policy__document", "organisation__region", "run")
     )
-    return sorted(rows, key=lambda m: (order[m.verdict], m.item.policy.name, m.item.position))
+    return sorted(dated(rows), key=lambda m: (order[m.verdict], m.item.policy.name, m.item.position))
 
 
 def firm_awards(user) -> QuerySet[Award]:
@@ -104,38 +144,18 @@ def firm_confirmed(user, year: int) -> set[str]:
 
 
 def item_counts(user, limit: int = 6) -> list[dict]:
-    """Per item of the policies in force, how many of the user's firms are eligible / nearly eligible, most
-    eligible first. An item applies only to firms under its policy's region, so for a policy of the user's
-    region or below every stored verdict is in scope and the count reads the (item, verdict) index alone; only
-    items of a wider region (a province policy seen by a district) are counted through the firms' region."""
+    """Per item of the policies in force, how many of the user's firms are eligible / nearly eligible /
+    ineligible / undecided, most eligible first, from the tally (`policies.tally`): one grouped query over a
+    few rows per town, whatever the number of verdicts."""
     items = list(
         PolicyItem.objects.filter(policy__status=Policy.Status.ACTIVE)
         .filter(policies_scope(user))
-        .values("pk", "title", "policy_id", "policy__name", "policy__document__region__path")
+        .values("pk", "title", "policy_id", "policy__name")
     )
     if not items:
         return []
-    region = user.region.path
-    inside = [i["pk"] for i in items if i["policy__document__region__path"].startswith(region)]
-    wider = [i["pk"] for i in items if i["pk"] not in set(inside)]
-    wanted = Q(verdict__in=("eligible", "near"))
-    rows = list(
-        Match.objects.filter(wanted, item_id__in=inside).values("item_id", "verdict").annotate(n=Count("pk"))
-    )
-    if wider:
-        scoped = permissions.matches.queryset(user, "view").filter(wanted, item_id__in=wider)
-        rows += scoped.values("item_id", "verdict").annotate(n=Count("pk")).order_by()
-    counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["item_id"], {})[row["verdict"]] = row["n"]
-    out = [
-        {
-            **i,
-            "eligible": counts.get(i["pk"], {}).get("eligible", 0),
-            "near": counts.get(i["pk"], {}).get("near", 0),
-        }
-        for i in items
-    ]
+    counts = _counts(user, [i["pk"] for i in items])
+    out = [{**i, **dict.fromkeys(VERDICT_KEYS, 0), **counts.get(i["pk"], {})} for i in items]
     return sorted(out, key=lambda i: (-i["eligible"], -i["near"], i["policy__name"], i["pk"]))[:limit]
 
 

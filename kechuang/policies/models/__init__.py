@@ -1,4 +1,13 @@
-from kechuang.policies.models.awards import VERDICTS, Award, AwardBatch, AwardObjection, Confirmation, Match
+from kechuang.policies.models.awards import (
+    VERDICTS,
+    Award,
+    AwardBatch,
+    AwardObjection,
+    Confirmation,
+    Match,
+    MatchRun,
+    MatchTally,
+)
 from kechuang.policies.models.policies import Condition, Policy, PolicyDocument, PolicyItem, Simulation
 
 __all__ = [
@@ -9,6 +18,8 @@ __all__ = [
     "Condition",
     "Confirmation",
     "Match",
+    "MatchRun",
+    "MatchTally",
     "Policy",
     "PolicyDocument",
     "PolicyItem",

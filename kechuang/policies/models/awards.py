@@ -11,8 +11,39 @@ from kechuang.policies.models.policies import PolicyItem
 VERDICTS = [("eligible", "符合"), ("near", "接近符合"), ("unknown", "数据不足"), ("ineligible", "不符合")]
 
 
+class MatchRun(models.Model):
+    """One run of the matcher: its evaluation date, when it ran and what it covered. A verdict is written only
+    when it changes, so "as of" is read from the runs: a finished run over a region confirmed every verdict of
+    that region's firms; a run over some firms (their records changed) confirmed only the verdicts it wrote."""
+
+    class Scope(models.TextChoices):
+        REGION = "region", "辖区全部企业"
+        FIRMS = "firms", "记录变化的企业"
+
+    scope = models.CharField("范围", max_length=10, choices=Scope.choices, default=Scope.REGION)
+    region_path = models.CharField("区域", max_length=255, blank=True, help_text="空为全部区域")
+    as_of = models.DateField("评价日期")
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    firms = models.PositiveIntegerField("企业数", default=0)
+    written = models.PositiveIntegerField("改写的结论数", default=0)
+    tally = models.JSONField("结论统计", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = verbose_name_plural = "政策匹配批次"
+        indexes = [models.Index(fields=["scope", "region_path", "-id"], name="matchrun_scope_path")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.region_path} · {self.as_of}"
+
+
 class Match(models.Model):
-    """The latest verdict of one firm on one item of an active policy version, with its explanation."""
+    """The latest verdict of one firm on one item of an active policy version, with its explanation.
+
+    Written only when it changes (a fingerprint of version, verdict, amount, every condition's outcome and
+    the firm's region): `since` is the evaluation date of the run that wrote it, `run` that run; the date it
+    was last confirmed is the latest run covering the firm (`selectors.dated`)."""
 
     organisation = models.ForeignKey(
         "core.Organisation", models.CASCADE, related_name="+", verbose_name="企业"
@@ -23,11 +54,15 @@ class Match(models.Model):
     amount = models.DecimalField("预计金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     summary = models.CharField("说明", max_length=300)
     explanation = models.JSONField("逐项说明", default=dict)
-    # A fingerprint of version, verdict, amount and every condition's outcome: an unchanged verdict is not
-    # rewritten by the nightly run (only its date moves, in one UPDATE per batch).
     digest = models.CharField(max_length=16, blank=True)
-    as_of = models.DateField("评价日期")
-    computed_at = models.DateTimeField("计算时间")
+    # The firm's region when the verdict was written: the tally (`MatchTally`) counts it there.
+    region = models.ForeignKey(
+        "core.Region", models.PROTECT, null=True, related_name="+", db_index=False, verbose_name="所在区域"
+    )
+    since = models.DateField("结论起始评价日期")
+    run = models.ForeignKey(
+        MatchRun, models.PROTECT, null=True, related_name="+", db_index=False, verbose_name="写入批次"
+    )
 
     class Meta:
         ordering = ["item", "verdict", "organisation__name"]
@@ -40,6 +75,26 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.item} · {self.get_verdict_display()}"
+
+
+class MatchTally(models.Model):
+    """How many verdicts of each kind an item has among the firms of one region (a town), kept by the
+    matcher in the transaction that writes the verdicts: the staff card and the policy page sum these rows
+    under the user's region instead of counting every verdict (`kechuang policies tally --verify`)."""
+
+    item = models.ForeignKey(PolicyItem, models.CASCADE, related_name="+", verbose_name="条款")
+    region = models.ForeignKey("core.Region", models.CASCADE, related_name="+", verbose_name="区域")
+    verdict = models.CharField("结论", max_length=10, choices=VERDICTS)
+    n = models.IntegerField("企业数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策匹配统计"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "region", "verdict"], name="matchtally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.region_id} · {self.verdict}: {self.n}"
 
 
 class Confirmation(models.Model):

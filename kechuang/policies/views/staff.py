@@ -228,7 +228,7 @@ def item_results(request, pk: int):
         "item": item,
         "verdict": verdict,
         "tabs": list(rules.VERDICT_LABELS.items()),
-        "matches": selectors.matches_for_item(request.user, item, verdict)[:500],
+        "matches": selectors.dated(selectors.matches_for_item(request.user, item, verdict)[:500]),
         "may_export": permissions.matches.may(request.user, "export"),
     }
     return render(request, "policies/item_results.html", context)
@@ -265,7 +265,7 @@ def item_export(request, pk: int):
             m.policy_version,
             m.as_of,
         ]
-        for m in selectors.matches_for_item(request.user, item, action="export")
+        for m in selectors.dated(selectors.matches_for_item(request.user, item, action="export"))
     )
     name = f"政策匹配_{item.policy.code}_{item.key}_{dates.today():%Y%m%d}.xlsx"
     return exports.xlsx_response(request, name, headers, rows)
