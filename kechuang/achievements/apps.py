@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AchievementsConfig(AppConfig):
@@ -6,7 +7,7 @@ class AchievementsConfig(AppConfig):
     label = "achievements"
     indicators = "kechuang.achievements.indicators"  # its figures (core.indicators)
     demo = "kechuang.achievements.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "科技成果"
+    verbose_name = _("科技成果")
     url_prefix = "achievements"
 
     @property
@@ -16,11 +17,11 @@ class AchievementsConfig(AppConfig):
 
         return (
             NavItem(
-                "科技成果",
+                _("科技成果"),
                 "achievements:achievement_list",
                 is_bureau_or_firm_user,
                 order=42,
-                description="科技成果与科技奖励，按级别、年度统计",
+                description=_("科技成果与科技奖励，按级别、年度统计"),
             ),
         )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AgritechConfig(AppConfig):
@@ -6,7 +7,7 @@ class AgritechConfig(AppConfig):
     label = "agritech"
     indicators = "kechuang.agritech.indicators"  # its figures (core.indicators)
     demo = "kechuang.agritech.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "农业科技"
+    verbose_name = _("农业科技")
     url_prefix = "agritech"
 
     @property
@@ -24,26 +25,26 @@ class AgritechConfig(AppConfig):
         commissioner = is_commissioner
         return (
             NavItem(
-                "农业科技",
+                _("农业科技"),
                 "agritech:overview",
                 bureau,
                 order=60,
-                description="科技特派员、结对帮扶、农科驿站、重点村覆盖与考核",
+                description=_("科技特派员、结对帮扶、农科驿站、重点村覆盖与考核"),
             ),
             NavItem(
-                "我的结对",
+                _("我的结对"),
                 "agritech:pairing_list",
                 commissioner,
                 order=20,
-                description="结对帮扶与亮牌卡",
+                description=_("结对帮扶与亮牌卡"),
                 shortcut=commissioner,
             ),
             NavItem(
-                "服务日志",
+                _("服务日志"),
                 "agritech:log_list",
                 commissioner,
                 order=21,
-                description="填写与查看服务日志",
+                description=_("填写与查看服务日志"),
                 shortcut=commissioner,
             ),
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CooperationConfig(AppConfig):
@@ -6,7 +7,7 @@ class CooperationConfig(AppConfig):
     label = "cooperation"
     indicators = "kechuang.cooperation.indicators"  # its figures (core.indicators)
     demo = "kechuang.cooperation.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "校城融合"
+    verbose_name = _("校城融合")
     url_prefix = "cooperation"
 
     @property
@@ -16,13 +17,13 @@ class CooperationConfig(AppConfig):
 
         return (
             NavItem(
-                "校城融合",
+                _("校城融合"),
                 "cooperation:need_list",
                 is_bureau_user,
                 order=46,
-                description="技术需求与成果、专家匹配、对接、协议、预期转化、科技活动",
+                description=_("技术需求与成果、专家匹配、对接、协议、预期转化、科技活动"),
             ),
-            NavItem("技术需求", "cooperation:need_list", is_firm_user, order=46),
+            NavItem(_("技术需求"), "cooperation:need_list", is_firm_user, order=46),
         )
 
     def ready(self):

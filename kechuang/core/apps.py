@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "kechuang.core"
     label = "core"
     demo = "kechuang.core.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "基础数据"
+    verbose_name = _("基础数据")
 
     url_prefix = None
 
@@ -28,7 +29,6 @@ class CoreConfig(AppConfig):
 
     @property
     def nav(self):
-        from django.utils.translation import gettext_lazy as _
 
         from kechuang.core.navigation import NavItem
         from kechuang.core.permissions import (
@@ -46,14 +46,14 @@ class CoreConfig(AppConfig):
                 "core:organisation_list",
                 is_bureau_user,
                 order=90,
-                description="统一社会信用代码为键的单位库与人员库",
+                description=_("统一社会信用代码为键的单位库与人员库"),
             ),
             NavItem(
                 _("数据导入"),
                 "core:import_index",
                 is_bureau_staff,
                 order=92,
-                description="Excel 批量导入：先预览逐行校验，无误后一次性提交",
+                description=_("Excel 批量导入：先预览逐行校验，无误后一次性提交"),
                 shortcut=is_bureau_staff,
             ),
             NavItem(
@@ -61,27 +61,27 @@ class CoreConfig(AppConfig):
                 "core:calendar",
                 keeps_reference_data,
                 order=95,
-                description="法定节假日与调休，用于公示期与办理时限",
+                description=_("法定节假日与调休，用于公示期与办理时限"),
             ),
             NavItem(
                 _("数据字典"),
                 "core:dictionaries",
                 keeps_reference_data,
                 order=95,
-                description="行业、技术领域、重点产业等代码表，表单与导入模板的可选值",
+                description=_("行业、技术领域、重点产业等代码表，表单与导入模板的可选值"),
             ),
             NavItem(
                 _("后台任务"),
                 "core:background_jobs",
                 may_see_background_jobs,
                 order=96,
-                description="后台任务进程与定时任务进程的心跳，排队过久未开始的任务",
+                description=_("后台任务进程与定时任务进程的心跳，排队过久未开始的任务"),
             ),
             NavItem(
                 _("审计日志"),
                 "core:audit_list",
                 may_read_audit_trail,
                 order=99,
-                description="所有写操作的防篡改记录",
+                description=_("所有写操作的防篡改记录"),
             ),
         )

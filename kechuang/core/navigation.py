@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 @dataclass(frozen=True)
 class NavItem:
+    # label and description: gettext_lazy strings, so the menu reads in the request's language.
     label: str
     url_name: str
     # Who sees the entry: a predicate from the app's policy (`permissions.py`) or the shared ones in
@@ -62,10 +63,11 @@ def menu_for(user, *, shortcuts: bool = False) -> list[dict]:
                 continue
             entries.append(
                 {
-                    "label": item.label,
+                    # Rendered now, in the request's language (the apps declare them with gettext_lazy).
+                    "label": str(item.label),
                     "url": url,
                     "order": item.order,
-                    "description": item.description,
+                    "description": str(item.description),
                     "app": app_config.label,
                     "group": str(app_config.verbose_name),
                 }

@@ -1,6 +1,7 @@
 import importlib.util
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EnterprisesConfig(AppConfig):
@@ -8,7 +9,7 @@ class EnterprisesConfig(AppConfig):
     label = "enterprises"
     indicators = "kechuang.enterprises.indicators"  # its figures (core.indicators)
     demo = "kechuang.enterprises.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "企业培育"
+    verbose_name = _("企业培育")
 
     url_prefix = "enterprises"
 
@@ -26,34 +27,34 @@ class EnterprisesConfig(AppConfig):
         bureau = is_bureau_user
         return (
             NavItem(
-                "企业库",
+                _("企业库"),
                 "enterprises:firm_list",
                 bureau,
                 order=10,
-                description="企业主档、资质与画像",
+                description=_("企业主档、资质与画像"),
                 shortcut=is_bureau_staff,
             ),
             NavItem(
-                "梯次培育",
+                _("梯次培育"),
                 "enterprises:ladder",
                 bureau,
                 order=11,
-                description="各梯次企业数与升降变化",
+                description=_("各梯次企业数与升降变化"),
                 shortcut=is_bureau_leader,
             ),
             NavItem(
-                "培育储备",
+                _("培育储备"),
                 "enterprises:pipeline",
                 bureau,
                 order=12,
-                description="高企、科技型中小企业后备与到期提醒",
+                description=_("高企、科技型中小企业后备与到期提醒"),
             ),
             NavItem(
-                "我的企业",
+                _("我的企业"),
                 "enterprises:mine",
                 is_firm_user,
                 order=10,
-                description="维护本企业数据，高企与科技型中小企业自评",
+                description=_("维护本企业数据，高企与科技型中小企业自评"),
             ),
         )
 

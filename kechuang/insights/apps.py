@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InsightsConfig(AppConfig):
     name = "kechuang.insights"
     label = "insights"
     demo = "kechuang.insights.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "企业洞察"
+    verbose_name = _("企业洞察")
     url_prefix = "insights"
 
     @property
@@ -16,17 +17,27 @@ class InsightsConfig(AppConfig):
         bureau = is_bureau_user
         return (
             NavItem(
-                "应统尽统", "insights:radar", bureau, order=35, description="研发活动线索、漏报与异常核查"
+                _("应统尽统"),
+                "insights:radar",
+                bureau,
+                order=35,
+                description=_("研发活动线索、漏报与异常核查"),
             ),
-            NavItem("创新积分", "insights:scores", bureau, order=36, description="企业创新积分、构成与排名"),
             NavItem(
-                "梯次预测", "insights:forecast", bureau, order=37, description="明年可能晋级的企业与假设"
+                _("创新积分"), "insights:scores", bureau, order=36, description=_("企业创新积分、构成与排名")
             ),
             NavItem(
-                "企业画像",
+                _("梯次预测"),
+                "insights:forecast",
+                bureau,
+                order=37,
+                description=_("明年可能晋级的企业与假设"),
+            ),
+            NavItem(
+                _("企业画像"),
                 "insights:mine",
                 is_firm_user,
                 order=11,
-                description="本企业梯次、资质、研发趋势、创新积分与下一梯次差距",
+                description=_("本企业梯次、资质、研发趋势、创新积分与下一梯次差距"),
             ),
         )

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "kechuang.notifications"
     label = "notifications"
     demo = "kechuang.notifications.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "消息通知"
+    verbose_name = _("消息通知")
 
     @property
     def scheduled(self):
@@ -25,11 +26,11 @@ class NotificationsConfig(AppConfig):
 
         return (
             NavItem(
-                "通知投递",
+                _("通知投递"),
                 "notifications:deliveries",
                 is_sysadmin,
                 order=95,
-                description="邮件、短信、企业微信、钉钉的发送状态与失败重试",
+                description=_("邮件、短信、企业微信、钉钉的发送状态与失败重试"),
             ),
         )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlatformsConfig(AppConfig):
@@ -6,7 +7,7 @@ class PlatformsConfig(AppConfig):
     label = "platforms"
     indicators = "kechuang.platforms.indicators"  # its figures (core.indicators)
     demo = "kechuang.platforms.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "创新平台"
+    verbose_name = _("创新平台")
     url_prefix = "platforms"
 
     @property
@@ -16,11 +17,11 @@ class PlatformsConfig(AppConfig):
 
         return (
             NavItem(
-                "创新平台",
+                _("创新平台"),
                 "platforms:platform_list",
                 is_bureau_or_firm_user,
                 order=40,
-                description="共同体、新型研发机构、院士工作站、联盟、孵化载体、人才工作室",
+                description=_("共同体、新型研发机构、院士工作站、联盟、孵化载体、人才工作室"),
             ),
         )
 

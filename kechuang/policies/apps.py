@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PoliciesConfig(AppConfig):
     name = "kechuang.policies"
     label = "policies"
     demo = "kechuang.policies.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "政策找企业"
+    verbose_name = _("政策找企业")
 
     url_prefix = "policies"
 
@@ -40,18 +41,18 @@ class PoliciesConfig(AppConfig):
         bureau = is_bureau_user
         return (
             NavItem(
-                "政策找企业",
+                _("政策找企业"),
                 "policies:policy_list",
                 bureau,
                 order=66,
-                description="政策条款、匹配、模拟与免申即享兑现",
+                description=_("政策条款、匹配、模拟与免申即享兑现"),
             ),
             NavItem(
-                "政策找企业",
+                _("政策找企业"),
                 "policies:mine",
                 is_firm_user,
                 order=66,
-                description="本企业符合、接近符合的政策及原因",
+                description=_("本企业符合、接近符合的政策及原因"),
             ),
         )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgrammesConfig(AppConfig):
@@ -6,7 +7,7 @@ class ProgrammesConfig(AppConfig):
     label = "programmes"
     indicators = "kechuang.programmes.indicators"  # its figures (core.indicators)
     demo = "kechuang.programmes.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "项目申报"
+    verbose_name = _("项目申报")
     url_prefix = "programmes"
 
     @property
@@ -25,41 +26,45 @@ class ProgrammesConfig(AppConfig):
         bureau = is_bureau_user
         return (
             NavItem(
-                "我的申报",
+                _("我的申报"),
                 "programmes:my_applications",
                 is_firm_user,
                 order=20,
-                description="在线申报、补正材料、查看评审与立项结果",
+                description=_("在线申报、补正材料、查看评审与立项结果"),
                 shortcut=is_firm_user,
             ),
             NavItem(
-                "申报批次",
+                _("申报批次"),
                 "programmes:call_list",
                 bureau,
                 order=20,
-                description="申报、形式审查、评审、公示与决定",
+                description=_("申报、形式审查、评审、公示与决定"),
                 shortcut=is_bureau_staff,
             ),
             NavItem(
-                "评审任务",
+                _("评审任务"),
                 "programmes:review_list",
                 is_expert_account,
                 order=20,
-                description="确认是否参加评审，在线评分",
+                description=_("确认是否参加评审，在线评分"),
                 shortcut=is_expert_account,
             ),
             NavItem(
-                "我的专家信息",
+                _("我的专家信息"),
                 "programmes:my_expert_profile",
                 is_expert_account,
                 order=21,
-                description="专业领域、回避单位与联系方式",
+                description=_("专业领域、回避单位与联系方式"),
                 shortcut=is_expert_account,
             ),
             NavItem(
-                "专家库", "programmes:expert_list", bureau, order=22, description="评审专家的维护、邀请与停用"
+                _("专家库"),
+                "programmes:expert_list",
+                bureau,
+                order=22,
+                description=_("评审专家的维护、邀请与停用"),
             ),
-            NavItem("培训与宣讲", "programmes:training_list", bureau, order=25),
+            NavItem(_("培训与宣讲"), "programmes:training_list", bureau, order=25),
         )
 
     @property

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
@@ -6,7 +7,7 @@ class ProjectsConfig(AppConfig):
     label = "projects"
     indicators = "kechuang.projects.indicators"  # its figures (core.indicators)
     demo = "kechuang.projects.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "科技计划项目"
+    verbose_name = _("科技计划项目")
     url_prefix = "projects"
 
     @property
@@ -31,37 +32,41 @@ class ProjectsConfig(AppConfig):
         bureau = is_bureau_user
         return (
             NavItem(
-                "计划项目",
+                _("计划项目"),
                 "projects:project_list",
                 bureau,
                 order=30,
-                description="省、市、区级科技计划项目全过程管理",
+                description=_("省、市、区级科技计划项目全过程管理"),
                 shortcut=bureau,
             ),
             NavItem(
-                "项目督查",
+                _("项目督查"),
                 "projects:campaign_list",
                 bureau,
                 order=31,
-                description="半年督查：覆盖全部在实施项目",
+                description=_("半年督查：覆盖全部在实施项目"),
             ),
             NavItem(
-                "项目储备库", "projects:reserve_list", bureau, order=32, description="重点项目策划与储备"
+                _("项目储备库"),
+                "projects:reserve_list",
+                bureau,
+                order=32,
+                description=_("重点项目策划与储备"),
             ),
             NavItem(
-                "我的项目",
+                _("我的项目"),
                 "projects:project_list",
                 is_firm_user,
                 order=21,
-                description="任务书、阶段目标报告、变更与验收申请",
+                description=_("任务书、阶段目标报告、变更与验收申请"),
                 shortcut=is_firm_user,
             ),
             NavItem(
-                "督查整改",
+                _("督查整改"),
                 "projects:finding_list",
                 is_bureau_or_firm_user,
                 order=33,
-                description="督查发现问题的整改与跟踪（含逾期）",
+                description=_("督查发现问题的整改与跟踪（含逾期）"),
             ),
         )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProposalsConfig(AppConfig):
@@ -6,7 +7,7 @@ class ProposalsConfig(AppConfig):
     label = "proposals"
     indicators = "kechuang.proposals.indicators"  # its figures (core.indicators)
     demo = "kechuang.proposals.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "建议提案"
+    verbose_name = _("建议提案")
     url_prefix = "proposals"
 
     @property
@@ -24,11 +25,11 @@ class ProposalsConfig(AppConfig):
 
         return (
             NavItem(
-                "建议提案",
+                _("建议提案"),
                 "proposals:list",
                 is_bureau_user,
                 order=85,
-                description="人大建议、政协提案的交办、答复与满意度",
+                description=_("人大建议、政协提案的交办、答复与满意度"),
             ),
         )
 

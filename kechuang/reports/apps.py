@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "kechuang.reports"
     label = "reports"
     demo = "kechuang.reports.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "报表与总结"
+    verbose_name = _("报表与总结")
     url_prefix = "reports"
 
     @property
@@ -16,19 +17,19 @@ class ReportsConfig(AppConfig):
         bureau = is_bureau_user
         return (
             NavItem(
-                "领导驾驶舱",
+                _("领导驾驶舱"),
                 "reports:dashboard",
                 bureau,
                 order=5,
-                description="主要指标、目标完成与下钻",
+                description=_("主要指标、目标完成与下钻"),
                 shortcut=is_bureau_leader,
             ),
             NavItem(
-                "工作总结",
+                _("工作总结"),
                 "reports:draft_list",
                 bureau,
                 order=90,
-                description="由平台数据生成工作总结",
+                description=_("由平台数据生成工作总结"),
                 shortcut=is_bureau_leader,
             ),
         )

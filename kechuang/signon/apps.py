@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SignonConfig(AppConfig):
@@ -7,6 +8,6 @@ class SignonConfig(AppConfig):
     name = "kechuang.signon"
     label = "signon"
     demo = "kechuang.signon.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "统一身份认证"
+    verbose_name = _("统一身份认证")
 
     url_prefix = "signon"

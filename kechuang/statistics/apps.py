@@ -1,6 +1,7 @@
 import importlib.util
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StatisticsConfig(AppConfig):
@@ -8,7 +9,7 @@ class StatisticsConfig(AppConfig):
     label = "kcstats"  # "statistics" would shadow Python's stdlib module name in app labels
     indicators = "kechuang.statistics.indicators"  # its figures (core.indicators)
     demo = "kechuang.statistics.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "统计与指标"
+    verbose_name = _("统计与指标")
     url_prefix = "statistics"
     api_prefix = "statistics"  # /api/statistics/, as the pages
 
@@ -27,19 +28,19 @@ class StatisticsConfig(AppConfig):
 
         return (
             NavItem(
-                "统计指标",
+                _("统计指标"),
                 "statistics:indicators",
                 is_bureau_user,
                 order=30,
-                description="研发投入、高新技术产业产值占比等指标及数据追溯",
+                description=_("研发投入、高新技术产业产值占比等指标及数据追溯"),
                 shortcut=is_bureau_leader,
             ),
             NavItem(
-                "统计填报",
+                _("统计填报"),
                 "statistics:my_facts",
                 is_firm_user,
                 order=30,
-                description="本企业研发投入、产值等统计数据在线填报",
+                description=_("本企业研发投入、产值等统计数据在线填报"),
                 shortcut=is_firm_user,
             ),
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TalentConfig(AppConfig):
@@ -6,7 +7,7 @@ class TalentConfig(AppConfig):
     label = "talent"
     indicators = "kechuang.talent.indicators"  # its figures (core.indicators)
     demo = "kechuang.talent.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "人才与引智"
+    verbose_name = _("人才与引智")
     url_prefix = "talent"
 
     @property
@@ -16,13 +17,13 @@ class TalentConfig(AppConfig):
 
         return (
             NavItem(
-                "人才与引智",
+                _("人才与引智"),
                 "talent:expert_list",
                 is_bureau_user,
                 order=44,
-                description="专家库、人才奖项、外国专家、引智需求与项目、奖项推荐",
+                description=_("专家库、人才奖项、外国专家、引智需求与项目、奖项推荐"),
             ),
-            NavItem("引智需求", "talent:demand_list", is_firm_user, order=44),
+            NavItem(_("引智需求"), "talent:demand_list", is_firm_user, order=44),
         )
 
     def ready(self):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VouchersConfig(AppConfig):
@@ -6,7 +7,7 @@ class VouchersConfig(AppConfig):
     label = "vouchers"
     indicators = "kechuang.vouchers.indicators"  # its figures (core.indicators)
     demo = "kechuang.vouchers.demo"  # its part of the demo districts (core.demo)
-    verbose_name = "科技创新券与扶持资金"
+    verbose_name = _("科技创新券与扶持资金")
 
     url_prefix = "vouchers"
 
@@ -32,41 +33,51 @@ class VouchersConfig(AppConfig):
         bureau = is_bureau_user
         return (
             NavItem(
-                "创新券", "vouchers:programme_list", bureau, order=60, description="资金池、发放与兑付进度"
+                _("创新券"),
+                "vouchers:programme_list",
+                bureau,
+                order=60,
+                description=_("资金池、发放与兑付进度"),
             ),
-            NavItem("创新券台账", "vouchers:voucher_list", bureau, order=61, description="按状态查看创新券"),
             NavItem(
-                "兑付审核",
+                _("创新券台账"), "vouchers:voucher_list", bureau, order=61, description=_("按状态查看创新券")
+            ),
+            NavItem(
+                _("兑付审核"),
                 "vouchers:redemption_queue",
                 is_bureau_staff,
                 order=62,
-                description="待审核、待拨付的兑付申请",
+                description=_("待审核、待拨付的兑付申请"),
                 shortcut=is_bureau_staff,
             ),
             NavItem(
-                "服务机构", "vouchers:provider_list", bureau, order=63, description="服务机构入库与兑付统计"
+                _("服务机构"),
+                "vouchers:provider_list",
+                bureau,
+                order=63,
+                description=_("服务机构入库与兑付统计"),
             ),
             NavItem(
-                "扶持资金与奖金",
+                _("扶持资金与奖金"),
                 "vouchers:fund_list",
                 bureau,
                 order=64,
-                description="校城融合扶持资金、科技先锋奖金",
+                description=_("校城融合扶持资金、科技先锋奖金"),
             ),
             NavItem(
-                "我的创新券",
+                _("我的创新券"),
                 "vouchers:mine",
                 is_firm_user,
                 order=60,
-                description="申领创新券、申请兑付",
+                description=_("申领创新券、申请兑付"),
                 shortcut=is_firm_user,
             ),
             NavItem(
-                "我提供的服务",
+                _("我提供的服务"),
                 "vouchers:provided",
                 is_firm_user,
                 order=61,
-                description="作为服务机构：确认创新券服务合同与兑付，查看拨付",
+                description=_("作为服务机构：确认创新券服务合同与兑付，查看拨付"),
             ),
         )
 
