@@ -5,6 +5,7 @@ them computed already. `kechuang figures status` lists the snapshots and how old
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from kechuang.reports import dashboard, snapshots
 from kechuang.reports.models import FigureSnapshot
@@ -32,5 +33,5 @@ class Command(BaseCommand):
             state = "最新" if row.stamp == stamp else ("更新中" if row.refreshing_since else "待更新")
             self.stdout.write(
                 f"{row.kind}\t{row.region.code} {row.region.name}\t{row.period}\t{row.as_of}\t{row.language}\t"
-                f"{state}\t计算于 {row.computed_at:%Y-%m-%d %H:%M}（用时 {row.seconds:.1f} 秒）"
+                f"{state}\t计算于 {timezone.localtime(row.computed_at):%Y-%m-%d %H:%M}（用时 {row.seconds:.1f} 秒）"
             )
