@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from kechuang.core import home
 from kechuang.core.tests.factories import OrganisationFactory, UserFactory
+from kechuang.reports import snapshots
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 11, 30)
@@ -70,6 +71,7 @@ def users(district, town):
 
 def _home(client, user) -> str:
     cache.clear()
+    snapshots.forget()  # and the kept figures (reports.snapshots)
     client.force_login(user)
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
