@@ -2,51 +2,28 @@
 page (企业画像, the firm's records in every module); the firm page lists and links its projects, applications and
 vouchers; each of those pages links back to the firm page — and only for those who may open it."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kechuang.core.tests.factories import UserFactory
+from kechuang.programmes.tests.conftest import call, programme  # noqa: F401 - the call's fixtures
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def records(district, town):
+def records(district, town, call):  # noqa: F811 - the imported fixture
     """A firm with a plan project, an application to a call and an issued innovation voucher."""
     from kechuang.programmes import services as programmes
-    from kechuang.programmes.tests.conftest import FORM, NOW, SHEET
+    from kechuang.programmes.tests.conftest import NOW
     from kechuang.projects.tests.factories import make_project
     from kechuang.vouchers.tests.conftest import eligible_firm, issued_voucher, make_programme
 
     staff = UserFactory(staff=True, region=district)
     firm = eligible_firm(region=town, name="链接样本科技有限公司")
     firm_user = UserFactory(enterprise=True, organisation=firm)
-    ptype = programmes.programme_type_create(
-        actor=staff, code="lk", name="科技计划", applicant_kind="enterprise", outcome_kind="project"
-    )
-    programme = programmes.programme_create(
-        actor=staff,
-        type=ptype,
-        code="lk-1",
-        name="区科技计划",
-        region=district,
-        form_schema=FORM,
-        scoring_sheet=SHEET,
-        review_rules={"group_size": 3, "min_technical_share": 0.6, "min_finance": 1, "field_match": False},
-        publicity_days=5,
-    )
-    call = programmes.call_create(
-        actor=staff,
-        programme=programme,
-        name="2020年第一批",
-        opens_at=NOW - dt.timedelta(days=10),
-        closes_at=timezone.now() + dt.timedelta(days=30),
-        region=district,
-    )
     application = programmes.application_create(
         actor=firm_user, call=call, organisation=firm, title="链接样本申报", field_code="A01", now=NOW
     )
