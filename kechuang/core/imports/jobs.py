@@ -136,12 +136,15 @@ def _read(job: Job) -> tuple[ImportSpec, Attachment, bytes]:
         return get(job.params["spec"]), attachment, fh.read()
 
 
-def shown(value) -> str:
-    """A stored or imported value as the preview shows it."""
+def shown(value, choices: dict[str, str] | None = None) -> str:
+    """A stored or imported value as the preview shows it: a choice column's value as its label (中型, never
+    `medium`) when `choices` ({stored value: label}) are given."""
     if type(value) is Decimal:  # most cells of a statistics file: the common case first
         return f"{value.normalize():f}"
     if value is None or value == "":
         return "（空）"
+    if choices and str(value) in choices:
+        return choices[str(value)]
     if isinstance(value, bool):
         return "是" if value else "否"
     if hasattr(value, "normalize") and callable(value.normalize):  # Decimal
@@ -164,13 +167,17 @@ def _preview_rows(job: Job, checked: engine.Preview):
     its converted cells (what the commit job checks again) and stamp, each row with errors."""
     spec = checked.spec
     labels = {c.key: c.label for c in spec.columns}
+    choices = {c.key: {str(v): str(label) for v, label in c.choices} for c in spec.columns if c.choices}
     errors: dict[int, list[str]] = {}
     for error in checked.errors:
         errors.setdefault(error.row_number, []).append(str(error))
     sources = checked.converted or [None] * len(checked.ok_rows)
     stamps = checked.stamps or [None] * len(checked.ok_rows)
     for row, diff, source, stamp in zip(checked.ok_rows, checked.diffs, sources, stamps, strict=True):
-        changes = [[labels.get(k, k), shown(old), shown(new)] for k, (old, new) in diff.changes.items()]
+        changes = [
+            [labels.get(k, k), shown(old, choices.get(k)), shown(new, choices.get(k))]
+            for k, (old, new) in diff.changes.items()
+        ]
         yield (job.pk, row.number, diff.outcome, _label(spec, row.data), changes, diff.note, source, stamp)
     for number, messages in sorted(errors.items()):
         yield (job.pk, number, "error", "", [], "\n".join(messages), None, None)
