@@ -12,7 +12,8 @@ class InsightsConfig(AppConfig):
     @property
     def nav(self):
         from kechuang.core.navigation import NavItem
-        from kechuang.core.permissions import is_bureau_user, is_firm_user
+        from kechuang.core.permissions import is_bureau_user
+        from kechuang.insights import permissions
 
         bureau = is_bureau_user
         return (
@@ -36,7 +37,7 @@ class InsightsConfig(AppConfig):
             NavItem(
                 _("企业画像"),
                 "insights:mine",
-                is_firm_user,
+                permissions.has_own_profile,
                 order=11,
                 description=_("本企业梯次、资质、研发趋势、创新积分与下一梯次差距"),
             ),

@@ -89,6 +89,15 @@ profiles = ProfilePolicy()
 regions = RegionInsightPolicy()
 
 
+def has_own_profile(user) -> bool:
+    """The enterprise menu's 企业画像: an enterprise account whose organisation is a firm. A service provider's
+    or a university's account (role enterprise too) has no firm profile, so no menu entry leading to a 404."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.ENTERPRISE or not user.organisation_id:
+        return False
+    # the organisation the page has loaded anyway (header, scope): the kind `profiles.base_queryset` admits
+    return user.organisation.kind == profiles.model.Kind.ENTERPRISE
+
+
 def is_own_firm(user, organisation) -> bool:
     """The profile of the user's own firm (the enterprise menu's 企业画像)."""
     return user.role == Role.ENTERPRISE and user.organisation_id == organisation.pk

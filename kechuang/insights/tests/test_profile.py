@@ -79,9 +79,19 @@ def test_staff_leader_and_the_firm_itself_see_the_profile_others_do_not(client, 
 
 
 def test_the_firm_reaches_its_own_profile_from_its_menu(client, firm):
-    client.force_login(UserFactory(enterprise=True, organisation=firm))
+    from kechuang.core.navigation import menu_for
+    from kechuang.core.tests.factories import OrganisationFactory
+
+    user = UserFactory(enterprise=True, organisation=firm)
+    assert reverse("insights:mine") in {e["url"] for e in menu_for(user)}
+    client.force_login(user)
     page = client.get(reverse("insights:mine"))
     assert page.status_code == 200 and "企业画像：画像样本有限公司" in page.content.decode()
+    # a service provider's (or a university's) account has no firm profile: no menu entry leading to a 404
+    provider = UserFactory(enterprise=True, organisation=OrganisationFactory(kind="university"))
+    assert reverse("insights:mine") not in {e["url"] for e in menu_for(provider)}
+    client.force_login(provider)
+    assert client.get(reverse("insights:mine")).status_code == 404
 
 
 def test_the_policies_place_shows_nothing_until_a_module_fills_it(client, firm, monkeypatch):
