@@ -62,6 +62,9 @@ def django_db_setup(
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            from kechuang.core.tests.dbtemplate import end_other_sessions
+
+            end_other_sessions(connection, connection.settings_dict["NAME"])
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
@@ -258,8 +261,51 @@ def pytest_collection_modifyitems(config, items):
         ]
 
 
+_current_test = "-"
+
+
+def _name_session(sender, connection, **kwargs):
+    """A PostgreSQL session says which worker, thread and test opened it (`pg_stat_activity`), so a leaked one
+    can be traced (dbtemplate.end_other_sessions names them)."""
+    if connection.vendor == "postgresql":
+        import threading
+
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        name = f"{worker} {threading.current_thread().name} {_current_test.rsplit('/', 1)[-1]}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('application_name', %s, false)", [name[:63]])
+
+
+def pytest_configure(config):
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_name_session, dispatch_uid="kechuang.tests.name_session")
+    if not hasattr(config, "workerinput"):
+        from kechuang.core.tests.dbtemplate import LEAKS
+
+        config.stash[_leaks_seen] = LEAKS.stat().st_size if LEAKS.exists() else 0
+
+
+_leaks_seen = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The sessions `dbtemplate.end_other_sessions` had to end in this run (written by each worker)."""
+    if _leaks_seen not in config.stash:
+        return
+    from kechuang.core.tests.dbtemplate import LEAKS
+
+    if LEAKS.exists() and LEAKS.stat().st_size > config.stash[_leaks_seen]:
+        with open(LEAKS, encoding="utf-8") as log:
+            log.seek(config.stash[_leaks_seen])
+            terminalreporter.write_sep("=", "database sessions left open (a leak to fix)", red=True)
+            terminalreporter.write(log.read())
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    global _current_test  # noqa: PLW0603 - the test that opens a session names it (_name_session)
+    _current_test = item.nodeid
     if _demo_world is not None and not _uses_demo(item):
         _demo_world.close()
 

@@ -22,6 +22,7 @@ from django.db import DatabaseError
 
 ROOT = Path(settings.BASE_DIR)
 STORE = ROOT / "var" / "test-db"
+LEAKS = STORE / "leaked-sessions.log"
 IMPORT = re.compile(r"(?:from|import)\s+(kechuang(?:\.\w+)+)")
 
 
@@ -116,3 +117,37 @@ class Template:
             for (old,) in cursor.fetchall():
                 with contextlib.suppress(DatabaseError):  # in use by another run: left for later
                     cursor.execute(f'DROP DATABASE "{old}"')
+
+
+def end_other_sessions(connection, name: str) -> list[str]:
+    """PostgreSQL refuses to drop (or copy) a database another session is connected to. Any such session at
+    the end of a run is a leak (a thread that never closed its connection): each is written to LEAKS, with the
+    `application_name` conftest.py gave it (worker, thread, test), and ended so the drop goes through."""
+    if connection.vendor != "postgresql":
+        return []
+    import time
+
+    connection.close()  # this thread's own, which Django's teardown closes anyway
+    with connection._nodb_cursor() as cursor:
+        deadline = time.monotonic() + 5  # as long as DROP DATABASE waits: a closing thread may still be at it
+        while True:
+            cursor.execute(
+                "SELECT pid, application_name, backend_start, state, left(query, 120) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+            rows = cursor.fetchall()
+            if not rows or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        for pid, *_ in rows:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    lines = [
+        f"WARNING: session {pid} ({app!r}, since {started:%H:%M:%S}, {state}: {query!r}) was still connected "
+        f"to {name}: ended before the drop\n"
+        for pid, app, started, state, query in rows
+    ]
+    if lines:  # an xdist worker's stderr is not shown: conftest.py's terminal summary prints this file
+        with open(LEAKS, "a", encoding="utf-8") as log:
+            log.writelines(lines)
+    return lines
