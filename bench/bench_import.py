@@ -10,10 +10,11 @@ the generated province, then, each side in fresh child processes (so peak memory
     database, not run inline) uploads the file as a province staff member; a **worker** process runs the
     preview job (parse, checks, compare, one stored `ImportRow` per row with its converted cells); the web
     process opens the preview's first and last page and confirms; the worker runs the commit job (the stored
-    rows read back and checked and compared again without parsing the file, ADR 0034; the digest compared
-    with the preview's; new facts through `core.bulk` with their audit events, one `ImportRecord` per fact
+    rows read back and checked again without parsing the file, and the versions each row was compared
+    against proven unchanged, ADR 0034; new facts through `core.bulk` with their audit events, one `ImportRecord` per fact
     for undo); the web process opens the history page. The import's time is the two jobs' time.
-Each side runs `--repeat` times, alternating; prints the best times, import/baseline, the worker's and each
+`BENCH_PROFILE=DIR` keeps each worker job's cProfile stats in DIR (`preview-<job>.prof`, `commit-<job>.prof`;
+the times are then the profiler's). Each side runs `--repeat` times, alternating; prints the best times, import/baseline, the worker's and each
 web step's peak RSS growth, and (`--web-small`) the web steps again for a file a tenth the size, so the web
 process's memory can be compared across row counts.
 """
@@ -208,9 +209,18 @@ def side_worker(step: str, job_id: int) -> dict:
     reverse("core:import_history", args=[imports.get("statistics").name])
     start_rss = rss_kb()
     s0 = common.server_cpu()
+    profile = os.environ.get("BENCH_PROFILE")  # a directory: each job's cProfile stats are kept there
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t0, c0 = time.perf_counter(), time.process_time()
     status = task.call(job_id)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if profile:
+        profiler.disable()
+        profiler.dump_stats(Path(profile) / f"{step}-{job_id}.prof")
     server = common.server_cpu() - s0
     job = Job.objects.get(pk=job_id)
     assert status == Job.Status.SUCCEEDED, (status, job.message)

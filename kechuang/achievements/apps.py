@@ -29,7 +29,7 @@ class AchievementsConfig(AppConfig):
     def public_nav(self):
         from kechuang.portal.public import PublicSection
 
-        return (PublicSection("科技成果目录", "achievements:public_list", "公开的科技成果", order=42),)
+        return (PublicSection(_("科技成果目录"), "achievements:public_list", _("公开的科技成果"), order=42),)
 
     def ready(self):
         from kechuang.achievements import handlers  # noqa: F401

@@ -55,9 +55,9 @@ class AgritechConfig(AppConfig):
 
         return (
             PublicSection(
-                "科技特派员亮牌服务",
+                _("科技特派员亮牌服务"),
                 "agritech:public_cards",
-                description="科技特派员与村、合作社、企业结对帮扶公示",
+                description=_("科技特派员与村、合作社、企业结对帮扶公示"),
                 order=60,
             ),
         )

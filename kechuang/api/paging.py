@@ -42,14 +42,23 @@ MAX_WINDOW = 1_000_000_000  # the largest offset and limit accepted
 
 
 class mapped(Sequence):  # noqa: N801 - used like a function
-    def __init__(self, queryset: QuerySet, convert: Callable[[Any], Any]):
+    """`convert` applied to the page's objects only; `prepare` (optional) receives the page's objects as a list
+    first, to complete them with a fixed number of queries (e.g. `policies.selectors.dated`)."""
+
+    def __init__(
+        self,
+        queryset: QuerySet,
+        convert: Callable[[Any], Any],
+        prepare: Callable[[list], list] | None = None,
+    ):
         self.queryset = queryset
         self.convert = convert
+        self.prepare = prepare or list
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return [self.convert(o) for o in self.queryset[key]]
-        return self.convert(self.queryset[key])
+            return [self.convert(o) for o in self.prepare(list(self.queryset[key]))]
+        return self.convert(self.prepare([self.queryset[key]])[0])
 
     def __len__(self) -> int:
         return self.queryset.count()

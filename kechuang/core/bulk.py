@@ -18,7 +18,6 @@ writes them explicitly, so the caller knows each row's id without a RETURNING ro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -29,10 +28,13 @@ from django.utils import timezone
 _SQLITE_PREPARED = {"DateField", "DateTimeField", "TimeField", "DurationField", "UUIDField"}
 
 
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False)  # what `json.dumps(…, cls=…)` would build for every value
+
+
 def _json(value):
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return _ENCODER.encode(value)
 
 
 def _last_value_cached(fn: Callable) -> Callable:

@@ -277,3 +277,16 @@ def pipeline_candidates(
         return (rank, -(ev.score_max or 0), c.organisation.name)
 
     return sorted(out, key=key)
+
+
+def firm_page_url(user, organisation) -> str:
+    """The firm page (企业画像: the firm's records in every module) of `organisation`, for the back-links on a
+    project, an application or a voucher; blank when there is no firm or `user` may not see it (a link to a
+    404 is worse than none)."""
+    from django.urls import reverse
+
+    from kechuang.enterprises import permissions
+
+    if organisation is None or not permissions.enterprises.allows(user, "view", organisation):
+        return ""
+    return reverse("insights:profile", args=[organisation.pk])

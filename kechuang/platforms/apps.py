@@ -30,7 +30,9 @@ class PlatformsConfig(AppConfig):
         from kechuang.portal.public import PublicSection
 
         return (
-            PublicSection("创新平台名录", "platforms:public_list", "已认定并公开的各级创新平台", order=40),
+            PublicSection(
+                _("创新平台名录"), "platforms:public_list", _("已认定并公开的各级创新平台"), order=40
+            ),
         )
 
     def ready(self):

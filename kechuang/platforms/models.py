@@ -106,6 +106,18 @@ class StatusChange(StatusChangeBase):
     def __str__(self) -> str:
         return f"{self.platform_id} {self.field} {self.from_status}→{self.to_status}"
 
+    def label_of(self, value: str) -> str:
+        """The label of a value this row holds: a level's for a level change, a status's otherwise (the
+        history page shows 建设中, never `building`); blank stays blank."""
+        choices = Level if self.field == "level" else Status
+        return str(dict(choices.choices).get(value, value)) if value else ""
+
+    def get_from_status_display(self) -> str:
+        return self.label_of(self.from_status)
+
+    def get_to_status_display(self) -> str:
+        return self.label_of(self.to_status)
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -161,8 +161,8 @@ def platform_detail(request, pk: int):
                         [
                             c.on,
                             "级别" if c.field == "level" else "状态",
-                            c.from_status,
-                            c.to_status,
+                            c.get_from_status_display(),
+                            c.get_to_status_display(),
                             c.document,
                             c.reason,
                         ],

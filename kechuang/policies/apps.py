@@ -62,12 +62,14 @@ class PoliciesConfig(AppConfig):
 
         return [
             PublicSection(
-                "政策库与兑现公示",
+                _("政策库与兑现公示"),
                 "policies:library",
-                "施行中的政策条款、适用条件与免申即享兑现公示",
+                _("施行中的政策条款、适用条件与免申即享兑现公示"),
                 order=15,
             ),
-            PublicSection("政策计算器", "policies:calculator", "填写几项数据，看看能享受哪些政策", order=16),
+            PublicSection(
+                _("政策计算器"), "policies:calculator", _("填写几项数据，看看能享受哪些政策"), order=16
+            ),
         ]
 
     def ready(self):

@@ -87,7 +87,7 @@ def matches_for_item(user, item: PolicyItem, verdict: str = "", action: str = "v
         .filter(item=item)
         .select_related("organisation", "organisation__region", "run")
     )
-    return (qs.filter(verdict=verdict) if verdict else qs).order_by("verdict", "organisation__name")
+    return (qs.filter(verdict=verdict) if verdict else qs).order_by("verdict", "organisation__name", "pk")
 
 
 def firm_matches(user) -> QuerySet[Match]:

@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 @dataclass(frozen=True)
 class PublicSection:
+    # label and description: gettext_lazy strings, so the portal reads in the visitor's language.
     label: str
     url_name: str
     description: str = ""
@@ -22,9 +23,9 @@ def sections() -> list[dict]:
             try:
                 found.append(
                     {
-                        "label": s.label,
+                        "label": str(s.label),
                         "url": reverse(s.url_name),
-                        "description": s.description,
+                        "description": str(s.description),
                         "order": s.order,
                     }
                 )

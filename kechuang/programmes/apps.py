@@ -88,10 +88,16 @@ class ProgrammesConfig(AppConfig):
 
         return (
             PublicSection(
-                "公示公告", "programmes:public_publicity_list", "拟认定、立项名单公示与实名异议", order=10
+                _("公示公告"),
+                "programmes:public_publicity_list",
+                _("拟认定、立项名单公示与实名异议"),
+                order=10,
             ),
             PublicSection(
-                "申报通知", "programmes:public_call_list", "科技项目申报批次、申报指南与附件", order=11
+                _("申报通知"),
+                "programmes:public_call_list",
+                _("科技项目申报批次、申报指南与附件"),
+                order=11,
             ),
         )
 

@@ -81,7 +81,9 @@ class ProjectsConfig(AppConfig):
         from kechuang.portal.public import PublicSection
 
         return (
-            PublicSection("区级科技计划项目", "projects:public_list", "区级立项项目名单与实施状态", order=30),
+            PublicSection(
+                _("区级科技计划项目"), "projects:public_list", _("区级立项项目名单与实施状态"), order=30
+            ),
         )
 
     def ready(self):

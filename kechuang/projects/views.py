@@ -13,6 +13,7 @@ from kechuang.core import exports, files
 from kechuang.core.models import Organisation, Region
 from kechuang.core.permissions import get_object_or_404_for, is_bureau_user, organisations
 from kechuang.core.tables import Column, build_table
+from kechuang.enterprises import selectors as enterprise_selectors
 from kechuang.projects import documents, forms, permissions, selectors, services
 from kechuang.projects.models import (
     CampaignItem,
@@ -140,6 +141,7 @@ def project_detail(request, pk):
     ctx["may_change"] = permissions.projects.allows(request.user, "change", project)
     ctx["may_report"] = permissions.projects.allows(request.user, "report", project)
     ctx["may_review"] = permissions.projects.allows(request.user, "review", project)
+    ctx["firm_url"] = enterprise_selectors.firm_page_url(request.user, project.undertaking_unit)
     return render(request, "projects/project_detail.html", ctx)
 
 

@@ -237,11 +237,19 @@ def finding_list(request):
         raise PermissionDenied
     state = request.GET.get("state", "open")
     today = dates.today()
+    findings = list(selectors.findings_for(request.user, state=state, today=today)[:200])
+    # The 跟踪 link only where the user may follow up (a leader reads the list; the page would 404).
+    followable = set(
+        permissions.findings.queryset(request.user, "follow_up")
+        .filter(pk__in=[f.pk for f in findings])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "projects/finding_list.html",
         {
-            "findings": selectors.findings_for(request.user, state=state, today=today)[:200],
+            "findings": findings,
+            "followable": followable,
             "state": state,
             "today": today,
             "states": [("open", "整改中"), ("overdue", "已逾期"), ("closed", "已整改"), ("all", "全部")],

@@ -1,7 +1,7 @@
 """The dashboard's figures and the work-summary drafts over JSON (issue 26: every app that holds data has an
-API). Figures come from the same cached computation as the 领导驾驶舱 (`reports.dashboard.cached`), for a
+API). Figures come from the same snapshots as the 领导驾驶舱 (`reports.dashboard.figures`, ADR 0038), for a
 region the caller may see, a period and an as-of date, each with its status (数据未齐 …) and the drill-down
-link that lists the rows behind it. Drafts are read only: they are written, reviewed and signed on the pages."""
+link that lists the rows behind it; `current` and `computed_at` say whether data changed since. Drafts are read only: they are written, reviewed and signed on the pages."""
 
 import datetime as dt
 
@@ -43,6 +43,8 @@ class FiguresOut(Schema):
     region: str
     period: str
     as_of: dt.date
+    computed_at: dt.datetime  # when these figures were computed
+    current: bool  # false: data changed since, newer figures are being computed (ask again shortly)
     figures: list[FigureOut]
 
 
@@ -84,8 +86,11 @@ def _scope(user, filters: FigureFilter) -> Scope:
 def figures(request, filters: Query[FigureFilter]):
     """Every registered figure for a region, period and as-of date (what the dashboard shows)."""
     scope = _scope(request.auth, filters)
-    data = dashboard.cached(scope)
+    shown = dashboard.figures(scope)
+    data = shown.data
     return {
+        "computed_at": shown.computed_at,
+        "current": shown.fresh,
         "region_code": scope.region.code,
         "region": scope.region.name,
         "period": str(scope.period),

@@ -10,6 +10,13 @@ class ReportsConfig(AppConfig):
     url_prefix = "reports"
 
     @property
+    def scheduled(self):
+        from kechuang.core.scheduling import Job
+
+        # the dashboard snapshots people read, brought up to date after changes (reports.snapshots)
+        return (Job("figures-refresh", "figures", ("refresh",), every_minutes=5, pass_as_of=False),)
+
+    @property
     def nav(self):
         from kechuang.core.navigation import NavItem
         from kechuang.core.permissions import is_bureau_leader, is_bureau_user

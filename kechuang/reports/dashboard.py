@@ -1,5 +1,5 @@
 """The leadership dashboard's data: every registered figure for a scope, grouped by module, cached until the data
-changes (the cache key carries `audit.figures_stamp()`).
+changes (`reports.snapshots`: kept per scope with the `audit.figures_stamp()` they were computed at).
 
 Every figure is computed through `indicators.compute_many` (ADR 0014): a fixed number of ordinary queries per
 figure (rows stay lazy), so the dashboard's query count depends on the figures shown, never on the data size
@@ -11,17 +11,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.core.cache import cache
 from django.urls import reverse
 
-from kechuang.core import audit, indicators
+from kechuang.core import audit, dates, indicators
 from kechuang.core.indicators import Scope, Status
 from kechuang.core.models import Organisation, Region
 from kechuang.core.routers import reporting_reads
-from kechuang.reports import formatting, headline, permissions
+from kechuang.reports import formatting, headline, permissions, snapshots
 from kechuang.reports.forms import ScopeForm
 
-CACHE_SECONDS = 3600  # freshness comes from the key's figures stamp, not from expiry
 UNIT_IN_TEXT = {"万元", "元", "%", "个百分点"}
 NO_DATA = "无数据"
 
@@ -107,36 +105,24 @@ def compute(scope: Scope) -> dict:
     }
 
 
-def _key(kind: str, scope: Scope, stamp: str) -> str:
-    return f"reports:{kind}:{stamp}:{scope.region.pk}:{scope.period}:{scope.as_of.isoformat()}"
-
-
 def figures_stamp() -> str:
     """`audit.figures_stamp()` read where the figures are read (the reporting replica, when there is one), so a
-    cached figure is never older than the data its key names."""
+    snapshot is never marked newer than the data it was computed from."""
     with reporting_reads():
         return audit.figures_stamp()
 
 
-def cached(scope: Scope, *, stamp: str | None = None) -> dict:
-    """The cards for `scope`, computed once per data change: the key carries `figures_stamp()`, so any write
-    that may change a figure makes the next request compute afresh; CACHE_SECONDS only bounds memory."""
-    key = _key("dashboard", scope, figures_stamp() if stamp is None else stamp)
-    data = cache.get(key)
-    if data is None:
-        data = compute(scope)
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+def figures(scope: Scope, *, stamp: str | None = None) -> snapshots.Figures:
+    """The cards for `scope` (`compute`), kept as a snapshot refreshed off the request (`reports.snapshots`)."""
+    return snapshots.read("dashboard", scope, figures_stamp() if stamp is None else stamp)
 
 
-def cached_comparison(scope: Scope, *, stamp: str | None = None) -> tuple[list[str], list[dict]]:
-    """`district_comparison` cached like the cards (a city page computes its key figures for every district)."""
-    key = _key("compare", scope, figures_stamp() if stamp is None else stamp)
-    data = cache.get(key)
-    if data is None:
-        data = district_comparison(scope)
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+def comparison(scope: Scope, *, stamp: str | None = None) -> snapshots.Figures:
+    """`district_comparison` kept like the cards (a city page computes its key figures for every district);
+    other scopes have none and keep no snapshot."""
+    if scope.region.level != Region.Level.CITY:
+        return snapshots.Figures([[], []], dates.now(), True)
+    return snapshots.read("compare", scope, figures_stamp() if stamp is None else stamp)
 
 
 def charts(cards: dict[str, dict]) -> list[dict]:
@@ -241,6 +227,7 @@ def district_comparison(scope: Scope) -> tuple[list[str], list[dict]]:
                 _cell(values[(d_scope, ind.code)], ind, drill_url(ind.code, d_scope), has_data)
                 for ind in heads
             ]
-            rows.append({"region": d_scope.region, "cells": cells, "is_city": d_scope is scope})
+            region = {"pk": d_scope.region.pk, "code": d_scope.region.code, "name": d_scope.region.name}
+            rows.append({"region": region, "cells": cells, "is_city": d_scope is scope})
     # Money and rates carry their unit in each cell ("28.79亿元", "2.99%"); counts take it from the heading.
     return [i.name if i.unit in UNIT_IN_TEXT else f"{i.name}（{i.unit}）" for i in heads], rows

@@ -206,3 +206,32 @@ class SignedDocument(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class FigureSnapshot(models.Model):
+    """The figures of one page part (`kind`) for one scope and language, as computed at `stamp`
+    (`audit.figures_stamp()`): what the dashboard and home cards show, kept in the database so the task
+    worker's refresh reaches every app server (ADR 0038, `reports.snapshots`)."""
+
+    kind = models.CharField(max_length=20)
+    region = models.ForeignKey("core.Region", models.CASCADE, related_name="+")
+    period = models.CharField(max_length=20)
+    as_of = models.DateField()
+    language = models.CharField(max_length=10)
+    stamp = models.CharField(max_length=40)
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)  # how long the computation took
+    read_at = models.DateTimeField()
+    refreshing_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "region", "period", "as_of", "language"], name="figure_snapshot_scope"
+            )
+        ]
+        indexes = [models.Index(fields=["read_at"], name="figure_snapshot_read")]
+
+    def __str__(self):
+        return f"{self.kind} {self.region_id} {self.period} {self.as_of}"

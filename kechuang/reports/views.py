@@ -36,9 +36,12 @@ def dashboard(request):
     form, scope = _scope(request)
     context = {"form": form, "scope": scope}
     if scope is not None:
-        stamp = dash.figures_stamp()  # one read for both caches
-        context["data"] = dash.cached(scope, stamp=stamp)
-        context["compare_heads"], context["compare_rows"] = dash.cached_comparison(scope, stamp=stamp)
+        stamp = dash.figures_stamp()  # one read for both snapshots
+        cards, compared = dash.figures(scope, stamp=stamp), dash.comparison(scope, stamp=stamp)
+        context["data"] = cards.data
+        context["compare_heads"], context["compare_rows"] = compared.data
+        # when either is older than the data, the page says when the older one was computed
+        context["shown"] = min((cards, compared), key=lambda f: (f.fresh, f.computed_at))
     return render(request, "reports/dashboard.html", context)
 
 

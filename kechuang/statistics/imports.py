@@ -8,6 +8,7 @@ checked on the fact as it would leave it. The preview flags a change over a fact
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -223,17 +224,30 @@ def validate_row(data: dict, context: Prepared) -> dict:
 
 def check_values(data: dict) -> None:
     """The model's own validators (digits, integer range) on the row's values, so the preview shows what the
-    write would refuse; they depend on the values alone, so they run once, in the preview (ADR 0034)."""
+    write would refuse; they depend on the values alone, so they run once, in the preview (ADR 0034). Each
+    field's validators are called as they are; a value one refuses goes through `Field.run_validators`, whose
+    messages the row shows."""
     errors: dict[str, list[str]] = {}
-    for name in VALUE_KEYS:
+    for name, field_, validators in _value_validators():
         value = data.get(name)
-        if value is not None:
+        if value is None:
+            continue
+        try:
+            for validator in validators:
+                validator(value)
+        except ValidationError:
             try:
-                EnterpriseFact._meta.get_field(name).run_validators(value)
+                field_.run_validators(value)
             except ValidationError as exc:
                 errors.setdefault(name, []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
+
+
+@functools.cache
+def _value_validators() -> tuple:
+    fields = [EnterpriseFact._meta.get_field(name) for name in VALUE_KEYS]
+    return tuple((f.name, f, tuple(f.validators)) for f in fields)
 
 
 NEW_DEFAULTS = {"has_rd_projects": False, "above_size": False}  # what a new fact holds for a column not given
@@ -284,6 +298,21 @@ VOIDED_CHANGED = "；该期数据已作废，导入后以新值重新计入"
 
 def compare(rows: list[Row], context: Prepared) -> list[Diff]:
     return [_diff(row.data, context.facts.get(_fact_key(row.data))) for row in rows]
+
+
+def stamps(rows: list[Row], context: Prepared) -> list:
+    """What each row's diff depends on besides the row: the stored fact's id and version (None: none) and the
+    town its 所在镇街 resolved to (None: not given). The commit job compares them with the preview's."""
+    out = []
+    facts = context.facts
+    for row in rows:
+        data = row.data
+        fact = facts.get(_fact_key(data))
+        town = data.get("town_obj")
+        out.append(
+            [fact.pk if fact else None, fact.version if fact else None, town.pk if town is not None else None]
+        )
+    return out
 
 
 def _existing_facts(org_ids, periods, *, lock: bool = False) -> dict[tuple, EnterpriseFact]:
@@ -468,6 +497,7 @@ SPEC = register(
         check_values=check_values,
         prepare=prepare,
         compare=compare,
+        stamps=stamps,
         key=("credit_code", "period"),
         file_defaults=("period", "status"),
         canonical=canonical,

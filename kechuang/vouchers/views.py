@@ -15,6 +15,7 @@ from kechuang.core import services as core_services
 from kechuang.core.indicators import Period
 from kechuang.core.permissions import get_object_or_404_for, is_bureau_staff, is_bureau_user, is_firm_user
 from kechuang.core.tables import Column, build_table
+from kechuang.enterprises import selectors as enterprise_selectors
 from kechuang.vouchers import forms, permissions, selectors, services
 from kechuang.vouchers.models import LedgerEntry, Redemption, StatusChange
 
@@ -189,6 +190,7 @@ def voucher_detail(request, pk: int):
             "actor"
         ),
         "may_change": may_change,
+        "firm_url": enterprise_selectors.firm_page_url(request.user, voucher.organisation),
         "is_staff": is_bureau_staff(request.user),
         "issue_form": forms.IssueForm(
             initial={"amount": voucher.issue_proposed_amount or voucher.requested_amount}

@@ -54,6 +54,7 @@ class Preview:
     converted: list[dict] = field(
         default_factory=list
     )  # `check(keep_converted=True)`: per ok row, as converted
+    stamps: list = field(default_factory=list)  # the spec's `stamps`, one per ok row (same order)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -321,6 +322,7 @@ def check(
     *,
     progress: Callable[[int, int], None] | None = None,
     keep_converted: bool = False,
+    compare: bool = True,
 ) -> Preview:
     """Pass 2 of a preview, on rows already converted (Excel row number, data): what the rows refer to is
     resolved once for all of them (the spec's `prepare`), then each row is checked (form, `validate_row`, a
@@ -328,7 +330,8 @@ def check(
     rows its preview stored (`jobs`), so the file is parsed and its cells converted once.
 
     `keep_converted`: `Preview.converted` keeps each valid row's converted data (before its check), in the
-    order of `ok_rows`, for the preview job to store."""
+    order of `ok_rows`, for the preview job to store. The spec's `stamps` are taken too; `compare=False` (the
+    commit job of a spec with stamps) leaves out the comparison: the stamps prove it unchanged."""
     result = result if result is not None else Preview(spec=spec, summary={"data_rows": len(converted)})
     context = spec.prepare([data for _, data in converted]) if spec.prepare is not None else None
     result.context = context
@@ -360,7 +363,11 @@ def check(
         if progress and position % PROGRESS_EVERY == 0:
             progress(position, len(converted))
     del converted, seen_keys
-    if spec.compare is None:  # a spec that cannot compare with its records: every row is written as given
+    if spec.stamps is not None and result.ok_rows:
+        result.stamps = spec.stamps(result.ok_rows, context)
+    if not compare:
+        result.diffs = []
+    elif spec.compare is None:  # a spec that cannot compare with its records: every row is written as given
         result.diffs = [Diff("new") for _ in result.ok_rows]
     elif result.ok_rows:
         result.diffs = spec.compare(result.ok_rows, context) if spec.prepare else spec.compare(result.ok_rows)

@@ -204,6 +204,11 @@ class ImportSpec:
       Raise `ImportRejected([...RowError...])` for problems only visible at write time.
     - `compare(rows, context) -> [Diff]`: one `Diff` per validated row (same order), from the stored
       records `prepare` read: the preview shows it row by row before anything is written. Optional.
+    - `stamps(rows, context) -> [stamp]`: per validated row (same order), JSON-native, what its diff was
+      computed from besides the row itself — the stored record's id and version (None: no record), any
+      reference resolved by name. The preview stores them; the commit job then proves "nothing changed since
+      the preview" by comparing the stamps `prepare` reads again instead of comparing every row and hashing
+      the diffs (ADR 0034). Optional (without it: the digest of the diffs).
     - `key`: column keys that identify a record, so re-importing updates rather than duplicates; the
       engine also rejects a file that repeats a key.
     - `may_import(user)`: who may use it (default: bureau staff).
@@ -227,6 +232,7 @@ class ImportSpec:
     check_values: Callable[[dict[str, Any]], None] | None = None
     prepare: Callable[[list[dict[str, Any]]], Any] | None = None
     compare: Callable[..., list[Diff]] | None = None
+    stamps: Callable[[list[Row], Any], list] | None = None
     key: tuple[str, ...] = ()
     may_import: Callable[[Any], bool] = _bureau_staff
     description: str = ""

@@ -191,9 +191,12 @@ def converter(column: ImportColumn, *, source_unit: str = ""):
     return convert_cell
 
 
-def revive(column: ImportColumn, value):
-    """A converted value back from its JSON form (`DjangoJSONEncoder`: Decimal and date as text), as
-    `convert` gave it: the commit job reads the rows its preview stored instead of converting the file again."""
-    if value is None or column.kind not in ("decimal", "money", "date"):
-        return value
-    return dt.date.fromisoformat(value) if column.kind == "date" else Decimal(value)
+def reviver(column: ImportColumn):
+    """The function giving a converted value of `column` back from its JSON form (`DjangoJSONEncoder`: Decimal
+    and date as text), as `convert` gave it; None for kinds JSON keeps as they are. The commit job reads the
+    rows its preview stored instead of converting the file again."""
+    if column.kind in ("decimal", "money"):
+        return Decimal
+    if column.kind == "date":
+        return dt.date.fromisoformat
+    return None

@@ -160,6 +160,9 @@ class ImportRow(models.Model):
     note = models.TextField("说明", blank=True)  # errors, or a change over another source's value
     # a valid row's cells as converted (`imports.values`), so the commit job checks them without the file
     data = models.JSONField("单元格", null=True, blank=True, encoder=DjangoJSONEncoder)
+    # what the row's diff was computed from (the stored record's version…: `ImportSpec.stamps`), so the commit
+    # job proves the records unchanged since the preview without comparing the row again
+    stamp = models.JSONField("比对版本", null=True, blank=True)
 
     class Meta:
         ordering = ["number", "pk"]

@@ -67,7 +67,7 @@ def test_district_staff_see_only_their_own_district(zhangdian, client):
 def test_city_staff_compare_the_districts_with_figures_computed_from_rows(zhangdian, client):
     city = Region.objects.get(code="370300")
     heads, rows = dashboard.district_comparison(Scope(city, Period(2020), AS_OF))
-    row = next(r for r in rows if r["region"] == zhangdian)
+    row = next(r for r in rows if r["region"]["pk"] == zhangdian.pk)
     cells = dict(zip(heads, row["cells"], strict=True))
     hnte = next(v for k, v in cells.items() if k.startswith("高新技术企业"))
     assert hnte["text"].replace(",", "") == str(_valid_hnte(zhangdian))

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from kechuang.core import home
 from kechuang.core.tests.factories import OrganisationFactory, UserFactory
+from kechuang.reports import snapshots
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 11, 30)
@@ -70,6 +71,7 @@ def users(district, town):
 
 def _home(client, user) -> str:
     cache.clear()
+    snapshots.forget()  # and the kept figures (reports.snapshots)
     client.force_login(user)
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
@@ -145,3 +147,29 @@ def test_status_counts_are_one_query_in_the_choices_order(django_assert_num_quer
         counts = home.status_counts(Organisation.objects.all(), field.name)
     assert sum(c["n"] for c in counts) == Organisation.objects.count()
     assert [c["value"] for c in counts] == [v for v, _ in field.choices if v in {c["value"] for c in counts}]
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("role", list(CARDS))
+def test_the_cards_fixed_words_read_english_for_an_english_user(client, users, role, settings):
+    """Issue 27: a card's heading, its links and its figures' captions are translated (the data inside them —
+    a region's or a policy's name, a status label — is not the card's wording and is left out here)."""
+    from django.conf import settings as django_settings
+
+    settings.KECHUANG = {**settings.KECHUANG, "AS_OF": AS_OF}
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = _home(client, users[role])
+    cards = re.findall(r'<div class="kc-home-card"[^>]*>(.*?)</section>', html, re.S)
+    assert len(cards) == len(CARDS[role])
+    fixed = []
+    for card in cards:
+        card = re.sub(r'<span class="small fw-normal text-muted">.*?</span>', "", card, flags=re.S)  # scope
+        fixed += re.findall(r"<h2[^>]*>([^<]*)<", card) + re.findall(
+            r'<a class="small fw-normal[^>]*>([^<]+)</a>', card
+        )
+        fixed += re.findall(r'<a class="kc-home-figure"[^>]*data-figure[^>]*><span[^>]*>([^<]+)<', card)
+        fixed += re.findall(r'<p class="(?:small )?text-muted[^"]*">([^<]+)<', card)
+    fixed = [text.strip() for text in fixed if text.strip()]
+    assert fixed and not [text for text in fixed if CJK.search(text)], fixed

@@ -64,15 +64,21 @@ def _catalogue(language: str) -> dict:
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> list[dict]:
-    """The strings marked in the code now: makemessages run over links to the sources in a temporary folder
-    (its own locale/ is the only one makemessages sees, so the committed catalogues are not touched)."""
+    """The strings marked in the code now: makemessages run over a copy of the sources in a temporary folder
+    (its own locale/ is the only one makemessages sees, so the committed catalogues are not touched; a copy,
+    not links, because makemessages writes a work file beside each template it reads, which other tests
+    walking the source tree at the same time would trip over)."""
     if not shutil.which("xgettext") or not shutil.which("msgmerge"):
         pytest.fail(
             "GNU gettext (xgettext, msgmerge) is needed to extract the strings: apt-get install gettext"
         )
     root = tmp_path_factory.mktemp("extract")
     for name in SOURCES:
-        (root / name).symlink_to(Path(settings.BASE_DIR) / name, target_is_directory=True)
+        shutil.copytree(
+            Path(settings.BASE_DIR) / name,
+            root / name,
+            ignore=shutil.ignore_patterns("__pycache__", "tests", "migrations", "static"),
+        )
     (root / "locale").mkdir()
     cwd = Path.cwd()
     try:
@@ -81,7 +87,6 @@ def extracted(tmp_path_factory) -> list[dict]:
             call_command(
                 "makemessages",
                 locale=["en"],
-                symlinks=True,
                 ignore_patterns=["*/tests/*", "*/migrations/*"],
                 no_obsolete=True,
                 verbosity=0,

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 HEADER = ["企业名称", "统一社会信用代码", "所在镇街", "地址", "职工总数", "科技人员数"]
 
 
-def sheet(rows) -> bytes:
+def sheet(rows, header=HEADER) -> bytes:
     book = Workbook()
-    book.active.append(HEADER)
+    book.active.append(header)
     for row in rows:
         book.active.append(row)
     out = io.BytesIO()

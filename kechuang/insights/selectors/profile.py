@@ -13,6 +13,7 @@ from kechuang.enterprises import selectors as enterprise_selectors
 from kechuang.enterprises.models import TIER_LABELS, EnterpriseProfile
 from kechuang.enterprises.rules import Criterion, Evaluation, missing_label
 from kechuang.platforms import permissions as platform_permissions
+from kechuang.programmes import permissions as programme_permissions
 from kechuang.projects import permissions as project_permissions
 from kechuang.statistics import permissions as statistics_permissions
 from kechuang.statistics.models import EnterpriseFact
@@ -130,6 +131,9 @@ def records(user, organisation) -> dict:
         "projects": mine(project_permissions.projects, "undertaking_unit").order_by("-year"),
         "achievements": mine(achievement_permissions.achievements),
         "awards": mine(achievement_permissions.awards),
+        "applications": mine(programme_permissions.applications)
+        .select_related("call__programme")
+        .order_by("-pk"),
         "vouchers": mine(voucher_permissions.vouchers).select_related("service_item"),
         "platforms": mine(platform_permissions.platforms, "operator"),
         "cooperation_projects": mine(cooperation_permissions.projects).select_related("partner"),

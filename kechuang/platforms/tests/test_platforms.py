@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -216,3 +217,21 @@ def test_selector_counts_by_kind_and_level(district):
     rows = selectors.counts_by_kind_level(district, dt.date(2020, 11, 30))
     assert rows == [{"kind": "community", "level": "municipal", "n": 2}]
     assert Region.objects.filter(code="370306").exists()
+
+
+def test_the_history_shows_status_and_level_labels_not_codes(client, staff):
+    """Issue 27: the status and level history reads 筹建/申报中 → 建设中 and 市级 → 省级, never the stored codes."""
+    p = PlatformFactory(planning=True)
+    services.platform_transition(actor=staff, platform=p, to="building", on=dt.date(2020, 9, 15))
+    services.platform_set_level(
+        actor=staff, platform=p, level="provincial", on=dt.date(2020, 10, 1), document="鲁科字〔2020〕1号"
+    )
+    _login(client, staff)
+    page = client.get(reverse("platforms:platform_detail", args=[p.pk])).content.decode()
+    history = page[page.index("状态与级别变更") :]
+    rows = [
+        "".join(re.findall(r"<td[^>]*>([^<]*)</td>", row)) for row in re.findall(r"<tr>(.*?)</tr>", history)
+    ]
+    assert any("状态筹建/申报中建设中" in row for row in rows), rows
+    assert any("级别市级省级" in row for row in rows), rows
+    assert not re.search(r">\s*(planning|building|municipal|provincial)\s*<", history)

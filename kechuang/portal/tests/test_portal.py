@@ -42,3 +42,22 @@ def test_notice_text_is_escaped(client, staff, district):
 def test_public_pages_send_a_strict_content_security_policy(client):
     csp = client.get(reverse("portal:home"))["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_the_public_sections_read_english_for_an_english_visitor_and_chinese_otherwise(client):
+    """Issue 27: the sections the modules publish (their titles and descriptions) go through gettext."""
+    import re
+
+    from django.conf import settings
+
+    from kechuang.portal.public import sections
+
+    cjk = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("portal:home")).context["sections"]
+    assert len(english) >= 8 and len(english) == len(sections())
+    assert not [s for s in english if cjk.search(s["label"] + s["description"])], english
+    assert {"Public notices", "Policy calculator", "District S&T projects"} <= {s["label"] for s in english}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "公示公告" in page and "政策计算器" in page and "公示与公开" in page

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core import dates, files
 from kechuang.core import services as core_services
 from kechuang.core.permissions import get_object_or_404_for, is_firm_user
+from kechuang.enterprises import selectors as enterprise_selectors
 from kechuang.programmes import form_rules, permissions, precheck, replacement, rules, selectors, services
 from kechuang.programmes.expert_forms import ReasonForm as RecuseForm
 from kechuang.programmes.forms import ApplicationDataForm, ReasonForm
@@ -184,6 +185,7 @@ def application_detail(request, pk: int):
         "checklist": rules.checklist(programme.form_schema, app.data),
         "is_staff": permissions.applications.allows(request.user, "check", app),
         "is_applicant": is_firm_user(request.user),
+        "firm_url": enterprise_selectors.firm_page_url(request.user, app.organisation),
         "steps": rules.page_steps(programme.type.transition_key, app.status),
         "scores": _labelled(selectors.scores_visible_to(request.user, app), programme.scoring_sheet),
         "summary": selectors.score_summary_for(request.user, app),

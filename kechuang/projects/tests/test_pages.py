@@ -211,7 +211,15 @@ def test_other_firm_and_leader_cannot_follow_up(client, leader, finding):
     assert "整改项目" not in client.get(reverse("projects:finding_list") + "?state=all").content.decode()
     _login(client, leader)
     assert client.get(url).status_code == 404
-    assert "整改项目" in client.get(reverse("projects:finding_list")).content.decode()
+    listed = client.get(reverse("projects:finding_list")).content.decode()
+    assert "整改项目" in listed and url not in listed  # no 跟踪 link to a page the leader may not open
+
+
+def test_who_may_follow_up_gets_the_link(client, staff, enterprise_user, finding):
+    url = reverse("projects:finding_follow_up", args=[finding.pk])
+    for user in (staff, enterprise_user):
+        _login(client, user)
+        assert url in client.get(reverse("projects:finding_list") + "?state=all").content.decode()
 
 
 def test_finding_list_query_count_is_constant(client, staff, finding, django_assert_max_num_queries):

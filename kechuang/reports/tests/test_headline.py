@@ -12,7 +12,7 @@ from django.urls import reverse
 from kechuang.core import indicators
 from kechuang.core.indicators import Period, Scope
 from kechuang.core.tests.factories import OrganisationFactory, UserFactory
-from kechuang.reports import dashboard, headline
+from kechuang.reports import dashboard, headline, snapshots
 from kechuang.statistics.models import Target
 from kechuang.statistics.tests.factories import EnterpriseFactFactory, RegionFactFactory
 
@@ -56,6 +56,7 @@ def facts(town, district):
 
 def _cards(region) -> dict:
     cache.clear()
+    snapshots.forget()  # and the kept figures (reports.snapshots)
     data = dashboard.compute(Scope(region, Period(2020), AS_OF))
     return {c["code"]: c for c in data["headline"]}
 
@@ -94,6 +95,7 @@ def test_a_city_is_never_compared_with_itself(district, facts):
     assert vs.value is None  # was "低于全市平均水平 -1.67个百分点": 淄博市 against 淄博市
     assert indicators.compute("rd_intensity_city", Scope(city, Period(2020), AS_OF)).value is None
     cache.clear()
+    snapshots.forget()  # and the kept figures (reports.snapshots)
     user = UserFactory(leader=True, region=city)
     html = _page(user, city)
     assert "各区县与全市对比" in html and "（全市）" in html and "<dt>全市</dt>" not in html
@@ -102,7 +104,7 @@ def test_a_city_is_never_compared_with_itself(district, facts):
 def test_districts_without_data_show_no_data_not_zero(district, facts):
     city = district.parent
     heads, rows = dashboard.district_comparison(Scope(city, Period(2020), AS_OF))
-    by_code = {r["region"].code: r for r in rows}
+    by_code = {r["region"]["code"]: r for r in rows}
     zhangdian = by_code["370303"]  # no organisation on the platform
     assert [c["text"] for c in zhangdian["cells"]] == ["无数据"] * len(HEADLINE)
     assert all(c["url"] == "" for c in zhangdian["cells"])
@@ -132,6 +134,7 @@ def test_an_incomplete_figure_withholds_its_comparisons(district, facts, town):
 
 def test_rates_of_different_kinds_never_share_an_axis(district, facts):
     cache.clear()
+    snapshots.forget()  # and the kept figures (reports.snapshots)
     data = dashboard.compute(Scope(district, Period(2020), AS_OF))
     charts = {c["id"]: c for c in data["charts"] if c["id"].startswith("chart-rates")}
     names = {cid: c["option"]["yAxis"]["data"] for cid, c in charts.items()}
@@ -155,10 +158,11 @@ def _page(user, region) -> str:
 
 def test_the_page_leads_with_the_headline_and_groups_the_rest_in_tabs(district, facts):
     cache.clear()
+    snapshots.forget()  # and the kept figures (reports.snapshots)
     html = _page(UserFactory(leader=True, region=district), district)
     assert html.index('data-headline="hnte_count"') < html.index("data-kc-tabs")
     assert html.count('<svg class="kc-sparkline"') >= 3 and "<script>" not in html
-    data = dashboard.cached(Scope(district, Period(2020), AS_OF))
+    data = dashboard.figures(Scope(district, Period(2020), AS_OF)).data
     for group in data["groups"]:  # each tab is a link to its section: works as anchors without script
         assert f'href="#group-{group["module"]}"' in html and f'id="group-{group["module"]}"' in html
 
@@ -228,6 +232,7 @@ def test_a_figure_without_data_claims_no_source(district, town):
     assert cards["rd_intensity"]["status"] == "" and cards["rd_intensity"]["status_label"] == ""
     assert cards["hnte_count"]["text"] == "1家" and cards["hnte_count"]["status_label"]
     cache.clear()
+    snapshots.forget()  # and the kept figures (reports.snapshots)
     html = _page(UserFactory(leader=True, region=district), district)
     card = re.search(r'<article[^>]*data-headline="rd_intensity".*?</article>', html, re.S).group(0)
     assert "无数据" in card and "badge" not in card

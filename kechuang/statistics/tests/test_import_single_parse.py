@@ -86,3 +86,76 @@ def _upload(data):
     from kechuang.statistics.tests.test_import_history_views import XLSX
 
     return SimpleUploadedFile("研发.xlsx", data, XLSX)
+
+
+@pytest.mark.parametrize("meanwhile", ["revised", "created", "voided"])
+def test_a_commit_refuses_rows_whose_fact_moved_since_the_preview(
+    client, staff, firm_a, django_capture_on_commit_callbacks, meanwhile
+):
+    """The commit proves "nothing changed since the preview" by the versions the preview compared against
+    (`ImportRow.stamp`): a fact revised, voided or created meanwhile refuses the file, and nothing is written."""
+    from kechuang.core.indicators import Period
+    from kechuang.statistics import services
+
+    client.force_login(staff)
+    capture = django_capture_on_commit_callbacks
+    period = Period.parse("2020Q3")
+    if meanwhile != "created":
+        services.fact_submit(
+            actor=staff, organisation=firm_a, period=period, values={"rd_internal": Decimal(1)}
+        )
+    with capture(execute=True):
+        client.post(
+            reverse("core:import_upload", args=["statistics"]),
+            {"file": _upload(sheet([[firm_a.credit_code, "12"]])), "period": "2020Q3", "status": "final"},
+        )
+    preview = Job.objects.get(kind="import_preview")
+    assert preview.result["ready"] and preview.result["stamped"], preview.message
+    fact = EnterpriseFact.current.filter(organisation=firm_a, year=2020, quarter=3).first()
+    if meanwhile == "created":
+        services.fact_submit(
+            actor=staff, organisation=firm_a, period=period, values={"rd_internal": Decimal(2)}
+        )
+    elif meanwhile == "revised":
+        services.fact_correct(actor=staff, fact=fact, reason="更正", values={"rd_internal": Decimal(3)})
+    else:
+        services.fact_void(actor=staff, fact=fact, reason="录入错误")
+    before = list(
+        EnterpriseFact.versions.filter(organisation=firm_a).values_list("pk", "version", "rd_internal")
+    )
+    with capture(execute=True):
+        client.post(reverse("core:import_confirm", args=[preview.pk]))
+    commit = Job.objects.get(kind="import")
+    assert commit.status == Job.Status.FAILED
+    assert "预览之后相关记录已被修改" in commit.result["errors"][0]["message"]
+    after = list(
+        EnterpriseFact.versions.filter(organisation=firm_a).values_list("pk", "version", "rd_internal")
+    )
+    assert after == before
+
+
+def test_an_unchanged_fact_since_the_preview_is_committed_as_previewed(
+    client, staff, firm_a, django_capture_on_commit_callbacks
+):
+    from kechuang.core.indicators import Period
+    from kechuang.statistics import services
+
+    client.force_login(staff)
+    capture = django_capture_on_commit_callbacks
+    services.fact_submit(
+        actor=staff, organisation=firm_a, period=Period.parse("2020Q3"), values={"rd_internal": Decimal(1)}
+    )
+    with capture(execute=True):
+        client.post(
+            reverse("core:import_upload", args=["statistics"]),
+            {"file": _upload(sheet([[firm_a.credit_code, "12"]])), "period": "2020Q3", "status": "final"},
+        )
+    preview = Job.objects.get(kind="import_preview")
+    fact = EnterpriseFact.current.get(organisation=firm_a, year=2020, quarter=3)
+    assert ImportRow.objects.get(job=preview).stamp == [fact.pk, fact.version, None]
+    with capture(execute=True):
+        client.post(reverse("core:import_confirm", args=[preview.pk]))
+    commit = Job.objects.get(kind="import")
+    assert commit.status == Job.Status.SUCCEEDED, commit.message
+    fact.refresh_from_db()
+    assert (fact.rd_internal, fact.version) == (Decimal("12.00"), 2)
