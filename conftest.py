@@ -16,6 +16,9 @@ settings.register_profile("kechuang", deadline=None, suppress_health_check=[Heal
 settings.load_profile("kechuang")
 
 
+_migrated_template = None
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request,
@@ -49,7 +52,7 @@ def django_db_setup(
         else:
             template = Template(connection)
             with template.lock():
-                if django_db_createdb:
+                if django_db_createdb and not template.built_this_run():
                     template.drop()
                 copied = template.exists()
                 if copied:
@@ -59,9 +62,14 @@ def django_db_setup(
                     template.save_test_database()
             if copied:
                 db_cfg = setup_databases(keepdb=True, **args)
+            global _migrated_template  # noqa: PLW0603 - what the demo template is built on (DemoWorld)
+            _migrated_template = template
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            from kechuang.core.tests.dbtemplate import end_other_sessions
+
+            end_other_sessions(connection, connection.settings_dict["NAME"])
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
@@ -119,32 +127,56 @@ def _audit_seal_log(settings, tmp_path):
     settings.AUDIT_SEAL_LOG = tmp_path / "audit-seals.log"
 
 
-# --- The demo districts, built once per test process -----------------------------------------------------
+# --- The demo districts, built once per state of the code ----------------------------------------------------
 class DemoWorld:
-    """`kechuang demo --district 370303` (what `make run` loads: 周村区 and 张店区), built once per test process
-    inside a transaction that stays open while the tests using the `demo` fixture run, each of them in a
-    savepoint rolled back after it (Django's TestCase does the same around setUpTestData). The first other
-    test rolls the whole transaction back, so no other test sees demo data; if a demo test comes after that,
-    the demo is built again. Collection puts the demo tests last (`pytest_collection_modifyitems`) and xdist
-    hands each worker its tests in collection order, so each worker that runs demo tests builds it once, and
-    the demo tests are shared out among the workers like the others."""
+    """`kechuang demo --district 370303` (what `make run` loads: 周村区 and 张店区), built once per state of the
+    code into a template (dbtemplate.DemoTemplate, ADR 0037) by the first worker that needs it, under a file
+    lock; every worker copies the template into a demo database of its own and switches its connection to it
+    while the tests using the `demo` fixture run, each in pytest-django's transaction, rolled back after it.
+    The first other test switches back to the plain test database, so no other test sees demo data; a demo
+    test after that switches to the demo database again (it is kept until the end of the session).
+    Collection puts the demo tests last (`pytest_collection_modifyitems`), so each worker switches once."""
 
-    def __init__(self, blocker, build) -> None:
+    def __init__(self, blocker, build, *, source, create_db: bool) -> None:
         self._blocker = blocker
         self._build = build
-        self._atomic = None
-        self.builds = 0
+        self._source = source  # the migrated template this run copied, or None
+        self._create_db = create_db
+        self._template = None
+        self.is_open = False
+        self.builds = 0  # how many times this process built the demo template (0 when it copied one)
 
-    @property
-    def is_open(self) -> bool:
-        return self._atomic is not None
+    def _prepare(self) -> None:
+        import hashlib
+
+        from django.db import connection
+
+        from kechuang.core.tests.dbtemplate import DemoTemplate
+
+        code = (
+            self._build.__code__
+        )  # what it runs, not where it sits in its file (the source may change on disk)
+        key = hashlib.sha256(repr((code.co_code, code.co_consts, code.co_names)).encode()).hexdigest()[:6]
+        template = DemoTemplate(connection, key, "migrated" if self._source is not None else "own")
+        with template.lock():
+            if self._create_db and not template.built_this_run():
+                template.drop()
+            if not template.exists():
+                template.build(self._source, self._build_with_reference_data)
+                self.builds += 1
+            template.copy_to_demo_database()
+        self._template = template
+
+    def _build_with_reference_data(self) -> None:
+        from kechuang.core.seed import ensure_reference_data
+
+        ensure_reference_data()  # with --no-migrations or --reuse-db, an earlier test may have flushed them
+        self._build()
 
     def open(self) -> None:
-        if self._atomic is not None:
+        if self.is_open:
             return
-        from django.db import connection, transaction
-
-        from kechuang.core.seed import ensure_reference_data
+        from django.db import connection
 
         with self._blocker.unblock():
             if connection.in_atomic_block:
@@ -152,31 +184,37 @@ class DemoWorld:
                     "the demo must be opened before the test's transaction: conftest.py's _django_db_helper "
                     "override no longer runs first (did pytest-django rename its fixture?)"
                 )
-            self._atomic = transaction.atomic()
-            self._atomic.__enter__()
-            try:
-                ensure_reference_data()  # an earlier transactional test may have flushed the seeded rows
-                self._build()
-            except BaseException:
-                self.close()
-                raise
-        self.builds += 1
+            if self._template is None:
+                self._prepare()
+            self._template.use_demo_database()
+        self.is_open = True
+        _clear_local_caches()
 
     def close(self) -> None:
-        if self._atomic is None:
+        if not self.is_open:
             return
-        from django.core.cache import caches
-        from django.core.cache.backends.locmem import LocMemCache
-        from django.db import transaction
-
-        atomic, self._atomic = self._atomic, None
         with self._blocker.unblock():
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-        # Cached figures are keyed by the audit stamp, which SQLite hands out again after the rollback.
-        for cache in caches.all(initialized_only=True):
-            if isinstance(cache, LocMemCache):
-                cache.clear()
+            self._template.use_test_database()
+        self.is_open = False
+        _clear_local_caches()
+
+    def end(self) -> None:
+        """At the end of the session: back on the test database, the worker's demo copy dropped."""
+        self.close()
+        if self._template is not None:
+            with self._blocker.unblock():
+                self._template.drop_demo_database()
+            self._template = None
+
+
+def _clear_local_caches() -> None:
+    """Cached figures are keyed by the audit stamp, which the two databases share."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
 
 
 _demo_world: DemoWorld | None = None
@@ -195,13 +233,15 @@ def demo_build():
 
 
 @pytest.fixture(scope="session")
-def demo_world(django_db_setup, django_db_blocker, demo_build):
+def demo_world(django_db_setup, django_db_blocker, django_db_createdb, demo_build):
     """The shared demo (see DemoWorld). Tests ask for `demo`; a module- or class-scoped fixture that needs the
     demo asks for this and calls `demo_world.open()` before opening its own savepoint."""
     global _demo_world  # noqa: PLW0603 - one per test process, also closed by pytest_runtest_setup
-    _demo_world = DemoWorld(django_db_blocker, demo_build)
+    _demo_world = DemoWorld(
+        django_db_blocker, demo_build, source=_migrated_template, create_db=django_db_createdb
+    )
     yield _demo_world
-    _demo_world.close()
+    _demo_world.end()
     _demo_world = None
 
 
@@ -229,12 +269,11 @@ def _demo_before_db(request):
 @pytest.fixture
 def demo(demo_world, db):
     """The demo districts (周村区 370306 with every module's part, and 张店区 370303), as `make run` loads them.
-    What the test writes is rolled back after it; the demo is built once per test process (xdist worker)."""
+    What the test writes is rolled back after it; the demo is built once per state of the code (ADR 0037)."""
     from django.db import connection
 
-    assert demo_world.is_open and connection.savepoint_ids, (
-        "the demo test is not inside the demo's transaction"
-    )
+    assert demo_world.is_open and connection.in_atomic_block, "the demo test is not in its own transaction"
+    assert connection.settings_dict["NAME"] == demo_world._template.copy_name, "not on the demo database"
 
 
 def pytest_addoption(parser):
@@ -258,8 +297,54 @@ def pytest_collection_modifyitems(config, items):
         ]
 
 
+_current_test = "-"
+
+
+def _name_session(sender, connection, **kwargs):
+    """A PostgreSQL session says which worker, thread and test opened it (`pg_stat_activity`), so a leaked one
+    can be traced (dbtemplate.end_other_sessions names them)."""
+    if connection.vendor == "postgresql":
+        import threading
+
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        name = f"{worker} {threading.current_thread().name} {_current_test.rsplit('/', 1)[-1]}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('application_name', %s, false)", [name[:63]])
+
+
+def pytest_configure(config):
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_name_session, dispatch_uid="kechuang.tests.name_session")
+    if not hasattr(config, "workerinput"):
+        import uuid
+
+        os.environ["KC_TEST_RUN"] = uuid.uuid4().hex  # its xdist workers share it (dbtemplate.this_run)
+        from kechuang.core.tests.dbtemplate import LEAKS
+
+        config.stash[_leaks_seen] = LEAKS.stat().st_size if LEAKS.exists() else 0
+
+
+_leaks_seen = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The sessions `dbtemplate.end_other_sessions` had to end in this run (written by each worker)."""
+    if _leaks_seen not in config.stash:
+        return
+    from kechuang.core.tests.dbtemplate import LEAKS
+
+    if LEAKS.exists() and LEAKS.stat().st_size > config.stash[_leaks_seen]:
+        with open(LEAKS, encoding="utf-8") as log:
+            log.seek(config.stash[_leaks_seen])
+            terminalreporter.write_sep("=", "database sessions left open (a leak to fix)", red=True)
+            terminalreporter.write(log.read())
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    global _current_test  # noqa: PLW0603 - the test that opens a session names it (_name_session)
+    _current_test = item.nodeid
     if _demo_world is not None and not _uses_demo(item):
         _demo_world.close()
 

@@ -154,9 +154,11 @@ elif _engine == "django.db.backends.postgresql":
     # Persistent connections pay off in gunicorn's fixed set of workers. `runserver` (the `make run` path)
     # serves every HTTP connection in a new thread and closes that thread's database connection only when
     # the client hangs up, so with a lifetime each keep-alive client held a connection of its own (99 of
-    # 100; issue 25): there, a connection lives for one request.
+    # 100; issue 25): there, a connection lives for one request. So in tests, whose live server is the same
+    # server: each browser page kept its idle session open past the end of the run, and dropping the test
+    # database failed ("being accessed by other users", ADR 0037).
     DATABASES["default"]["CONN_MAX_AGE"] = (
-        0 if sys.argv[1:2] == ["runserver"] else _env_int("DB_CONN_MAX_AGE", 60)
+        0 if sys.argv[1:2] == ["runserver"] or TESTING else _env_int("DB_CONN_MAX_AGE", 60)
     )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     _pg_session_settings(DATABASES["default"])

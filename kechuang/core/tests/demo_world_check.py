@@ -5,6 +5,7 @@ import json
 import os
 
 import pytest
+from django.db import connection
 
 from kechuang.core.models import DemoLoad
 
@@ -24,6 +25,7 @@ def _note(test, demo_world=None):
             DemoLoad.objects.filter(app_label__startswith="written-").values_list("app_label", flat=True)
         ),
         "builds": demo_world.builds if demo_world else None,
+        "database": connection.settings_dict["NAME"].rsplit("/", 1)[-1],
         "worker": os.environ.get("PYTEST_XDIST_WORKER", "-"),
     }
     with open(os.environ["KC_DEMO_WORLD_NOTES"], "a", encoding="utf-8") as notes:
