@@ -92,7 +92,11 @@ regions = RegionInsightPolicy()
 def has_own_profile(user) -> bool:
     """The enterprise menu's 企业画像: an enterprise account whose organisation is a firm. A service provider's
     or a university's account (role enterprise too) has no firm profile, so no menu entry leading to a 404."""
-    if not getattr(user, "is_authenticated", False) or user.role != Role.ENTERPRISE or not user.organisation_id:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or user.role != Role.ENTERPRISE
+        or not user.organisation_id
+    ):
         return False
     # the organisation the page has loaded anyway (header, scope): the kind `profiles.base_queryset` admits
     return user.organisation.kind == profiles.model.Kind.ENTERPRISE
