@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from e2e.conftest import login
-from e2e.test_crawl import _axe_source, _check_page
+from e2e.test_crawl import _axe_source, _check_page, choice_codes
 from kechuang.core.tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,8 +22,9 @@ def _click(page, name: str) -> None:
 
 
 def _audit(page, found: dict, viewport: str = "desktop") -> None:
-    """The crawl's checks (HTTP, English fragments, phone width, axe serious/critical) on this page."""
-    problems = _check_page(page, page.url, viewport, _axe_source(), [])
+    """The crawl's checks (HTTP, English fragments, raw choice codes, phone width, axe serious/critical) on
+    this page."""
+    problems = _check_page(page, page.url, viewport, _axe_source(), [], choice_codes())
     if problems:
         found[f"{viewport} {page.url}"] = problems
 

@@ -38,6 +38,7 @@ SYSTEM_CLOCK = {
     "core/imports/jobs.py": "import job bookkeeping",
     "core/middleware.py": "request timing",
     "enterprises/tasks.py": "job bookkeeping",
+    "reports/snapshots.py": "refresh bookkeeping of the kept figures: when read, when a refresh was queued",
     "api/auth.py": "token last-used time (security)",
     "notifications/delivery.py": "delivery attempts, retry back-off and rate windows (system records)",
 }
