@@ -16,8 +16,8 @@ from kechuang.core.indicators import Period
 from kechuang.core.kit import require
 from kechuang.core.models import Region
 from kechuang.statistics import permissions, selectors, services
-from kechuang.statistics.imports import _parse_period
 from kechuang.statistics.models import FactStatus, RegionFact, Target
+from kechuang.statistics.periods import parse_period
 from kechuang.statistics.target_imports import indicator_of
 
 router = Router(tags=["statistics"])
@@ -160,7 +160,7 @@ def region_fact_set(request, payload: RegionFactIn):
     region = _region(payload.region_code)
     if not selectors.editable_regions(user).filter(pk=region.pk).exists():
         raise ValidationError({"region_code": "不在您维护的区划范围内。"})
-    period = _parse_period(payload.period)
+    period = parse_period(payload.period)
     fields = payload.dict(exclude={"region_code", "period", "expected_version"}, exclude_none=True)
     existed = RegionFact.current.filter(
         region=region, year=period.year, quarter=period.quarter, month=period.month

@@ -9,7 +9,6 @@ checked on the fact as it would leave it. The preview flags a change over a fact
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -33,6 +32,7 @@ from kechuang.core.indicators import Period
 from kechuang.core.models import Organisation, Region
 from kechuang.statistics import permissions, rules, services, totals
 from kechuang.statistics.models import EnterpriseFact, FactSource, FactStatus
+from kechuang.statistics.periods import canonical, parse_period
 
 
 def _money(key: str, label: str, *aliases: str) -> ImportColumn:
@@ -117,7 +117,7 @@ class Prepared:
     def period(self, text) -> tuple[Period, str]:
         key = str(text)
         if key not in self.periods:
-            period = _parse_period(key)
+            period = parse_period(key)
             self.periods[key] = (period, str(period))
         return self.periods[key]
 
@@ -129,43 +129,6 @@ class Prepared:
         if town is None:
             raise ValidationError({"town": f"未找到镇街「{text}」（请填写镇街名称或统计代码）。"})
         return town
-
-
-CN_PERIOD = (
-    (re.compile(r"^(\d{4})年?$"), "{0}"),
-    (re.compile(r"^(\d{4})年(?:第)?([1-4一二三四])季度?$"), "{0}Q{1}"),
-    (re.compile(r"^(\d{4})年(\d{1,2})月(?:份)?$"), "{0}-{1:0>2}"),
-)
-CN_DIGITS = str.maketrans("一二三四", "1234")
-
-
-def _period_text(text) -> str:
-    """The period as `Period.parse` reads it: also 2020年, 2020年第3季度, 2020年10月 (the exports' labels)."""
-    text = re.sub(r"\s+", "", str(text)).translate(CN_DIGITS)
-    for pattern, form in CN_PERIOD:
-        match = pattern.match(text)
-        if match:
-            return form.format(*match.groups())
-    return text
-
-
-def canonical(key: str, value):
-    """A file-level or row value in comparable form: a period as `Period` writes it (2020年 → 2020)."""
-    return str(_parse_period(value)) if key == "period" else value
-
-
-def _parse_period(text) -> Period:
-    try:
-        period = Period.parse(_period_text(text))
-    except (ValueError, TypeError):
-        raise ValidationError({"period": "统计期格式应为 2020、2020Q3 或 2020-10。"}) from None
-    if (
-        not 2000 <= period.year <= 2100
-        or (period.month and not 1 <= period.month <= 12)
-        or (period.quarter and not 1 <= period.quarter <= 4)
-    ):
-        raise ValidationError({"period": "统计期超出范围（年份 2000—2100，季度 1—4，月份 1—12）。"})
-    return period
 
 
 def prepare(rows: list[dict]) -> Prepared:
@@ -355,7 +318,7 @@ def _new_facts(batch: list[tuple[Row, Region]], actor, now, today, touched: list
     """Create the facts of rows whose firm and period have none yet — the same fields `services.fact_submit`
     writes — as plain rows (`core.bulk`), and yield each one's audit entry, with the snapshot `fact_submit`
     records. The values were checked in `validate_row` (the rules and the model fields' own validators) and
-    the period by `_parse_period` (the model's ranges); everything else is set here."""
+    the period by `parse_period` (the model's ranges); everything else is set here."""
     submitted_by = actor.pk if getattr(actor, "pk", None) else None
     rows, labels = [], {}
     for row, town in batch:

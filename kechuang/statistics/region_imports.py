@@ -26,8 +26,8 @@ from kechuang.core.imports import (
 from kechuang.core.indicators import Period
 from kechuang.core.models import Region
 from kechuang.statistics import permissions, selectors, services
-from kechuang.statistics.imports import _parse_period, canonical
 from kechuang.statistics.models import FactStatus, RegionFact
+from kechuang.statistics.periods import canonical, parse_period
 
 VALUE_KEYS = tuple(k for k in services.REGION_FACT_FIELDS if k != "reported_on")
 
@@ -104,7 +104,7 @@ def _key(data: dict) -> tuple:
 
 def validate_row(data: dict, context: Prepared) -> dict:
     data["region_obj"] = region_of(data, context.regions)
-    data["period_obj"] = _parse_period(data["period"])
+    data["period_obj"] = parse_period(data["period"])
     data["period"] = str(data["period_obj"])
     for name in ("gdp", "industrial_output_above_size", "rd_published"):
         if data.get(name) is not None and data[name] < 0:
