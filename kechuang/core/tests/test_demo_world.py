@@ -64,7 +64,6 @@ def test_the_demo_is_built_once_per_run_copied_by_each_worker_and_no_other_test_
         assert s["database"].endswith(("-demo.sqlite3", "_demo")), test
     builds = {test: s["builds"] for test, s in seen.items() if test.startswith("end-")}
     assert sum(builds.values()) == 1, f"the demo template is built once in a run, not per worker: {builds}"
-    assert builds.get("end-gw0") == 1, f"worker gw0 builds the template before its first test: {builds}"
 
 
 def _states(seen: dict) -> dict:
