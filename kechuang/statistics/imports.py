@@ -142,7 +142,7 @@ def prepare(rows: list[dict], *, stamps: list | None = None) -> Prepared:
     prepared = Prepared(expected=stamps)
     found: list[tuple] = []
     for chunk in lookups.chunks(d["credit_code"] for d in rows):
-        found += Organisation.objects.filter(credit_code__in=chunk).values_list(
+        found += Organisation.objects.filter(lookups.among("credit_code", chunk)).values_list(
             "pk", "credit_code", "name", "region_id"
         )
     texts = sorted({str(d["town"]).strip() for d in rows if d.get("town")})
@@ -154,7 +154,7 @@ def prepare(rows: list[dict], *, stamps: list | None = None) -> Prepared:
     regions = {town.pk: town for town in towns}
     wanted = {region_id for *_, region_id in found if region_id and region_id not in regions}
     for chunk in lookups.chunks(wanted):
-        regions.update((r.pk, r) for r in Region.objects.filter(pk__in=chunk))
+        regions.update((r.pk, r) for r in Region.objects.filter(lookups.among("pk", chunk)))
     for pk, code, name, region_id in found:
         prepared.firms[code] = Firm(pk, name, regions.get(region_id))
     # A code beats a name; among towns of the same name the first in region order wins (as `.first()` did).
@@ -295,7 +295,7 @@ def _existing_facts(org_ids, periods, *, lock: bool = False) -> dict[tuple, Ente
         when |= Q(year=period.year, quarter=period.quarter, month=period.month)
     for chunk in lookups.chunks(org_ids):
         facts = EnterpriseFact.current.filter(
-            when, organisation_id__in=chunk
+            when, lookups.among("organisation_id", chunk)
         ).order_by()  # a voided period too
         for fact in facts.select_for_update() if lock else facts:
             found[(fact.organisation_id, fact.year, fact.quarter, fact.month)] = fact
