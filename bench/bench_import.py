@@ -202,15 +202,7 @@ def side_same_rows(path: Path) -> dict:
               "source": "staff_import", "reported_on": f[23].isoformat()}, None)
             for pk, r, f in zip(ids, rows, facts, strict=True)
         )  # fmt: skip
-        columns = (
-            "occurred_at",
-            "actor_id",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-        )
+        columns = ("occurred_at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_repr")  # fmt: skip
         insert(AuditEvent, (*columns, "changes", "ip"), events)
         count = insert(
             ImportRecord,
