@@ -198,8 +198,10 @@ def figures_stamp() -> str:
 
 def _stamp_row(since: dt.datetime | None) -> tuple[int, int, dt.datetime]:
     may_change = ~Q(*[Q(action__startswith=prefix) for prefix in NON_FIGURE_ACTIONS], _connector=Q.OR)
-    events = AuditEvent.objects.filter(may_change) if since is None else AuditEvent.objects.filter(
-        may_change, occurred_at__gte=since
+    events = (
+        AuditEvent.objects.filter(may_change)
+        if since is None
+        else AuditEvent.objects.filter(may_change, occurred_at__gte=since)
     )
     unsealed = (
         events.filter(occurred_at__gte=OuterRef("unsealed_from"))

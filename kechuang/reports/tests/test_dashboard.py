@@ -149,7 +149,9 @@ def test_dashboard_is_cached_per_scope(scope):
     dashboard.figures(scope)
     with CaptureQueriesContext(connection) as ctx:
         dashboard.figures(scope)
-    assert len(ctx.captured_queries) <= 3  # the figures stamp (the head's bound, then the stamp), the snapshot
+    assert (
+        len(ctx.captured_queries) <= 3
+    )  # the figures stamp (the head's bound, then the stamp), the snapshot
 
 
 def test_dashboard_page_shows_every_indicator_with_drill_links(client, staff, district, hnte_firms):
