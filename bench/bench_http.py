@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import secrets
 import string
 import subprocess
@@ -95,6 +96,7 @@ async def drive(
 ) -> dict:
     """Each user sends a request, waits for the answer, then thinks for uniform(*think) seconds (0: none)."""
     latencies: list[float] = []
+    by_route: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
 
@@ -116,6 +118,8 @@ async def drive(
                 await conn.close()
                 continue
             latencies.append(time.perf_counter() - start)
+            route = re.sub(r"\d+", "N", f"{method} {path.split('?')[0]}")
+            by_route.setdefault(route, []).append(latencies[-1])
             if status not in ok:
                 key = f"{status} {path.split('?')[0]}"
                 errors[key] = errors.get(key, 0) + 1
@@ -132,6 +136,7 @@ async def drive(
         "p50": common.pct(latencies, 50),
         "p95": common.pct(latencies, 95),
         "errors": errors,
+        "routes": {r: (len(t), common.pct(t, 50), common.pct(t, 95)) for r, t in sorted(by_route.items())},
     }
 
 
@@ -205,6 +210,8 @@ def trivial(user: dict, rng: random.Random):
 
 
 def start_server(port: int, workers: int, tmp: Path) -> subprocess.Popen:
+    from django.conf import settings
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "KECHUANG", "PYTEST"))}
     env.update(
         SECRET_KEY=os.environ["SECRET_KEY"],  # the sessions made here are signed with it
@@ -214,6 +221,8 @@ def start_server(port: int, workers: int, tmp: Path) -> subprocess.Popen:
         DATABASE_URL=os.environ["DATABASE_URL"],
         KECHUANG_DATA_DIR=str(tmp),
         LOG_LEVEL="WARNING",
+        # the key the generated events were sealed with, so the server's sealer continues their chain
+        KECHUANG_AUDIT_KEY=settings.AUDIT_KEY,
     )
     bin_dir = Path(sys.executable).parent
     subprocess.run(
@@ -289,6 +298,8 @@ def main() -> int:
                 },
             )
         )
+        for route, (n, p50, p95) in run["routes"].items():
+            print(f"  {label} {route}: {n} requests, p50 {common.ms(p50)}, p95 {common.ms(p95)}")
         if run["errors"]:
             print(f"  errors: {run['errors']} (server log: {tmp / 'gunicorn.log'})")
     return 0

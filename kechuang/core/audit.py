@@ -180,23 +180,42 @@ def figures_stamp() -> str:
     """A value that changes whenever a committed write may have changed a figure, whatever order
     transactions commit in: the seal number of the newest sealed event that may change a figure (the sealer
     keeps it in the chain head), and how many such events are committed but not sealed yet. Sealing an event
-    raises the first; committing one raises the second. Both are read in one statement (one snapshot)."""
+    raises the first; committing one raises the second. Both are read in one statement (one snapshot).
+
+    That statement also gets the head's `unsealed_from`, read just before it, as a constant lower bound: the
+    planner can estimate it (the few events since the sealer's last run), where the head's own column, known
+    only when the statement runs, made PostgreSQL expect a third of the table and hash every seal (ADR 0038,
+    bench 2). The column still bounds the count, so the result is the one statement's. The sealer only moves
+    `unsealed_from` forward; should it ever move back (a longer horizon setting), the constant is dropped."""
+    since = AuditChainHead.objects.filter(pk=1).values_list("unsealed_from", flat=True).first()
+    if since is None:
+        return "0.0"
+    figure_seq, pending, unsealed_from = _stamp_row(since)
+    if unsealed_from < since:
+        figure_seq, pending, unsealed_from = _stamp_row(None)
+    return f"{figure_seq}.{pending}"
+
+
+def _stamp_row(since: dt.datetime | None) -> tuple[int, int, dt.datetime]:
     may_change = ~Q(*[Q(action__startswith=prefix) for prefix in NON_FIGURE_ACTIONS], _connector=Q.OR)
+    events = (
+        AuditEvent.objects.filter(may_change)
+        if since is None
+        else AuditEvent.objects.filter(may_change, occurred_at__gte=since)
+    )
     unsealed = (
-        AuditEvent.objects.filter(may_change, occurred_at__gte=OuterRef("unsealed_from"))
+        events.filter(occurred_at__gte=OuterRef("unsealed_from"))
         .filter(~Exists(AuditSeal.objects.filter(event_id=OuterRef("id"))))
         .order_by()
         .annotate(n=Func(F("id"), function="COUNT"))
         .values("n")
     )
-    row = (
+    return (
         AuditChainHead.objects.filter(pk=1)
         .annotate(unsealed=Subquery(unsealed))
-        .values_list("figure_seq", "unsealed")
-        .first()
+        .values_list("figure_seq", "unsealed", "unsealed_from")
+        .get()
     )
-    figure_seq, pending = row or (0, 0)
-    return f"{figure_seq}.{pending}"
 
 
 def verify(**kwargs):

@@ -9,7 +9,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 
 from kechuang.core import audit, dates
 from kechuang.core.models import (
@@ -17,7 +17,6 @@ from kechuang.core.models import (
     CalendarDay,
     CalendarYear,
     DictItem,
-    DictType,
     Organisation,
     Person,
 )
@@ -179,6 +178,16 @@ def person_create(*, actor, **fields) -> Person:
     return person
 
 
+@transaction.atomic
+def people_create_many(*, actor, people: list[Person]) -> list[Person]:
+    """`person_create` for many new people (imports) in two queries: the caller has checked them with
+    `full_clean` — its organisation and region read from the database, so their existence is not asked again."""
+    Person.objects.bulk_create(people)
+    entries = [("person.create", p, {"name": p.name, "organisation_id": p.organisation_id}) for p in people]
+    audit.record_many(actor=actor, entries=entries)
+    return people
+
+
 _BATCH: contextvars.ContextVar[list | None] = contextvars.ContextVar("kc_attachment_batch", default=None)
 
 
@@ -301,64 +310,27 @@ def calendar_confirm_year(*, actor, year: int, source: str) -> CalendarYear:
 
 
 # --- Data dictionaries (issue 21 item 5) --------------------------------------------------------------------
-DICT_ITEM_FIELDS = ("code", "name", "parent_id", "sort", "is_active")
-
-
 @transaction.atomic
-def dict_item_save(
-    *,
-    actor,
-    dict_type: DictType,
-    code: str,
-    name: str,
-    parent: DictItem | None = None,
-    sort: int | None = None,
-    is_active: bool = True,
-    item: DictItem | None = None,
-) -> DictItem:
+def dict_item_save(*, actor, **fields) -> DictItem:
     """Add an item to a dictionary, or change one (`item`). An item's code never changes once it exists (files
     and exports name items by code); it is never deleted either — a retired item is made inactive: the
     records that use it keep it, new forms and imports no longer offer it. Names are unique within a
     dictionary (imports accept a name as well as a code); the parent is an item of the same dictionary and
-    never the item itself or one below it."""
+    never the item itself or one below it. `fields`: those of `core.dictionaries.DictItems.change` (dict_type,
+    code, name, parent, sort, is_active, item), where the rules live; the dictionary import uses it for many
+    items at once."""
+    from kechuang.core.dictionaries import DictItems
     from kechuang.core.permissions import dictionaries
 
     if not dictionaries.may(actor, "change"):
-        raise ValidationError("数据字典为全平台共用，只能由系统管理员或本平台主管科技局的工作人员维护。")
-    code, name = (code or "").strip(), (name or "").strip()
-    if item is not None and item.code != code:
-        raise ValidationError({"code": "字典项的代码创建后不能修改（已有记录和导入文件按代码引用）。"})
-    if not code or not name:
-        raise ValidationError("请填写代码和名称。")
-    siblings = DictItem.objects.filter(dict_type=dict_type).exclude(pk=getattr(item, "pk", None))
-    if siblings.filter(code=code).exists():
-        raise ValidationError({"code": f"「{dict_type.name}」中已有代码「{code}」。"})
-    if siblings.filter(name=name).exists():
-        raise ValidationError({"name": f"「{dict_type.name}」中已有名称「{name}」。"})
-    if parent is not None:
-        if parent.dict_type_id != dict_type.pk:
-            raise ValidationError({"parent": "上级项必须属于同一字典。"})
-        walk = parent
-        while walk is not None:
-            if item is not None and walk.pk == item.pk:
-                raise ValidationError({"parent": "上级项不能是该项本身或其下级。"})
-            walk = walk.parent
-    before = None if item is None else audit.snapshot(item, DICT_ITEM_FIELDS)
-    if item is None:
-        item = DictItem(dict_type=dict_type, code=code)
-    if sort is None:
-        sort = item.sort if item.pk else (siblings.aggregate(m=models.Max("sort"))["m"] or 0) + 1
-    item.name, item.parent, item.sort, item.is_active = name, parent, sort, is_active
-    item.full_clean()
-    item.save()
-    after = audit.snapshot(item, DICT_ITEM_FIELDS)
-    if before is None:
-        audit.record(actor=actor, action="dictionary.item_create", obj=item, changes=after)
-    elif before != after:
-        audit.record(
-            actor=actor, action="dictionary.item_update", obj=item, changes=audit.diff(before, after)
-        )
-    return item
+        raise ValidationError(DICTIONARY_MAINTAINERS_ONLY)
+    items = DictItems([fields["dict_type"]], lock=True)
+    saved = items.change(**fields)
+    items.save(actor=actor)
+    return saved
+
+
+DICTIONARY_MAINTAINERS_ONLY = "数据字典为全平台共用，只能由系统管理员或本平台主管科技局的工作人员维护。"
 
 
 # --- Encrypted fields: moving to another cipher (国密, docs/adr/0022) ---------------------------------------

@@ -109,7 +109,7 @@ def _stored_firms(
     firms = org_imports.existing(codes, lock=lock)
     profiles: dict[int, EnterpriseProfile] = {}
     for chunk in lookups.chunks(o.pk for o in firms.values()):
-        found = EnterpriseProfile.objects.filter(organisation_id__in=chunk).select_related(
+        found = EnterpriseProfile.objects.filter(lookups.among("organisation_id", chunk)).select_related(
             "hnte_field", "key_industry"
         )
         profiles.update(

@@ -66,13 +66,15 @@ def _stored_qualifications(firms: dict[str, Organisation], rows, *, lock: bool =
     numbers = {services.normalise_number(str(d.get("number") or "")) for d in rows} - {""}
     found = []
     for chunk in lookups.chunks(numbers):
-        found += Qualification.objects.filter(number__in=chunk).select_related("kind", "field")
+        found += Qualification.objects.filter(lookups.among("number", chunk)).select_related("kind", "field")
     for chunk in lookups.chunks(o.pk for o in firms.values()):
-        found += Qualification.objects.filter(organisation_id__in=chunk).select_related("kind", "field")
+        found += Qualification.objects.filter(lookups.among("organisation_id", chunk)).select_related(
+            "kind", "field"
+        )
     if lock and found:
         ids = sorted({q.pk for q in found})
         for chunk in lookups.chunks(ids):
-            list(Qualification.objects.filter(pk__in=chunk).select_for_update())
+            list(Qualification.objects.filter(lookups.among("pk", chunk)).select_for_update())
     for qual in sorted(found, key=lambda q: q.pk):  # the first on file wins, as `.first()` chose
         if qual.number:
             by_number.setdefault((qual.kind_id, qual.number), qual)

@@ -55,12 +55,12 @@ def prepare(rows: list[dict]) -> Prepared:
     prepared = Prepared()
     for chunk in lookups.chunks(d["credit_code"] for d in rows if d.get("credit_code")):
         for org in Organisation.objects.filter(
-            credit_code__in=chunk, kind=Organisation.Kind.ENTERPRISE
+            lookups.among("credit_code", chunk), kind=Organisation.Kind.ENTERPRISE
         ).select_related("region"):
             prepared.firms[org.credit_code] = org
     ids = [o.pk for o in prepared.firms.values()]
     for chunk in lookups.chunks(ids):
-        for row in FirmYearFact.current.filter(organisation_id__in=chunk):
+        for row in FirmYearFact.current.filter(lookups.among("organisation_id", chunk)):
             prepared.stored[(row.organisation_id, row.year)] = row
     return prepared
 
@@ -173,7 +173,7 @@ def official_prepare(rows: list[dict]) -> OfficialPrepared:
     firms = prepare(rows).firms
     stored = {}
     for chunk in lookups.chunks([o.pk for o in firms.values()]):
-        for row in OfficialScore.objects.filter(organisation_id__in=chunk):
+        for row in OfficialScore.objects.filter(lookups.among("organisation_id", chunk)):
             stored[(row.organisation_id, row.year, row.source)] = row
     return OfficialPrepared(firms, stored)
 

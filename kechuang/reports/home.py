@@ -58,9 +58,16 @@ def work_figures(scope: Scope) -> list[dict]:
     return figures
 
 
+def _stamp(request) -> str:
+    """The figures stamp, read once per request for both home cards."""
+    if not hasattr(request, "_figures_stamp"):
+        request._figures_stamp = dashboard.figures_stamp()
+    return request._figures_stamp
+
+
 def headline_card(request) -> dict | None:
     scope = _scope(request.user)
-    shown = snapshots.read("home-headline", scope, dashboard.figures_stamp())
+    shown = snapshots.read("home-headline", scope, _stamp(request))
     return {
         "scope": scope,
         "figures": shown.data,
@@ -73,5 +80,5 @@ def work_card(request) -> dict | None:
     scope = _scope(request.user)
     if not _known():
         return None
-    shown = snapshots.read("home-work", scope, dashboard.figures_stamp())
+    shown = snapshots.read("home-work", scope, _stamp(request))
     return {"scope": scope, "figures": shown.data, "shown": shown}

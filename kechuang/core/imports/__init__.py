@@ -18,6 +18,7 @@ discovers those modules itself. Then:
 
 from kechuang.core.imports.engine import Preview, commit, preview
 from kechuang.core.imports.spec import (
+    STALE_PREVIEW,
     Diff,
     ImportColumn,
     ImportRejected,
@@ -40,6 +41,7 @@ __all__ = [
     "Preview",
     "Row",
     "RowError",
+    "STALE_PREVIEW",
     "commit",
     "get",
     "preview",

@@ -90,7 +90,7 @@ def load(job: Job, *, lock: bool = False) -> list[tuple[ImportRecord, object | N
     for label, ids in by_model.items():
         model = apps.get_model(label)
         for chunk in lookups.chunks(ids):
-            qs = model._base_manager.filter(pk__in=chunk).order_by("pk")
+            qs = model._base_manager.filter(lookups.among("pk", chunk)).order_by("pk")
             live.update(((label, o.pk), o) for o in (qs.select_for_update() if lock else qs))
     return [(r, live.get((r.model, r.record_id))) for r in records]
 
@@ -149,7 +149,7 @@ def _attached(loaded) -> dict[int, dict[str, int]]:
             own = created.get(related._meta.label_lower, set())
             label = str(related._meta.verbose_name)
             for chunk in lookups.chunks(targets):
-                rows = related._base_manager.filter(**{f"{name}__in": chunk}).values_list("pk", name)
+                rows = related._base_manager.filter(lookups.among(name, chunk)).values_list("pk", name)
                 for pk, owner in rows:
                     if pk not in own:
                         out[owner][label] = out[owner].get(label, 0) + 1

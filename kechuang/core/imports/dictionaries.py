@@ -1,5 +1,6 @@
 """The data-dictionary import (issue 21 item 5): add and change the items of the instance's dictionaries
-(行业, 技术领域, 重点产业 …) from one spreadsheet, through `services.dict_item_save` row by row.
+(行业, 技术领域, 重点产业 …) from one spreadsheet, with the rules of `services.dict_item_save` (`core.dictionaries.DictItems`): a
+few queries per file.
 
 One row = one item of one dictionary (by the dictionary's code or name). An item is keyed by its code: a
 new code adds an item, a known one changes only the cells the row fills (a blank 名称 keeps the name). The
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from kechuang.core import services
+from kechuang.core.dictionaries import DictItems
 from kechuang.core.imports.spec import (
     Diff,
     ImportColumn,
@@ -83,30 +85,33 @@ def compare(rows, context: Prepared) -> list[Diff]:
 
 
 def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
+    """The items of every dictionary the file names are read (and locked) once; each row is checked and
+    applied in memory in file order (a row sees the items of the rows above it), then all are written at once
+    (`DictItems.save`): a few queries for the whole file."""
+    allowed = dictionaries.may(actor, "change")
+    types = {row.data["dict_type_obj"].pk: row.data["dict_type_obj"] for row in rows}
+    items = DictItems(types.values(), lock=True)
     result = ImportResult()
     for row in rows:
         data, dict_type = row.data, row.data["dict_type_obj"]
-        item = (
-            DictItem.objects.filter(dict_type=dict_type, code=data["code"]).select_related("parent").first()
-        )
+        item = items.get(dict_type, data["code"])
         if _diff(data, item).outcome == "unchanged":
             result.unchanged += 1
             continue
+        if not allowed:
+            raise ImportRejected([RowError(row.number, "", "", services.DICTIONARY_MAINTAINERS_ONLY)])
         parent = item.parent if item is not None else None
         if "parent" in data:
             parent = None
             if data["parent"]:
-                parent = DictItem.objects.filter(
-                    dict_type=dict_type, code=str(data["parent"]).strip()
-                ).first()
+                parent = items.get(dict_type, str(data["parent"]).strip())
                 if parent is None:
                     message = f"上级代码「{data['parent']}」不在字典「{dict_type.name}」中（上级项须写在下级之前）。"
                     raise ImportRejected([RowError(row.number, "上级代码", data["parent"], message)])
         result.write(
             row,
-            services.dict_item_save,
+            items.change,
             stored=item,
-            actor=actor,
             dict_type=dict_type,
             code=data["code"],
             name=data.get("name") or item.name,
@@ -115,6 +120,7 @@ def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
             is_active=data.get("is_active", item.is_active if item else True),
             item=item,
         )
+    items.save(actor=actor)
     return result
 
 

@@ -323,6 +323,7 @@ def check(
     progress: Callable[[int, int], None] | None = None,
     keep_converted: bool = False,
     compare: bool = True,
+    stamps: list | None = None,
 ) -> Preview:
     """Pass 2 of a preview, on rows already converted (Excel row number, data): what the rows refer to is
     resolved once for all of them (the spec's `prepare`), then each row is checked (form, `validate_row`, a
@@ -331,9 +332,14 @@ def check(
 
     `keep_converted`: `Preview.converted` keeps each valid row's converted data (before its check), in the
     order of `ok_rows`, for the preview job to store. The spec's `stamps` are taken too; `compare=False` (the
-    commit job of a spec with stamps) leaves out the comparison: the stamps prove it unchanged."""
+    commit job of a spec with stamps) leaves out the comparison: the stamps prove it unchanged. `stamps` (that
+    commit job: the preview's) go to the spec's `prepare`, whose commit compares them with what it locks."""
     result = result if result is not None else Preview(spec=spec, summary={"data_rows": len(converted)})
-    context = spec.prepare([data for _, data in converted]) if spec.prepare is not None else None
+    context = None
+    if stamps is not None:
+        context = spec.prepare([data for _, data in converted], stamps=stamps)
+    elif spec.prepare is not None:
+        context = spec.prepare([data for _, data in converted])
     result.context = context
     seen_keys: dict[tuple, int] = {}
     key_names = spec.key
@@ -363,7 +369,7 @@ def check(
         if progress and position % PROGRESS_EVERY == 0:
             progress(position, len(converted))
     del converted, seen_keys
-    if spec.stamps is not None and result.ok_rows:
+    if spec.stamps is not None and result.ok_rows and stamps is None:
         result.stamps = spec.stamps(result.ok_rows, context)
     if not compare:
         result.diffs = []

@@ -91,7 +91,7 @@ def _load(spec: ImportSpec, job: Job, *, lock: bool = False):
     by_id = {r.record_id: r for r in records}
     live, earlier = {}, {}
     for chunk in lookups.chunks(by_id):
-        live_qs = model.current.filter(pk__in=chunk).order_by("pk")
+        live_qs = model.current.filter(lookups.among("pk", chunk)).order_by("pk")
         live.update((o.pk, o) for o in (live_qs.select_for_update() if lock else live_qs))
         wanted = Q()
         for pk in chunk:

@@ -11,8 +11,8 @@
   row and compares it with the records as they are now (`engine.check`), refuses the file if what it would
   write is no longer what the user saw (someone changed the records meanwhile: the digest differs), and
   writes it in one transaction. For a spec with `stamps` (the versions each row was compared against,
-  stored with the preview) the commit compares those instead of every row's diff: one read per batch of
-  records, no comparison or hash of the rows (ADR 0034).
+  stored with the preview) the spec's commit compares those with the records it locks for the write instead
+  of every row's diff: one read per batch of records, no comparison or hash of the rows (ADR 0034).
 """
 
 from __future__ import annotations
@@ -28,16 +28,13 @@ from django.utils import timezone
 
 from kechuang.core import audit, bulk, joblease
 from kechuang.core.imports import engine, errorfile, history, values
-from kechuang.core.imports.spec import ImportRejected, ImportSpec, get
+from kechuang.core.imports.spec import STALE_PREVIEW, ImportRejected, ImportSpec, get
 from kechuang.core.models import Attachment, ImportRow, Job
 
 MAX_ERRORS_KEPT = 500
 PROGRESS_SECONDS = 1.0
 ROW_BATCH = 2000
 PREVIEW_KIND = "import_preview"
-STALE_PREVIEW = (
-    "预览之后相关记录已被修改（与您确认的预览不一致），未导入任何数据。请重新上传文件，核对新的预览后再确认。"
-)
 STALE_FILE = "文件与预览时的文件不一致，未导入任何数据。请重新上传文件，核对新的预览后再确认。"
 
 
@@ -285,12 +282,11 @@ def _recheck(job: Job, spec: ImportSpec, data: bytes) -> engine.Preview:
         raise ImportRejected([engine.RowError(0, "", "", STALE_FILE)])
     rows, stamps = stored_rows(spec, preview)
     stamped = bool(job.params.get("stamped")) and spec.stamps is not None
-    checked = engine.check(spec, rows, progress=progress, compare=not stamped)
+    # With stamps, the spec's commit compares them with the records it locks for the write (`ImportSpec.stamps`)
+    checked = engine.check(
+        spec, rows, progress=progress, compare=not stamped, stamps=stamps if stamped else None
+    )
     checked.warnings = list(preview.result.get("warnings", []))
-    if stamped and not checked.errors and checked.stamps != stamps:
-        # a record compared in the preview has another version now (or a row no longer passes): not what the
-        # user confirmed
-        raise ImportRejected([engine.RowError(0, "", "", STALE_PREVIEW)])
     return checked
 
 

@@ -88,7 +88,9 @@ def existing(codes, *, lock: bool = False) -> dict[str, Organisation]:
     per `lookups.chunks` batch; with `lock`, locked until the import commits."""
     found: dict[str, Organisation] = {}
     for chunk in lookups.chunks(codes):
-        orgs = Organisation.objects.filter(credit_code__in=chunk).select_related("region", "industry")
+        orgs = Organisation.objects.filter(lookups.among("credit_code", chunk)).select_related(
+            "region", "industry"
+        )
         found.update((o.credit_code, o) for o in (orgs.select_for_update(of=("self",)) if lock else orgs))
     return found
 
@@ -97,7 +99,9 @@ def allowed(actor, orgs, policy) -> set[int]:
     """Which of `orgs` the policy lets `actor` change, in a query per batch."""
     out: set[int] = set()
     for chunk in lookups.chunks(o.pk for o in orgs):
-        out.update(policy.queryset(actor, "change").filter(pk__in=chunk).values_list("pk", flat=True))
+        out.update(
+            policy.queryset(actor, "change").filter(lookups.among("pk", chunk)).values_list("pk", flat=True)
+        )
     return out
 
 

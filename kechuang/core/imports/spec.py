@@ -171,6 +171,11 @@ class ImportResult:
         return f"新增 {self.created} 条，更新 {self.updated} 条，未变化 {self.unchanged} 条"
 
 
+STALE_PREVIEW = (
+    "预览之后相关记录已被修改（与您确认的预览不一致），未导入任何数据。请重新上传文件，核对新的预览后再确认。"
+)
+
+
 class ImportRejected(Exception):
     """Nothing was written; `errors` say why, row by row. A spec's commit may raise it too."""
 
@@ -207,8 +212,11 @@ class ImportSpec:
     - `stamps(rows, context) -> [stamp]`: per validated row (same order), JSON-native, what its diff was
       computed from besides the row itself — the stored record's id and version (None: no record), any
       reference resolved by name. The preview stores them; the commit job then proves "nothing changed since
-      the preview" by comparing the stamps `prepare` reads again instead of comparing every row and hashing
-      the diffs (ADR 0034). Optional (without it: the digest of the diffs).
+      the preview" without comparing every row again or hashing the diffs (ADR 0034): it calls
+      `prepare(rows, stamps=<the preview's stamps>)`, and the spec's `commit` compares them with the records
+      it reads and locks for the write (one read, not an unlocked one in `prepare` and a locked one in the
+      write), raising `ImportRejected` with `STALE_PREVIEW` if any differs. Optional (without it: the
+      digest of the diffs).
     - `key`: column keys that identify a record, so re-importing updates rather than duplicates; the
       engine also rejects a file that repeats a key.
     - `may_import(user)`: who may use it (default: bureau staff).

@@ -115,9 +115,9 @@ def _counted(fn, *args, **kwargs):
     return len(ctx.captured_queries), out
 
 
-# Still a row at a time (ADR 0034): the dictionary service checks siblings and parents per item, the expert
-# service creates a person per expert; both files are tens of rows. Strict: fixing one fails this until removed.
-ROW_AT_A_TIME = {"dictionaries", "programmes_experts"}
+# Importers still writing a row at a time (none since the dictionary and expert imports were batched): strict,
+# so fixing one fails the test until it is removed from here.
+ROW_AT_A_TIME: set[str] = set()
 
 
 @pytest.mark.parametrize(

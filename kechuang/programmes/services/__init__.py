@@ -45,6 +45,7 @@ from kechuang.programmes.services.experts import (
     expert_set_availability,
     expert_set_conflicts,
     expert_update,
+    experts_write_many,
 )
 from kechuang.programmes.services.invitations import (
     assignment_recuse,
@@ -95,6 +96,7 @@ __all__ = [
     "expert_set_availability",
     "expert_set_conflicts",
     "expert_update",
+    "experts_write_many",
     "expire_overdue",
     "score_enter_on_behalf",
     "application_check",

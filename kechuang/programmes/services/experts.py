@@ -20,6 +20,7 @@ kinds.register("programmes.expert_invite", "评审专家邀请")
 
 EDITABLE = ("category", "title", "fields", "employer_id", "region_id")
 PROFILE = ("title", "fields", "employer_id")
+ADD_REFUSED = "只有科技局工作人员可以在专家库中添加专家。"
 
 
 def _require(actor, action: str, expert: Expert, message: str) -> None:
@@ -47,7 +48,7 @@ def expert_add(
     from kechuang.programmes.services.review import expert_create
 
     if not permissions.experts.may_add(actor):
-        raise PermissionError("只有科技局工作人员可以在专家库中添加专家。")
+        raise PermissionError(ADD_REFUSED)
     person = core_services.person_create(
         actor=actor,
         name=name.strip(),
@@ -85,6 +86,69 @@ def expert_update(*, actor, expert: Expert, expected_version: int, **values) -> 
         changes=audit.diff(before, audit.snapshot(expert, EDITABLE)),
     )
     return expert
+
+
+_REFERENCES = ["person", "employer", "region", "organisation"]  # read from the database by the caller
+
+
+@transaction.atomic
+def experts_write_many(*, actor, items: list[tuple[Expert | None, dict]]) -> list[Expert]:
+    """`expert_add` (`None`, its keyword arguments) and `expert_update` (a stored expert the caller has locked
+    and found in `actor`'s pool, the values to set) for many experts in a few queries (the 专家库 import),
+    audited as those services audit each. Every item is checked first: a ValidationError maps the index of
+    each refused item to its messages, and nothing is written."""
+    from kechuang.core import services as core_services
+    from kechuang.core.models import Person
+
+    errors, added, changed = {}, [], []
+    for index, (expert, values) in enumerate(items):
+        try:
+            if expert is None:
+                if not permissions.experts.may_add(actor):
+                    raise ValidationError(ADD_REFUSED)
+                employer, title = values.get("employer"), values.get("title", "")
+                person = Person(
+                    name=values["name"].strip(), phone=values["phone"], email=values.get("email", ""),
+                    organisation=employer, title=title, region=actor.region,
+                )  # fmt: skip
+                person.full_clean(exclude=_REFERENCES)
+                expert = Expert(
+                    category=values["category"], region=actor.region, fields=list(values.get("fields", ())),
+                    employer=employer, title=title,
+                )  # fmt: skip
+                expert.full_clean(exclude=_REFERENCES, validate_unique=False)
+                added.append((person, expert))
+                continue
+            before = audit.snapshot(expert, list(EDITABLE))
+            for name in EDITABLE:
+                if name.removesuffix("_id") in values:
+                    setattr(expert, name.removesuffix("_id"), values[name.removesuffix("_id")])
+            expert.full_clean(exclude=_REFERENCES, validate_unique=False)
+            changed.append((expert, before))
+        except ValidationError as exc:
+            errors[index] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    core_services.people_create_many(actor=actor, people=[p for p, _ in added])
+    for person, expert in added:
+        expert.person = person
+    Expert.objects.bulk_create([e for _, e in added])
+    for expert, _ in changed:
+        expert.version += 1
+    if changed:
+        names = [n.removesuffix("_id") for n in EDITABLE]
+        Expert.objects.bulk_update([e for e, _ in changed], [*names, "version"])
+    entries = [
+        (
+            "expert.create",
+            e,
+            {"person": p.pk, "category": e.category, "fields": e.fields, "employer": e.employer_id},
+        )
+        for p, e in added
+    ]
+    entries += [("expert.update", e, audit.diff(b, audit.snapshot(e, EDITABLE))) for e, b in changed]
+    audit.record_many(actor=actor, entries=entries)
+    return [e for _, e in added] + [e for e, _ in changed]
 
 
 @transaction.atomic

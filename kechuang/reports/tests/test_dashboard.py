@@ -149,7 +149,9 @@ def test_dashboard_is_cached_per_scope(scope):
     dashboard.figures(scope)
     with CaptureQueriesContext(connection) as ctx:
         dashboard.figures(scope)
-    assert len(ctx.captured_queries) <= 2  # the figures stamp only (newest audit event; its window floor)
+    assert (
+        len(ctx.captured_queries) <= 3
+    )  # the figures stamp (the head's bound, then the stamp), the snapshot
 
 
 def test_dashboard_page_shows_every_indicator_with_drill_links(client, staff, district, hnte_firms):
@@ -360,3 +362,34 @@ def test_the_stamp_does_not_rely_on_commit_order(staff):
     with transaction.atomic():
         audit.record(actor=staff, action="notification.mark_all_read", obj=staff)
     assert audit.figures_stamp() == sealed
+
+
+def test_the_stamp_counts_from_the_heads_bound_when_it_moves_back(staff, monkeypatch):
+    """The stamp's statement gets the head's `unsealed_from` as a constant (for the planner). Should the head
+    move it back between the two reads (a sealer with a longer horizon), an unsealed event between the new
+    and the old bound still counts."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kechuang.core import audit, sealing
+    from kechuang.core.models import AuditChainHead, AuditEvent
+
+    sealing.seal()
+    now = timezone.now()
+    AuditChainHead.objects.filter(pk=1).update(unsealed_from=now)
+    with transaction.atomic():  # an unsealed event older than the bound: not counted while the bound holds
+        AuditEvent.objects.create(occurred_at=now - dt.timedelta(hours=2), action="organisation.update")
+    before = audit.figures_stamp()
+    real = audit._stamp_row
+
+    def sealer_moves_the_bound_back(since):
+        if since is not None:
+            AuditChainHead.objects.filter(pk=1).update(unsealed_from=now - dt.timedelta(hours=3))
+        return real(since)
+
+    monkeypatch.setattr(audit, "_stamp_row", sealer_moves_the_bound_back)
+    after = audit.figures_stamp()
+    assert before.split(".")[0] == after.split(".")[0]
+    assert int(after.split(".")[1]) == int(before.split(".")[1]) + 1
