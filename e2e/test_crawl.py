@@ -190,7 +190,8 @@ RECORD_LINKS = """() => [...document.querySelectorAll('main a[href]')].map(a => 
 def test_demo_pages_of_every_role_show_labels_not_raw_codes(browser, live_server, demo_live, screenshot_dir):
     """On the demo's records (`make run`'s demo, from the tests' demo template: conftest.py `demo_live`): every
     menu page of each demo account, and the first record page of each kind (URL pattern) linked from those
-    pages, at 1366 px; fails on an HTTP error or a raw choice code (rule in the module's docstring)."""
+    pages, at 1366 px; fails on an HTTP error, a console error, English UI fragments or a raw choice code
+    (rules in the module's docstring): the records bring out what empty menu pages cannot."""
     from django.contrib.auth import get_user_model
 
     from kechuang.core.navigation import menu_for
@@ -202,13 +203,22 @@ def test_demo_pages_of_every_role_show_labels_not_raw_codes(browser, live_server
     for username in DEMO_ACCOUNTS:
         user = get_user_model().objects.get(username=username)
         context = _session_context(browser, live_server, user, VIEWPORTS["desktop"], False)
-        page = context.new_page()
+        page, console = context.new_page(), []
+        page.on("console", lambda m, seen=console: seen.append(m.text) if m.type == "error" else None)
+
+        def seen_on_page(page=page, console=console) -> list[str]:
+            text = page.evaluate(VISIBLE_TEXT)
+            problems = [f"英文界面文字「{m}」" for m in sorted(set(ENGLISH.findall(text)))]
+            problems += codes_shown(text, codes) + [f"控制台错误：{c[:120]}" for c in console]
+            return problems
+
         records = []
         for url in dict.fromkeys(["/", *(entry["url"] for entry in menu_for(user))]):
+            console.clear()
             problems = _open(page, live_server.url + url)
             opened += 1
             if not problems:
-                problems = codes_shown(page.evaluate(VISIBLE_TEXT), codes)
+                problems = seen_on_page()
                 for link in page.evaluate(RECORD_LINKS):
                     kind = (username, re.sub(r"\d+", "N", link))
                     if kind not in kinds:
@@ -217,9 +227,10 @@ def test_demo_pages_of_every_role_show_labels_not_raw_codes(browser, live_server
             if problems:
                 found[f"{username} {url}"] = problems
         for url in records:
+            console.clear()
             problems = _open(page, live_server.url + url)
             opened += 1
-            problems = problems or codes_shown(page.evaluate(VISIBLE_TEXT), codes)
+            problems = problems or seen_on_page()
             if problems:
                 found[f"{username} {url}"] = problems
         context.close()
@@ -228,4 +239,4 @@ def test_demo_pages_of_every_role_show_labels_not_raw_codes(browser, live_server
         f"{opened} 个页面（其中记录页 {len(kinds)} 类）\n" + (report or "无问题"), encoding="utf-8"
     )
     assert opened > 100, f"only {opened} pages opened: the demo or the menus are missing"
-    assert not found, f"{len(found)} 个页面显示原始代码或出错：\n{report}"
+    assert not found, f"{len(found)} 个页面有问题：\n{report}"
