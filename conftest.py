@@ -143,8 +143,15 @@ class DemoWorld:
         self._source = source  # the migrated template this run copied, or None
         self._create_db = create_db
         self._template = None
+        self._copied = False  # the template copied into this worker's demo database
         self.is_open = False
         self.builds = 0  # how many times this process built the demo template (0 when it copied one)
+
+    def prepare(self) -> None:
+        """The template built (or found) now, not at the first demo test (`_demo_built_early`)."""
+        if self._template is None:
+            with self._blocker.unblock():
+                self._prepare()
 
     def _prepare(self) -> None:
         import hashlib
@@ -164,7 +171,6 @@ class DemoWorld:
             if not template.exists():
                 template.build(self._source, self._build_with_reference_data)
                 self.builds += 1
-            template.copy_to_demo_database()
         self._template = template
 
     def _build_with_reference_data(self) -> None:
@@ -186,8 +192,31 @@ class DemoWorld:
                 )
             if self._template is None:
                 self._prepare()
+            if not self._copied:
+                self._template.copy_to_demo_database()
+                self._copied = True
             self._template.use_demo_database()
         self.is_open = True
+        _clear_local_caches()
+
+    def open_live(self) -> None:
+        """For one live-server (transactional) test: a fresh copy of the demo template of its own, which the
+        test and the live server's threads use until `close_live` drops it. The shared demo copy stays as
+        the template left it: what this test commits is never seen by another."""
+        from django.db import connection
+
+        self.close()
+        with self._blocker.unblock():
+            if connection.in_atomic_block:
+                raise RuntimeError("the live demo must be opened outside a transaction")
+            if self._template is None:
+                self._prepare()
+            self._template.use_live_database()
+        _clear_local_caches()
+
+    def close_live(self) -> None:
+        with self._blocker.unblock():
+            self._template.drop_live_database()
         _clear_local_caches()
 
     def close(self) -> None:
@@ -221,7 +250,9 @@ _demo_world: DemoWorld | None = None
 
 
 def _uses_demo(item) -> bool:
-    return "demo_world" in getattr(item, "fixturenames", ())
+    """A test on the shared demo copy (in its transaction): not one with a live demo of its own."""
+    names = getattr(item, "fixturenames", ())
+    return "demo_world" in names and "demo_live" not in names
 
 
 @pytest.fixture(scope="session")
@@ -245,6 +276,22 @@ def demo_world(django_db_setup, django_db_blocker, django_db_createdb, demo_buil
     _demo_world = None
 
 
+def _needs_demo(item) -> bool:
+    return "demo_world" in getattr(item, "fixturenames", ())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_built_early(request):
+    """With xdist, worker gw0 builds the demo template (if it is missing) before its first test, while the
+    other workers run the tests that come before the demo tests. Built at the first demo test instead, the
+    other workers reached their own first demo test while it was being built and waited, a core idle for
+    most of the build (≈ 150 s of a 2-core run). Serial runs build it at the first demo test, as before."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if worker != "gw0" or not any(_needs_demo(item) for item in request.session.items):
+        return
+    request.getfixturevalue("demo_world").prepare()
+
+
 @pytest.fixture
 def _django_db_helper(_demo_before_db, _django_db_helper):
     """pytest-django's per-test transaction, entered after `_demo_before_db` so that a demo test's savepoint
@@ -264,6 +311,20 @@ def _demo_before_db(request):
             "the demo lives in an open transaction: a transactional or live-server test cannot use it"
         )
     request.getfixturevalue("demo_world").open()
+
+
+@pytest.fixture
+def demo_live(transactional_db, live_server, demo_world):
+    """The demo districts for a live-server test, on a copy of the demo template of the test's own (the live
+    server's threads need committed rows, so the shared demo copy's open transaction cannot serve): built
+    once per state of the code like `demo`, copied in seconds, dropped after the test. Set up after the
+    test's database fixture, so its flush at the end runs on the plain test database."""
+    from django.db import connection
+
+    demo_world.open_live()
+    assert connection.settings_dict["NAME"] == demo_world._template.live_name, "not on the live demo copy"
+    yield
+    demo_world.close_live()
 
 
 @pytest.fixture
@@ -292,9 +353,12 @@ def pytest_collection_modifyitems(config, items):
     group: one test at a time to whichever worker is free) keeps this order on each worker."""
     yield
     if config.getini("demo_tests_last"):
-        items[:] = [item for item in items if not _uses_demo(item)] + [
-            item for item in items if _uses_demo(item)
-        ]
+        live = [item for item in items if "demo_live" in getattr(item, "fixturenames", ())]
+        items[:] = (
+            [item for item in items if not _uses_demo(item) and item not in live]
+            + live  # long browser crawls: handed out before the short demo tests, so they do not end a run
+            + [item for item in items if _uses_demo(item)]
+        )
 
 
 _current_test = "-"

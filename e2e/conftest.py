@@ -1,6 +1,48 @@
 """Browser-test helpers. The `browser` and `screenshot_dir` fixtures live in the root conftest.py so that every
 browser test in the project shares one Chromium session (two sync Playwright sessions cannot coexist)."""
 
+import weakref
+
+
+class _InFlight:
+    """The requests a page has started and not yet finished (or failed)."""
+
+    def __init__(self, page) -> None:
+        self.requests: set = set()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        self.requests.add(request)
+
+    def _ended(self, request) -> None:
+        self.requests.discard(request)
+
+
+_in_flight = weakref.WeakKeyDictionary()
+
+
+def goto_settled(page, url: str, *, quiet_ms: int = 100, timeout_ms: int = 30_000):
+    """`page.goto(url)` (the load event) and then, like `wait_for_load_state("networkidle")`, wait until no
+    request has been in flight for a while: `quiet_ms` (100 ms) instead of Playwright's fixed 500 ms, which a
+    crawl of hundreds of pages spent idle. Requests the page starts after its load event (the charts' data,
+    htmx `load` triggers) are waited for, and the console messages of their handling arrive meanwhile."""
+    flight = _in_flight.get(page)
+    if flight is None:
+        flight = _in_flight[page] = _InFlight(page)
+    response = page.goto(url)
+    quiet = waited = 0
+    step = 25
+    while quiet < quiet_ms:
+        page.wait_for_timeout(step)  # Playwright delivers the page's events meanwhile
+        waited += step
+        quiet = 0 if flight.requests else quiet + step
+        if waited > timeout_ms:
+            pending = sorted(r.url for r in flight.requests)[:5]
+            raise TimeoutError(f"{url}: requests still in flight after {timeout_ms} ms: {pending}")
+    return response
+
 
 def login(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")

@@ -1,7 +1,8 @@
 """Dictionary items changed many at a time with the rules of `services.dict_item_save`, which goes through here
 too (one path): the items of the dictionaries concerned are read in one query, each change is checked and
 applied in memory, in order (a later change sees the earlier ones, as row-by-row saving did), and `save`
-writes them all — new items in one insert, changed ones in one update, one audit event each — so an import
+writes them all — new items in one insert, changed ones in one update — and returns one audit entry each for
+the caller to record, so an import
 of many items costs a few queries, not a few per item.
 """
 
@@ -90,9 +91,10 @@ class DictItems:
         return item
 
     @transaction.atomic
-    def save(self, *, actor) -> None:
-        """Write every change since the read and audit each item once (`dictionary.item_create`, or
-        `dictionary.item_update` with what changed)."""
+    def save(self) -> list[tuple]:
+        """Write every change since the read; returns one audit entry per changed item
+        (`dictionary.item_create`, or `dictionary.item_update` with what changed) for the caller's
+        `audit.record_many`, in the same transaction."""
         changed = [i for i in self.items if id(i) in self._before]
         new = [i for i in changed if i.pk is None]
         old = [i for i in changed if i.pk is not None]
@@ -115,4 +117,4 @@ class DictItems:
                 entries.append(("dictionary.item_create", item, after))
             elif before != after:
                 entries.append(("dictionary.item_update", item, audit.diff(before, after)))
-        audit.record_many(actor=actor, entries=entries)
+        return entries

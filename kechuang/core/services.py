@@ -324,9 +324,10 @@ def dict_item_save(*, actor, **fields) -> DictItem:
 
     if not dictionaries.may(actor, "change"):
         raise ValidationError(DICTIONARY_MAINTAINERS_ONLY)
-    items = DictItems([fields["dict_type"]], lock=True)
-    saved = items.change(**fields)
-    items.save(actor=actor)
+    with transaction.atomic():
+        items = DictItems([fields["dict_type"]], lock=True)
+        saved = items.change(**fields)
+        audit.record_many(actor=actor, entries=items.save())
     return saved
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from kechuang.core import services
+from kechuang.core import audit, services
 from kechuang.core.dictionaries import DictItems
 from kechuang.core.imports.spec import (
     Diff,
@@ -120,7 +120,7 @@ def commit(rows, *, actor, job=None, context: Prepared) -> ImportResult:
             is_active=data.get("is_active", item.is_active if item else True),
             item=item,
         )
-    items.save(actor=actor)
+    audit.record_many(actor=actor, entries=items.save())
     return result
 
 

@@ -163,12 +163,14 @@ class DemoTemplate(Template):
         if connection.vendor == "sqlite":
             self.name = str(STORE / f"demo-{key}-{source}-{self.state}.sqlite3")
             self.copy_name = str(Path(self.test_name).with_suffix("")) + "-demo.sqlite3"
+            self.live_name = str(Path(self.test_name).with_suffix("")) + "-demo-live.sqlite3"
             self._build_name = f"{self.name}.{os.getpid()}.partial"
         else:
             worker = os.environ.get("PYTEST_XDIST_WORKER")
             base = self.test_name.removesuffix(f"_{worker}") if worker else self.test_name
             self.name = f"{base[:24]}_demo_{key}_{source[0]}_{self.state}"
             self.copy_name = f"{self.test_name}_demo"
+            self.live_name = f"{self.test_name}_demo_live"
             self._build_name = f"{self.name}_partial"
         self._prefix = self.name.removesuffix(self.state)
         self._lock = STORE / f"{Path(self.name).name}.lock"
@@ -247,6 +249,19 @@ class DemoTemplate(Template):
     def copy_to_demo_database(self) -> None:
         self._switch(self.test_name)
         self._create(self.copy_name, self.name)
+
+    def use_live_database(self) -> None:
+        """A fresh copy of the template for one test whose writes are committed (a live-server test): the
+        connection, and the live server's threads (they share its settings), use it until
+        `drop_live_database`."""
+        self._switch(self.test_name)
+        self._create(self.live_name, self.name)
+        self._switch(self.live_name)
+
+    def drop_live_database(self) -> None:
+        self._switch(self.test_name)
+        end_other_sessions(self.connection, self.live_name)
+        self._drop_database(self.live_name)
 
     def use_demo_database(self) -> None:
         self._switch(self.copy_name)

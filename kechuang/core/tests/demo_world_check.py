@@ -32,6 +32,18 @@ def _note(test, demo_world=None):
         notes.write(json.dumps(seen, ensure_ascii=False) + "\n")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _note_builds(request):
+    """At the end, how many times this process built the template (an xdist worker may build it before its
+    first test, conftest.py `_demo_built_early`, and then run no demo test). Asked for by name, so the tests
+    do not count as using the demo."""
+    demo_world = request.getfixturevalue("demo_world")
+    yield
+    seen = {"test": f"end-{os.environ.get('PYTEST_XDIST_WORKER', '-')}", "builds": demo_world.builds}
+    with open(os.environ["KC_DEMO_WORLD_NOTES"], "a", encoding="utf-8") as notes:
+        notes.write(json.dumps(seen) + "\n")
+
+
 def test_a_demo(demo, demo_world):
     _note("a", demo_world)
     DemoLoad.objects.create(app_label="written-a")

@@ -194,12 +194,25 @@ class Reach:
     people: set = field(default_factory=set)
     users: set = field(default_factory=set)
 
+    def add(self, other: Reach) -> None:
+        self.orgs |= other.orgs
+        self.regions |= other.regions
+        self.people |= other.people
+        self.users |= other.users
 
-def reach(obj, depth: int = 3, out: Reach | None = None) -> Reach:
+
+def reach(obj, depth: int = 3, memo: dict | None = None) -> Reach:
+    """The Organisations, Region paths, People and Users `obj` reaches through its foreign keys (and its
+    many-to-many fields, 20 rows each), `depth` steps deep. `memo` keeps each (row, depth) already followed:
+    the rows of a probe point at the same firms, regions and people over and over."""
     from kechuang.accounts.models import User
     from kechuang.core.models import Organisation, Person, Region
 
-    out = out or Reach()
+    memo = {} if memo is None else memo
+    key = (obj._meta.label, obj.pk, depth)
+    if key in memo:
+        return memo[key]
+    out = memo[key] = Reach()
     if isinstance(obj, Organisation):
         out.orgs.add(obj.pk)
         if obj.region_id:
@@ -216,17 +229,26 @@ def reach(obj, depth: int = 3, out: Reach | None = None) -> Reach:
         return out
     for f in obj._meta.concrete_fields:
         if f.is_relation and (f.many_to_one or f.one_to_one):
+            pk = getattr(obj, f.attname, None)
+            if pk is None:
+                continue
+            known = (f.related_model._meta.label, pk, depth - 1) if f.target_field.primary_key else None
+            if known in memo:
+                out.add(memo[known])
+                continue
             target = getattr(obj, f.name, None)
             if target is not None:
-                reach(target, depth - 1, out)
+                out.add(reach(target, depth - 1, memo))
     for f in obj._meta.many_to_many:  # e.g. a provider's commissioners: they legitimately see its requests
         for target in getattr(obj, f.name).all()[:20]:
-            reach(target, depth - 1, out)
+            out.add(reach(target, depth - 1, memo))
     return out
 
 
 def foreign_to(party: str, obj, ctx) -> bool:
-    r = reach(obj)
+    # What rows reach is followed once per party's probe (many routes share a model, many rows the same
+    # firms and people; the probe changes no foreign key: a request that did would be a leak, reported).
+    r = reach(obj, memo=ctx.setdefault("reach_memo", {}))
     if party in ("enterprise", "provider"):  # a provider's user is its organisation's user (ADR 0028)
         return bool(r.orgs) and ctx["org"].pk not in r.orgs and ctx["user"].pk not in r.users
     if party in ("staff", "staff_zhangdian"):  # 周村区 staff with 张店区 records, and the other way round
@@ -241,6 +263,7 @@ def foreign_to(party: str, obj, ctx) -> bool:
 
 
 def foreign_rows(model, party, ctx, limit=2):
+    """The newest `limit` rows of `model` foreign to `party`, among its 150 newest rows."""
     rows = []
     for obj in model._default_manager.order_by("-pk")[:150]:
         if foreign_to(party, obj, ctx):
