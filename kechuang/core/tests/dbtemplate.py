@@ -59,9 +59,34 @@ def this_run() -> str:
     return os.environ.get("KC_TEST_RUN", f"pid-{os.getpid()}")
 
 
-class Template:
+class _Connection:
+    """`connection`: the wrapper of the database alias that the current code sees, looked up on every use.
+    Django keeps connections per thread — per asyncio context once an event loop runs in the thread
+    (asgiref's `Local`), as the browser tests' sync Playwright leaves one in the main thread — so a wrapper
+    kept from an earlier call may no longer be the one the tests use, and closing it would leave theirs
+    connected to a database about to be dropped. Every wrapper seen is remembered; `_close` closes each."""
+
+    def _remember(self, connection) -> None:
+        self.alias = connection.alias
+        self._seen = {id(connection): connection}
+
+    @property
+    def connection(self):
+        from django.db import connections
+
+        current = connections[self.alias]
+        self._seen.setdefault(id(current), current)
+        return current
+
+    def _close(self) -> None:
+        self.connection  # noqa: B018 - remembers the current context's wrapper
+        for wrapper in self._seen.values():
+            wrapper.close()
+
+
+class Template(_Connection):
     def __init__(self, connection) -> None:
-        self.connection = connection
+        self._remember(connection)
         self.state = migration_state()
         self.test_name = connection.creation._get_test_db_name()
         STORE.mkdir(parents=True, exist_ok=True)
@@ -109,7 +134,7 @@ class Template:
     def copy_to_test_database(self) -> None:
         """This process's test database becomes a copy of the template (then `setup_databases(keepdb=True)`
         finds nothing to migrate)."""
-        self.connection.close()
+        self._close()
         if self.connection.vendor == "sqlite":
             for suffix in ("", "-wal", "-shm"):
                 Path(self.test_name + suffix).unlink(missing_ok=True)
@@ -132,7 +157,7 @@ class Template:
                 if str(old) != self.name:
                     old.unlink(missing_ok=True)
             return
-        self.connection.close()
+        self._close()
         partial = f"{self.name}_partial"
         with self.connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{partial}"')
@@ -156,7 +181,7 @@ class DemoTemplate(Template):
     tests on a copy of its own (`copy_name`), so its plain test database never holds demo data."""
 
     def __init__(self, connection, key: str, source: str) -> None:
-        self.connection = connection
+        self._remember(connection)
         self.state = code_state()
         self.test_name = connection.settings_dict["NAME"]
         STORE.mkdir(parents=True, exist_ok=True)
@@ -176,7 +201,7 @@ class DemoTemplate(Template):
         self._lock = STORE / f"{Path(self.name).name}.lock"
 
     def _switch(self, name: str) -> None:
-        self.connection.close()
+        self._close()
         self.connection.settings_dict["NAME"] = name
 
     def _create(self, name: str, source: str) -> None:
@@ -203,7 +228,7 @@ class DemoTemplate(Template):
             Path(self._build_name).unlink(missing_ok=True)
             with self.connection.cursor() as cursor:
                 cursor.execute("VACUUM INTO %s", [self._build_name])
-            self.connection.close()
+            self._close()
         else:
             self._create(self._build_name, self.test_name)
         try:
