@@ -324,10 +324,9 @@ def dict_item_save(*, actor, **fields) -> DictItem:
 
     if not dictionaries.may(actor, "change"):
         raise ValidationError(DICTIONARY_MAINTAINERS_ONLY)
-    with transaction.atomic():
-        items = DictItems([fields["dict_type"]], lock=True)
-        saved = items.change(**fields)
-        audit.record_many(actor=actor, entries=items.save())
+    items = DictItems([fields["dict_type"]], lock=True)
+    saved = items.change(**fields)
+    audit.record_many(actor=actor, entries=items.save())
     return saved
 
 
